@@ -1,0 +1,35 @@
+# Thin wrapper over CMake. The README's two commands: `make demo` and `make test`.
+SANITIZE ?= 0
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+
+ifeq ($(SANITIZE),1)
+TEST_BUILD := build/asan
+TEST_FLAGS := -DCMAKE_BUILD_TYPE=Debug -DWS_SANITIZE=ON
+else
+TEST_BUILD := build/test
+TEST_FLAGS := -DCMAKE_BUILD_TYPE=RelWithDebInfo
+endif
+RELEASE_BUILD := build/release
+
+.PHONY: setup release test demo bench clean
+
+setup:
+	@./scripts/setup
+
+release: setup
+	cmake -S . -B $(RELEASE_BUILD) -DCMAKE_BUILD_TYPE=Release -DWS_BUILD_TESTS=OFF
+	cmake --build $(RELEASE_BUILD) -j $(JOBS)
+
+test: setup
+	cmake -S . -B $(TEST_BUILD) $(TEST_FLAGS)
+	cmake --build $(TEST_BUILD) -j $(JOBS)
+	cd $(TEST_BUILD) && ctest --output-on-failure -j $(JOBS)
+
+demo: release
+	./scripts/demo $(RELEASE_BUILD)
+
+bench: release
+	./scripts/bench $(RELEASE_BUILD)
+
+clean:
+	rm -rf build

@@ -1,0 +1,49 @@
+#pragma once
+// The record envelope: the unit that is stored, synced and merged on both sides. The payload
+// is the form's answers; the envelope carries what sync needs to place and merge it.
+#include <map>
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "ws/hlc.hpp"
+#include "ws/result.hpp"
+
+namespace ws {
+
+struct Envelope {
+  std::string id;        // UUIDv7
+  std::string kind;      // e.g. "case", "intake", "appointment", "form", "content"
+  std::string centre;    // reception centre code; authorisation scope
+  Version version;       // the latest write to any field
+  bool deleted = false;  // tombstone: kept so that deletes replicate
+  int schema_version = 1;
+  nlohmann::json payload = nlohmann::json::object();
+  // Per top-level payload field, the version of its last write (per-field last-writer-wins).
+  // A field without an entry counts as written at `version`.
+  std::map<std::string, Version> field_versions;
+  // The version this device had merged from the server before editing; lets the merge tell a
+  // concurrent edit (a conflict worth logging) from a sequential one. Absent for new records.
+  std::optional<Version> base_version;
+
+  Version field_version(const std::string& field) const;
+};
+
+struct EnvelopeLimits {
+  std::size_t max_payload_bytes = 256 * 1024;
+  std::size_t max_fields = 512;
+  int max_depth = 16;
+};
+
+nlohmann::json to_json(const Envelope& e);
+// Strict parse: unknown keys, wrong types, bad ids and oversize payloads are refused with a
+// message that names the offending field.
+Result<Envelope> envelope_from_json(const nlohmann::json& j, const EnvelopeLimits& limits = {});
+
+bool is_valid_kind(const std::string& kind);
+bool is_valid_centre(const std::string& centre);
+// Depth of a JSON value (a scalar is 1).
+int json_depth(const nlohmann::json& j);
+
+}  // namespace ws

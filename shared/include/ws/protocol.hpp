@@ -1,0 +1,80 @@
+#pragma once
+// Protocol v1 between kiosk and sync server: routes, headers and the JSON bodies, parsed
+// strictly on both sides. docs/protocol.md is the prose version of this file.
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "ws/envelope.hpp"
+#include "ws/result.hpp"
+
+namespace ws::protocol {
+
+inline constexpr int kProtocolVersion = 1;
+inline constexpr const char* kVersionHeader = "X-Waystation-Protocol";
+
+inline constexpr const char* kRouteEnroll = "/v1/enroll";
+inline constexpr const char* kRoutePush = "/v1/push";
+inline constexpr const char* kRoutePull = "/v1/pull";
+inline constexpr const char* kRouteHealth = "/healthz";
+inline constexpr const char* kRouteMetrics = "/metrics";
+
+inline constexpr std::size_t kMaxBatchRecords = 1000;
+inline constexpr std::size_t kMaxBodyBytes = 16 * 1024 * 1024;  // after gzip decoding
+inline constexpr int kMaxPullLimit = 1000;
+
+struct EnrollRequest {
+  std::string code;
+  std::string device_name;
+};
+struct EnrollResponse {
+  std::string device_id;
+  std::string token;
+  std::string centre;
+};
+
+enum class RecordStatus { Applied, Duplicate, Merged, Rejected };
+const char* to_string(RecordStatus s);
+Result<RecordStatus> record_status_from_string(const std::string& s);
+
+struct PushRequest {
+  std::string batch_id;              // UUID chosen by the kiosk, kept across retries
+  std::vector<nlohmann::json> records;  // raw; each is validated on its own so one bad one
+                                        // is rejected without failing the batch
+};
+struct RecordResult {
+  std::string id;
+  RecordStatus status = RecordStatus::Applied;
+  std::string error;  // set when rejected
+};
+struct PushResponse {
+  std::string batch_id;
+  std::vector<RecordResult> results;
+  std::string cursor;
+};
+
+struct PullResponse {
+  std::vector<Envelope> records;
+  std::string cursor;
+  bool more = false;
+};
+
+nlohmann::json to_json(const EnrollRequest& r);
+nlohmann::json to_json(const EnrollResponse& r);
+nlohmann::json to_json(const PushRequest& r);
+nlohmann::json to_json(const PushResponse& r);
+nlohmann::json to_json(const PullResponse& r);
+
+Result<EnrollRequest> parse_enroll_request(const nlohmann::json& j);
+Result<EnrollResponse> parse_enroll_response(const nlohmann::json& j);
+Result<PushRequest> parse_push_request(const nlohmann::json& j);
+Result<PushResponse> parse_push_response(const nlohmann::json& j);
+Result<PullResponse> parse_pull_response(const nlohmann::json& j);
+
+// {"error":{"code":..., "message":...}}
+nlohmann::json error_body(const std::string& code, const std::string& message);
+// Reads an error body; falls back to the raw text when the body is not ours (e.g. a proxy).
+Error parse_error_body(const std::string& body, int http_status);
+
+}  // namespace ws::protocol

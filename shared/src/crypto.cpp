@@ -1,0 +1,66 @@
+#include "ws/crypto.hpp"
+
+#include <sodium.h>
+
+#include <vector>
+
+namespace ws::crypto {
+
+bool init() {
+  static const bool ready = sodium_init() >= 0;
+  return ready;
+}
+
+Result<std::string> hash_password(const std::string& secret) {
+  if (!init()) return fail("crypto", "libsodium failed to initialise");
+  char out[crypto_pwhash_STRBYTES];
+  if (crypto_pwhash_str(out, secret.data(), secret.size(), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                        crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) {
+    return fail("crypto", "out of memory while hashing a secret");
+  }
+  return std::string(out);
+}
+
+bool verify_password(const std::string& stored_hash, const std::string& secret) {
+  if (!init() || stored_hash.empty() || stored_hash.size() >= crypto_pwhash_STRBYTES) return false;
+  return crypto_pwhash_str_verify(stored_hash.c_str(), secret.data(), secret.size()) == 0;
+}
+
+std::string random_token(std::size_t bytes) {
+  init();
+  std::vector<unsigned char> raw(bytes);
+  randombytes_buf(raw.data(), raw.size());
+  std::string out(sodium_base64_ENCODED_LEN(bytes, sodium_base64_VARIANT_URLSAFE_NO_PADDING), '\0');
+  sodium_bin2base64(out.data(), out.size(), raw.data(), raw.size(), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+  out.resize(std::char_traits<char>::length(out.c_str()));
+  sodium_memzero(raw.data(), raw.size());
+  return out;
+}
+
+std::string token_digest(const std::string& token) {
+  init();
+  unsigned char digest[32];
+  crypto_generichash(digest, sizeof digest, reinterpret_cast<const unsigned char*>(token.data()),
+                     token.size(), nullptr, 0);
+  char hex[65];
+  sodium_bin2hex(hex, sizeof hex, digest, sizeof digest);
+  return hex;
+}
+
+bool equal_constant_time(const std::string& a, const std::string& b) {
+  if (a.size() != b.size()) return false;
+  return sodium_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+std::string random_code() {
+  init();
+  static constexpr char alphabet[] = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+  std::string code;
+  for (int i = 0; i < 12; ++i) {
+    if (i > 0 && i % 4 == 0) code += '-';
+    code += alphabet[randombytes_uniform(sizeof alphabet - 1)];
+  }
+  return code;
+}
+
+}  // namespace ws::crypto

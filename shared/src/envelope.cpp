@@ -1,0 +1,148 @@
+#include "ws/envelope.hpp"
+
+#include "ws/ids.hpp"
+
+namespace ws {
+namespace {
+
+bool all_chars(const std::string& s, bool (*allowed)(char)) {
+  for (char c : s)
+    if (!allowed(c)) return false;
+  return true;
+}
+bool kind_char(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-'; }
+bool centre_char(char c) {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' ||
+         c == '-';
+}
+
+Unexpected field_error(const std::string& field, const std::string& what) {
+  return fail("invalid_envelope", "field '" + field + "': " + what);
+}
+
+}  // namespace
+
+Version Envelope::field_version(const std::string& field) const {
+  auto it = field_versions.find(field);
+  return it == field_versions.end() ? version : it->second;
+}
+
+bool is_valid_kind(const std::string& kind) {
+  return !kind.empty() && kind.size() <= 64 && all_chars(kind, kind_char);
+}
+
+bool is_valid_centre(const std::string& centre) {
+  return !centre.empty() && centre.size() <= 32 && all_chars(centre, centre_char);
+}
+
+int json_depth(const nlohmann::json& j) {
+  // Iterative so that hostile nesting cannot overflow the stack here.
+  int deepest = 0;
+  std::vector<std::pair<const nlohmann::json*, int>> todo{{&j, 1}};
+  while (!todo.empty()) {
+    auto [node, depth] = todo.back();
+    todo.pop_back();
+    deepest = std::max(deepest, depth);
+    if (node->is_structured()) {
+      for (const auto& child : *node) todo.emplace_back(&child, depth + 1);
+    }
+  }
+  return deepest;
+}
+
+nlohmann::json to_json(const Envelope& e) {
+  nlohmann::json j = {
+      {"id", e.id},
+      {"kind", e.kind},
+      {"centre", e.centre},
+      {"version", e.version.to_string()},
+      {"deleted", e.deleted},
+      {"schema_version", e.schema_version},
+      {"payload", e.payload},
+  };
+  nlohmann::json fv = nlohmann::json::object();
+  for (const auto& [field, v] : e.field_versions) fv[field] = v.to_string();
+  j["field_versions"] = std::move(fv);
+  if (e.base_version) j["base_version"] = e.base_version->to_string();
+  return j;
+}
+
+Result<Envelope> envelope_from_json(const nlohmann::json& j, const EnvelopeLimits& limits) {
+  if (!j.is_object()) return fail("invalid_envelope", "a record must be a JSON object");
+  static const char* known[] = {"id",      "kind",           "centre",  "version",        "deleted",
+                                "payload", "schema_version", "field_versions", "base_version"};
+  for (const auto& [key, _] : j.items()) {
+    bool found = false;
+    for (const char* k : known) found = found || key == k;
+    if (!found) return field_error(key, "unknown field");
+  }
+  auto require_string = [&](const char* key) -> Result<std::string> {
+    auto it = j.find(key);
+    if (it == j.end()) return field_error(key, "missing");
+    if (!it->is_string()) return field_error(key, "must be a string");
+    return it->get<std::string>();
+  };
+
+  Envelope e;
+  auto id = require_string("id");
+  if (!id) return fail(id.error());
+  if (!is_uuid(*id)) return field_error("id", "must be a lower-case UUID");
+  e.id = *id;
+
+  auto kind = require_string("kind");
+  if (!kind) return fail(kind.error());
+  if (!is_valid_kind(*kind)) return field_error("kind", "must be 1-64 characters of a-z, 0-9, '_' or '-'");
+  e.kind = *kind;
+
+  auto centre = require_string("centre");
+  if (!centre) return fail(centre.error());
+  if (!is_valid_centre(*centre)) return field_error("centre", "must be 1-32 letters, digits, '_' or '-'");
+  e.centre = *centre;
+
+  auto version_text = require_string("version");
+  if (!version_text) return fail(version_text.error());
+  auto version = Version::parse(*version_text);
+  if (!version) return field_error("version", version.error().message);
+  e.version = *version;
+
+  if (auto it = j.find("deleted"); it != j.end()) {
+    if (!it->is_boolean()) return field_error("deleted", "must be true or false");
+    e.deleted = it->get<bool>();
+  }
+  if (auto it = j.find("schema_version"); it != j.end()) {
+    if (!it->is_number_integer()) return field_error("schema_version", "must be an integer");
+    const auto v = it->get<std::int64_t>();
+    if (v < 1 || v > 10000) return field_error("schema_version", "must be between 1 and 10000");
+    e.schema_version = static_cast<int>(v);
+  }
+
+  auto payload = j.find("payload");
+  if (payload == j.end()) return field_error("payload", "missing");
+  if (!payload->is_object()) return field_error("payload", "must be a JSON object");
+  if (payload->size() > limits.max_fields) return field_error("payload", "has too many fields");
+  if (json_depth(*payload) > limits.max_depth) return field_error("payload", "is nested too deeply");
+  if (payload->dump().size() > limits.max_payload_bytes) return field_error("payload", "is too large");
+  e.payload = *payload;
+
+  if (auto it = j.find("field_versions"); it != j.end()) {
+    if (!it->is_object()) return field_error("field_versions", "must be a JSON object");
+    for (const auto& [field, v] : it->items()) {
+      if (!v.is_string()) return field_error("field_versions." + field, "must be a string");
+      auto fv = Version::parse(v.get<std::string>());
+      if (!fv) return field_error("field_versions." + field, fv.error().message);
+      if (fv->hlc > e.version.hlc) {
+        return field_error("field_versions." + field, "is newer than the record's version");
+      }
+      e.field_versions.emplace(field, *fv);
+    }
+  }
+  if (auto it = j.find("base_version"); it != j.end() && !it->is_null()) {
+    if (!it->is_string()) return field_error("base_version", "must be a string");
+    auto bv = Version::parse(it->get<std::string>());
+    if (!bv) return field_error("base_version", bv.error().message);
+    e.base_version = *bv;
+  }
+  return e;
+}
+
+}  // namespace ws

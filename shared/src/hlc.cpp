@@ -1,0 +1,108 @@
+#include "ws/hlc.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+
+namespace ws {
+namespace {
+
+bool parse_hex(const std::string& s, std::size_t from, std::size_t len, std::uint64_t& out) {
+  if (from + len > s.size()) return false;
+  out = 0;
+  for (std::size_t i = from; i < from + len; ++i) {
+    const char c = s[i];
+    int d;
+    if (c >= '0' && c <= '9') d = c - '0';
+    else if (c >= 'a' && c <= 'f') d = c - 'a' + 10;
+    else return false;
+    out = (out << 4) | static_cast<std::uint64_t>(d);
+  }
+  return true;
+}
+
+}  // namespace
+
+std::string Hlc::to_string() const {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%013llx-%08x", static_cast<unsigned long long>(wall_ms),
+                static_cast<unsigned>(logical));
+  return buf;
+}
+
+Result<Hlc> Hlc::parse(const std::string& text) {
+  std::uint64_t wall = 0, logical = 0;
+  if (text.size() != 22 || text[13] != '-' || !parse_hex(text, 0, 13, wall) ||
+      !parse_hex(text, 14, 8, logical)) {
+    return fail("invalid_hlc", "a clock stamp must look like 13 hex digits, '-', 8 hex digits");
+  }
+  return Hlc{static_cast<std::int64_t>(wall), static_cast<std::uint32_t>(logical)};
+}
+
+std::string Version::to_string() const { return hlc.to_string() + "@" + device; }
+
+Result<Version> Version::parse(const std::string& text) {
+  const auto at = text.find('@');
+  if (at == std::string::npos) return fail("invalid_version", "a version must be '<clock>@<device>'");
+  auto hlc = Hlc::parse(text.substr(0, at));
+  if (!hlc) return fail("invalid_version", hlc.error().message);
+  std::string device = text.substr(at + 1);
+  if (device.empty() || device.size() > 64) {
+    return fail("invalid_version", "a version's device id must be 1 to 64 characters");
+  }
+  for (char c : device) {
+    const bool okc = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                     c == '-' || c == '_';
+    if (!okc) return fail("invalid_version", "a version's device id may hold only letters, digits, '-' and '_'");
+  }
+  return Version{*hlc, std::move(device)};
+}
+
+HlcClock::HlcClock(WallClock wall) : wall_(std::move(wall)) {}
+
+std::int64_t HlcClock::system_wall_ms() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+Hlc HlcClock::now() {
+  std::lock_guard lock(mutex_);
+  const std::int64_t wall = wall_();
+  if (wall > last_.wall_ms) {
+    last_ = Hlc{wall, 0};
+  } else {
+    ++last_.logical;  // wall clock stalled or stepped back: stay ahead of what we issued
+  }
+  return last_;
+}
+
+Result<Hlc> HlcClock::observe(const Hlc& remote) {
+  std::lock_guard lock(mutex_);
+  const std::int64_t wall = wall_();
+  if (remote.wall_ms - wall > kMaxForwardDriftMs) {
+    return fail("clock_skew", "a remote clock stamp is more than a day ahead of this device's clock");
+  }
+  const std::int64_t top = std::max({wall, last_.wall_ms, remote.wall_ms});
+  if (top == last_.wall_ms && top == remote.wall_ms) {
+    last_ = Hlc{top, std::max(last_.logical, remote.logical) + 1};
+  } else if (top == last_.wall_ms) {
+    last_ = Hlc{top, last_.logical + 1};
+  } else if (top == remote.wall_ms) {
+    last_ = Hlc{top, remote.logical + 1};
+  } else {
+    last_ = Hlc{top, 0};
+  }
+  return last_;
+}
+
+void HlcClock::restore(const Hlc& last) {
+  std::lock_guard lock(mutex_);
+  if (last > last_) last_ = last;
+}
+
+Hlc HlcClock::last() const {
+  std::lock_guard lock(mutex_);
+  return last_;
+}
+
+}  // namespace ws

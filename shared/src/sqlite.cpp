@@ -1,0 +1,184 @@
+#include "ws/sqlite.hpp"
+
+#include <utility>
+
+namespace ws::sql {
+namespace {
+
+Unexpected db_error(sqlite3* db, const std::string& what) {
+  const int code = db ? sqlite3_extended_errcode(db) : SQLITE_ERROR;
+  const int primary = code & 0xFF;
+  std::string kind = "db_error";
+  if (primary == SQLITE_FULL) kind = "disk_full";
+  else if (primary == SQLITE_READONLY) kind = "read_only";
+  else if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) kind = "busy";
+  else if (primary == SQLITE_CANTOPEN) kind = "cant_open";
+  else if (primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB) kind = "corrupt";
+  else if (primary == SQLITE_CONSTRAINT) kind = "constraint";
+  return fail(kind, what + ": " + (db ? sqlite3_errmsg(db) : "out of memory"));
+}
+
+}  // namespace
+
+Result<Connection> Connection::open(const std::string& path, const OpenOptions& options) {
+  int flags = SQLITE_OPEN_NOMUTEX;  // one connection per thread, by design
+  flags |= options.read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
+  if (options.create && !options.read_only) flags |= SQLITE_OPEN_CREATE;
+  sqlite3* raw = nullptr;
+  const int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
+  Connection conn(raw);
+  if (rc != SQLITE_OK) return db_error(raw, "cannot open database");
+  sqlite3_busy_timeout(raw, options.busy_timeout_ms);
+  sqlite3_extended_result_codes(raw, 1);
+  if (!options.read_only) {
+    if (auto s = conn.exec("PRAGMA journal_mode=WAL"); !s) return fail(s.error());
+  }
+  const char* sync = options.synchronous == Sync::Full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL";
+  if (auto s = conn.exec(sync); !s) return fail(s.error());
+  if (auto s = conn.exec("PRAGMA foreign_keys=ON"); !s) return fail(s.error());
+  return conn;
+}
+
+Connection::Connection(Connection&& other) noexcept : db_(std::exchange(other.db_, nullptr)) {}
+
+Connection& Connection::operator=(Connection&& other) noexcept {
+  if (this != &other) {
+    if (db_) sqlite3_close_v2(db_);
+    db_ = std::exchange(other.db_, nullptr);
+  }
+  return *this;
+}
+
+Connection::~Connection() {
+  if (db_) sqlite3_close_v2(db_);
+}
+
+Status Connection::exec(const char* sql) {
+  char* msg = nullptr;
+  const int rc = sqlite3_exec(db_, sql, nullptr, nullptr, &msg);
+  if (rc != SQLITE_OK) {
+    sqlite3_free(msg);
+    return db_error(db_, "statement failed");
+  }
+  return ok();
+}
+
+Result<Statement> Connection::prepare(std::string_view sql) {
+  sqlite3_stmt* stmt = nullptr;
+  const int rc = sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr);
+  if (rc != SQLITE_OK) {
+    sqlite3_finalize(stmt);
+    return db_error(db_, "cannot prepare statement");
+  }
+  return Statement(stmt, db_);
+}
+
+std::int64_t Connection::last_insert_rowid() const { return sqlite3_last_insert_rowid(db_); }
+int Connection::changes() const { return sqlite3_changes(db_); }
+std::string Connection::last_error() const { return db_ ? sqlite3_errmsg(db_) : "no database"; }
+
+Statement::Statement(Statement&& other) noexcept
+    : stmt_(std::exchange(other.stmt_, nullptr)), db_(other.db_), bind_error_(other.bind_error_) {}
+
+Statement& Statement::operator=(Statement&& other) noexcept {
+  if (this != &other) {
+    if (stmt_) sqlite3_finalize(stmt_);
+    stmt_ = std::exchange(other.stmt_, nullptr);
+    db_ = other.db_;
+    bind_error_ = other.bind_error_;
+  }
+  return *this;
+}
+
+Statement::~Statement() {
+  if (stmt_) sqlite3_finalize(stmt_);
+}
+
+// A failed bind is remembered and reported by step(), so call chains stay readable.
+Statement& Statement::bind(int index, std::int64_t value) {
+  if (const int rc = sqlite3_bind_int64(stmt_, index, value); rc != SQLITE_OK) bind_error_ = rc;
+  return *this;
+}
+Statement& Statement::bind(int index, double value) {
+  if (const int rc = sqlite3_bind_double(stmt_, index, value); rc != SQLITE_OK) bind_error_ = rc;
+  return *this;
+}
+Statement& Statement::bind(int index, std::string_view text) {
+  const int rc = sqlite3_bind_text64(stmt_, index, text.data(), text.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+  if (rc != SQLITE_OK) bind_error_ = rc;
+  return *this;
+}
+Statement& Statement::bind_blob(int index, std::string_view bytes) {
+  const int rc = sqlite3_bind_blob64(stmt_, index, bytes.data(), bytes.size(), SQLITE_TRANSIENT);
+  if (rc != SQLITE_OK) bind_error_ = rc;
+  return *this;
+}
+Statement& Statement::bind_null(int index) {
+  if (const int rc = sqlite3_bind_null(stmt_, index); rc != SQLITE_OK) bind_error_ = rc;
+  return *this;
+}
+Statement& Statement::bind(int index, const std::optional<std::string>& text) {
+  return text ? bind(index, *text) : bind_null(index);
+}
+
+Result<bool> Statement::step() {
+  if (bind_error_ != SQLITE_OK) {
+    return fail("db_error", std::string("cannot bind a value: ") + sqlite3_errstr(bind_error_));
+  }
+  const int rc = sqlite3_step(stmt_);
+  if (rc == SQLITE_ROW) return true;
+  if (rc == SQLITE_DONE) return false;
+  return db_error(db_, "statement failed");
+}
+
+Status Statement::run() {
+  for (;;) {
+    auto r = step();
+    if (!r) return fail(r.error());
+    if (!*r) return ok();
+  }
+}
+
+void Statement::reset() {
+  sqlite3_reset(stmt_);
+  sqlite3_clear_bindings(stmt_);
+  bind_error_ = SQLITE_OK;
+}
+
+bool Statement::is_null(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
+std::int64_t Statement::column_int(int col) const { return sqlite3_column_int64(stmt_, col); }
+double Statement::column_double(int col) const { return sqlite3_column_double(stmt_, col); }
+std::string Statement::column_text(int col) const {
+  const auto* p = sqlite3_column_text(stmt_, col);
+  return p ? std::string(reinterpret_cast<const char*>(p), sqlite3_column_bytes(stmt_, col)) : std::string();
+}
+std::string Statement::column_blob(int col) const {
+  const void* p = sqlite3_column_blob(stmt_, col);
+  return p ? std::string(static_cast<const char*>(p), sqlite3_column_bytes(stmt_, col)) : std::string();
+}
+std::optional<std::string> Statement::column_optional_text(int col) const {
+  if (is_null(col)) return std::nullopt;
+  return column_text(col);
+}
+
+Result<Transaction> Transaction::begin(Connection& db, TxMode mode) {
+  auto s = db.exec(mode == TxMode::Immediate ? "BEGIN IMMEDIATE" : "BEGIN");
+  if (!s) return fail(s.error());
+  return Transaction(db);
+}
+
+Transaction::Transaction(Transaction&& other) noexcept
+    : db_(std::exchange(other.db_, nullptr)), done_(std::exchange(other.done_, true)) {}
+
+Transaction::~Transaction() {
+  if (db_ && !done_) sqlite3_exec(db_->handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+}
+
+Status Transaction::commit() {
+  if (!db_ || done_) return fail("db_error", "transaction already finished");
+  auto s = db_->exec("COMMIT");
+  if (s) done_ = true;  // on failure the destructor rolls back
+  return s;
+}
+
+}  // namespace ws::sql

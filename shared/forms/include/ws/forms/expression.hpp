@@ -1,0 +1,77 @@
+#pragma once
+// The expression language of skip logic (`relevant`), constraints and conditional `required`.
+// Parsed once when a definition loads; evaluation cannot run code, loop or touch anything
+// outside the answers it is given. Grammar and semantics: docs/forms.md.
+//
+//   ${interpreter_needed} = true
+//   ${age} < 18 or ${has_children} = 'yes'
+//   selected(${vulnerabilities}, 'medical') and count(${family_members}) > 0
+//   . >= ${arrival_date}                      (`.` is the value being checked, constraints only)
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ws/result.hpp"
+
+namespace ws::forms {
+
+// A value as expressions see it. Unanswered and irrelevant fields are Empty; yes/no answers are
+// Bool; numbers Number; text, dates and single choices String; multiple choices List; a repeat
+// group is the Number of its items (only readable through count()).
+struct Value {
+  enum class Kind { Empty, Bool, Number, String, List };
+  Kind kind = Kind::Empty;
+  bool boolean = false;
+  double number = 0;
+  std::string text;
+  std::vector<std::string> items;
+
+  static Value empty() { return {}; }
+  static Value of(bool b);
+  static Value of(double n);
+  static Value of(std::string s);
+  static Value list(std::vector<std::string> items);
+  bool truthy() const;
+};
+
+// What an expression reads. Implemented by validation and by the form session.
+class Scope {
+ public:
+  virtual ~Scope() = default;
+  virtual Value field(std::string_view name) const = 0;
+  virtual Value current() const = 0;                // `.`
+  virtual std::string_view today() const = 0;       // yyyy-mm-dd, for today() and age()
+};
+
+struct Reference {
+  std::string name;
+  bool counted = false;  // appears directly as the argument of count() or count-selected()
+};
+
+struct ExpressionLimits {
+  std::size_t max_length = 1024;  // characters of source
+  int max_depth = 32;             // nesting of sub-expressions
+  std::size_t max_nodes = 256;
+};
+
+class Expression {
+ public:
+  static Result<Expression> parse(std::string_view source, const ExpressionLimits& limits = {});
+
+  // Never throws; operations on values of the wrong kind give Empty (false in a condition).
+  Value evaluate(const Scope& scope) const;
+  bool test(const Scope& scope) const { return evaluate(scope).truthy(); }
+
+  const std::string& source() const;
+  const std::vector<Reference>& references() const;
+  bool uses_current() const;
+
+  struct Program;  // the parsed tree; immutable and shared between copies
+
+ private:
+  explicit Expression(std::shared_ptr<const Program> p) : program_(std::move(p)) {}
+  std::shared_ptr<const Program> program_;
+};
+
+}  // namespace ws::forms

@@ -22,15 +22,32 @@ Unexpected db_error(sqlite3* db, const std::string& what) {
 
 Result<Connection> Connection::open(const std::string& path, const OpenOptions& options) {
   int flags = SQLITE_OPEN_NOMUTEX;  // one connection per thread, by design
-  flags |= options.read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
-  if (options.create && !options.read_only) flags |= SQLITE_OPEN_CREATE;
+  const bool read_only = options.read_only || options.immutable;
+  flags |= read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
+  if (options.create && !read_only) flags |= SQLITE_OPEN_CREATE;
+  std::string target = path;
+  if (options.immutable) {
+    flags |= SQLITE_OPEN_URI;
+    target = "file:";
+    for (char c : path) {
+      if (c == '?' || c == '#' || c == '%') {
+        static const char hex[] = "0123456789ABCDEF";
+        target += '%';
+        target += hex[(static_cast<unsigned char>(c) >> 4) & 0xF];
+        target += hex[static_cast<unsigned char>(c) & 0xF];
+      } else {
+        target += c;
+      }
+    }
+    target += "?immutable=1";
+  }
   sqlite3* raw = nullptr;
-  const int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
+  const int rc = sqlite3_open_v2(target.c_str(), &raw, flags, nullptr);
   Connection conn(raw);
   if (rc != SQLITE_OK) return db_error(raw, "cannot open database");
   sqlite3_busy_timeout(raw, options.busy_timeout_ms);
   sqlite3_extended_result_codes(raw, 1);
-  if (!options.read_only) {
+  if (!read_only) {
     if (auto s = conn.exec("PRAGMA journal_mode=WAL"); !s) return fail(s.error());
   }
   const char* sync = options.synchronous == Sync::Full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL";

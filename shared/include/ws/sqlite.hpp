@@ -17,6 +17,9 @@ enum class Sync { Normal, Full };
 struct OpenOptions {
   bool read_only = false;
   bool create = true;
+  // Open a read-only file whose folder cannot hold WAL side files (SQLite's immutable=1);
+  // implies read_only. The caller promises nobody writes the file meanwhile.
+  bool immutable = false;
   Sync synchronous = Sync::Full;  // FULL: a committed transaction survives a power cut
   int busy_timeout_ms = 5000;
 };

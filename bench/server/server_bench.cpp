@@ -1,0 +1,290 @@
+// N simulated kiosks on loopback push 500-record batches of ~1 KB intake-like records to the
+// real sync-server binary; the same rows inserted straight into SQLite (same transaction size,
+// synchronous=FULL) give the floor. Prints records/s and p50/p99 batch latency per N.
+//
+//   server_bench [--kiosks 1,10,100,200] [--batches 6] [--records 500] [--interval-ms 0]
+//                [--floor-batches 40] [--dir /tmp]
+//
+// --interval-ms: 0 = closed loop (each kiosk pushes its next batch as soon as the last is
+// acknowledged); >0 = each kiosk starts one batch per interval (open loop, random phase).
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <random>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <httplib.h>
+#include <nlohmann/json.hpp>
+
+#include "sync-server/core/database.hpp"
+#include "sync-server/core/devices.hpp"
+#include "ws/envelope.hpp"
+#include "ws/ids.hpp"
+#include "ws/sqlite.hpp"
+
+using Clock = std::chrono::steady_clock;
+using nlohmann::json;
+
+namespace {
+
+struct Options {
+  std::vector<int> kiosks = {1, 10, 100, 200};
+  int batches = 6;
+  int records = 500;
+  int interval_ms = 0;
+  int floor_batches = 40;
+  std::string dir = std::filesystem::temp_directory_path().string();
+};
+
+// Intake-interview-like answers, ~1 KB of JSON; synthetic text, no real personal data.
+json intake_payload(std::mt19937& rng, int i) {
+  static const char* words[] = {"family", "travel", "documents", "medical", "housing", "school", "grant",
+                                "interpreter", "appointment", "consent", "return", "counselling"};
+  auto text = [&](int n) {
+    std::string s;
+    for (int w = 0; w < n; ++w) s += std::string(words[rng() % 12]) + ' ';
+    return s;
+  };
+  return {{"case_ref", "B-" + std::to_string(i)},
+          {"interview_date", "2024-05-0" + std::to_string(1 + i % 9)},
+          {"language", "prs"},
+          {"interpreter_needed", true},
+          {"household_size", 1 + i % 6},
+          {"vulnerabilities", json::array({"medical", "minor"})},
+          {"family_members", json::array({json{{"relation", "child"}, {"age", 7}}, json{{"relation", "spouse"}, {"age", 34}}})},
+          {"documents_held", json::array({"passport_copy"})},
+          {"return_country", "AF"},
+          {"notes", text(80)},
+          {"_case_id", ws::new_uuid_v7()}};
+}
+
+std::string make_batch(const std::string& device, const std::string& centre, int records, std::mt19937& rng) {
+  json list = json::array();
+  for (int i = 0; i < records; ++i) {
+    ws::Envelope e;
+    e.id = ws::new_uuid_v7();
+    e.kind = "intake";
+    e.centre = centre;
+    e.version = ws::Version{ws::Hlc{ws::HlcClock::system_wall_ms(), 0}, device};
+    e.payload = intake_payload(rng, i);
+    list.push_back(ws::to_json(e));
+  }
+  return json{{"batch_id", ws::new_uuid_v7()}, {"records", list}}.dump();
+}
+
+double percentile(std::vector<double> v, double p) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  const auto idx = static_cast<std::size_t>(std::min<double>(v.size() - 1, std::ceil(p * v.size()) - 1));
+  return v[idx];
+}
+
+struct ServerChild {
+  pid_t pid = -1;
+  int port = 0;
+  ~ServerChild() {
+    if (pid > 0) {
+      kill(pid, SIGTERM);
+      waitpid(pid, nullptr, 0);
+    }
+  }
+};
+
+bool start_server(const std::string& db, ServerChild& child) {
+  int out[2];
+  if (pipe(out) != 0) return false;
+  child.pid = fork();
+  if (child.pid == 0) {
+    dup2(out[1], STDOUT_FILENO);
+    const int null = open("/dev/null", O_WRONLY);
+    dup2(null, STDERR_FILENO);
+    execl(WS_SYNC_SERVER_BIN, WS_SYNC_SERVER_BIN, "serve", "--db", db.c_str(), "--listen", "127.0.0.1:0", "--quiet",
+          "--rate-limit", "0", "--workers", "256", nullptr);
+    _exit(127);
+  }
+  close(out[1]);
+  std::string line;
+  const auto deadline = Clock::now() + std::chrono::seconds(20);
+  while (line.find('\n') == std::string::npos && Clock::now() < deadline) {
+    pollfd p{out[0], POLLIN, 0};
+    if (poll(&p, 1, 100) <= 0) continue;
+    char buf[256];
+    const ssize_t n = read(out[0], buf, sizeof buf);
+    if (n <= 0) break;
+    line.append(buf, static_cast<std::size_t>(n));
+  }
+  close(out[0]);
+  auto j = json::parse(line.substr(0, line.find('\n')), nullptr, false);
+  if (!j.is_object() || !j.contains("port")) return false;
+  child.port = j["port"].get<int>();
+  return true;
+}
+
+struct RunResult {
+  int kiosks = 0;
+  long records = 0;
+  int errors = 0;
+  double seconds = 0;
+  std::vector<double> latencies_ms;
+};
+
+RunResult run_kiosks(const Options& o, int n, const std::string& dir) {
+  RunResult r;
+  r.kiosks = n;
+  const std::string db = dir + "/bench-" + std::to_string(n) + ".db";
+  std::filesystem::remove(db);
+  std::vector<std::pair<std::string, std::string>> devices;  // id, token
+  {
+    auto opened = ws::server::Database::open(db);
+    if (!opened) return r;
+    ws::server::DeviceRegistry reg(**opened);
+    for (int i = 0; i < n; ++i) {
+      auto code = reg.create_code("BENCH", 3600'000);
+      auto e = reg.enroll(code->code, "bench-" + std::to_string(i));
+      devices.emplace_back(e->device.id, e->token);
+    }
+  }
+  // Bodies are made before the clock starts: the benchmark measures the server, not JSON dumping here.
+  std::vector<std::vector<std::string>> bodies(n);
+  {
+    std::mt19937 rng(42);
+    for (int k = 0; k < n; ++k) {
+      for (int b = 0; b < o.batches; ++b) bodies[k].push_back(make_batch(devices[k].first, "BENCH", o.records, rng));
+    }
+  }
+  ServerChild server;
+  if (!start_server(db, server)) {
+    std::fprintf(stderr, "server did not start\n");
+    r.errors = -1;
+    return r;
+  }
+  std::mutex m;
+  std::atomic<int> errors{0};
+  std::vector<std::thread> threads;
+  const auto start = Clock::now();
+  for (int k = 0; k < n; ++k) {
+    threads.emplace_back([&, k] {
+      httplib::Client c("127.0.0.1", server.port);
+      c.set_tcp_nodelay(true);
+      c.set_connection_timeout(30);
+      c.set_read_timeout(120);
+      c.set_write_timeout(120);
+      const httplib::Headers auth = {{"Authorization", "Bearer " + devices[k].second}};
+      std::mt19937 rng(static_cast<unsigned>(k));
+      auto next = Clock::now() + std::chrono::milliseconds(o.interval_ms ? static_cast<int>(rng() % o.interval_ms) : 0);
+      std::vector<double> mine;
+      for (int b = 0; b < o.batches; ++b) {
+        if (o.interval_ms) {
+          std::this_thread::sleep_until(next);  // the workload's pacing, not synchronisation
+          next += std::chrono::milliseconds(o.interval_ms);
+        }
+        const auto t0 = Clock::now();
+        auto res = c.Post("/v1/push", auth, bodies[k][b], "application/json");
+        const double ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+        if (!res || res->status != 200) {
+          errors.fetch_add(1);
+          continue;
+        }
+        mine.push_back(ms);
+      }
+      std::lock_guard lock(m);
+      r.latencies_ms.insert(r.latencies_ms.end(), mine.begin(), mine.end());
+    });
+  }
+  for (auto& t : threads) t.join();
+  r.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  r.errors = errors.load();
+  r.records = static_cast<long>(r.latencies_ms.size()) * o.records;
+  std::filesystem::remove(db);
+  std::filesystem::remove(db + "-wal");
+  std::filesystem::remove(db + "-shm");
+  return r;
+}
+
+// The floor: the same rows into one plain table, one transaction per batch, fsync on commit.
+double floor_records_per_second(const Options& o, const std::string& dir) {
+  const std::string db = dir + "/bench-floor.db";
+  std::filesystem::remove(db);
+  double rate = 0;
+  {
+    auto conn = ws::sql::Connection::open(db);
+    if (!conn || !conn->exec("CREATE TABLE rows (id TEXT PRIMARY KEY, payload TEXT NOT NULL)")) return 0;
+    std::mt19937 rng(7);
+    std::vector<std::vector<std::pair<std::string, std::string>>> batches(o.floor_batches);
+    for (auto& b : batches) {
+      for (int i = 0; i < o.records; ++i) b.emplace_back(ws::new_uuid_v7(), intake_payload(rng, i).dump());
+    }
+    const auto start = Clock::now();
+    for (const auto& b : batches) {
+      auto tx = ws::sql::Transaction::begin(*conn);
+      auto st = conn->prepare("INSERT INTO rows (id, payload) VALUES (?1, ?2)");
+      for (const auto& [id, payload] : b) {
+        st->reset();
+        st->bind(1, id).bind(2, payload);
+        if (!st->run()) return 0;
+      }
+      if (!tx->commit()) return 0;
+    }
+    rate = o.floor_batches * o.records / std::chrono::duration<double>(Clock::now() - start).count();
+  }
+  std::filesystem::remove(db);
+  std::filesystem::remove(db + "-wal");
+  std::filesystem::remove(db + "-shm");
+  return rate;
+}
+
+std::vector<int> parse_list(const std::string& s) {
+  std::vector<int> out;
+  std::size_t pos = 0;
+  while (pos < s.size()) {
+    const auto comma = s.find(',', pos);
+    out.push_back(std::stoi(s.substr(pos, comma - pos)));
+    if (comma == std::string::npos) break;
+    pos = comma + 1;
+  }
+  return out;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Options o;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    const std::string k = argv[i], v = argv[i + 1];
+    if (k == "--kiosks") o.kiosks = parse_list(v);
+    else if (k == "--batches") o.batches = std::stoi(v);
+    else if (k == "--records") o.records = std::stoi(v);
+    else if (k == "--interval-ms") o.interval_ms = std::stoi(v);
+    else if (k == "--floor-batches") o.floor_batches = std::stoi(v);
+    else if (k == "--dir") o.dir = v;
+    else {
+      std::fprintf(stderr, "unknown option %s\n", k.c_str());
+      return 2;
+    }
+  }
+  signal(SIGPIPE, SIG_IGN);
+  const double floor = floor_records_per_second(o, o.dir);
+  std::printf("floor (plain SQLite, %d rows/tx, synchronous=FULL): %.0f records/s\n", o.records, floor);
+  std::printf("%8s %10s %12s %10s %10s %8s %8s\n", "kiosks", "records", "records/s", "p50 ms", "p99 ms", "errors",
+              "x floor");
+  bool failed = false;
+  for (int n : o.kiosks) {
+    auto r = run_kiosks(o, n, o.dir);
+    const double rate = r.seconds > 0 ? r.records / r.seconds : 0;
+    std::printf("%8d %10ld %12.0f %10.1f %10.1f %8d %8.2f\n", n, r.records, rate, percentile(r.latencies_ms, 0.50),
+                percentile(r.latencies_ms, 0.99), r.errors, floor > 0 ? rate / floor : 0);
+    std::fflush(stdout);
+    failed = failed || r.errors != 0;
+  }
+  return failed ? 1 : 0;
+}

@@ -1,0 +1,47 @@
+#pragma once
+// The headless commands behind `kiosk --data-dir DIR <command>`; cli.cpp dispatches to them.
+#include <iosfwd>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "kiosk/cli/args.hpp"
+#include "kiosk/core/store/store.hpp"
+
+namespace ws::kiosk::cli {
+
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitError = 1;
+inline constexpr int kExitUsage = 2;
+inline constexpr int kExitQuarantined = 3;  // sync: everything else was sent; some records were refused
+
+struct Context {
+  ParsedArgs args;
+  std::string data_dir;
+  std::string assets_dir;
+  std::ostream& out;
+  std::ostream& err;
+};
+
+// Prints "kiosk: <message>" on stderr and returns `exit_code`.
+int report(const Context& ctx, const Error& e, int exit_code = kExitError);
+Result<std::unique_ptr<Store>> open_store(const Context& ctx);
+// Reads a JSON document from FILE, or from stdin when FILE is "-".
+Result<nlohmann::json> read_json_file(const std::string& path);
+std::string iso8601_utc(std::int64_t unix_ms);
+
+int cmd_enroll(const Context& ctx);
+int cmd_add(const Context& ctx);
+int cmd_edit(const Context& ctx);
+int cmd_list(const Context& ctx);
+int cmd_show(const Context& ctx);
+int cmd_quarantined(const Context& ctx);
+int cmd_sync(const Context& ctx);
+int cmd_status(const Context& ctx);
+
+// run_cli with explicit streams, for tests.
+int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+
+}  // namespace ws::kiosk::cli

@@ -1,0 +1,164 @@
+// enroll, sync, status: the commands that talk to the server.
+#include <unistd.h>
+
+#include <ostream>
+
+#include "kiosk/cli/commands.hpp"
+#include "kiosk/core/sync/sync_round.hpp"
+#include "kiosk/core/sync/transport.hpp"
+
+namespace ws::kiosk::cli {
+namespace {
+
+std::string host_name() {
+  char buf[256] = {};
+  if (gethostname(buf, sizeof buf - 1) != 0 || !buf[0]) return "kiosk";
+  return buf;
+}
+
+Result<std::unique_ptr<Transport>> transport_for(const Context& ctx, const std::string& url, long long default_timeout_ms) {
+  auto timeout = int_option(ctx.args, "--timeout-ms", default_timeout_ms, 100, 600000);
+  if (!timeout) return fail(timeout.error());
+  HttpTransportOptions o;
+  o.connect_timeout = std::chrono::milliseconds(std::min<long long>(*timeout, 5000));
+  o.read_timeout = std::chrono::milliseconds(*timeout);
+  return make_http_transport(url, o);
+}
+
+}  // namespace
+
+int cmd_enroll(const Context& ctx) {
+  if (auto s = check_options(ctx.args, {{"--server", "--code", "--name", "--timeout-ms"}, {"--force"}}); !s) {
+    return report(ctx, s.error(), kExitUsage);
+  }
+  auto server = ctx.args.value("--server");
+  auto code = ctx.args.value("--code");
+  if (!server || server->empty() || !code || code->empty()) {
+    return report(ctx, Error{"usage", "'enroll' needs --server URL and --code CODE"}, kExitUsage);
+  }
+  auto store = open_store(ctx);
+  if (!store) return report(ctx, store.error());
+  auto current = (*store)->identity();
+  if (!current) return report(ctx, explain_storage_error(current.error(), "cannot read the device identity"));
+  if (current->enrolled() && !ctx.args.flag("--force")) {
+    return report(ctx, Error{"already_enrolled", "this data folder is already enrolled as device " + current->device_id +
+                                                     " of centre " + current->centre +
+                                                     " (use --force to enrol again for the same centre)"});
+  }
+  auto transport = transport_for(ctx, *server, 15000);
+  if (!transport) return report(ctx, transport.error(), kExitUsage);
+  auto reply = enroll_device(**transport, *code, ctx.args.value("--name").value_or(host_name()));
+  if (!reply) return report(ctx, reply.error());
+  if (current->enrolled() && reply->centre != current->centre) {
+    // Records here belong to the old centre; mixing centres in one folder would show one
+    // centre's people to another.
+    return report(ctx, Error{"centre_mismatch", "the code is for centre " + reply->centre + " but this data folder holds centre " +
+                                                    current->centre + "'s data; use a new data folder"});
+  }
+  if (auto s = (*store)->set_identity({reply->device_id, reply->token, reply->centre, *server}); !s) {
+    return report(ctx, explain_storage_error(s.error(), "enrolment succeeded but could not be saved"));
+  }
+  ctx.out << "enrolled as device " << reply->device_id << " of centre " << reply->centre << "\n";
+  // Fetch forms, content and counsellor accounts now, so the kiosk is usable at once; a
+  // failure here is not fatal, the next sync brings them.
+  SyncRound round(**store, **transport);
+  if (auto pulled = round.pull(); !pulled) {
+    ctx.err << "kiosk: warning: first download failed: " << pulled.error().message << "\n";
+  }
+  return kExitOk;
+}
+
+int cmd_sync(const Context& ctx) {
+  if (auto s = check_options(ctx.args, {{"--timeout-ms", "--batch-records", "--batch-bytes"}, {"--json"}}); !s) {
+    return report(ctx, s.error(), kExitUsage);
+  }
+  auto batch_records = int_option(ctx.args, "--batch-records", 500, 1, static_cast<long long>(protocol::kMaxBatchRecords));
+  if (!batch_records) return report(ctx, batch_records.error(), kExitUsage);
+  auto batch_bytes = int_option(ctx.args, "--batch-bytes", 4 << 20, 1024, static_cast<long long>(protocol::kMaxBodyBytes));
+  if (!batch_bytes) return report(ctx, batch_bytes.error(), kExitUsage);
+  auto store = open_store(ctx);
+  if (!store) return report(ctx, store.error());
+  auto id = (*store)->identity();
+  if (!id) return report(ctx, explain_storage_error(id.error(), "cannot read the device identity"));
+  if (!id->enrolled()) return report(ctx, Error{"not_enrolled", "this kiosk is not enrolled yet: run 'kiosk --data-dir DIR enroll --server URL --code CODE'"});
+  auto transport = transport_for(ctx, id->server_url, 30000);
+  if (!transport) return report(ctx, transport.error(), kExitUsage);
+
+  RoundOptions options;
+  options.batch.max_records = static_cast<std::size_t>(*batch_records);
+  options.batch.max_bytes = static_cast<std::size_t>(*batch_bytes);
+  SyncRound round(**store, **transport, options);
+  auto result = round.run();
+  if (!result) {
+    (void)(*store)->record_sync_error(result.error().message);
+    std::string words = result.error().message;
+    if (auto wait = round.retry_after_seconds()) words += " (try again in " + std::to_string(*wait) + " s)";
+    return report(ctx, Error{result.error().code, "sync failed: " + words + "; nothing was lost, the records wait in the outbox"});
+  }
+  (void)(*store)->record_sync_success(HlcClock::system_wall_ms());
+  auto pending = (*store)->pending_count();
+  auto quarantined = (*store)->quarantined_count();
+  if (!pending || !quarantined) return report(ctx, Error{"db_error", "cannot count the outbox"});
+  if (ctx.args.flag("--json")) {
+    ctx.out << nlohmann::json{{"sent", result->accepted},       {"rejected", result->rejected},
+                              {"received", result->pulled_changes}, {"batches", result->batches},
+                              {"pending", *pending},            {"quarantined", *quarantined}}
+                   .dump()
+            << "\n";
+  } else {
+    ctx.out << "sent " << result->accepted << ", rejected " << result->rejected << ", received "
+            << result->pulled_changes << " changes; pending " << *pending << ", quarantined " << *quarantined << "\n";
+  }
+  if (*pending > 0) {
+    return report(ctx, Error{"pending", std::to_string(*pending) + " records were saved during the sync and still wait"});
+  }
+  if (*quarantined > 0) {
+    return report(ctx, Error{"quarantined", std::to_string(*quarantined) +
+                                                " records were refused by the server and are quarantined "
+                                                "(see 'kiosk --data-dir DIR quarantined')"},
+                  kExitQuarantined);
+  }
+  return kExitOk;
+}
+
+int cmd_status(const Context& ctx) {
+  if (auto s = check_options(ctx.args, {{"--timeout-ms"}, {"--json"}}); !s) return report(ctx, s.error(), kExitUsage);
+  auto store = open_store(ctx);
+  if (!store) return report(ctx, store.error());
+  auto id = (*store)->identity();
+  auto status = (*store)->persisted_status();
+  if (!id || !status) return report(ctx, Error{"db_error", "cannot read the kiosk's state"});
+  bool online = false;
+  if (id->enrolled()) {
+    if (auto transport = transport_for(ctx, id->server_url, 3000)) {
+      online = static_cast<bool>(SyncRound(**store, **transport).probe());
+    }
+  }
+  nlohmann::json j = {
+      {"device_id", id->device_id},
+      {"centre", id->centre},
+      {"server", id->server_url},
+      {"enrolled", id->enrolled()},
+      {"online", online},
+      {"pending", status->pending},
+      {"quarantined", status->quarantined},
+      {"last_success", status->last_success_ms ? nlohmann::json(iso8601_utc(*status->last_success_ms)) : nlohmann::json()},
+      {"last_success_ms", status->last_success_ms ? nlohmann::json(*status->last_success_ms) : nlohmann::json()},
+      {"last_error", status->last_error},
+      {"read_only", (*store)->read_only()},
+  };
+  if (ctx.args.flag("--json")) {
+    ctx.out << j.dump() << "\n";
+    return kExitOk;
+  }
+  ctx.out << "device:      " << (id->enrolled() ? id->device_id + " (centre " + id->centre + ")" : "not enrolled") << "\n"
+          << "server:      " << (id->server_url.empty() ? "-" : id->server_url) << (online ? " (online)" : " (offline)") << "\n"
+          << "pending:     " << status->pending << "\n"
+          << "quarantined: " << status->quarantined << "\n"
+          << "last sync:   " << (status->last_success_ms ? iso8601_utc(*status->last_success_ms) : "never") << "\n";
+  if (!status->last_error.empty()) ctx.out << "last error:  " << status->last_error << "\n";
+  if ((*store)->read_only()) ctx.out << "note:        the data folder is read-only; nothing can be saved\n";
+  return kExitOk;
+}
+
+}  // namespace ws::kiosk::cli

@@ -1,0 +1,24 @@
+#pragma once
+// The one place that turns a payload into stored bytes and back. Rows carry the codec id, so
+// encrypting payloads later (libsodium secretbox) is a new codec here and nothing else.
+#include <cstdint>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "ws/result.hpp"
+
+namespace ws::kiosk::codec {
+
+inline constexpr int kJsonText = 1;  // UTF-8 JSON text, no encryption
+inline constexpr int kCurrent = kJsonText;
+
+struct Encoded {
+  int codec = kCurrent;
+  std::string bytes;
+};
+
+Encoded encode(const nlohmann::json& payload);
+Result<nlohmann::json> decode(int codec, const std::string& bytes);
+
+}  // namespace ws::kiosk::codec

@@ -1,0 +1,69 @@
+// Applying the server's change feed: per-field HLC merge into local records, and the cursor
+// committed with the changes it covers, so a crash never skips or half-applies a page.
+#include "kiosk/core/store/record_row.hpp"
+#include "kiosk/core/store/store.hpp"
+#include "ws/merge.hpp"
+
+namespace ws::kiosk {
+namespace {
+
+// HQ publishes forms and content for every centre; everything else must be ours.
+bool visible_everywhere(const std::string& kind) { return kind == "form" || kind == "content"; }
+
+}  // namespace
+
+Result<std::size_t> Store::apply_pull(const protocol::PullResponse& page) {
+  if (auto s = writable(); !s) return fail(s.error());
+  auto me = identity();
+  if (!me) return fail(me.error());
+  auto tx = sql::Transaction::begin(db_);
+  if (!tx) return fail(tx.error());
+  auto last = meta("hlc");
+  if (!last) return fail(last.error());
+  if (!last->empty()) {
+    if (auto h = Hlc::parse(*last)) clock_.restore(*h);
+  }
+
+  std::size_t changed = 0;
+  const auto now = HlcClock::system_wall_ms();
+  for (const auto& incoming : page.records) {
+    // Defence in depth: the server scopes pulls by centre; a record of another centre that
+    // arrives anyway is never stored, so it can never be shown here.
+    if (incoming.centre != me->centre && !visible_everywhere(incoming.kind)) continue;
+    // A stamp from a clock far ahead is still merged (its order is what it is), but it does
+    // not drag this kiosk's clock along.
+    (void)clock_.observe(incoming.version.hlc);
+
+    auto local = get(incoming.id);
+    if (!local) return fail(local.error());
+    StoredRecord r;
+    if (!*local) {
+      r.envelope = incoming;
+      r.envelope.base_version = incoming.version;
+      r.sync_state = SyncState::Sent;
+    } else {
+      r = std::move(**local);
+      if (r.envelope.kind != incoming.kind || r.envelope.centre != incoming.centre) continue;
+      const auto outcome = merge(r.envelope, incoming);
+      const bool base_moves = !r.envelope.base_version || *r.envelope.base_version < incoming.version;
+      if (!outcome.changed && !base_moves) continue;
+      const auto base = base_moves ? incoming.version : *r.envelope.base_version;
+      r.envelope = outcome.merged;
+      r.envelope.base_version = base;
+      if (!outcome.changed) {
+        // Only the base moves: what we know the server has seen.
+        if (auto s = row::upsert(db_, r); !s) return fail(s.error());
+        continue;
+      }
+    }
+    r.updated_ms = now;
+    if (auto s = row::upsert(db_, r); !s) return fail(s.error());
+    ++changed;
+  }
+  if (auto s = set_meta("hlc", clock_.last().to_string()); !s) return fail(s.error());
+  if (auto s = set_meta("pull_cursor", page.cursor); !s) return fail(s.error());
+  if (auto s = tx->commit(); !s) return fail(s.error());
+  return changed;
+}
+
+}  // namespace ws::kiosk

@@ -1,0 +1,74 @@
+#include "kiosk/core/store/record_row.hpp"
+
+#include "kiosk/core/store/payload_codec.hpp"
+#include "kiosk/core/store/search_text.hpp"
+
+namespace ws::kiosk::row {
+
+std::string field_versions_json(const Envelope& e) {
+  nlohmann::json fv = nlohmann::json::object();
+  for (const auto& [field, v] : e.field_versions) fv[field] = v.to_string();
+  return fv.dump();
+}
+
+Result<StoredRecord> read_record(const sql::Statement& st) {
+  StoredRecord r;
+  Envelope& e = r.envelope;
+  e.id = st.column_text(0);
+  e.kind = st.column_text(1);
+  e.centre = st.column_text(2);
+  auto version = Version::parse(st.column_text(3));
+  if (!version) return fail("corrupt", "stored record has a bad version: " + version.error().message);
+  e.version = *version;
+  e.deleted = st.column_int(4) != 0;
+  e.schema_version = static_cast<int>(st.column_int(5));
+  auto payload = codec::decode(static_cast<int>(st.column_int(6)), st.column_blob(7));
+  if (!payload) return fail(payload.error());
+  e.payload = std::move(*payload);
+  auto fv = nlohmann::json::parse(st.column_text(8), nullptr, false);
+  if (!fv.is_object()) return fail("corrupt", "stored record has bad field versions");
+  for (const auto& [field, text] : fv.items()) {
+    if (!text.is_string()) return fail("corrupt", "stored record has bad field versions");
+    auto v = Version::parse(text.get<std::string>());
+    if (!v) return fail("corrupt", "stored record has bad field versions");
+    e.field_versions.emplace(field, *v);
+  }
+  if (auto base = st.column_optional_text(9)) {
+    auto v = Version::parse(*base);
+    if (!v) return fail("corrupt", "stored record has a bad base version");
+    e.base_version = *v;
+  }
+  r.updated_ms = st.column_int(10);
+  const auto state = st.column_int(11);
+  r.sync_state = state == 0 ? SyncState::Sent : state == 2 ? SyncState::Quarantined : SyncState::Pending;
+  r.sync_error = st.column_text(12);
+  return r;
+}
+
+Status upsert(sql::Connection& db, const StoredRecord& r) {
+  auto st = db.prepare(R"sql(
+    INSERT INTO records(id, kind, centre, case_id, version, deleted, schema_version, payload_codec, payload,
+                        field_versions, base_version, updated_ms, sync_state, sync_error, search_text)
+    VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
+    ON CONFLICT(id) DO UPDATE SET
+      case_id = excluded.case_id, version = excluded.version, deleted = excluded.deleted,
+      schema_version = excluded.schema_version, payload_codec = excluded.payload_codec,
+      payload = excluded.payload, field_versions = excluded.field_versions,
+      base_version = excluded.base_version, updated_ms = excluded.updated_ms,
+      sync_state = excluded.sync_state, sync_error = excluded.sync_error, search_text = excluded.search_text
+  )sql");
+  if (!st) return fail(st.error());
+  const Envelope& e = r.envelope;
+  std::optional<std::string> case_id;
+  if (auto it = e.payload.find("_case_id"); it != e.payload.end() && it->is_string()) case_id = it->get<std::string>();
+  std::optional<std::string> base;
+  if (e.base_version) base = e.base_version->to_string();
+  const auto encoded = codec::encode(e.payload);
+  st->bind(1, e.id).bind(2, e.kind).bind(3, e.centre).bind(4, case_id).bind(5, e.version.to_string());
+  st->bind(6, e.deleted ? 1 : 0).bind(7, e.schema_version).bind(8, encoded.codec).bind_blob(9, encoded.bytes);
+  st->bind(10, field_versions_json(e)).bind(11, base).bind(12, r.updated_ms);
+  st->bind(13, static_cast<int>(r.sync_state)).bind(14, r.sync_error).bind(15, search_text_of(e.payload));
+  return st->run();
+}
+
+}  // namespace ws::kiosk::row

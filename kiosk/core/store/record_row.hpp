@@ -1,0 +1,18 @@
+#pragma once
+// Reading and writing one row of the records table: the only code that knows its columns.
+#include <string>
+
+#include "kiosk/core/store/store.hpp"
+
+namespace ws::kiosk::row {
+
+// Column list for SELECTs that read_record() understands, in this order.
+inline constexpr const char* kColumns =
+    "id, kind, centre, version, deleted, schema_version, payload_codec, payload, field_versions, "
+    "base_version, updated_ms, sync_state, sync_error";
+
+Result<StoredRecord> read_record(const sql::Statement& st);
+Status upsert(sql::Connection& db, const StoredRecord& r);
+std::string field_versions_json(const Envelope& e);
+
+}  // namespace ws::kiosk::row

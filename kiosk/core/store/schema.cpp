@@ -1,0 +1,118 @@
+#include "kiosk/core/store/schema.hpp"
+
+#include <functional>
+#include <string>
+
+#include "kiosk/core/store/payload_codec.hpp"
+#include "kiosk/core/store/search_text.hpp"
+
+namespace ws::kiosk::schema {
+namespace {
+
+Status v1(sql::Connection& db) {
+  return db.exec(R"sql(
+    CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+    CREATE TABLE records(
+      id TEXT PRIMARY KEY,
+      kind TEXT NOT NULL,
+      centre TEXT NOT NULL,
+      case_id TEXT,
+      version TEXT NOT NULL,
+      deleted INTEGER NOT NULL DEFAULT 0,
+      schema_version INTEGER NOT NULL,
+      payload_codec INTEGER NOT NULL,
+      payload BLOB NOT NULL,
+      field_versions TEXT NOT NULL,
+      base_version TEXT,
+      updated_ms INTEGER NOT NULL,
+      sync_state INTEGER NOT NULL,
+      sync_error TEXT NOT NULL DEFAULT '');
+    CREATE INDEX records_by_kind ON records(kind, deleted, id);
+    CREATE INDEX records_by_case ON records(case_id, id) WHERE case_id IS NOT NULL;
+    CREATE INDEX records_by_state ON records(sync_state, id) WHERE sync_state <> 0;
+    CREATE TABLE outbox(
+      seq INTEGER PRIMARY KEY AUTOINCREMENT,
+      record_id TEXT NOT NULL REFERENCES records(id),
+      batch_id TEXT,
+      sent_version TEXT,
+      enqueued_ms INTEGER NOT NULL);
+    CREATE UNIQUE INDEX outbox_one_unbatched ON outbox(record_id) WHERE batch_id IS NULL;
+    CREATE INDEX outbox_by_batch ON outbox(batch_id, record_id) WHERE batch_id IS NOT NULL;
+    CREATE TABLE outbox_batches(
+      batch_id TEXT PRIMARY KEY,
+      body BLOB NOT NULL,
+      record_count INTEGER NOT NULL,
+      created_ms INTEGER NOT NULL);
+  )sql");
+}
+
+Status v2(sql::Connection& db) {
+  return db.exec(R"sql(
+    CREATE TABLE drafts(
+      counsellor TEXT NOT NULL,
+      key TEXT NOT NULL,
+      value_codec INTEGER NOT NULL,
+      value BLOB NOT NULL,
+      updated_ms INTEGER NOT NULL,
+      PRIMARY KEY(counsellor, key)) WITHOUT ROWID;
+  )sql");
+}
+
+Status v3(sql::Connection& db) {
+  if (auto s = db.exec("ALTER TABLE records ADD COLUMN search_text TEXT NOT NULL DEFAULT ''"); !s) return s;
+  auto select = db.prepare("SELECT id, payload_codec, payload FROM records");
+  if (!select) return fail(select.error());
+  auto update = db.prepare("UPDATE records SET search_text = ?2 WHERE id = ?1");
+  if (!update) return fail(update.error());
+  for (;;) {
+    auto row = select->step();
+    if (!row) return fail(row.error());
+    if (!*row) break;
+    auto payload = codec::decode(static_cast<int>(select->column_int(1)), select->column_blob(2));
+    if (!payload) continue;  // unreadable rows keep an empty search text rather than block the upgrade
+    update->reset();
+    if (auto s = update->bind(1, select->column_text(0)).bind(2, search_text_of(*payload)).run(); !s) return s;
+  }
+  return ok();
+}
+
+// Acknowledging a batch asks "has this record another outbox row?" per record; without a
+// plain index on record_id that is a scan of the whole outbox per record (quadratic).
+Status v4(sql::Connection& db) { return db.exec("CREATE INDEX outbox_by_record ON outbox(record_id)"); }
+
+const std::function<Status(sql::Connection&)> kSteps[] = {v1, v2, v3, v4};
+static_assert(sizeof(kSteps) / sizeof(kSteps[0]) == kLatest);
+
+}  // namespace
+
+Result<int> current_version(sql::Connection& db) {
+  auto st = db.prepare("PRAGMA user_version");
+  if (!st) return fail(st.error());
+  auto row = st->step();
+  if (!row) return fail(row.error());
+  return *row ? static_cast<int>(st->column_int(0)) : 0;
+}
+
+Status migrate(sql::Connection& db, int target) {
+  auto version = current_version(db);
+  if (!version) return fail(version.error());
+  if (*version > kLatest) {
+    return fail("schema_too_new", "the data folder was written by a newer kiosk version (schema " +
+                                      std::to_string(*version) + "); this program knows up to " +
+                                      std::to_string(kLatest));
+  }
+  for (int next = *version + 1; next <= target && next <= kLatest; ++next) {
+    auto tx = sql::Transaction::begin(db);
+    if (!tx) return fail(tx.error());
+    if (auto s = kSteps[next - 1](db); !s) {
+      return fail(s.error().code, "schema migration to version " + std::to_string(next) + " failed: " + s.error().message);
+    }
+    // PRAGMA takes no bound parameters; the value is our own integer, never user data.
+    const std::string pragma = "PRAGMA user_version = " + std::to_string(next);
+    if (auto s = db.exec(pragma.c_str()); !s) return s;
+    if (auto s = tx->commit(); !s) return s;
+  }
+  return ok();
+}
+
+}  // namespace ws::kiosk::schema

@@ -1,0 +1,18 @@
+#pragma once
+// Versioned schema migrations for kiosk.db, tracked in PRAGMA user_version. Each step runs in
+// its own transaction, so a crash mid-migration leaves the previous version intact.
+#include "ws/result.hpp"
+#include "ws/sqlite.hpp"
+
+namespace ws::kiosk::schema {
+
+// 1: meta, records, outbox, batches.  2: drafts.  3: search text for listings.
+// 4: outbox index by record (acknowledgements in O(batch), not O(batch x outbox)).
+inline constexpr int kLatest = 4;
+
+Result<int> current_version(sql::Connection& db);
+// Brings the database up to `target` (never down). A database newer than this program is
+// refused, so an old kiosk build never damages data written by a newer one.
+Status migrate(sql::Connection& db, int target = kLatest);
+
+}  // namespace ws::kiosk::schema

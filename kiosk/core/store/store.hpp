@@ -1,0 +1,187 @@
+#pragma once
+// The kiosk's offline store: one SQLite file (DIR/kiosk.db, WAL) holding records as envelopes,
+// the transactional outbox that feeds sync, the device identity, drafts and sync bookkeeping.
+//
+// Threading: a Store owns one SQLite connection and must be used by one thread at a time.
+// Every thread that needs the data (UI, sync engine) opens its own Store on the same folder;
+// SQLite's locking keeps them consistent. All methods return errors as values.
+//
+// Durability: every save, update and delete commits the record and its outbox row in one
+// transaction with synchronous=FULL, so a record either exists and will be synced, or it
+// does not exist at all.
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "kiosk/core/store/sync_status.hpp"
+#include "ws/envelope.hpp"
+#include "ws/hlc.hpp"
+#include "ws/protocol.hpp"
+#include "ws/result.hpp"
+#include "ws/sqlite.hpp"
+
+namespace ws::kiosk {
+
+// Where a record stands with the server.
+enum class SyncState { Sent = 0, Pending = 1, Quarantined = 2 };
+const char* to_string(SyncState s);
+
+struct StoredRecord {
+  Envelope envelope;
+  SyncState sync_state = SyncState::Pending;
+  std::string sync_error;         // the server's reason when quarantined
+  std::int64_t updated_ms = 0;    // local wall time of the last local or pulled change
+};
+
+// Who this kiosk is to the server; empty until `enroll`.
+struct DeviceIdentity {
+  std::string device_id;
+  std::string token;
+  std::string centre;
+  std::string server_url;
+  bool enrolled() const { return !device_id.empty() && !token.empty() && !centre.empty(); }
+};
+
+struct ListQuery {
+  std::string kind{};                  // required
+  std::string text{};                  // case-insensitive substring of the record's text values
+  std::optional<std::string> case_id{};  // only records linked to this case (payload `_case_id`)
+  bool include_deleted = false;
+  int limit = 100;                     // 1..10000
+  int offset = 0;
+};
+
+struct Draft {
+  std::string counsellor;
+  std::string key;
+  nlohmann::json value;
+  std::int64_t updated_ms = 0;
+};
+
+// A batch of outbox rows on its way to the server. Its body is frozen when it is made, so a
+// retry sends byte-identical content under the same batch_id.
+struct OutboxBatch {
+  std::string batch_id;
+  std::string body;           // the push request JSON
+  std::size_t record_count = 0;
+  std::vector<std::string> record_ids;
+};
+
+struct BatchLimits {
+  std::size_t max_records = 500;
+  std::size_t max_bytes = 4 * 1024 * 1024;  // raw JSON, before gzip
+};
+
+// What acknowledging a batch did, for progress and messages.
+struct AckOutcome {
+  std::size_t accepted = 0;
+  std::size_t rejected = 0;
+  std::size_t requeued = 0;  // in the batch but absent from the reply: sent again later
+};
+
+struct StoreOptions {
+  bool read_only = false;   // open for reading only (also chosen automatically when the folder is)
+  // Test hook: cap the database at this many pages to simulate a full disk (0 = no cap).
+  std::int64_t max_pages = 0;
+};
+
+class Store {
+ public:
+  // Creates DIR (0700) and DIR/kiosk.db (0600) when missing, applies schema migrations.
+  // A folder that cannot be written is opened read-only so the kiosk keeps showing its data.
+  static Result<std::unique_ptr<Store>> open(const std::string& data_dir, const StoreOptions& options = {});
+  ~Store();
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+
+  bool read_only() const { return read_only_; }
+  const std::string& data_dir() const { return data_dir_; }
+  static std::string database_path(const std::string& data_dir);
+
+  // --- device identity -------------------------------------------------------------------
+  Result<DeviceIdentity> identity();
+  Status set_identity(const DeviceIdentity& id);
+
+  // --- records (UI and CLI) --------------------------------------------------------------
+  // A new record of `kind` in this kiosk's centre; every field stamped with one fresh HLC
+  // version. `case_id` (when given) is written to payload `_case_id`. Returns the new id.
+  Result<std::string> save(const std::string& kind, nlohmann::json payload,
+                           const std::optional<std::string>& case_id = std::nullopt, int schema_version = 1);
+  // Many new records in one transaction (imports, benchmarks): all or none.
+  struct NewRecord {
+    std::string kind;
+    nlohmann::json payload;
+    int schema_version = 1;
+  };
+  Result<std::vector<std::string>> save_all(const std::vector<NewRecord>& records);
+  // Partial update: only the top-level fields in `patch` change, each stamped with a new
+  // version; a null value clears a field (kept as null so the clearing replicates).
+  // Returns the record as stored. A patch that changes nothing writes nothing.
+  Result<Envelope> update(const std::string& id, const nlohmann::json& patch);
+  // Tombstone: kept and synced so the delete reaches every replica.
+  Status remove(const std::string& id);
+
+  Result<std::optional<StoredRecord>> get(const std::string& id);
+  // Newest first (ids are UUIDv7, so creation order).
+  Result<std::vector<StoredRecord>> list(const ListQuery& query);
+  Result<std::vector<StoredRecord>> linked_to_case(const std::string& case_id);
+  Result<std::vector<StoredRecord>> quarantined();
+  Result<std::int64_t> pending_count();
+  Result<std::int64_t> quarantined_count();
+
+  // --- drafts: unsaved form input per counsellor, kept across the idle lock ---------------
+  Status put_draft(const std::string& counsellor, const std::string& key, const nlohmann::json& value);
+  Result<std::optional<Draft>> get_draft(const std::string& counsellor, const std::string& key);
+  Result<std::vector<Draft>> drafts(const std::string& counsellor);
+  Status delete_draft(const std::string& counsellor, const std::string& key);
+
+  // --- sync bookkeeping (used by the sync engine and `kiosk status`) -----------------------
+  // The oldest unacknowledged batch if there is one (to resend as is), else a new batch of
+  // the oldest outbox rows within `limits`; nullopt when the outbox is empty.
+  Result<std::optional<OutboxBatch>> next_batch(const BatchLimits& limits);
+  // Applies the server's per-record verdicts in one transaction: accepted rows leave the
+  // outbox, rejected records are quarantined with the server's message.
+  Result<AckOutcome> acknowledge(const std::string& batch_id, const protocol::PushResponse& reply);
+  // Gives up a batch without verdicts (the server refused it whole): its rows go back to the
+  // queue and a new batch_id will be used.
+  Status dissolve_batch(const std::string& batch_id);
+  // Quarantines one record with `reason` and takes it out of the outbox.
+  Status quarantine(const std::string& record_id, const std::string& reason);
+
+  Result<std::string> pull_cursor();
+  // Merges pulled records (per-field HLC merge) and stores `cursor` in the same transaction.
+  // Returns how many records changed locally.
+  Result<std::size_t> apply_pull(const protocol::PullResponse& page);
+
+  // The persisted part of SyncStatus (counts, last success, last error).
+  Result<SyncStatus> persisted_status();
+  Status record_sync_success(std::int64_t when_ms);
+  Status record_sync_error(const std::string& message);
+
+  // Low-level access for tests and migrations.
+  sql::Connection& connection() { return db_; }
+
+ private:
+  Store() = default;
+  Result<Version> stamp(const std::string& device);  // inside a write transaction
+  Result<std::string> meta(const std::string& key);
+  Status set_meta(const std::string& key, const std::string& value);
+  Status enqueue(const std::string& record_id);
+  Status writable() const;
+  Result<std::string> insert_new(const DeviceIdentity& id, const std::string& kind, nlohmann::json payload,
+                                 int schema_version);
+
+  sql::Connection db_;
+  HlcClock clock_;
+  std::string data_dir_;
+  bool read_only_ = false;
+};
+
+// Turns a storage error into words a counsellor or operator can act on.
+Error explain_storage_error(const Error& e, const std::string& action);
+
+}  // namespace ws::kiosk

@@ -1,0 +1,196 @@
+#include "kiosk/core/sync/sync_round.hpp"
+
+#include <algorithm>
+
+namespace ws::kiosk {
+namespace {
+
+std::string url_encode(const std::string& s) {
+  static const char hex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : s) {
+    if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
+        c == '.' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += hex[c >> 4];
+      out += hex[c & 0xF];
+    }
+  }
+  return out;
+}
+
+Result<nlohmann::json> parse_body(const HttpReply& reply, const std::string& what) {
+  auto j = nlohmann::json::parse(reply.body, nullptr, false);
+  if (j.is_discarded()) return fail("invalid_response", "the server's " + what + " reply was cut off or is not JSON");
+  return j;
+}
+
+// Statuses that refuse a whole batch because of what is in it: splitting the batch finds
+// the record at fault, which is then quarantined, so it never blocks the others.
+bool refuses_content(int status) { return status == 400 || status == 403 || status == 413 || status == 422; }
+
+}  // namespace
+
+Result<protocol::EnrollResponse> enroll_device(Transport& transport, const std::string& code,
+                                               const std::string& device_name) {
+  HttpRequest req;
+  req.method = HttpRequest::Method::Post;
+  req.path = protocol::kRouteEnroll;
+  req.body = protocol::to_json(protocol::EnrollRequest{code, device_name}).dump();
+  auto reply = transport.send(req);
+  if (!reply) return fail(reply.error());
+  if (reply->status != 200) {
+    auto e = protocol::parse_error_body(reply->body, reply->status);
+    return fail(e.code, "the server refused the enrolment: " + e.message);
+  }
+  auto j = parse_body(*reply, "enrolment");
+  if (!j) return fail(j.error());
+  return protocol::parse_enroll_response(*j);
+}
+
+SyncRound::SyncRound(Store& store, Transport& transport, RoundOptions options)
+    : store_(store), transport_(transport), options_(options) {}
+
+Result<DeviceIdentity> SyncRound::enrolled_identity() {
+  auto id = store_.identity();
+  if (!id) return fail(id.error());
+  if (!id->enrolled()) return fail("not_enrolled", "this kiosk is not enrolled with a server yet");
+  return id;
+}
+
+Unexpected SyncRound::http_failure(const HttpReply& reply, const std::string& action) {
+  const auto e = protocol::parse_error_body(reply.body, reply.status);
+  if (reply.status == 401) {
+    return fail("unauthorized", "the server no longer accepts this kiosk (revoked or unknown); enrol it again");
+  }
+  if (reply.status == 429) {
+    retry_after_ = reply.retry_after_seconds.value_or(30);
+    return fail("rate_limited", "the server is busy and asked to wait " + std::to_string(*retry_after_) + " s");
+  }
+  if (reply.status == 426 || e.code == "protocol_version") {
+    return fail("protocol_version", "the server speaks another protocol version; update this kiosk");
+  }
+  return fail(e.code.empty() ? "http_" + std::to_string(reply.status) : e.code,
+              action + " failed: " + e.message + " (HTTP " + std::to_string(reply.status) + ")");
+}
+
+Status SyncRound::probe() {
+  HttpRequest req;
+  req.path = protocol::kRouteHealth;
+  auto reply = transport_.send(req);
+  if (!reply) return fail(reply.error());
+  if (reply->status != 200) return http_failure(*reply, "the health check");
+  return ok();
+}
+
+Result<RoundReport> SyncRound::run(const ProgressFn& progress) {
+  auto report = push(progress);
+  if (!report) return report;
+  auto pulled = pull();
+  if (!pulled) return fail(pulled.error());
+  report->pulled_changes = *pulled;
+  return report;
+}
+
+Result<RoundReport> SyncRound::push(const ProgressFn& progress) {
+  retry_after_.reset();
+  auto id = enrolled_identity();
+  if (!id) return fail(id.error());
+  auto total = store_.pending_count();
+  if (!total) return fail(total.error());
+  RoundReport report;
+  if (progress) progress(0, *total);
+
+  BatchLimits limits = options_.batch;
+  limits.max_records = std::clamp<std::size_t>(limits.max_records, 1, protocol::kMaxBatchRecords);
+  int conflicts_in_a_row = 0;
+  for (;;) {
+    auto batch = store_.next_batch(limits);
+    if (!batch) return fail(batch.error());
+    if (!*batch) break;
+    const OutboxBatch& b = **batch;
+
+    HttpRequest req;
+    req.method = HttpRequest::Method::Post;
+    req.path = protocol::kRoutePush;
+    req.body = b.body;
+    req.bearer_token = id->token;
+    auto reply = transport_.send(req);
+    if (!reply) return fail(reply.error());
+
+    if (reply->status == 200) {
+      auto j = parse_body(*reply, "push");
+      if (!j) return fail(j.error());
+      auto parsed = protocol::parse_push_response(*j);
+      if (!parsed) return fail(parsed.error());
+      auto ack = store_.acknowledge(b.batch_id, *parsed);
+      if (!ack) return fail(ack.error());
+      if (ack->accepted + ack->rejected == 0) {
+        return fail("invalid_response", "the server acknowledged none of the records it was sent");
+      }
+      ++report.batches;
+      report.accepted += ack->accepted;
+      report.rejected += ack->rejected;
+      conflicts_in_a_row = 0;
+      if (progress) progress(static_cast<std::int64_t>(report.accepted + report.rejected), *total);
+      continue;
+    }
+    if (reply->status == 409 && ++conflicts_in_a_row <= 3) {
+      // The server holds different content under this batch_id (e.g. a data folder restored
+      // from a backup). Records are idempotent by version, so a fresh batch_id is safe.
+      if (auto s = store_.dissolve_batch(b.batch_id); !s) return fail(s.error());
+      continue;
+    }
+    if (refuses_content(reply->status)) {
+      if (auto s = store_.dissolve_batch(b.batch_id); !s) return fail(s.error());
+      if (b.record_count > 1) {
+        limits.max_records = std::max<std::size_t>(1, b.record_count / 2);
+        continue;
+      }
+      const auto e = protocol::parse_error_body(reply->body, reply->status);
+      if (!b.record_ids.empty()) {
+        if (auto s = store_.quarantine(b.record_ids.front(), e.message); !s) return fail(s.error());
+        ++report.rejected;
+        if (progress) progress(static_cast<std::int64_t>(report.accepted + report.rejected), *total);
+      }
+      continue;
+    }
+    return http_failure(*reply, "sending records");
+  }
+  return report;
+}
+
+Result<std::size_t> SyncRound::pull() {
+  retry_after_.reset();
+  auto id = enrolled_identity();
+  if (!id) return fail(id.error());
+  std::size_t changed = 0;
+  for (int page = 0; page < options_.max_pull_pages; ++page) {
+    auto cursor = store_.pull_cursor();
+    if (!cursor) return fail(cursor.error());
+    HttpRequest req;
+    req.path = std::string(protocol::kRoutePull) + "?limit=" +
+               std::to_string(std::clamp(options_.pull_limit, 1, protocol::kMaxPullLimit));
+    if (!cursor->empty()) req.path += "&since=" + url_encode(*cursor);
+    req.bearer_token = id->token;
+    auto reply = transport_.send(req);
+    if (!reply) return fail(reply.error());
+    if (reply->status != 200) return http_failure(*reply, "receiving changes");
+    auto j = parse_body(*reply, "pull");
+    if (!j) return fail(j.error());
+    auto parsed = protocol::parse_pull_response(*j);
+    if (!parsed) return fail(parsed.error());
+    auto applied = store_.apply_pull(*parsed);
+    if (!applied) return fail(applied.error());
+    changed += *applied;
+    if (!parsed->more) break;
+    if (parsed->cursor == *cursor && parsed->records.empty()) {
+      return fail("invalid_response", "the server said there is more to pull but sent nothing");
+    }
+  }
+  return changed;
+}
+
+}  // namespace ws::kiosk

@@ -1,0 +1,58 @@
+#pragma once
+// One synchronous conversation with the server: enrol, probe, push the outbox, pull changes.
+// The engine runs rounds on its thread; `kiosk sync` runs one on the main thread.
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "kiosk/core/store/store.hpp"
+#include "kiosk/core/sync/transport.hpp"
+#include "ws/protocol.hpp"
+
+namespace ws::kiosk {
+
+struct RoundOptions {
+  BatchLimits batch;        // records and raw bytes per push
+  int pull_limit = 500;     // records per pull page (server caps at kMaxPullLimit)
+  int max_pull_pages = 100000;
+};
+
+struct RoundReport {
+  std::size_t batches = 0;
+  std::size_t accepted = 0;    // acknowledged as applied, merged or duplicate
+  std::size_t rejected = 0;    // quarantined in this round
+  std::size_t pulled_changes = 0;
+};
+
+// (records acknowledged so far, records the round set out to send)
+using ProgressFn = std::function<void(std::int64_t sent, std::int64_t total)>;
+
+Result<protocol::EnrollResponse> enroll_device(Transport& transport, const std::string& code,
+                                               const std::string& device_name);
+
+class SyncRound {
+ public:
+  SyncRound(Store& store, Transport& transport, RoundOptions options = {});
+
+  // GET /healthz: is the server there at all?
+  Status probe();
+  // Push every outbox record (in batches), then pull until the feed says no more.
+  Result<RoundReport> run(const ProgressFn& progress = {});
+  Result<RoundReport> push(const ProgressFn& progress = {});
+  Result<std::size_t> pull();
+
+  // After a failure: how long the server asked us to wait (429 Retry-After), if it did.
+  std::optional<int> retry_after_seconds() const { return retry_after_; }
+
+ private:
+  Result<DeviceIdentity> enrolled_identity();
+  Unexpected http_failure(const HttpReply& reply, const std::string& action);
+
+  Store& store_;
+  Transport& transport_;
+  RoundOptions options_;
+  std::optional<int> retry_after_;
+};
+
+}  // namespace ws::kiosk

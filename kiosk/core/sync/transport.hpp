@@ -1,0 +1,48 @@
+#pragma once
+// The sync engine's only view of the network: one request in, one reply (or an error) out.
+// The real one speaks HTTP(S) with cpp-httplib; tests use fakes that misbehave on purpose.
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "ws/result.hpp"
+
+namespace ws::kiosk {
+
+struct HttpRequest {
+  enum class Method { Get, Post } method = Method::Get;
+  std::string path;          // with query string, e.g. "/v1/pull?since=12&limit=500"
+  std::string body;          // JSON for POST
+  std::string bearer_token;  // empty: no Authorization header
+};
+
+struct HttpReply {
+  int status = 0;
+  std::string body;
+  std::optional<int> retry_after_seconds;  // from a Retry-After header, when present
+};
+
+class Transport {
+ public:
+  virtual ~Transport() = default;
+  // Network failures (refused, reset, timeout, bad TLS) come back as errors with a message in
+  // words; any HTTP status, including 5xx, is a reply.
+  virtual Result<HttpReply> send(const HttpRequest& request) = 0;
+  // Called from another thread to abort a request in flight (shutdown); send() then fails.
+  virtual void cancel() {}
+};
+
+struct HttpTransportOptions {
+  std::chrono::milliseconds connect_timeout{5000};
+  std::chrono::milliseconds read_timeout{30000};
+  bool gzip_requests = true;
+  std::string ca_file;  // empty: the system's trust store
+};
+
+// cpp-httplib client for "http://host:port" or "https://host:port". Not thread-safe: one per
+// thread. Keeps the connection alive between requests.
+Result<std::unique_ptr<Transport>> make_http_transport(const std::string& server_url,
+                                                       const HttpTransportOptions& options = {});
+
+}  // namespace ws::kiosk

@@ -1,0 +1,83 @@
+#include "kiosk/core/vm/case_models.hpp"
+
+#include <cctype>
+#include <sstream>
+
+namespace ws::kiosk::vm {
+namespace {
+
+// Lower-cases ASCII; other UTF-8 bytes pass through, so names in other scripts match exactly.
+std::string fold(const std::string& s) {
+  std::string out = s;
+  for (char& ch : out)
+    if (static_cast<unsigned char>(ch) < 0x80) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  return out;
+}
+
+bool contains(const std::string& haystack, const std::string& needle) {
+  return fold(haystack).find(needle) != std::string::npos;
+}
+
+bool word_matches(const CaseSummary& c, const std::string& word) {
+  if (contains(c.given_name, word) || contains(c.family_name, word) || contains(c.case_number, word)) return true;
+  // Dates match by prefix so "2024-03" finds the whole month.
+  return c.opened_on.rfind(word, 0) == 0 || c.updated_on.rfind(word, 0) == 0;
+}
+
+}  // namespace
+
+CaseSummary summary_from_answers(const std::string& id, const nlohmann::json& answers) {
+  auto text = [&](const char* key) {
+    auto it = answers.find(key);
+    return it != answers.end() && it->is_string() ? it->get<std::string>() : std::string();
+  };
+  CaseSummary s;
+  s.id = id;
+  s.case_number = text("case_number");
+  s.given_name = text("given_name");
+  s.family_name = text("family_name");
+  if (s.given_name.empty() && s.family_name.empty()) {
+    for (const char* key : {"full_name", "name", "name_latin"}) {
+      s.given_name = text(key);
+      if (!s.given_name.empty()) break;
+    }
+  }
+  s.status = text("status");
+  s.counsellor_id = text("counsellor");
+  if (s.counsellor_id.empty()) s.counsellor_id = text("_counsellor");
+  return s;
+}
+
+const char* to_label(RecordSync s) {
+  switch (s) {
+    case RecordSync::Synced: return "Synced";
+    case RecordSync::Pending: return "Waiting to sync";
+    case RecordSync::Quarantined: return "Refused by server";
+  }
+  return "";
+}
+
+std::string CaseSummary::display_name() const {
+  if (given_name.empty()) return family_name;
+  if (family_name.empty()) return given_name;
+  return given_name + " " + family_name;
+}
+
+bool matches(const CaseSummary& c, const CaseFilter& f) {
+  if (!f.status.empty() && c.status != f.status) return false;
+  if (!f.counsellor.empty() && c.counsellor_id != f.counsellor) return false;
+  std::istringstream words(fold(f.query));
+  std::string word;
+  while (words >> word)
+    if (!word_matches(c, word)) return false;
+  return true;
+}
+
+std::vector<CaseSummary> apply_filter(const std::vector<CaseSummary>& all, const CaseFilter& f) {
+  std::vector<CaseSummary> out;
+  for (const auto& c : all)
+    if (matches(c, f)) out.push_back(c);
+  return out;
+}
+
+}  // namespace ws::kiosk::vm

@@ -1,0 +1,37 @@
+#include "kiosk/core/vm/form_editor.hpp"
+
+namespace ws::kiosk::vm {
+
+void FormEditor::note(const Status& s) { refusal_ = s ? std::string() : s.error().message; }
+
+void FormEditor::set_answer(const std::string& path, nlohmann::json value) {
+  note(value.is_null() ? session_.clear_answer(path) : session_.set_answer(path, std::move(value)));
+}
+
+void FormEditor::toggle_choice(const std::string& path, const std::string& value) {
+  note(session_.toggle_choice(path, value));
+}
+
+void FormEditor::add_item(const std::string& group) {
+  auto added = session_.add_item(group);
+  refusal_ = added ? std::string() : added.error().message;
+}
+
+void FormEditor::remove_item(const std::string& group, std::size_t index) { note(session_.remove_item(group, index)); }
+
+bool FormEditor::next_page() {
+  refusal_.clear();
+  return session_.next();
+}
+
+bool FormEditor::previous_page() {
+  refusal_.clear();
+  return session_.back();
+}
+
+bool FormEditor::go_to_page(std::size_t index) {
+  refusal_.clear();
+  return session_.go_to_page(index);
+}
+
+}  // namespace ws::kiosk::vm

@@ -1,0 +1,116 @@
+#include "kiosk/core/vm/memory_data.hpp"
+
+#include <algorithm>
+
+#include "ws/ids.hpp"
+
+namespace ws::kiosk::vm {
+namespace {
+
+std::string text_of(const nlohmann::json& answers, const char* key) {
+  auto it = answers.find(key);
+  return it != answers.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+}  // namespace
+
+MemoryRecord* MemoryWorkspaceData::find(const std::string& id) {
+  for (auto& r : records)
+    if (r.id == id) return &r;
+  return nullptr;
+}
+
+CaseSummary MemoryWorkspaceData::summarise(const MemoryRecord& c) const {
+  CaseSummary s = summary_from_answers(c.id, c.answers);
+  for (const auto& a : accounts)
+    if (a.id == s.counsellor_id) s.counsellor_name = a.name;
+  s.opened_on = c.when.substr(0, 10);
+  s.updated_on = s.opened_on;
+  s.sync = c.sync;
+  for (const auto& r : records) {
+    if (text_of(r.answers, "_case_id") != c.id) continue;
+    s.updated_on = std::max(s.updated_on, r.when.substr(0, 10));
+    if (r.sync == RecordSync::Quarantined) s.sync = RecordSync::Quarantined;
+    else if (r.sync == RecordSync::Pending && s.sync == RecordSync::Synced) s.sync = RecordSync::Pending;
+  }
+  return s;
+}
+
+Result<std::vector<CaseSummary>> MemoryWorkspaceData::cases() {
+  std::vector<CaseSummary> out;
+  for (const auto& r : records)
+    if (r.kind == "case") out.push_back(summarise(r));
+  std::sort(out.begin(), out.end(), [](const CaseSummary& a, const CaseSummary& b) { return a.updated_on > b.updated_on; });
+  return out;
+}
+
+Result<CaseDetail> MemoryWorkspaceData::case_detail(const std::string& case_id) {
+  const MemoryRecord* c = find(case_id);
+  if (!c || c->kind != "case") return fail("not_found", "This case is not on this kiosk.");
+  CaseDetail d;
+  d.summary = summarise(*c);
+  d.header = c->answers;
+  for (const auto& r : records) {
+    if (text_of(r.answers, "_case_id") != case_id) continue;
+    d.timeline.push_back(TimelineEntry{r.id, r.kind, r.kind, r.when, r.author, r.sync, r.quarantine_reason});
+  }
+  std::sort(d.timeline.begin(), d.timeline.end(), [](const TimelineEntry& a, const TimelineEntry& b) { return a.when > b.when; });
+  return d;
+}
+
+Result<RecordAnswers> MemoryWorkspaceData::record(const std::string& record_id) {
+  const MemoryRecord* r = find(record_id);
+  if (!r) return fail("not_found", "This record is not on this kiosk.");
+  return RecordAnswers{r->kind, r->schema_version, r->answers};
+}
+
+Result<std::string> MemoryWorkspaceData::save_record(const std::string& kind, const std::string& record_id,
+                                                     const nlohmann::json& answers, int schema_version) {
+  if (!answers.is_object()) return fail("invalid_record", "answers must be an object");
+  if (record_id.empty()) {
+    MemoryRecord r;
+    r.id = new_uuid_v7();
+    r.kind = kind;
+    r.schema_version = schema_version;
+    r.answers = answers;
+    r.when = today + " 12:00";
+    records.push_back(std::move(r));
+    return records.back().id;
+  }
+  MemoryRecord* r = find(record_id);
+  if (!r || r->kind != kind) return fail("not_found", "This record is not on this kiosk.");
+  for (const auto& [key, value] : answers.items()) r->answers[key] = value;  // a patch, as the store does
+  r->sync = RecordSync::Pending;
+  return r->id;
+}
+
+Result<std::optional<FormDraft>> MemoryWorkspaceData::load_draft(const std::string& counsellor_id) {
+  auto it = drafts.find(counsellor_id);
+  if (it == drafts.end()) return std::optional<FormDraft>();
+  return std::optional<FormDraft>(it->second);
+}
+
+Status MemoryWorkspaceData::save_draft(const FormDraft& draft) {
+  if (draft.counsellor_id.empty()) return fail("invalid_draft", "a draft belongs to a counsellor");
+  drafts[draft.counsellor_id] = draft;
+  return ok();
+}
+
+Status MemoryWorkspaceData::discard_draft(const std::string& counsellor_id) {
+  drafts.erase(counsellor_id);
+  return ok();
+}
+
+Result<std::vector<QuarantinedRecord>> MemoryWorkspaceData::quarantined() {
+  std::vector<QuarantinedRecord> out;
+  for (const auto& r : records) {
+    if (r.sync != RecordSync::Quarantined) continue;
+    std::string number;
+    if (r.kind == "case") number = text_of(r.answers, "case_number");
+    else if (const MemoryRecord* c = find(text_of(r.answers, "_case_id"))) number = text_of(c->answers, "case_number");
+    out.push_back(QuarantinedRecord{r.id, r.kind, number, r.quarantine_reason});
+  }
+  return out;
+}
+
+}  // namespace ws::kiosk::vm

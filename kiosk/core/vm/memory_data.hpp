@@ -1,0 +1,56 @@
+#pragma once
+// WorkspaceData kept in memory: the fixtures behind screenshot mode and the view-model tests.
+// Behaves like the store where the workspace can tell (new ids, updates that patch, drafts per
+// counsellor), without SQLite.
+#include <map>
+#include <string>
+#include <vector>
+
+#include "kiosk/core/vm/workspace_data.hpp"
+
+namespace ws::kiosk::vm {
+
+struct MemoryRecord {
+  std::string id;
+  std::string kind;
+  int schema_version = 1;
+  nlohmann::json answers = nlohmann::json::object();
+  std::string when;    // "YYYY-MM-DD HH:MM"
+  std::string author;  // counsellor name
+  RecordSync sync = RecordSync::Pending;
+  std::string quarantine_reason;
+};
+
+class MemoryWorkspaceData : public WorkspaceData {
+ public:
+  explicit MemoryWorkspaceData(const forms::FormRegistry& forms) : forms_(forms) {}
+
+  std::vector<CounsellorAccount> accounts;
+  std::vector<MemoryRecord> records;  // `case` records and the records linked to them
+  std::map<std::string, FormDraft> drafts;  // by counsellor id
+  SyncStatus status;
+  int sync_requests = 0;
+  std::string today = "2024-05-14";  // fixtures use a fixed day so screenshots are stable
+
+  std::vector<CounsellorAccount> counsellors() override { return accounts; }
+  const forms::FormRegistry& forms() override { return forms_; }
+  Result<std::vector<CaseSummary>> cases() override;
+  Result<CaseDetail> case_detail(const std::string& case_id) override;
+  Result<RecordAnswers> record(const std::string& record_id) override;
+  Result<std::string> save_record(const std::string& kind, const std::string& record_id,
+                                  const nlohmann::json& answers, int schema_version) override;
+  Result<std::optional<FormDraft>> load_draft(const std::string& counsellor_id) override;
+  Status save_draft(const FormDraft& draft) override;
+  Status discard_draft(const std::string& counsellor_id) override;
+  SyncStatus sync_status() override { return status; }
+  Result<std::vector<QuarantinedRecord>> quarantined() override;
+  void request_sync() override { ++sync_requests; }
+
+  MemoryRecord* find(const std::string& id);
+
+ private:
+  CaseSummary summarise(const MemoryRecord& c) const;
+  const forms::FormRegistry& forms_;
+};
+
+}  // namespace ws::kiosk::vm

@@ -1,0 +1,170 @@
+#include "kiosk/core/vm/session.hpp"
+
+#include <algorithm>
+#include <chrono>
+
+#include "ws/crypto.hpp"
+
+namespace ws::kiosk::vm {
+
+Session::Session(SessionPolicy policy, Verifier verifier)
+    : policy_(policy), verifier_(std::move(verifier)) {
+  if (!verifier_) {
+    verifier_ = [](const std::string& hash, const std::string& secret) {
+      return ws::crypto::verify_password(hash, secret);
+    };
+  }
+}
+
+// A running check must finish before the captured secret goes away.
+Session::~Session() { wait_for_verification(); }
+
+void Session::set_accounts(std::vector<CounsellorAccount> accounts) {
+  accounts_ = std::move(accounts);
+  // An account removed by the admin ends its session at once.
+  if (current_ && !find_account(current_->id)) end(SignOutReason::Logout);
+}
+
+const CounsellorAccount* Session::find_account(const std::string& id) const {
+  for (const auto& a : accounts_)
+    if (a.id == id) return &a;
+  return nullptr;
+}
+
+const CounsellorAccount* Session::counsellor() const {
+  return current_ ? &*current_ : nullptr;
+}
+
+Session::Attempts& Session::attempts_for(const std::string& account_id) {
+  for (auto& a : attempts_)
+    if (a.account_id == account_id) return a;
+  attempts_.push_back(Attempts{account_id, 0, 0});
+  return attempts_.back();
+}
+
+const Session::Attempts* Session::find_attempts(const std::string& account_id) const {
+  for (const auto& a : attempts_)
+    if (a.account_id == account_id) return &a;
+  return nullptr;
+}
+
+std::int64_t Session::lockout_remaining_ms(const std::string& account_id, std::int64_t now_ms) const {
+  const Attempts* a = find_attempts(account_id);
+  if (!a || a->locked_until_ms <= now_ms) return 0;
+  return a->locked_until_ms - now_ms;
+}
+
+int Session::failed_attempts(const std::string& account_id) const {
+  const Attempts* a = find_attempts(account_id);
+  return a ? a->failures : 0;
+}
+
+bool Session::submit(const std::string& account_id, const std::string& secret, std::int64_t now_ms) {
+  if (state_ == SessionState::Verifying) {
+    last_error_ = "Still checking the previous PIN.";
+    return false;
+  }
+  if (signed_in()) {
+    last_error_ = "Someone is signed in. Sign out first.";
+    return false;
+  }
+  const CounsellorAccount* account = find_account(account_id);
+  if (!account) {
+    last_error_ = "Choose your name first.";
+    return false;
+  }
+  if (secret.empty()) {
+    last_error_ = "Enter your PIN.";
+    return false;
+  }
+  if (const auto wait = lockout_remaining_ms(account_id, now_ms); wait > 0) {
+    last_error_ = "Too many wrong PINs. Try again in " + std::to_string((wait + 999) / 1000) + " s.";
+    return false;
+  }
+  last_error_.clear();
+  pending_account_ = account_id;
+  state_ = SessionState::Verifying;
+  // Argon2id is deliberately slow: run it away from the UI thread and poll it per frame.
+  pending_ = std::async(std::launch::async,
+                        [verify = verifier_, hash = account->pin_hash, secret]() { return verify(hash, secret); });
+  return true;
+}
+
+void Session::wait_for_verification() {
+  if (pending_.valid()) pending_.wait();
+}
+
+void Session::finish_verification(bool ok, std::int64_t now_ms) {
+  Attempts& attempts = attempts_for(pending_account_);
+  const CounsellorAccount* account = find_account(pending_account_);
+  if (ok && account) {
+    attempts.failures = 0;
+    attempts.locked_until_ms = 0;
+    current_ = *account;
+    state_ = SessionState::SignedIn;
+    last_activity_ms_ = now_ms;
+    last_error_.clear();
+    return;
+  }
+  state_ = SessionState::SignedOut;
+  ++attempts.failures;
+  const int over = attempts.failures - policy_.free_attempts;
+  if (over >= 0) {
+    // 30 s, 60 s, 120 s, ... capped: guessing a 4-6 digit PIN stays impractical.
+    std::int64_t delay = policy_.first_lockout_ms;
+    for (int i = 0; i < over && delay < policy_.max_lockout_ms; ++i) delay *= 2;
+    delay = std::min(delay, policy_.max_lockout_ms);
+    attempts.locked_until_ms = now_ms + delay;
+    last_error_ = "Wrong PIN. Locked for " + std::to_string(delay / 1000) + " s.";
+  } else {
+    const int left = policy_.free_attempts - attempts.failures;
+    last_error_ = "Wrong PIN. " + std::to_string(left) + (left == 1 ? " try" : " tries") + " left before a pause.";
+  }
+}
+
+void Session::tick(std::int64_t now_ms) {
+  if (state_ == SessionState::Verifying && pending_.valid() &&
+      pending_.wait_for(std::chrono::seconds(0)) == std::future_status::ready) {
+    finish_verification(pending_.get(), now_ms);
+    return;
+  }
+  if (!signed_in()) return;
+  const std::int64_t idle = now_ms - last_activity_ms_;
+  if (idle >= policy_.idle_warning_ms + policy_.idle_grace_ms) {
+    end(SignOutReason::IdleLock);
+  } else if (idle >= policy_.idle_warning_ms) {
+    state_ = SessionState::IdleWarning;
+  }
+}
+
+void Session::note_activity(std::int64_t now_ms) {
+  // Once the warning shows, only an explicit "I am still here" keeps the session.
+  if (state_ == SessionState::SignedIn) last_activity_ms_ = now_ms;
+}
+
+void Session::confirm_presence(std::int64_t now_ms) {
+  if (!signed_in()) return;
+  state_ = SessionState::SignedIn;
+  last_activity_ms_ = now_ms;
+}
+
+void Session::logout() {
+  if (signed_in()) end(SignOutReason::Logout);
+}
+
+std::int64_t Session::idle_lock_in_ms(std::int64_t now_ms) const {
+  if (!signed_in()) return 0;
+  const std::int64_t deadline = last_activity_ms_ + policy_.idle_warning_ms + policy_.idle_grace_ms;
+  return std::max<std::int64_t>(0, deadline - now_ms);
+}
+
+void Session::end(SignOutReason reason) {
+  if (!current_) return;
+  const CounsellorAccount leaving = *current_;
+  current_.reset();
+  state_ = SessionState::SignedOut;
+  last_error_ = reason == SignOutReason::IdleLock ? "Locked after a pause to protect people's data." : "";
+  if (on_sign_out_) on_sign_out_(leaving, reason);
+}
+
+}  // namespace ws::kiosk::vm

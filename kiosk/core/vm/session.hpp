@@ -1,0 +1,96 @@
+#pragma once
+// A counsellor's sign-in on a shared kiosk: PIN check off the UI thread, lockout with a growing
+// delay, and an idle lock that asks "are you still here?" before it clears the screen.
+// Time is passed in (monotonic milliseconds) so that tests drive it without sleeping.
+#include <cstdint>
+#include <functional>
+#include <future>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace ws::kiosk::vm {
+
+struct CounsellorAccount {
+  std::string id;
+  std::string name;
+  std::string role;      // "counsellor" or "admin"
+  std::string pin_hash;  // Argon2id string from ws::crypto::hash_password
+};
+
+struct SessionPolicy {
+  int free_attempts = 5;                       // wrong tries before the first lockout
+  std::int64_t first_lockout_ms = 30'000;      // doubles with each further wrong try
+  std::int64_t max_lockout_ms = 15 * 60'000;
+  std::int64_t idle_warning_ms = 3 * 60'000;   // then "are you still here?"
+  std::int64_t idle_grace_ms = 30'000;         // then the screen is locked and cleared
+};
+
+enum class SessionState { SignedOut, Verifying, SignedIn, IdleWarning };
+
+// Why the session ended; the workspace uses it to decide what to keep as a draft.
+enum class SignOutReason { Logout, IdleLock };
+
+class Session {
+ public:
+  using Verifier = std::function<bool(const std::string& stored_hash, const std::string& secret)>;
+  using SignOutHandler = std::function<void(const CounsellorAccount&, SignOutReason)>;
+
+  // `verifier` defaults to ws::crypto::verify_password (Argon2id, ~50-100 ms).
+  explicit Session(SessionPolicy policy = {}, Verifier verifier = {});
+  ~Session();
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+
+  void set_accounts(std::vector<CounsellorAccount> accounts);
+  const std::vector<CounsellorAccount>& accounts() const { return accounts_; }
+  void on_sign_out(SignOutHandler handler) { on_sign_out_ = std::move(handler); }
+
+  // Starts checking `secret` in the background. Refused (false, with last_error set) when the
+  // account is unknown, locked out, or a check is already running.
+  bool submit(const std::string& account_id, const std::string& secret, std::int64_t now_ms);
+  // Call once per frame: collects a finished check and advances the idle timers.
+  void tick(std::int64_t now_ms);
+  // Blocks until a running check finishes (tests and scripted screenshots only).
+  void wait_for_verification();
+
+  void note_activity(std::int64_t now_ms);
+  void confirm_presence(std::int64_t now_ms);
+  void logout();
+
+  SessionState state() const { return state_; }
+  bool signed_in() const { return state_ == SessionState::SignedIn || state_ == SessionState::IdleWarning; }
+  const CounsellorAccount* counsellor() const;
+  const std::string& last_error() const { return last_error_; }
+  // Milliseconds until `account_id` may try again (0 = now).
+  std::int64_t lockout_remaining_ms(const std::string& account_id, std::int64_t now_ms) const;
+  int failed_attempts(const std::string& account_id) const;
+  // Milliseconds left before the idle lock while the warning shows.
+  std::int64_t idle_lock_in_ms(std::int64_t now_ms) const;
+
+ private:
+  struct Attempts {
+    std::string account_id;
+    int failures = 0;
+    std::int64_t locked_until_ms = 0;
+  };
+  Attempts& attempts_for(const std::string& account_id);
+  const Attempts* find_attempts(const std::string& account_id) const;
+  const CounsellorAccount* find_account(const std::string& id) const;
+  void finish_verification(bool ok, std::int64_t now_ms);
+  void end(SignOutReason reason);
+
+  SessionPolicy policy_;
+  Verifier verifier_;
+  SignOutHandler on_sign_out_;
+  std::vector<CounsellorAccount> accounts_;
+  std::vector<Attempts> attempts_;
+  SessionState state_ = SessionState::SignedOut;
+  std::optional<CounsellorAccount> current_;
+  std::string pending_account_;
+  std::future<bool> pending_;
+  std::int64_t last_activity_ms_ = 0;
+  std::string last_error_;
+};
+
+}  // namespace ws::kiosk::vm

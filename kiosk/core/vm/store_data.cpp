@@ -1,0 +1,220 @@
+#include "kiosk/core/vm/store_data.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <ctime>
+#include <map>
+
+#include "kiosk/core/store/store.hpp"
+#include "kiosk/core/sync/sync_engine.hpp"
+#include "ws/ids.hpp"
+
+namespace ws::kiosk::vm {
+namespace {
+
+// Drafts are kept per counsellor; one open form at a time, so one key.
+constexpr const char* kDraftKey = "form";
+
+RecordSync to_record_sync(SyncState s) {
+  switch (s) {
+    case SyncState::Sent: return RecordSync::Synced;
+    case SyncState::Pending: return RecordSync::Pending;
+    case SyncState::Quarantined: return RecordSync::Quarantined;
+  }
+  return RecordSync::Pending;
+}
+
+std::string text_of(const nlohmann::json& j, const char* key) {
+  auto it = j.find(key);
+  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+std::string created_at(const StoredRecord& r) {
+  auto ms = uuid_v7_time_ms(r.envelope.id);
+  return local_minute(ms ? *ms : r.updated_ms);
+}
+
+}  // namespace
+
+std::string local_minute(std::int64_t unix_ms) {
+  const std::time_t t = static_cast<std::time_t>(unix_ms / 1000);
+  std::tm local{};
+  localtime_r(&t, &local);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M", &local);
+  return buf;
+}
+
+Result<std::unique_ptr<StoreWorkspaceData>> StoreWorkspaceData::open(const std::string& data_dir,
+                                                                     const std::string& assets_dir) {
+  auto store = Store::open(data_dir);
+  if (!store) return fail(explain_storage_error(store.error(), "open the kiosk's data"));
+  std::unique_ptr<StoreWorkspaceData> data(new StoreWorkspaceData());
+  data->store_ = std::move(*store);
+  // Shipped forms first; a bad file is reported but does not stop the others from loading.
+  if (auto loaded = data->forms_.load_directory(assets_dir + "/forms"); !loaded)
+    std::fprintf(stderr, "kiosk: forms: %s\n", loaded.error().message.c_str());
+  // Then versions HQ published through sync.
+  if (auto published = data->store_->list(ListQuery{"form", "", std::nullopt, false, 10000, 0})) {
+    for (const auto& r : *published) {
+      if (auto added = data->forms_.add_json(r.envelope.payload); !added)
+        std::fprintf(stderr, "kiosk: a published form was refused: %s\n", added.error().message.c_str());
+    }
+  }
+  auto identity = data->store_->identity();
+  if (identity && identity->enrolled()) {
+    SyncEngineOptions options;
+    options.data_dir = data_dir;
+    data->engine_ = std::make_unique<SyncEngine>(std::move(options));
+    data->engine_->start();
+  }
+  return data;
+}
+
+StoreWorkspaceData::~StoreWorkspaceData() {
+  if (engine_) engine_->stop();
+}
+
+std::vector<CounsellorAccount> StoreWorkspaceData::counsellors() {
+  std::vector<CounsellorAccount> out;
+  auto records = store_->list(ListQuery{"counsellor", "", std::nullopt, false, 10000, 0});
+  if (!records) return out;
+  for (const auto& r : *records) {
+    const auto& p = r.envelope.payload;
+    CounsellorAccount a{r.envelope.id, text_of(p, "name"), text_of(p, "role"), text_of(p, "pin_hash")};
+    auto active = p.find("active");
+    if (active != p.end() && active->is_boolean() && !active->get<bool>()) continue;  // disabled by the admin
+    if (a.name.empty() || a.pin_hash.empty()) continue;
+    out.push_back(std::move(a));
+  }
+  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
+  return out;
+}
+
+std::string StoreWorkspaceData::counsellor_name(const std::string& id) {
+  if (id.empty()) return {};
+  auto r = store_->get(id);
+  if (!r || !*r || (*r)->envelope.kind != "counsellor") return {};
+  return text_of((*r)->envelope.payload, "name");
+}
+
+Result<std::vector<CaseSummary>> StoreWorkspaceData::cases() {
+  auto records = store_->list(ListQuery{"case", "", std::nullopt, false, 10000, 0});
+  if (!records) return fail(explain_storage_error(records.error(), "list the cases"));
+  std::vector<CaseSummary> out;
+  std::map<std::string, std::string> names;
+  for (const auto& r : *records) {
+    CaseSummary s = summary_from_answers(r.envelope.id, r.envelope.payload);
+    if (!names.count(s.counsellor_id)) names[s.counsellor_id] = counsellor_name(s.counsellor_id);
+    s.counsellor_name = names[s.counsellor_id];
+    s.opened_on = created_at(r).substr(0, 10);
+    s.updated_on = local_minute(r.updated_ms).substr(0, 10);
+    s.sync = to_record_sync(r.sync_state);
+    out.push_back(std::move(s));
+  }
+  std::stable_sort(out.begin(), out.end(), [](const CaseSummary& a, const CaseSummary& b) { return a.updated_on > b.updated_on; });
+  return out;
+}
+
+Result<CaseDetail> StoreWorkspaceData::case_detail(const std::string& case_id) {
+  auto record = store_->get(case_id);
+  if (!record) return fail(explain_storage_error(record.error(), "open the case"));
+  if (!*record || (*record)->envelope.kind != "case" || (*record)->envelope.deleted)
+    return fail("not_found", "This case is not on this kiosk.");
+  const StoredRecord& c = **record;
+  CaseDetail d;
+  d.summary = summary_from_answers(c.envelope.id, c.envelope.payload);
+  d.summary.counsellor_name = counsellor_name(d.summary.counsellor_id);
+  d.summary.opened_on = created_at(c).substr(0, 10);
+  d.summary.updated_on = local_minute(c.updated_ms).substr(0, 10);
+  d.summary.sync = to_record_sync(c.sync_state);
+  d.header = c.envelope.payload;
+  auto linked = store_->linked_to_case(case_id);
+  if (!linked) return fail(explain_storage_error(linked.error(), "read the case's records"));
+  for (const auto& r : *linked) {
+    if (r.envelope.deleted || r.envelope.id == case_id) continue;
+    d.timeline.push_back(TimelineEntry{r.envelope.id, r.envelope.kind, r.envelope.kind, created_at(r),
+                                       counsellor_name(text_of(r.envelope.payload, "_counsellor")),
+                                       to_record_sync(r.sync_state), r.sync_error});
+  }
+  std::stable_sort(d.timeline.begin(), d.timeline.end(),
+                   [](const TimelineEntry& a, const TimelineEntry& b) { return a.when > b.when; });
+  return d;
+}
+
+Result<RecordAnswers> StoreWorkspaceData::record(const std::string& record_id) {
+  auto r = store_->get(record_id);
+  if (!r) return fail(explain_storage_error(r.error(), "open the record"));
+  if (!*r || (*r)->envelope.deleted) return fail("not_found", "This record is not on this kiosk.");
+  return RecordAnswers{(*r)->envelope.kind, (*r)->envelope.schema_version, (*r)->envelope.payload};
+}
+
+Result<std::string> StoreWorkspaceData::save_record(const std::string& kind, const std::string& record_id,
+                                                    const nlohmann::json& answers, int schema_version) {
+  if (record_id.empty()) {
+    auto saved = store_->save(kind, answers, std::nullopt, schema_version);
+    if (!saved) return fail(explain_storage_error(saved.error(), "save the record"));
+    return saved;
+  }
+  auto updated = store_->update(record_id, answers);
+  if (!updated) return fail(explain_storage_error(updated.error(), "save the change"));
+  return record_id;
+}
+
+Result<std::optional<FormDraft>> StoreWorkspaceData::load_draft(const std::string& counsellor_id) {
+  auto d = store_->get_draft(counsellor_id, kDraftKey);
+  if (!d) return fail(explain_storage_error(d.error(), "read your draft"));
+  if (!*d) return std::optional<FormDraft>();
+  const auto& v = (*d)->value;
+  FormDraft draft;
+  draft.counsellor_id = counsellor_id;
+  draft.form_id = text_of(v, "form_id");
+  draft.form_version = v.value("form_version", 0);
+  draft.case_id = text_of(v, "case_id");
+  draft.record_id = text_of(v, "record_id");
+  if (auto it = v.find("state"); it != v.end()) draft.state = *it;
+  if (draft.form_id.empty()) return std::optional<FormDraft>();
+  return std::optional<FormDraft>(std::move(draft));
+}
+
+Status StoreWorkspaceData::save_draft(const FormDraft& draft) {
+  const nlohmann::json value{{"form_id", draft.form_id},   {"form_version", draft.form_version},
+                             {"case_id", draft.case_id},   {"record_id", draft.record_id},
+                             {"state", draft.state}};
+  auto s = store_->put_draft(draft.counsellor_id, kDraftKey, value);
+  if (!s) return fail(explain_storage_error(s.error(), "keep your draft"));
+  return ok();
+}
+
+Status StoreWorkspaceData::discard_draft(const std::string& counsellor_id) {
+  return store_->delete_draft(counsellor_id, kDraftKey);
+}
+
+SyncStatus StoreWorkspaceData::sync_status() {
+  if (engine_) return engine_->status();
+  auto s = store_->persisted_status();
+  return s ? *s : SyncStatus{};
+}
+
+Result<std::vector<QuarantinedRecord>> StoreWorkspaceData::quarantined() {
+  auto records = store_->quarantined();
+  if (!records) return fail(explain_storage_error(records.error(), "list refused records"));
+  std::vector<QuarantinedRecord> out;
+  for (const auto& r : *records) {
+    std::string number;
+    if (r.envelope.kind == "case") {
+      number = text_of(r.envelope.payload, "case_number");
+    } else if (const std::string case_id = text_of(r.envelope.payload, "_case_id"); !case_id.empty()) {
+      auto c = store_->get(case_id);
+      if (c && *c) number = text_of((*c)->envelope.payload, "case_number");
+    }
+    out.push_back(QuarantinedRecord{r.envelope.id, r.envelope.kind, number, r.sync_error});
+  }
+  return out;
+}
+
+void StoreWorkspaceData::request_sync() {
+  if (engine_) engine_->sync_now();
+}
+
+}  // namespace ws::kiosk::vm

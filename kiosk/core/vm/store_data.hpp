@@ -1,0 +1,49 @@
+#pragma once
+// WorkspaceData over the kiosk's real store and sync engine (the normal, non-screenshot run).
+// Lives on the UI thread with its own Store connection; the sync engine has another.
+#include <memory>
+#include <string>
+
+#include "kiosk/core/vm/workspace_data.hpp"
+#include "ws/forms/form.hpp"
+
+namespace ws::kiosk {
+class Store;
+class SyncEngine;
+}  // namespace ws::kiosk
+
+namespace ws::kiosk::vm {
+
+class StoreWorkspaceData : public WorkspaceData {
+ public:
+  // Opens DIR's store, loads the forms from `assets_dir`/forms plus any published `form`
+  // records, and starts the sync engine thread when the kiosk is enrolled.
+  static Result<std::unique_ptr<StoreWorkspaceData>> open(const std::string& data_dir, const std::string& assets_dir);
+  ~StoreWorkspaceData() override;  // stops the sync engine
+
+  std::vector<CounsellorAccount> counsellors() override;
+  const forms::FormRegistry& forms() override { return forms_; }
+  Result<std::vector<CaseSummary>> cases() override;
+  Result<CaseDetail> case_detail(const std::string& case_id) override;
+  Result<RecordAnswers> record(const std::string& record_id) override;
+  Result<std::string> save_record(const std::string& kind, const std::string& record_id,
+                                  const nlohmann::json& answers, int schema_version) override;
+  Result<std::optional<FormDraft>> load_draft(const std::string& counsellor_id) override;
+  Status save_draft(const FormDraft& draft) override;
+  Status discard_draft(const std::string& counsellor_id) override;
+  SyncStatus sync_status() override;
+  Result<std::vector<QuarantinedRecord>> quarantined() override;
+  void request_sync() override;
+
+ private:
+  StoreWorkspaceData() = default;
+  std::string counsellor_name(const std::string& id);
+  std::unique_ptr<Store> store_;
+  std::unique_ptr<SyncEngine> engine_;
+  forms::FormRegistry forms_;
+};
+
+// Local "YYYY-MM-DD HH:MM" of a Unix time in ms.
+std::string local_minute(std::int64_t unix_ms);
+
+}  // namespace ws::kiosk::vm

@@ -1,0 +1,378 @@
+#include "kiosk/core/vm/workspace.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <ctime>
+
+#include "ws/forms/date.hpp"
+#include "ws/forms/form.hpp"
+
+namespace ws::kiosk::vm {
+
+std::optional<float> SyncPanel::progress() const {
+  if (!status.syncing || status.progress_total <= 0) return std::nullopt;
+  return std::clamp(static_cast<float>(status.progress_sent) / static_cast<float>(status.progress_total), 0.0f, 1.0f);
+}
+
+std::string SyncPanel::headline() const {
+  if (!status.enrolled) return "Not enrolled";
+  if (status.syncing) return "Syncing\xe2\x80\xa6";
+  return status.online ? "Online" : "Offline";
+}
+
+Workspace::Workspace(WorkspaceData& data, SessionPolicy policy, Session::Verifier verifier, std::string today)
+    : data_(data), session_(policy, std::move(verifier)), today_(std::move(today)) {
+  session_.on_sign_out([this](const CounsellorAccount& who, SignOutReason reason) { on_signed_out(who, reason); });
+  refresh_accounts();
+  refresh_sync();
+}
+
+void Workspace::refresh_accounts() { session_.set_accounts(data_.counsellors()); }
+
+void Workspace::tick(std::int64_t now_ms) {
+  now_ms_ = now_ms;
+  session_.tick(now_ms);
+  const bool signed_in = session_.signed_in();
+  if (signed_in && !was_signed_in_) on_signed_in();
+  was_signed_in_ = signed_in;
+}
+
+void Workspace::set_notice(std::string text, bool error) {
+  notice_ = std::move(text);
+  notice_error_ = error;
+}
+
+void Workspace::on_signed_in() {
+  set_notice("");
+  filter_ = {};
+  reload_cases();
+  refresh_sync();
+  draft_.reset();
+  if (const CounsellorAccount* me = session_.counsellor()) {
+    auto draft = data_.load_draft(me->id);
+    if (draft && *draft) draft_ = **draft;
+  }
+}
+
+void Workspace::on_signed_out(const CounsellorAccount& who, SignOutReason /*reason*/) {
+  // Unsaved answers are never lost: they become this counsellor's draft before the screen is
+  // cleared, and only this counsellor is offered them again.
+  keep_draft(who.id);
+  clear_personal_data();
+  was_signed_in_ = false;
+}
+
+void Workspace::clear_personal_data() {
+  all_cases_.clear();
+  all_cases_.shrink_to_fit();
+  filtered_.clear();
+  filtered_.shrink_to_fit();
+  filter_ = {};
+  case_.reset();
+  form_.reset();
+  draft_.reset();
+  sync_.quarantined.clear();
+  set_notice("");
+}
+
+void Workspace::reload_cases() {
+  if (!session_.signed_in()) return;
+  auto loaded = data_.cases();
+  if (!loaded) {
+    set_notice(loaded.error().message, true);
+    return;
+  }
+  all_cases_ = std::move(*loaded);
+  filtered_ = apply_filter(all_cases_, filter_);
+}
+
+void Workspace::set_filter(CaseFilter filter) {
+  filter_ = std::move(filter);
+  filtered_ = apply_filter(all_cases_, filter_);
+}
+
+std::vector<std::pair<std::string, std::string>> Workspace::counsellor_options() const {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& a : session_.accounts()) out.emplace_back(a.id, a.name);
+  return out;
+}
+
+Status Workspace::open_case(const std::string& case_id) {
+  if (!session_.signed_in()) return fail("signed_out", "Sign in first.");
+  auto detail = data_.case_detail(case_id);
+  if (!detail) {
+    set_notice(detail.error().message, true);
+    return fail(detail.error());
+  }
+  case_ = std::move(*detail);
+  return ok();
+}
+
+Status Workspace::change_case_status(const std::string& status) {
+  if (!session_.signed_in() || !case_) return fail("no_case", "Open a case first.");
+  if (status == case_->summary.status) return ok();
+  const auto* def = definition("case");
+  auto saved = data_.save_record("case", case_->summary.id, nlohmann::json{{"status", status}}, def ? def->version : 1);
+  if (!saved) {
+    set_notice(saved.error().message, true);
+    return fail(saved.error());
+  }
+  set_notice("Status changed.");
+  const std::string id = case_->summary.id;
+  reload_cases();
+  return open_case(id);
+}
+
+void Workspace::refresh_sync() {
+  sync_.status = data_.sync_status();
+  if (session_.signed_in()) {
+    auto q = data_.quarantined();
+    if (q) sync_.quarantined = std::move(*q);
+  } else {
+    sync_.quarantined.clear();
+  }
+}
+
+void Workspace::sync_now() {
+  data_.request_sync();
+  refresh_sync();
+}
+
+}  // namespace ws::kiosk::vm
+
+// ---- forms ---------------------------------------------------------------------------------
+namespace ws::kiosk::vm {
+
+const forms::FormDefinition* Workspace::definition(const std::string& form_id) const {
+  return data_.forms().find(form_id);
+}
+
+bool Workspace::has_form(const std::string& form_id) const { return definition(form_id) != nullptr; }
+
+std::string Workspace::form_title(const std::string& form_id) const {
+  const auto* def = definition(form_id);
+  if (!def) return form_id;
+  return std::string(def->title_for("en").text);
+}
+
+std::vector<Option> Workspace::case_statuses() const {
+  std::vector<Option> out;
+  const auto* def = definition("case");
+  const forms::Field* status = def ? def->find_field("status") : nullptr;
+  if (!status) return out;
+  for (const auto& c : status->choices) out.push_back({c.value, std::string(c.label_for("en").text)});
+  return out;
+}
+
+std::string Workspace::status_label(const std::string& value) const {
+  for (const auto& o : case_statuses())
+    if (o.value == value) return o.label;
+  return value.empty() ? std::string("\xe2\x80\x94") : value;
+}
+
+namespace {
+
+std::string format_number(double n) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.15g", n);
+  return buf;
+}
+
+std::string describe_answer(const forms::Field& field, const nlohmann::json& answer) {
+  using forms::FieldType;
+  switch (field.type) {
+    case FieldType::YesNo:
+      return answer.is_boolean() ? (answer.get<bool>() ? "Yes" : "No") : "";
+    case FieldType::Number:
+      return answer.is_number() ? format_number(answer.get<double>()) : "";
+    case FieldType::SingleChoice:
+      if (answer.is_string()) {
+        const auto* c = field.find_choice(answer.get<std::string>());
+        return c ? std::string(c->label_for("en").text) : answer.get<std::string>();
+      }
+      return "";
+    case FieldType::MultipleChoice: {
+      std::string out;
+      if (!answer.is_array()) return out;
+      for (const auto& v : answer) {
+        if (!v.is_string()) continue;
+        const auto* c = field.find_choice(v.get<std::string>());
+        if (!out.empty()) out += ", ";
+        out += c ? std::string(c->label_for("en").text) : v.get<std::string>();
+      }
+      return out;
+    }
+    case FieldType::Repeat:
+      return answer.is_array() ? std::to_string(answer.size()) + (answer.size() == 1 ? " entry" : " entries") : "";
+    case FieldType::Signature:
+      return answer.is_string() ? "Signed" : "";
+    case FieldType::Note:
+      return "";
+    default:
+      return answer.is_string() ? answer.get<std::string>() : "";
+  }
+}
+
+}  // namespace
+
+std::vector<Line> Workspace::describe(const std::string& form_id, const nlohmann::json& answers) const {
+  std::vector<Line> out;
+  const auto* def = definition(form_id);
+  if (!def || !answers.is_object()) return out;
+  for (const auto& field : def->fields) {
+    auto it = answers.find(field.name);
+    if (it == answers.end() || forms::is_unanswered(field, *it)) continue;
+    std::string value = describe_answer(field, *it);
+    if (value.empty()) continue;
+    if (field.name == "counsellor")  // stored as the account id; people read names
+      for (const auto& a : session_.accounts())
+        if (a.id == value) value = a.name;
+    out.push_back({std::string(field.label_for("en").text), std::move(value)});
+  }
+  return out;
+}
+
+Status Workspace::open_form(const std::string& form_id, const std::string& case_id, const std::string& record_id) {
+  const CounsellorAccount* me = session_.counsellor();
+  if (!me) return fail("signed_out", "Sign in first.");
+  forms::SessionOptions options{today_};
+  if (!record_id.empty()) {
+    auto stored = data_.record(record_id);
+    if (!stored) {
+      set_notice(stored.error().message, true);
+      return fail(stored.error());
+    }
+    const auto* def = data_.forms().find(stored->kind, stored->schema_version);
+    if (!def) {
+      set_notice("This record uses a form version this kiosk does not have.", true);
+      return fail("unknown_form", "unknown form version");
+    }
+    auto session = forms::FormSession::edit(*def, stored->answers, options);
+    if (!session) {
+      set_notice(session.error().message, true);
+      return fail(session.error());
+    }
+    form_.emplace(std::move(*session), case_id, record_id);
+  } else {
+    const auto* def = definition(form_id);
+    if (!def) {
+      set_notice("This kiosk has no form called " + form_id + ".", true);
+      return fail("unknown_form", "unknown form");
+    }
+    forms::FormSession session(*def, options);
+    if (!case_id.empty()) (void)session.set_metadata("_case_id", case_id);
+    (void)session.set_metadata("_counsellor", me->id);
+    if (form_id == "case" && def->find_field("counsellor")) (void)session.set_answer("counsellor", me->id);
+    if (form_id == "case" && def->find_field("status") && !case_statuses().empty())
+      (void)session.set_answer("status", case_statuses().front().value);
+    form_.emplace(std::move(session), case_id, "");
+  }
+  set_notice("");
+  return ok();
+}
+
+Result<std::string> Workspace::save_form() {
+  if (!form_ || !session_.signed_in()) return fail("no_form", "No form is open.");
+  auto finished = form_->finish();
+  if (!finished.ok) {
+    set_notice("Some answers need attention before saving.", true);
+    return fail("invalid", "Some answers need attention before saving.");
+  }
+  nlohmann::json payload = finished.answers;
+  if (!form_->is_new()) {
+    // Only what changed, so that a concurrent edit of another field on another kiosk survives.
+    nlohmann::json patch = nlohmann::json::object();
+    for (const auto& key : form_->session().changed_fields()) {
+      auto it = payload.find(key);
+      patch[key] = it == payload.end() ? nlohmann::json() : *it;
+    }
+    payload = std::move(patch);
+  }
+  const std::string kind = form_->form_id();
+  auto saved = payload.empty() && !form_->is_new()
+                   ? Result<std::string>(form_->record_id())
+                   : data_.save_record(kind, form_->record_id(), payload, form_->definition().version);
+  if (!saved) {
+    set_notice(saved.error().message, true);  // answers stay in the form: nothing is lost
+    return saved;
+  }
+  const std::string case_id = kind == "case" ? *saved : form_->case_id();
+  if (draft_ && draft_->form_id == kind && draft_->record_id == form_->record_id() && draft_->case_id == form_->case_id())
+    discard_draft();
+  form_.reset();
+  data_.request_sync();
+  reload_cases();
+  if (!case_id.empty()) (void)open_case(case_id);
+  set_notice("Saved. It is sent to HQ with the next sync.");
+  refresh_sync();
+  return saved;
+}
+
+void Workspace::keep_draft(const std::string& counsellor_id) {
+  if (!form_ || !form_->dirty()) return;
+  FormDraft d{counsellor_id, form_->form_id(), form_->definition().version, form_->case_id(), form_->record_id(),
+              form_->session().save_draft()};
+  if (auto s = data_.save_draft(d); !s) {
+    set_notice("Could not keep the draft: " + s.error().message, true);
+    return;
+  }
+  draft_ = std::move(d);
+}
+
+void Workspace::close_form() {
+  if (const CounsellorAccount* me = session_.counsellor()) keep_draft(me->id);
+  form_.reset();
+}
+
+Status Workspace::resume_draft() {
+  if (!draft_ || !session_.signed_in()) return fail("no_draft", "There is no draft to resume.");
+  const auto* def = data_.forms().find(draft_->form_id, draft_->form_version);
+  if (!def) return fail("unknown_form", "The draft's form version is not on this kiosk.");
+  auto session = forms::FormSession::from_draft(*def, draft_->state, forms::SessionOptions{today_});
+  if (!session) {
+    set_notice("The draft cannot be resumed: " + session.error().message, true);
+    return fail(session.error());
+  }
+  if (!draft_->case_id.empty()) (void)open_case(draft_->case_id);
+  form_.emplace(std::move(*session), draft_->case_id, draft_->record_id);
+  return ok();
+}
+
+void Workspace::discard_draft() {
+  if (const CounsellorAccount* me = session_.counsellor()) (void)data_.discard_draft(me->id);
+  draft_.reset();
+}
+
+Result<std::string> Workspace::submit_public_record(const std::string& kind, const nlohmann::json& answers) {
+  const auto* def = definition(kind);
+  if (!def) return fail("unknown_form", "unknown form");
+  forms::ValidationOptions options;
+  options.today = today_.empty() ? forms::today_local() : today_;
+  auto errors = forms::validate(*def, answers, options);
+  if (!errors.empty()) return fail("invalid", errors.front().message);
+  auto saved = data_.save_record(kind, "", answers, def->version);
+  if (saved) data_.request_sync();
+  return saved;
+}
+
+std::string SyncPanel::last_success_text() const {
+  if (!status.last_success_ms) return "never";
+  const std::time_t t = static_cast<std::time_t>(*status.last_success_ms / 1000);
+  std::tm local{};
+  localtime_r(&t, &local);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M", &local);
+  return buf;
+}
+
+std::string SyncPanel::next_attempt_text() const {
+  if (!status.next_attempt_ms) return "";
+  const std::time_t t = static_cast<std::time_t>(*status.next_attempt_ms / 1000);
+  std::tm local{};
+  localtime_r(&t, &local);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%H:%M:%S", &local);
+  return buf;
+}
+
+}  // namespace ws::kiosk::vm

@@ -1,0 +1,126 @@
+#pragma once
+// The counsellor workspace as the screens see it: who is signed in, the case list and the open
+// case, the form being filled, the sync panel. It owns the session, talks to WorkspaceData and
+// forgets every person's data the moment the session ends (keeping unsaved input as a draft).
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "kiosk/core/vm/case_models.hpp"
+#include "kiosk/core/vm/form_editor.hpp"
+#include "kiosk/core/vm/session.hpp"
+#include "kiosk/core/vm/workspace_data.hpp"
+
+namespace ws::kiosk::vm {
+
+struct Option {
+  std::string value;
+  std::string label;
+};
+
+struct Line {
+  std::string label;
+  std::string value;
+};
+
+struct SyncPanel {
+  SyncStatus status;
+  std::vector<QuarantinedRecord> quarantined;
+  // 0..1 while a round runs (nullopt when the engine cannot tell how far it is).
+  std::optional<float> progress() const;
+  std::string headline() const;  // "Online", "Offline", "Syncing…", "Not enrolled"
+  std::string last_success_text() const;  // local "YYYY-MM-DD HH:MM" or "never"
+  std::string next_attempt_text() const;
+};
+
+class Workspace {
+ public:
+  // `today` (yyyy-mm-dd) fixes the forms' calendar day; empty = the kiosk's local date.
+  Workspace(WorkspaceData& data, SessionPolicy policy = {}, Session::Verifier verifier = {}, std::string today = {});
+  Workspace(const Workspace&) = delete;
+  Workspace& operator=(const Workspace&) = delete;
+
+  // Once per frame: advances the session (PIN check, idle lock) and loads the signed-in
+  // counsellor's data right after sign-in.
+  void tick(std::int64_t now_ms);
+  void note_activity(std::int64_t now_ms) { session_.note_activity(now_ms); }
+
+  Session& session() { return session_; }
+  const Session& session() const { return session_; }
+  void refresh_accounts();
+
+  // --- cases ---------------------------------------------------------------------------------
+  const std::vector<CaseSummary>& cases() const { return filtered_; }
+  std::size_t total_cases() const { return all_cases_.size(); }
+  const CaseFilter& filter() const { return filter_; }
+  void set_filter(CaseFilter filter);
+  void reload_cases();
+  std::vector<std::pair<std::string, std::string>> counsellor_options() const;  // id, name
+
+  Status open_case(const std::string& case_id);
+  const std::optional<CaseDetail>& current_case() const { return case_; }
+  Status change_case_status(const std::string& status);
+
+  // --- forms ---------------------------------------------------------------------------------
+  Status open_form(const std::string& form_id, const std::string& case_id, const std::string& record_id);
+  FormEditor* form() { return form_ ? &*form_ : nullptr; }
+  const FormEditor* form() const { return form_ ? &*form_ : nullptr; }
+  // Validates; saves when valid (returns the record id), else the editor shows the errors.
+  Result<std::string> save_form();
+  // Leaves the form; unsaved answers become the counsellor's draft.
+  void close_form();
+  // A draft left by this counsellor (e.g. after an idle lock), offered after sign-in.
+  const std::optional<FormDraft>& pending_draft() const { return draft_; }
+  Status resume_draft();
+  void discard_draft();
+  // A record from a migrant screen (e.g. an appointment request): validated against its form,
+  // saved without a signed-in counsellor. Returns the new record id.
+  Result<std::string> submit_public_record(const std::string& kind, const nlohmann::json& answers);
+
+  // --- form definitions, for labels ----------------------------------------------------------
+  bool has_form(const std::string& form_id) const;
+  std::string form_title(const std::string& form_id) const;  // falls back to the id
+  // The values the case form allows for `status`, with their labels.
+  std::vector<Option> case_statuses() const;
+  std::string status_label(const std::string& value) const;
+  // "Label: value" lines of a record's answers, in the form's order, for read-only display.
+  std::vector<Line> describe(const std::string& form_id, const nlohmann::json& answers) const;
+
+
+  // --- sync ----------------------------------------------------------------------------------
+  const SyncPanel& sync() const { return sync_; }
+  void refresh_sync();
+  void sync_now();
+
+  // The latest message for the counsellor (saved, failed, ...), in words; never personal data.
+  const std::string& notice() const { return notice_; }
+  bool notice_is_error() const { return notice_error_; }
+  void set_notice(std::string text, bool error = false);
+
+ private:
+  void on_signed_in();
+  void on_signed_out(const CounsellorAccount& who, SignOutReason reason);
+  void clear_personal_data();
+  void keep_draft(const std::string& counsellor_id);
+  const forms::FormDefinition* definition(const std::string& form_id) const;
+
+  WorkspaceData& data_;
+  Session session_;
+  bool was_signed_in_ = false;
+  std::int64_t now_ms_ = 0;
+  std::string today_;
+
+  std::vector<CaseSummary> all_cases_;
+  std::vector<CaseSummary> filtered_;
+  CaseFilter filter_;
+  std::optional<CaseDetail> case_;
+  std::optional<FormEditor> form_;
+  std::optional<FormDraft> draft_;
+  SyncPanel sync_;
+  std::string notice_;
+  bool notice_error_ = false;
+};
+
+}  // namespace ws::kiosk::vm

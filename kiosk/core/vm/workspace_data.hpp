@@ -1,0 +1,51 @@
+#pragma once
+// Everything the counsellor workspace reads and writes, behind one small interface: the store
+// and sync engine adapter implements it for real runs, an in-memory one for fixtures and tests.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "kiosk/core/store/sync_status.hpp"
+#include "kiosk/core/vm/case_models.hpp"
+#include "kiosk/core/vm/session.hpp"
+#include "ws/result.hpp"
+
+namespace ws::forms {
+class FormRegistry;
+}
+
+namespace ws::kiosk::vm {
+
+struct RecordAnswers {
+  std::string kind;
+  int schema_version = 1;
+  nlohmann::json answers = nlohmann::json::object();
+};
+
+class WorkspaceData {
+ public:
+  virtual ~WorkspaceData() = default;
+
+  virtual std::vector<CounsellorAccount> counsellors() = 0;
+  virtual const forms::FormRegistry& forms() = 0;
+
+  virtual Result<std::vector<CaseSummary>> cases() = 0;
+  virtual Result<CaseDetail> case_detail(const std::string& case_id) = 0;
+  // One record's answers (its payload) and the form version they were written with.
+  virtual Result<RecordAnswers> record(const std::string& record_id) = 0;
+  // A new record when `record_id` is empty (returns the new id), else an update of it.
+  virtual Result<std::string> save_record(const std::string& kind, const std::string& record_id,
+                                          const nlohmann::json& answers, int schema_version) = 0;
+
+  virtual Result<std::optional<FormDraft>> load_draft(const std::string& counsellor_id) = 0;
+  virtual Status save_draft(const FormDraft& draft) = 0;
+  virtual Status discard_draft(const std::string& counsellor_id) = 0;
+
+  virtual SyncStatus sync_status() = 0;
+  virtual Result<std::vector<QuarantinedRecord>> quarantined() = 0;
+  virtual void request_sync() = 0;
+};
+
+}  // namespace ws::kiosk::vm

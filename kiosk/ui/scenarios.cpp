@@ -1,0 +1,116 @@
+#include "kiosk/ui/scenarios.hpp"
+
+#include <algorithm>
+
+#include "kiosk/core/vm/workspace.hpp"
+
+namespace ws::kiosk::ui {
+namespace {
+
+// The form screens worth a screenshot, in the order a case goes.
+constexpr const char* kFormIds[] = {"case", "intake", "counselling", "reintegration", "consent", "appointment"};
+
+Status open_fixture_case(vm::FixtureWorld& w, std::int64_t now_ms) {
+  if (auto s = w.sign_in(now_ms); !s) return s;
+  return w.workspace->open_case(w.first_case_id());
+}
+
+Status open_fixture_form(vm::FixtureWorld& w, const std::string& form_id, bool filled, std::int64_t now_ms) {
+  if (auto s = open_fixture_case(w, now_ms); !s) return s;
+  vm::Workspace& ws = *w.workspace;
+  const std::string case_id = form_id == "case" ? "" : w.first_case_id();
+  if (auto s = ws.open_form(form_id, case_id, form_id == "case" ? w.first_case_id() : ""); !s) return s;
+  if (!filled || form_id == "case") return ok();
+  // Fill the first page the way a counsellor would have so far.
+  const vm::FixturePerson& person = vm::fixture_person(0);
+  const auto answers = vm::sample_answers(ws.form()->definition(), person, w.data->today);
+  vm::FormEditor& editor = *ws.form();
+  for (const forms::Field* f : editor.session().page_fields()) {
+    auto it = answers.find(f->name);
+    if (it == answers.end() || it->is_null()) continue;
+    if (f->type == forms::FieldType::Repeat) {
+      for (std::size_t i = 0; i < it->size(); ++i) {
+        editor.add_item(f->name);
+        for (const auto& [key, value] : (*it)[i].items())
+          if (!value.is_null()) editor.set_answer(f->name + "." + std::to_string(i) + "." + key, value);
+      }
+    } else if (f->type == forms::FieldType::MultipleChoice) {
+      for (const auto& v : *it) editor.toggle_choice(f->name, v.get<std::string>());
+    } else {
+      editor.set_answer(f->name, *it);
+    }
+  }
+  return ok();
+}
+
+}  // namespace
+
+std::vector<std::string> scenario_names(const ScreenRegistry& registry, const vm::FixtureWorld& world) {
+  std::vector<std::string> names = registry.names();
+  for (const char* id : kFormIds)
+    if (world.forms.find(id)) names.push_back(std::string("form:") + id);
+  names.insert(names.end(), {"form:intake-errors", "sync-offline", "sync-syncing", "idle-lock"});
+  std::sort(names.begin(), names.end());
+  names.erase(std::unique(names.begin(), names.end()), names.end());
+  return names;
+}
+
+Result<ScenarioTarget> prepare_scenario(const std::string& name, const ScreenRegistry& registry,
+                                        vm::FixtureWorld& world, std::int64_t now_ms) {
+  vm::MemoryWorkspaceData& data = *world.data;
+  vm::Workspace& ws = *world.workspace;
+  auto done = [&](Status s, ScenarioTarget target) -> Result<ScenarioTarget> {
+    if (!s) return fail(s.error());
+    if (target.now_ms == 0) target.now_ms = now_ms;
+    return target;
+  };
+
+  if (name == "login") return done(ok(), {"login", ""});
+  if (name == "cases") return done(world.sign_in(now_ms), {"cases", ""});
+  if (name == "case") return done(open_fixture_case(world, now_ms), {"case", world.first_case_id()});
+  if (name == "sync" || name == "sync-offline" || name == "sync-syncing") {
+    if (name == "sync-offline") {
+      data.status.online = false;
+      data.status.pending = 7;
+      data.status.last_error = "Cannot reach the server: connection refused. Records are kept here and sent later.";
+      data.status.next_attempt_ms = data.status.last_success_ms.value_or(0) + 4 * 3600 * 1000;
+    } else if (name == "sync-syncing") {
+      data.status.syncing = true;
+      data.status.pending = 120;
+      data.status.progress_sent = 48;
+      data.status.progress_total = 120;
+    }
+    auto s = world.sign_in(now_ms);
+    ws.refresh_sync();
+    return done(s, {"sync", ""});
+  }
+  if (name == "idle-lock") {
+    // The "are you still here?" prompt: signed in, then idle past the warning time.
+    auto s = open_fixture_form(world, "intake", true, now_ms);
+    const std::int64_t later = now_ms + vm::SessionPolicy{}.idle_warning_ms + 12'000;
+    if (s) ws.tick(later);
+    return done(s, {"form", "intake", later});
+  }
+  if (name == "form:intake-errors") {
+    auto s = open_fixture_form(world, "intake", false, now_ms);
+    if (s) {
+      // A first answer, then "Next": the page refuses and shows what is missing.
+      ws.form()->next_page();
+    }
+    return done(s, {"form", "intake"});
+  }
+  if (name.rfind("form:", 0) == 0) {
+    const std::string form_id = name.substr(5);
+    if (!world.forms.find(form_id)) return fail("unknown_screen", "no form called '" + form_id + "'");
+    return done(open_fixture_form(world, form_id, true, now_ms), {"form", form_id});
+  }
+  // Any other registered screen, with an optional ":param" (e.g. the migrant screens).
+  const auto colon = name.find(':');
+  ScenarioTarget target{name.substr(0, colon), colon == std::string::npos ? "" : name.substr(colon + 1)};
+  const ScreenSpec* spec = registry.find(target.screen);
+  if (!spec) return fail("unknown_screen", "unknown screen '" + name + "'");
+  if (spec->audience == Audience::Staff) return done(world.sign_in(now_ms), target);
+  return done(ok(), target);
+}
+
+}  // namespace ws::kiosk::ui

@@ -1,0 +1,147 @@
+// One case: who it is, its status (changeable), the records of every interview and session
+// with their sync state, and buttons to start the next record.
+#include <cstdio>
+#include <string>
+
+#include <imgui.h>
+
+#include "kiosk/core/vm/workspace.hpp"
+#include "kiosk/ui/screens/staff_screens.hpp"
+#include "kiosk/ui/widgets/native_text.hpp"
+#include "kiosk/ui/widgets/staff_bar.hpp"
+#include "kiosk/ui/widgets/sync_badge.hpp"
+#include "kiosk/ui/widgets/touch.hpp"
+
+namespace ws::kiosk::ui {
+namespace {
+
+// The forms a counsellor starts from a case, in the order an interview usually goes.
+constexpr const char* kCaseForms[] = {"intake", "counselling", "reintegration", "consent"};
+
+class CaseScreen : public Screen {
+ public:
+  void draw(Ui& ui) override;
+
+ private:
+  void draw_header(Ui& ui, const vm::Workspace& ws, const vm::CaseDetail& c);
+  void draw_timeline(Ui& ui, const vm::Workspace& ws, const vm::CaseDetail& c);
+  bool changing_status_ = false;
+  widgets::NativeText native_;
+};
+
+void CaseScreen::draw(Ui& ui) {
+  const vm::Workspace* ws = ui.view.workspace;
+  if (!ws || !ws->current_case()) {
+    widgets::staff_bar(ui, "Case", true);
+    widgets::message(ui, "No case is open.", true);
+    return;
+  }
+  const vm::CaseDetail& c = *ws->current_case();
+  const std::string title = "Case " + c.summary.case_number;
+  widgets::staff_bar(ui, title.c_str(), true);
+  widgets::message(ui, ws->notice(), ws->notice_is_error());
+  const Theme& t = ui.theme;
+  const float left = ImGui::GetContentRegionAvail().x * 0.42f;
+  const float height = ImGui::GetContentRegionAvail().y;
+  ImGui::BeginChild("##case_header", ImVec2(left, height), true);
+  draw_header(ui, *ws, c);
+  ImGui::EndChild();
+  ImGui::SameLine(0, t.gap());
+  ImGui::BeginChild("##case_timeline", ImVec2(0, height), true);
+  draw_timeline(ui, *ws, c);
+  ImGui::EndChild();
+  native_.end_frame();
+}
+
+void CaseScreen::draw_header(Ui& ui, const vm::Workspace& ws, const vm::CaseDetail& c) {
+  const Theme& t = ui.theme;
+  widgets::heading(ui, c.summary.display_name().c_str());
+  widgets::sync_badge(ui, c.summary.sync);
+  ImGui::Dummy(ImVec2(0, t.px(4)));
+  if (ImGui::BeginTable("##header_fields", 2, ImGuiTableFlags_None)) {
+    ImGui::TableSetupColumn("label", ImGuiTableColumnFlags_WidthFixed, t.px(240));
+    ImGui::TableSetupColumn("value", ImGuiTableColumnFlags_WidthStretch);
+    for (const auto& line : ws.describe("case", c.header)) {
+      ImGui::TableNextRow();
+      ImGui::TableSetColumnIndex(0);
+      ImGui::PushStyleColor(ImGuiCol_Text, t.colors().text_muted);
+      ImGui::TextWrapped("%s", line.label.c_str());
+      ImGui::PopStyleColor();
+      ImGui::TableSetColumnIndex(1);
+      native_.draw(ui, line.value);
+    }
+    ImGui::EndTable();
+  }
+  ImGui::Dummy(ImVec2(0, t.gap()));
+  ImGui::Separator();
+  const std::string status = "Status: " + ws.status_label(c.summary.status);
+  widgets::heading(ui, status.c_str());
+  if (!changing_status_) {
+    if (widgets::button(ui, "Change status###change_status")) changing_status_ = true;
+    if (widgets::button(ui, "Edit case details###edit_case")) ui.emit(OpenForm{"case", c.summary.id, c.summary.id});
+    return;
+  }
+  widgets::caption(ui, "Tap the new status. The change is saved and synced at once.");
+  for (const auto& option : ws.case_statuses()) {
+    const std::string label = option.label + "###set_status_" + option.value;
+    if (widgets::toggle(ui, label.c_str(), option.value == c.summary.status, -1.0f)) {
+      if (option.value != c.summary.status) ui.emit(ChangeCaseStatus{c.summary.id, option.value});
+      changing_status_ = false;
+    }
+  }
+  if (widgets::button(ui, "Cancel###cancel_status", -1.0f)) changing_status_ = false;
+}
+
+void CaseScreen::draw_timeline(Ui& ui, const vm::Workspace& ws, const vm::CaseDetail& c) {
+  const Theme& t = ui.theme;
+  widgets::heading(ui, "New record");
+  const float w = (ImGui::GetContentRegionAvail().x - 3 * t.gap()) / 4;
+  bool first = true;
+  for (const char* form_id : kCaseForms) {
+    if (!ws.has_form(form_id)) continue;
+    if (!first) ImGui::SameLine(0, t.gap());
+    first = false;
+    const std::string label = ws.form_title(form_id) + "###new_" + form_id;
+    if (widgets::button(ui, label.c_str(), w, widgets::Tone::Primary)) ui.emit(OpenForm{form_id, c.summary.id, ""});
+  }
+  ImGui::Dummy(ImVec2(0, t.px(8)));
+  widgets::heading(ui, "Timeline");
+  if (c.timeline.empty()) {
+    widgets::caption(ui, "No interviews or sessions recorded yet.");
+    return;
+  }
+  const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_ScrollY;
+  if (!ImGui::BeginTable("##timeline", 4, flags, ImVec2(-1, ImGui::GetContentRegionAvail().y))) return;
+  ImGui::TableSetupColumn("When", ImGuiTableColumnFlags_WidthFixed, t.px(250));
+  ImGui::TableSetupColumn("Record", ImGuiTableColumnFlags_WidthStretch);
+  ImGui::TableSetupColumn("By", ImGuiTableColumnFlags_WidthFixed, t.px(220));
+  ImGui::TableSetupColumn("Sync", ImGuiTableColumnFlags_WidthFixed, t.px(250));
+  for (const auto& e : c.timeline) {
+    ImGui::TableNextRow(ImGuiTableRowFlags_None, t.touch());
+    ImGui::TableSetColumnIndex(0);
+    const std::string label = e.when + "###record_" + e.record_id;
+    if (ImGui::Selectable(label.c_str(), false, ImGuiSelectableFlags_SpanAllColumns, ImVec2(0, t.touch() - t.px(8))))
+      ui.emit(OpenForm{e.kind, c.summary.id, e.record_id});
+    widgets::log_item(ui, label.c_str());
+    ImGui::TableSetColumnIndex(1);
+    ImGui::TextUnformatted(ws.form_title(e.kind).c_str());
+    if (!e.quarantine_reason.empty()) {
+      ImGui::PushStyleColor(ImGuiCol_Text, t.colors().danger);
+      ImGui::PushFont(t.fonts().small);
+      ImGui::TextWrapped("Server: %s", e.quarantine_reason.c_str());
+      ImGui::PopFont();
+      ImGui::PopStyleColor();
+    }
+    ImGui::TableSetColumnIndex(2);
+    ImGui::TextUnformatted(e.author.c_str());
+    ImGui::TableSetColumnIndex(3);
+    widgets::sync_badge(ui, e.sync);
+  }
+  ImGui::EndTable();
+}
+
+}  // namespace
+
+std::unique_ptr<Screen> make_case_screen() { return std::make_unique<CaseScreen>(); }
+
+}  // namespace ws::kiosk::ui

@@ -1,0 +1,225 @@
+// "Ask for a talk with a counsellor": name, preferred language, phone (optional) and consent
+// to be contacted. Sent as an `appointment` record through the shell (SubmitRecord), never
+// to the store directly; what was typed is wiped when the person leaves or goes idle.
+#include <algorithm>
+#include <cctype>
+
+#include <imgui.h>
+#include <imgui_stdlib.h>
+
+#include "kiosk/ui/screens/info/appointment_request.hpp"
+#include "kiosk/ui/screens/info/info_widgets.hpp"
+#include "kiosk/ui/screens/info/screens.hpp"
+#include "kiosk/ui/widgets/touch.hpp"
+#include "ws/content/languages.hpp"
+
+namespace ws::kiosk::ui::info {
+namespace {
+
+int phone_filter(ImGuiInputTextCallbackData* data) {
+  const ImWchar ch = data->EventChar;
+  return (ch >= '0' && ch <= '9') || ch == '+' || ch == ' ' || ch == '-' ? 0 : 1;
+}
+
+class AppointmentScreen : public Screen {
+ public:
+  explicit AppointmentScreen(std::shared_ptr<InfoSession> s) : s_(std::move(s)) {}
+
+  void draw(Ui& ui) override {
+    s_->begin_frame();
+    const kc::ActiveBundle* b = s_->bundle(ui.view);
+    if (!b) return content_missing(ui, *s_);
+    const std::string& lang = ui.view.lang;
+    if (s_->watch_idle(ui)) return still_there_prompt(ui, *s_, *b, lang);
+    AppointmentDraft& d = s_->appointment();
+    if (d.language.empty()) d.language = lang;
+    const Theme& t = ui.theme;
+    const Sizes z = Sizes::of(t);
+    const Palette& c = t.colors();
+
+    // The shell reports the save after the frame that asked for it.
+    if (waiting_ && ui.view.last_submit.sequence != asked_at_) {
+      waiting_ = false;
+      if (ui.view.last_submit.saved) {
+        d = AppointmentDraft{};
+        d.sent = true;
+      } else {
+        d.error_key = "appointment_failed";
+      }
+    }
+
+    top_bar(ui, *s_, *b, lang, true);
+    const ImVec2 origin = ImGui::GetCursorPos();
+    const float avail_w = ImGui::GetContentRegionAvail().x;
+    const float width = std::min(avail_w - t.px(80), t.px(1300));
+    const float left = origin.x + (avail_w - width) / 2;
+    const Mirror m{is_rtl(lang), left, width};
+    text::Style body;
+    body.size_px = z.body;
+    body.color = c.text;
+    text::Style title = body;
+    title.size_px = z.title;
+    title.bold = true;
+
+    ImGui::SetCursorPos(ImVec2(left, origin.y + t.px(28)));
+    s_->painter().paragraph(say(*b, lang, "appointment_title"), lang, title, width);
+    widgets::log_item(ui, "appointment_title");
+
+    if (d.sent) {
+      ImGui::SetCursorPosX(left);
+      ImGui::Dummy(ImVec2(0, t.px(30)));
+      ImGui::SetCursorPosX(left);
+      text::Style done = body;
+      done.size_px = z.heading;
+      done.color = c.success;
+      s_->painter().paragraph(say(*b, lang, "appointment_sent"), lang, done, width);
+      widgets::log_item(ui, "appointment_sent");
+      ImGui::Dummy(ImVec2(0, t.px(30)));
+      ImGui::SetCursorPosX(m.at_start(t.px(360)));
+      if (shaped_button(ui, *s_, "finish", say(*b, lang, "home"), lang, ImVec2(t.px(360), z.button), ButtonTone::Primary)) {
+        s_->wipe();
+        ui.emit(Navigate{"attract", ""});
+      }
+      return;
+    }
+
+    // The form scrolls (by dragging) above a fixed row of buttons, so "send" is always in reach.
+    const float footer_h = z.button + t.px(40);
+    const ImVec2 form_at = ImGui::GetCursorPos();
+    // At x = 0 the child's coordinates equal the host's, so `left` and the mirror hold in both.
+    ImGui::SetCursorPos(ImVec2(0, form_at.y));
+    ImGui::BeginChild("##appointment_form", ImVec2(origin.x + avail_w, ImGui::GetContentRegionAvail().y - footer_h),
+                      false);
+    if (ImGui::IsWindowHovered() && ImGui::IsMouseDragging(ImGuiMouseButton_Left) && !ImGui::IsAnyItemActive())
+      ImGui::SetScrollY(ImGui::GetScrollY() - ImGui::GetIO().MouseDelta.y);
+    ImGui::SetCursorPosX(left);
+    text::Style muted = body;
+    muted.color = c.text_muted;
+    s_->painter().paragraph(say(*b, lang, "appointment_intro"), lang, muted, width);
+
+    // Name. ImGui edits the text; a shaped copy underneath shows Arabic-script names joined
+    // and in the right order, which ImGui's own drawing cannot.
+    label(ui, left, width, say(*b, lang, "appointment_name"), lang);
+    field(ui, "##name", d.name, m, width, 0, nullptr);
+    widgets::log_item(ui, "appointment_name");
+    if (needs_shaped_preview(d.name)) {
+      ImGui::SetCursorPosX(left);
+      text::Style preview = body;
+      preview.color = c.primary;
+      const std::string script_lang = is_rtl(d.language) ? d.language : (is_rtl(lang) ? lang : "prs");
+      s_->painter().paragraph(d.name, script_lang, preview, width);
+    }
+    ImGui::Dummy(ImVec2(0, t.px(12)));
+
+    // Preferred language for the talk: every language in its own name.
+    label(ui, left, width, say(*b, lang, "appointment_language"), lang);
+    const auto& langs = wc::supported_languages();
+    const float gap = t.px(12);
+    const float cell = (width - 3 * gap) / 4;
+    const float row_y = ImGui::GetCursorPosY();
+    for (std::size_t i = 0; i < langs.size(); ++i) {
+      const int col = static_cast<int>(i % 4), row = static_cast<int>(i / 4);
+      ImGui::SetCursorPos(ImVec2(m.at_start(cell, col * (cell + gap)), row_y + row * (z.button * 0.75f + gap)));
+      const std::string code(langs[i].code);
+      const std::string id = "appointment_lang_" + code;
+      if (shaped_button(ui, *s_, id.c_str(), std::string(langs[i].native_name), code, ImVec2(cell, z.button * 0.75f),
+                        d.language == code ? ButtonTone::Selected : ButtonTone::Neutral))
+        d.language = code;
+    }
+    ImGui::SetCursorPos(ImVec2(left, row_y + 2 * (z.button * 0.75f + gap)));
+    ImGui::Dummy(ImVec2(0, t.px(4)));
+
+    // Phone (optional) and consent side by side, so everything fits above the buttons.
+    const float phone_w = width * 0.38f;
+    const float consent_w = width - phone_w - t.px(24);
+    const float pair_y = ImGui::GetCursorPosY();
+    label(ui, m.at_start(phone_w), phone_w, say(*b, lang, "appointment_phone"), lang);
+    field(ui, "##phone", d.phone, Mirror{m.rtl, m.at_start(phone_w), phone_w}, phone_w,
+          ImGuiInputTextFlags_CallbackCharFilter, phone_filter);
+    widgets::log_item(ui, "appointment_phone");
+    const float pair_h = ImGui::GetCursorPosY() - pair_y;
+    ImGui::SetCursorPos(ImVec2(m.at_end(consent_w), pair_y));
+    const std::string tick = d.consent ? "☑  " : "☐  ";
+    if (shaped_button(ui, *s_, "appointment_consent", tick + say(*b, lang, "appointment_consent"), lang,
+                      ImVec2(consent_w, pair_h), d.consent ? ButtonTone::Selected : ButtonTone::Neutral))
+      d.consent = !d.consent;
+    ImGui::Dummy(ImVec2(0, t.px(12)));
+
+    if (!d.error_key.empty()) {
+      ImGui::SetCursorPosX(left);
+      text::Style err = body;
+      err.color = c.danger;
+      err.bold = true;
+      s_->painter().paragraph(say(*b, lang, d.error_key), lang, err, width);
+      widgets::log_item(ui, d.error_key.c_str());  // tests look for the message's key
+    }
+
+    ImGui::EndChild();
+
+    const float bw = t.px(420);
+    const float by = ImGui::GetCursorPosY() + t.px(16);
+    ImGui::SetCursorPos(ImVec2(m.at_end(bw), by));
+    if (shaped_button(ui, *s_, "appointment_send", say(*b, lang, "appointment_send"), lang, ImVec2(bw, z.button),
+                      ButtonTone::Primary) &&
+        !waiting_) {
+      auto request = make_appointment_request(d);
+      if (!request) {
+        d.error_key = request.error().code;
+      } else {
+        d.error_key.clear();
+        asked_at_ = ui.view.last_submit.sequence;
+        waiting_ = true;
+        ui.emit(SubmitRecord{"appointment", *request});
+      }
+    }
+    ImGui::SetCursorPos(ImVec2(m.at_start(bw), by));
+    if (shaped_button(ui, *s_, "cancel", say(*b, lang, "cancel"), lang, ImVec2(bw, z.button))) {
+      s_->appointment() = AppointmentDraft{};
+      ui.emit(GoBack{});
+    }
+  }
+
+ private:
+  void label(Ui& ui, float left, float width, const std::string& text, const std::string& lang) {
+    ImGui::SetCursorPosX(left);
+    text::Style style;
+    style.size_px = Sizes::of(ui.theme).body;
+    style.bold = true;
+    style.color = ui.theme.colors().text;
+    s_->painter().paragraph(text, lang, style, width);
+  }
+
+  static void field(Ui& ui, const char* id, std::string& value, const Mirror& m, float width, int flags,
+                    ImGuiInputTextCallback filter) {
+    ImGui::SetCursorPosX(m.at_start(width));
+    ImGui::SetNextItemWidth(width);
+    ImGui::PushFont(ui.theme.fonts().body);
+    ImGui::PushStyleVar(ImGuiStyleVar_FramePadding, ImVec2(ui.theme.px(16), ui.theme.px(16)));
+    ImGui::InputText(id, &value, flags, filter);
+    ImGui::PopStyleVar();
+    ImGui::PopFont();
+    if (value.size() > kMaxAppointmentText) value.resize(kMaxAppointmentText);
+  }
+
+  static bool needs_shaped_preview(const std::string& s) {
+    // Arabic script (U+0600..U+06FF, U+0750..U+077F, presentation forms) starts with 0xD8..0xDD
+    // or 0xEF 0xAD..0xBB in UTF-8: the scripts ImGui would draw unjoined and left to right.
+    for (std::size_t i = 0; i < s.size(); ++i) {
+      const unsigned char ch = static_cast<unsigned char>(s[i]);
+      if (ch >= 0xD8 && ch <= 0xDD) return true;
+    }
+    return false;
+  }
+
+  std::shared_ptr<InfoSession> s_;
+  bool waiting_ = false;
+  std::uint64_t asked_at_ = 0;
+};
+
+}  // namespace
+
+std::unique_ptr<Screen> make_appointment_screen(std::shared_ptr<InfoSession> session) {
+  return std::make_unique<AppointmentScreen>(std::move(session));
+}
+
+}  // namespace ws::kiosk::ui::info

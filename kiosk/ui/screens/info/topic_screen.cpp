@@ -1,0 +1,161 @@
+// A topic page ("info"): the list of topics on the start side, the page on the other, and
+// back / listen / next / appointment along the bottom, all mirrored for right-to-left
+// languages. The screen's parameter is the page id (empty: the first page).
+#include <algorithm>
+
+#include "kiosk/core/content/narration.hpp"
+#include "kiosk/ui/screens/info/info_widgets.hpp"
+#include "kiosk/ui/screens/info/page_view.hpp"
+#include "kiosk/ui/screens/info/screens.hpp"
+#include "kiosk/ui/widgets/touch.hpp"
+#include "ws/content/languages.hpp"
+
+namespace ws::kiosk::ui::info {
+namespace {
+
+class TopicScreen : public Screen {
+ public:
+  explicit TopicScreen(std::shared_ptr<InfoSession> s) : s_(std::move(s)) {}
+  ~TopicScreen() override { s_->narrator().stop(); }
+
+  void draw(Ui& ui) override {
+    s_->begin_frame();
+    const kc::ActiveBundle* b = s_->bundle(ui.view);
+    if (!b) return content_missing(ui, *s_);
+    const std::string& lang = ui.view.lang;
+    if (s_->watch_idle(ui)) return still_there_prompt(ui, *s_, *b, lang);
+    const Theme& t = ui.theme;
+    const Sizes z = Sizes::of(t);
+    const Palette& c = t.colors();
+    const auto& pages = b->bundle->pages;
+    const std::size_t index = wc::page_index(*b->bundle, ui.view.param).value_or(0);
+    auto page = wc::resolve_page(*b->bundle, index, lang);
+    if (!page) return content_missing(ui, *s_);
+    if (shown_page_ != page->page->id || shown_lang_ != lang) {
+      s_->narrator().stop();  // a narration belongs to the page it was started on
+      shown_page_ = page->page->id;
+      shown_lang_ = lang;
+      scroll_to_top_ = true;
+    }
+
+    top_bar(ui, *s_, *b, lang, true);
+    general_information_strip(ui, *s_, *b, lang);
+
+    const ImVec2 origin = ImGui::GetCursorPos();
+    const ImVec2 avail = ImGui::GetContentRegionAvail();
+    const float footer_h = z.button + t.px(32);
+    const float body_h = avail.y - footer_h;
+    const float nav_w = std::min(t.px(520), avail.x * 0.3f);
+    const Mirror m{is_rtl(lang), origin.x, avail.x};
+
+    // Topic list on the start side.
+    ImGui::SetCursorPos(ImVec2(m.at_start(nav_w), origin.y));
+    ImGui::BeginChild("##topics", ImVec2(nav_w, body_h), false);
+    ImGui::Dummy(ImVec2(0, t.px(12)));
+    for (std::size_t i = 0; i < pages.size(); ++i) {
+      auto entry = wc::resolve_page(*b->bundle, i, lang);
+      if (!entry) continue;
+      ImGui::SetCursorPosX(t.px(16));
+      const std::string id = "topic_" + pages[i].id;
+      // Titles in the page's own language: a fallback page is listed under its English title.
+      // Narrower than the column by the scrollbar, which ImGui draws over the content.
+      if (shaped_button(ui, *s_, id.c_str(), entry->text->title, entry->language,
+                        ImVec2(nav_w - t.px(32) - ImGui::GetStyle().ScrollbarSize, z.button * 1.15f), i == index ? ButtonTone::Selected : ButtonTone::Neutral,
+                        z.small))
+        ui.emit(Navigate{"info", pages[i].id});
+      ImGui::Dummy(ImVec2(0, t.px(4)));
+    }
+    ImGui::EndChild();
+
+    // The page, scrollable by dragging (a touch screen has no wheel).
+    const float page_w = avail.x - nav_w - t.px(24);
+    ImGui::SetCursorPos(ImVec2(m.at_end(page_w), origin.y));
+    ImGui::PushStyleVar(ImGuiStyleVar_ScrollbarSize, t.px(28));
+    ImGui::BeginChild("##page", ImVec2(page_w, body_h), false);
+    if (scroll_to_top_) ImGui::SetScrollY(0);
+    scroll_to_top_ = false;
+    drag_to_scroll();
+    const float pad = t.px(32);
+    ImGui::SetCursorPos(ImVec2(pad, pad));
+    ImGui::BeginGroup();
+    draw_page(ui, *s_, *b, *page, lang, page_w - 2 * pad - t.px(28));
+    ImGui::EndGroup();
+    ImGui::Dummy(ImVec2(0, pad));
+    ImGui::EndChild();
+    ImGui::PopStyleVar();
+
+    // Footer: back at the start edge, next at the end edge, listen and appointment between.
+    const float fy = origin.y + body_h + t.px(16);
+    const ImVec2 fs = ImGui::GetCursorScreenPos();
+    (void)fs;
+    ImGui::GetWindowDrawList()->AddLine(
+        ImVec2(ImGui::GetWindowPos().x + origin.x, ImGui::GetWindowPos().y + fy - t.px(8)),
+        ImVec2(ImGui::GetWindowPos().x + origin.x + avail.x, ImGui::GetWindowPos().y + fy - t.px(8)), colour(c.border),
+        t.px(2));
+    const float nav_button_w = t.px(300);
+    const float edge = t.px(24);
+    // Arrows point the way the text runs: "back" points to the start edge.
+    const std::string back_arrow = m.rtl ? "→ " : "← ";
+    const std::string next_arrow = m.rtl ? " ←" : " →";
+    if (index > 0) {
+      ImGui::SetCursorPos(ImVec2(m.at_start(nav_button_w, edge), fy));
+      if (shaped_button(ui, *s_, "back", back_arrow + say(*b, lang, "back"), lang, ImVec2(nav_button_w, z.button)))
+        ui.emit(Navigate{"info", pages[index - 1].id});
+    }
+    if (index + 1 < pages.size()) {
+      ImGui::SetCursorPos(ImVec2(m.at_end(nav_button_w, edge), fy));
+      if (shaped_button(ui, *s_, "next", say(*b, lang, "next") + next_arrow, lang, ImVec2(nav_button_w, z.button),
+                        ButtonTone::Primary))
+        ui.emit(Navigate{"info", pages[index + 1].id});
+    }
+    const float mid_w = t.px(480);
+    const float mid_left = origin.x + (avail.x - 2 * mid_w - t.px(24)) / 2;
+    const Mirror mid{m.rtl, mid_left, 2 * mid_w + t.px(24)};
+    ImGui::SetCursorPos(ImVec2(mid.at_start(mid_w), fy));
+    if (shaped_button(ui, *s_, "appointment_button", say(*b, lang, "appointment_button"), lang, ImVec2(mid_w, z.button),
+                      ButtonTone::Primary))
+      ui.emit(Navigate{"appointment", ""});
+    draw_listen_button(ui, *b, *page, lang, ImVec2(mid.at_end(mid_w), fy), ImVec2(mid_w, z.button));
+  }
+
+ private:
+  static void drag_to_scroll() {
+    const ImGuiIO& io = ImGui::GetIO();
+    if (ImGui::IsWindowHovered() && ImGui::IsMouseDragging(ImGuiMouseButton_Left))
+      ImGui::SetScrollY(ImGui::GetScrollY() - io.MouseDelta.y);
+  }
+
+  void draw_listen_button(Ui& ui, const kc::ActiveBundle& b, const wc::ResolvedPage& page,
+                          const std::string& lang, ImVec2 at, ImVec2 size) {
+    const auto* language = wc::find_language(page.language);
+    const std::string voice = language ? std::string(language->espeak_voice) : "";
+    const std::string audio = page.text->audio.empty() ? "" : b.root + "/" + page.text->audio;
+    // Probed once per page, not every frame: looking programs up on PATH touches the disk.
+    if (plan_for_ != page.page->id + "\n" + page.language) {
+      plan_ = kc::plan_narration(kc::NarrationTools{}, audio, voice, page_speech_text(page));
+      plan_for_ = page.page->id + "\n" + page.language;
+    }
+    if (plan_.kind == kc::NarrationKind::None) return;  // nothing can read this page aloud
+    ImGui::SetCursorPos(at);
+    const bool playing = s_->narrator().playing();
+    const std::string label = playing ? "■ " + say(b, lang, "stop_listening") : "▶ " + say(b, lang, "listen");
+    if (shaped_button(ui, *s_, "listen", label, lang, size)) {
+      if (playing) s_->narrator().stop();
+      else (void)s_->narrator().play(plan_.command);
+    }
+  }
+
+  std::shared_ptr<InfoSession> s_;
+  std::string shown_page_, shown_lang_;
+  bool scroll_to_top_ = false;
+  std::string plan_for_;
+  kc::NarrationPlan plan_;
+};
+
+}  // namespace
+
+std::unique_ptr<Screen> make_topic_screen(std::shared_ptr<InfoSession> session) {
+  return std::make_unique<TopicScreen>(std::move(session));
+}
+
+}  // namespace ws::kiosk::ui::info

@@ -1,0 +1,137 @@
+// Counsellor sign-in: tap your name, type the PIN on a big keypad (or a passphrase on a
+// keyboard), sign in. The secret lives in this screen only until it is submitted.
+#include <algorithm>
+#include <cstdio>
+#include <string>
+
+#include <imgui.h>
+#include <imgui_stdlib.h>
+
+#include "kiosk/core/vm/workspace.hpp"
+#include "kiosk/ui/screens/staff_screens.hpp"
+#include "kiosk/ui/widgets/touch.hpp"
+
+namespace ws::kiosk::ui {
+namespace {
+
+class LoginScreen : public Screen {
+ public:
+  void draw(Ui& ui) override;
+
+ private:
+  void draw_accounts(Ui& ui, const vm::Session& session);
+  void draw_keypad(Ui& ui, const vm::Session& session);
+  void submit(Ui& ui);
+
+  std::string selected_;
+  std::string secret_;
+};
+
+void LoginScreen::submit(Ui& ui) {
+  ui.emit(SubmitLogin{selected_, secret_});
+  // Forget the secret at once: it must not outlive the attempt in UI memory.
+  std::fill(secret_.begin(), secret_.end(), '\0');
+  secret_.clear();
+}
+
+void LoginScreen::draw(Ui& ui) {
+  const Theme& t = ui.theme;
+  widgets::title_bar(ui, "Staff sign-in", ui.view.can_go_back);
+  const vm::Workspace* ws = ui.view.workspace;
+  if (!ws) {
+    widgets::message(ui, "This kiosk has no counsellor workspace.", true);
+    return;
+  }
+  const vm::Session& session = ws->session();
+  if (session.accounts().empty()) {
+    widgets::heading(ui, "No counsellor accounts on this kiosk yet");
+    widgets::caption(ui, "The centre admin creates accounts on the server; they arrive with the next sync. "
+                         "For first setup an admin can add one with `kiosk --data-dir DIR add-counsellor`.");
+    return;
+  }
+  if (selected_.empty() && session.accounts().size() == 1) selected_ = session.accounts().front().id;
+
+  const float column = (ImGui::GetContentRegionAvail().x - t.gap()) / 2;
+  const float height = ImGui::GetContentRegionAvail().y;
+  ImGui::BeginChild("##accounts", ImVec2(column, height), true);
+  draw_accounts(ui, session);
+  ImGui::EndChild();
+  ImGui::SameLine(0, t.gap());
+  ImGui::BeginChild("##pin", ImVec2(column, height), true);
+  draw_keypad(ui, session);
+  ImGui::EndChild();
+}
+
+void LoginScreen::draw_accounts(Ui& ui, const vm::Session& session) {
+  widgets::heading(ui, "Who are you?");
+  widgets::caption(ui, "Tap your name.");
+  ImGui::Dummy(ImVec2(0, ui.theme.px(8)));
+  int index = 0;
+  for (const auto& account : session.accounts()) {
+    char label[256];
+    std::snprintf(label, sizeof label, "%s###account%d", account.name.c_str(), index++);
+    if (widgets::toggle(ui, label, account.id == selected_, -1.0f)) {
+      selected_ = account.id;
+      secret_.clear();
+    }
+  }
+}
+
+void LoginScreen::draw_keypad(Ui& ui, const vm::Session& session) {
+  const Theme& t = ui.theme;
+  const std::int64_t wait_ms = selected_.empty() ? 0 : session.lockout_remaining_ms(selected_, ui.view.now_ms);
+  const bool verifying = session.state() == vm::SessionState::Verifying;
+  const bool blocked = verifying || wait_ms > 0 || selected_.empty();
+
+  widgets::heading(ui, "PIN or passphrase");
+  ImGui::SetNextItemWidth(-1);
+  ImGui::PushFont(t.fonts().huge);
+  ImGuiInputTextFlags flags = ImGuiInputTextFlags_Password | ImGuiInputTextFlags_EnterReturnsTrue;
+  if (blocked) flags |= ImGuiInputTextFlags_ReadOnly;
+  const bool entered = ImGui::InputText("##secret", &secret_, flags);
+  widgets::log_item(ui, "##secret");
+  ImGui::PopFont();
+
+  // Keypad: three columns of square-ish keys, each far above the 48 px minimum.
+  const float key_w = (ImGui::GetContentRegionAvail().x - 2 * t.gap()) / 3;
+  const char* keys[] = {"1", "2", "3", "4", "5", "6", "7", "8", "9", "Clear", "0", "Delete"};
+  ImGui::PushFont(t.fonts().huge);
+  ImGui::BeginDisabled(blocked);
+  for (int i = 0; i < 12; ++i) {
+    if (i % 3 != 0) ImGui::SameLine(0, t.gap());
+    char label[32];
+    std::snprintf(label, sizeof label, "%s###key%d", keys[i], i);
+    const ImVec2 size(key_w, t.px(96));
+    if (ImGui::Button(label, size)) {
+      if (i == 9) secret_.clear();
+      else if (i == 11) { if (!secret_.empty()) secret_.pop_back(); }
+      else if (secret_.size() < 128) secret_ += keys[i];
+    }
+    widgets::log_item(ui, label);
+  }
+  ImGui::EndDisabled();
+  ImGui::PopFont();
+
+  ImGui::Dummy(ImVec2(0, t.px(8)));
+  ImGui::BeginDisabled(blocked || secret_.empty());
+  if (widgets::button(ui, "Sign in###sign_in", -1.0f, widgets::Tone::Primary) || (entered && !blocked && !secret_.empty()))
+    submit(ui);
+  ImGui::EndDisabled();
+
+  if (verifying) {
+    widgets::message(ui, "Checking\xe2\x80\xa6", false);
+  } else if (wait_ms > 0) {
+    char text[128];
+    std::snprintf(text, sizeof text, "Too many wrong PINs. Try again in %lld s.",
+                  static_cast<long long>((wait_ms + 999) / 1000));
+    widgets::message(ui, text, true);
+  } else {
+    widgets::message(ui, session.last_error(), true);
+  }
+}
+
+}  // namespace
+
+std::unique_ptr<Screen> make_login_screen() { return std::make_unique<LoginScreen>(); }
+
+}  // namespace ws::kiosk::ui

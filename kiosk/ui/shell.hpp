@@ -1,0 +1,67 @@
+#pragma once
+// Everything between NewFrame and Render, without GL: the host window, the current screen,
+// the idle prompt, and the intents applied after the frame. The window loop, screenshot mode
+// and the headless tests all drive this one object.
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "kiosk/ui/intents.hpp"
+#include "kiosk/ui/registry.hpp"
+#include "kiosk/ui/screen.hpp"
+#include "kiosk/ui/theme.hpp"
+#include "ws/result.hpp"
+
+namespace ws::kiosk::vm {
+class Workspace;
+}
+
+namespace ws::kiosk::ui {
+
+class Shell {
+ public:
+  // `workspace` may be null (a kiosk without staff functions); it must outlive the shell.
+  Shell(ScreenRegistry registry, vm::Workspace* workspace, AppView view);
+
+  // Switches screens now (used at start-up and by Navigate). Staff screens need a signed-in
+  // counsellor; otherwise the shell goes to `login`.
+  Status navigate(const std::string& screen, const std::string& param = {});
+
+  // Draws one frame (call between ImGui::NewFrame and ImGui::Render) and then applies what the
+  // screen asked for. Returns the intents that were applied (tests look at them).
+  std::vector<Intent> frame(const Theme& theme, std::int64_t now_ms, ItemLog* log = nullptr);
+
+  void apply(const Intent& intent);
+
+  const std::string& current() const { return current_; }
+  const std::string& param() const { return view_.param; }
+  const AppView& view() const { return view_; }
+  AppView& view() { return view_; }
+  const ScreenRegistry& registry() const { return registry_; }
+  // How long the window loop may sleep before the next frame when no input arrives: at once
+  // after an intent changed something, briefly while something moves on its own (PIN check,
+  // idle countdown, sync progress), else long (the kiosk idles at ~0% CPU).
+  double wake_after_s() const;
+
+ private:
+  void draw_idle_prompt(Ui& ui);
+  void guard_staff_screens();
+  void go_back();
+  bool user_input_this_frame() const;
+
+  ScreenRegistry registry_;
+  vm::Workspace* workspace_;
+  AppView view_;
+  std::string current_;
+  std::unique_ptr<Screen> screen_;
+  struct Place {
+    std::string screen, param;
+  };
+  std::vector<Place> history_;
+  std::string start_screen_;
+  bool changed_ = true;
+};
+
+}  // namespace ws::kiosk::ui

@@ -1,0 +1,136 @@
+#include "kiosk/ui/theme.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <initializer_list>
+
+namespace ws::kiosk::ui {
+namespace {
+
+// Debian's fonts-noto-core and fonts-dejavu-core; the first one present wins.
+std::string first_existing(std::initializer_list<const char*> paths) {
+  std::error_code ec;
+  for (const char* p : paths)
+    if (std::filesystem::exists(p, ec)) return p;
+  return {};
+}
+
+const char* const kRegular[] = {"/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf",
+                                "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"};
+const char* const kBold[] = {"/usr/share/fonts/truetype/noto/NotoSans-Bold.ttf",
+                             "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"};
+const char* const kEthiopic = "/usr/share/fonts/truetype/noto/NotoSansEthiopic-Regular.ttf";
+// Noto Sans has no arrows or check marks; DejaVu Sans fills them in.
+const char* const kSymbols = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
+const ImWchar kSymbolRanges[] = {0x2190, 0x21FF, 0x2713, 0x2717, 0};
+
+// Latin, Latin-1, Latin Extended-A (Somali, Norwegian), Cyrillic (Ukrainian incl. ґ є і ї),
+// general punctuation (quotes, dashes, ellipsis), arrows and a few symbols used as icons.
+const ImWchar kTextRanges[] = {
+    0x0020, 0x00FF, 0x0100, 0x017F, 0x0400, 0x052F, 0x2000, 0x206F,
+    0x2022, 0x2022, 0,
+};
+// Tigrinya names and words typed into forms (Ethiopic needs no shaping, so ImGui can draw it).
+const ImWchar kEthiopicRanges[] = {0x1200, 0x139F, 0x2D80, 0x2DDF, 0};
+
+ImFont* add_font(ImGuiIO& io, const std::string& path, float size, bool merge_ethiopic) {
+  ImFontConfig config;
+  config.OversampleH = 2;
+  config.OversampleV = 1;
+  ImFont* font = io.Fonts->AddFontFromFileTTF(path.c_str(), size, &config, kTextRanges);
+  if (!font) return nullptr;
+  if (std::filesystem::exists(kSymbols) && path != kSymbols) {
+    ImFontConfig merge;
+    merge.MergeMode = true;
+    io.Fonts->AddFontFromFileTTF(kSymbols, size, &merge, kSymbolRanges);
+  }
+  if (merge_ethiopic && std::filesystem::exists(kEthiopic)) {
+    ImFontConfig merge;
+    merge.MergeMode = true;
+    merge.OversampleH = 1;
+    io.Fonts->AddFontFromFileTTF(kEthiopic, size, &merge, kEthiopicRanges);
+  }
+  return font;
+}
+
+}  // namespace
+
+float Theme::scale_for_height(int framebuffer_height) {
+  return std::clamp(static_cast<float>(framebuffer_height) / 1080.0f, 0.5f, 3.0f);
+}
+
+bool Theme::apply(float scale) {
+  scale_ = scale;
+  ImGuiIO& io = ImGui::GetIO();
+  io.Fonts->Clear();
+  fonts_ = {};
+  font_path_ = first_existing({kRegular[0], kRegular[1]});
+  const std::string bold = first_existing({kBold[0], kBold[1]});
+  bool loaded = false;
+  if (!font_path_.empty()) {
+    fonts_.body = add_font(io, font_path_, px(30.0f), true);
+    fonts_.small = add_font(io, font_path_, px(24.0f), true);
+    fonts_.heading = add_font(io, bold.empty() ? font_path_ : bold, px(42.0f), false);
+    fonts_.huge = add_font(io, bold.empty() ? font_path_ : bold, px(64.0f), false);
+    loaded = fonts_.body && fonts_.small && fonts_.heading && fonts_.huge;
+  }
+  if (!loaded) {
+    io.Fonts->Clear();
+    ImFontConfig config;
+    config.SizePixels = std::max(13.0f, px(26.0f));
+    ImFont* fallback = io.Fonts->AddFontDefault(&config);
+    fonts_ = {fallback, fallback, fallback, fallback};
+  }
+  io.FontDefault = fonts_.body;
+  io.Fonts->Build();
+  apply_style();
+  return loaded;
+}
+
+void Theme::apply_style() {
+  ImGuiStyle style;  // start from defaults each time so that scaling never compounds
+  ImGui::StyleColorsLight(&style);
+  const Palette& c = palette_;
+  style.WindowPadding = ImVec2(px(24), px(20));
+  style.FramePadding = ImVec2(px(18), px(14));
+  style.ItemSpacing = ImVec2(px(16), px(14));
+  style.ItemInnerSpacing = ImVec2(px(12), px(10));
+  style.TouchExtraPadding = ImVec2(px(4), px(4));
+  style.ScrollbarSize = px(36);  // a finger must be able to grab it
+  style.GrabMinSize = px(48);
+  style.WindowRounding = 0.0f;
+  style.FrameRounding = px(8);
+  style.GrabRounding = px(8);
+  style.ChildRounding = px(8);
+  style.PopupRounding = px(8);
+  style.ScrollbarRounding = px(8);
+  style.FrameBorderSize = 1.0f;
+  style.ChildBorderSize = 1.0f;
+  style.WindowBorderSize = 0.0f;
+
+  ImVec4* col = style.Colors;
+  col[ImGuiCol_Text] = c.text;
+  col[ImGuiCol_TextDisabled] = c.text_muted;
+  col[ImGuiCol_WindowBg] = c.background;
+  col[ImGuiCol_ChildBg] = c.panel;
+  col[ImGuiCol_PopupBg] = c.panel;
+  col[ImGuiCol_Border] = c.border;
+  col[ImGuiCol_FrameBg] = ImVec4(1, 1, 1, 1);
+  col[ImGuiCol_FrameBgHovered] = ImVec4(0.97f, 0.98f, 1.0f, 1);
+  col[ImGuiCol_FrameBgActive] = ImVec4(0.94f, 0.97f, 1.0f, 1);
+  col[ImGuiCol_Button] = c.neutral;
+  col[ImGuiCol_ButtonHovered] = c.neutral_hover;
+  col[ImGuiCol_ButtonActive] = c.selected;
+  col[ImGuiCol_Header] = c.selected;
+  col[ImGuiCol_HeaderHovered] = c.neutral_hover;
+  col[ImGuiCol_HeaderActive] = c.selected;
+  col[ImGuiCol_CheckMark] = c.primary;
+  col[ImGuiCol_SliderGrab] = c.primary;
+  col[ImGuiCol_SliderGrabActive] = c.primary_active;
+  col[ImGuiCol_PlotHistogram] = c.primary;
+  col[ImGuiCol_NavHighlight] = ImVec4(0.95f, 0.55f, 0.0f, 1.0f);  // visible keyboard focus
+  col[ImGuiCol_ModalWindowDimBg] = ImVec4(0.0f, 0.0f, 0.0f, 0.55f);
+  ImGui::GetStyle() = style;
+}
+
+}  // namespace ws::kiosk::ui

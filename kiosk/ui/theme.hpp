@@ -1,0 +1,63 @@
+#pragma once
+// Touch-first look: one scale factor for every size (1080p = 1.0), large hit targets, high
+// contrast. Fonts come from Debian's font packages by path; nothing is bundled.
+#include <string>
+
+#include <imgui.h>
+
+namespace ws::kiosk::ui {
+
+struct Fonts {
+  ImFont* body = nullptr;     // ~30 px at 1080p
+  ImFont* small = nullptr;    // hints, captions
+  ImFont* heading = nullptr;  // screen titles
+  ImFont* huge = nullptr;     // attract screen, keypad digits
+};
+
+struct Palette {
+  ImVec4 background{0.96f, 0.96f, 0.94f, 1.0f};
+  ImVec4 panel{1.0f, 1.0f, 1.0f, 1.0f};
+  ImVec4 text{0.08f, 0.09f, 0.11f, 1.0f};
+  ImVec4 text_muted{0.30f, 0.32f, 0.36f, 1.0f};
+  ImVec4 primary{0.05f, 0.33f, 0.62f, 1.0f};       // action buttons (white text, 7:1)
+  ImVec4 primary_hover{0.08f, 0.40f, 0.72f, 1.0f};
+  ImVec4 primary_active{0.03f, 0.25f, 0.50f, 1.0f};
+  ImVec4 neutral{0.86f, 0.87f, 0.89f, 1.0f};       // secondary buttons (dark text)
+  ImVec4 neutral_hover{0.78f, 0.80f, 0.83f, 1.0f};
+  ImVec4 selected{0.80f, 0.89f, 0.98f, 1.0f};
+  ImVec4 danger{0.70f, 0.10f, 0.10f, 1.0f};
+  ImVec4 warning{0.66f, 0.36f, 0.0f, 1.0f};
+  ImVec4 success{0.10f, 0.48f, 0.22f, 1.0f};
+  ImVec4 border{0.55f, 0.57f, 0.60f, 1.0f};
+  ImVec4 header_bar{0.10f, 0.20f, 0.33f, 1.0f};
+};
+
+class Theme {
+ public:
+  // 1.0 at a 1080-pixel-high framebuffer; clamped so tiny test windows stay legible.
+  static float scale_for_height(int framebuffer_height);
+
+  float scale() const { return scale_; }
+  float px(float at_1080p) const { return at_1080p * scale_; }
+  // Minimum touch target edge (48 px at 1080p; we use more where space allows).
+  float touch() const { return px(64.0f); }
+  float gap() const { return px(16.0f); }
+
+  const Palette& colors() const { return palette_; }
+  const Fonts& fonts() const { return fonts_; }
+
+  // Loads the fonts at the current scale into io.Fonts (the caller rebuilds the GL texture)
+  // and applies sizes and colours to ImGui's style. Returns false if no font file was found,
+  // in which case ImGui's built-in font is used (scaled) so the kiosk still starts.
+  bool apply(float scale);
+  const std::string& font_path() const { return font_path_; }
+
+ private:
+  void apply_style();
+  float scale_ = 1.0f;
+  Palette palette_;
+  Fonts fonts_;
+  std::string font_path_;
+};
+
+}  // namespace ws::kiosk::ui

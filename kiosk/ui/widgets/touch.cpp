@@ -1,0 +1,134 @@
+#include "kiosk/ui/widgets/touch.hpp"
+
+#include <algorithm>
+#include <cstring>
+
+#include <imgui_stdlib.h>
+
+namespace ws::kiosk::ui::widgets {
+namespace {
+
+void push_tone(const Theme& theme, Tone tone) {
+  const Palette& c = theme.colors();
+  ImVec4 base = c.neutral, hover = c.neutral_hover, active = c.selected, text = c.text;
+  switch (tone) {
+    case Tone::Neutral: break;
+    case Tone::Primary: base = c.primary; hover = c.primary_hover; active = c.primary_active; text = ImVec4(1, 1, 1, 1); break;
+    case Tone::Danger: base = c.danger; hover = ImVec4(0.80f, 0.15f, 0.15f, 1); active = ImVec4(0.55f, 0.05f, 0.05f, 1); text = ImVec4(1, 1, 1, 1); break;
+    case Tone::Selected: base = c.primary; hover = c.primary_hover; active = c.primary_active; text = ImVec4(1, 1, 1, 1); break;
+  }
+  ImGui::PushStyleColor(ImGuiCol_Button, base);
+  ImGui::PushStyleColor(ImGuiCol_ButtonHovered, hover);
+  ImGui::PushStyleColor(ImGuiCol_ButtonActive, active);
+  ImGui::PushStyleColor(ImGuiCol_Text, text);
+}
+
+ImVec2 button_size(const Ui& ui, const char* label, float width) {
+  const std::string visible = visible_label(label);
+  const ImVec2 text = ImGui::CalcTextSize(visible.c_str());
+  const float pad = ImGui::GetStyle().FramePadding.x * 2;
+  float w = width;
+  if (w == 0.0f) w = std::max(ui.theme.touch() * 1.5f, text.x + pad * 1.5f);
+  if (w < 0.0f) w = ImGui::GetContentRegionAvail().x;
+  return ImVec2(w, std::max(ui.theme.touch(), text.y + ImGui::GetStyle().FramePadding.y * 2));
+}
+
+}  // namespace
+
+std::string visible_label(const char* label) {
+  const char* end = std::strstr(label, "##");
+  return end ? std::string(label, end) : std::string(label);
+}
+
+void log_item(Ui& ui, const char* label) {
+  if (!ui.log) return;
+  // Widgets without a visible label ("##search") are found by their id instead.
+  std::string name = visible_label(label);
+  if (name.empty()) name = label;
+  ui.log->items.push_back({std::move(name), ImGui::GetItemRectMin(), ImGui::GetItemRectMax()});
+}
+
+bool button(Ui& ui, const char* label, float width, Tone tone) {
+  push_tone(ui.theme, tone);
+  const bool pressed = ImGui::Button(label, button_size(ui, label, width));
+  ImGui::PopStyleColor(4);
+  log_item(ui, label);
+  return pressed;
+}
+
+bool toggle(Ui& ui, const char* label, bool selected, float width) {
+  push_tone(ui.theme, selected ? Tone::Selected : Tone::Neutral);
+  if (selected) ImGui::PushStyleVar(ImGuiStyleVar_FrameBorderSize, ui.theme.px(3));
+  const bool pressed = ImGui::Button(label, button_size(ui, label, width));
+  if (selected) ImGui::PopStyleVar();
+  ImGui::PopStyleColor(4);
+  log_item(ui, label);
+  return pressed;
+}
+
+bool text_field(Ui& ui, const char* label, std::string& value, float width, int flags) {
+  const std::string visible = visible_label(label);
+  if (!visible.empty()) ImGui::TextUnformatted(visible.c_str());
+  ImGui::SetNextItemWidth(width < 0 ? ImGui::GetContentRegionAvail().x : width);
+  const std::string id = std::string("##field_") + label;
+  const bool changed = ImGui::InputText(id.c_str(), &value, flags);
+  log_item(ui, label);
+  return changed;
+}
+
+void heading(Ui& ui, const char* text) {
+  ImGui::PushFont(ui.theme.fonts().heading);
+  ImGui::TextUnformatted(text);
+  ImGui::PopFont();
+}
+
+void caption(Ui& ui, const char* text) {
+  ImGui::PushFont(ui.theme.fonts().small);
+  ImGui::PushStyleColor(ImGuiCol_Text, ui.theme.colors().text_muted);
+  ImGui::TextWrapped("%s", text);
+  ImGui::PopStyleColor();
+  ImGui::PopFont();
+}
+
+void message(Ui& ui, const std::string& text, bool error) {
+  if (text.empty()) return;
+  ImGui::PushStyleColor(ImGuiCol_Text, error ? ui.theme.colors().danger : ui.theme.colors().success);
+  ImGui::TextWrapped("%s", text.c_str());
+  ImGui::PopStyleColor();
+}
+
+void badge(Ui& ui, const char* text, const ImVec4& colour) {
+  ImGui::PushFont(ui.theme.fonts().small);
+  const ImVec2 size = ImGui::CalcTextSize(text);
+  const ImVec2 pad(ui.theme.px(10), ui.theme.px(4));
+  const ImVec2 pos = ImGui::GetCursorScreenPos();
+  ImDrawList* draw = ImGui::GetWindowDrawList();
+  draw->AddRectFilled(pos, ImVec2(pos.x + size.x + pad.x * 2, pos.y + size.y + pad.y * 2),
+                      ImGui::ColorConvertFloat4ToU32(colour), ui.theme.px(12));
+  draw->AddText(ImVec2(pos.x + pad.x, pos.y + pad.y), IM_COL32_WHITE, text);
+  ImGui::Dummy(ImVec2(size.x + pad.x * 2, size.y + pad.y * 2));
+  ImGui::PopFont();
+}
+
+void title_bar(Ui& ui, const char* title, bool back_button) {
+  const Theme& t = ui.theme;
+  const float height = t.px(96);
+  const ImVec2 pos = ImGui::GetCursorScreenPos();
+  const float width = ImGui::GetContentRegionAvail().x;
+  ImGui::GetWindowDrawList()->AddRectFilled(pos, ImVec2(pos.x + width, pos.y + height),
+                                            ImGui::ColorConvertFloat4ToU32(t.colors().header_bar), t.px(8));
+  ImGui::SetCursorScreenPos(ImVec2(pos.x + t.px(16), pos.y + (height - t.touch()) / 2));
+  if (back_button) {
+    if (button(ui, "\xe2\x86\x90 Back###back", 0.0f, Tone::Neutral)) ui.emit(GoBack{});
+    ImGui::SameLine();
+  }
+  ImGui::PushFont(t.fonts().heading);
+  ImGui::SetCursorScreenPos(ImVec2(ImGui::GetCursorScreenPos().x + t.px(8), pos.y + (height - ImGui::GetFontSize()) / 2));
+  ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1, 1, 1, 1));
+  ImGui::TextUnformatted(title);
+  ImGui::PopStyleColor();
+  ImGui::PopFont();
+  ImGui::SetCursorScreenPos(ImVec2(pos.x, pos.y + height + t.gap()));
+}
+
+}  // namespace ws::kiosk::ui::widgets

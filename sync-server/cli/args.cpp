@@ -1,0 +1,49 @@
+#include "sync-server/cli/args.hpp"
+
+namespace ws::server::cli {
+
+std::optional<std::string> Args::get(const std::string& name) const {
+  auto it = options.find(name);
+  if (it == options.end()) return std::nullopt;
+  return it->second;
+}
+
+Result<Args> parse_args(const std::vector<std::string>& argv, const std::map<std::string, CommandSpec>& commands) {
+  if (argv.empty()) return fail("usage", "no command given");
+  Args args;
+  args.command = argv[0];
+  auto spec_it = commands.find(args.command);
+  if (spec_it == commands.end()) return fail("usage", "unknown command '" + args.command + "'");
+  const CommandSpec& spec = spec_it->second;
+  for (std::size_t i = 1; i < argv.size(); ++i) {
+    const std::string& a = argv[i];
+    if (a.size() < 3 || a.compare(0, 2, "--") != 0) return fail("usage", "unexpected argument '" + a + "'");
+    std::string name = a.substr(2);
+    std::optional<std::string> inline_value;
+    if (auto eq = name.find('='); eq != std::string::npos) {
+      inline_value = name.substr(eq + 1);
+      name = name.substr(0, eq);
+    }
+    if (spec.flags.count(name)) {
+      if (inline_value) return fail("usage", "--" + name + " takes no value");
+      args.flags.insert(name);
+      continue;
+    }
+    if (!spec.required.count(name) && !spec.optional.count(name)) {
+      return fail("usage", "unknown option --" + name + " for '" + args.command + "'");
+    }
+    if (args.options.count(name)) return fail("usage", "--" + name + " given twice");
+    if (inline_value) {
+      args.options[name] = *inline_value;
+    } else {
+      if (i + 1 >= argv.size()) return fail("usage", "--" + name + " needs a value");
+      args.options[name] = argv[++i];
+    }
+  }
+  for (const auto& r : spec.required) {
+    if (!args.options.count(r)) return fail("usage", "'" + args.command + "' needs --" + r);
+  }
+  return args;
+}
+
+}  // namespace ws::server::cli

@@ -1,0 +1,60 @@
+#include "sync-server/core/database.hpp"
+
+#include "sync-server/core/schema.hpp"
+
+namespace ws::server {
+namespace {
+
+// Idle connections kept for reuse; more than the worker pool would only hold file handles.
+constexpr std::size_t kMaxIdleConnections = 64;
+
+}  // namespace
+
+Lease::Lease(Lease&& other) noexcept : owner_(std::exchange(other.owner_, nullptr)), conn_(std::move(other.conn_)) {}
+
+Lease::~Lease() {
+  if (owner_ && conn_.handle()) owner_->release(std::move(conn_));
+}
+
+Result<std::shared_ptr<Database>> Database::open(const std::string& path) {
+  auto conn = sql::Connection::open(path);
+  if (!conn) return fail(conn.error());
+  if (auto s = conn->exec("PRAGMA temp_store=MEMORY"); !s) return fail(s.error());
+  if (auto s = migrate(*conn); !s) return fail(s.error());
+  std::shared_ptr<Database> db(new Database(path));
+  db->release(std::move(*conn));
+  return db;
+}
+
+Result<Lease> Database::acquire() {
+  {
+    std::lock_guard lock(pool_mutex_);
+    if (!idle_.empty()) {
+      sql::Connection conn = std::move(idle_.back());
+      idle_.pop_back();
+      return Lease(this, std::move(conn));
+    }
+  }
+  auto conn = sql::Connection::open(path_);
+  if (!conn) return fail(conn.error());
+  // Savepoint sub-journals of a batch stay in memory instead of temp files.
+  if (auto s = conn->exec("PRAGMA temp_store=MEMORY"); !s) return fail(s.error());
+  return Lease(this, std::move(*conn));
+}
+
+void Database::release(sql::Connection conn) {
+  std::lock_guard lock(pool_mutex_);
+  if (idle_.size() < kMaxIdleConnections) idle_.push_back(std::move(conn));
+}
+
+Result<WriteScope> WriteScope::begin(Database& db) {
+  std::unique_lock lock(db.write_mutex());
+  auto lease = db.acquire();
+  if (!lease) return fail(lease.error());
+  auto held = std::make_unique<Lease>(std::move(*lease));
+  auto tx = sql::Transaction::begin(**held, sql::TxMode::Immediate);
+  if (!tx) return fail(tx.error());
+  return WriteScope(std::move(lock), std::move(held), std::move(*tx));
+}
+
+}  // namespace ws::server

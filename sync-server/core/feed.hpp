@@ -1,0 +1,28 @@
+#pragma once
+// GET /v1/pull: the change feed a device's centre may see (its centre's records plus what HQ
+// published to every centre), in change-sequence order, each change once across pages.
+#include <cstdint>
+#include <string>
+
+#include "sync-server/core/database.hpp"
+#include "ws/result.hpp"
+
+namespace ws::server {
+
+inline constexpr int kDefaultPullLimit = 500;
+// A page stops early once its records reach this many bytes, so a page stays a sane reply.
+inline constexpr std::size_t kMaxPullPageBytes = 8 * 1024 * 1024;
+
+struct PullQuery {
+  std::int64_t since = 0;
+  int limit = kDefaultPullLimit;
+};
+
+// Parses the query parameters ("since" a decimal change sequence, "limit" 1..kMaxPullLimit).
+// Errors: "invalid_request".
+Result<PullQuery> parse_pull_query(const std::string* since, const std::string* limit);
+
+// The reply body {records, cursor, more} as JSON text.
+Result<std::string> pull(Database& db, const std::string& centre, const PullQuery& query);
+
+}  // namespace ws::server

@@ -1,0 +1,51 @@
+#pragma once
+// POST /v1/push: a device's batch of records, merged into the store in one durable transaction,
+// exactly once per batch_id. The reply is stored with the batch, so a replay returns it byte for
+// byte and changes nothing.
+#include <cstdint>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "sync-server/core/database.hpp"
+#include "sync-server/core/devices.hpp"
+#include "sync-server/core/payload_validator.hpp"
+#include "ws/hlc.hpp"
+#include "ws/result.hpp"
+
+namespace ws::server {
+
+struct PushCounts {
+  int applied = 0;
+  int duplicate = 0;
+  int merged = 0;
+  int rejected = 0;
+  int conflicts = 0;
+};
+
+struct PushReply {
+  std::string body;  // the JSON reply, identical for the first answer and every replay
+  bool replay = false;
+  PushCounts counts;  // zero for a replay
+};
+
+// Kinds a kiosk may push. `counsellor` is allowed for the first account made on a kiosk.
+bool kiosk_may_push(const std::string& kind);
+
+class Ingest {
+ public:
+  Ingest(Database& db, PayloadValidator& validator, HlcClock& clock)
+      : db_(db), validator_(validator), clock_(clock) {}
+
+  // Errors (mapped to HTTP by the caller): "invalid_request" 400, "too_large" 413,
+  // "forbidden" 403 (a record of another centre: nothing stored), "batch_conflict" 409,
+  // database codes 5xx.
+  Result<PushReply> push(const Device& device, const nlohmann::json& body);
+
+ private:
+  Database& db_;
+  PayloadValidator& validator_;
+  HlcClock& clock_;
+};
+
+}  // namespace ws::server

@@ -1,0 +1,61 @@
+#pragma once
+// Row-level access to the records table: the one place that maps an Envelope to columns and
+// assigns change sequence numbers. Callers hold a write transaction for the writes.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ws/envelope.hpp"
+#include "ws/merge.hpp"
+#include "ws/result.hpp"
+#include "ws/sqlite.hpp"
+
+namespace ws::server {
+
+// Scope of a record published to every centre. A real centre may not take this code.
+inline constexpr const char* kAllCentres = "_all";
+// The device id in the versions of server-authored records.
+inline constexpr const char* kServerDevice = "server";
+
+std::int64_t unix_ms_now();
+
+Result<std::optional<Envelope>> load_record(sql::Connection& db, const std::string& id);
+
+// Inserts or replaces the record and gives it the next change sequence. Must run inside a
+// write transaction: the sequence is read and bumped under SQLite's write lock, so readers
+// never see a later sequence committed before an earlier one. Returns the new sequence.
+Result<std::int64_t> write_record(sql::Connection& db, const Envelope& e);
+
+// The same writes for many records in one transaction: statements prepared once, the change
+// sequence read once and then counted up (the write lock is held throughout).
+class RecordWriter {
+ public:
+  static Result<RecordWriter> begin(sql::Connection& db);
+  Result<std::optional<Envelope>> load(const std::string& id);
+  Result<std::int64_t> write(const Envelope& e);
+  std::int64_t last_seq() const { return seq_; }
+
+ private:
+  RecordWriter() = default;
+  sql::Statement load_;
+  sql::Statement upsert_;
+  std::int64_t seq_ = 0;
+};
+
+Status log_conflicts(sql::Connection& db, const Envelope& record, const std::vector<FieldConflict>& conflicts,
+                     const std::string& batch_id);
+
+// The highest change sequence so far (0 when empty).
+Result<std::int64_t> current_seq(sql::Connection& db);
+
+// The newest clock stamp of any stored record, so a restarted clock never repeats itself.
+Result<Hlc> latest_stored_hlc(sql::Connection& db);
+
+// Column list for SELECTs that feed envelope_from_row, in this order.
+inline constexpr const char* kRecordColumns =
+    "id, kind, centre, version, deleted, schema_version, payload, field_versions, seq";
+// Builds an envelope from a row selected with kRecordColumns starting at column 0.
+Result<Envelope> envelope_from_row(const sql::Statement& st);
+
+}  // namespace ws::server

@@ -1,0 +1,106 @@
+#include "sync-server/core/schema.hpp"
+
+#include <string>
+
+namespace ws::server {
+namespace {
+
+// Each entry moves the schema from version i to i+1. Never edit a shipped entry; append.
+constexpr const char* kMigrations[] = {
+    // 0 -> 1
+    R"sql(
+CREATE TABLE records (
+  id TEXT PRIMARY KEY,
+  kind TEXT NOT NULL,
+  centre TEXT NOT NULL,
+  version TEXT NOT NULL,
+  deleted INTEGER NOT NULL DEFAULT 0,
+  schema_version INTEGER NOT NULL,
+  payload TEXT NOT NULL,
+  field_versions TEXT NOT NULL,
+  seq INTEGER NOT NULL UNIQUE,
+  updated_at_ms INTEGER NOT NULL
+);
+CREATE INDEX records_centre_seq ON records(centre, seq);
+CREATE INDEX records_kind_seq ON records(kind, seq);
+
+CREATE TABLE conflicts (
+  id INTEGER PRIMARY KEY,
+  record_id TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  centre TEXT NOT NULL,
+  field TEXT NOT NULL,
+  lost_value TEXT NOT NULL,
+  lost_version TEXT NOT NULL,
+  won_value TEXT NOT NULL,
+  won_version TEXT NOT NULL,
+  batch_id TEXT,
+  logged_at_ms INTEGER NOT NULL
+);
+CREATE INDEX conflicts_record ON conflicts(record_id);
+
+CREATE TABLE batches (
+  batch_id TEXT PRIMARY KEY,
+  device_id TEXT NOT NULL,
+  digest TEXT NOT NULL,
+  reply TEXT NOT NULL,
+  received_at_ms INTEGER NOT NULL
+);
+
+CREATE TABLE devices (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  centre TEXT NOT NULL,
+  token_digest TEXT NOT NULL UNIQUE,
+  enrolled_at_ms INTEGER NOT NULL,
+  last_seen_at_ms INTEGER,
+  revoked_at_ms INTEGER
+);
+
+CREATE TABLE enroll_codes (
+  code_digest TEXT PRIMARY KEY,
+  centre TEXT NOT NULL,
+  created_at_ms INTEGER NOT NULL,
+  expires_at_ms INTEGER NOT NULL,
+  used_at_ms INTEGER,
+  device_id TEXT
+);
+
+CREATE TABLE users (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  role TEXT NOT NULL CHECK (role IN ('viewer', 'manager', 'admin')),
+  password_hash TEXT NOT NULL,
+  created_at_ms INTEGER NOT NULL,
+  disabled_at_ms INTEGER
+);
+)sql",
+};
+
+}  // namespace
+
+Status migrate(sql::Connection& db) {
+  auto tx = sql::Transaction::begin(db);
+  if (!tx) return fail(tx.error());
+  auto st = db.prepare("PRAGMA user_version");
+  if (!st) return fail(st.error());
+  auto row = st->step();
+  if (!row) return fail(row.error());
+  const int current = *row ? static_cast<int>(st->column_int(0)) : 0;
+  st->reset();
+  if (current > kSchemaVersion) {
+    return fail("schema_too_new", "the database was written by a newer sync-server (schema " +
+                                      std::to_string(current) + ")");
+  }
+  for (int v = current; v < kSchemaVersion; ++v) {
+    if (auto s = db.exec(kMigrations[v]); !s) return s;
+  }
+  if (current != kSchemaVersion) {
+    // PRAGMA takes no bound parameters; the value is our own constant.
+    const std::string pragma = "PRAGMA user_version = " + std::to_string(kSchemaVersion);
+    if (auto s = db.exec(pragma.c_str()); !s) return s;
+  }
+  return tx->commit();
+}
+
+}  // namespace ws::server

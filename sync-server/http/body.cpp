@@ -1,0 +1,82 @@
+#include "sync-server/http/body.hpp"
+
+namespace ws::server {
+
+Status require_json_content_type(const httplib::Request& req) {
+  std::string type = req.get_header_value("Content-Type");
+  type = type.substr(0, type.find(';'));
+  while (!type.empty() && type.back() == ' ') type.pop_back();
+  for (char& c : type) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+  if (type != "application/json") {
+    return fail("unsupported_media_type", "the body must be sent as Content-Type: application/json");
+  }
+  // httplib decodes these; anything else would reach the JSON parser still encoded.
+  std::string encoding = req.get_header_value("Content-Encoding");
+  for (char& c : encoding) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+  if (!encoding.empty() && encoding != "identity" && encoding != "gzip" && encoding != "deflate" && encoding != "br") {
+    return fail("unsupported_media_type", "the body's Content-Encoding must be gzip, deflate, br or none");
+  }
+  return ok();
+}
+
+Result<std::string> read_body(const httplib::ContentReader& reader, const httplib::Response& res, std::size_t cap) {
+  std::string body;
+  bool over_cap = false;
+  const bool complete = reader([&](const char* data, std::size_t n) {
+    if (body.size() + n > cap) {
+      over_cap = true;
+      return false;
+    }
+    body.append(data, n);
+    return true;
+  });
+  // httplib records its own refusals in res.status: 413 for a Content-Length over the payload
+  // limit, 415 for a Content-Encoding it cannot decode.
+  if (over_cap || res.status == 413) {
+    return fail("too_large", "the body is larger than " + std::to_string(cap) + " bytes (after decompression)");
+  }
+  if (res.status == 415) return fail("unsupported_media_type", "unsupported Content-Encoding");
+  if (!complete) return fail("invalid_request", "the body could not be read (truncated or corrupt compression)");
+  return body;
+}
+
+void drain_body(const httplib::ContentReader& reader, std::size_t cap) {
+  std::size_t seen = 0;
+  reader([&](const char*, std::size_t n) {
+    seen += n;
+    return seen <= cap;
+  });
+}
+
+int json_text_depth(const std::string& text) {
+  int depth = 0, deepest = 0;
+  bool in_string = false, escaped = false;
+  for (const char c : text) {
+    if (in_string) {
+      if (escaped) escaped = false;
+      else if (c == '\\') escaped = true;
+      else if (c == '"') in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      deepest = std::max(deepest, ++depth);
+    } else if (c == ']' || c == '}') {
+      --depth;
+    }
+  }
+  return deepest;
+}
+
+Result<nlohmann::json> parse_json_body(const std::string& text) {
+  // JSON text never holds a raw NUL, and nlohmann's lexer would stop reading at one, silently
+  // ignoring whatever follows.
+  if (text.find('\0') != std::string::npos) return fail("invalid_json", "the body contains a NUL byte");
+  if (json_text_depth(text) > kMaxBodyDepth) {
+    return fail("invalid_json", "the body is nested more than " + std::to_string(kMaxBodyDepth) + " levels deep");
+  }
+  auto j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded()) return fail("invalid_json", "the body is not valid JSON (or not valid UTF-8)");
+  return j;
+}
+
+}  // namespace ws::server

@@ -1,0 +1,37 @@
+#pragma once
+// Request bodies: content type, size after decompression (a gzip bomb stops at the cap, never
+// fills memory), nesting depth before parsing, and strict JSON.
+#include <cstddef>
+#include <string>
+
+#include <httplib.h>
+#include <nlohmann/json.hpp>
+
+#include "ws/result.hpp"
+
+namespace ws::server {
+
+// Deeper bodies are refused before parsing. The envelope allows payloads 16 deep; a push body
+// adds 3 levels around them.
+inline constexpr int kMaxBodyDepth = 24;
+
+// Errors: "unsupported_media_type" unless Content-Type is application/json (parameters allowed)
+// and Content-Encoding is absent, identity, gzip, deflate or br.
+Status require_json_content_type(const httplib::Request& req);
+
+// Reads the decoded body through httplib's reader (which inflates gzip/deflate). Errors:
+// "too_large" beyond `cap` bytes, "unsupported_media_type" for an unknown Content-Encoding,
+// "invalid_request" for a truncated or corrupt body.
+Result<std::string> read_body(const httplib::ContentReader& reader, const httplib::Response& res, std::size_t cap);
+
+// Reads and discards up to `cap` bytes, so that a refusal sent before the body was read does
+// not leave the body in the connection to be parsed as the next request.
+void drain_body(const httplib::ContentReader& reader, std::size_t cap);
+
+// The deepest nesting of arrays/objects in JSON text, without parsing it.
+int json_text_depth(const std::string& text);
+
+// Errors: "invalid_json" (malformed, truncated, invalid UTF-8, too deep).
+Result<nlohmann::json> parse_json_body(const std::string& text);
+
+}  // namespace ws::server

@@ -1,0 +1,218 @@
+#include "sync-server/http/routes.hpp"
+
+#include <chrono>
+#include <cstdio>
+
+#include "sync-server/core/feed.hpp"
+#include "sync-server/core/records.hpp"
+#include "sync-server/http/body.hpp"
+
+namespace ws::server {
+namespace {
+
+using httplib::ContentReader;
+using httplib::Request;
+using httplib::Response;
+
+// Per-request state shared between the pre-routing hook, the handlers and the logger. httplib
+// runs all three on the worker thread that owns the connection.
+struct RequestContext {
+  std::chrono::steady_clock::time_point start{};
+  bool started = false;
+  std::string device_id;
+};
+thread_local RequestContext t_request;
+
+// Enrolment bodies are two short strings; anything bigger is not an enrolment.
+constexpr std::size_t kMaxEnrollBodyBytes = 4096;
+
+void send_error(Response& res, const Error& e) {
+  res.status = http_status_for(e);
+  res.set_content(protocol::error_body(e.code, e.message).dump(), "application/json");
+}
+
+// The one wrapper: handlers return errors as values, and anything thrown ends here too.
+template <typename F>
+void guarded(Response& res, F&& handler) {
+  try {
+    handler();
+  } catch (const std::exception&) {
+    send_error(res, Error{"internal", "the server failed to handle this request"});
+  } catch (...) {
+    send_error(res, Error{"internal", "the server failed to handle this request"});
+  }
+}
+
+Status check_protocol_version(const Request& req) {
+  if (!req.has_header(protocol::kVersionHeader)) return ok();
+  if (req.get_header_value(protocol::kVersionHeader) == std::to_string(protocol::kProtocolVersion)) return ok();
+  return fail("protocol_version",
+              "this server speaks protocol version " + std::to_string(protocol::kProtocolVersion));
+}
+
+}  // namespace
+
+int http_status_for(const Error& e) {
+  const std::string& c = e.code;
+  if (c == "invalid_request" || c == "invalid_json" || c == "invalid_envelope" || c == "protocol_version") return 400;
+  if (c == "unauthorized" || c == "revoked" || c == "invalid_code") return 401;
+  if (c == "forbidden") return 403;
+  if (c == "not_found") return 404;
+  if (c == "batch_conflict" || c == "conflict") return 409;
+  if (c == "too_large") return 413;
+  if (c == "unsupported_media_type") return 415;
+  if (c == "rate_limited") return 429;
+  if (c == "busy") return 503;
+  return 500;
+}
+
+Api::Api(Database& db, PayloadValidator& validator, HlcClock& clock, ApiOptions options)
+    : db_(db),
+      options_(options),
+      devices_(db),
+      ingest_(db, validator, clock),
+      device_limiter_(options.device_rate_per_second, options.device_burst),
+      enroll_limiter_(options.enroll_rate_per_second, options.enroll_burst) {}
+
+void Api::install(httplib::Server& server) {
+  server.set_default_headers({{protocol::kVersionHeader, std::to_string(protocol::kProtocolVersion)}});
+  server.set_pre_routing_handler([](const Request&, Response&) {
+    t_request = RequestContext{std::chrono::steady_clock::now(), true, ""};
+    return httplib::Server::HandlerResponse::Unhandled;
+  });
+  server.Post(protocol::kRouteEnroll, [this](const Request& req, Response& res, const ContentReader& reader) {
+    guarded(res, [&] { enroll(req, res, reader); });
+  });
+  server.Post(protocol::kRoutePush, [this](const Request& req, Response& res, const ContentReader& reader) {
+    guarded(res, [&] { push(req, res, reader); });
+  });
+  server.Get(protocol::kRoutePull, [this](const Request& req, Response& res) {
+    guarded(res, [&] { pull(req, res); });
+  });
+  server.Get(protocol::kRouteHealth, [this](const Request&, Response& res) { guarded(res, [&] { health(res); }); });
+  server.Get(protocol::kRouteMetrics, [this](const Request&, Response& res) {
+    guarded(res, [&] { res.set_content(metrics_.render(), "text/plain; version=0.0.4"); });
+  });
+  // Unknown routes, and refusals httplib makes before routing, still answer in our JSON shape.
+  server.set_error_handler(httplib::Server::HandlerWithResponse([](const Request&, Response& res) {
+    if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
+    std::string code = "http_" + std::to_string(res.status);
+    std::string message = "the request was refused";
+    if (res.status == 404) code = "not_found", message = "no such route";
+    else if (res.status == 413) code = "too_large", message = "the body is too large";
+    else if (res.status == 415) code = "unsupported_media_type", message = "unsupported content type or encoding";
+    else if (res.status == 400) code = "invalid_request", message = "the request could not be parsed";
+    res.set_content(protocol::error_body(code, message).dump(), "application/json");
+    return httplib::Server::HandlerResponse::Handled;
+  }));
+  server.set_exception_handler([](const Request&, Response& res, std::exception_ptr) {
+    send_error(res, Error{"internal", "the server failed to handle this request"});
+  });
+  server.set_logger([this](const Request& req, const Response& res) { log_request(req, res); });
+}
+
+Result<Device> Api::authorise(const Request& req, Response& res) {
+  if (auto s = check_protocol_version(req); !s) return fail(s.error());
+  const std::string header = req.get_header_value("Authorization");
+  const std::string prefix = "Bearer ";
+  if (header.size() <= prefix.size() || header.compare(0, prefix.size(), prefix) != 0) {
+    return fail("unauthorized", "an Authorization: Bearer token is required");
+  }
+  auto device = devices_.authenticate(header.substr(prefix.size()));
+  if (!device) return fail(device.error());
+  t_request.device_id = device->id;
+  if (auto d = device_limiter_.take(device->id); !d.allowed) {
+    res.set_header("Retry-After", std::to_string(d.retry_after_seconds));
+    return fail("rate_limited", "too many requests from this device; retry later");
+  }
+  return device;
+}
+
+void Api::enroll(const Request& req, Response& res, const ContentReader& reader) {
+  auto refuse = [&](const Error& e) {
+    drain_body(reader, kMaxEnrollBodyBytes);
+    send_error(res, e);
+  };
+  if (auto s = check_protocol_version(req); !s) return refuse(s.error());
+  if (auto d = enroll_limiter_.take(req.remote_addr); !d.allowed) {
+    res.set_header("Retry-After", std::to_string(d.retry_after_seconds));
+    return refuse(Error{"rate_limited", "too many enrolment attempts; retry later"});
+  }
+  if (auto s = require_json_content_type(req); !s) return refuse(s.error());
+  auto body = read_body(reader, res, kMaxEnrollBodyBytes);
+  if (!body) return send_error(res, body.error());
+  auto json = parse_json_body(*body);
+  if (!json) return send_error(res, json.error());
+  auto request = protocol::parse_enroll_request(*json);
+  if (!request) return send_error(res, request.error());
+  auto enrolled = devices_.enroll(request->code, request->device_name);
+  if (!enrolled) return send_error(res, enrolled.error());
+  t_request.device_id = enrolled->device.id;
+  protocol::EnrollResponse reply{enrolled->device.id, enrolled->token, enrolled->device.centre};
+  res.status = 200;
+  res.set_content(protocol::to_json(reply).dump(), "application/json");
+}
+
+void Api::push(const Request& req, Response& res, const ContentReader& reader) {
+  auto device = authorise(req, res);
+  if (!device) {
+    drain_body(reader, options_.max_body_bytes);
+    return send_error(res, device.error());
+  }
+  if (auto s = require_json_content_type(req); !s) {
+    drain_body(reader, options_.max_body_bytes);
+    return send_error(res, s.error());
+  }
+  auto body = read_body(reader, res, options_.max_body_bytes);
+  if (!body) return send_error(res, body.error());
+  auto json = parse_json_body(*body);
+  if (!json) return send_error(res, json.error());
+  auto reply = ingest_.push(*device, *json);
+  if (!reply) return send_error(res, reply.error());
+  metrics_.observe_push(reply->replay, reply->counts);
+  res.status = 200;
+  res.set_content(reply->body, "application/json");
+}
+
+void Api::pull(const Request& req, Response& res) {
+  auto device = authorise(req, res);
+  if (!device) return send_error(res, device.error());
+  if (req.has_param("centre") && req.get_param_value("centre") != device->centre) {
+    return send_error(res, Error{"forbidden", "a device may pull only its own centre's data"});
+  }
+  const std::string since = req.get_param_value("since");
+  const std::string limit = req.get_param_value("limit");
+  auto query = parse_pull_query(req.has_param("since") ? &since : nullptr, req.has_param("limit") ? &limit : nullptr);
+  if (!query) return send_error(res, query.error());
+  auto page = server::pull(db_, device->centre, *query);
+  if (!page) return send_error(res, page.error());
+  res.status = 200;
+  res.set_content(*page, "application/json");
+}
+
+void Api::health(Response& res) {
+  auto lease = db_.acquire();
+  Status usable = lease ? (*lease)->exec("SELECT 1") : Status(fail(lease.error()));
+  if (!usable) return send_error(res, Error{"busy", "the database is not usable"});
+  nlohmann::json body = {{"status", "ok"}, {"protocol_version", protocol::kProtocolVersion}};
+  res.set_content(body.dump(), "application/json");
+}
+
+void Api::log_request(const Request& req, const Response& res) {
+  double ms = 0;
+  if (t_request.started) {
+    ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t_request.start).count();
+  }
+  // The route label, never the raw path or query: nothing a client typed reaches the log.
+  const std::string route = route_label(req.path);
+  metrics_.observe_request(req.method, route, res.status, ms / 1000.0);
+  if (options_.log_requests) {
+    const std::string method = (req.method == "GET" || req.method == "POST") ? req.method : "OTHER";
+    const std::string device = t_request.device_id.empty() ? "-" : t_request.device_id;
+    std::fprintf(stderr, "%s %s %s %d %.1fms device=%s\n", iso8601_utc(unix_ms_now()).c_str(), method.c_str(),
+                 route.c_str(), res.status, ms, device.c_str());
+  }
+  t_request = RequestContext{};
+}
+
+}  // namespace ws::server

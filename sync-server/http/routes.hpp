@@ -1,0 +1,56 @@
+#pragma once
+// The route table of protocol v1 and the middleware every route goes through: one error
+// wrapper (every failure, exception included, becomes {"error":{code,message}}), protocol
+// version check, bearer-token auth, per-device rate limit, and one log line per request.
+#include <cstddef>
+#include <string>
+
+#include <httplib.h>
+
+#include "sync-server/core/database.hpp"
+#include "sync-server/core/devices.hpp"
+#include "sync-server/core/ingest.hpp"
+#include "sync-server/core/payload_validator.hpp"
+#include "sync-server/http/metrics.hpp"
+#include "sync-server/http/rate_limiter.hpp"
+#include "ws/hlc.hpp"
+#include "ws/protocol.hpp"
+
+namespace ws::server {
+
+struct ApiOptions {
+  double device_rate_per_second = 20;  // pushes and pulls per device
+  double device_burst = 100;
+  double enroll_rate_per_second = 1;  // enrolment attempts per remote address
+  double enroll_burst = 10;
+  std::size_t max_body_bytes = protocol::kMaxBodyBytes;  // after decompression
+  bool log_requests = true;
+};
+
+// The HTTP status for an error code from the core or the middleware.
+int http_status_for(const Error& e);
+
+class Api {
+ public:
+  Api(Database& db, PayloadValidator& validator, HlcClock& clock, ApiOptions options);
+  void install(httplib::Server& server);
+  Metrics& metrics() { return metrics_; }
+
+ private:
+  Result<Device> authorise(const httplib::Request& req, httplib::Response& res);
+  void enroll(const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader);
+  void push(const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader);
+  void pull(const httplib::Request& req, httplib::Response& res);
+  void health(httplib::Response& res);
+  void log_request(const httplib::Request& req, const httplib::Response& res);
+
+  Database& db_;
+  ApiOptions options_;
+  DeviceRegistry devices_;
+  Ingest ingest_;
+  Metrics metrics_;
+  RateLimiter device_limiter_;
+  RateLimiter enroll_limiter_;
+};
+
+}  // namespace ws::server

@@ -1,0 +1,205 @@
+#include "sync-server/http/server.hpp"
+
+#include <arpa/inet.h>
+#include <pthread.h>
+#include <signal.h>
+
+#include <sys/socket.h>
+
+#include <atomic>
+#include <functional>
+#include <cstdio>
+#include <memory>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "sync-server/core/database.hpp"
+#include "sync-server/core/form_validation.hpp"
+#include "sync-server/core/records.hpp"
+
+namespace ws::server {
+namespace {
+
+// httplib 0.11 listens with a backlog of 5; when many kiosks connect at once the kernel then
+// drops handshakes, and a client whose request arrives late meets an idle-timeout close.
+// Calling listen() again on the bound socket widens the queue (Linux updates it in place).
+constexpr int kListenBacklog = 1024;
+
+template <typename Base>
+class WideBacklog : public Base {
+ public:
+  using Base::Base;
+  void widen_backlog() {
+    if (this->svr_sock_ != INVALID_SOCKET) ::listen(this->svr_sock_, kListenBacklog);
+  }
+};
+
+void log_line(const std::string& text) {
+  std::fprintf(stderr, "%s %s\n", iso8601_utc(unix_ms_now()).c_str(), text.c_str());
+}
+
+}  // namespace
+
+Result<ListenAddress> parse_listen_address(const std::string& text) {
+  std::string host, port;
+  if (!text.empty() && text.front() == '[') {
+    const auto close = text.find(']');
+    if (close == std::string::npos || close + 1 >= text.size() || text[close + 1] != ':') {
+      return fail("invalid_request", "--listen must be HOST:PORT, e.g. 127.0.0.1:8080 or [::1]:8080");
+    }
+    host = text.substr(1, close - 1);
+    port = text.substr(close + 2);
+  } else {
+    const auto colon = text.rfind(':');
+    if (colon == std::string::npos || text.find(':') != colon) {
+      return fail("invalid_request", "--listen must be HOST:PORT, e.g. 127.0.0.1:8080 or [::1]:8080");
+    }
+    host = text.substr(0, colon);
+    port = text.substr(colon + 1);
+  }
+  if (host.empty() || port.empty() || port.size() > 5) return fail("invalid_request", "--listen must be HOST:PORT");
+  int n = 0;
+  for (char c : port) {
+    if (c < '0' || c > '9') return fail("invalid_request", "the port must be a number 0-65535");
+    n = n * 10 + (c - '0');
+  }
+  if (n > 65535) return fail("invalid_request", "the port must be a number 0-65535");
+  return ListenAddress{host, n};
+}
+
+bool is_loopback_host(const std::string& host) {
+  if (host == "localhost") return true;
+  in_addr v4{};
+  if (inet_pton(AF_INET, host.c_str(), &v4) == 1) return (ntohl(v4.s_addr) >> 24) == 127;
+  in6_addr v6{};
+  if (inet_pton(AF_INET6, host.c_str(), &v6) == 1) return IN6_IS_ADDR_LOOPBACK(&v6);
+  return false;
+}
+
+Status check_serve_options(const ServeOptions& options) {
+  if (options.db_path.empty()) return fail("invalid_request", "--db FILE is required");
+  const bool tls = !options.tls_cert.empty() || !options.tls_key.empty();
+  if (tls && (options.tls_cert.empty() || options.tls_key.empty())) {
+    return fail("invalid_request", "--tls-cert and --tls-key go together");
+  }
+  if (!tls && !options.insecure && !is_loopback_host(options.listen.host)) {
+    return fail("invalid_request",
+                "refusing plain HTTP on a non-loopback address: give --tls-cert and --tls-key, or --insecure");
+  }
+  if (options.workers < 1 || options.workers > 1024) return fail("invalid_request", "--workers must be 1-1024");
+  return ok();
+}
+
+int run_server(const ServeOptions& options, std::ostream& out) {
+  if (auto s = check_serve_options(options); !s) {
+    log_line("serve: " + s.error().message);
+    return 2;
+  }
+  // Block the stop signals before any thread starts, so only the waiter below receives them.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGTERM);
+  sigaddset(&stop_signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+
+  auto db = Database::open(options.db_path);
+  if (!db) {
+    log_line("serve: cannot open the database: " + db.error().message);
+    return 1;
+  }
+  auto validator = make_payload_validator(options.forms_dir);
+  if (!validator) {
+    log_line("serve: cannot load form definitions: " + validator.error().message);
+    return 1;
+  }
+  HlcClock clock;
+  {
+    auto lease = (*db)->acquire();
+    if (!lease) {
+      log_line("serve: " + lease.error().message);
+      return 1;
+    }
+    auto latest = latest_stored_hlc(**lease);
+    if (!latest) {
+      log_line("serve: " + latest.error().message);
+      return 1;
+    }
+    clock.restore(*latest);
+  }
+
+  std::unique_ptr<httplib::Server> http;
+  std::function<void()> widen_backlog;
+  if (!options.tls_cert.empty()) {
+    auto tls = std::make_unique<WideBacklog<httplib::SSLServer>>(options.tls_cert.c_str(), options.tls_key.c_str());
+    widen_backlog = [p = tls.get()] { p->widen_backlog(); };
+    http = std::move(tls);
+  } else {
+    auto plain = std::make_unique<WideBacklog<httplib::Server>>();
+    widen_backlog = [p = plain.get()] { p->widen_backlog(); };
+    http = std::move(plain);
+  }
+  if (!http->is_valid()) {
+    log_line("serve: cannot load the TLS certificate or key");
+    return 1;
+  }
+  const int workers = options.workers;
+  http->new_task_queue = [workers] { return new httplib::ThreadPool(static_cast<std::size_t>(workers)); };
+  http->set_tcp_nodelay(true);
+  // httplib refuses a Content-Length above this before reading; the decoded size is capped
+  // separately while reading, which is what stops a gzip bomb.
+  http->set_payload_max_length(options.api.max_body_bytes);
+  http->set_read_timeout(15, 0);
+  http->set_write_timeout(15, 0);
+  // Idle keep-alive connections hold a worker; release them soon so many kiosks share the pool
+  // (the same timeout also bounds the wait for a new connection's first request).
+  http->set_keep_alive_timeout(5);
+  http->set_keep_alive_max_count(1000);
+
+  Api api(**db, **validator, clock, options.api);
+  api.install(*http);
+
+  int port = options.listen.port;
+  if (port == 0) {
+    port = http->bind_to_any_port(options.listen.host);
+    if (port <= 0) {
+      log_line("serve: cannot listen on " + options.listen.host);
+      return 1;
+    }
+  } else if (!http->bind_to_port(options.listen.host, port)) {
+    log_line("serve: cannot listen on " + options.listen.host + ":" + std::to_string(port));
+    return 1;
+  }
+  widen_backlog();
+
+  std::atomic<bool> finished{false};
+  std::thread waiter([&] {
+    const timespec tick{0, 200 * 1000 * 1000};
+    while (!finished.load()) {
+      const int sig = sigtimedwait(&stop_signals, nullptr, &tick);
+      if (sig == SIGTERM || sig == SIGINT) {
+        log_line(std::string("serve: ") + (sig == SIGTERM ? "SIGTERM" : "SIGINT") +
+                 ", finishing in-flight requests");
+        http->stop();
+        return;
+      }
+    }
+  });
+
+  out << nlohmann::json{{"event", "listening"},
+                        {"host", options.listen.host},
+                        {"port", port},
+                        {"tls", !options.tls_cert.empty()}}
+             .dump()
+      << std::endl;
+  log_line("serve: listening on " + options.listen.host + ":" + std::to_string(port) +
+           (options.tls_cert.empty() ? " (plain HTTP)" : " (TLS)") + ", " + std::to_string(workers) + " workers");
+  const bool clean = http->listen_after_bind();
+  finished = true;
+  waiter.join();
+  log_line("serve: stopped");
+  return clean ? 0 : 1;
+}
+
+}  // namespace ws::server

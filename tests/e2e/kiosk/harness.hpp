@@ -1,0 +1,114 @@
+#pragma once
+// End-to-end harness: child processes that are always reaped, the real sync-server on a free
+// loopback port, and the kiosk's command line.
+#include <sys/types.h>
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace ws::e2e {
+
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::string& path() const { return path_; }
+  std::string sub(const std::string& name) const { return path_ + "/" + name; }
+
+ private:
+  std::string path_;
+};
+
+struct SpawnOptions {
+  std::string stdout_path = "/dev/null";
+  std::string stderr_path = "/dev/null";
+  std::optional<uid_t> run_as{};            // drop root to this uid/gid before exec
+  std::optional<long long> file_size_limit{};  // RLIMIT_FSIZE in bytes (SIGXFSZ ignored)
+};
+
+// A child process that is killed and reaped when this object goes away, whatever happens.
+class Process {
+ public:
+  Process() = default;
+  Process(const std::vector<std::string>& argv, const SpawnOptions& options = {});
+  Process(Process&& other) noexcept;
+  Process& operator=(Process&& other) noexcept;
+  ~Process();
+
+  pid_t pid() const { return pid_; }
+  bool running();
+  void kill9();
+  // SIGTERM, then SIGKILL if it has not exited within `grace`.
+  int terminate(std::chrono::milliseconds grace = std::chrono::seconds(10));
+  // Exit code, or -signal; nullopt if still running at the deadline.
+  std::optional<int> wait_for(std::chrono::milliseconds deadline);
+
+ private:
+  pid_t pid_ = -1;
+  std::optional<int> status_;
+};
+
+struct RunResult {
+  int code = -1;  // exit code, or -signal
+  std::string out;
+  std::string err;
+};
+
+// Runs to completion (killed at `timeout`), capturing stdout and stderr.
+RunResult run(const std::vector<std::string>& argv, const SpawnOptions& options = {},
+              std::chrono::milliseconds timeout = std::chrono::seconds(120));
+
+std::string read_file(const std::string& path);
+void write_file(const std::string& path, const std::string& text);
+
+const std::string& server_bin();
+const std::string& kiosk_bin();
+const std::string& assets_dir();
+
+// The real sync-server on 127.0.0.1 with a port chosen by the kernel.
+class Server {
+ public:
+  explicit Server(std::string db_path, std::vector<std::string> extra_args = {});
+  ~Server();
+  void start();        // waits (bounded) until it prints that it is listening
+  void kill9();
+  void stop();         // SIGTERM, graceful
+  int port() const { return port_; }
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  std::string enroll_code(const std::string& centre);
+  // Every record the server holds (sync-server export --format json).
+  std::vector<nlohmann::json> export_records(const std::string& kind = "");
+
+ private:
+  std::string db_;
+  std::vector<std::string> extra_;
+  std::string log_dir_;
+  int starts_ = 0;
+  int port_ = 0;
+  Process process_;
+};
+
+// One kiosk data folder driven through `kiosk --data-dir DIR ...`.
+struct Kiosk {
+  std::string data_dir;
+  std::string assets = assets_dir();
+  RunResult cli(std::vector<std::string> args, const SpawnOptions& options = {},
+                std::chrono::milliseconds timeout = std::chrono::seconds(120)) const;
+  std::vector<std::string> argv(std::vector<std::string> args) const;
+  void enroll(Server& server, const std::string& centre, const std::string& url = "");
+  std::string add(const std::string& kind, const nlohmann::json& payload, const std::string& scratch_dir) const;
+  nlohmann::json list(const std::string& kind) const;
+  nlohmann::json status() const;
+};
+
+// A valid, fictional intake interview of about 1 KB.
+nlohmann::json intake(int n);
+nlohmann::json case_header(int n);
+
+}  // namespace ws::e2e

@@ -1,0 +1,194 @@
+#include <doctest/doctest.h>
+
+#include <atomic>
+#include <fstream>
+#include <set>
+#include <thread>
+
+#include "tests/e2e/server/kiosk_sim.hpp"
+
+using namespace ws;
+using namespace ws::e2e;
+using nlohmann::json;
+
+TEST_CASE("50 concurrent replays of one batch store each record once and reuse with other content is 409") {
+  TempDir dir;
+  const auto db = dir.file("s.db");
+  ServerProcess server(db, dir.file("server.log"));
+  Kiosk k = enroll(db, server, "OSLO");
+  json records = json::array();
+  for (int i = 0; i < 100; ++i) {
+    records.push_back(record(new_uuid_v7(), "intake", "OSLO", Version{Hlc{now_ms(), 0}, k.device_id}, {{"n", i}}));
+  }
+  const auto batch_id = new_uuid_v7();
+  const auto body = batch(batch_id, records);
+
+  std::vector<std::string> replies(50);
+  std::vector<int> statuses(50, 0);
+  std::atomic<int> ready{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 50; ++i) {
+    threads.emplace_back([&, i] {
+      auto c = server.client();
+      ready.fetch_add(1);
+      while (ready.load() < 50) std::this_thread::yield();  // release all requests together
+      if (auto res = push(c, k, body)) {
+        statuses[i] = res->status;
+        replies[i] = res->body;
+      } else {
+        statuses[i] = -static_cast<int>(res.error());
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  for (int i = 0; i < 50; ++i) {
+    CAPTURE(i);
+    CHECK(statuses[i] == 200);
+    CHECK((replies[i] == replies[0]));
+  }
+  auto reply = protocol::parse_push_response(json::parse(replies[0]));
+  REQUIRE(reply.has_value());
+  for (const auto& r : reply->results) CHECK(r.status == protocol::RecordStatus::Applied);
+  CHECK(db_count(db, "SELECT COUNT(*) FROM records") == 100);
+  CHECK(db_count(db, "SELECT MAX(seq) FROM records") == 100);
+  CHECK(db_count(db, "SELECT COUNT(*) FROM batches") == 1);
+
+  json changed = records;
+  changed[0]["payload"]["n"] = 999;
+  auto c = server.client();
+  auto conflict = push(c, k, batch(batch_id, changed));
+  REQUIRE(conflict);
+  CHECK(conflict->status == 409);
+  CHECK(json::parse(conflict->body)["error"]["code"] == "batch_conflict");
+  CHECK(db_count(db, "SELECT MAX(seq) FROM records") == 100);
+}
+
+TEST_CASE("two devices editing one case concurrently: different fields both kept, same field later wins and the loser is logged") {
+  TempDir dir;
+  const auto db = dir.file("s.db");
+  ServerProcess server(db, dir.file("server.log"));
+  Kiosk a = enroll(db, server, "OSLO", "a");
+  Kiosk b = enroll(db, server, "OSLO", "b");
+  const auto id = new_uuid_v7();
+  const auto t0 = now_ms();
+  const Version base{Hlc{t0, 0}, a.device_id};
+  auto c = server.client();
+  REQUIRE(push(c, a, batch(new_uuid_v7(), json::array({record(id, "case", "OSLO", base,
+                                                                  {{"status", "open"}, {"phone", "1"}, {"notes", "x"}})})))->status == 200);
+
+  auto concurrently = [&](const json& from_a, const json& from_b) {
+    std::atomic<int> ready{0};
+    auto run = [&](const Kiosk& k, const json& rec) {
+      auto client = server.client();
+      ready.fetch_add(1);
+      while (ready.load() < 2) std::this_thread::yield();
+      auto res = push(client, k, batch(new_uuid_v7(), json::array({rec})));
+      REQUIRE(res);
+      CHECK(res->status == 200);
+    };
+    std::thread ta(run, std::cref(a), std::cref(from_a));
+    std::thread tb(run, std::cref(b), std::cref(from_b));
+    ta.join();
+    tb.join();
+  };
+
+  // Different fields, both from `base`.
+  auto ea = record(id, "case", "OSLO", Version{Hlc{t0 + 10, 0}, a.device_id}, {{"status", "decided"}}, base);
+  auto eb = record(id, "case", "OSLO", Version{Hlc{t0 + 20, 0}, b.device_id}, {{"phone", "2"}}, base);
+  concurrently(ea, eb);
+  // Same field, both from `base`: b's later clock must win whatever order they land in.
+  auto sa = record(id, "case", "OSLO", Version{Hlc{t0 + 30, 0}, a.device_id}, {{"notes", "from a"}}, base);
+  auto sb = record(id, "case", "OSLO", Version{Hlc{t0 + 40, 0}, b.device_id}, {{"notes", "from b"}}, base);
+  concurrently(sa, sb);
+
+  auto pulled = c.Get("/v1/pull?since=0", a.auth());
+  REQUIRE(pulled);
+  REQUIRE(pulled->status == 200);
+  auto page = protocol::parse_pull_response(json::parse(pulled->body));
+  REQUIRE(page.has_value());
+  REQUIRE(page->records.size() == 1);
+  const auto& merged = page->records[0].payload;
+  CHECK(merged["status"] == "decided");
+  CHECK(merged["phone"] == "2");
+  CHECK(merged["notes"] == "from b");
+  CHECK(db_count(db, "SELECT COUNT(*) FROM conflicts WHERE field = 'notes' AND lost_value = '\"from a\"'"
+                     " AND won_value = '\"from b\"'") == 1);
+  CHECK(db_count(db, "SELECT COUNT(*) FROM conflicts WHERE field != 'notes'") == 0);
+}
+
+TEST_CASE("pull pagination returns every change once and centre scoping holds over HTTP") {
+  TempDir dir;
+  const auto db = dir.file("s.db");
+  ServerProcess server(db, dir.file("server.log"));
+  Kiosk oslo = enroll(db, server, "OSLO");
+  Kiosk bergen = enroll(db, server, "BERGEN");
+  auto c = server.client();
+  std::set<std::string> oslo_ids;
+  for (int b = 0; b < 5; ++b) {
+    json ro = json::array(), rb = json::array();
+    for (int i = 0; i < 30; ++i) {
+      oslo_ids.insert(new_uuid_v7());
+      ro.push_back(record(*oslo_ids.rbegin(), "case", "OSLO", Version{Hlc{now_ms(), 0}, oslo.device_id}, {{"i", i}}));
+      rb.push_back(record(new_uuid_v7(), "case", "BERGEN", Version{Hlc{now_ms(), 0}, bergen.device_id}, {{"i", i}}));
+    }
+    REQUIRE(push(c, oslo, batch(new_uuid_v7(), ro))->status == 200);
+    REQUIRE(push(c, bergen, batch(new_uuid_v7(), rb))->status == 200);
+  }
+  const auto form = dir.file("form.json");
+  {
+    std::ofstream f(form);
+    f << R"({"id":"sample_form","version":1})";
+  }
+  // Published to every centre (checked by ws_forms when the build has it, so allow refusal).
+  auto published = run_cli({"publish", "--db", db, "--kind", "form", "--file", form});
+
+  std::multiset<std::string> seen;
+  std::string cursor = "0";
+  int pages = 0;
+  for (;;) {
+    auto res = c.Get(("/v1/pull?since=" + cursor + "&limit=11").c_str(), oslo.auth());
+    REQUIRE(res);
+    REQUIRE(res->status == 200);
+    auto page = protocol::parse_pull_response(json::parse(res->body));
+    REQUIRE(page.has_value());
+    for (const auto& e : page->records) {
+      CHECK((e.centre == "OSLO" || e.centre == "_all"));
+      seen.insert(e.id);
+    }
+    cursor = page->cursor;
+    ++pages;
+    REQUIRE(pages < 100);
+    if (!page->more) break;
+  }
+  const std::size_t expected = oslo_ids.size() + (published.exit_code == 0 ? 1 : 0);
+  CHECK(seen.size() == expected);
+  for (const auto& id : oslo_ids) CHECK(seen.count(id) == 1);
+
+  auto other = c.Get("/v1/pull?since=0&centre=BERGEN", oslo.auth());
+  REQUIRE(other);
+  CHECK(other->status == 403);
+  CHECK(json::parse(other->body)["error"]["code"] == "forbidden");
+}
+
+TEST_CASE("gzip request and response bodies work") {
+  TempDir dir;
+  const auto db = dir.file("s.db");
+  ServerProcess server(db, dir.file("server.log"));
+  Kiosk k = enroll(db, server, "OSLO");
+  auto c = server.client();
+  c.set_compress(true);
+  c.set_decompress(true);
+  json records = json::array();
+  for (int i = 0; i < 50; ++i) {
+    records.push_back(record(new_uuid_v7(), "intake", "OSLO", Version{Hlc{now_ms(), 0}, k.device_id},
+                             {{"notes", std::string(500, 'a' + i % 26)}}));
+  }
+  auto res = push(c, k, batch(new_uuid_v7(), records));
+  REQUIRE(res);
+  CHECK(res->status == 200);
+  auto pulled = c.Get("/v1/pull?since=0&limit=1000", k.auth());
+  REQUIRE(pulled);
+  CHECK(pulled->status == 200);
+  CHECK(protocol::parse_pull_response(json::parse(pulled->body))->records.size() == 50);
+  CHECK(db_count(db, "SELECT COUNT(*) FROM records") == 50);
+}

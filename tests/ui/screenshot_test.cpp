@@ -1,0 +1,165 @@
+// Runs the real `kiosk --screenshot` for the counsellor screens and checks the PNGs: right
+// size, not blank (many distinct colours), and different screens look different. Each run
+// starts its own Xvfb (DISPLAY is removed for the child), which the kiosk always kills.
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstring>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <set>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <doctest/doctest.h>
+#include <stb_image.h>
+
+#include "kiosk/ui/xvfb.hpp"
+
+namespace {
+
+struct Run {
+  int exit_code = -1;
+  std::string output;  // stdout + stderr
+};
+
+// Starts the kiosk, waits up to `limit`, kills it if it hangs; never leaves a child behind.
+Run run_kiosk(const std::vector<std::string>& args, std::chrono::seconds limit = std::chrono::seconds(90)) {
+  std::filesystem::create_directories(WS_SCREENSHOT_OUT_DIR);
+  const std::filesystem::path log = std::filesystem::path(WS_SCREENSHOT_OUT_DIR) / ("run-" + std::to_string(getpid()) + ".log");
+  std::vector<std::string> argv_s{WS_KIOSK_BINARY};
+  argv_s.insert(argv_s.end(), args.begin(), args.end());
+  const pid_t pid = fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    const int fd = open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    if (fd >= 0) {
+      dup2(fd, STDOUT_FILENO);
+      dup2(fd, STDERR_FILENO);
+    }
+    unsetenv("DISPLAY");  // the kiosk must bring its own X server
+    std::vector<char*> argv;
+    for (auto& a : argv_s) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    execv(argv[0], argv.data());
+    _exit(127);
+  }
+  Run run;
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  int status = 0;
+  while (true) {
+    const pid_t r = waitpid(pid, &status, WNOHANG);
+    if (r == pid) break;
+    if (std::chrono::steady_clock::now() >= deadline) {
+      kill(pid, SIGKILL);
+      waitpid(pid, &status, 0);
+      FAIL("kiosk did not finish within the time limit");
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  std::ifstream in(log);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  run.output = ss.str();
+  std::filesystem::remove(log);
+  return run;
+}
+
+void skip_without_xvfb() {
+  if (!ws::kiosk::ui::xvfb_available()) {
+    MESSAGE("Xvfb is not installed: screenshot tests skipped (scripts/setup installs it)");
+    std::exit(77);  // CTest SKIP_RETURN_CODE
+  }
+}
+
+struct Picture {
+  int width = 0, height = 0;
+  std::size_t colours = 0;
+  std::size_t hash = 0;
+};
+
+Picture shoot(const std::string& screen, int width = 1280, int height = 800) {
+  std::filesystem::create_directories(WS_SCREENSHOT_OUT_DIR);
+  std::string file = screen;
+  for (char& c : file)
+    if (c == ':') c = '-';
+  const std::string out = std::string(WS_SCREENSHOT_OUT_DIR) + "/" + file + ".png";
+  std::filesystem::remove(out);
+  const Run run = run_kiosk({"--screenshot", out, "--screen", screen, "--width", std::to_string(width), "--height",
+                             std::to_string(height)});
+  INFO("kiosk output: " << run.output);
+  REQUIRE(run.exit_code == 0);
+  Picture p;
+  int channels = 0;
+  unsigned char* pixels = stbi_load(out.c_str(), &p.width, &p.height, &channels, 4);
+  REQUIRE(pixels != nullptr);
+  std::set<std::uint32_t> distinct;
+  std::string bytes(reinterpret_cast<const char*>(pixels), static_cast<std::size_t>(p.width) * static_cast<std::size_t>(p.height) * 4);
+  for (std::size_t i = 0; i + 3 < bytes.size(); i += 4) {
+    std::uint32_t c;
+    std::memcpy(&c, bytes.data() + i, 4);
+    distinct.insert(c);
+  }
+  stbi_image_free(pixels);
+  p.colours = distinct.size();
+  p.hash = std::hash<std::string>{}(bytes);
+  CHECK(p.width == width);
+  CHECK(p.height == height);
+  // Text antialiasing alone gives dozens of shades; a blank or single-colour frame has ~1.
+  CHECK(p.colours >= 40);
+  return p;
+}
+
+void all_differ(const std::vector<std::pair<std::string, Picture>>& shots) {
+  for (std::size_t i = 0; i < shots.size(); ++i)
+    for (std::size_t j = i + 1; j < shots.size(); ++j) {
+      INFO(shots[i].first << " vs " << shots[j].first);
+      CHECK(shots[i].second.hash != shots[j].second.hash);
+    }
+}
+
+}  // namespace
+
+TEST_CASE("login, case list and case screens render and differ") {
+  skip_without_xvfb();
+  std::vector<std::pair<std::string, Picture>> shots;
+  for (const char* s : {"login", "cases", "case"}) shots.emplace_back(s, shoot(s));
+  all_differ(shots);
+}
+
+TEST_CASE("every form renders, and validation errors show") {
+  skip_without_xvfb();
+  std::vector<std::pair<std::string, Picture>> shots;
+  for (const char* s : {"form:intake", "form:intake-errors", "form:counselling", "form:reintegration", "form:consent"})
+    shots.emplace_back(s, shoot(s));
+  all_differ(shots);
+}
+
+TEST_CASE("sync panel states render and differ") {
+  skip_without_xvfb();
+  std::vector<std::pair<std::string, Picture>> shots;
+  for (const char* s : {"sync", "sync-offline", "sync-syncing", "idle-lock"}) shots.emplace_back(s, shoot(s));
+  all_differ(shots);
+}
+
+TEST_CASE("full HD renders at full size") {
+  skip_without_xvfb();
+  (void)shoot("cases", 1920, 1080);
+}
+
+TEST_CASE("an unknown screen exits 2 and lists the known screens") {
+  const Run run = run_kiosk({"--screenshot", std::string(WS_SCREENSHOT_OUT_DIR) + "/none.png", "--screen", "nope"});
+  CHECK(run.exit_code == 2);
+  CHECK(run.output.find("known screens:") != std::string::npos);
+  CHECK(run.output.find("form:intake") != std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(std::string(WS_SCREENSHOT_OUT_DIR) + "/none.png"));
+}

@@ -56,7 +56,7 @@ void sync_until_clean(const Kiosk& k, int attempts = 10) {
 
 }  // namespace
 
-TEST_CASE("two kiosks of one centre share cases and merge concurrent edits; another centre sees nothing") {
+TEST_CASE("two kiosks of one centre share cases and merge concurrent edits and another centre sees nothing") {
   TempDir dir;
   Server server(dir.sub("server.db"));
   server.start();

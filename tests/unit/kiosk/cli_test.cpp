@@ -61,7 +61,7 @@ TEST_CASE("the window's options are not mistaken for commands") {
   CHECK_FALSE(is_cli_command({}));
 }
 
-TEST_CASE("add validates against the form, stamps its version and prints the id; list shows it") {
+TEST_CASE("add validates against the form, stamps its version and prints the id and list shows it") {
   Cli cli;
   auto bad = cli.run({"add", "--kind", "intake", "--json", cli.json_file("bad.json", {{"age", "old"}, {"colour", "red"}})});
   CHECK(bad.code == cli::kExitError);

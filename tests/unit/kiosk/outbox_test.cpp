@@ -133,7 +133,7 @@ TEST_CASE("a record edited while its batch is in flight stays pending with the n
   CHECK(sent["base_version"].get<std::string>() < sent["version"].get<std::string>());
 }
 
-TEST_CASE("editing a quarantined record gives it another chance; a dissolved batch requeues") {
+TEST_CASE("editing a quarantined record gives it another chance and a dissolved batch requeues") {
   TempDir dir;
   auto store = test::enrolled_store(dir.path());
   auto ids = save_n(*store, 2);

@@ -69,7 +69,7 @@ TEST_CASE("saves are refused before enrolment and for HQ-only kinds, with words"
   CHECK(outbox_rows(*store) == 0);
 }
 
-TEST_CASE("an update stamps only the fields it changes; a no-op writes nothing") {
+TEST_CASE("an update stamps only the fields it changes and a no-op writes nothing") {
   TempDir dir;
   auto store = test::enrolled_store(dir.path());
   auto id = store->save("case", {{"given_name", "Amina"}, {"status", "open"}});

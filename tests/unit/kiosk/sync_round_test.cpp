@@ -153,7 +153,7 @@ TEST_CASE("an unknown device is told to enrol again") {
   CHECK(k.store->pending_count().value() == 1);
 }
 
-TEST_CASE("two kiosks of a centre converge; a third centre sees none of it") {
+TEST_CASE("two kiosks of a centre converge and a third centre sees none of it") {
   auto srv = server();
   Kiosk a(srv, "ka", "OSLO");
   Kiosk b(srv, "kb", "OSLO");

@@ -4,6 +4,7 @@
 #include <ostream>
 
 #include "kiosk/cli/commands.hpp"
+#include "kiosk/core/content/published_content.hpp"
 #include "kiosk/core/sync/sync_round.hpp"
 #include "kiosk/core/sync/transport.hpp"
 
@@ -23,6 +24,16 @@ Result<std::unique_ptr<Transport>> transport_for(const Context& ctx, const std::
   o.connect_timeout = std::chrono::milliseconds(std::min<long long>(*timeout, 5000));
   o.read_timeout = std::chrono::milliseconds(*timeout);
   return make_http_transport(url, o);
+}
+
+// A bundle that does not install is HQ's problem to fix, not a failed sync: warn and go on.
+void install_content(const Context& ctx, Store& store) {
+  auto outcome = content::install_published_content(store, ctx.data_dir, ctx.assets_dir + "/content/avrr-info");
+  if (!outcome) {
+    ctx.err << "kiosk: warning: published content not installed: " << outcome.error().message << "\n";
+    return;
+  }
+  for (const auto& problem : outcome->problems) ctx.err << "kiosk: warning: " << problem << "\n";
 }
 
 }  // namespace
@@ -64,6 +75,8 @@ int cmd_enroll(const Context& ctx) {
   SyncRound round(**store, **transport);
   if (auto pulled = round.pull(); !pulled) {
     ctx.err << "kiosk: warning: first download failed: " << pulled.error().message << "\n";
+  } else if (*pulled > 0) {
+    install_content(ctx, **store);
   }
   return kExitOk;
 }
@@ -95,6 +108,7 @@ int cmd_sync(const Context& ctx) {
     if (auto wait = round.retry_after_seconds()) words += " (try again in " + std::to_string(*wait) + " s)";
     return report(ctx, Error{result.error().code, "sync failed: " + words + "; nothing was lost, the records wait in the outbox"});
   }
+  if (result->pulled_changes > 0) install_content(ctx, **store);
   (void)(*store)->record_sync_success(HlcClock::system_wall_ms());
   auto pending = (*store)->pending_count();
   auto quarantined = (*store)->quarantined_count();

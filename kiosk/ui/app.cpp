@@ -39,6 +39,7 @@ int run_interactive(const AppOptions& options) {
   }
   AppView view;
   view.assets_dir = options.assets_dir;
+  view.data_dir = options.data_dir;  // published content bundles are installed under it
   view.lang = options.lang;
   ScreenRegistry registry = make_registry();
   // Migrants see the attract screen first; staff reach the login through its staff button.

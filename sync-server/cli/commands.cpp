@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -19,6 +20,7 @@
 #include "sync-server/core/publish.hpp"
 #include "sync-server/core/users.hpp"
 #include "sync-server/http/server.hpp"
+#include "ws/content/bundle_files.hpp"
 #include "ws/protocol.hpp"
 
 namespace ws::server::cli {
@@ -36,6 +38,7 @@ constexpr const char* kUsage = R"(usage: sync-server <command> [options]
   user-add --db FILE --name N --role viewer|manager|admin        (password on stdin)
   export --db FILE --format csv|json [--kind K]
   publish --db FILE --kind form|content --file F.json [--centre CODE]
+        (content: a bundle folder, or its bundle.json; the files it names are embedded)
   counsellor-add --db FILE --centre CODE --name N [--role counsellor|admin]   (PIN on stdin)
   counsellor-disable --db FILE --id ID
 
@@ -191,13 +194,29 @@ int export_cmd(const Args& args) {
   return 0;
 }
 
-int publish_cmd(const Args& args) {
-  std::ifstream in(*args.get("file"), std::ios::binary);
-  if (!in) return print_error(Error{"not_found", "cannot read the file given with --file"});
+// HQ edits a content bundle as a folder (bundle.json beside its images and audio); kiosks
+// receive it as one record with every file embedded, so they get all of it or none.
+Result<json> read_definition(const std::string& kind, const std::string& file) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (kind == "content") {
+    const fs::path path(file);
+    if (fs::is_directory(path, ec)) return content::pack_bundle_directory(path.string());
+    if (path.filename() == "bundle.json") return content::pack_bundle_directory(path.parent_path().string());
+  }
+  std::ifstream in(file, std::ios::binary);
+  if (!in) return fail("not_found", "cannot read the file given with --file");
   std::stringstream text;
   text << in.rdbuf();
   auto definition = json::parse(text.str(), nullptr, false);
-  if (definition.is_discarded()) return print_error(Error{"invalid_json", "the file is not valid JSON"});
+  if (definition.is_discarded()) return fail("invalid_json", "the file is not valid JSON");
+  return definition;
+}
+
+int publish_cmd(const Args& args) {
+  auto read = read_definition(*args.get("kind"), *args.get("file"));
+  if (!read) return print_error(read.error());
+  const json& definition = *read;
   auto db = open_db(args);
   if (!db) return print_error(db.error());
   auto published =

@@ -2,32 +2,22 @@
 // so HQ cannot publish something every kiosk would refuse.
 #include "sync-server/core/form_validation.hpp"
 
-#if WS_SERVER_HAVE_FORMS
-#include "ws/forms/form.hpp"
-#endif
-#if WS_SERVER_HAVE_CONTENT
 #include "ws/content/bundle.hpp"
-#endif
+#include "ws/forms/form.hpp"
 
 namespace ws::server {
 
 DefinitionCheck publish_definition_check() {
   return [](const std::string& kind, const nlohmann::json& definition) -> Status {
-#if WS_SERVER_HAVE_FORMS
     if (kind == "form") {
       auto parsed = forms::parse_definition(definition);
       if (!parsed) return fail(parsed.error());
     }
-#endif
-#if WS_SERVER_HAVE_CONTENT
     if (kind == "content") {
       // The published form embeds every file, so a kiosk gets all of a bundle or none of it.
       auto parsed = content::parse_bundle(definition, /*require_files=*/true);
       if (!parsed) return fail(parsed.error());
     }
-#endif
-    (void)kind;
-    (void)definition;
     return ok();
   };
 }

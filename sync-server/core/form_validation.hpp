@@ -1,7 +1,6 @@
 #pragma once
-// Where the server's payload validator and publish-time definition check come from: the
-// shared forms library (ws_forms) when the build has it, otherwise a validator that accepts
-// kinds it has no definition for (which, without ws_forms, is every kind).
+// The server's payload validator and publish-time definition check, both built on the shared
+// forms and content libraries so the server judges exactly as the kiosks do.
 #include <memory>
 #include <string>
 
@@ -10,9 +9,6 @@
 #include "ws/result.hpp"
 
 namespace ws::server {
-
-// True when payloads are checked against form definitions in this build.
-bool forms_validation_available();
 
 // `forms_dir` (may be empty): a folder of <id>.json definitions, e.g. the repo's assets/forms.
 // Definitions published as `form` records are added while serving (see PayloadValidator::refresh).

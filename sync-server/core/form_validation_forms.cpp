@@ -79,8 +79,6 @@ class FormsValidator final : public PayloadValidator {
 
 }  // namespace
 
-bool forms_validation_available() { return true; }
-
 Result<std::unique_ptr<PayloadValidator>> make_payload_validator(const std::string& forms_dir) {
   auto v = std::make_unique<FormsValidator>(forms_dir);
   if (auto s = v->load_shipped(); !s) return fail(s.error());

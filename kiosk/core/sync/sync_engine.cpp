@@ -158,6 +158,7 @@ void SyncEngine::run() {
         retry_after = round.retry_after_seconds();
         return fail(report.error());
       }
+      if (report->pulled_changes > 0 && options_.after_pull) options_.after_pull(*store);
       const auto now = HlcClock::system_wall_ms();
       (void)store->record_sync_success(now);
       std::lock_guard lock(mutex_);

@@ -38,6 +38,10 @@ struct SyncEngineOptions {
   std::chrono::milliseconds backoff_max{std::chrono::minutes(5)};
   // Makes the transport for a server URL; defaults to make_http_transport.
   std::function<Result<std::unique_ptr<Transport>>(const std::string& server_url)> make_transport;
+  // Runs on the engine thread after a successful round that pulled changes, with the engine's
+  // own store connection (e.g. to install a newly published content bundle). Must not block
+  // for long: the next round waits for it.
+  std::function<void(Store& store)> after_pull;
 };
 
 class SyncEngine {

@@ -5,6 +5,7 @@
 #include <ctime>
 #include <map>
 
+#include "kiosk/core/content/published_content.hpp"
 #include "kiosk/core/store/store.hpp"
 #include "kiosk/core/sync/sync_engine.hpp"
 #include "ws/ids.hpp"
@@ -27,6 +28,15 @@ RecordSync to_record_sync(SyncState s) {
 std::string text_of(const nlohmann::json& j, const char* key) {
   auto it = j.find(key);
   return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+// Content problems are about HQ's bundle, not about anyone's data, so stderr may name them.
+void report_content_install(const Result<content::SyncOutcome>& outcome) {
+  if (!outcome) {
+    std::fprintf(stderr, "kiosk: content: %s\n", outcome.error().message.c_str());
+    return;
+  }
+  for (const auto& problem : outcome->problems) std::fprintf(stderr, "kiosk: content: %s\n", problem.c_str());
 }
 
 std::string created_at(const StoredRecord& r) {
@@ -65,6 +75,9 @@ Result<std::unique_ptr<StoreWorkspaceData>> StoreWorkspaceData::open(const std::
   if (identity && identity->enrolled()) {
     SyncEngineOptions options;
     options.data_dir = data_dir;
+    options.after_pull = [data_dir, builtin = assets_dir + "/content/avrr-info"](Store& engine_store) {
+      report_content_install(content::install_published_content(engine_store, data_dir, builtin));
+    };
     data->engine_ = std::make_unique<SyncEngine>(std::move(options));
     data->engine_->start();
   }

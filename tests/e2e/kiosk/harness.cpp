@@ -170,7 +170,9 @@ Server::~Server() { process_.kill9(); }
 
 void Server::start() {
   const std::string out = log_dir_ + "/server-" + std::to_string(++starts_) + ".out";
-  std::vector<std::string> argv{server_bin(), "serve", "--db", db_, "--listen", "127.0.0.1:0", "--quiet"};
+  // The server checks payloads against the same form definitions the kiosks use, as deployed.
+  std::vector<std::string> argv{server_bin(), "serve",  "--db",  db_, "--listen", "127.0.0.1:0",
+                                "--forms",    assets_dir() + "/forms", "--quiet"};
   argv.insert(argv.end(), extra_.begin(), extra_.end());
   process_ = Process(argv, {.stdout_path = out, .stderr_path = log_dir_ + "/server-" + std::to_string(starts_) + ".err"});
   const auto until = std::chrono::steady_clock::now() + 30s;
@@ -190,6 +192,15 @@ void Server::start() {
 }
 
 void Server::kill9() { process_.kill9(); }
+
+nlohmann::json Server::publish(const std::string& kind, const std::string& file, const std::string& centre) {
+  std::vector<std::string> argv{server_bin(), "publish", "--db", db_, "--kind", kind, "--file", file};
+  if (!centre.empty()) argv.insert(argv.end(), {"--centre", centre});
+  auto r = run(argv);
+  auto j = nlohmann::json::parse(r.out, nullptr, false);
+  if (r.code != 0 || !j.is_object()) throw std::runtime_error("publish failed: " + r.out + r.err);
+  return j;
+}
 void Server::stop() { process_.terminate(); }
 
 std::string Server::enroll_code(const std::string& centre) {

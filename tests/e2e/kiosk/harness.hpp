@@ -82,6 +82,8 @@ class Server {
   int port() const { return port_; }
   std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
   std::string enroll_code(const std::string& centre);
+  // sync-server publish; returns its JSON reply. `file` is a form's JSON or a bundle folder.
+  nlohmann::json publish(const std::string& kind, const std::string& file, const std::string& centre = "");
   // Every record the server holds (sync-server export --format json).
   std::vector<nlohmann::json> export_records(const std::string& kind = "");
 

@@ -292,3 +292,41 @@ TEST_CASE("a full data folder: the save fails in words, nothing is corrupted, re
   CHECK(k.cli({"sync"}).code == 0);
   CHECK(ids_of(server.export_records("intake"), "intake").size() == 3);
 }
+
+TEST_CASE("a content bundle HQ publishes reaches the kiosk whole and becomes the one shown") {
+  TempDir dir;
+  Server server(dir.sub("server.db"));
+  server.start();
+  Kiosk k{dir.sub("k")};
+  k.enroll(server, "OSLO");
+  CHECK_FALSE(fs::exists(k.data_dir + "/content/current"));
+
+  // HQ's edited copy of the shipped bundle: a new version with a changed heading.
+  const std::string edited = dir.sub("avrr-info");
+  fs::copy(assets_dir() + "/content/avrr-info", edited, fs::copy_options::recursive);
+  auto bundle = nlohmann::json::parse(read_file(edited + "/bundle.json"));
+  bundle["version"] = 2;
+  write_file(edited + "/bundle.json", bundle.dump(1));
+  auto published = server.publish("content", edited);
+  CHECK(published["kind"] == "content");
+  CHECK(published["version"] == 2);
+
+  auto synced = k.cli({"sync"});
+  REQUIRE_MESSAGE(synced.code == 0, synced.err);
+  CHECK(synced.err.empty());
+  const fs::path current = k.data_dir + "/content/current";
+  REQUIRE(fs::is_symlink(current));
+  const auto installed = nlohmann::json::parse(read_file((current / "bundle.json").string()));
+  CHECK(installed["version"] == 2);
+  // The images came embedded in the record and are back on disk next to bundle.json.
+  CHECK(fs::exists(current / "images" / "support.png"));
+  CHECK(fs::file_size(current / "images" / "support.png") == fs::file_size(edited + "/images/support.png"));
+
+  // A broken bundle is refused at publish time: kiosks never receive it.
+  bundle["version"] = 3;
+  bundle.erase("languages");
+  write_file(edited + "/bundle.json", bundle.dump(1));
+  CHECK_THROWS(server.publish("content", edited));
+  REQUIRE(k.cli({"sync"}).code == 0);
+  CHECK(nlohmann::json::parse(read_file((current / "bundle.json").string()))["version"] == 2);
+}

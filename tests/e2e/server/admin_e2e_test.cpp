@@ -1,6 +1,8 @@
 #include <doctest/doctest.h>
 
+#include <chrono>
 #include <fstream>
+#include <thread>
 
 #include "tests/e2e/server/kiosk_sim.hpp"
 
@@ -106,7 +108,15 @@ TEST_CASE("metrics count requests, batches, records, rejections and conflicts") 
                                                       record(new_uuid_v7(), "nonsense", "OSLO", v, {{"a", 1}})}));
   REQUIRE(push(c, k, body)->status == 200);
   REQUIRE(push(c, k, body)->status == 200);
+  // httplib calls the logger, which counts the request, only after the reply is written; so the
+  // second push may not be counted yet when its reply arrives. Wait for it, within a bound.
+  const std::string counted_pushes =
+      "waystation_http_requests_total{method=\"POST\",route=\"/v1/push\",status=\"200\"} 2";
   auto m = c.Get("/metrics");
+  for (int attempt = 0; attempt < 100 && m && m->body.find(counted_pushes) == std::string::npos; ++attempt) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    m = c.Get("/metrics");
+  }
   REQUIRE(m);
   CHECK(m->status == 200);
   CHECK(m->get_header_value("Content-Type").rfind("text/plain", 0) == 0);
@@ -118,8 +128,13 @@ TEST_CASE("metrics count requests, batches, records, rejections and conflicts") 
   CHECK(m->body.find("waystation_merge_conflicts_total 0") != std::string::npos);
   CHECK(m->body.find("waystation_http_request_duration_seconds_count{route=\"/v1/push\"} 2") != std::string::npos);
   // One log line per request, with the device id and never the payload.
-  std::ifstream log(dir.file("server.log"));
-  std::string text((std::istreambuf_iterator<char>(log)), std::istreambuf_iterator<char>());
+  std::string text;
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    std::ifstream log(dir.file("server.log"));
+    text.assign(std::istreambuf_iterator<char>(log), std::istreambuf_iterator<char>());
+    if (text.find("POST /v1/push 200") != std::string::npos) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
   CHECK(text.find("POST /v1/push 200") != std::string::npos);
   CHECK(text.find("device=" + k.device_id) != std::string::npos);
   CHECK(text.find("nonsense") == std::string::npos);

@@ -68,6 +68,11 @@ nlohmann::json to_json(const Envelope& e) {
 }
 
 Result<Envelope> envelope_from_json(const nlohmann::json& j, const EnvelopeLimits& limits) {
+  nlohmann::json copy = j;
+  return envelope_from_json(std::move(copy), limits, nullptr);
+}
+
+Result<Envelope> envelope_from_json(nlohmann::json&& j, const EnvelopeLimits& limits, std::string* payload_text) {
   if (!j.is_object()) return fail("invalid_envelope", "a record must be a JSON object");
   static const char* known[] = {"id",      "kind",           "centre",  "version",        "deleted",
                                 "payload", "schema_version", "field_versions", "base_version"};
@@ -121,8 +126,8 @@ Result<Envelope> envelope_from_json(const nlohmann::json& j, const EnvelopeLimit
   if (!payload->is_object()) return field_error("payload", "must be a JSON object");
   if (payload->size() > limits.max_fields) return field_error("payload", "has too many fields");
   if (json_depth(*payload) > limits.max_depth) return field_error("payload", "is nested too deeply");
-  if (payload->dump().size() > limits.max_payload_bytes) return field_error("payload", "is too large");
-  e.payload = *payload;
+  std::string text = payload->dump();
+  if (text.size() > limits.max_payload_bytes) return field_error("payload", "is too large");
 
   if (auto it = j.find("field_versions"); it != j.end()) {
     if (!it->is_object()) return field_error("field_versions", "must be a JSON object");
@@ -142,7 +147,40 @@ Result<Envelope> envelope_from_json(const nlohmann::json& j, const EnvelopeLimit
     if (!bv) return field_error("base_version", bv.error().message);
     e.base_version = *bv;
   }
+  // Taken only now that nothing can refuse the record, so a refused `j` is still whole.
+  e.payload = std::move(*payload);
+  if (payload_text) *payload_text = std::move(text);
   return e;
+}
+
+namespace {
+
+bool plain_key(const std::string& key) {
+  for (char c : key) {
+    if (c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x20) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+std::string field_versions_json(const std::map<std::string, Version>& field_versions) {
+  std::string out = "{";
+  for (const auto& [field, v] : field_versions) {
+    if (out.size() > 1) out += ',';
+    if (plain_key(field)) {
+      out += '"';
+      out += field;
+      out += '"';
+    } else {
+      out += nlohmann::json(field).dump();
+    }
+    out += ":\"";
+    out += v.to_string();  // hex digits, '-' and the device id: nothing to escape
+    out += '"';
+  }
+  out += '}';
+  return out;
 }
 
 }  // namespace ws

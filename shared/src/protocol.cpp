@@ -92,6 +92,11 @@ Result<EnrollResponse> parse_enroll_response(const nlohmann::json& j) {
 }
 
 Result<PushRequest> parse_push_request(const nlohmann::json& j) {
+  nlohmann::json copy = j;
+  return parse_push_request(std::move(copy));
+}
+
+Result<PushRequest> parse_push_request(nlohmann::json&& j) {
   if (auto s = only_keys(j, {"batch_id", "records"}); !s) return fail(s.error());
   auto batch = string_field(j, "batch_id", 36);
   if (!batch) return fail(batch.error());
@@ -103,7 +108,7 @@ Result<PushRequest> parse_push_request(const nlohmann::json& j) {
     return fail("too_large", "a batch may hold at most " + std::to_string(kMaxBatchRecords) + " records");
   }
   PushRequest r{*batch, {}};
-  r.records.assign(it->begin(), it->end());
+  r.records = std::move(it->get_ref<nlohmann::json::array_t&>());
   return r;
 }
 

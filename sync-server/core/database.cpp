@@ -16,14 +16,50 @@ Lease::~Lease() {
   if (owner_ && conn_.handle()) owner_->release(std::move(conn_));
 }
 
-Result<std::shared_ptr<Database>> Database::open(const std::string& path) {
+Result<std::shared_ptr<Database>> Database::open(const std::string& path, DatabaseOptions options) {
+  std::shared_ptr<Database> db(new Database(path, options));
   auto conn = sql::Connection::open(path);
   if (!conn) return fail(conn.error());
-  if (auto s = conn->exec("PRAGMA temp_store=MEMORY"); !s) return fail(s.error());
+  if (auto s = db->configure(*conn); !s) return fail(s.error());
   if (auto s = migrate(*conn); !s) return fail(s.error());
-  std::shared_ptr<Database> db(new Database(path));
   db->release(std::move(*conn));
+  if (options.background_checkpoints) {
+    auto own = sql::Connection::open(path);
+    if (!own) return fail(own.error());
+    db->checkpointer_ = std::thread(&Database::run_checkpoints, db.get(), std::move(*own));
+  }
   return db;
+}
+
+Database::~Database() {
+  if (!checkpointer_.joinable()) return;
+  {
+    std::lock_guard lock(checkpoint_mutex_);
+    stopping_ = true;
+  }
+  checkpoint_wake_.notify_all();
+  checkpointer_.join();
+}
+
+Status Database::configure(sql::Connection& conn) const {
+  // Savepoint sub-journals of a batch stay in memory instead of temp files.
+  if (auto s = conn.exec("PRAGMA temp_store=MEMORY"); !s) return s;
+  if (options_.background_checkpoints) return conn.exec("PRAGMA wal_autocheckpoint=0");
+  return ok();
+}
+
+void Database::run_checkpoints(sql::Connection conn) {
+  std::unique_lock lock(checkpoint_mutex_);
+  while (true) {
+    const bool stop = checkpoint_wake_.wait_for(lock, options_.checkpoint_interval, [&] { return stopping_; });
+    lock.unlock();
+    // PASSIVE never waits for readers or writers; what it cannot copy now, the next one does.
+    // A failure (e.g. the disk is full) is retried on the next tick; commits stay durable in
+    // the WAL meanwhile.
+    (void)conn.exec("PRAGMA wal_checkpoint(PASSIVE)");
+    lock.lock();
+    if (stop) return;
+  }
 }
 
 Result<Lease> Database::acquire() {
@@ -37,8 +73,7 @@ Result<Lease> Database::acquire() {
   }
   auto conn = sql::Connection::open(path_);
   if (!conn) return fail(conn.error());
-  // Savepoint sub-journals of a batch stay in memory instead of temp files.
-  if (auto s = conn->exec("PRAGMA temp_store=MEMORY"); !s) return fail(s.error());
+  if (auto s = configure(*conn); !s) return fail(s.error());
   return Lease(this, std::move(*conn));
 }
 

@@ -3,9 +3,12 @@
 // per-thread connections. Writes are serialised in-process by one mutex so that concurrent
 // pushes queue in memory instead of spinning in SQLite's busy handler; other processes (the
 // admin commands) still meet SQLite's own lock and wait busy_timeout.
+#include <chrono>
+#include <condition_variable>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "ws/result.hpp"
@@ -33,10 +36,20 @@ class Lease {
   sql::Connection conn_;
 };
 
+struct DatabaseOptions {
+  // SQLite's automatic checkpoint runs inside a committing request once the WAL passes 1000
+  // pages: it copies the WAL into the database file and fsyncs it, adding tens of ms to that
+  // one push. The server turns it off on its connections and checkpoints from a thread of its
+  // own instead. Short-lived admin commands keep SQLite's default.
+  bool background_checkpoints = false;
+  std::chrono::milliseconds checkpoint_interval{250};
+};
+
 class Database {
  public:
   // Opens (creating if needed) and migrates the file to the current schema.
-  static Result<std::shared_ptr<Database>> open(const std::string& path);
+  static Result<std::shared_ptr<Database>> open(const std::string& path, DatabaseOptions options = {});
+  ~Database();  // stops the checkpoint thread after a last checkpoint
 
   Result<Lease> acquire();
   // Held for the whole of a write transaction by every in-process writer.
@@ -45,10 +58,17 @@ class Database {
 
  private:
   friend class Lease;
-  explicit Database(std::string path) : path_(std::move(path)) {}
+  Database(std::string path, DatabaseOptions options) : path_(std::move(path)), options_(options) {}
   void release(sql::Connection conn);
+  Status configure(sql::Connection& conn) const;
+  void run_checkpoints(sql::Connection conn);
 
   std::string path_;
+  DatabaseOptions options_;
+  std::mutex checkpoint_mutex_;
+  std::condition_variable checkpoint_wake_;
+  bool stopping_ = false;
+  std::thread checkpointer_;
   std::mutex pool_mutex_;
   std::vector<sql::Connection> idle_;
   std::mutex write_mutex_;

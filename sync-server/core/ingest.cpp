@@ -1,6 +1,8 @@
 #include "sync-server/core/ingest.hpp"
 
+#include <future>
 #include <optional>
+#include <thread>
 #include <set>
 #include <vector>
 
@@ -16,11 +18,22 @@ namespace {
 using nlohmann::json;
 using protocol::RecordStatus;
 
+// Below this many records a second thread costs more than it saves.
+constexpr std::size_t kParallelCheckMinRecords = 64;
+
+}  // namespace
+
 struct Candidate {
   std::string id;  // echoed in the result even when the record is unreadable
   std::optional<Envelope> envelope;
   std::string rejection;
+  // Serialised once here and reused for replay detection and storage.
+  std::string payload_text;          // accepted records
+  std::string field_versions_text;   // accepted records
+  std::string raw_text;              // refused records, for replay detection only
 };
+
+namespace {
 
 std::string echo_id(const json& raw) {
   if (raw.is_object()) {
@@ -90,37 +103,65 @@ std::string describe(const std::vector<FieldProblem>& problems) {
   return out;
 }
 
-Candidate check_record(const json& raw, const PayloadValidator& validator) {
-  Candidate c{echo_id(raw), std::nullopt, ""};
-  auto e = envelope_from_json(raw);
-  if (!e) {
-    c.rejection = e.error().message;
+Candidate refused(Candidate c, std::string why, const json& raw) {
+  c.rejection = std::move(why);
+  c.raw_text = raw.dump(-1, ' ', false, json::error_handler_t::replace);
+  return c;
+}
+
+Candidate check_record(json& raw, const PayloadValidator& validator) {
+  Candidate c{echo_id(raw), std::nullopt, "", "", "", ""};
+  auto e = envelope_from_json(std::move(raw), EnvelopeLimits{}, &c.payload_text);
+  if (!e) return refused(std::move(c), e.error().message, raw);
+  c.field_versions_text = field_versions_json(e->field_versions);
+  // From here on the payload lives in *e, not in raw: a refusal keeps the record's own texts.
+  auto refuse = [&](std::string why) {
+    c.rejection = std::move(why);
+    c.raw_text = to_json(*e).dump();
+    c.payload_text.clear();
+    c.field_versions_text.clear();
     return c;
-  }
+  };
   if (e->kind == "form" || e->kind == "content") {
-    c.rejection = "kind '" + e->kind + "' is published by HQ; kiosks may not push it";
-    return c;
+    return refuse("kind '" + e->kind + "' is published by HQ; kiosks may not push it");
   }
-  if (!kiosk_may_push(e->kind)) {
-    c.rejection = "unknown kind '" + e->kind + "'";
-    return c;
-  }
-  if (contains_nul(e->payload)) {
-    c.rejection = "payload contains a NUL character";
-    return c;
-  }
+  if (!kiosk_may_push(e->kind)) return refuse("unknown kind '" + e->kind + "'");
+  if (contains_nul(e->payload)) return refuse("payload contains a NUL character");
   // A tombstone must be accepted whatever its last payload looked like, or a bad record could
   // never be deleted.
   if (!e->deleted) {
-    if (e->kind == "counsellor") {
-      c.rejection = counsellor_problem(e->payload);
-    } else {
-      c.rejection = describe(validator.validate(e->kind, e->schema_version, e->payload));
-    }
-    if (!c.rejection.empty()) return c;
+    std::string problem = e->kind == "counsellor" ? counsellor_problem(e->payload)
+                                                  : describe(validator.validate(e->kind, e->schema_version, e->payload));
+    if (!problem.empty()) return refuse(std::move(problem));
   }
   c.envelope = std::move(*e);
   return c;
+}
+
+// What makes a replayed batch "the same batch": every record, field by field, in order. Built
+// from the texts the ingest has already made, so replay detection costs no serialisation.
+void append_canonical(std::string& out, const Candidate& c) {
+  out += '\n';
+  if (!c.envelope) {
+    out += c.raw_text;
+    return;
+  }
+  const Envelope& e = *c.envelope;
+  out += e.id;
+  out += '|';
+  out += e.kind;
+  out += '|';
+  out += e.centre;
+  out += '|';
+  out += e.version.to_string();
+  out += e.deleted ? "|1|" : "|0|";
+  out += std::to_string(e.schema_version);
+  out += '|';
+  if (e.base_version) out += e.base_version->to_string();
+  out += '|';
+  out += c.payload_text;
+  out += '|';
+  out += c.field_versions_text;
 }
 
 bool is_batch_fault(const Error& e) { return e.code != "constraint"; }
@@ -139,8 +180,28 @@ bool kiosk_may_push(const std::string& kind) {
   return kinds.count(kind) > 0;
 }
 
+void Ingest::check_all(std::vector<json>& records, std::vector<Candidate>& out) const {
+  out.resize(records.size());
+  auto check_range = [&](std::size_t from, std::size_t to) {
+    for (std::size_t i = from; i < to; ++i) out[i] = check_record(records[i], validator_);
+  };
+  // Checking is most of a push's CPU time and needs no lock: a large batch uses a second core
+  // while the kiosk that sent it waits. Each half writes only its own slots.
+  const unsigned cores = std::thread::hardware_concurrency();
+  if (records.size() < kParallelCheckMinRecords || cores < 2) return check_range(0, records.size());
+  const std::size_t half = records.size() / 2;
+  auto other = std::async(std::launch::async, check_range, half, records.size());
+  check_range(0, half);
+  other.get();
+}
+
 Result<PushReply> Ingest::push(const Device& device, const json& body) {
-  auto request = protocol::parse_push_request(body);
+  json copy = body;
+  return push(device, std::move(copy));
+}
+
+Result<PushReply> Ingest::push(const Device& device, json&& body) {
+  auto request = protocol::parse_push_request(std::move(body));
   if (!request) return fail(request.error());
 
   // A device sending another centre's data is misbehaving, not making a typo: refuse it all.
@@ -159,11 +220,15 @@ Result<PushReply> Ingest::push(const Device& device, const json& body) {
   }
   // Parsing and validation run outside the write lock, in parallel across requests.
   std::vector<Candidate> candidates;
-  candidates.reserve(request->records.size());
-  for (const auto& raw : request->records) candidates.push_back(check_record(raw, validator_));
+  check_all(request->records, candidates);
+  std::size_t canonical_size = device.id.size();
+  for (const auto& c : candidates) {
+    canonical_size += c.payload_text.size() + c.field_versions_text.size() + c.raw_text.size() + 256;
+  }
 
   std::string canonical = device.id;
-  for (const auto& raw : request->records) canonical += "\n" + raw.dump();
+  canonical.reserve(canonical_size);
+  for (const auto& c : candidates) append_canonical(canonical, c);
   const std::string digest = crypto::token_digest(canonical);
 
   auto w = WriteScope::begin(db_);
@@ -186,6 +251,17 @@ Result<PushReply> Ingest::push(const Device& device, const json& body) {
 
   auto writer = RecordWriter::begin(db);
   if (!writer) return fail(writer.error());
+  // Each record runs in a savepoint so a refused one leaves no trace; prepared once per batch.
+  auto savepoint = db.prepare("SAVEPOINT record");
+  auto release = db.prepare("RELEASE record");
+  auto rollback = db.prepare("ROLLBACK TO record");
+  if (!savepoint || !release || !rollback) {
+    return fail(!savepoint ? savepoint.error() : !release ? release.error() : rollback.error());
+  }
+  auto run = [](sql::Statement& st) {
+    st.reset();
+    return st.run();
+  };
 
   PushReply reply;
   protocol::PushResponse response;
@@ -198,7 +274,7 @@ Result<PushReply> Ingest::push(const Device& device, const json& body) {
       continue;
     }
     Envelope& incoming = *c.envelope;
-    if (auto s = db.exec("SAVEPOINT record"); !s) return fail(s.error());
+    if (auto s = run(*savepoint); !s) return fail(s.error());
     auto process = [&]() -> Result<RecordOutcome> {
       auto stored = writer->load(incoming.id);
       if (!stored) return fail(stored.error());
@@ -213,7 +289,7 @@ Result<PushReply> Ingest::push(const Device& device, const json& body) {
       }
       if (!*stored) {
         incoming.base_version.reset();
-        auto seq = writer->write(incoming);
+        auto seq = writer->write(incoming, c.payload_text, c.field_versions_text);
         if (!seq) return fail(seq.error());
         return RecordOutcome{RecordStatus::Applied, "", 0};
       }
@@ -240,12 +316,12 @@ Result<PushReply> Ingest::push(const Device& device, const json& body) {
     }
     if (!outcome) outcome = RecordOutcome{RecordStatus::Rejected, "the record conflicts with stored data", 0};
     if (outcome->status == RecordStatus::Rejected) {
-      if (auto s = db.exec("ROLLBACK TO record"); !s) return fail(s.error());
+      if (auto s = run(*rollback); !s) return fail(s.error());
       // A rolled-back write may have taken a sequence number; re-read so none is skipped.
       writer = RecordWriter::begin(db);
       if (!writer) return fail(writer.error());
     }
-    if (auto s = db.exec("RELEASE record"); !s) return fail(s.error());
+    if (auto s = run(*release); !s) return fail(s.error());
 
     response.results.push_back({c.id, outcome->status, outcome->error});
     switch (outcome->status) {

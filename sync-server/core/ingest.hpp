@@ -32,6 +32,8 @@ struct PushReply {
 // Kinds a kiosk may push. `counsellor` is allowed for the first account made on a kiosk.
 bool kiosk_may_push(const std::string& kind);
 
+struct Candidate;  // one pushed record after its checks (ingest.cpp)
+
 class Ingest {
  public:
   Ingest(Database& db, PayloadValidator& validator, HlcClock& clock)
@@ -41,8 +43,12 @@ class Ingest {
   // "forbidden" 403 (a record of another centre: nothing stored), "batch_conflict" 409,
   // database codes 5xx.
   Result<PushReply> push(const Device& device, const nlohmann::json& body);
+  // The same, consuming the parsed body instead of copying it.
+  Result<PushReply> push(const Device& device, nlohmann::json&& body);
 
  private:
+  void check_all(std::vector<nlohmann::json>& records, std::vector<Candidate>& out) const;
+
   Database& db_;
   PayloadValidator& validator_;
   HlcClock& clock_;

@@ -56,9 +56,8 @@ Result<std::optional<Envelope>> load_with(sql::Statement& st, const std::string&
   return std::optional<Envelope>{std::move(*e)};
 }
 
-Status upsert_with(sql::Statement& st, const Envelope& e, std::int64_t seq) {
-  nlohmann::json fv = nlohmann::json::object();
-  for (const auto& [field, v] : e.field_versions) fv[field] = v.to_string();
+Status upsert_with(sql::Statement& st, const Envelope& e, const std::string& payload_text,
+                   const std::string& field_versions_text, std::int64_t seq) {
   st.reset();
   st.bind(1, e.id)
       .bind(2, e.kind)
@@ -66,8 +65,8 @@ Status upsert_with(sql::Statement& st, const Envelope& e, std::int64_t seq) {
       .bind(4, e.version.to_string())
       .bind(5, e.deleted ? 1 : 0)
       .bind(6, e.schema_version)
-      .bind(7, e.payload.dump())
-      .bind(8, fv.dump())
+      .bind(7, payload_text)
+      .bind(8, field_versions_text)
       .bind(9, seq)
       .bind(10, unix_ms_now());
   return st.run();
@@ -98,7 +97,12 @@ Result<RecordWriter> RecordWriter::begin(sql::Connection& db) {
 Result<std::optional<Envelope>> RecordWriter::load(const std::string& id) { return load_with(load_, id); }
 
 Result<std::int64_t> RecordWriter::write(const Envelope& e) {
-  if (auto s = upsert_with(upsert_, e, seq_ + 1); !s) return fail(s.error());
+  return write(e, e.payload.dump(), field_versions_json(e.field_versions));
+}
+
+Result<std::int64_t> RecordWriter::write(const Envelope& e, const std::string& payload_text,
+                                         const std::string& field_versions_text) {
+  if (auto s = upsert_with(upsert_, e, payload_text, field_versions_text, seq_ + 1); !s) return fail(s.error());
   return ++seq_;
 }
 

@@ -34,6 +34,8 @@ class RecordWriter {
   static Result<RecordWriter> begin(sql::Connection& db);
   Result<std::optional<Envelope>> load(const std::string& id);
   Result<std::int64_t> write(const Envelope& e);
+  // The same with the payload and field versions already serialised (as ingest has them).
+  Result<std::int64_t> write(const Envelope& e, const std::string& payload_text, const std::string& field_versions_text);
   std::int64_t last_seq() const { return seq_; }
 
  private:

@@ -167,7 +167,7 @@ void Api::push(const Request& req, Response& res, const ContentReader& reader) {
   if (!body) return send_error(res, body.error());
   auto json = parse_json_body(*body);
   if (!json) return send_error(res, json.error());
-  auto reply = ingest_.push(*device, *json);
+  auto reply = ingest_.push(*device, std::move(*json));
   if (!reply) return send_error(res, reply.error());
   metrics_.observe_push(reply->replay, reply->counts);
   res.status = 200;

@@ -40,6 +40,15 @@ nlohmann::json to_json(const Envelope& e);
 // Strict parse: unknown keys, wrong types, bad ids and oversize payloads are refused with a
 // message that names the offending field.
 Result<Envelope> envelope_from_json(const nlohmann::json& j, const EnvelopeLimits& limits = {});
+// The same, taking the payload out of `j` instead of copying it (`j` is left intact when the
+// record is refused). When `payload_text` is given it receives the payload's compact JSON,
+// which the size check computes anyway, so that a caller storing it need not dump it again.
+Result<Envelope> envelope_from_json(nlohmann::json&& j, const EnvelopeLimits& limits,
+                                    std::string* payload_text = nullptr);
+
+// `field_versions` as a compact JSON object of version strings, as to_json writes it; built
+// directly because the server and the kiosk store it for every record they write.
+std::string field_versions_json(const std::map<std::string, Version>& field_versions);
 
 bool is_valid_kind(const std::string& kind);
 bool is_valid_centre(const std::string& centre);

@@ -69,6 +69,8 @@ nlohmann::json to_json(const PullResponse& r);
 Result<EnrollRequest> parse_enroll_request(const nlohmann::json& j);
 Result<EnrollResponse> parse_enroll_response(const nlohmann::json& j);
 Result<PushRequest> parse_push_request(const nlohmann::json& j);
+// The same, moving the records out of `j` (half a megabyte per batch is not copied).
+Result<PushRequest> parse_push_request(nlohmann::json&& j);
 Result<PushResponse> parse_push_response(const nlohmann::json& j);
 Result<PullResponse> parse_pull_response(const nlohmann::json& j);
 

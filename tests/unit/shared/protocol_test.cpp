@@ -7,6 +7,9 @@ using namespace ws::protocol;
 
 TEST_CASE("push request parsing checks the batch id and record count") {
   const auto batch = ws::new_uuid_v7();
+  const nlohmann::json body = {{"batch_id", batch}, {"records", nlohmann::json::array({1, 2})}};
+  CHECK(parse_push_request(body));
+  CHECK(body["records"].size() == 2);  // the copying overload leaves the body alone
   auto ok = parse_push_request({{"batch_id", batch}, {"records", nlohmann::json::array({1, 2})}});
   REQUIRE(ok);
   CHECK(ok->records.size() == 2);

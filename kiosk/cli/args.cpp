@@ -5,7 +5,8 @@
 namespace ws::kiosk::cli {
 
 const std::set<std::string>& command_words() {
-  static const std::set<std::string> words = {"enroll", "add", "edit", "sync", "status", "list", "show", "quarantined"};
+  static const std::set<std::string> words = {"enroll", "add", "edit", "sync", "status", "list", "show", "quarantined",
+                                              "counsellor-add"};
   return words;
 }
 

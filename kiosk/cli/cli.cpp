@@ -36,6 +36,12 @@ int report(const Context& ctx, const Error& e, int exit_code) {
   return exit_code;
 }
 
+Result<std::string> required(const Context& ctx, const std::string& name) {
+  auto v = ctx.args.value(name);
+  if (!v || v->empty()) return fail("usage", "'" + ctx.args.command + "' needs " + name);
+  return *v;
+}
+
 Result<std::unique_ptr<Store>> open_store(const Context& ctx) {
   auto store = Store::open(ctx.data_dir);
   if (!store) return fail(explain_storage_error(store.error(), "cannot open the data folder " + ctx.data_dir));
@@ -77,17 +83,22 @@ const char* kUsage =
     "  list --kind KIND [--search TEXT] [--case ID] [--limit N] [--offset N] [--json]\n"
     "  show --id ID [--json]\n"
     "  quarantined [--json]\n"
+    "  counsellor-add --name NAME [--role counsellor|admin]   (PIN on stdin, at least 4 characters)\n"
     "global: --assets DIR (forms and content; default: the source tree's assets)\n";
 
 }  // namespace
 
 int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  return run(args, std::cin, out, err);
+}
+
+int run(const std::vector<std::string>& args, std::istream& in, std::ostream& out, std::ostream& err) {
   auto parsed = parse_args(args);
   if (!parsed) {
     err << "kiosk: " << parsed.error().message << "\n" << kUsage;
     return kExitUsage;
   }
-  Context ctx{*parsed, "", "", out, err};
+  Context ctx{*parsed, "", "", out, err, in};
   auto dir = parsed->value("--data-dir");
   if (!dir || dir->empty()) {
     err << "kiosk: --data-dir DIR is required\n" << kUsage;
@@ -104,6 +115,7 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
   if (c == "list") return cmd_list(ctx);
   if (c == "show") return cmd_show(ctx);
   if (c == "quarantined") return cmd_quarantined(ctx);
+  if (c == "counsellor-add") return cmd_counsellor_add(ctx);
   err << kUsage;
   return kExitUsage;
 }

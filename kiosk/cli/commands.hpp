@@ -23,11 +23,14 @@ struct Context {
   std::string assets_dir;
   std::ostream& out;
   std::ostream& err;
+  std::istream& in;  // secrets (PINs) are read from here, never taken as arguments
 };
 
 // Prints "kiosk: <message>" on stderr and returns `exit_code`.
 int report(const Context& ctx, const Error& e, int exit_code = kExitError);
 Result<std::unique_ptr<Store>> open_store(const Context& ctx);
+// The value of option `name`, or a usage error naming it.
+Result<std::string> required(const Context& ctx, const std::string& name);
 // Reads a JSON document from FILE, or from stdin when FILE is "-".
 Result<nlohmann::json> read_json_file(const std::string& path);
 std::string iso8601_utc(std::int64_t unix_ms);
@@ -40,8 +43,10 @@ int cmd_show(const Context& ctx);
 int cmd_quarantined(const Context& ctx);
 int cmd_sync(const Context& ctx);
 int cmd_status(const Context& ctx);
+int cmd_counsellor_add(const Context& ctx);
 
-// run_cli with explicit streams, for tests.
+// run_cli with explicit streams, for tests (`in` feeds the secrets; the first form uses stdin).
 int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+int run(const std::vector<std::string>& args, std::istream& in, std::ostream& out, std::ostream& err);
 
 }  // namespace ws::kiosk::cli

@@ -7,12 +7,6 @@
 namespace ws::kiosk::cli {
 namespace {
 
-Result<std::string> required(const Context& ctx, const std::string& name) {
-  auto v = ctx.args.value(name);
-  if (!v || v->empty()) return fail("usage", "'" + ctx.args.command + "' needs " + name);
-  return *v;
-}
-
 nlohmann::json record_json(const StoredRecord& r) {
   return {{"envelope", to_json(r.envelope)},
           {"sync_state", to_string(r.sync_state)},

@@ -77,11 +77,19 @@ struct CloseForm {};     // leaves the form; unsaved answers stay as a draft
 struct ResumeDraft {};
 struct DiscardDraft {};
 struct SyncNow {};
+// Accounts screen (admins): a new counsellor account; the PIN is hashed off the UI thread.
+struct AddCounsellor {
+  std::string name;
+  std::string role;  // counsellor | admin
+  std::string pin;
+  std::string pin_again;
+};
 
 using Intent = std::variant<Navigate, GoBack, SetLanguage, SubmitRecord, SubmitLogin, Logout,
                             ConfirmPresence, SetCaseFilter, OpenCase, ChangeCaseStatus, NewCase,
                             OpenForm, SetAnswer, ToggleChoice, AddRepeatItem, RemoveRepeatItem,
-                            GoToPage, NextPage, PreviousPage, SaveForm, CloseForm, ResumeDraft, DiscardDraft, SyncNow>;
+                            GoToPage, NextPage, PreviousPage, SaveForm, CloseForm, ResumeDraft, DiscardDraft, SyncNow,
+                            AddCounsellor>;
 
 class IntentQueue {
  public:

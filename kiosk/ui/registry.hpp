@@ -14,6 +14,7 @@ namespace ws::kiosk::ui {
 enum class Audience {
   Migrant,  // anyone at the kiosk may see it; never shows personal data
   Staff,    // needs a signed-in counsellor; the app sends everyone else to `login`
+  Admin,    // a staff screen for a signed-in counsellor whose role is admin (accounts)
 };
 
 struct ScreenSpec {

@@ -49,7 +49,7 @@ std::vector<std::string> scenario_names(const ScreenRegistry& registry, const vm
   std::vector<std::string> names = registry.names();
   for (const char* id : kFormIds)
     if (world.forms.find(id)) names.push_back(std::string("form:") + id);
-  names.insert(names.end(), {"form:intake-errors", "sync-offline", "sync-syncing", "idle-lock"});
+  names.insert(names.end(), {"form:intake-errors", "sync-offline", "sync-syncing", "idle-lock", "login-first-setup"});
   std::sort(names.begin(), names.end());
   names.erase(std::unique(names.begin(), names.end()), names.end());
   return names;
@@ -66,6 +66,13 @@ Result<ScenarioTarget> prepare_scenario(const std::string& name, const ScreenReg
   };
 
   if (name == "login") return done(ok(), {"login", ""});
+  if (name == "login-first-setup") {
+    // A new kiosk: no account has been made or synced yet.
+    data.accounts.clear();
+    ws.refresh_accounts();
+    return done(ok(), {"login", ""});
+  }
+  if (name == "accounts") return done(world.sign_in(now_ms, world.admin_id()), {"accounts", ""});
   if (name == "cases") return done(world.sign_in(now_ms), {"cases", ""});
   if (name == "case") return done(open_fixture_case(world, now_ms), {"case", world.first_case_id()});
   if (name == "sync" || name == "sync-offline" || name == "sync-syncing") {

@@ -32,10 +32,13 @@ Shell::Shell(ScreenRegistry registry, vm::Workspace* workspace, AppView view)
 Status Shell::navigate(const std::string& screen, const std::string& param) {
   const ScreenSpec* spec = registry_.find(screen);
   if (!spec) return fail("unknown_screen", "no screen named '" + screen + "'");
-  if (spec->audience == Audience::Staff && screen != "login" &&
+  if (spec->audience != Audience::Migrant && screen != "login" &&
       (!workspace_ || !workspace_->session().signed_in())) {
     return navigate("login");
   }
+  // A counsellor who is not an admin stays where they are: the button is not shown to them.
+  if (spec->audience == Audience::Admin && !workspace_->admin_signed_in())
+    return fail("admin_only", "only a centre admin may open '" + screen + "'");
   if (!current_.empty() && (current_ != screen || view_.param != param)) history_.push_back({current_, view_.param});
   if (start_screen_.empty()) start_screen_ = screen;
   screen_ = spec->create();
@@ -51,7 +54,8 @@ void Shell::go_back() {
     history_.pop_back();
     const ScreenSpec* spec = registry_.find(place.screen);
     if (!spec) continue;
-    if (spec->audience == Audience::Staff && (!workspace_ || !workspace_->session().signed_in())) continue;
+    if (spec->audience != Audience::Migrant && (!workspace_ || !workspace_->session().signed_in())) continue;
+    if (spec->audience == Audience::Admin && !workspace_->admin_signed_in()) continue;
     screen_ = spec->create();
     current_ = place.screen;
     view_.param = place.param;
@@ -64,7 +68,7 @@ void Shell::go_back() {
 void Shell::guard_staff_screens() {
   if (!workspace_ || workspace_->session().signed_in()) return;
   const ScreenSpec* spec = registry_.find(current_);
-  if (!spec || spec->audience != Audience::Staff || current_ == "login") return;
+  if (!spec || spec->audience == Audience::Migrant || current_ == "login") return;
   history_.clear();
   // Back from the login leads to where the kiosk starts (the migrant attract screen).
   if (!start_screen_.empty() && start_screen_ != "login") history_.push_back({start_screen_, ""});
@@ -128,6 +132,7 @@ double Shell::wake_after_s() const {
   if (!workspace_) return 5.0;
   const auto state = workspace_->session().state();
   if (state == vm::SessionState::Verifying || state == vm::SessionState::IdleWarning) return 0.1;
+  if (workspace_->account_creator().busy()) return 0.1;  // a new account's PIN is being hashed
   if (workspace_->sync().status.syncing) return 0.25;
   return state == vm::SessionState::SignedIn ? 1.0 : 5.0;
 }
@@ -230,6 +235,9 @@ void Shell::apply(const Intent& intent) {
           },
           [&](const SyncNow&) {
             if (ws) ws->sync_now();
+          },
+          [&](const AddCounsellor& a) {
+            if (ws) (void)ws->add_account(vm::NewAccount{a.name, a.role, a.pin, a.pin_again});
           },
       },
       intent);

@@ -20,6 +20,9 @@ const char* const kRegular[] = {"/usr/share/fonts/truetype/noto/NotoSans-Regular
 const char* const kBold[] = {"/usr/share/fonts/truetype/noto/NotoSans-Bold.ttf",
                              "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"};
 const char* const kEthiopic = "/usr/share/fonts/truetype/noto/NotoSansEthiopic-Regular.ttf";
+// Noto Sans Arabic is drawn to sit beside Noto Sans; Naskh (what the shaped text uses) if not.
+const char* const kArabic[] = {"/usr/share/fonts/truetype/noto/NotoSansArabic-Regular.ttf",
+                               "/usr/share/fonts/truetype/noto/NotoNaskhArabic-Regular.ttf"};
 // Noto Sans has no arrows or check marks; DejaVu Sans fills them in.
 const char* const kSymbols = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
 const ImWchar kSymbolRanges[] = {0x2190, 0x21FF, 0x2713, 0x2717, 0};
@@ -32,8 +35,22 @@ const ImWchar kTextRanges[] = {
 };
 // Tigrinya names and words typed into forms (Ethiopic needs no shaping, so ImGui can draw it).
 const ImWchar kEthiopicRanges[] = {0x1200, 0x139F, 0x2D80, 0x2DDF, 0};
+// Dari, Pashto and Arabic names typed into forms. ImGui cannot shape, so the input shows the
+// letters unjoined and left-to-right (the form draws a shaped preview below); without these
+// glyphs it would show '?'. The Arabic block holds Pashto's and Dari's extra letters; the
+// presentation forms (B) come with text pasted from old software. ~390 glyphs per size.
+const ImWchar kArabicRanges[] = {0x0600, 0x06FF, 0xFE70, 0xFEFF, 0};
 
-ImFont* add_font(ImGuiIO& io, const std::string& path, float size, bool merge_ethiopic) {
+void merge_font(ImGuiIO& io, const std::string& path, float size, const ImWchar* ranges) {
+  if (path.empty() || !std::filesystem::exists(path)) return;
+  ImFontConfig merge;
+  merge.MergeMode = true;
+  merge.OversampleH = 1;  // scripts seen in typed names only: half the atlas space
+  io.Fonts->AddFontFromFileTTF(path.c_str(), size, &merge, ranges);
+}
+
+// `text_input`: the fonts inputs are drawn in also get the scripts people type names in.
+ImFont* add_font(ImGuiIO& io, const std::string& path, float size, bool text_input) {
   ImFontConfig config;
   config.OversampleH = 2;
   config.OversampleV = 1;
@@ -44,11 +61,9 @@ ImFont* add_font(ImGuiIO& io, const std::string& path, float size, bool merge_et
     merge.MergeMode = true;
     io.Fonts->AddFontFromFileTTF(kSymbols, size, &merge, kSymbolRanges);
   }
-  if (merge_ethiopic && std::filesystem::exists(kEthiopic)) {
-    ImFontConfig merge;
-    merge.MergeMode = true;
-    merge.OversampleH = 1;
-    io.Fonts->AddFontFromFileTTF(kEthiopic, size, &merge, kEthiopicRanges);
+  if (text_input) {
+    merge_font(io, kEthiopic, size, kEthiopicRanges);
+    merge_font(io, first_existing({kArabic[0], kArabic[1]}), size, kArabicRanges);
   }
   return font;
 }

@@ -30,4 +30,6 @@ TEST_CASE("the kiosk registry holds the counsellor screens as staff screens") {
     REQUIRE_MESSAGE(s != nullptr, name);
     CHECK(s->audience == Audience::Staff);
   }
+  REQUIRE(r.find("accounts") != nullptr);
+  CHECK(r.find("accounts")->audience == Audience::Admin);
 }

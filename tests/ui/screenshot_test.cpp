@@ -129,10 +129,10 @@ void all_differ(const std::vector<std::pair<std::string, Picture>>& shots) {
 
 }  // namespace
 
-TEST_CASE("login, case list and case screens render and differ") {
+TEST_CASE("login, case list, case and accounts screens render and differ") {
   skip_without_xvfb();
   std::vector<std::pair<std::string, Picture>> shots;
-  for (const char* s : {"login", "cases", "case"}) shots.emplace_back(s, shoot(s));
+  for (const char* s : {"login", "login-first-setup", "cases", "case", "accounts"}) shots.emplace_back(s, shoot(s));
   all_differ(shots);
 }
 

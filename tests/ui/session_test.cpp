@@ -1,6 +1,7 @@
 // The counsellor session: lockout with a growing delay, PIN check off the UI thread, idle lock.
 #include <chrono>
 #include <future>
+#include <map>
 #include <thread>
 
 #include <doctest/doctest.h>
@@ -149,4 +150,66 @@ TEST_CASE("an account removed by the admin is signed out at once") {
   REQUIRE(s.signed_in());
   s.set_accounts({kBo});
   CHECK_FALSE(s.signed_in());
+}
+
+namespace {
+
+// The kiosk store's part, in memory: counts by account and a wall clock the test moves.
+struct GuardBook : LoginGuardStore {
+  std::map<std::string, ws::kiosk::LoginGuard> rows;
+  std::int64_t unix_ms = 1'700'000'000'000;
+  ws::Result<ws::kiosk::LoginGuard> login_guard(const std::string& id) override {
+    auto it = rows.find(id);
+    return it == rows.end() ? ws::kiosk::LoginGuard{} : it->second;
+  }
+  ws::Status save_login_guard(const std::string& id, const ws::kiosk::LoginGuard& g) override {
+    if (g.clear()) rows.erase(id);
+    else rows[id] = g;
+    return ws::ok();
+  }
+  std::int64_t unix_now_ms() override { return unix_ms; }
+};
+
+}  // namespace
+
+TEST_CASE("a lockout is still in force after the session is made again over the same guard store") {
+  GuardBook book;
+  {
+    Session s({}, pin_is_2468, &book);
+    s.set_accounts({kAmina, kBo});
+    for (int i = 0; i < 5; ++i) {
+      REQUIRE(s.submit("c1", "0000", 500'000));
+      finish_check(s, 500'000);
+    }
+    REQUIRE(s.lockout_remaining_ms("c1", 500'000) == 30'000);
+    REQUIRE(book.rows.count("c1") == 1);
+    CHECK(book.rows["c1"].failures == 5);
+    CHECK(book.rows["c1"].locked_until_unix_ms == book.unix_ms + 30'000);
+  }
+  book.unix_ms += 10'000;  // the kiosk was killed and came back 10 s later
+  Session again({}, pin_is_2468, &book);
+  again.set_accounts({kAmina, kBo});
+  again.tick(0);  // a new process: its monotonic clock starts again
+  CHECK(again.lockout_remaining_ms("c1", 0) == 20'000);
+  CHECK(again.failed_attempts("c1") == 5);
+  CHECK(again.lockout_remaining_ms("c2", 0) == 0);
+  CHECK_FALSE(again.submit("c1", "2468", 1'000));
+  // The count carried over too: the next wrong PIN doubles the pause instead of starting over.
+  REQUIRE(again.submit("c1", "0000", 20'000));
+  finish_check(again, 20'000);
+  CHECK(again.lockout_remaining_ms("c1", 20'000) == 60'000);
+  // The right PIN after the pause signs in and clears the stored count.
+  REQUIRE(again.submit("c1", "2468", 80'000));
+  finish_check(again, 80'000);
+  CHECK(again.signed_in());
+  CHECK(book.rows.count("c1") == 0);
+}
+
+TEST_CASE("a stored lockout never outlasts the policy's cap, even if the wall clock went back") {
+  GuardBook book;
+  book.rows["c1"] = {9, book.unix_ms + 24 * 3600 * 1000LL};  // a day ahead: clock set back, or a tampered row
+  Session s({}, pin_is_2468, &book);
+  s.set_accounts({kAmina});
+  s.tick(0);
+  CHECK(s.lockout_remaining_ms("c1", 0) == SessionPolicy{}.max_lockout_ms);
 }

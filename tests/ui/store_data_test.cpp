@@ -6,6 +6,7 @@
 
 #include "kiosk/core/store/store.hpp"
 #include "kiosk/core/vm/store_data.hpp"
+#include "kiosk/core/vm/workspace.hpp"
 #include "ws/crypto.hpp"
 #include "ws/ids.hpp"
 
@@ -25,6 +26,15 @@ struct TempDir {
   }
 };
 
+// A kiosk store in `data_dir` enrolled to a server that is not there (port 9, discard: refused):
+// records are saved and wait in the outbox, as on a kiosk that is offline.
+std::unique_ptr<Store> offline_store(const std::string& data_dir) {
+  auto store = Store::open(data_dir);
+  REQUIRE(store);
+  REQUIRE((*store)->set_identity({ws::new_uuid_v7(), ws::crypto::random_token(), "osl", "http://127.0.0.1:9"}));
+  return std::move(*store);
+}
+
 }  // namespace
 
 TEST_CASE("store adapter: counsellors, cases with their timeline, edits, drafts") {
@@ -32,14 +42,10 @@ TEST_CASE("store adapter: counsellors, cases with their timeline, edits, drafts"
   const std::string data_dir = (dir.path / "kiosk").string();
   {
     // An admin-created account as sync would deliver it.
-    auto store = Store::open(data_dir);
-    REQUIRE(store);
-    // Enrolled to a server that is not there (port 9, discard: refused): records are saved and
-    // wait in the outbox, as on a kiosk that is offline.
-    REQUIRE((*store)->set_identity({ws::new_uuid_v7(), ws::crypto::random_token(), "osl", "http://127.0.0.1:9"}));
+    auto store = offline_store(data_dir);
     auto hash = ws::crypto::hash_password("2468");
     REQUIRE(hash);
-    auto saved = (*store)->save("counsellor", {{"name", "Test Counsellor"}, {"role", "counsellor"}, {"pin_hash", *hash}});
+    auto saved = store->save("counsellor", {{"name", "Test Counsellor"}, {"role", "counsellor"}, {"pin_hash", *hash}});
     REQUIRE_MESSAGE(saved, (saved ? "" : saved.error().message));
   }
   auto data = vm::StoreWorkspaceData::open(data_dir, WS_TEST_ASSETS_DIR);
@@ -99,4 +105,38 @@ TEST_CASE("store adapter: counsellors, cases with their timeline, edits, drafts"
   auto pending = d.cases();
   REQUIRE(pending);
   CHECK(pending->front().sync == vm::RecordSync::Pending);
+}
+
+TEST_CASE("store adapter: a lockout survives closing and reopening the kiosk") {
+  TempDir dir;
+  const std::string data_dir = (dir.path / "kiosk").string();
+  (void)offline_store(data_dir);
+  // Instant verifier: this test is about the counting, not Argon2id.
+  auto verifier = [](const std::string&, const std::string& secret) { return secret == "2468"; };
+  std::string id;
+  {
+    auto data = vm::StoreWorkspaceData::open(data_dir, WS_TEST_ASSETS_DIR);
+    REQUIRE(data);
+    auto added = (*data)->add_counsellor("Test Counsellor", "counsellor", "$argon2id$not-checked-here");
+    REQUIRE(added);
+    id = *added;
+    vm::Workspace ws(**data, {}, verifier);
+    for (int i = 0; i < 5; ++i) {
+      REQUIRE(ws.session().submit(id, "0000", 1000));
+      ws.session().wait_for_verification();
+      ws.tick(1000);
+    }
+    CHECK(ws.session().lockout_remaining_ms(id, 1000) == 30'000);
+  }
+  // A new process: the monotonic clock starts again near zero.
+  auto data = vm::StoreWorkspaceData::open(data_dir, WS_TEST_ASSETS_DIR);
+  REQUIRE(data);
+  vm::Workspace ws(**data, {}, verifier);
+  ws.tick(5);
+  const auto wait = ws.session().lockout_remaining_ms(id, 5);
+  CHECK(wait > 25'000);
+  CHECK(wait <= 30'000);
+  CHECK(ws.session().failed_attempts(id) == 5);
+  CHECK_FALSE(ws.session().submit(id, "2468", 10));  // even the right PIN waits
+  CHECK(ws.session().last_error().find("Too many wrong PINs") != std::string::npos);
 }

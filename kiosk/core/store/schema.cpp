@@ -80,7 +80,19 @@ Status v3(sql::Connection& db) {
 // plain index on record_id that is a scan of the whole outbox per record (quadratic).
 Status v4(sql::Connection& db) { return db.exec("CREATE INDEX outbox_by_record ON outbox(record_id)"); }
 
-const std::function<Status(sql::Connection&)> kSteps[] = {v1, v2, v3, v4};
+// Wrong-PIN counts and lockouts, so that restarting the kiosk does not lift a lockout.
+// Local bookkeeping like drafts: not a record, never synced.
+Status v5(sql::Connection& db) {
+  return db.exec(R"sql(
+    CREATE TABLE login_guard(
+      counsellor TEXT PRIMARY KEY,
+      failures INTEGER NOT NULL,
+      locked_until_ms INTEGER NOT NULL,
+      updated_ms INTEGER NOT NULL) WITHOUT ROWID;
+  )sql");
+}
+
+const std::function<Status(sql::Connection&)> kSteps[] = {v1, v2, v3, v4, v5};
 static_assert(sizeof(kSteps) / sizeof(kSteps[0]) == kLatest);
 
 }  // namespace

@@ -17,6 +17,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "kiosk/core/store/login_guard.hpp"
 #include "kiosk/core/store/sync_status.hpp"
 #include "ws/envelope.hpp"
 #include "ws/hlc.hpp"
@@ -138,6 +139,12 @@ class Store {
   Result<std::optional<Draft>> get_draft(const std::string& counsellor, const std::string& key);
   Result<std::vector<Draft>> drafts(const std::string& counsellor);
   Status delete_draft(const std::string& counsellor, const std::string& key);
+
+  // --- login guard: wrong-PIN counts and lockouts per counsellor, kept across restarts ------
+  // A counsellor without a row has a clean slate (LoginGuard{}).
+  Result<LoginGuard> login_guard(const std::string& counsellor);
+  // A clean slate deletes the row.
+  Status set_login_guard(const std::string& counsellor, const LoginGuard& guard);
 
   // --- sync bookkeeping (used by the sync engine and `kiosk status`) -----------------------
   // The oldest unacknowledged batch if there is one (to resend as is), else a new batch of

@@ -148,10 +148,10 @@ nlohmann::json sample_answers(const forms::FormDefinition& form, const FixturePe
   return session.answers();
 }
 
-Status FixtureWorld::sign_in(std::int64_t now_ms) {
+Status FixtureWorld::sign_in(std::int64_t now_ms, const std::string& account_id) {
   Session& s = workspace->session();
   if (s.signed_in()) return ok();
-  if (!s.submit(counsellor_id(), kFixturePin, now_ms)) return fail("sign_in", s.last_error());
+  if (!s.submit(account_id.empty() ? counsellor_id() : account_id, kFixturePin, now_ms)) return fail("sign_in", s.last_error());
   s.wait_for_verification();
   workspace->tick(now_ms);
   if (!s.signed_in()) return fail("sign_in", "fixture sign-in failed: " + s.last_error());
@@ -165,6 +165,8 @@ std::string FixtureWorld::first_case_id() const {
 }
 
 std::string FixtureWorld::counsellor_id() const { return kCounsellors[0].id; }
+
+std::string FixtureWorld::admin_id() const { return kCounsellors[2].id; }
 
 Result<std::unique_ptr<FixtureWorld>> make_fixture_world(const std::string& assets_dir, SessionPolicy policy) {
   auto world = std::make_unique<FixtureWorld>();

@@ -18,11 +18,12 @@ struct FixtureWorld {
   std::unique_ptr<MemoryWorkspaceData> data;
   std::unique_ptr<Workspace> workspace;
 
-  // The first fixture counsellor, signed in for real (Argon2id check, waited for).
-  Status sign_in(std::int64_t now_ms);
+  // The first fixture counsellor (or `account_id`), signed in for real (Argon2id check, waited for).
+  Status sign_in(std::int64_t now_ms, const std::string& account_id = {});
   // Fixture ids, for scenarios.
   std::string first_case_id() const;
   std::string counsellor_id() const;
+  std::string admin_id() const;  // the centre admin (role admin)
 };
 
 // Loads forms from `assets_dir`/forms and fills the in-memory store with fixture cases.

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "kiosk/core/store/counsellors.hpp"
 #include "ws/ids.hpp"
 
 namespace ws::kiosk::vm {
@@ -98,6 +99,28 @@ Status MemoryWorkspaceData::save_draft(const FormDraft& draft) {
 
 Status MemoryWorkspaceData::discard_draft(const std::string& counsellor_id) {
   drafts.erase(counsellor_id);
+  return ok();
+}
+
+Result<std::string> MemoryWorkspaceData::add_counsellor(const std::string& name, const std::string& role,
+                                                        const std::string& pin_hash) {
+  // The workspace checked the fields (counsellors::check_new) before hashing, as the store expects.
+  if (counsellors::clean_name(name).empty() || pin_hash.empty()) return fail("invalid_account", "an account needs a name and a PIN");
+  const std::string id = new_uuid_v7();
+  accounts.push_back({id, counsellors::clean_name(name), role, pin_hash});
+  // Sorted by name, as the store lists them.
+  std::sort(accounts.begin(), accounts.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
+  return id;
+}
+
+Result<LoginGuard> MemoryWorkspaceData::login_guard(const std::string& account_id) {
+  auto it = login_guards.find(account_id);
+  return it == login_guards.end() ? LoginGuard{} : it->second;
+}
+
+Status MemoryWorkspaceData::save_login_guard(const std::string& account_id, const LoginGuard& guard) {
+  if (guard.clear()) login_guards.erase(account_id);
+  else login_guards[account_id] = guard;
   return ok();
 }
 

@@ -28,11 +28,18 @@ class MemoryWorkspaceData : public WorkspaceData {
   std::vector<CounsellorAccount> accounts;
   std::vector<MemoryRecord> records;  // `case` records and the records linked to them
   std::map<std::string, FormDraft> drafts;  // by counsellor id
+  std::map<std::string, LoginGuard> login_guards;  // by counsellor id
+  std::int64_t unix_ms = 1'715'688'000'000;  // the wall clock: 2024-05-14 12:00 UTC, moved by tests
   SyncStatus status;
   int sync_requests = 0;
   std::string today = "2024-05-14";  // fixtures use a fixed day so screenshots are stable
 
   std::vector<CounsellorAccount> counsellors() override { return accounts; }
+  Result<std::string> add_counsellor(const std::string& name, const std::string& role,
+                                     const std::string& pin_hash) override;
+  Result<LoginGuard> login_guard(const std::string& account_id) override;
+  Status save_login_guard(const std::string& account_id, const LoginGuard& guard) override;
+  std::int64_t unix_now_ms() override { return unix_ms; }
   const forms::FormRegistry& forms() override { return forms_; }
   Result<std::vector<CaseSummary>> cases() override;
   Result<CaseDetail> case_detail(const std::string& case_id) override;

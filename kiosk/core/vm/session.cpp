@@ -7,8 +7,8 @@
 
 namespace ws::kiosk::vm {
 
-Session::Session(SessionPolicy policy, Verifier verifier)
-    : policy_(policy), verifier_(std::move(verifier)) {
+Session::Session(SessionPolicy policy, Verifier verifier, LoginGuardStore* guards)
+    : policy_(policy), verifier_(std::move(verifier)), guards_(guards) {
   if (!verifier_) {
     verifier_ = [](const std::string& hash, const std::string& secret) {
       return ws::crypto::verify_password(hash, secret);
@@ -21,6 +21,7 @@ Session::~Session() { wait_for_verification(); }
 
 void Session::set_accounts(std::vector<CounsellorAccount> accounts) {
   accounts_ = std::move(accounts);
+  guards_restored_ = false;  // read on the next tick or submit, which know the monotonic time
   // An account removed by the admin ends its session at once.
   if (current_ && !find_account(current_->id)) end(SignOutReason::Logout);
 }
@@ -40,6 +41,33 @@ Session::Attempts& Session::attempts_for(const std::string& account_id) {
     if (a.account_id == account_id) return a;
   attempts_.push_back(Attempts{account_id, 0, 0});
   return attempts_.back();
+}
+
+// Persisted lock-until times are wall-clock; the session counts in monotonic time from its own
+// start. The remaining wait carries over, capped at the policy's maximum so that a wall clock
+// set back (or a tampered row) can never lock someone out for longer than a lockout may last.
+void Session::restore_guards(std::int64_t now_ms) {
+  if (!guards_ || guards_restored_) return;
+  guards_restored_ = true;
+  const std::int64_t unix_now = guards_->unix_now_ms();
+  for (const auto& account : accounts_) {
+    auto guard = guards_->login_guard(account.id);
+    if (!guard || guard->clear()) continue;  // unreadable: the in-memory count still applies
+    Attempts& a = attempts_for(account.id);
+    a.failures = std::max(a.failures, guard->failures);
+    const std::int64_t remaining =
+        std::clamp<std::int64_t>(guard->locked_until_unix_ms - unix_now, 0, policy_.max_lockout_ms);
+    if (remaining > 0) a.locked_until_ms = std::max(a.locked_until_ms, now_ms + remaining);
+  }
+}
+
+void Session::persist_guard(const Attempts& attempts, std::int64_t now_ms) {
+  if (!guards_) return;
+  LoginGuard guard{attempts.failures, 0};
+  if (attempts.locked_until_ms > now_ms) guard.locked_until_unix_ms = guards_->unix_now_ms() + (attempts.locked_until_ms - now_ms);
+  // A failed write (read-only or full data folder) leaves the lockout in memory for this run;
+  // refusing sign-ins because of it would lock everyone out of a kiosk that still works.
+  (void)guards_->save_login_guard(attempts.account_id, guard);
 }
 
 const Session::Attempts* Session::find_attempts(const std::string& account_id) const {
@@ -77,6 +105,7 @@ bool Session::submit(const std::string& account_id, const std::string& secret, s
     last_error_ = "Enter your PIN.";
     return false;
   }
+  restore_guards(now_ms);
   if (const auto wait = lockout_remaining_ms(account_id, now_ms); wait > 0) {
     last_error_ = "Too many wrong PINs. Try again in " + std::to_string((wait + 999) / 1000) + " s.";
     return false;
@@ -100,6 +129,7 @@ void Session::finish_verification(bool ok, std::int64_t now_ms) {
   if (ok && account) {
     attempts.failures = 0;
     attempts.locked_until_ms = 0;
+    persist_guard(attempts, now_ms);
     current_ = *account;
     state_ = SessionState::SignedIn;
     last_activity_ms_ = now_ms;
@@ -120,9 +150,11 @@ void Session::finish_verification(bool ok, std::int64_t now_ms) {
     const int left = policy_.free_attempts - attempts.failures;
     last_error_ = "Wrong PIN. " + std::to_string(left) + (left == 1 ? " try" : " tries") + " left before a pause.";
   }
+  persist_guard(attempts, now_ms);
 }
 
 void Session::tick(std::int64_t now_ms) {
+  restore_guards(now_ms);
   if (state_ == SessionState::Verifying && pending_.valid() &&
       pending_.wait_for(std::chrono::seconds(0)) == std::future_status::ready) {
     finish_verification(pending_.get(), now_ms);

@@ -9,6 +9,9 @@
 #include <string>
 #include <vector>
 
+#include "kiosk/core/store/login_guard.hpp"
+#include "ws/result.hpp"
+
 namespace ws::kiosk::vm {
 
 struct CounsellorAccount {
@@ -28,6 +31,17 @@ struct SessionPolicy {
 
 enum class SessionState { SignedOut, Verifying, SignedIn, IdleWarning };
 
+// Where the session keeps wrong-PIN counts so that a restart does not lift a lockout (the kiosk
+// store, through WorkspaceData). Without one, the counts live in memory only.
+class LoginGuardStore {
+ public:
+  virtual ~LoginGuardStore() = default;
+  virtual Result<LoginGuard> login_guard(const std::string& account_id) = 0;
+  virtual Status save_login_guard(const std::string& account_id, const LoginGuard& guard) = 0;
+  // The wall clock (Unix ms): what a persisted lock-until is measured against.
+  virtual std::int64_t unix_now_ms() = 0;
+};
+
 // Why the session ended; the workspace uses it to decide what to keep as a draft.
 enum class SignOutReason { Logout, IdleLock };
 
@@ -36,8 +50,9 @@ class Session {
   using Verifier = std::function<bool(const std::string& stored_hash, const std::string& secret)>;
   using SignOutHandler = std::function<void(const CounsellorAccount&, SignOutReason)>;
 
-  // `verifier` defaults to ws::crypto::verify_password (Argon2id, ~50-100 ms).
-  explicit Session(SessionPolicy policy = {}, Verifier verifier = {});
+  // `verifier` defaults to ws::crypto::verify_password (Argon2id, ~50-100 ms). `guards` (may
+  // be null; must outlive the session) keeps wrong-PIN counts across restarts.
+  explicit Session(SessionPolicy policy = {}, Verifier verifier = {}, LoginGuardStore* guards = nullptr);
   ~Session();
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
@@ -79,9 +94,13 @@ class Session {
   const CounsellorAccount* find_account(const std::string& id) const;
   void finish_verification(bool ok, std::int64_t now_ms);
   void end(SignOutReason reason);
+  void restore_guards(std::int64_t now_ms);
+  void persist_guard(const Attempts& attempts, std::int64_t now_ms);
 
   SessionPolicy policy_;
   Verifier verifier_;
+  LoginGuardStore* guards_ = nullptr;
+  bool guards_restored_ = false;  // false until the persisted counts of `accounts_` are read
   SignOutHandler on_sign_out_;
   std::vector<CounsellorAccount> accounts_;
   std::vector<Attempts> attempts_;

@@ -6,6 +6,7 @@
 #include <map>
 
 #include "kiosk/core/content/published_content.hpp"
+#include "kiosk/core/store/counsellors.hpp"
 #include "kiosk/core/store/store.hpp"
 #include "kiosk/core/sync/sync_engine.hpp"
 #include "ws/ids.hpp"
@@ -90,19 +91,28 @@ StoreWorkspaceData::~StoreWorkspaceData() {
 
 std::vector<CounsellorAccount> StoreWorkspaceData::counsellors() {
   std::vector<CounsellorAccount> out;
-  auto records = store_->list(ListQuery{"counsellor", "", std::nullopt, false, 10000, 0});
-  if (!records) return out;
-  for (const auto& r : *records) {
-    const auto& p = r.envelope.payload;
-    CounsellorAccount a{r.envelope.id, text_of(p, "name"), text_of(p, "role"), text_of(p, "pin_hash")};
-    auto active = p.find("active");
-    if (active != p.end() && active->is_boolean() && !active->get<bool>()) continue;  // disabled by the admin
-    if (a.name.empty() || a.pin_hash.empty()) continue;
-    out.push_back(std::move(a));
-  }
-  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
+  auto accounts = counsellors::active(*store_);
+  if (!accounts) return out;
+  for (auto& a : *accounts) out.push_back({std::move(a.id), std::move(a.name), std::move(a.role), std::move(a.pin_hash)});
   return out;
 }
+
+Result<std::string> StoreWorkspaceData::add_counsellor(const std::string& name, const std::string& role,
+                                                       const std::string& pin_hash) {
+  auto saved = counsellors::save(*store_, name, role, pin_hash);
+  if (!saved) return fail(explain_storage_error(saved.error(), "save the account"));
+  return saved;
+}
+
+Result<LoginGuard> StoreWorkspaceData::login_guard(const std::string& account_id) {
+  return store_->login_guard(account_id);
+}
+
+Status StoreWorkspaceData::save_login_guard(const std::string& account_id, const LoginGuard& guard) {
+  return store_->set_login_guard(account_id, guard);
+}
+
+std::int64_t StoreWorkspaceData::unix_now_ms() { return HlcClock::system_wall_ms(); }
 
 std::string StoreWorkspaceData::counsellor_name(const std::string& id) {
   if (id.empty()) return {};

@@ -22,6 +22,11 @@ class StoreWorkspaceData : public WorkspaceData {
   ~StoreWorkspaceData() override;  // stops the sync engine
 
   std::vector<CounsellorAccount> counsellors() override;
+  Result<std::string> add_counsellor(const std::string& name, const std::string& role,
+                                     const std::string& pin_hash) override;
+  Result<LoginGuard> login_guard(const std::string& account_id) override;
+  Status save_login_guard(const std::string& account_id, const LoginGuard& guard) override;
+  std::int64_t unix_now_ms() override;
   const forms::FormRegistry& forms() override { return forms_; }
   Result<std::vector<CaseSummary>> cases() override;
   Result<CaseDetail> case_detail(const std::string& case_id) override;

@@ -20,8 +20,9 @@ std::string SyncPanel::headline() const {
   return status.online ? "Online" : "Offline";
 }
 
-Workspace::Workspace(WorkspaceData& data, SessionPolicy policy, Session::Verifier verifier, std::string today)
-    : data_(data), session_(policy, std::move(verifier)), today_(std::move(today)) {
+Workspace::Workspace(WorkspaceData& data, SessionPolicy policy, Session::Verifier verifier, std::string today,
+                     AccountCreator::Hasher hasher)
+    : data_(data), session_(policy, std::move(verifier), &data), today_(std::move(today)), creator_(std::move(hasher)) {
   session_.on_sign_out([this](const CounsellorAccount& who, SignOutReason reason) { on_signed_out(who, reason); });
   refresh_accounts();
   refresh_sync();
@@ -32,6 +33,7 @@ void Workspace::refresh_accounts() { session_.set_accounts(data_.counsellors());
 void Workspace::tick(std::int64_t now_ms) {
   now_ms_ = now_ms;
   session_.tick(now_ms);
+  save_hashed_account();
   const bool signed_in = session_.signed_in();
   if (signed_in && !was_signed_in_) on_signed_in();
   was_signed_in_ = signed_in;
@@ -72,6 +74,7 @@ void Workspace::clear_personal_data() {
   form_.reset();
   draft_.reset();
   sync_.quarantined.clear();
+  creator_.clear();
   set_notice("");
 }
 
@@ -121,6 +124,44 @@ Status Workspace::change_case_status(const std::string& status) {
   const std::string id = case_->summary.id;
   reload_cases();
   return open_case(id);
+}
+
+bool Workspace::admin_signed_in() const {
+  const CounsellorAccount* me = session_.counsellor();
+  return me && me->role == "admin";
+}
+
+Status Workspace::add_account(const NewAccount& request) {
+  if (!admin_signed_in()) return fail("admin_only", "Only a centre admin can add accounts.");
+  if (creator_.busy()) return fail("busy", "Still saving the previous account.");
+  if (!creator_.start(request, session_.accounts())) return fail("invalid", "Some fields need attention.");
+  set_notice("");
+  return ok();
+}
+
+void Workspace::save_hashed_account() {
+  auto hashed = creator_.collect();
+  if (!hashed) return;
+  // Signed out while the hash ran (idle lock): the account is added only under its admin's eyes.
+  if (!admin_signed_in()) return;
+  if (!hashed->pin_hash) {
+    set_notice("The PIN could not be protected: " + hashed->pin_hash.error().message, true);
+    return;
+  }
+  auto saved = data_.add_counsellor(hashed->name, hashed->role, *hashed->pin_hash);
+  if (!saved) {
+    set_notice(saved.error().message, true);
+    return;
+  }
+  ++accounts_added_;
+  refresh_accounts();
+  data_.request_sync();
+  set_notice("Account added for " + hashed->name + ". It can sign in now and reaches the server with the next sync.");
+}
+
+void Workspace::finish_account_now() {
+  creator_.wait();
+  save_hashed_account();
 }
 
 void Workspace::refresh_sync() {

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "kiosk/core/vm/accounts.hpp"
 #include "kiosk/core/vm/case_models.hpp"
 #include "kiosk/core/vm/form_editor.hpp"
 #include "kiosk/core/vm/session.hpp"
@@ -38,7 +39,9 @@ struct SyncPanel {
 class Workspace {
  public:
   // `today` (yyyy-mm-dd) fixes the forms' calendar day; empty = the kiosk's local date.
-  Workspace(WorkspaceData& data, SessionPolicy policy = {}, Session::Verifier verifier = {}, std::string today = {});
+  // `hasher` makes new accounts' PIN hashes (default Argon2id).
+  Workspace(WorkspaceData& data, SessionPolicy policy = {}, Session::Verifier verifier = {}, std::string today = {},
+            AccountCreator::Hasher hasher = {});
   Workspace(const Workspace&) = delete;
   Workspace& operator=(const Workspace&) = delete;
 
@@ -89,6 +92,16 @@ class Workspace {
   std::vector<Line> describe(const std::string& form_id, const nlohmann::json& answers) const;
 
 
+  // --- accounts (admins only) ---------------------------------------------------------------
+  bool admin_signed_in() const;
+  // Checks the new account's fields; when they pass, its PIN is hashed off the UI thread and
+  // the account saved by a later tick (accounts_added() then grows). Admins only.
+  Status add_account(const NewAccount& request);
+  const AccountCreator& account_creator() const { return creator_; }
+  std::uint64_t accounts_added() const { return accounts_added_; }
+  // Blocks until a running hash is done and saves the account (tests, scripted screenshots).
+  void finish_account_now();
+
   // --- sync ----------------------------------------------------------------------------------
   const SyncPanel& sync() const { return sync_; }
   void refresh_sync();
@@ -104,6 +117,7 @@ class Workspace {
   void on_signed_out(const CounsellorAccount& who, SignOutReason reason);
   void clear_personal_data();
   void keep_draft(const std::string& counsellor_id);
+  void save_hashed_account();
   const forms::FormDefinition* definition(const std::string& form_id) const;
 
   WorkspaceData& data_;
@@ -119,6 +133,8 @@ class Workspace {
   std::optional<FormEditor> form_;
   std::optional<FormDraft> draft_;
   SyncPanel sync_;
+  AccountCreator creator_;
+  std::uint64_t accounts_added_ = 0;
   std::string notice_;
   bool notice_error_ = false;
 };

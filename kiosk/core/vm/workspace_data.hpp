@@ -24,11 +24,16 @@ struct RecordAnswers {
   nlohmann::json answers = nlohmann::json::object();
 };
 
-class WorkspaceData {
+// Also the session's LoginGuardStore: wrong-PIN counts kept where the records are.
+class WorkspaceData : public LoginGuardStore {
  public:
-  virtual ~WorkspaceData() = default;
+  ~WorkspaceData() override = default;
 
   virtual std::vector<CounsellorAccount> counsellors() = 0;
+  // A new, active account of this centre (first setup by an admin on the kiosk); it reaches the
+  // server with the next sync. `pin_hash` is an Argon2id string. Returns the new id.
+  virtual Result<std::string> add_counsellor(const std::string& name, const std::string& role,
+                                             const std::string& pin_hash) = 0;
   virtual const forms::FormRegistry& forms() = 0;
 
   virtual Result<std::vector<CaseSummary>> cases() = 0;

@@ -19,6 +19,7 @@ class LoginScreen : public Screen {
   void draw(Ui& ui) override;
 
  private:
+  void draw_first_setup(Ui& ui);
   void draw_accounts(Ui& ui, const vm::Session& session);
   void draw_keypad(Ui& ui, const vm::Session& session);
   void submit(Ui& ui);
@@ -44,9 +45,7 @@ void LoginScreen::draw(Ui& ui) {
   }
   const vm::Session& session = ws->session();
   if (session.accounts().empty()) {
-    widgets::heading(ui, "No counsellor accounts on this kiosk yet");
-    widgets::caption(ui, "The centre admin creates accounts on the server; they arrive with the next sync. "
-                         "For first setup an admin can add one with `kiosk --data-dir DIR add-counsellor`.");
+    draw_first_setup(ui);
     return;
   }
   if (selected_.empty() && session.accounts().size() == 1) selected_ = session.accounts().front().id;
@@ -60,6 +59,27 @@ void LoginScreen::draw(Ui& ui) {
   ImGui::BeginChild("##pin", ImVec2(column, height), true);
   draw_keypad(ui, session);
   ImGui::EndChild();
+}
+
+// No accounts at all (a new kiosk): an empty name picker would leave the admin guessing, so say
+// how the first account is made. Both ways give a `counsellor` record that syncs.
+void LoginScreen::draw_first_setup(Ui& ui) {
+  widgets::heading(ui, "No counsellor accounts on this kiosk yet");
+  widgets::log_item(ui, "No counsellor accounts on this kiosk yet");
+  ImGui::Dummy(ImVec2(0, ui.theme.px(8)));
+  ImGui::TextWrapped("The centre admin creates the first account, in one of two ways:");
+  ImGui::Dummy(ImVec2(0, ui.theme.px(8)));
+  ImGui::TextWrapped("On this kiosk, in a terminal (the PIN is asked for, at least 4 characters):");
+  ImGui::PushStyleColor(ImGuiCol_Text, ui.theme.colors().primary);
+  ImGui::TextWrapped("kiosk --data-dir DIR counsellor-add --name \"NAME\" --role admin");
+  ImGui::PopStyleColor();
+  ImGui::Dummy(ImVec2(0, ui.theme.px(8)));
+  ImGui::TextWrapped("Or on the sync server; the account arrives here with the next sync:");
+  ImGui::PushStyleColor(ImGuiCol_Text, ui.theme.colors().primary);
+  ImGui::TextWrapped("sync-server counsellor-add --db FILE --centre CODE --name \"NAME\" --role admin");
+  ImGui::PopStyleColor();
+  ImGui::Dummy(ImVec2(0, ui.theme.px(8)));
+  widgets::caption(ui, "An admin who has signed in adds everyone else under Accounts.");
 }
 
 void LoginScreen::draw_accounts(Ui& ui, const vm::Session& session) {

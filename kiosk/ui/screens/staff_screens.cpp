@@ -9,6 +9,7 @@ void register_staff_screens(ScreenRegistry& registry) {
   (void)registry.add({"case", Audience::Staff, make_case_screen, "one case: header, status, timeline"});
   (void)registry.add({"form", Audience::Staff, make_form_screen, "a form being filled (param: form id)"});
   (void)registry.add({"sync", Audience::Staff, make_sync_screen, "sync panel and quarantined records"});
+  (void)registry.add({"accounts", Audience::Admin, make_accounts_screen, "admin: the centre's accounts, add one"});
 }
 
 }  // namespace ws::kiosk::ui

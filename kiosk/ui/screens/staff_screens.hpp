@@ -11,6 +11,7 @@ std::unique_ptr<Screen> make_cases_screen();
 std::unique_ptr<Screen> make_case_screen();
 std::unique_ptr<Screen> make_form_screen();
 std::unique_ptr<Screen> make_sync_screen();
+std::unique_ptr<Screen> make_accounts_screen();
 
 void register_staff_screens(ScreenRegistry& registry);
 

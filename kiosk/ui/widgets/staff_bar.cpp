@@ -41,7 +41,16 @@ void staff_bar(Ui& ui, const char* title, bool back_button) {
     const float sign_out_w = ImGui::CalcTextSize("Sign out").x + style.FramePadding.x * 3;
     const float sync_w = ImGui::CalcTextSize(visible_label(sync_label.c_str()).c_str()).x + style.FramePadding.x * 3;
     const float name_w = ImGui::CalcTextSize(who.c_str()).x;
+    // Admins get [Accounts] first: adding a colleague's account is their job, nobody else's.
+    const bool admin = ws->admin_signed_in();
+    const float accounts_w = admin ? ImGui::CalcTextSize("Accounts").x + style.FramePadding.x * 3 : 0.0f;
     float x = pos.x + width - t.px(16) - sign_out_w - t.gap() - sync_w - t.gap() - name_w;
+    if (admin) {
+      x -= accounts_w + t.gap();
+      ImGui::SetCursorScreenPos(ImVec2(x, button_y));
+      if (button(ui, "Accounts###open_accounts", accounts_w)) ui.emit(Navigate{"accounts", ""});
+      x += accounts_w + t.gap();
+    }
     ImGui::SetCursorScreenPos(ImVec2(x, pos.y + (height - ImGui::GetFontSize()) / 2));
     ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1, 1, 1, 1));
     ImGui::TextUnformatted(who.c_str());

@@ -6,6 +6,7 @@
 #include "kiosk/cli/cli.hpp"
 #include "kiosk/cli/commands.hpp"
 #include "tests/unit/kiosk/support.hpp"
+#include "ws/crypto.hpp"
 
 using namespace ws::kiosk;
 using ws::kiosk::test::TempDir;
@@ -35,11 +36,12 @@ struct Cli {
     int code;
     std::string out, err;
   };
-  Out run(std::vector<std::string> args) {
+  Out run(std::vector<std::string> args, const std::string& stdin_text = "") {
     std::vector<std::string> full{"--data-dir", data, "--assets", assets};
     full.insert(full.end(), args.begin(), args.end());
+    std::istringstream in(stdin_text);
     std::ostringstream out, err;
-    const int code = cli::run(full, out, err);
+    const int code = cli::run(full, in, out, err);
     return {code, out.str(), err.str()};
   }
   std::string json_file(const std::string& name, const nlohmann::json& j) {
@@ -141,4 +143,57 @@ TEST_CASE("sync without enrolment or server fails in words and keeps the records
   CHECK_FALSE(r.err.empty());
   auto st = nlohmann::json::parse(cli.run({"status", "--json", "--timeout-ms", "200"}).out);
   CHECK(st["pending"] == 1);
+}
+
+TEST_CASE("counsellor-add reads the PIN from stdin and saves an Argon2id account the server accepts") {
+  Cli cli;
+  auto added = cli.run({"counsellor-add", "--name", "  Kari Nordmann ", "--role", "admin"}, "4821\n");
+  REQUIRE_MESSAGE(added.code == 0, added.err);
+  const std::string id = added.out.substr(0, added.out.find('\n'));
+  CHECK(id.size() == 36);
+  CHECK(added.out.find("4821") == std::string::npos);
+
+  auto listed = cli.run({"list", "--kind", "counsellor", "--json"});
+  REQUIRE(listed.code == 0);
+  auto arr = nlohmann::json::parse(listed.out);
+  REQUIRE(arr.size() == 1);
+  const auto& payload = arr[0]["payload"];
+  // Exactly the fields the server's ingest allows for a device-pushed counsellor record.
+  CHECK(payload.size() == 4);
+  CHECK(payload["name"] == "Kari Nordmann");
+  CHECK(payload["role"] == "admin");
+  CHECK(payload["active"] == true);
+  const std::string hash = payload["pin_hash"].get<std::string>();
+  CHECK(hash.rfind("$argon2id$", 0) == 0);
+  CHECK(hash.size() <= 256);
+  CHECK(ws::crypto::verify_password(hash, "4821"));
+  CHECK_FALSE(ws::crypto::verify_password(hash, "4822"));
+  // Saved with its outbox row: it goes to the server with the next sync.
+  CHECK(nlohmann::json::parse(cli.run({"status", "--json", "--timeout-ms", "200"}).out)["pending"] == 1);
+
+  // The role defaults to counsellor.
+  auto plain = cli.run({"counsellor-add", "--name", "Ola Nordmann"}, "passphrase words\n");
+  REQUIRE_MESSAGE(plain.code == 0, plain.err);
+  CHECK(nlohmann::json::parse(cli.run({"list", "--kind", "counsellor", "--json"}).out)[0]["payload"]["role"] == "counsellor");
+}
+
+TEST_CASE("counsellor-add refuses a short PIN, a taken name, a bad role and a missing PIN, saving nothing") {
+  Cli cli;
+  auto short_pin = cli.run({"counsellor-add", "--name", "Kari"}, "123\n");
+  CHECK(short_pin.code == cli::kExitError);
+  CHECK(short_pin.err.find("PIN: at least 4 characters") != std::string::npos);
+  auto role = cli.run({"counsellor-add", "--name", "Kari", "--role", "boss"}, "1234\n");
+  CHECK(role.code == cli::kExitError);
+  CHECK(role.err.find("Role") != std::string::npos);
+  auto no_pin = cli.run({"counsellor-add", "--name", "Kari"}, "");
+  CHECK(no_pin.code == cli::kExitUsage);
+  CHECK(no_pin.err.find("stdin") != std::string::npos);
+  CHECK(cli.run({"counsellor-add"}, "1234\n").code == cli::kExitUsage);
+  CHECK(nlohmann::json::parse(cli.run({"list", "--kind", "counsellor", "--json"}).out).empty());
+
+  REQUIRE(cli.run({"counsellor-add", "--name", "Kari"}, "1234\n").code == 0);
+  auto twice = cli.run({"counsellor-add", "--name", "Kari"}, "5678\n");
+  CHECK(twice.code == cli::kExitError);
+  CHECK(twice.err.find("exists already") != std::string::npos);
+  CHECK(nlohmann::json::parse(cli.run({"list", "--kind", "counsellor", "--json"}).out).size() == 1);
 }

@@ -77,6 +77,10 @@ TEST_CASE("every older schema version migrates to the latest with its data intac
     if (from >= 2) CHECK((*store)->get_draft("c1", "k").value().has_value());
     // Drafts work after every upgrade path.
     REQUIRE((*store)->put_draft("c9", "k", 5));
+    // v5: every older kiosk starts with no lockouts, and the login guard works after the upgrade.
+    CHECK((*store)->login_guard("c1").value().clear());
+    REQUIRE((*store)->set_login_guard("c1", {5, 1'700'000'030'000}));
+    CHECK((*store)->login_guard("c1").value().failures == 5);
     auto again = Store::open(dir.path());  // reopening an up-to-date store changes nothing
     REQUIRE(again);
   }

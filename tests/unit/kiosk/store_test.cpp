@@ -229,3 +229,32 @@ TEST_CASE("a full disk refuses the save cleanly: nothing half-written, nothing l
   CHECK(check->column_text(0) == "ok");
   CHECK((*store)->list({.kind = "intake", .text = "test person 0"})->size() >= 1);
 }
+
+TEST_CASE("the login guard keeps wrong-PIN counts and lockouts across a reopen, per counsellor") {
+  TempDir dir;
+  {
+    auto store = test::enrolled_store(dir.path());
+    CHECK(store->login_guard("c1").value().clear());  // nobody has tried yet
+    REQUIRE(store->set_login_guard("c1", {3, 0}));
+    REQUIRE(store->set_login_guard("c1", {5, 1'700'000'030'000}));  // an update, not a second row
+    REQUIRE(store->set_login_guard("c2", {1, 0}));
+    CHECK_FALSE(store->set_login_guard("", {1, 0}));
+    CHECK_FALSE(store->set_login_guard("c3", {-1, 0}));
+  }
+  auto reopened = Store::open(dir.path());
+  REQUIRE(reopened);
+  Store& store = **reopened;
+  const LoginGuard c1 = store.login_guard("c1").value();
+  CHECK(c1.failures == 5);
+  CHECK(c1.locked_until_unix_ms == 1'700'000'030'000);
+  CHECK(store.login_guard("c2").value().failures == 1);
+  // A successful sign-in clears the slate: the row goes, so the table holds only lockouts.
+  REQUIRE(store.set_login_guard("c1", {}));
+  CHECK(store.login_guard("c1").value().clear());
+  auto rows = store.connection().prepare("SELECT count(*) FROM login_guard");
+  REQUIRE(rows);
+  REQUIRE(rows->step());
+  CHECK(rows->column_int(0) == 1);
+  // Local bookkeeping: nothing goes to the outbox.
+  CHECK(outbox_rows(store) == 0);
+}

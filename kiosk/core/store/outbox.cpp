@@ -58,14 +58,13 @@ Result<std::optional<OutboxBatch>> Store::next_batch(const BatchLimits& limits) 
     auto row = st->step();
     if (!row) return fail(row.error());
     if (!*row) break;
-    auto r = row::read_record(*st);
-    if (!r) return fail(r.error());
-    std::string one = to_json(r->envelope).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-    if (!taken.empty() && records.size() + one.size() + 1 > limits.max_bytes) break;
+    auto one = row::envelope_json_text(*st);
+    if (!one) return fail(one.error());
+    if (!taken.empty() && records.size() + one->size() + 1 > limits.max_bytes) break;
     if (!records.empty()) records += ',';
-    records += one;
-    taken.emplace_back(st->column_int(13), r->envelope.version.to_string());
-    b.record_ids.push_back(r->envelope.id);
+    records += *one;
+    taken.emplace_back(st->column_int(13), st->column_text(3));  // seq, the version sent
+    b.record_ids.push_back(st->column_text(0));
   }
   if (taken.empty()) {
     if (auto s = tx->commit(); !s) return fail(s.error());

@@ -20,5 +20,8 @@ struct Encoded {
 
 Encoded encode(const nlohmann::json& payload);
 Result<nlohmann::json> decode(int codec, const std::string& bytes);
+// The payload as compact JSON text, for sending: for plain JSON rows that is the stored bytes
+// themselves, so building a batch needs no parse and no dump.
+Result<std::string> decode_text(int codec, std::string bytes);
 
 }  // namespace ws::kiosk::codec

@@ -5,12 +5,6 @@
 
 namespace ws::kiosk::row {
 
-std::string field_versions_json(const Envelope& e) {
-  nlohmann::json fv = nlohmann::json::object();
-  for (const auto& [field, v] : e.field_versions) fv[field] = v.to_string();
-  return fv.dump();
-}
-
 Result<StoredRecord> read_record(const sql::Statement& st) {
   StoredRecord r;
   Envelope& e = r.envelope;
@@ -45,6 +39,30 @@ Result<StoredRecord> read_record(const sql::Statement& st) {
   return r;
 }
 
+Result<std::string> envelope_json_text(const sql::Statement& st) {
+  auto payload = codec::decode_text(static_cast<int>(st.column_int(6)), st.column_blob(7));
+  if (!payload) return fail(payload.error());
+  const std::string field_versions = st.column_text(8);
+  if (field_versions.size() < 2 || field_versions.front() != '{' || field_versions.back() != '}') {
+    return fail("corrupt", "stored record has bad field versions");
+  }
+  // Ids, kinds, centres and versions are checked on the way in and hold nothing to escape.
+  // Keys in to_json's (alphabetical) order, so a record reads the same either way.
+  std::string out;
+  out.reserve(payload->size() + field_versions.size() + 256);
+  out += '{';
+  if (auto base = st.column_optional_text(9)) out += "\"base_version\":\"" + *base + "\",";
+  out += "\"centre\":\"" + st.column_text(2) + "\",";
+  out += st.column_int(4) != 0 ? "\"deleted\":true," : "\"deleted\":false,";
+  out += "\"field_versions\":" + field_versions + ",";
+  out += "\"id\":\"" + st.column_text(0) + "\",";
+  out += "\"kind\":\"" + st.column_text(1) + "\",";
+  out += "\"payload\":" + *payload + ",";
+  out += "\"schema_version\":" + std::to_string(st.column_int(5)) + ",";
+  out += "\"version\":\"" + st.column_text(3) + "\"}";
+  return out;
+}
+
 Status upsert(sql::Connection& db, const StoredRecord& r) {
   auto st = db.prepare(R"sql(
     INSERT INTO records(id, kind, centre, case_id, version, deleted, schema_version, payload_codec, payload,
@@ -66,7 +84,7 @@ Status upsert(sql::Connection& db, const StoredRecord& r) {
   const auto encoded = codec::encode(e.payload);
   st->bind(1, e.id).bind(2, e.kind).bind(3, e.centre).bind(4, case_id).bind(5, e.version.to_string());
   st->bind(6, e.deleted ? 1 : 0).bind(7, e.schema_version).bind(8, encoded.codec).bind_blob(9, encoded.bytes);
-  st->bind(10, field_versions_json(e)).bind(11, base).bind(12, r.updated_ms);
+  st->bind(10, ws::field_versions_json(e.field_versions)).bind(11, base).bind(12, r.updated_ms);
   st->bind(13, static_cast<int>(r.sync_state)).bind(14, r.sync_error).bind(15, search_text_of(e.payload));
   return st->run();
 }

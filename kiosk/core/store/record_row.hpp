@@ -12,7 +12,9 @@ inline constexpr const char* kColumns =
     "base_version, updated_ms, sync_state, sync_error";
 
 Result<StoredRecord> read_record(const sql::Statement& st);
+// The row as the envelope JSON that to_json() would give, spliced from the stored texts: the
+// outbox sends thousands of records per sync and would otherwise parse and re-dump each one.
+Result<std::string> envelope_json_text(const sql::Statement& st);
 Status upsert(sql::Connection& db, const StoredRecord& r);
-std::string field_versions_json(const Envelope& e);
 
 }  // namespace ws::kiosk::row

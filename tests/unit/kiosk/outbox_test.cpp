@@ -154,3 +154,33 @@ TEST_CASE("editing a quarantined record gives it another chance and a dissolved 
   CHECK(fixed.sync_state == SyncState::Pending);
   CHECK(store->quarantined_count().value() == 0);
 }
+
+TEST_CASE("a batch carries each record exactly as to_json writes the stored envelope") {
+  TempDir dir;
+  auto store = test::enrolled_store(dir.path());
+  // Native script, quotes and a backslash in the payload; an edit gives the record a base
+  // version after the first acknowledgement; a deleted record is a tombstone.
+  auto id = store->save("intake", {{"name_native", "فرید \"رحیمی\" \\ ☂"}, {"age_years", 30}}).value();
+  auto first = store->next_batch({.max_records = 10, .max_bytes = 1 << 20});
+  REQUIRE(first);
+  REQUIRE(*first);
+  REQUIRE(store->acknowledge((*first)->batch_id, all_applied(**first)));
+  REQUIRE(store->update(id, {{"age_years", 31}}));
+  auto gone = store->save("intake", test::intake_payload(1)).value();
+  REQUIRE(store->remove(gone));
+
+  auto b = store->next_batch({.max_records = 10, .max_bytes = 1 << 20});
+  REQUIRE(b);
+  REQUIRE(*b);
+  auto body = nlohmann::json::parse((*b)->body);
+  REQUIRE(body["records"].size() == 2);
+  for (const auto& sent : body["records"]) {
+    auto stored = store->get(sent["id"].get<std::string>());
+    REQUIRE(stored);
+    REQUIRE(*stored);
+    CHECK(sent == ws::to_json((**stored).envelope));
+    CHECK(ws::envelope_from_json(sent));
+  }
+  CHECK(body["records"][0].contains("base_version"));
+  CHECK(body["records"][1]["deleted"] == true);
+}

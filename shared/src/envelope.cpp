@@ -164,6 +164,36 @@ bool plain_key(const std::string& key) {
 
 }  // namespace
 
+std::string envelope_json(const EnvelopeText& e) {
+  std::string out;
+  out.reserve(e.payload.size() + e.field_versions.size() + 256);
+  auto text = [&](const char* key, std::string_view value) {
+    out += '"';
+    out += key;
+    out += "\":\"";
+    out += value;
+    out += "\",";
+  };
+  // Keys in to_json's (alphabetical) order, so a record reads the same either way.
+  out += '{';
+  if (e.base_version) text("base_version", *e.base_version);
+  text("centre", e.centre);
+  out += e.deleted ? "\"deleted\":true," : "\"deleted\":false,";
+  out += "\"field_versions\":";
+  out += e.field_versions;
+  out += ',';
+  text("id", e.id);
+  text("kind", e.kind);
+  out += "\"payload\":";
+  out += e.payload;
+  out += ",\"schema_version\":";
+  out += std::to_string(e.schema_version);
+  out += ",\"version\":\"";
+  out += e.version;
+  out += "\"}";
+  return out;
+}
+
 std::string field_versions_json(const std::map<std::string, Version>& field_versions) {
   std::string out = "{";
   for (const auto& [field, v] : field_versions) {

@@ -63,7 +63,9 @@ nlohmann::json to_json(const PushResponse& r) {
     if (!x.error.empty()) one["error"] = x.error;
     results.push_back(std::move(one));
   }
-  return {{"batch_id", r.batch_id}, {"results", std::move(results)}, {"cursor", r.cursor}};
+  nlohmann::json j = {{"batch_id", r.batch_id}, {"results", std::move(results)}, {"cursor", r.cursor}};
+  if (!r.cursor_from.empty()) j["cursor_from"] = r.cursor_from;
+  return j;
 }
 nlohmann::json to_json(const PullResponse& r) {
   nlohmann::json records = nlohmann::json::array();
@@ -119,6 +121,7 @@ Result<PushResponse> parse_push_response(const nlohmann::json& j) {
   if (!batch) return fail(batch.error());
   r.batch_id = *batch;
   if (auto c = j.find("cursor"); c != j.end() && c->is_string()) r.cursor = c->get<std::string>();
+  if (auto c = j.find("cursor_from"); c != j.end() && c->is_string()) r.cursor_from = c->get<std::string>();
   auto results = j.find("results");
   if (results == j.end() || !results->is_array()) return fail("invalid_response", "push reply has no results array");
   for (const auto& x : *results) {
@@ -136,12 +139,18 @@ Result<PushResponse> parse_push_response(const nlohmann::json& j) {
 }
 
 Result<PullResponse> parse_pull_response(const nlohmann::json& j) {
+  nlohmann::json copy = j;
+  return parse_pull_response(std::move(copy));
+}
+
+Result<PullResponse> parse_pull_response(nlohmann::json&& j) {
   if (!j.is_object()) return fail("invalid_response", "pull reply is not a JSON object");
   PullResponse r;
   auto records = j.find("records");
   if (records == j.end() || !records->is_array()) return fail("invalid_response", "pull reply has no records array");
-  for (const auto& x : *records) {
-    auto e = envelope_from_json(x);
+  r.records.reserve(records->size());
+  for (auto& x : *records) {
+    auto e = envelope_from_json(std::move(x), EnvelopeLimits{});
     if (!e) return fail("invalid_response", "pull reply has a bad record: " + e.error().message);
     r.records.push_back(std::move(*e));
   }

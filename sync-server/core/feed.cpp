@@ -39,9 +39,18 @@ Result<std::vector<Row>> scope_rows(sql::Connection& db, const std::string& cent
     auto row = st->step();
     if (!row) return fail(row.error());
     if (!*row) break;
-    auto e = envelope_from_row(*st);
-    if (!e) return fail(e.error());
-    rows.push_back({st->column_int(8), to_json(*e).dump()});
+    // Stored payloads and field versions are JSON text already: splice, do not parse and dump.
+    const std::string id = st->column_text(0), kind = st->column_text(1), rec_centre = st->column_text(2),
+                      version = st->column_text(3), payload = st->column_text(6), versions = st->column_text(7);
+    rows.push_back({st->column_int(8), envelope_json({.id = id,
+                                                      .kind = kind,
+                                                      .centre = rec_centre,
+                                                      .version = version,
+                                                      .deleted = st->column_int(4) != 0,
+                                                      .schema_version = static_cast<int>(st->column_int(5)),
+                                                      .payload = payload,
+                                                      .field_versions = versions,
+                                                      .base_version = std::nullopt})});
   }
   return rows;
 }

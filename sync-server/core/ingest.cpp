@@ -251,6 +251,8 @@ Result<PushReply> Ingest::push(const Device& device, json&& body) {
 
   auto writer = RecordWriter::begin(db);
   if (!writer) return fail(writer.error());
+  auto seen_before = last_visible_seq(db, device.centre, writer->last_seq());
+  if (!seen_before) return fail(seen_before.error());
   // Each record runs in a savepoint so a refused one leaves no trace; prepared once per batch.
   auto savepoint = db.prepare("SAVEPOINT record");
   auto release = db.prepare("RELEASE record");
@@ -334,6 +336,9 @@ Result<PushReply> Ingest::push(const Device& device, json&& body) {
   }
 
   response.cursor = std::to_string(writer->last_seq());
+  // Under the write lock nothing else writes: of the feed this device pulls, the changes after
+  // cursor_from up to cursor are this batch alone.
+  response.cursor_from = std::to_string(*seen_before);
   reply.body = protocol::to_json(response).dump();
 
   auto store = db.prepare(

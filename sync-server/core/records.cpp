@@ -1,5 +1,6 @@
 #include "sync-server/core/records.hpp"
 
+#include <algorithm>
 #include <chrono>
 
 namespace ws::server {
@@ -114,6 +115,20 @@ Result<std::int64_t> current_seq(sql::Connection& db) {
   auto row = st->step();
   if (!row) return fail(row.error());
   return st->is_null(0) ? std::int64_t{0} : st->column_int(0);
+}
+
+Result<std::int64_t> last_visible_seq(sql::Connection& db, const std::string& centre, std::int64_t at_most) {
+  auto st = db.prepare("SELECT MAX(seq) FROM records WHERE centre = ?1 AND seq <= ?2");
+  if (!st) return fail(st.error());
+  std::int64_t best = 0;
+  for (const std::string& scope : {centre, std::string(kAllCentres)}) {
+    st->reset();
+    st->bind(1, scope).bind(2, at_most);
+    auto row = st->step();
+    if (!row) return fail(row.error());
+    if (!st->is_null(0)) best = std::max(best, st->column_int(0));
+  }
+  return best;
 }
 
 Result<std::int64_t> write_record(sql::Connection& db, const Envelope& e) {

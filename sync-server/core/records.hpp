@@ -50,6 +50,9 @@ Status log_conflicts(sql::Connection& db, const Envelope& record, const std::vec
 
 // The highest change sequence so far (0 when empty).
 Result<std::int64_t> current_seq(sql::Connection& db);
+// The highest sequence at or below `at_most` that a device of `centre` pulls (its centre's
+// records and those published to all); 0 when none. Two probes of the (centre, seq) index.
+Result<std::int64_t> last_visible_seq(sql::Connection& db, const std::string& centre, std::int64_t at_most);
 
 // The newest clock stamp of any stored record, so a restarted clock never repeats itself.
 Result<Hlc> latest_stored_hlc(sql::Connection& db);

@@ -133,6 +133,7 @@ Result<AckOutcome> Store::acknowledge(const std::string& batch_id, const protoco
   if (!drop || !accepted || !rejected || !requeue) return fail("db_error", "cannot prepare the acknowledgement");
 
   AckOutcome out;
+  bool merged = false;
   for (const auto& row : in_batch) {
     auto it = verdicts.find(row.record_id);
     if (it == verdicts.end()) {
@@ -153,6 +154,7 @@ Result<AckOutcome> Store::acknowledge(const std::string& batch_id, const protoco
       if (auto s = rejected->bind(1, row.record_id).bind(2, reason.substr(0, 2000)).run(); !s) return fail(s.error());
       ++out.rejected;
     } else {
+      merged = merged || it->second->status == protocol::RecordStatus::Merged;
       accepted->reset();
       if (auto s = accepted->bind(1, row.record_id).bind(2, row.sent_version).run(); !s) return fail(s.error());
       ++out.accepted;
@@ -161,6 +163,17 @@ Result<AckOutcome> Store::acknowledge(const std::string& batch_id, const protoco
   auto done = db_.prepare("DELETE FROM outbox_batches WHERE batch_id = ?1");
   if (!done) return fail(done.error());
   if (auto s = done->bind(1, batch_id).run(); !s) return fail(s.error());
+  // The server's changes (cursor_from, cursor] are this batch's own writes. When this kiosk had
+  // pulled exactly up to cursor_from and the server kept every record as sent, it holds them
+  // all already: the next pull need not bring its own records back.
+  if (!merged && !reply.cursor_from.empty() && !reply.cursor.empty()) {
+    auto cursor = meta("pull_cursor");
+    if (!cursor) return fail(cursor.error());
+    if (*cursor == reply.cursor_from) {
+      if (auto s = set_meta("pull_cursor", reply.cursor); !s) return fail(s.error());
+      out.pull_cursor_advanced = true;
+    }
+  }
   if (auto s = tx->commit(); !s) return fail(s.error());
   return out;
 }

@@ -46,21 +46,18 @@ Result<std::string> envelope_json_text(const sql::Statement& st) {
   if (field_versions.size() < 2 || field_versions.front() != '{' || field_versions.back() != '}') {
     return fail("corrupt", "stored record has bad field versions");
   }
-  // Ids, kinds, centres and versions are checked on the way in and hold nothing to escape.
-  // Keys in to_json's (alphabetical) order, so a record reads the same either way.
-  std::string out;
-  out.reserve(payload->size() + field_versions.size() + 256);
-  out += '{';
-  if (auto base = st.column_optional_text(9)) out += "\"base_version\":\"" + *base + "\",";
-  out += "\"centre\":\"" + st.column_text(2) + "\",";
-  out += st.column_int(4) != 0 ? "\"deleted\":true," : "\"deleted\":false,";
-  out += "\"field_versions\":" + field_versions + ",";
-  out += "\"id\":\"" + st.column_text(0) + "\",";
-  out += "\"kind\":\"" + st.column_text(1) + "\",";
-  out += "\"payload\":" + *payload + ",";
-  out += "\"schema_version\":" + std::to_string(st.column_int(5)) + ",";
-  out += "\"version\":\"" + st.column_text(3) + "\"}";
-  return out;
+  const std::string id = st.column_text(0), kind = st.column_text(1), centre = st.column_text(2),
+                    version = st.column_text(3);
+  const auto base = st.column_optional_text(9);
+  return envelope_json({.id = id,
+                        .kind = kind,
+                        .centre = centre,
+                        .version = version,
+                        .deleted = st.column_int(4) != 0,
+                        .schema_version = static_cast<int>(st.column_int(5)),
+                        .payload = *payload,
+                        .field_versions = field_versions,
+                        .base_version = base ? std::optional<std::string_view>(*base) : std::nullopt});
 }
 
 Status upsert(sql::Connection& db, const StoredRecord& r) {

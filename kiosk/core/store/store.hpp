@@ -82,6 +82,7 @@ struct AckOutcome {
   std::size_t accepted = 0;
   std::size_t rejected = 0;
   std::size_t requeued = 0;  // in the batch but absent from the reply: sent again later
+  bool pull_cursor_advanced = false;  // the batch's own changes need not be pulled back
 };
 
 struct StoreOptions {

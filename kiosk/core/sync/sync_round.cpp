@@ -180,7 +180,7 @@ Result<std::size_t> SyncRound::pull() {
     if (reply->status != 200) return http_failure(*reply, "receiving changes");
     auto j = parse_body(*reply, "pull");
     if (!j) return fail(j.error());
-    auto parsed = protocol::parse_pull_response(*j);
+    auto parsed = protocol::parse_pull_response(std::move(*j));
     if (!parsed) return fail(parsed.error());
     auto applied = store_.apply_pull(*parsed);
     if (!applied) return fail(applied.error());

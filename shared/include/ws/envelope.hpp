@@ -4,6 +4,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include <nlohmann/json.hpp>
 
@@ -49,6 +50,19 @@ Result<Envelope> envelope_from_json(nlohmann::json&& j, const EnvelopeLimits& li
 // `field_versions` as a compact JSON object of version strings, as to_json writes it; built
 // directly because the server and the kiosk store it for every record they write.
 std::string field_versions_json(const std::map<std::string, Version>& field_versions);
+
+// An envelope's JSON, as to_json(e).dump() writes it, from parts that are already text (as a
+// store keeps them): feeds and outboxes send thousands of records and would otherwise parse
+// and re-dump every payload. The strings must be what the envelope checks allow (ids, kinds,
+// centres and versions hold nothing to escape); `payload` and `field_versions` are JSON objects.
+struct EnvelopeText {
+  std::string_view id, kind, centre, version;
+  bool deleted = false;
+  int schema_version = 1;
+  std::string_view payload, field_versions;
+  std::optional<std::string_view> base_version;
+};
+std::string envelope_json(const EnvelopeText& e);
 
 bool is_valid_kind(const std::string& kind);
 bool is_valid_centre(const std::string& centre);

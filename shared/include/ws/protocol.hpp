@@ -51,7 +51,12 @@ struct RecordResult {
 struct PushResponse {
   std::string batch_id;
   std::vector<RecordResult> results;
-  std::string cursor;
+  std::string cursor;       // the change feed's position after this batch's writes
+  // Of the feed this device pulls, the last change before them (optional; "" from older
+  // servers): the device's feed changes in (cursor_from, cursor] are this batch alone, so a
+  // kiosk that had pulled up to cursor_from and had nothing merged may move its pull cursor
+  // to `cursor` instead of pulling its own records back.
+  std::string cursor_from;
 };
 
 struct PullResponse {
@@ -73,6 +78,7 @@ Result<PushRequest> parse_push_request(const nlohmann::json& j);
 Result<PushRequest> parse_push_request(nlohmann::json&& j);
 Result<PushResponse> parse_push_response(const nlohmann::json& j);
 Result<PullResponse> parse_pull_response(const nlohmann::json& j);
+Result<PullResponse> parse_pull_response(nlohmann::json&& j);  // moves the records out of `j`
 
 // {"error":{"code":..., "message":...}}
 nlohmann::json error_body(const std::string& code, const std::string& message);

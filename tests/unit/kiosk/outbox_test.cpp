@@ -17,7 +17,7 @@ std::vector<std::string> save_n(Store& s, int n) {
 }
 
 PushResponse all_applied(const OutboxBatch& b) {
-  PushResponse r{b.batch_id, {}, "1"};
+  PushResponse r{b.batch_id, {}, "1", ""};
   for (const auto& id : b.record_ids) r.results.push_back({id, RecordStatus::Applied, ""});
   return r;
 }
@@ -83,7 +83,7 @@ TEST_CASE("verdicts: accepted rows leave, rejected records are quarantined, miss
   auto b = store->next_batch({});
   REQUIRE(b);
   REQUIRE(*b);
-  PushResponse r{(*b)->batch_id, {{ids[0], RecordStatus::Applied, ""}, {ids[1], RecordStatus::Rejected, "field 'age': must be a number"}}, "9"};
+  PushResponse r{(*b)->batch_id, {{ids[0], RecordStatus::Applied, ""}, {ids[1], RecordStatus::Rejected, "field 'age': must be a number"}}, "9", ""};
   auto ack = store->acknowledge((*b)->batch_id, r);
   REQUIRE(ack);
   CHECK(ack->accepted == 1);
@@ -183,4 +183,47 @@ TEST_CASE("a batch carries each record exactly as to_json writes the stored enve
   }
   CHECK(body["records"][0].contains("base_version"));
   CHECK(body["records"][1]["deleted"] == true);
+}
+
+TEST_CASE("a batch kept as sent moves the pull cursor past its own changes, and only then") {
+  TempDir dir;
+  auto store = test::enrolled_store(dir.path());
+  REQUIRE(store->connection().exec(
+      "INSERT INTO meta(key, value) VALUES('pull_cursor', '7') ON CONFLICT(key) DO UPDATE SET value = excluded.value"));
+  save_n(*store, 3);
+  auto send = [&] {
+    auto b = store->next_batch({.max_records = 10, .max_bytes = 1 << 20});
+    REQUIRE(b);
+    REQUIRE(*b);
+    return **b;
+  };
+
+  // Pulled up to 7 and the server wrote this batch as 8..10: nothing new to pull back.
+  auto b1 = send();
+  auto reply = all_applied(b1);
+  reply.cursor_from = "7";
+  reply.cursor = "10";
+  auto ack = store->acknowledge(b1.batch_id, reply);
+  REQUIRE(ack);
+  CHECK(ack->pull_cursor_advanced);
+  CHECK(store->pull_cursor().value() == "10");
+
+  // Someone else's change came between (the kiosk pulled up to 10, the batch starts at 12).
+  save_n(*store, 2);
+  auto b2 = send();
+  reply = all_applied(b2);
+  reply.cursor_from = "12";
+  reply.cursor = "14";
+  CHECK_FALSE(store->acknowledge(b2.batch_id, reply)->pull_cursor_advanced);
+  CHECK(store->pull_cursor().value() == "10");
+
+  // A merged record differs from what this kiosk holds: it must be pulled.
+  save_n(*store, 1);
+  auto b3 = send();
+  reply = all_applied(b3);
+  reply.results[0].status = RecordStatus::Merged;
+  reply.cursor_from = "10";
+  reply.cursor = "15";
+  CHECK_FALSE(store->acknowledge(b3.batch_id, reply)->pull_cursor_advanced);
+  CHECK(store->pull_cursor().value() == "10");
 }

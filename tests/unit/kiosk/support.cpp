@@ -114,7 +114,7 @@ HttpReply FakeServer::push(const std::string& centre, const nlohmann::json& body
       return {refuse_status_, protocol::error_body("invalid_request", "refused whole batch").dump(), {}};
     }
   }
-  protocol::PushResponse reply{req->batch_id, {}, ""};
+  protocol::PushResponse reply{req->batch_id, {}, "", ""};
   for (std::size_t i = 0; i < parsed.size(); ++i) {
     const auto& e = parsed[i];
     const std::string id = req->records[i].is_object() ? req->records[i].value("id", "") : "";

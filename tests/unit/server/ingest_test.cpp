@@ -67,6 +67,7 @@ TEST_CASE("a new record is applied and a replayed batch returns the stored reply
   auto reply = json::parse(first->body);
   CHECK(reply["results"][0]["status"] == "applied");
   CHECK(reply["cursor"] == "1");
+  CHECK(reply["cursor_from"] == "0");  // the batch's writes are the feed's changes (0, 1]
 
   auto again = f.ingest.push(f.oslo, body);
   REQUIRE(again.has_value());
@@ -252,4 +253,23 @@ TEST_CASE("a counsellor account from a kiosk is accepted in the documented shape
       new_uuid_v7(), "counsellor", "OSLO", version_at(now_ms(), f.oslo.id),
       {{"name", "First Admin"}, {"role", "admin"}, {"pin_hash", "$argon2id$v=19$m=65536,t=2,p=1$abc$def"}, {"active", true}})})));
   CHECK(reply["results"][0]["status"] == "applied");
+}
+
+TEST_CASE("cursor_from is the last change the pushing device's feed holds before the batch") {
+  IngestFixture f;
+  Device bergen = enroll_device(*f.t.db, "BERGEN", "bergen-1");
+  auto one = [&](const Device& d, const std::string& centre) {
+    return batch_json(new_uuid_v7(), json::array({record_json(new_uuid_v7(), "case", centre,
+                                                                version_at(now_ms(), d.id), {{"case_number", "A-1"}})}));
+  };
+  auto a = f.push_ok(f.oslo, one(f.oslo, "OSLO"));
+  CHECK(a["cursor_from"] == "0");
+  CHECK(a["cursor"] == "1");
+  // Oslo's change is not in Bergen's feed, so for Bergen nothing came before its own batch.
+  auto b = f.push_ok(bergen, one(bergen, "BERGEN"));
+  CHECK(b["cursor_from"] == "0");
+  CHECK(b["cursor"] == "2");
+  auto c = f.push_ok(f.oslo, one(f.oslo, "OSLO"));
+  CHECK(c["cursor_from"] == "1");
+  CHECK(c["cursor"] == "3");
 }

@@ -27,7 +27,7 @@ TEST_CASE("push request parsing checks the batch id and record count") {
 }
 
 TEST_CASE("push response round trips") {
-  PushResponse r{ws::new_uuid_v7(), {{"a", RecordStatus::Applied, ""}, {"b", RecordStatus::Rejected, "bad age"}}, "42"};
+  PushResponse r{ws::new_uuid_v7(), {{"a", RecordStatus::Applied, ""}, {"b", RecordStatus::Rejected, "bad age"}}, "42", "40"};
   auto back = parse_push_response(to_json(r));
   REQUIRE(back);
   CHECK(back->batch_id == r.batch_id);
@@ -35,6 +35,7 @@ TEST_CASE("push response round trips") {
   CHECK(back->results[1].status == RecordStatus::Rejected);
   CHECK(back->results[1].error == "bad age");
   CHECK(back->cursor == "42");
+  CHECK(back->cursor_from == "40");
 }
 
 TEST_CASE("enrol request requires both fields") {

@@ -37,6 +37,22 @@ Unexpected not_enrolled() {
   return fail("not_enrolled", "this kiosk is not enrolled yet: enrol it with the server first");
 }
 
+// The record a local edit or delete starts from (inside the caller's transaction).
+Result<StoredRecord> existing(Store& store, const std::string& id) {
+  auto current = store.get(id);
+  if (!current) return fail(current.error());
+  if (!*current) return fail("not_found", "no record with id " + id);
+  return std::move(**current);
+}
+
+// Before the record's version moves on, fields that were implicitly at the old version keep
+// it explicitly, so a later merge still knows how old each of them is.
+void keep_field_versions(Envelope& e) {
+  for (const auto& [field, _] : e.payload.items()) {
+    if (!e.field_versions.count(field)) e.field_versions[field] = e.version;
+  }
+}
+
 Result<std::vector<StoredRecord>> collect(sql::Statement& st) {
   std::vector<StoredRecord> out;
   for (;;) {
@@ -126,10 +142,9 @@ Result<Envelope> Store::update(const std::string& id, const nlohmann::json& patc
   if (!me->enrolled()) return not_enrolled();
   auto tx = sql::Transaction::begin(db_);
   if (!tx) return fail(tx.error());
-  auto current = get(id);
-  if (!current) return fail(current.error());
-  if (!*current) return fail("not_found", "no record with id " + id);
-  StoredRecord r = std::move(**current);
+  auto loaded = existing(*this, id);
+  if (!loaded) return fail(loaded.error());
+  StoredRecord r = std::move(*loaded);
   if (r.envelope.deleted) return fail("deleted", "the record was deleted and cannot be edited");
   if (server_only_kind(r.envelope.kind)) return fail("invalid_kind", "records published by HQ cannot be edited here");
 
@@ -148,10 +163,7 @@ Result<Envelope> Store::update(const std::string& id, const nlohmann::json& patc
   if (!version) return fail(version.error());
   r.envelope.payload = std::move(next);
   for (const auto& field : changed) r.envelope.field_versions[field] = *version;
-  // Fields that were implicitly at the old record version keep that version explicitly.
-  for (const auto& [field, _] : r.envelope.payload.items()) {
-    if (!r.envelope.field_versions.count(field)) r.envelope.field_versions[field] = r.envelope.version;
-  }
+  keep_field_versions(r.envelope);
   r.envelope.version = *version;
   r.sync_state = SyncState::Pending;
   r.updated_ms = HlcClock::system_wall_ms();
@@ -168,16 +180,13 @@ Status Store::remove(const std::string& id) {
   if (!me->enrolled()) return not_enrolled();
   auto tx = sql::Transaction::begin(db_);
   if (!tx) return fail(tx.error());
-  auto current = get(id);
-  if (!current) return fail(current.error());
-  if (!*current) return fail("not_found", "no record with id " + id);
-  StoredRecord r = std::move(**current);
+  auto loaded = existing(*this, id);
+  if (!loaded) return fail(loaded.error());
+  StoredRecord r = std::move(*loaded);
   if (r.envelope.deleted) return ok();
   auto version = stamp(me->device_id);
   if (!version) return fail(version.error());
-  for (const auto& [field, _] : r.envelope.payload.items()) {
-    if (!r.envelope.field_versions.count(field)) r.envelope.field_versions[field] = r.envelope.version;
-  }
+  keep_field_versions(r.envelope);
   r.envelope.version = *version;
   r.envelope.deleted = true;
   r.sync_state = SyncState::Pending;

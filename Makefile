@@ -5,6 +5,7 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 ifeq ($(SANITIZE),1)
 TEST_BUILD := build/asan
 TEST_FLAGS := -DCMAKE_BUILD_TYPE=Debug -DWS_SANITIZE=ON
+export LSAN_OPTIONS := suppressions=$(CURDIR)/tests/sanitizer/lsan.supp
 else
 TEST_BUILD := build/test
 TEST_FLAGS := -DCMAKE_BUILD_TYPE=RelWithDebInfo

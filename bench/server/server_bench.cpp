@@ -3,10 +3,12 @@
 // synchronous=FULL) give the floor. Prints records/s and p50/p99 batch latency per N.
 //
 //   server_bench [--kiosks 1,10,100,200] [--batches 6] [--records 500] [--interval-ms 0]
-//                [--floor-batches 40] [--dir /tmp]
+//                [--floor-batches 40] [--dir /tmp] [--server-bin PATH]
 //
 // --interval-ms: 0 = closed loop (each kiosk pushes its next batch as soon as the last is
 // acknowledged); >0 = each kiosk starts one batch per interval (open loop, random phase).
+// --server-bin: another sync-server build to measure (default: this build's), so that two
+// builds can be compared against one floor.
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -45,6 +47,7 @@ struct Options {
   int interval_ms = 0;
   int floor_batches = 40;
   std::string dir = std::filesystem::temp_directory_path().string();
+  std::string server_bin = WS_SYNC_SERVER_BIN;
 };
 
 // Intake-interview-like answers, ~1 KB of JSON; synthetic text, no real personal data.
@@ -85,7 +88,7 @@ struct ServerChild {
   }
 };
 
-bool start_server(const std::string& db, ServerChild& child) {
+bool start_server(const std::string& binary, const std::string& db, ServerChild& child) {
   int out[2];
   if (pipe(out) != 0) return false;
   child.pid = fork();
@@ -93,7 +96,7 @@ bool start_server(const std::string& db, ServerChild& child) {
     dup2(out[1], STDOUT_FILENO);
     const int null = open("/dev/null", O_WRONLY);
     dup2(null, STDERR_FILENO);
-    execl(WS_SYNC_SERVER_BIN, WS_SYNC_SERVER_BIN, "serve", "--db", db.c_str(), "--listen", "127.0.0.1:0", "--quiet", "--forms", WS_SOURCE_ASSETS_DIR "/forms",
+    execl(binary.c_str(), binary.c_str(), "serve", "--db", db.c_str(), "--listen", "127.0.0.1:0", "--quiet", "--forms", WS_SOURCE_ASSETS_DIR "/forms",
           "--rate-limit", "0", "--workers", "256", nullptr);
     _exit(127);
   }
@@ -148,7 +151,7 @@ RunResult run_kiosks(const Options& o, int n, const std::string& dir) {
     }
   }
   ServerChild server;
-  if (!start_server(db, server)) {
+  if (!start_server(o.server_bin, db, server)) {
     std::fprintf(stderr, "server did not start\n");
     r.errors = -1;
     return r;
@@ -268,6 +271,7 @@ int main(int argc, char** argv) {
     else if (k == "--interval-ms") o.interval_ms = std::stoi(v);
     else if (k == "--floor-batches") o.floor_batches = std::stoi(v);
     else if (k == "--dir") o.dir = v;
+    else if (k == "--server-bin") o.server_bin = v;
     else {
       std::fprintf(stderr, "unknown option %s\n", k.c_str());
       return 2;

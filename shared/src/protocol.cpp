@@ -98,6 +98,13 @@ Result<PushRequest> parse_push_request(const nlohmann::json& j) {
   return parse_push_request(std::move(copy));
 }
 
+Status check_record_count(std::size_t count) {
+  if (count > kMaxBatchRecords) {
+    return fail("too_large", "a batch may hold at most " + std::to_string(kMaxBatchRecords) + " records");
+  }
+  return ok();
+}
+
 Result<PushRequest> parse_push_request(nlohmann::json&& j) {
   if (auto s = only_keys(j, {"batch_id", "records"}); !s) return fail(s.error());
   auto batch = string_field(j, "batch_id", 36);
@@ -106,10 +113,8 @@ Result<PushRequest> parse_push_request(nlohmann::json&& j) {
   auto it = j.find("records");
   if (it == j.end()) return bad("records", "missing");
   if (!it->is_array()) return bad("records", "must be an array");
-  if (it->size() > kMaxBatchRecords) {
-    return fail("too_large", "a batch may hold at most " + std::to_string(kMaxBatchRecords) + " records");
-  }
-  PushRequest r{*batch, {}};
+  if (auto s = check_record_count(it->size()); !s) return fail(s.error());
+  PushRequest r{*batch, {}, {}};
   r.records = std::move(it->get_ref<nlohmann::json::array_t&>());
   return r;
 }

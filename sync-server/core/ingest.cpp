@@ -24,6 +24,8 @@ constexpr std::size_t kParallelCheckMinRecords = 64;
 }  // namespace
 
 struct Candidate {
+  bool malformed_json = false;  // its text did not parse: the whole body is malformed
+  bool foreign_centre = false;  // names another centre than the device's
   std::string id;  // echoed in the result even when the record is unreadable
   std::optional<Envelope> envelope;
   std::string rejection;
@@ -109,8 +111,13 @@ Candidate refused(Candidate c, std::string why, const json& raw) {
   return c;
 }
 
-Candidate check_record(json& raw, const PayloadValidator& validator) {
-  Candidate c{echo_id(raw), std::nullopt, "", "", "", ""};
+Candidate check_record(json& raw, const std::string& device_centre, const PayloadValidator& validator) {
+  Candidate c{false, false, echo_id(raw), std::nullopt, "", "", "", ""};
+  if (raw.is_object()) {
+    auto centre = raw.find("centre");
+    c.foreign_centre = centre != raw.end() && centre->is_string() &&
+                       centre->get_ref<const std::string&>() != device_centre;
+  }
   auto e = envelope_from_json(std::move(raw), EnvelopeLimits{}, &c.payload_text);
   if (!e) return refused(std::move(c), e.error().message, raw);
   c.field_versions_text = field_versions_json(e->field_versions);
@@ -180,17 +187,30 @@ bool kiosk_may_push(const std::string& kind) {
   return kinds.count(kind) > 0;
 }
 
-void Ingest::check_all(std::vector<json>& records, std::vector<Candidate>& out) const {
-  out.resize(records.size());
+void Ingest::check_all(protocol::PushRequest& request, const std::string& device_centre,
+                       std::vector<Candidate>& out) const {
+  const bool as_text = !request.record_texts.empty();
+  out.resize(as_text ? request.record_texts.size() : request.records.size());
   auto check_range = [&](std::size_t from, std::size_t to) {
-    for (std::size_t i = from; i < to; ++i) out[i] = check_record(records[i], validator_);
+    for (std::size_t i = from; i < to; ++i) {
+      if (!as_text) {
+        out[i] = check_record(request.records[i], device_centre, validator_);
+        continue;
+      }
+      json raw = json::parse(request.record_texts[i], nullptr, /*allow_exceptions=*/false);
+      if (raw.is_discarded()) {
+        out[i].malformed_json = true;
+        continue;
+      }
+      out[i] = check_record(raw, device_centre, validator_);
+    }
   };
-  // Checking is most of a push's CPU time and needs no lock: a large batch uses a second core
-  // while the kiosk that sent it waits. Each half writes only its own slots.
+  // Parsing and checking are most of a push's CPU time and need no lock: a large batch uses a
+  // second core while the kiosk that sent it waits. Each half writes only its own slots.
   const unsigned cores = std::thread::hardware_concurrency();
-  if (records.size() < kParallelCheckMinRecords || cores < 2) return check_range(0, records.size());
-  const std::size_t half = records.size() / 2;
-  auto other = std::async(std::launch::async, check_range, half, records.size());
+  if (out.size() < kParallelCheckMinRecords || cores < 2) return check_range(0, out.size());
+  const std::size_t half = out.size() / 2;
+  auto other = std::async(std::launch::async, check_range, half, out.size());
   check_range(0, half);
   other.get();
 }
@@ -203,16 +223,10 @@ Result<PushReply> Ingest::push(const Device& device, const json& body) {
 Result<PushReply> Ingest::push(const Device& device, json&& body) {
   auto request = protocol::parse_push_request(std::move(body));
   if (!request) return fail(request.error());
+  return push(device, std::move(*request));
+}
 
-  // A device sending another centre's data is misbehaving, not making a typo: refuse it all.
-  for (const auto& raw : request->records) {
-    if (!raw.is_object()) continue;
-    auto c = raw.find("centre");
-    if (c != raw.end() && c->is_string() && c->get_ref<const std::string&>() != device.centre) {
-      return fail("forbidden", "the batch holds a record of another centre; nothing was stored");
-    }
-  }
-
+Result<PushReply> Ingest::push(const Device& device, protocol::PushRequest&& request) {
   {
     auto lease = db_.acquire();
     if (!lease) return fail(lease.error());
@@ -220,7 +234,14 @@ Result<PushReply> Ingest::push(const Device& device, json&& body) {
   }
   // Parsing and validation run outside the write lock, in parallel across requests.
   std::vector<Candidate> candidates;
-  check_all(request->records, candidates);
+  check_all(request, device.centre, candidates);
+  for (const auto& c : candidates) {
+    if (c.malformed_json) return fail("invalid_json", "the body is not valid JSON (or not valid UTF-8)");
+  }
+  // A device sending another centre's data is misbehaving, not making a typo: refuse it all.
+  for (const auto& c : candidates) {
+    if (c.foreign_centre) return fail("forbidden", "the batch holds a record of another centre; nothing was stored");
+  }
   std::size_t canonical_size = device.id.size();
   for (const auto& c : candidates) {
     canonical_size += c.payload_text.size() + c.field_versions_text.size() + c.raw_text.size() + 256;
@@ -238,7 +259,7 @@ Result<PushReply> Ingest::push(const Device& device, json&& body) {
   {
     auto seen = db.prepare("SELECT device_id, digest, reply FROM batches WHERE batch_id = ?1");
     if (!seen) return fail(seen.error());
-    seen->bind(1, request->batch_id);
+    seen->bind(1, request.batch_id);
     auto row = seen->step();
     if (!row) return fail(row.error());
     if (*row) {
@@ -267,7 +288,7 @@ Result<PushReply> Ingest::push(const Device& device, json&& body) {
 
   PushReply reply;
   protocol::PushResponse response;
-  response.batch_id = request->batch_id;
+  response.batch_id = request.batch_id;
 
   for (auto& c : candidates) {
     if (!c.envelope) {
@@ -301,7 +322,7 @@ Result<PushReply> Ingest::push(const Device& device, json&& body) {
         auto seq = writer->write(m.merged);
         if (!seq) return fail(seq.error());
       }
-      if (auto s = log_conflicts(db, m.merged, m.conflicts, request->batch_id); !s) return fail(s.error());
+      if (auto s = log_conflicts(db, m.merged, m.conflicts, request.batch_id); !s) return fail(s.error());
       const bool as_sent = m.conflicts.empty() && m.merged.payload == incoming.payload &&
                            m.merged.deleted == incoming.deleted;
       return RecordOutcome{as_sent ? RecordStatus::Applied : RecordStatus::Merged, "",
@@ -344,7 +365,7 @@ Result<PushReply> Ingest::push(const Device& device, json&& body) {
   auto store = db.prepare(
       "INSERT INTO batches (batch_id, device_id, digest, reply, received_at_ms) VALUES (?1, ?2, ?3, ?4, ?5)");
   if (!store) return fail(store.error());
-  store->bind(1, request->batch_id).bind(2, device.id).bind(3, digest).bind(4, reply.body).bind(5, unix_ms_now());
+  store->bind(1, request.batch_id).bind(2, device.id).bind(3, digest).bind(4, reply.body).bind(5, unix_ms_now());
   if (auto s = store->run(); !s) return fail(s.error());
   auto seen = db.prepare("UPDATE devices SET last_seen_at_ms = ?1 WHERE id = ?2");
   if (!seen) return fail(seen.error());

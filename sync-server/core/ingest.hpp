@@ -11,6 +11,7 @@
 #include "sync-server/core/devices.hpp"
 #include "sync-server/core/payload_validator.hpp"
 #include "ws/hlc.hpp"
+#include "ws/protocol.hpp"
 #include "ws/result.hpp"
 
 namespace ws::server {
@@ -39,15 +40,19 @@ class Ingest {
   Ingest(Database& db, PayloadValidator& validator, HlcClock& clock)
       : db_(db), validator_(validator), clock_(clock) {}
 
-  // Errors (mapped to HTTP by the caller): "invalid_request" 400, "too_large" 413,
+  // Errors (mapped to HTTP by the caller): "invalid_request" and "invalid_json" 400, "too_large" 413,
   // "forbidden" 403 (a record of another centre: nothing stored), "batch_conflict" 409,
   // database codes 5xx.
   Result<PushReply> push(const Device& device, const nlohmann::json& body);
   // The same, consuming the parsed body instead of copying it.
   Result<PushReply> push(const Device& device, nlohmann::json&& body);
+  // The same for a request already split by the HTTP layer; records still in text form are
+  // parsed here, on the checking threads ("invalid_json" 400 if one does not parse).
+  Result<PushReply> push(const Device& device, protocol::PushRequest&& request);
 
  private:
-  void check_all(std::vector<nlohmann::json>& records, std::vector<Candidate>& out) const;
+  void check_all(protocol::PushRequest& request, const std::string& device_centre,
+                 std::vector<Candidate>& out) const;
 
   Database& db_;
   PayloadValidator& validator_;

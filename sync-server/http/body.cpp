@@ -1,5 +1,7 @@
 #include "sync-server/http/body.hpp"
 
+#include "ws/json_split.hpp"
+
 namespace ws::server {
 
 Status require_json_content_type(const httplib::Request& req) {
@@ -67,16 +69,41 @@ int json_text_depth(const std::string& text) {
   return deepest;
 }
 
+namespace {
+
+Error not_json() { return Error{"invalid_json", "the body is not valid JSON (or not valid UTF-8)"}; }
+Error too_deep() {
+  return Error{"invalid_json", "the body is nested more than " + std::to_string(kMaxBodyDepth) + " levels deep"};
+}
+
+}  // namespace
+
 Result<nlohmann::json> parse_json_body(const std::string& text) {
   // JSON text never holds a raw NUL, and nlohmann's lexer would stop reading at one, silently
   // ignoring whatever follows.
   if (text.find('\0') != std::string::npos) return fail("invalid_json", "the body contains a NUL byte");
-  if (json_text_depth(text) > kMaxBodyDepth) {
-    return fail("invalid_json", "the body is nested more than " + std::to_string(kMaxBodyDepth) + " levels deep");
-  }
+  if (json_text_depth(text) > kMaxBodyDepth) return fail(too_deep());
   auto j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded()) return fail("invalid_json", "the body is not valid JSON (or not valid UTF-8)");
+  if (j.is_discarded()) return fail(not_json());
   return j;
+}
+
+Result<protocol::PushRequest> parse_push_body(const std::string& text) {
+  if (text.find('\0') != std::string::npos) return fail("invalid_json", "the body contains a NUL byte");
+  auto split = split_array_member(text, "records");
+  if (!split) {
+    auto whole = parse_json_body(text);
+    if (!whole) return fail(whole.error());
+    return protocol::parse_push_request(std::move(*whole));
+  }
+  if (split->depth > kMaxBodyDepth) return fail(too_deep());
+  auto rest = nlohmann::json::parse(split->rest, nullptr, /*allow_exceptions=*/false);
+  if (rest.is_discarded()) return fail(not_json());
+  auto request = protocol::parse_push_request(std::move(rest));
+  if (!request) return fail(request.error());
+  if (auto s = protocol::check_record_count(split->elements.size()); !s) return fail(s.error());
+  request->record_texts = std::move(split->elements);
+  return request;
 }
 
 }  // namespace ws::server

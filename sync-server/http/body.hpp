@@ -7,6 +7,7 @@
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
+#include "ws/protocol.hpp"
 #include "ws/result.hpp"
 
 namespace ws::server {
@@ -33,5 +34,11 @@ int json_text_depth(const std::string& text);
 
 // Errors: "invalid_json" (malformed, truncated, invalid UTF-8, too deep).
 Result<nlohmann::json> parse_json_body(const std::string& text);
+
+// A push body with its records left as text (views into `text`) for the ingest to parse on its
+// checking threads; bodies of an unusual shape are parsed whole. Errors: those of
+// parse_json_body and protocol::parse_push_request. A record's own malformed JSON is found
+// when the ingest parses it, and is refused as "invalid_json" like the rest.
+Result<protocol::PushRequest> parse_push_body(const std::string& text);
 
 }  // namespace ws::server

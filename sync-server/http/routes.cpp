@@ -165,9 +165,9 @@ void Api::push(const Request& req, Response& res, const ContentReader& reader) {
   }
   auto body = read_body(reader, res, options_.max_body_bytes);
   if (!body) return send_error(res, body.error());
-  auto json = parse_json_body(*body);
-  if (!json) return send_error(res, json.error());
-  auto reply = ingest_.push(*device, std::move(*json));
+  auto request = parse_push_body(*body);
+  if (!request) return send_error(res, request.error());
+  auto reply = ingest_.push(*device, std::move(*request));
   if (!reply) return send_error(res, reply.error());
   metrics_.observe_push(reply->replay, reply->counts);
   res.status = 200;

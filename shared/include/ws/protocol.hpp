@@ -2,6 +2,7 @@
 // Protocol v1 between kiosk and sync server: routes, headers and the JSON bodies, parsed
 // strictly on both sides. docs/protocol.md is the prose version of this file.
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -42,6 +43,9 @@ struct PushRequest {
   std::string batch_id;              // UUID chosen by the kiosk, kept across retries
   std::vector<nlohmann::json> records;  // raw; each is validated on its own so one bad one
                                         // is rejected without failing the batch
+  // Or, instead of `records`, each record's JSON text not yet parsed (views into the request
+  // body), so that the server parses them on its checking threads.
+  std::vector<std::string_view> record_texts;
 };
 struct RecordResult {
   std::string id;
@@ -76,6 +80,8 @@ Result<EnrollResponse> parse_enroll_response(const nlohmann::json& j);
 Result<PushRequest> parse_push_request(const nlohmann::json& j);
 // The same, moving the records out of `j` (half a megabyte per batch is not copied).
 Result<PushRequest> parse_push_request(nlohmann::json&& j);
+// "too_large" beyond kMaxBatchRecords records in one push.
+Status check_record_count(std::size_t count);
 Result<PushResponse> parse_push_response(const nlohmann::json& j);
 Result<PullResponse> parse_pull_response(const nlohmann::json& j);
 Result<PullResponse> parse_pull_response(nlohmann::json&& j);  // moves the records out of `j`

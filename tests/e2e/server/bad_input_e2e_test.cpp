@@ -69,6 +69,16 @@ TEST_CASE("bad-input catalogue: each gets its 4xx JSON error, nothing is stored,
   catalogue.push_back({"unknown token", valid, {{"Authorization", "Bearer " + std::string(43, 'A')}}, "application/json", 401, "unauthorized"});
   catalogue.push_back({"revoked token", valid, revoked.auth(), "application/json", 401, "revoked"});
   catalogue.push_back({"other centre's record", batch(new_uuid_v7(), json::array({good_record, record(new_uuid_v7(), "case", "BERGEN", v, {{"n", 1}})})), auth, "application/json", 403, "forbidden"});
+  // The same faults inside the records array, which the server parses record by record on two
+  // threads: one broken record refuses the whole body, even after a good one.
+  const std::string head = "{\"batch_id\":\"" + new_uuid_v7() + "\",\"records\":[" + good_record.dump() + ",";
+  catalogue.push_back({"malformed record after a good one", head + R"({"id":"x",}]})", auth, "application/json", 400, "invalid_json"});
+  catalogue.push_back({"empty record slot", head + "]}", auth, "application/json", 400, "invalid_json"});
+  catalogue.push_back({"invalid UTF-8 in a record", head + "{\"id\":\"\xc3\x28\"}]}", auth, "application/json", 400, "invalid_json"});
+  catalogue.push_back({"deep nesting in a record", head + std::string(100, '[') + std::string(100, ']') + "]}", auth, "application/json", 400, "invalid_json"});
+  std::string ones = "1";
+  for (std::size_t i = 0; i < protocol::kMaxBatchRecords; ++i) ones += ",1";
+  catalogue.push_back({"too many records", "{\"batch_id\":\"" + new_uuid_v7() + "\",\"records\":[" + ones + "]}", auth, "application/json", 413, "too_large"});
   catalogue.push_back({"oversized body", json{{"batch_id", new_uuid_v7()}, {"records", json::array({json{{"x", std::string(17 << 20, 'a')}}})}}.dump(), auth, "application/json", 413, "too_large"});
   // Records the server refuses one by one (poison records): 200, each rejected with a reason.
   catalogue.push_back({"unknown kind", with_record(record(new_uuid_v7(), "spaceship", "OSLO", v, {{"x", 1}})), auth, "application/json", 200, ""});

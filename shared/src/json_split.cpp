@@ -1,0 +1,82 @@
+#include "ws/json_split.hpp"
+
+#include <algorithm>
+#include <cstring>
+
+namespace ws {
+namespace {
+
+bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+std::size_t skip_space(std::string_view text, std::size_t i) {
+  while (i < text.size() && is_space(text[i])) ++i;
+  return i;
+}
+
+// The position of the quote that closes the string opening at `open`, or npos. Strings are most
+// of a push body, so this jumps from quote to quote instead of stepping through every byte.
+std::size_t string_end(std::string_view text, std::size_t open) {
+  std::size_t i = open;
+  while (true) {
+    const void* quote = std::memchr(text.data() + i + 1, '"', text.size() - i - 1);
+    if (!quote) return std::string_view::npos;
+    i = static_cast<std::size_t>(static_cast<const char*>(quote) - text.data());
+    std::size_t backslashes = 0;
+    while (text[i - 1 - backslashes] == '\\') ++backslashes;  // stops at the opening quote at the latest
+    if (backslashes % 2 == 0) return i;
+  }
+}
+
+}  // namespace
+
+std::optional<ArrayMemberSplit> split_array_member(std::string_view text, std::string_view key) {
+  std::size_t i = skip_space(text, 0);
+  if (i == text.size() || text[i] != '{') return std::nullopt;
+
+  ArrayMemberSplit out;
+  std::size_t array_open = std::string_view::npos, array_close = std::string_view::npos;
+  std::size_t element_start = 0;
+  int depth = 0;
+  for (; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '"') {
+      const std::size_t start = i;
+      i = string_end(text, i);
+      if (i == std::string_view::npos) return std::nullopt;  // unterminated string
+      // An escape in the object's own strings could spell the key a second way.
+      if (depth == 1 && text.substr(start, i - start).find('\\') != std::string_view::npos) return std::nullopt;
+      if (depth != 1) continue;
+      const std::string_view name = text.substr(start + 1, i - start - 1);
+      std::size_t next = skip_space(text, i + 1);
+      if (name != key || next == text.size() || text[next] != ':') continue;
+      if (array_open != std::string_view::npos) return std::nullopt;  // the key twice
+      next = skip_space(text, next + 1);
+      if (next == text.size() || text[next] != '[') return std::nullopt;
+      array_open = next;
+      element_start = next + 1;
+      i = next;
+      out.depth = std::max(out.depth, ++depth);
+    } else if (c == '[' || c == '{') {
+      out.depth = std::max(out.depth, ++depth);
+    } else if (c == ']' || c == '}') {
+      if (depth == 2 && array_open != std::string_view::npos && array_close == std::string_view::npos) {
+        const std::string_view last = text.substr(element_start, i - element_start);
+        // `[]` has no element; `[1,]` has an empty one, which fails its parse as it should.
+        if (!out.elements.empty() || skip_space(last, 0) != last.size()) out.elements.push_back(last);
+        array_close = i;
+      }
+      if (--depth < 0) return std::nullopt;
+    } else if (c == ',' && depth == 2 && array_open != std::string_view::npos &&
+               array_close == std::string_view::npos) {
+      out.elements.push_back(text.substr(element_start, i - element_start));
+      element_start = i + 1;
+    }
+  }
+  if (array_close == std::string_view::npos) return std::nullopt;
+  out.rest.reserve(text.size() - (array_close - array_open - 1));
+  out.rest.append(text.substr(0, array_open + 1));
+  out.rest.append(text.substr(array_close));
+  return out;
+}
+
+}  // namespace ws

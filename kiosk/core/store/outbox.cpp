@@ -8,9 +8,11 @@
 namespace ws::kiosk {
 namespace {
 
-Result<std::optional<OutboxBatch>> open_batch(sql::Connection& db) {
-  auto st = db.prepare("SELECT batch_id, body, record_count FROM outbox_batches ORDER BY created_ms, rowid LIMIT 1");
+Result<std::optional<OutboxBatch>> open_batch(sql::Connection& db, const std::string& in_flight) {
+  auto st = db.prepare(
+      "SELECT batch_id, body, record_count FROM outbox_batches WHERE batch_id <> ?1 ORDER BY created_ms, rowid LIMIT 1");
   if (!st) return fail(st.error());
+  st->bind(1, in_flight);
   auto row = st->step();
   if (!row) return fail(row.error());
   if (!*row) return std::optional<OutboxBatch>();
@@ -32,13 +34,13 @@ Result<std::optional<OutboxBatch>> open_batch(sql::Connection& db) {
 
 }  // namespace
 
-Result<std::optional<OutboxBatch>> Store::next_batch(const BatchLimits& limits) {
+Result<std::optional<OutboxBatch>> Store::next_batch(const BatchLimits& limits, const std::string& in_flight) {
   if (auto s = writable(); !s) return fail(s.error());
   auto tx = sql::Transaction::begin(db_);
   if (!tx) return fail(tx.error());
   // An unacknowledged batch goes out again exactly as it was, under its batch_id, so the
   // server can recognise the retry and answer from its stored reply.
-  auto pending = open_batch(db_);
+  auto pending = open_batch(db_, in_flight);
   if (!pending) return pending;
   if (*pending) {
     if (auto s = tx->commit(); !s) return fail(s.error());

@@ -150,7 +150,8 @@ class Store {
   // --- sync bookkeeping (used by the sync engine and `kiosk status`) -----------------------
   // The oldest unacknowledged batch if there is one (to resend as is), else a new batch of
   // the oldest outbox rows within `limits`; nullopt when the outbox is empty.
-  Result<std::optional<OutboxBatch>> next_batch(const BatchLimits& limits);
+  // `in_flight` names a batch on its way to the server right now, which is not offered again.
+  Result<std::optional<OutboxBatch>> next_batch(const BatchLimits& limits, const std::string& in_flight = {});
   // Applies the server's per-record verdicts in one transaction: accepted rows leave the
   // outbox, rejected records are quarantined with the server's message.
   Result<AckOutcome> acknowledge(const std::string& batch_id, const protocol::PushResponse& reply);

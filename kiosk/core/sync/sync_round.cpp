@@ -1,6 +1,7 @@
 #include "kiosk/core/sync/sync_round.hpp"
 
 #include <algorithm>
+#include <future>
 
 namespace ws::kiosk {
 namespace {
@@ -105,20 +106,31 @@ Result<RoundReport> SyncRound::push(const ProgressFn& progress) {
 
   BatchLimits limits = options_.batch;
   limits.max_records = std::clamp<std::size_t>(limits.max_records, 1, protocol::kMaxBatchRecords);
-  int conflicts_in_a_row = 0;
-  for (;;) {
-    auto batch = store_.next_batch(limits);
-    if (!batch) return fail(batch.error());
-    if (!*batch) break;
-    const OutboxBatch& b = **batch;
-
+  auto send = [&](const OutboxBatch& b) {
     HttpRequest req;
     req.method = HttpRequest::Method::Post;
     req.path = protocol::kRoutePush;
     req.body = b.body;
     req.bearer_token = id->token;
-    auto reply = transport_.send(req);
+    // One request at a time on the transport; the store stays on this thread.
+    return std::async(std::launch::async, [this, req = std::move(req)] { return transport_.send(req); });
+  };
+
+  auto first = store_.next_batch(limits);
+  if (!first) return fail(first.error());
+  std::optional<OutboxBatch> current = std::move(*first);
+  std::future<Result<HttpReply>> in_flight;
+  if (current) in_flight = send(*current);
+  int conflicts_in_a_row = 0;
+  while (current) {
+    const OutboxBatch& b = *current;
+    // While the server works on this batch, the kiosk freezes the next one, and sends it
+    // before acknowledging this one: the two sides' fsyncs overlap instead of taking turns.
+    auto upcoming = store_.next_batch(limits, b.batch_id);
+    auto reply = in_flight.get();
+    if (!upcoming) return fail(upcoming.error());
     if (!reply) return fail(reply.error());
+    if (*upcoming) in_flight = send(**upcoming);
 
     if (reply->status == 200) {
       auto j = parse_body(*reply, "push");
@@ -135,29 +147,31 @@ Result<RoundReport> SyncRound::push(const ProgressFn& progress) {
       report.rejected += ack->rejected;
       conflicts_in_a_row = 0;
       if (progress) progress(static_cast<std::int64_t>(report.accepted + report.rejected), *total);
-      continue;
-    }
-    if (reply->status == 409 && ++conflicts_in_a_row <= 3) {
+    } else if (reply->status == 409 && ++conflicts_in_a_row <= 3) {
       // The server holds different content under this batch_id (e.g. a data folder restored
       // from a backup). Records are idempotent by version, so a fresh batch_id is safe.
       if (auto s = store_.dissolve_batch(b.batch_id); !s) return fail(s.error());
-      continue;
-    }
-    if (refuses_content(reply->status)) {
+    } else if (refuses_content(reply->status)) {
       if (auto s = store_.dissolve_batch(b.batch_id); !s) return fail(s.error());
       if (b.record_count > 1) {
         limits.max_records = std::max<std::size_t>(1, b.record_count / 2);
-        continue;
-      }
-      const auto e = protocol::parse_error_body(reply->body, reply->status);
-      if (!b.record_ids.empty()) {
+      } else if (!b.record_ids.empty()) {
+        const auto e = protocol::parse_error_body(reply->body, reply->status);
         if (auto s = store_.quarantine(b.record_ids.front(), e.message); !s) return fail(s.error());
         ++report.rejected;
         if (progress) progress(static_cast<std::int64_t>(report.accepted + report.rejected), *total);
       }
-      continue;
+    } else {
+      return http_failure(*reply, "sending records");
     }
-    return http_failure(*reply, "sending records");
+    current = std::move(*upcoming);
+    if (!current) {
+      // Batches this one's verdict put back in the queue (dissolved, requeued) go out now.
+      auto rest = store_.next_batch(limits);
+      if (!rest) return fail(rest.error());
+      current = std::move(*rest);
+      if (current) in_flight = send(*current);
+    }
   }
   return report;
 }

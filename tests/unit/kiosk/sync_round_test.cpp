@@ -1,8 +1,12 @@
 #include <doctest/doctest.h>
 
+#include <chrono>
+#include <thread>
+
 #include "kiosk/core/sync/sync_round.hpp"
 #include "tests/unit/kiosk/support.hpp"
 #include "ws/ids.hpp"
+#include "ws/sqlite.hpp"
 
 using namespace ws::kiosk;
 using ws::kiosk::test::Fault;
@@ -24,6 +28,34 @@ struct Kiosk {
 };
 
 std::shared_ptr<FakeServer> server() { return std::make_shared<FakeServer>(); }
+
+// Holds the first push until the kiosk has frozen the batch after it (up to 10 s), to see that
+// the two overlap; otherwise the fake server.
+class WatchingTransport final : public Transport {
+ public:
+  WatchingTransport(std::shared_ptr<FakeServer> server, std::string database)
+      : server_(std::move(server)), database_(std::move(database)) {}
+  ws::Result<HttpReply> send(const HttpRequest& request) override {
+    if (request.path == ws::protocol::kRoutePush && ++pushes_ == 1) next_frozen_while_in_flight = wait_for_two_batches();
+    return server_->handle(request);
+  }
+  bool next_frozen_while_in_flight = false;
+
+ private:
+  bool wait_for_two_batches() const {
+    auto db = ws::sql::Connection::open(database_);
+    if (!db) return false;
+    for (int i = 0; i < 2000; ++i) {
+      auto st = db->prepare("SELECT COUNT(*) FROM outbox_batches");
+      if (st && st->step().value_or(false) && st->column_int(0) == 2) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    return false;
+  }
+  std::shared_ptr<FakeServer> server_;
+  std::string database_;
+  int pushes_ = 0;
+};
 
 }  // namespace
 
@@ -108,6 +140,36 @@ TEST_CASE("a lost reply is retried under the same batch_id and stored once") {
   CHECK(srv->push_requests() == 2);
   CHECK(k.store->pending_count().value() == 0);
   CHECK(srv->records().size() == 10);
+}
+
+TEST_CASE("the next batch is frozen while one is in flight; a lost reply resends both as they were") {
+  auto srv = server();
+  TempDir dir;
+  auto store = test::enrolled_store(dir.path(), "k1", "OSLO", "tok-k1");
+  srv->add_device("tok-k1", "OSLO");
+  for (int i = 0; i < 30; ++i) REQUIRE(store->save("intake", test::intake_payload(i)));
+  WatchingTransport transport(srv, Store::database_path(dir.path()));
+  RoundOptions o;
+  o.batch.max_records = 10;
+  srv->push_fault(Fault::NetworkAfter);  // the server applies the first batch; its reply is lost
+
+  auto first = SyncRound(*store, transport, o).push();
+  REQUIRE_FALSE(first);
+  CHECK(first.error().code == "network");
+  CHECK(transport.next_frozen_while_in_flight);
+  CHECK(srv->records().size() == 10);
+  CHECK(store->pending_count().value() == 30);
+
+  // Both frozen batches go out again under their own ids (the first is answered from the
+  // server's stored reply), then the last ten: three batch ids in all, nothing stored twice.
+  auto report = SyncRound(*store, transport, o).push();
+  REQUIRE(report);
+  CHECK(report->accepted == 30);
+  CHECK(report->batches == 3);
+  CHECK(srv->push_requests() == 4);
+  CHECK(srv->distinct_batches() == 3);
+  CHECK(srv->records().size() == 30);
+  CHECK(store->pending_count().value() == 0);
 }
 
 TEST_CASE("500s, truncated replies and dropped requests keep the outbox until a real answer") {

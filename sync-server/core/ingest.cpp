@@ -27,7 +27,7 @@ struct Candidate {
   bool malformed_json = false;  // its text did not parse: the whole body is malformed
   bool foreign_centre = false;  // names another centre than the device's
   std::string id;  // echoed in the result even when the record is unreadable
-  std::optional<Envelope> envelope;
+  std::optional<Envelope> envelope;  // accepted records; the payload is kept as payload_text
   std::string rejection;
   // Serialised once here and reused for replay detection and storage.
   std::string payload_text;          // accepted records
@@ -141,6 +141,10 @@ Candidate check_record(json& raw, const std::string& device_centre, const Payloa
                                                   : describe(validator.validate(e->kind, e->schema_version, e->payload));
     if (!problem.empty()) return refuse(std::move(problem));
   }
+  // A new record is stored from its texts; only a merge with a stored one needs the parsed
+  // payload, and parses it again. Freeing it here, on a checking thread, takes the teardown of
+  // a batch's payloads off the one thread that writes the batch and answers the kiosk.
+  e->payload = json();
   c.envelope = std::move(*e);
   return c;
 }
@@ -316,6 +320,7 @@ Result<PushReply> Ingest::push(const Device& device, protocol::PushRequest&& req
         if (!seq) return fail(seq.error());
         return RecordOutcome{RecordStatus::Applied, "", 0};
       }
+      incoming.payload = json::parse(c.payload_text);
       MergeOutcome m = merge(**stored, incoming);
       if (!m.changed && m.conflicts.empty()) return RecordOutcome{RecordStatus::Duplicate, "", 0};
       if (m.changed) {

@@ -141,7 +141,8 @@ int cmd_status(const Context& ctx) {
   if (!store) return report(ctx, store.error());
   auto id = (*store)->identity();
   auto status = (*store)->persisted_status();
-  if (!id || !status) return report(ctx, Error{"db_error", "cannot read the kiosk's state"});
+  auto conflicts = (*store)->conflict_count();
+  if (!id || !status || !conflicts) return report(ctx, Error{"db_error", "cannot read the kiosk's state"});
   bool online = false;
   if (id->enrolled()) {
     if (auto transport = transport_for(ctx, id->server_url, 3000)) {
@@ -156,6 +157,7 @@ int cmd_status(const Context& ctx) {
       {"online", online},
       {"pending", status->pending},
       {"quarantined", status->quarantined},
+      {"conflicts", *conflicts},
       {"last_success", status->last_success_ms ? nlohmann::json(iso8601_utc(*status->last_success_ms)) : nlohmann::json()},
       {"last_success_ms", status->last_success_ms ? nlohmann::json(*status->last_success_ms) : nlohmann::json()},
       {"last_error", status->last_error},
@@ -169,6 +171,7 @@ int cmd_status(const Context& ctx) {
           << "server:      " << (id->server_url.empty() ? "-" : id->server_url) << (online ? " (online)" : " (offline)") << "\n"
           << "pending:     " << status->pending << "\n"
           << "quarantined: " << status->quarantined << "\n"
+          << "conflicts:   " << *conflicts << " local edits replaced by later ones from the server\n"
           << "last sync:   " << (status->last_success_ms ? iso8601_utc(*status->last_success_ms) : "never") << "\n";
   if (!status->last_error.empty()) ctx.out << "last error:  " << status->last_error << "\n";
   if ((*store)->read_only()) ctx.out << "note:        the data folder is read-only; nothing can be saved\n";

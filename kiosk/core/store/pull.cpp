@@ -45,6 +45,16 @@ Result<std::size_t> Store::apply_pull(const protocol::PullResponse& page) {
       r = std::move(**local);
       if (r.envelope.kind != incoming.kind || r.envelope.centre != incoming.centre) continue;
       const auto outcome = merge(r.envelope, incoming);
+      for (const auto& c : outcome.conflicts) {
+        // Pulled records carry no base version, so the merge flags every replaced value; only
+        // a local value newer than what the server has acknowledged was never seen there.
+        const bool local_lost = c.won_version == incoming.field_version(c.field);
+        const bool unseen = !r.envelope.base_version || *r.envelope.base_version < c.lost_version;
+        if (!local_lost || !unseen) continue;
+        if (auto s = log_conflict({incoming.id, c.field, c.lost_value, c.lost_version, c.won_version, now}); !s) {
+          return fail(s.error());
+        }
+      }
       const bool base_moves = !r.envelope.base_version || *r.envelope.base_version < incoming.version;
       if (!outcome.changed && !base_moves) continue;
       const auto base = base_moves ? incoming.version : *r.envelope.base_version;

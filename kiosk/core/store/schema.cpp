@@ -92,7 +92,24 @@ Status v5(sql::Connection& db) {
   )sql");
 }
 
-const std::function<Status(sql::Connection&)> kSteps[] = {v1, v2, v3, v4, v5};
+// Local edits a pull overwrote before the server ever saw them (the server logs the conflicts
+// it sees itself). The lost value is personal data and goes through the payload codec.
+Status v6(sql::Connection& db) {
+  return db.exec(R"sql(
+    CREATE TABLE conflicts(
+      seq INTEGER PRIMARY KEY AUTOINCREMENT,
+      record_id TEXT NOT NULL,
+      field TEXT NOT NULL,
+      lost_codec INTEGER NOT NULL,
+      lost_value BLOB NOT NULL,
+      lost_version TEXT NOT NULL,
+      won_version TEXT NOT NULL,
+      at_ms INTEGER NOT NULL);
+    CREATE INDEX conflicts_by_record ON conflicts(record_id);
+  )sql");
+}
+
+const std::function<Status(sql::Connection&)> kSteps[] = {v1, v2, v3, v4, v5, v6};
 static_assert(sizeof(kSteps) / sizeof(kSteps[0]) == kLatest);
 
 }  // namespace

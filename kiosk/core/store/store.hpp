@@ -56,6 +56,17 @@ struct ListQuery {
   int offset = 0;
 };
 
+// A local edit that a pulled, later edit of the same field replaced before the server had
+// seen it. Kept here so it is never silently lost; the record itself follows the merge rule.
+struct LocalConflict {
+  std::string record_id;
+  std::string field;
+  nlohmann::json lost_value;  // null when the local side had removed the field
+  Version lost_version;
+  Version won_version;
+  std::int64_t at_ms = 0;
+};
+
 struct Draft {
   std::string counsellor;
   std::string key;
@@ -166,6 +177,10 @@ class Store {
   // Returns how many records changed locally.
   Result<std::size_t> apply_pull(const protocol::PullResponse& page);
 
+  // Local edits pulls have overwritten, oldest first.
+  Result<std::vector<LocalConflict>> conflicts();
+  Result<std::int64_t> conflict_count();
+
   // The persisted part of SyncStatus (counts, last success, last error).
   Result<SyncStatus> persisted_status();
   Status record_sync_success(std::int64_t when_ms);
@@ -180,6 +195,7 @@ class Store {
   Result<std::string> meta(const std::string& key);
   Status set_meta(const std::string& key, const std::string& value);
   Status enqueue(const std::string& record_id);
+  Status log_conflict(const LocalConflict& conflict);  // inside apply_pull's transaction
   Status writable() const;
   Result<std::string> insert_new(const DeviceIdentity& id, const std::string& kind, nlohmann::json payload,
                                  int schema_version);

@@ -246,6 +246,43 @@ TEST_CASE("two kiosks of a centre converge and a third centre sees none of it") 
   CHECK(b.store->pending_count().value() == 0);
 }
 
+TEST_CASE("a local edit a pull replaces before the server saw it goes to the kiosk's conflict log") {
+  auto srv = server();
+  Kiosk a(srv, "ka", "OSLO");
+  Kiosk b(srv, "kb", "OSLO");
+  auto case_id = a.store->save("case", {{"given_name", "Amina"}, {"status", "open"}, {"phone", "1"}});
+  REQUIRE(case_id);
+  REQUIRE(a.sync());
+  REQUIRE(b.sync());
+
+  // a edits the phone offline; b edits it later and reaches the server first.
+  REQUIRE(a.store->update(*case_id, {{"phone", "from-a"}}));
+  std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  REQUIRE(b.store->update(*case_id, {{"phone", "from-b"}}));
+  REQUIRE(b.sync());
+  REQUIRE(SyncRound(*a.store, a.transport).pull());
+
+  CHECK(a.store->get(*case_id).value()->envelope.payload["phone"] == "from-b");
+  auto log = a.store->conflicts();
+  REQUIRE(log);
+  REQUIRE(log->size() == 1);
+  CHECK(log->front().record_id == *case_id);
+  CHECK(log->front().field == "phone");
+  CHECK(log->front().lost_value == "from-a");
+  CHECK(log->front().lost_version.device == "ka");
+  CHECK(log->front().won_version.device == "kb");
+
+  // A value the server had already seen is replaced without a log entry: b's later edit of
+  // the status is an ordinary update for a.
+  REQUIRE(a.sync());
+  REQUIRE(b.store->update(*case_id, {{"status", "decided"}}));
+  REQUIRE(b.sync());
+  REQUIRE(a.sync());
+  CHECK(a.store->get(*case_id).value()->envelope.payload["status"] == "decided");
+  CHECK(a.store->conflict_count().value() == 1);
+  CHECK(b.store->conflict_count().value() == 0);
+}
+
 TEST_CASE("pull applies published forms for every centre, stores the cursor, skips foreign records") {
   auto srv = server();
   Kiosk k(srv, "k1", "OSLO");

@@ -1,0 +1,51 @@
+// The kiosk's conflict log: local edits a pull overwrote before they reached the server.
+#include "kiosk/core/store/payload_codec.hpp"
+#include "kiosk/core/store/store.hpp"
+
+namespace ws::kiosk {
+
+Status Store::log_conflict(const LocalConflict& c) {
+  auto st = db_.prepare(
+      "INSERT INTO conflicts(record_id, field, lost_codec, lost_value, lost_version, won_version, at_ms) "
+      "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+  if (!st) return fail(st.error());
+  const auto lost = codec::encode(c.lost_value);
+  st->bind(1, c.record_id).bind(2, c.field).bind(3, lost.codec).bind_blob(4, lost.bytes);
+  return st->bind(5, c.lost_version.to_string()).bind(6, c.won_version.to_string()).bind(7, c.at_ms).run();
+}
+
+Result<std::vector<LocalConflict>> Store::conflicts() {
+  auto st = db_.prepare(
+      "SELECT record_id, field, lost_codec, lost_value, lost_version, won_version, at_ms FROM conflicts ORDER BY seq");
+  if (!st) return fail(st.error());
+  std::vector<LocalConflict> out;
+  for (;;) {
+    auto row = st->step();
+    if (!row) return fail(row.error());
+    if (!*row) break;
+    LocalConflict c;
+    c.record_id = st->column_text(0);
+    c.field = st->column_text(1);
+    auto value = codec::decode(static_cast<int>(st->column_int(2)), st->column_blob(3));
+    if (!value) return fail(value.error());
+    c.lost_value = std::move(*value);
+    auto lost = Version::parse(st->column_text(4));
+    auto won = Version::parse(st->column_text(5));
+    if (!lost || !won) return fail("db_error", "a conflict log entry holds an unreadable version");
+    c.lost_version = *lost;
+    c.won_version = *won;
+    c.at_ms = st->column_int(6);
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
+Result<std::int64_t> Store::conflict_count() {
+  auto st = db_.prepare("SELECT COUNT(*) FROM conflicts");
+  if (!st) return fail(st.error());
+  auto row = st->step();
+  if (!row) return fail(row.error());
+  return *row ? st->column_int(0) : 0;
+}
+
+}  // namespace ws::kiosk

@@ -1,12 +1,10 @@
 // The workspace's adapter over the real kiosk store (temp folder, no server).
-#include <filesystem>
-#include <random>
-
 #include <doctest/doctest.h>
 
 #include "kiosk/core/store/store.hpp"
 #include "kiosk/core/vm/store_data.hpp"
 #include "kiosk/core/vm/workspace.hpp"
+#include "tests/support/temp_dir.hpp"
 #include "ws/crypto.hpp"
 #include "ws/ids.hpp"
 
@@ -14,17 +12,7 @@ using namespace ws::kiosk;
 
 namespace {
 
-struct TempDir {
-  std::filesystem::path path;
-  TempDir() {
-    path = std::filesystem::temp_directory_path() / ("ws-ui-test-" + ws::new_uuid_v7());
-    std::filesystem::create_directories(path);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path, ec);
-  }
-};
+using ws::test::TempDir;
 
 // A kiosk store in `data_dir` enrolled to a server that is not there (port 9, discard: refused):
 // records are saved and wait in the outbox, as on a kiosk that is offline.
@@ -39,7 +27,7 @@ std::unique_ptr<Store> offline_store(const std::string& data_dir) {
 
 TEST_CASE("store adapter: counsellors, cases with their timeline, edits, drafts") {
   TempDir dir;
-  const std::string data_dir = (dir.path / "kiosk").string();
+  const std::string data_dir = dir.file("kiosk");
   {
     // An admin-created account as sync would deliver it.
     auto store = offline_store(data_dir);
@@ -109,7 +97,7 @@ TEST_CASE("store adapter: counsellors, cases with their timeline, edits, drafts"
 
 TEST_CASE("store adapter: a lockout survives closing and reopening the kiosk") {
   TempDir dir;
-  const std::string data_dir = (dir.path / "kiosk").string();
+  const std::string data_dir = dir.file("kiosk");
   (void)offline_store(data_dir);
   // Instant verifier: this test is about the counting, not Argon2id.
   auto verifier = [](const std::string&, const std::string& secret) { return secret == "2468"; };

@@ -2,7 +2,6 @@
 
 #include <fcntl.h>
 #include <signal.h>
-#include <stdlib.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -17,17 +16,6 @@
 namespace ws::e2e {
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
-
-TempDir::TempDir() {
-  std::string pattern = (fs::temp_directory_path() / "ws-kiosk-e2e-XXXXXX").string();
-  if (!mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
-  path_ = pattern;
-}
-
-TempDir::~TempDir() {
-  std::error_code ec;
-  fs::remove_all(path_, ec);
-}
 
 std::string read_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "tests/e2e/server/server_process.hpp"
+#include "tests/support/records.hpp"
 #include "ws/envelope.hpp"
 #include "ws/hlc.hpp"
 #include "ws/ids.hpp"
@@ -36,15 +37,7 @@ inline Kiosk enroll(const std::string& db, ServerProcess& server, const std::str
 inline nlohmann::json record(const std::string& id, const std::string& kind, const std::string& centre,
                              const Version& v, const nlohmann::json& payload,
                              const std::optional<Version>& base = std::nullopt) {
-  Envelope e;
-  e.id = id;
-  e.kind = kind;
-  e.centre = centre;
-  e.version = v;
-  e.payload = payload;
-  for (const auto& [k, _] : payload.items()) e.field_versions[k] = v;
-  e.base_version = base;
-  return to_json(e);
+  return ws::test::record_json(id, kind, centre, v, payload, base);
 }
 
 inline std::string batch(const std::string& batch_id, const nlohmann::json& records) {

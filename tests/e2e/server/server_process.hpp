@@ -9,9 +9,7 @@
 #include <unistd.h>
 
 #include <chrono>
-#include <cstdlib>
 #include <thread>
-#include <filesystem>
 #include <memory>
 #include <string>
 #include <vector>
@@ -20,30 +18,13 @@
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
+#include "tests/support/temp_dir.hpp"
+
 namespace ws::e2e {
 
 inline const char* server_binary() { return WS_SYNC_SERVER_BIN; }
 
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "ws-server-e2e-XXXXXX").string();
-    REQUIRE(mkdtemp(pattern.data()) != nullptr);
-    path_ = pattern;
-  }
-  ~TempDir() {
-    // WS_KEEP_TEST_DIRS=1 keeps the server's file and log for a post-mortem.
-    if (std::getenv("WS_KEEP_TEST_DIRS")) return;
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  std::string file(const std::string& name) const { return (path_ / name).string(); }
-
- private:
-  std::filesystem::path path_;
-};
+using ws::test::TempDir;
 
 struct CliResult {
   int exit_code = -1;

@@ -1,30 +1,16 @@
 #pragma once
 // Small bundles for tests, and a temporary directory that removes itself.
-#include <stdlib.h>
-
-#include <filesystem>
 #include <string>
 
 #include <nlohmann/json.hpp>
 
+#include "tests/support/temp_dir.hpp"
 #include "ws/content/bundle.hpp"
 #include "ws/content/bundle_files.hpp"
 
 namespace test_content {
 
-struct TempDir {
-  std::string path;
-  TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "ws-content-XXXXXX").string();
-    path = mkdtemp(pattern.data());
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-};
+using ws::test::TempDir;
 
 inline nlohmann::json ui_strings(const std::string& prefix) {
   nlohmann::json ui = nlohmann::json::object();

@@ -48,8 +48,8 @@ int consistent_version(const ActiveBundle& active) {
 
 struct Fixture {
   TempDir tmp;
-  std::string content = tmp.path + "/data/content";
-  std::string builtin = tmp.path + "/builtin";
+  std::string content = tmp.path() + "/data/content";
+  std::string builtin = tmp.path() + "/builtin";
   Fixture() { write_builtin(builtin, 1); }
 };
 

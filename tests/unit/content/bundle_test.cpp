@@ -163,19 +163,19 @@ TEST_CASE("published bundles must embed every file, and each must match its dige
 TEST_CASE("a directory bundle names the page and field of a file that is not there") {
   test_content::TempDir dir;
   auto j = small_bundle();
-  REQUIRE(std::system(("mkdir -p " + dir.path + "/images").c_str()) == 0);
+  REQUIRE(std::system(("mkdir -p " + dir.path() + "/images").c_str()) == 0);
   {
-    std::ofstream(dir.path + "/bundle.json") << j.dump();
-    std::ofstream(dir.path + "/images/pic.png") << "png";
+    std::ofstream(dir.path() + "/bundle.json") << j.dump();
+    std::ofstream(dir.path() + "/images/pic.png") << "png";
   }
-  auto b = load_bundle_directory(dir.path);
+  auto b = load_bundle_directory(dir.path());
   REQUIRE_FALSE(b);
   CHECK(contains(b.error().message, "page 'support', language 'en', field 'audio'"));
-  REQUIRE(std::system(("mkdir -p " + dir.path + "/audio").c_str()) == 0);
-  std::ofstream(dir.path + "/audio/support-en.wav") << "wav";
-  auto ok = load_bundle_directory(dir.path);
+  REQUIRE(std::system(("mkdir -p " + dir.path() + "/audio").c_str()) == 0);
+  std::ofstream(dir.path() + "/audio/support-en.wav") << "wav";
+  auto ok = load_bundle_directory(dir.path());
   REQUIRE(ok);
-  auto packed = pack_bundle_directory(dir.path);
+  auto packed = pack_bundle_directory(dir.path());
   REQUIRE(packed);
   auto reparsed = parse_bundle(*packed, true);
   REQUIRE(reparsed);

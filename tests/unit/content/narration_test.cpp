@@ -46,7 +46,7 @@ TEST_CASE("a recorded narration is preferred, synthesised speech only where a vo
 
 TEST_CASE("the narrator feeds the text to its child and reports the exit") {
   test_content::TempDir dir;
-  const std::string out = dir.path + "/spoken.txt";
+  const std::string out = dir.path() + "/spoken.txt";
   Narrator n;
   REQUIRE(n.play({{"/bin/sh", "-c", "cat > \"$0\"", out}, "Сторінка українською"}));
   REQUIRE(wait_idle(n));

@@ -1,9 +1,6 @@
 #include <doctest/doctest.h>
 
-#include <filesystem>
-#include <fstream>
-#include <random>
-
+#include "tests/support/temp_dir.hpp"
 #include "tests/unit/forms/sample_form.hpp"
 
 using namespace ws::forms;
@@ -11,20 +8,7 @@ using nlohmann::json;
 
 namespace {
 
-// A unique temporary directory, removed when the test ends (also on failure).
-struct TempDir {
-  std::filesystem::path path;
-  TempDir() {
-    std::random_device rd;
-    path = std::filesystem::temp_directory_path() / ("ws_forms_test_" + std::to_string(rd()) + std::to_string(rd()));
-    std::filesystem::create_directories(path);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path, ec);
-  }
-  void write(const std::string& name, const std::string& text) const { std::ofstream(path / name) << text; }
-};
+using ws::test::TempDir;
 
 json version_of(int v) {
   json j = sample::definition_json();
@@ -77,14 +61,14 @@ TEST_CASE("load_directory registers valid files and names each failing file") {
   dir.write("other.json", no_label.dump());
   dir.write("README.txt", "not a form");
   FormRegistry r;
-  auto status = r.load_directory(dir.path.string());
+  auto status = r.load_directory(dir.path());
   REQUIRE_FALSE(status);
   CHECK(status.error().message.find("broken.json: not valid JSON") != std::string::npos);
   CHECK(status.error().message.find("other.json: form 'other' field 'full_name': 'label' is required") != std::string::npos);
   CHECK(r.size() == 1);
   CHECK(r.find("sample"));
 
-  auto missing = FormRegistry().load_directory((dir.path / "nope").string());
+  auto missing = FormRegistry().load_directory(dir.file("nope"));
   REQUIRE_FALSE(missing);
   CHECK(missing.error().code == "io_error");
 }

@@ -1,24 +1,11 @@
 #include "tests/unit/kiosk/support.hpp"
 
-#include <stdlib.h>
-
-#include <filesystem>
+#include <stdexcept>
 
 #include "ws/merge.hpp"
 #include "ws/protocol.hpp"
 
 namespace ws::kiosk::test {
-
-TempDir::TempDir() {
-  std::string pattern = (std::filesystem::temp_directory_path() / "ws-kiosk-test-XXXXXX").string();
-  if (!mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
-  path_ = pattern;
-}
-
-TempDir::~TempDir() {
-  std::error_code ec;
-  std::filesystem::remove_all(path_, ec);
-}
 
 std::unique_ptr<Store> enrolled_store(const std::string& dir, const std::string& device, const std::string& centre,
                                       const std::string& token) {

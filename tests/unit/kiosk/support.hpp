@@ -11,21 +11,11 @@
 
 #include "kiosk/core/store/store.hpp"
 #include "kiosk/core/sync/transport.hpp"
+#include "tests/support/temp_dir.hpp"
 
 namespace ws::kiosk::test {
 
-class TempDir {
- public:
-  TempDir();
-  ~TempDir();
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::string& path() const { return path_; }
-  std::string sub(const std::string& name) const { return path_ + "/" + name; }
-
- private:
-  std::string path_;
-};
+using ws::test::TempDir;
 
 // A store in `dir` enrolled as `device` of `centre` against server URL "fake://".
 std::unique_ptr<Store> enrolled_store(const std::string& dir, const std::string& device = "dev-a",

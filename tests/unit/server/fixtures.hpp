@@ -1,9 +1,6 @@
 #pragma once
 // Shared test scaffolding: a unique temp directory, a migrated database in it, an enrolled
 // device, and envelope builders.
-#include <unistd.h>
-
-#include <filesystem>
 #include <memory>
 #include <string>
 
@@ -11,30 +8,16 @@
 
 #include "sync-server/core/database.hpp"
 #include "sync-server/core/devices.hpp"
+#include "tests/support/records.hpp"
+#include "tests/support/temp_dir.hpp"
 #include "ws/envelope.hpp"
 #include "ws/hlc.hpp"
 #include "ws/ids.hpp"
 
 namespace ws::server::testing {
 
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "ws-server-test-XXXXXX").string();
-    REQUIRE(mkdtemp(pattern.data()) != nullptr);
-    path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  std::string file(const std::string& name) const { return (path_ / name).string(); }
-
- private:
-  std::filesystem::path path_;
-};
+using ws::test::record_json;
+using ws::test::TempDir;
 
 struct TestDb {
   TempDir dir;
@@ -57,21 +40,6 @@ inline Device enroll_device(Database& db, const std::string& centre, const std::
 
 inline Version version_at(std::int64_t wall_ms, const std::string& device, std::uint32_t logical = 0) {
   return Version{Hlc{wall_ms, logical}, device};
-}
-
-// A record as a kiosk would push it: every field written at `v`.
-inline nlohmann::json record_json(const std::string& id, const std::string& kind, const std::string& centre,
-                                  const Version& v, const nlohmann::json& payload,
-                                  const std::optional<Version>& base = std::nullopt) {
-  Envelope e;
-  e.id = id;
-  e.kind = kind;
-  e.centre = centre;
-  e.version = v;
-  e.payload = payload;
-  for (const auto& [k, _] : payload.items()) e.field_versions[k] = v;
-  e.base_version = base;
-  return to_json(e);
 }
 
 inline nlohmann::json batch_json(const std::string& batch_id, const nlohmann::json& records) {

@@ -6,7 +6,7 @@ namespace ws::kiosk::cli {
 
 const std::set<std::string>& command_words() {
   static const std::set<std::string> words = {"enroll", "add", "edit", "sync", "status", "list", "show", "quarantined",
-                                              "counsellor-add"};
+                                              "conflicts", "counsellor-add"};
   return words;
 }
 

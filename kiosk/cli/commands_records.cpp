@@ -1,4 +1,4 @@
-// add, edit, list, show, quarantined: the record commands.
+// add, edit, list, show, quarantined, conflicts: the record commands.
 #include <ostream>
 
 #include "kiosk/cli/commands.hpp"
@@ -125,6 +125,29 @@ int cmd_quarantined(const Context& ctx) {
     ctx.out << out.dump() << "\n";
   } else {
     for (const auto& r : *rows) ctx.out << r.envelope.id << "  " << r.envelope.kind << "  " << r.sync_error << "\n";
+  }
+  return kExitOk;
+}
+
+int cmd_conflicts(const Context& ctx) {
+  if (auto s = check_options(ctx.args, {{}, {"--json"}}); !s) return report(ctx, s.error(), kExitUsage);
+  auto store = open_store(ctx);
+  if (!store) return report(ctx, store.error());
+  auto rows = (*store)->conflicts();
+  if (!rows) return report(ctx, explain_storage_error(rows.error(), "cannot read the conflict log"));
+  if (ctx.args.flag("--json")) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& c : *rows) {
+      out.push_back({{"record_id", c.record_id}, {"field", c.field}, {"lost_value", c.lost_value},
+                     {"lost_version", c.lost_version.to_string()}, {"won_version", c.won_version.to_string()},
+                     {"at", iso8601_utc(c.at_ms)}});
+    }
+    ctx.out << out.dump() << "\n";
+  } else {
+    for (const auto& c : *rows) {
+      ctx.out << iso8601_utc(c.at_ms) << "  " << c.record_id << "  " << c.field << "  lost " << c.lost_value.dump()
+              << " (" << c.lost_version.to_string() << ") to " << c.won_version.to_string() << "\n";
+    }
   }
   return kExitOk;
 }

@@ -197,3 +197,33 @@ TEST_CASE("counsellor-add refuses a short PIN, a taken name, a bad role and a mi
   CHECK(twice.err.find("exists already") != std::string::npos);
   CHECK(nlohmann::json::parse(cli.run({"list", "--kind", "counsellor", "--json"}).out).size() == 1);
 }
+
+TEST_CASE("conflicts lists the local edits a pull replaced, with the value that was lost") {
+  Cli cli;
+  {
+    auto store = Store::open(cli.data);
+    REQUIRE(store);
+    auto id = (*store)->save("case", {{"phone", "from-here"}});
+    REQUIRE(id);
+    auto theirs = (*store)->get(*id).value()->envelope;
+    theirs.payload["phone"] = "from-another-kiosk";
+    theirs.version = ws::Version{ws::Hlc{theirs.version.hlc.wall_ms + 1000, 0}, "dev-b"};
+    theirs.field_versions["phone"] = theirs.version;
+    theirs.base_version.reset();
+    ws::protocol::PullResponse page;
+    page.records.push_back(theirs);
+    page.cursor = "7";
+    REQUIRE((*store)->apply_pull(page));
+  }
+  auto listed = cli.run({"conflicts", "--json"});
+  REQUIRE(listed.code == 0);
+  auto rows = nlohmann::json::parse(listed.out);
+  REQUIRE(rows.size() == 1);
+  CHECK(rows[0]["field"] == "phone");
+  CHECK(rows[0]["lost_value"] == "from-here");
+  CHECK(rows[0]["won_version"].get<std::string>().find("dev-b") != std::string::npos);
+  auto text = cli.run({"conflicts"});
+  CHECK(text.out.find("\"from-here\"") != std::string::npos);
+  auto status = nlohmann::json::parse(cli.run({"status", "--json"}).out);
+  CHECK(status["conflicts"] == 1);
+}

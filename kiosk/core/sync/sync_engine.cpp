@@ -11,7 +11,7 @@ std::int64_t unix_ms_after(std::chrono::milliseconds d) { return HlcClock::syste
 
 }  // namespace
 
-SyncEngine::SyncEngine(SyncEngineOptions options) : options_(std::move(options)) {
+SyncEngine::SyncEngine(SyncEngineOptions options) : options_(std::move(options)), status_(options_.initial_status) {
   if (!options_.make_transport) {
     options_.make_transport = [](const std::string& url) { return make_http_transport(url); };
   }

@@ -42,6 +42,9 @@ struct SyncEngineOptions {
   // own store connection (e.g. to install a newly published content bundle). Must not block
   // for long: the next round waits for it.
   std::function<void(Store& store)> after_pull;
+  // What status() reports until the first round has read the store itself (enrolled, counts,
+  // last success), so a screen drawn right after start() does not show a blank state.
+  SyncStatus initial_status;
 };
 
 class SyncEngine {

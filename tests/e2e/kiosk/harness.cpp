@@ -211,7 +211,7 @@ std::vector<nlohmann::json> Server::export_records(const std::string& kind) {
 }
 
 std::vector<std::string> Kiosk::argv(std::vector<std::string> args) const {
-  std::vector<std::string> full{kiosk_bin(), "--data-dir", data_dir, "--assets", assets};
+  std::vector<std::string> full{binary, "--data-dir", data_dir, "--assets", assets};
   full.insert(full.end(), args.begin(), args.end());
   return full;
 }

@@ -91,6 +91,7 @@ class Server {
 struct Kiosk {
   std::string data_dir;
   std::string assets = assets_dir();
+  std::string binary = kiosk_bin();
   RunResult cli(std::vector<std::string> args, const SpawnOptions& options = {},
                 std::chrono::milliseconds timeout = std::chrono::seconds(120)) const;
   std::vector<std::string> argv(std::vector<std::string> args) const;

@@ -234,6 +234,23 @@ TEST_CASE("a read-only data folder: a clear error for saves, the kiosk keeps sho
   write_file(dir.sub("new.json"), intake(2).dump());
   fs::permissions(dir.sub("new.json"), fs::perms::owner_read | fs::perms::others_read, fs::perm_options::replace);
 
+  // 'nobody' may not be able to reach the build tree (a clone under /root is mode 0700), so it
+  // runs a copy of the kiosk and its assets from this test's own folder.
+  fs::create_directories(dir.sub("bin"));
+  fs::copy_file(k.binary, dir.sub("bin/kiosk"));
+  fs::copy(k.assets, dir.sub("assets"), fs::copy_options::recursive);
+  const auto world_readable = fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
+                              fs::perms::others_read | fs::perms::others_exec;
+  for (const auto& entry : fs::recursive_directory_iterator(dir.sub("assets")))
+    fs::permissions(entry.path(), entry.is_directory() ? world_readable : fs::perms::owner_read | fs::perms::owner_write |
+                                                                              fs::perms::group_read | fs::perms::others_read,
+                    fs::perm_options::replace);
+  for (const char* sub : {"bin", "assets"}) fs::permissions(dir.sub(sub), world_readable, fs::perm_options::replace);
+  fs::permissions(dir.sub("bin/kiosk"), world_readable, fs::perm_options::replace);
+  Kiosk as_seen_by_nobody = k;
+  as_seen_by_nobody.binary = dir.sub("bin/kiosk");
+  as_seen_by_nobody.assets = dir.sub("assets");
+
   const uid_t nobody = 65534;
   REQUIRE(chown(k.data_dir.c_str(), nobody, nobody) == 0);
   REQUIRE(chown(ws::kiosk::Store::database_path(k.data_dir).c_str(), nobody, nobody) == 0);
@@ -241,14 +258,14 @@ TEST_CASE("a read-only data folder: a clear error for saves, the kiosk keeps sho
   REQUIRE(chmod(k.data_dir.c_str(), 0500) == 0);
 
   SpawnOptions as_nobody{.run_as = nobody};
-  auto listed = k.cli({"list", "--kind", "intake", "--json"}, as_nobody);
+  auto listed = as_seen_by_nobody.cli({"list", "--kind", "intake", "--json"}, as_nobody);
   REQUIRE_MESSAGE(listed.code == 0, listed.err);
   CHECK(ids_of(nlohmann::json::parse(listed.out)) == std::set<std::string>{id});
-  auto added = k.cli({"add", "--kind", "intake", "--json", dir.sub("new.json")}, as_nobody);
+  auto added = as_seen_by_nobody.cli({"add", "--kind", "intake", "--json", dir.sub("new.json")}, as_nobody);
   CHECK(added.code == 1);
   CHECK(added.err.find("read-only") != std::string::npos);
   CHECK(added.out.empty());
-  auto status = k.cli({"status", "--json", "--timeout-ms", "500"}, as_nobody);
+  auto status = as_seen_by_nobody.cli({"status", "--json", "--timeout-ms", "500"}, as_nobody);
   REQUIRE(status.code == 0);
   CHECK(nlohmann::json::parse(status.out)["read_only"] == true);
   CHECK(nlohmann::json::parse(status.out)["pending"] == 1);

@@ -77,6 +77,14 @@ class HttpTransport final : public Transport {
     HttpReply reply;
     reply.status = res->status;
     reply.body = std::move(res->body);
+    reply.from_server = res->has_header(protocol::kVersionHeader);
+    if (res->has_header(protocol::kServerTimeHeader)) {
+      const auto value = res->get_header_value(protocol::kServerTimeHeader);
+      std::int64_t ms = 0;
+      const auto* end = value.data() + value.size();
+      if (std::from_chars(value.data(), end, ms).ptr == end && ms > 0) reply.server_time_ms = ms;
+    }
+    reply.server_epoch = res->get_header_value(protocol::kEpochHeader);
     if (res->has_header("Retry-After")) {
       const auto value = res->get_header_value("Retry-After");
       int seconds = 0;

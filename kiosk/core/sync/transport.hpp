@@ -2,6 +2,7 @@
 // The sync engine's only view of the network: one request in, one reply (or an error) out.
 // The real one speaks HTTP(S) with cpp-httplib; tests use fakes that misbehave on purpose.
 #include <chrono>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -21,6 +22,11 @@ struct HttpReply {
   int status = 0;
   std::string body;
   std::optional<int> retry_after_seconds;  // from a Retry-After header, when present
+  // The reply came from a Waystation server (it carries the protocol header), not from a
+  // proxy, firewall or captive portal in between.
+  bool from_server = false;
+  std::optional<std::int64_t> server_time_ms;  // protocol::kServerTimeHeader, when present
+  std::string server_epoch;                    // protocol::kEpochHeader, when present
 };
 
 class Transport {

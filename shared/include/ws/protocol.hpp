@@ -14,6 +14,13 @@ namespace ws::protocol {
 
 inline constexpr int kProtocolVersion = 1;
 inline constexpr const char* kVersionHeader = "X-Waystation-Protocol";
+// On every server reply: the server's wall clock in Unix milliseconds, so a kiosk can measure
+// how far its own clock is off and stamp with corrected time.
+inline constexpr const char* kServerTimeHeader = "X-Waystation-Time";
+// On every server reply: the identity of the server database's history. A new database, or one
+// restored from a backup, has a new epoch; a kiosk that sees another epoch than the one it
+// synced with re-pulls from the start and offers back what the server lacks.
+inline constexpr const char* kEpochHeader = "X-Waystation-Epoch";
 
 inline constexpr const char* kRouteEnroll = "/v1/enroll";
 inline constexpr const char* kRoutePush = "/v1/push";

@@ -83,22 +83,22 @@ void FakeServer::apply(const Envelope& e) {
 
 HttpReply FakeServer::push(const std::string& centre, const nlohmann::json& body) {
   auto req = protocol::parse_push_request(body);
-  if (!req) return {400, protocol::error_body(req.error().code, req.error().message).dump(), {}};
+  if (!req) return {400, protocol::error_body(req.error().code, req.error().message).dump(), {}, true, {}, {}};
   ++push_requests_;
   ++batch_counts_[req->batch_id];
   const std::string canonical = body.dump();
   if (auto it = replies_.find(req->batch_id); it != replies_.end()) {
-    if (it->second.first != canonical) return {409, protocol::error_body("batch_conflict", "reused batch id").dump(), {}};
-    return {200, it->second.second, {}};
+    if (it->second.first != canonical) return {409, protocol::error_body("batch_conflict", "reused batch id").dump(), {}, true, {}, {}};
+    return {200, it->second.second, {}, true, {}, {}};
   }
   std::vector<Result<Envelope>> parsed;
   for (const auto& raw : req->records) {
     parsed.push_back(envelope_from_json(raw));
     if (parsed.back() && parsed.back()->centre != centre) {
-      return {403, protocol::error_body("forbidden", "another centre's record").dump(), {}};
+      return {403, protocol::error_body("forbidden", "another centre's record").dump(), {}, true, {}, {}};
     }
     if (parsed.back() && refuser_ && refuser_(*parsed.back())) {
-      return {refuse_status_, protocol::error_body("invalid_request", "refused whole batch").dump(), {}};
+      return {refuse_status_, protocol::error_body("invalid_request", "refused whole batch").dump(), {}, true, {}, {}};
     }
   }
   protocol::PushResponse reply{req->batch_id, {}, "", ""};
@@ -126,7 +126,7 @@ HttpReply FakeServer::push(const std::string& centre, const nlohmann::json& body
   reply.cursor = std::to_string(seq_);
   const std::string text = protocol::to_json(reply).dump();
   replies_[req->batch_id] = {canonical, text};
-  return {200, text, {}};
+  return {200, text, {}, true, {}, {}};
 }
 
 HttpReply FakeServer::pull(const std::string& centre, const std::string& path) {
@@ -147,7 +147,7 @@ HttpReply FakeServer::pull(const std::string& centre, const std::string& path) {
     r.records.push_back(e);
     r.cursor = std::to_string(seq);
   }
-  return {200, protocol::to_json(r).dump(), {}};
+  return {200, protocol::to_json(r).dump(), {}, true, {}, {}};
 }
 
 Result<HttpReply> FakeServer::handle(const HttpRequest& req) {
@@ -159,19 +159,19 @@ Result<HttpReply> FakeServer::handle(const HttpRequest& req) {
     faults_.pop_front();
   }
   if (fault == Fault::NetworkBefore) return fail("network", "connection reset (injected)");
-  if (fault == Fault::Status500) return HttpReply{500, "<html>internal error</html>", {}};
-  if (fault == Fault::Status429) return HttpReply{429, protocol::error_body("rate_limited", "slow down").dump(), 7};
+  if (fault == Fault::Status500) return HttpReply{500, "<html>internal error</html>", {}, false, {}, {}};
+  if (fault == Fault::Status429) return HttpReply{429, protocol::error_body("rate_limited", "slow down").dump(), 7, true, {}, {}};
 
   HttpReply reply;
   if (req.path == protocol::kRouteHealth) {
-    reply = {200, "{\"ok\":true}", {}};
+    reply = {200, "{\"ok\":true}", {}, true, {}, {}};
   } else {
     auto device = devices_.find(req.bearer_token);
     if (device == devices_.end()) {
       reply = {401, protocol::error_body("unauthorized", "unknown device").dump(), {}};
     } else if (req.path == protocol::kRoutePush) {
       auto body = nlohmann::json::parse(req.body, nullptr, false);
-      reply = body.is_discarded() ? HttpReply{400, protocol::error_body("invalid_json", "bad json").dump(), {}}
+      reply = body.is_discarded() ? HttpReply{400, protocol::error_body("invalid_json", "bad json").dump(), {}, true, {}, {}}
                                   : push(device->second, body);
     } else if (req.path.rfind(protocol::kRoutePull, 0) == 0) {
       reply = pull(device->second, req.path);

@@ -311,8 +311,8 @@ TEST_CASE("enrolment exchanges a code for the device identity") {
   struct Enroller : Transport {
     ws::Result<HttpReply> send(const HttpRequest& r) override {
       auto j = nlohmann::json::parse(r.body);
-      if (j["code"] != "ABCD-EFGH-JKLM") return HttpReply{400, ws::protocol::error_body("invalid_code", "unknown or expired code").dump(), {}};
-      return HttpReply{200, R"({"device_id":"dev-9","token":"secret","centre":"OSLO"})", {}};
+      if (j["code"] != "ABCD-EFGH-JKLM") return HttpReply{400, ws::protocol::error_body("invalid_code", "unknown or expired code").dump(), {}, true, {}, {}};
+      return HttpReply{200, R"({"device_id":"dev-9","token":"secret","centre":"OSLO"})", {}, true, {}, {}};
     }
   } t;
   auto ok = enroll_device(t, "ABCD-EFGH-JKLM", "kiosk");

@@ -168,7 +168,7 @@ Result<HttpReply> FakeServer::handle(const HttpRequest& req) {
   } else {
     auto device = devices_.find(req.bearer_token);
     if (device == devices_.end()) {
-      reply = {401, protocol::error_body("unauthorized", "unknown device").dump(), {}};
+      reply = {401, protocol::error_body("unauthorized", "unknown device").dump(), {}, true, {}, {}};
     } else if (req.path == protocol::kRoutePush) {
       auto body = nlohmann::json::parse(req.body, nullptr, false);
       reply = body.is_discarded() ? HttpReply{400, protocol::error_body("invalid_json", "bad json").dump(), {}, true, {}, {}}
@@ -176,7 +176,7 @@ Result<HttpReply> FakeServer::handle(const HttpRequest& req) {
     } else if (req.path.rfind(protocol::kRoutePull, 0) == 0) {
       reply = pull(device->second, req.path);
     } else {
-      reply = {404, protocol::error_body("not_found", "no route").dump(), {}};
+      reply = {404, protocol::error_body("not_found", "no route").dump(), {}, true, {}, {}};
     }
   }
   if (fault == Fault::NetworkAfter) return fail("network", "connection reset after the request (injected)");

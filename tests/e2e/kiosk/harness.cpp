@@ -13,6 +13,8 @@
 #include <stdexcept>
 #include <thread>
 
+#include "tests/support/records.hpp"
+
 namespace ws::e2e {
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
@@ -249,26 +251,14 @@ nlohmann::json Kiosk::status() const {
 }
 
 nlohmann::json intake(int n) {
-  return {{"interview_date", "2026-01-10"},
-          {"name_latin", "Test Person " + std::to_string(n)},
-          {"sex", n % 2 ? "female" : "male"},
-          {"date_of_birth_known", false},
-          {"age_years", 20 + n % 50},
-          {"nationality", "Testland"},
-          {"languages", {"en"}},
-          {"interpreter_needed", false},
-          {"legal_status", "asylum_rejected"},
-          {"legal_status_notes", "Fictional record " + std::to_string(n) + " made by the end-to-end tests."},
-          {"documents_held", {"passport"}},
-          {"documents_notes", "Passport seen and returned to the person; copy not kept."},
-          {"return_country", "Testland"},
-          {"family_travelling", false},
-          {"vulnerabilities", {"none"}},
-          {"reintegration_interests", {"business", "education"}},
-          {"interests_notes",
-           "Would like to open a small tailoring shop near family; wants a course in bookkeeping first. "
-           "Grant amount: set by the programme. Follow-up with the partner office in the country of return "
-           "after consent is recorded. Interview " + std::to_string(n) + "."}};
+  auto answers = ws::test::intake_answers(n);
+  answers["legal_status_notes"] = "Fictional record " + std::to_string(n) + " made by the end-to-end tests.";
+  answers["reintegration_interests"] = {"business", "education"};
+  answers["interests_notes"] =
+      "Would like to open a small tailoring shop near family; wants a course in bookkeeping first. "
+      "Grant amount: set by the programme. Follow-up with the partner office in the country of return "
+      "after consent is recorded. Interview " + std::to_string(n) + ".";
+  return answers;
 }
 
 nlohmann::json case_header(int n) {

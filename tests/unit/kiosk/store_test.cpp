@@ -32,9 +32,9 @@ TEST_CASE("a save writes the record, its field versions and one outbox row") {
   CHECK(e.kind == "intake");
   CHECK(e.centre == "OSLO");
   CHECK(e.version.device == "dev-a");
-  CHECK(e.payload["full_name"] == "Test Person 1");
-  CHECK(e.field_versions.size() == 3);
-  CHECK(e.field_versions.at("notes") == e.version);
+  CHECK(e.payload["name_latin"] == "Test Person 1");
+  CHECK(e.field_versions.size() == test::intake_payload(1).size());
+  CHECK(e.field_versions.at("legal_status_notes") == e.version);
   CHECK_FALSE(e.base_version.has_value());
   CHECK((*got)->sync_state == SyncState::Pending);
   CHECK(outbox_rows(*store) == 1);

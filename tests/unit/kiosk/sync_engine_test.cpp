@@ -6,12 +6,13 @@
 
 #include "kiosk/core/sync/sync_engine.hpp"
 #include "tests/unit/kiosk/support.hpp"
+#include "tests/unit/kiosk/test_server.hpp"
 
 using namespace ws::kiosk;
 using namespace std::chrono_literals;
-using ws::kiosk::test::FakeServer;
-using ws::kiosk::test::FakeTransport;
+using ws::kiosk::test::FaultyTransport;
 using ws::kiosk::test::TempDir;
+using ws::kiosk::test::TestServer;
 
 namespace {
 
@@ -26,14 +27,21 @@ bool eventually(F done, std::chrono::milliseconds deadline = 20s) {
   return done();
 }
 
-SyncEngineOptions options_for(const std::string& dir, std::shared_ptr<FakeServer> srv) {
+// Every transport the engine makes shares `faults`, so a test can inject into the next request.
+SyncEngineOptions options_for(const std::string& dir, std::shared_ptr<FaultyTransport> faults) {
+  struct Shared final : Transport {
+    std::shared_ptr<FaultyTransport> inner;
+    explicit Shared(std::shared_ptr<FaultyTransport> t) : inner(std::move(t)) {}
+    ws::Result<HttpReply> send(const HttpRequest& r) override { return inner->send(r); }
+    void cancel() override { inner->cancel(); }
+  };
   SyncEngineOptions o;
   o.data_dir = dir;
   o.interval = 50ms;
   o.backoff_initial = 10ms;
   o.backoff_max = 200ms;
-  o.make_transport = [srv](const std::string&) -> ws::Result<std::unique_ptr<Transport>> {
-    return std::unique_ptr<Transport>(std::make_unique<FakeTransport>(srv));
+  o.make_transport = [faults](const std::string&) -> ws::Result<std::unique_ptr<Transport>> {
+    return std::unique_ptr<Transport>(std::make_unique<Shared>(faults));
   };
   return o;
 }
@@ -42,16 +50,16 @@ SyncEngineOptions options_for(const std::string& dir, std::shared_ptr<FakeServer
 
 TEST_CASE("the engine sends saves made while it runs and reports it in its status") {
   TempDir dir;
-  auto srv = std::make_shared<FakeServer>();
-  srv->add_device("tok-a", "OSLO");
-  auto store = test::enrolled_store(dir.path());
-  SyncEngine engine(options_for(dir.path(), srv));
+  TestServer srv;
+  auto store = test::enrolled_store(dir.path(), srv.enroll("OSLO"));
+  auto faults = std::make_shared<FaultyTransport>(srv.url());
+  SyncEngine engine(options_for(dir.path(), faults));
   engine.start();
   for (int i = 0; i < 50; ++i) REQUIRE(store->save("intake", test::intake_payload(i)));
   engine.sync_now();
   REQUIRE(eventually([&] {
     auto st = engine.status();
-    return srv->records().size() == 50 && st.pending == 0 && st.last_success_ms.has_value() && !st.syncing;
+    return srv.records().size() == 50 && st.pending == 0 && st.last_success_ms.has_value() && !st.syncing;
   }));
   auto s = engine.status();
   CHECK(s.enrolled);
@@ -65,12 +73,12 @@ TEST_CASE("the engine sends saves made while it runs and reports it in its statu
 
 TEST_CASE("offline: the engine backs off, says why, and retries on its own timer") {
   TempDir dir;
-  auto srv = std::make_shared<FakeServer>();
-  srv->add_device("tok-a", "OSLO");
-  srv->set_down(true);
-  auto store = test::enrolled_store(dir.path());
+  TestServer srv;
+  auto store = test::enrolled_store(dir.path(), srv.enroll("OSLO"));
+  auto faults = std::make_shared<FaultyTransport>(srv.url());
+  srv.stop();
   for (int i = 0; i < 5; ++i) REQUIRE(store->save("intake", test::intake_payload(i)));
-  SyncEngine engine(options_for(dir.path(), srv));
+  SyncEngine engine(options_for(dir.path(), faults));
   engine.start();
   REQUIRE(eventually([&] { return engine.rounds_finished() >= 3; }));
   auto s = engine.status();
@@ -80,19 +88,19 @@ TEST_CASE("offline: the engine backs off, says why, and retries on its own timer
   CHECK(s.next_attempt_ms.has_value());
   CHECK(store->persisted_status()->last_error.find("cannot be reached") != std::string::npos);
   // The network returns; nobody presses anything; the timer brings the records over.
-  srv->set_down(false);
-  REQUIRE(eventually([&] { return srv->records().size() == 5 && engine.status().online; }));
+  srv.start();
+  REQUIRE(eventually([&] { return srv.records().size() == 5 && engine.status().online; }));
   REQUIRE(eventually([&] { return engine.status().pending == 0 && engine.status().last_error.empty(); }));
 }
 
 TEST_CASE("429 Retry-After pushes the next attempt at least that far out") {
   TempDir dir;
-  auto srv = std::make_shared<FakeServer>();
-  srv->add_device("tok-a", "OSLO");
-  auto store = test::enrolled_store(dir.path());
+  TestServer srv;
+  auto store = test::enrolled_store(dir.path(), srv.enroll("OSLO"));
+  auto faults = std::make_shared<FaultyTransport>(srv.url());
   REQUIRE(store->save("intake", test::intake_payload(1)));
-  srv->push_fault(test::Fault::Status429);
-  SyncEngine engine(options_for(dir.path(), srv));
+  faults->push_fault(test::Fault::Status429);
+  SyncEngine engine(options_for(dir.path(), faults));
   const auto before = ws::HlcClock::system_wall_ms();
   engine.start();
   REQUIRE(eventually([&] { return engine.rounds_finished() >= 1; }));
@@ -140,9 +148,10 @@ TEST_CASE("stop() cancels a request hanging on the network and returns") {
 
 TEST_CASE("an engine on a kiosk that is not enrolled says so and keeps waiting") {
   TempDir dir;
-  auto srv = std::make_shared<FakeServer>();
+  TestServer srv;
+  auto faults = std::make_shared<FaultyTransport>(srv.url());
   { REQUIRE(Store::open(dir.path())); }
-  SyncEngine engine(options_for(dir.path(), srv));
+  SyncEngine engine(options_for(dir.path(), faults));
   engine.start();
   REQUIRE(eventually([&] { return engine.rounds_finished() >= 1; }));
   CHECK_FALSE(engine.status().enrolled);

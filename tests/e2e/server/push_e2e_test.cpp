@@ -137,10 +137,13 @@ TEST_CASE("pull pagination returns every change once and centre scoping holds ov
   const auto form = dir.file("form.json");
   {
     std::ofstream f(form);
-    f << R"({"id":"sample_form","version":1})";
+    f << R"({"id":"case","version":2,"title":{"en":"Case"},)"
+         R"("fields":[{"name":"answer","type":"text","required":true,"label":{"en":"Answer"}}]})";
   }
-  // Published to every centre (checked by ws_forms when the build has it, so allow refusal).
+  // A valid new version of the case form, published to every centre: the publish check accepts it.
   auto published = run_cli({"publish", "--db", db, "--kind", "form", "--file", form});
+  REQUIRE(published.exit_code == 0);
+  const auto form_record = json::parse(published.out)["record_id"].get<std::string>();
 
   std::multiset<std::string> seen;
   std::string cursor = "0";
@@ -160,14 +163,31 @@ TEST_CASE("pull pagination returns every change once and centre scoping holds ov
     REQUIRE(pages < 100);
     if (!page->more) break;
   }
-  const std::size_t expected = oslo_ids.size() + (published.exit_code == 0 ? 1 : 0);
-  CHECK(seen.size() == expected);
+  CHECK(seen.size() == oslo_ids.size() + 1);
+  CHECK(seen.count(form_record) == 1);  // the device's pull delivers the published form
   for (const auto& id : oslo_ids) CHECK(seen.count(id) == 1);
 
   auto other = c.Get("/v1/pull?since=0&centre=BERGEN", oslo.auth());
   REQUIRE(other);
   CHECK(other->status == 403);
   CHECK(json::parse(other->body)["error"]["code"] == "forbidden");
+
+  // The server now validates records of the new form version against it: an answer is
+  // accepted, a record without the required answer is refused.
+  const std::string good = new_uuid_v7(), bad = new_uuid_v7();
+  json records = json::array({record(good, "case", "OSLO", Version{Hlc{now_ms(), 0}, oslo.device_id}, {{"answer", "yes"}}),
+                              record(bad, "case", "OSLO", Version{Hlc{now_ms(), 0}, oslo.device_id}, {{"other", "x"}})});
+  for (auto& r : records) r["schema_version"] = 2;
+  auto res = push(c, oslo, batch(new_uuid_v7(), records));
+  REQUIRE(res);
+  REQUIRE(res->status == 200);
+  auto reply = protocol::parse_push_response(json::parse(res->body));
+  REQUIRE(reply);
+  REQUIRE(reply->results.size() == 2);
+  for (const auto& r : reply->results) {
+    CHECK(r.status == (r.id == good ? protocol::RecordStatus::Applied : protocol::RecordStatus::Rejected));
+    if (r.id == bad) CHECK(r.error.find("answer") != std::string::npos);
+  }
 }
 
 TEST_CASE("gzip request and response bodies work") {

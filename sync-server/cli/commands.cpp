@@ -5,6 +5,8 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <functional>
+#include <initializer_list>
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -97,6 +99,19 @@ int serve(const Args& args) {
     auto n = parse_number(*b, "rate-burst");
     if (!n) return print_error(n.error());
     o.api.device_burst = *n;
+  }
+  for (const auto& [flag, apply] : std::initializer_list<std::pair<const char*, std::function<void(double)>>>{
+           {"header-timeout", [&](double v) { o.front_door.header_timeout_ms = static_cast<int>(v * 1000); }},
+           {"read-timeout", [&](double v) { o.read_timeout_s = static_cast<int>(v); }},
+           {"max-header-bytes", [&](double v) { o.front_door.max_header_bytes = static_cast<std::size_t>(v); }},
+           {"max-connections", [&](double v) { o.front_door.max_connections = static_cast<int>(v); }},
+           {"max-connections-per-address", [&](double v) { o.front_door.max_per_address = static_cast<int>(v); }},
+       }) {
+    if (auto text = args.get(flag)) {
+      auto n = parse_number(*text, flag);
+      if (!n) return print_error(n.error());
+      apply(*n);
+    }
   }
   if (auto s = check_serve_options(o); !s) {
     print_error(s.error());
@@ -219,11 +234,14 @@ const std::map<std::string, CommandSpec>& command_specs() {
   static const std::map<std::string, CommandSpec> specs = {
       {"serve",
        {.required = {"db", "listen"},
-        .optional = {"tls-cert", "tls-key", "forms", "workers", "rate-limit", "rate-burst"},
+        .optional = {"tls-cert", "tls-key", "forms", "workers", "rate-limit", "rate-burst", "header-timeout",
+                     "read-timeout", "max-header-bytes", "max-connections", "max-connections-per-address"},
         .flags = {"insecure", "quiet"},
         .summary = "run the sync server until SIGTERM/SIGINT",
         .usage = "--db FILE --listen HOST:PORT [--tls-cert F --tls-key F] [--insecure] [--forms DIR] "
-                 "[--workers N] [--rate-limit PER_SECOND] [--rate-burst N] [--quiet]",
+                 "[--workers N] [--rate-limit PER_SECOND] [--rate-burst N] [--quiet] [--header-timeout SECONDS] "
+                 "[--read-timeout SECONDS] [--max-header-bytes N] [--max-connections N] "
+                 "[--max-connections-per-address N]",
         .run = serve}},
       {"enroll-code",
        {.required = {"db", "centre"},

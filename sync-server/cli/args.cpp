@@ -8,6 +8,26 @@ std::optional<std::string> Args::get(const std::string& name) const {
   return it->second;
 }
 
+std::string render_command_help(const std::string& name, const CommandSpec& spec) {
+  return "usage: sync-server " + name + " " + spec.usage + "\n\n" + spec.summary + "\n";
+}
+
+std::string render_help(const std::map<std::string, CommandSpec>& commands) {
+  std::string text = "usage: sync-server <command> [options]   (sync-server <command> --help for one command)\n\n";
+  for (const auto& [name, spec] : commands) {
+    text += "  " + name + ": " + spec.summary + "\n      " + name + " " + spec.usage + "\n";
+  }
+  text += "\nAdmin commands print JSON on stdout; errors are {\"error\":{\"code\",\"message\"}} with exit code 1.\n";
+  return text;
+}
+
+bool asks_for_help(const std::vector<std::string>& argv) {
+  for (std::size_t i = 1; i < argv.size(); ++i) {
+    if (argv[i] == "--help" || argv[i] == "-h") return true;
+  }
+  return false;
+}
+
 Result<Args> parse_args(const std::vector<std::string>& argv, const std::map<std::string, CommandSpec>& commands) {
   if (argv.empty()) return fail("usage", "no command given");
   Args args;

@@ -5,6 +5,8 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <functional>
+#include <initializer_list>
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -27,41 +29,6 @@ namespace ws::server::cli {
 namespace {
 
 using nlohmann::json;
-
-constexpr const char* kUsage = R"(usage: sync-server <command> [options]
-
-  serve --db FILE --listen HOST:PORT [--tls-cert F --tls-key F] [--insecure]
-        [--forms DIR] [--workers N] [--rate-limit PER_SECOND] [--rate-burst N] [--quiet]
-  enroll-code --db FILE --centre CODE [--ttl 24h]
-  devices --db FILE
-  revoke --db FILE --device ID
-  user-add --db FILE --name N --role viewer|manager|admin        (password on stdin)
-  export --db FILE --format csv|json [--kind K]
-  publish --db FILE --kind form|content --file F.json [--centre CODE]
-        (content: a bundle folder, or its bundle.json; the files it names are embedded)
-  counsellor-add --db FILE --centre CODE --name N [--role counsellor|admin]   (PIN on stdin)
-  counsellor-disable --db FILE --id ID
-
-Admin commands print JSON on stdout; errors are {"error":{"code","message"}} with exit code 1.
-)";
-
-const std::map<std::string, CommandSpec>& command_specs() {
-  static const std::map<std::string, CommandSpec> specs = {
-      {"serve",
-       {{"db", "listen"},
-        {"tls-cert", "tls-key", "forms", "workers", "rate-limit", "rate-burst"},
-        {"insecure", "quiet"}}},
-      {"enroll-code", {{"db", "centre"}, {"ttl"}, {}}},
-      {"devices", {{"db"}, {}, {}}},
-      {"revoke", {{"db", "device"}, {}, {}}},
-      {"user-add", {{"db", "name", "role"}, {}, {}}},
-      {"export", {{"db", "format"}, {"kind"}, {}}},
-      {"publish", {{"db", "kind", "file"}, {"centre"}, {}}},
-      {"counsellor-add", {{"db", "centre", "name"}, {"role"}, {}}},
-      {"counsellor-disable", {{"db", "id"}, {}, {}}},
-  };
-  return specs;
-}
 
 int print_error(const Error& e) {
   std::cout << protocol::error_body(e.code, e.message).dump() << std::endl;
@@ -132,6 +99,19 @@ int serve(const Args& args) {
     auto n = parse_number(*b, "rate-burst");
     if (!n) return print_error(n.error());
     o.api.device_burst = *n;
+  }
+  for (const auto& [flag, apply] : std::initializer_list<std::pair<const char*, std::function<void(double)>>>{
+           {"header-timeout", [&](double v) { o.front_door.header_timeout_ms = static_cast<int>(v * 1000); }},
+           {"read-timeout", [&](double v) { o.read_timeout_s = static_cast<int>(v); }},
+           {"max-header-bytes", [&](double v) { o.front_door.max_header_bytes = static_cast<std::size_t>(v); }},
+           {"max-connections", [&](double v) { o.front_door.max_connections = static_cast<int>(v); }},
+           {"max-connections-per-address", [&](double v) { o.front_door.max_per_address = static_cast<int>(v); }},
+       }) {
+    if (auto text = args.get(flag)) {
+      auto n = parse_number(*text, flag);
+      if (!n) return print_error(n.error());
+      apply(*n);
+    }
   }
   if (auto s = check_serve_options(o); !s) {
     print_error(s.error());
@@ -250,31 +230,94 @@ int counsellor_disable(const Args& args) {
   return print({{"id", account->id}, {"centre", account->centre}, {"active", false}});
 }
 
+const std::map<std::string, CommandSpec>& command_specs() {
+  static const std::map<std::string, CommandSpec> specs = {
+      {"serve",
+       {.required = {"db", "listen"},
+        .optional = {"tls-cert", "tls-key", "forms", "workers", "rate-limit", "rate-burst", "header-timeout",
+                     "read-timeout", "max-header-bytes", "max-connections", "max-connections-per-address"},
+        .flags = {"insecure", "quiet"},
+        .summary = "run the sync server until SIGTERM/SIGINT",
+        .usage = "--db FILE --listen HOST:PORT [--tls-cert F --tls-key F] [--insecure] [--forms DIR] "
+                 "[--workers N] [--rate-limit PER_SECOND] [--rate-burst N] [--quiet] [--header-timeout SECONDS] "
+                 "[--read-timeout SECONDS] [--max-header-bytes N] [--max-connections N] "
+                 "[--max-connections-per-address N]",
+        .run = serve}},
+      {"enroll-code",
+       {.required = {"db", "centre"},
+        .optional = {"ttl"},
+        .flags = {},
+        .summary = "create a one-time enrolment code for a kiosk of a centre",
+        .usage = "--db FILE --centre CODE [--ttl 24h]",
+        .run = enroll_code}},
+      {"devices",
+       {.required = {"db"}, .optional = {}, .flags = {}, .summary = "list enrolled devices", .usage = "--db FILE",
+        .run = devices}},
+      {"revoke",
+       {.required = {"db", "device"},
+        .optional = {},
+        .flags = {},
+        .summary = "revoke a device's token",
+        .usage = "--db FILE --device ID",
+        .run = revoke}},
+      {"user-add",
+       {.required = {"db", "name", "role"},
+        .optional = {},
+        .flags = {},
+        .summary = "add an HQ user (password on stdin)",
+        .usage = "--db FILE --name N --role viewer|manager|admin",
+        .run = user_add}},
+      {"export",
+       {.required = {"db", "format"},
+        .optional = {"kind"},
+        .flags = {},
+        .summary = "export the records as CSV or JSON on stdout",
+        .usage = "--db FILE --format csv|json [--kind K]",
+        .run = export_cmd}},
+      {"publish",
+       {.required = {"db", "kind", "file"},
+        .optional = {"centre"},
+        .flags = {},
+        .summary = "publish a form or a content bundle (a folder, or its bundle.json) to kiosks",
+        .usage = "--db FILE --kind form|content --file F.json [--centre CODE]",
+        .run = publish_cmd}},
+      {"counsellor-add",
+       {.required = {"db", "centre", "name"},
+        .optional = {"role"},
+        .flags = {},
+        .summary = "add a counsellor account (PIN on stdin)",
+        .usage = "--db FILE --centre CODE --name N [--role counsellor|admin]",
+        .run = counsellor_add}},
+      {"counsellor-disable",
+       {.required = {"db", "id"},
+        .optional = {},
+        .flags = {},
+        .summary = "disable a counsellor account",
+        .usage = "--db FILE --id ID",
+        .run = counsellor_disable}},
+  };
+  return specs;
+}
+
 }  // namespace
 
 int run(const std::vector<std::string>& argv) {
+  const auto& specs = command_specs();
   if (argv.empty() || argv[0] == "help" || argv[0] == "--help" || argv[0] == "-h") {
-    std::cout << kUsage;
+    (argv.empty() ? std::cerr : std::cout) << render_help(specs);
     return argv.empty() ? 2 : 0;
   }
-  auto args = parse_args(argv, command_specs());
+  if (auto it = specs.find(argv[0]); it != specs.end() && asks_for_help(argv)) {
+    std::cout << render_command_help(it->first, it->second);
+    return 0;
+  }
+  auto args = parse_args(argv, specs);
   if (!args) {
     std::cout << protocol::error_body(args.error().code, args.error().message).dump() << std::endl;
-    std::cerr << kUsage;
+    std::cerr << render_help(specs);
     return 2;
   }
-  static const std::map<std::string, int (*)(const Args&)> commands = {
-      {"serve", serve},
-      {"enroll-code", enroll_code},
-      {"devices", devices},
-      {"revoke", revoke},
-      {"user-add", user_add},
-      {"export", export_cmd},
-      {"publish", publish_cmd},
-      {"counsellor-add", counsellor_add},
-      {"counsellor-disable", counsellor_disable},
-  };
-  return commands.at(args->command)(*args);
+  return specs.at(args->command).run(*args);
 }
 
 }  // namespace ws::server::cli

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <type_traits>
 
 #include "sync-server/core/feed.hpp"
 #include "sync-server/core/records.hpp"
@@ -58,6 +59,7 @@ int http_status_for(const Error& e) {
   if (c == "unauthorized" || c == "revoked" || c == "invalid_code") return 401;
   if (c == "forbidden") return 403;
   if (c == "not_found") return 404;
+  if (c == "method_not_allowed") return 405;
   if (c == "batch_conflict" || c == "conflict") return 409;
   if (c == "too_large") return 413;
   if (c == "unsupported_media_type") return 415;
@@ -74,28 +76,61 @@ Api::Api(Database& db, PayloadValidator& validator, HlcClock& clock, ApiOptions 
       device_limiter_(options.device_rate_per_second, options.device_burst),
       enroll_limiter_(options.enroll_rate_per_second, options.enroll_burst) {}
 
+template <typename Handler>
+void Api::add_route(httplib::Server& server, const char* method, const char* path, Handler handler) {
+  routes_.push_back(RouteEntry{method, path});
+  if constexpr (std::is_invocable_v<Handler, const Request&, Response&, const ContentReader&>) {
+    server.Post(path, std::move(handler));
+  } else if (std::string(method) == "POST") {
+    server.Post(path, std::move(handler));
+  } else {
+    server.Get(path, std::move(handler));
+  }
+}
+
+std::string Api::allowed_methods(const std::string& path) const {
+  std::string allow;
+  for (const auto& r : routes_) {
+    if (r.path != path) continue;
+    if (!allow.empty()) allow += ", ";
+    allow += r.method;
+    if (r.method == "GET") allow += ", HEAD";  // httplib answers HEAD from the GET handler
+  }
+  return allow;
+}
+
 void Api::install(httplib::Server& server) {
   server.set_default_headers({{protocol::kVersionHeader, std::to_string(protocol::kProtocolVersion)}});
   server.set_pre_routing_handler([](const Request&, Response&) {
     t_request = RequestContext{std::chrono::steady_clock::now(), true, ""};
     return httplib::Server::HandlerResponse::Unhandled;
   });
-  server.Post(protocol::kRouteEnroll, [this](const Request& req, Response& res, const ContentReader& reader) {
+  add_route(server, "POST", protocol::kRouteEnroll, [this](const Request& req, Response& res, const ContentReader& reader) {
     guarded(res, [&] { enroll(req, res, reader); });
   });
-  server.Post(protocol::kRoutePush, [this](const Request& req, Response& res, const ContentReader& reader) {
+  add_route(server, "POST", protocol::kRoutePush, [this](const Request& req, Response& res, const ContentReader& reader) {
     guarded(res, [&] { push(req, res, reader); });
   });
-  server.Get(protocol::kRoutePull, [this](const Request& req, Response& res) {
+  add_route(server, "GET", protocol::kRoutePull, [this](const Request& req, Response& res) {
     guarded(res, [&] { pull(req, res); });
   });
-  server.Get(protocol::kRouteHealth, [this](const Request&, Response& res) { guarded(res, [&] { health(res); }); });
-  server.Get(protocol::kRouteMetrics, [this](const Request&, Response& res) {
+  add_route(server, "GET", protocol::kRouteHealth,
+            [this](const Request&, Response& res) { guarded(res, [&] { health(res); }); });
+  add_route(server, "GET", protocol::kRouteMetrics, [this](const Request&, Response& res) {
     guarded(res, [&] { res.set_content(metrics_.render(), "text/plain; version=0.0.4"); });
   });
   // Unknown routes, and refusals httplib makes before routing, still answer in our JSON shape.
-  server.set_error_handler(httplib::Server::HandlerWithResponse([](const Request&, Response& res) {
+  server.set_error_handler(httplib::Server::HandlerWithResponse([this](const Request& req, Response& res) {
     if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
+    // A known path asked with another method: 405 with the methods the route table has for it.
+    if (res.status == 404) {
+      if (const std::string allow = allowed_methods(req.path); !allow.empty()) {
+        res.status = 405;
+        res.set_header("Allow", allow);
+        send_error(res, Error{"method_not_allowed", "this route takes " + allow});
+        return httplib::Server::HandlerResponse::Handled;
+      }
+    }
     std::string code = "http_" + std::to_string(res.status);
     std::string message = "the request was refused";
     if (res.status == 404) code = "not_found", message = "no such route";

@@ -4,6 +4,7 @@
 // version check, bearer-token auth, per-device rate limit, and one log line per request.
 #include <cstddef>
 #include <string>
+#include <vector>
 
 #include <httplib.h>
 
@@ -37,6 +38,16 @@ class Api {
   Metrics& metrics() { return metrics_; }
 
  private:
+  // The one route table: httplib routes by it, and a known path asked with another method
+  // answers 405 with `Allow` from it.
+  struct RouteEntry {
+    std::string method;
+    std::string path;
+  };
+  template <typename Handler>
+  void add_route(httplib::Server& server, const char* method, const char* path, Handler handler);
+  std::string allowed_methods(const std::string& path) const;
+
   Result<Device> authorise(const httplib::Request& req, httplib::Response& res);
   void enroll(const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader);
   void push(const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader);
@@ -51,6 +62,7 @@ class Api {
   Metrics metrics_;
   RateLimiter device_limiter_;
   RateLimiter enroll_limiter_;
+  std::vector<RouteEntry> routes_;
 };
 
 }  // namespace ws::server

@@ -4,6 +4,7 @@
 #include <pthread.h>
 #include <signal.h>
 
+#include <sys/resource.h>
 #include <sys/socket.h>
 
 #include <atomic>
@@ -17,6 +18,7 @@
 #include "sync-server/core/database.hpp"
 #include "sync-server/core/form_validation.hpp"
 #include "sync-server/core/records.hpp"
+#include "sync-server/http/waiting_room.hpp"
 
 namespace ws::server {
 namespace {
@@ -26,14 +28,78 @@ namespace {
 // Calling listen() again on the bound socket widens the queue (Linux updates it in place).
 constexpr int kListenBacklog = 1024;
 
+// httplib keeps process_and_close_socket private; an explicit instantiation may name a private
+// member, which is how a worker reaches the real server's connection handler.
+using ProcessFn = bool (httplib::Server::*)(socket_t);
+struct ProcessTag {
+  friend ProcessFn process_fn(ProcessTag);
+};
+template <ProcessFn F>
+struct Expose {
+  friend ProcessFn process_fn(ProcessTag) { return F; }
+};
+template struct Expose<&httplib::Server::process_and_close_socket>;
+
+// Runs each accepted socket's task on the accepting thread, which only hands it to the room.
+class InlineQueue : public httplib::TaskQueue {
+ public:
+  void enqueue(std::function<void()> fn) override { fn(); }
+  void shutdown() override {}
+};
+
+// The real server (routes, TLS, keep-alive): it never listens itself; workers give it sockets.
+// Its keep-alive loop runs only while it believes it has a listening socket, so it is given the
+// front door's while serving and an invalid one to finish.
 template <typename Base>
-class WideBacklog : public Base {
+class Inner : public Base {
  public:
   using Base::Base;
-  void widen_backlog() {
-    if (this->svr_sock_ != INVALID_SOCKET) ::listen(this->svr_sock_, kListenBacklog);
-  }
+  void set_listening(socket_t sock) { this->svr_sock_ = sock; }
+  bool process(socket_t sock) { return (this->*process_fn(ProcessTag{}))(sock); }
 };
+
+// Accepts connections and seats them in the waiting room; the room hands complete requests to
+// the worker pool, whose workers run the inner server on them.
+class FrontDoor : public httplib::Server {
+ public:
+  FrontDoor(WaitingRoomOptions options, int workers, std::function<bool(socket_t)> process)
+      : pool_(static_cast<std::size_t>(workers)),
+        room_(options, [this, process = std::move(process)](int fd, const std::string& address) {
+          pool_.enqueue([this, process, fd, address] {
+            process(fd);
+            room_.release(address);
+          });
+        }) {
+    new_task_queue = [] { return new InlineQueue; };
+  }
+  ~FrontDoor() override { finish(); }
+  socket_t listening_socket() const { return svr_sock_; }
+  void widen_backlog() {
+    if (svr_sock_ != INVALID_SOCKET) ::listen(svr_sock_, kListenBacklog);
+  }
+  // After listen returns: close waiting connections, then let in-flight requests finish.
+  void finish() {
+    room_.stop();
+    if (!finished_.exchange(true)) pool_.shutdown();
+  }
+
+ private:
+  bool process_and_close_socket(socket_t sock) override {
+    room_.admit(sock);
+    return true;
+  }
+  httplib::ThreadPool pool_;
+  WaitingRoom room_;
+  std::atomic<bool> finished_{false};
+};
+
+// Sockets waiting for their header cost a descriptor each: allow as many as the hard limit.
+void raise_open_file_limit() {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur >= limit.rlim_max) return;
+  limit.rlim_cur = limit.rlim_max;
+  setrlimit(RLIMIT_NOFILE, &limit);
+}
 
 void log_line(const std::string& text) {
   std::fprintf(stderr, "%s %s\n", iso8601_utc(unix_ms_now()).c_str(), text.c_str());
@@ -88,6 +154,13 @@ Status check_serve_options(const ServeOptions& options) {
                 "refusing plain HTTP on a non-loopback address: give --tls-cert and --tls-key, or --insecure");
   }
   if (options.workers < 1 || options.workers > 1024) return fail("invalid_request", "--workers must be 1-1024");
+  const WaitingRoomOptions& door = options.front_door;
+  if (door.header_timeout_ms < 100) return fail("invalid_request", "--header-timeout must be at least 0.1 seconds");
+  if (options.read_timeout_s < 1) return fail("invalid_request", "--read-timeout must be at least 1 second");
+  if (door.max_header_bytes < 1024) return fail("invalid_request", "--max-header-bytes must be at least 1024");
+  if (door.max_connections < 1 || door.max_per_address < 1) {
+    return fail("invalid_request", "--max-connections and --max-connections-per-address must be at least 1");
+  }
   return ok();
 }
 
@@ -130,30 +203,38 @@ int run_server(const ServeOptions& options, std::ostream& out) {
   }
 
   std::unique_ptr<httplib::Server> http;
-  std::function<void()> widen_backlog;
+  std::function<void(socket_t)> set_listening;
+  std::function<bool(socket_t)> process;
   if (!options.tls_cert.empty()) {
-    auto tls = std::make_unique<WideBacklog<httplib::SSLServer>>(options.tls_cert.c_str(), options.tls_key.c_str());
-    widen_backlog = [p = tls.get()] { p->widen_backlog(); };
+    auto tls = std::make_unique<Inner<httplib::SSLServer>>(options.tls_cert.c_str(), options.tls_key.c_str());
+    set_listening = [p = tls.get()](socket_t sock) { p->set_listening(sock); };
+    process = [p = tls.get()](socket_t sock) { return p->process(sock); };
     http = std::move(tls);
   } else {
-    auto plain = std::make_unique<WideBacklog<httplib::Server>>();
-    widen_backlog = [p = plain.get()] { p->widen_backlog(); };
+    auto plain = std::make_unique<Inner<httplib::Server>>();
+    set_listening = [p = plain.get()](socket_t sock) { p->set_listening(sock); };
+    process = [p = plain.get()](socket_t sock) { return p->process(sock); };
     http = std::move(plain);
   }
   if (!http->is_valid()) {
     log_line("serve: cannot load the TLS certificate or key");
     return 1;
   }
+  raise_open_file_limit();
+  WaitingRoomOptions room = options.front_door;
+  room.tls = !options.tls_cert.empty();
+  FrontDoor door(room, options.workers, process);
   const int workers = options.workers;
-  http->new_task_queue = [workers] { return new httplib::ThreadPool(static_cast<std::size_t>(workers)); };
-  http->set_tcp_nodelay(true);
+  for (httplib::Server* s : {static_cast<httplib::Server*>(&door), http.get()}) {
+    s->set_tcp_nodelay(true);
+    s->set_read_timeout(options.read_timeout_s, 0);
+    s->set_write_timeout(15, 0);
+  }
   // httplib refuses a Content-Length above this before reading; the decoded size is capped
   // separately while reading, which is what stops a gzip bomb.
   http->set_payload_max_length(options.api.max_body_bytes);
-  http->set_read_timeout(15, 0);
-  http->set_write_timeout(15, 0);
   // Idle keep-alive connections hold a worker; release them soon so many kiosks share the pool
-  // (the same timeout also bounds the wait for a new connection's first request).
+  // (a new connection's first request waits in the waiting room instead, without a worker).
   http->set_keep_alive_timeout(5);
   http->set_keep_alive_max_count(1000);
 
@@ -162,16 +243,17 @@ int run_server(const ServeOptions& options, std::ostream& out) {
 
   int port = options.listen.port;
   if (port == 0) {
-    port = http->bind_to_any_port(options.listen.host);
+    port = door.bind_to_any_port(options.listen.host);
     if (port <= 0) {
       log_line("serve: cannot listen on " + options.listen.host);
       return 1;
     }
-  } else if (!http->bind_to_port(options.listen.host, port)) {
+  } else if (!door.bind_to_port(options.listen.host, port)) {
     log_line("serve: cannot listen on " + options.listen.host + ":" + std::to_string(port));
     return 1;
   }
-  widen_backlog();
+  door.widen_backlog();
+  set_listening(door.listening_socket());
 
   std::atomic<bool> finished{false};
   std::thread waiter([&] {
@@ -181,7 +263,7 @@ int run_server(const ServeOptions& options, std::ostream& out) {
       if (sig == SIGTERM || sig == SIGINT) {
         log_line(std::string("serve: ") + (sig == SIGTERM ? "SIGTERM" : "SIGINT") +
                  ", finishing in-flight requests");
-        http->stop();
+        door.stop();
         return;
       }
     }
@@ -195,9 +277,11 @@ int run_server(const ServeOptions& options, std::ostream& out) {
       << std::endl;
   log_line("serve: listening on " + options.listen.host + ":" + std::to_string(port) +
            (options.tls_cert.empty() ? " (plain HTTP)" : " (TLS)") + ", " + std::to_string(workers) + " workers");
-  const bool clean = http->listen_after_bind();
+  const bool clean = door.listen_after_bind();
   finished = true;
   waiter.join();
+  set_listening(INVALID_SOCKET);
+  door.finish();
   log_line("serve: stopped");
   return clean ? 0 : 1;
 }

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "sync-server/http/routes.hpp"
+#include "sync-server/http/waiting_room.hpp"
 #include "ws/result.hpp"
 
 namespace ws::server {
@@ -29,6 +30,10 @@ struct ServeOptions {
   int workers = 32;
   std::string forms_dir;  // form definitions used to validate payloads (empty: none)
   ApiOptions api;
+  // Slow clients: the header deadline, header size and connection caps of the waiting room
+  // (its `tls` is set from the certificate), and the read timeout of every later read.
+  WaitingRoomOptions front_door;
+  int read_timeout_s = 15;
 };
 
 // Checks that need no network: TLS pairing, the loopback rule.

@@ -5,6 +5,7 @@
 
 #include "kiosk/cli/commands.hpp"
 #include "kiosk/core/content/published_content.hpp"
+#include "kiosk/core/sync/clock_transport.hpp"
 #include "kiosk/core/sync/sync_round.hpp"
 #include "kiosk/core/sync/transport.hpp"
 
@@ -58,7 +59,9 @@ int cmd_enroll(const Context& ctx) {
   }
   auto transport = transport_for(ctx, *server, 15000);
   if (!transport) return report(ctx, transport.error(), kExitUsage);
-  auto reply = enroll_device(**transport, *code, ctx.args.value("--name").value_or(host_name()));
+  ClockObservingTransport clocked(**transport, **store);
+  auto reply = enroll_device(clocked, *code, ctx.args.value("--name").value_or(host_name()));
+  clocked.save();
   if (!reply) return report(ctx, reply.error());
   if (current->enrolled() && reply->centre != current->centre) {
     // Records here belong to the old centre; mixing centres in one folder would show one
@@ -72,7 +75,7 @@ int cmd_enroll(const Context& ctx) {
   ctx.out << "enrolled as device " << reply->device_id << " of centre " << reply->centre << "\n";
   // Fetch forms, content and counsellor accounts now, so the kiosk is usable at once; a
   // failure here is not fatal, the next sync brings them.
-  SyncRound round(**store, **transport);
+  SyncRound round(**store, clocked);
   if (auto pulled = round.pull(); !pulled) {
     ctx.err << "kiosk: warning: first download failed: " << pulled.error().message << "\n";
   } else if (*pulled > 0) {
@@ -100,8 +103,10 @@ int cmd_sync(const Context& ctx) {
   RoundOptions options;
   options.batch.max_records = static_cast<std::size_t>(*batch_records);
   options.batch.max_bytes = static_cast<std::size_t>(*batch_bytes);
-  SyncRound round(**store, **transport, options);
+  ClockObservingTransport clocked(**transport, **store);
+  SyncRound round(**store, clocked, options);
   auto result = round.run();
+  clocked.save();
   if (!result) {
     (void)(*store)->record_sync_error(result.error().message);
     std::string words = result.error().message;
@@ -162,6 +167,7 @@ int cmd_status(const Context& ctx) {
       {"last_success_ms", status->last_success_ms ? nlohmann::json(*status->last_success_ms) : nlohmann::json()},
       {"last_error", status->last_error},
       {"read_only", (*store)->read_only()},
+      {"clock_offset_ms", status->clock_offset_ms ? nlohmann::json(*status->clock_offset_ms) : nlohmann::json()},
   };
   if (ctx.args.flag("--json")) {
     ctx.out << j.dump() << "\n";

@@ -67,7 +67,7 @@ std::int64_t HlcClock::system_wall_ms() {
 
 Hlc HlcClock::now() {
   std::lock_guard lock(mutex_);
-  const std::int64_t wall = wall_();
+  const std::int64_t wall = wall_() + offset_ms_;
   if (wall > last_.wall_ms) {
     last_ = Hlc{wall, 0};
   } else {
@@ -78,7 +78,7 @@ Hlc HlcClock::now() {
 
 Result<Hlc> HlcClock::observe(const Hlc& remote) {
   std::lock_guard lock(mutex_);
-  const std::int64_t wall = wall_();
+  const std::int64_t wall = wall_() + offset_ms_;
   if (remote.wall_ms - wall > kMaxForwardDriftMs) {
     return fail("clock_skew", "a remote clock stamp is more than a day ahead of this device's clock");
   }
@@ -98,6 +98,16 @@ Result<Hlc> HlcClock::observe(const Hlc& remote) {
 void HlcClock::restore(const Hlc& last) {
   std::lock_guard lock(mutex_);
   if (last > last_) last_ = last;
+}
+
+void HlcClock::set_offset_ms(std::int64_t offset_ms) {
+  std::lock_guard lock(mutex_);
+  offset_ms_ = offset_ms;
+}
+
+std::int64_t HlcClock::offset_ms() const {
+  std::lock_guard lock(mutex_);
+  return offset_ms_;
 }
 
 Hlc HlcClock::last() const {

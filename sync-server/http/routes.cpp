@@ -143,6 +143,14 @@ void Api::install(httplib::Server& server) {
   server.set_exception_handler([](const Request&, Response& res, std::exception_ptr) {
     send_error(res, Error{"internal", "the server failed to handle this request"});
   });
+  // httplib calls this just before it writes any reply (routed, refused before routing, 404,
+  // error-handled), so every reply tells the kiosk the server's time and the kiosk can correct
+  // its clock from replies that refuse it too.
+  server.set_post_routing_handler([](const Request&, Response& res) {
+    const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
+        std::chrono::system_clock::now().time_since_epoch());
+    res.set_header(protocol::kServerTimeHeader, std::to_string(now.count()));
+  });
   server.set_logger([this](const Request& req, const Response& res) { log_request(req, res); });
 }
 

@@ -159,7 +159,7 @@ Result<Envelope> Store::update(const std::string& id, const nlohmann::json& patc
   }
   if (changed.empty()) return r.envelope;
   if (auto s = check_payload(next); !s) return fail(s.error());
-  auto version = stamp(me->device_id);
+  auto version = stamp_after(me->device_id, r.envelope.version.hlc);
   if (!version) return fail(version.error());
   r.envelope.payload = std::move(next);
   for (const auto& field : changed) r.envelope.field_versions[field] = *version;
@@ -184,7 +184,7 @@ Status Store::remove(const std::string& id) {
   if (!loaded) return fail(loaded.error());
   StoredRecord r = std::move(*loaded);
   if (r.envelope.deleted) return ok();
-  auto version = stamp(me->device_id);
+  auto version = stamp_after(me->device_id, r.envelope.version.hlc);
   if (!version) return fail(version.error());
   keep_field_versions(r.envelope);
   r.envelope.version = *version;

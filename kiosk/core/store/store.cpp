@@ -134,6 +134,7 @@ Result<std::unique_ptr<Store>> Store::open(const std::string& data_dir, const St
   if (auto last = store->meta("hlc"); last && !last->empty()) {
     if (auto h = Hlc::parse(*last)) store->clock_.restore(*h);
   }
+  store->load_clock_offset();
   return store;
 }
 
@@ -165,6 +166,7 @@ Result<Version> Store::stamp(const std::string& device) {
   if (!last->empty()) {
     if (auto h = Hlc::parse(*last)) clock_.restore(*h);
   }
+  load_clock_offset();
   const Hlc now = clock_.now();
   if (auto s = set_meta("hlc", now.to_string()); !s) return fail(s.error());
   return Version{now, device};
@@ -237,6 +239,7 @@ Result<SyncStatus> Store::persisted_status() {
   auto last_error = meta("last_error");
   if (!last_error) return fail(last_error.error());
   s.last_error = *last_error;
+  s.clock_offset_ms = clock_offset_ms();
   return s;
 }
 

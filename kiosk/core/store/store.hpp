@@ -185,6 +185,13 @@ class Store {
   Result<SyncStatus> persisted_status();
   Status record_sync_success(std::int64_t when_ms);
   Status record_sync_error(const std::string& message);
+  // A reply carried the server's time: measure the clock offset (server minus local time, at
+  // the middle of the round trip) that later stamps are corrected by. Safe from any thread (it
+  // touches no SQLite); returns the offset, which save_clock_offset persists for other
+  // connections and restarts.
+  std::int64_t use_server_time(std::int64_t server_ms, std::int64_t sent_local_ms, std::int64_t received_local_ms);
+  Status save_clock_offset(std::int64_t offset_ms);
+  std::optional<std::int64_t> clock_offset_ms();  // none before the first reply with the time
 
   // Low-level access for tests and migrations.
   sql::Connection& connection() { return db_; }
@@ -192,11 +199,15 @@ class Store {
  private:
   Store() = default;
   Result<Version> stamp(const std::string& device);  // inside a write transaction
+  // A stamp newer than `after` (the version being replaced), whatever the local clock says, so
+  // an edit of a pulled record always wins over the version it edits.
+  Result<Version> stamp_after(const std::string& device, const Hlc& after);
   Result<std::string> meta(const std::string& key);
   Status set_meta(const std::string& key, const std::string& value);
   Status enqueue(const std::string& record_id);
   Status log_conflict(const LocalConflict& conflict);  // inside apply_pull's transaction
   Status writable() const;
+  void load_clock_offset();  // another connection may have measured it since
   Result<std::string> insert_new(const DeviceIdentity& id, const std::string& kind, nlohmann::json payload,
                                  int schema_version);
 

@@ -17,6 +17,7 @@ struct SyncStatus {
   std::int64_t progress_sent = 0;  // records acknowledged in the running round
   std::int64_t progress_total = 0; // records the running round set out to send
   std::optional<std::int64_t> next_attempt_ms;  // when the engine will try again (Unix ms)
+  std::optional<std::int64_t> clock_offset_ms;  // server time minus this kiosk's, once measured
 };
 
 }  // namespace ws::kiosk

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "kiosk/core/sync/clock_transport.hpp"
+
 namespace ws::kiosk {
 namespace {
 
@@ -77,6 +79,7 @@ void SyncEngine::refresh_counts(Store& store) {
   status_.enrolled = persisted->enrolled;
   status_.pending = persisted->pending;
   status_.quarantined = persisted->quarantined;
+  status_.clock_offset_ms = persisted->clock_offset_ms;
   if (persisted->last_success_ms && (!status_.last_success_ms || *persisted->last_success_ms > *status_.last_success_ms)) {
     status_.last_success_ms = persisted->last_success_ms;
   }
@@ -132,7 +135,8 @@ void SyncEngine::run() {
         status_.progress_sent = 0;
         status_.progress_total = 0;
       }
-      SyncRound round(*store, *transport, options_.round);
+      ClockObservingTransport clocked(*transport, *store);
+      SyncRound round(*store, clocked, options_.round);
       bool was_online;
       {
         std::lock_guard lock(mutex_);
@@ -153,6 +157,7 @@ void SyncEngine::run() {
         status_.progress_sent = sent;
         status_.progress_total = total;
       });
+      clocked.save();
       if (!report) {
         offline = report.error().code == "network";
         retry_after = round.retry_after_seconds();

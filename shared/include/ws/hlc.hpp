@@ -50,6 +50,10 @@ class HlcClock {
   // Resume from a persisted stamp after a restart so the clock never repeats itself.
   void restore(const Hlc& last);
   Hlc last() const;
+  // Corrects the wall clock by `offset_ms` (server time minus local time) for every later stamp
+  // and drift check, so a device whose clock is wrong still stamps close to real time.
+  void set_offset_ms(std::int64_t offset_ms);
+  std::int64_t offset_ms() const;
 
   static std::int64_t system_wall_ms();
 
@@ -57,6 +61,7 @@ class HlcClock {
   WallClock wall_;
   mutable std::mutex mutex_;
   Hlc last_;
+  std::int64_t offset_ms_ = 0;
 };
 
 }  // namespace ws

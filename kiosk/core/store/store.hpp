@@ -171,6 +171,11 @@ class Store {
   Status dissolve_batch(const std::string& batch_id);
   // Quarantines one record with `reason` and takes it out of the outbox.
   Status quarantine(const std::string& record_id, const std::string& reason);
+  // Puts a quarantined record back in the outbox unchanged, in one transaction (requeue.cpp):
+  // for after the reason was fixed elsewhere. "not_found", "not_quarantined" otherwise.
+  Status send_again(const std::string& record_id);
+  // Every quarantined record; returns how many went back.
+  Result<std::size_t> send_again_all();
 
   Result<std::string> pull_cursor();
   // Merges pulled records (per-field HLC merge) and stores `cursor` in the same transaction.

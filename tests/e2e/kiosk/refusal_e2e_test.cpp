@@ -2,6 +2,7 @@
 // HTML 403/400/413. Nothing may be quarantined for that; everything syncs once it behaves.
 #include <doctest/doctest.h>
 
+#include <filesystem>
 #include <set>
 
 #include "tests/e2e/kiosk/fault_proxy.hpp"
@@ -44,4 +45,75 @@ TEST_CASE("a proxy's HTML 403, 400 and 413 quarantine nothing, and everything sy
   std::set<std::string> on_server;
   for (const auto& e : server.export_records("intake")) on_server.insert(e["id"].get<std::string>());
   CHECK(on_server == ids);
+}
+
+namespace {
+
+// A copy of the shipped forms in which `intake` is version 2, which the server does not know
+// until HQ publishes it. Returns the folder; `form_file` gets the version-2 definition.
+std::string forms_with_intake_v2(const TempDir& dir, std::string& form_file) {
+  const std::string assets = dir.sub("assets-v2");
+  std::filesystem::create_directories(assets + "/forms");
+  for (const auto& f : std::filesystem::directory_iterator(assets_dir() + "/forms")) {
+    std::filesystem::copy(f.path(), assets + "/forms");
+  }
+  auto intake_form = nlohmann::json::parse(read_file(assets + "/forms/intake.json"));
+  intake_form["version"] = 2;
+  write_file(assets + "/forms/intake.json", intake_form.dump(2));
+  form_file = dir.sub("intake-v2.json");
+  write_file(form_file, intake_form.dump(2));
+  // Content bundles come from the same folder.
+  if (std::filesystem::exists(assets_dir() + "/content")) {
+    std::filesystem::copy(assets_dir() + "/content", assets + "/content", std::filesystem::copy_options::recursive);
+  }
+  return assets;
+}
+
+std::size_t on_server(Server& server, const std::string& id) {
+  std::size_t n = 0;
+  for (const auto& e : server.export_records("intake")) n += e["id"] == id;
+  return n;
+}
+
+}  // namespace
+
+TEST_CASE("kiosk retry: a record refused for an unknown form version goes out unchanged once HQ published it") {
+  TempDir dir;
+  Server server(dir.sub("server.db"));
+  server.start();
+  std::string form_file;
+  Kiosk k{dir.sub("k"), forms_with_intake_v2(dir, form_file)};
+  k.enroll(server, "OSLO");
+  const std::string id = k.add("intake", intake(1), dir.path());
+  const std::string other = k.add("intake", intake(2), dir.path());
+
+  CHECK(k.cli({"sync"}).code == 3);
+  CHECK(k.status()["quarantined"] == 2);
+  CHECK(on_server(server, id) == 0);
+
+  // Nothing to send again yet is said in words; a pending record is not "refused".
+  auto bad = k.cli({"retry"});
+  CHECK(bad.code == 2);
+  auto unknown = k.cli({"retry", "--id", "01890000-0000-7000-8000-000000000000"});
+  CHECK(unknown.code == 1);
+  CHECK(unknown.err.find("no record") != std::string::npos);
+
+  server.publish("form", form_file);
+  auto one = k.cli({"retry", "--id", id, "--json"});
+  REQUIRE(one.code == 0);
+  CHECK(nlohmann::json::parse(one.out)["requeued"] == 1);
+  CHECK(k.status()["pending"] == 1);
+  CHECK(k.cli({"sync"}).code == 3);  // the other one is still refused locally
+  CHECK(on_server(server, id) == 1);
+  CHECK(on_server(server, other) == 0);
+
+  auto all = k.cli({"retry", "--all", "--json"});
+  REQUIRE(all.code == 0);
+  CHECK(nlohmann::json::parse(all.out)["requeued"] == 1);
+  CHECK(k.cli({"sync"}).code == 0);
+  CHECK(on_server(server, other) == 1);
+  CHECK(on_server(server, id) == 1);
+  auto st = k.status();
+  CHECK(st["quarantined"] == 0);
+  CHECK(st["pending"] == 0);
 }

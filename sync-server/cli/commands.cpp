@@ -18,6 +18,7 @@
 #include "sync-server/core/export.hpp"
 #include "sync-server/core/form_validation.hpp"
 #include "sync-server/core/publish.hpp"
+#include "sync-server/core/refused.hpp"
 #include "sync-server/core/users.hpp"
 #include "sync-server/http/server.hpp"
 #include "ws/content/bundle_files.hpp"
@@ -41,6 +42,8 @@ constexpr const char* kUsage = R"(usage: sync-server <command> [options]
         (content: a bundle folder, or its bundle.json; the files it names are embedded)
   counsellor-add --db FILE --centre CODE --name N [--role counsellor|admin]   (PIN on stdin)
   counsellor-disable --db FILE --id ID
+  refused --db FILE [--centre CODE] [--all]
+        (records the server refused, with payload, reason and device; unresolved only unless --all)
 
 Admin commands print JSON on stdout; errors are {"error":{"code","message"}} with exit code 1.
 )";
@@ -59,6 +62,7 @@ const std::map<std::string, CommandSpec>& command_specs() {
       {"publish", {{"db", "kind", "file"}, {"centre"}, {}}},
       {"counsellor-add", {{"db", "centre", "name"}, {"role"}, {}}},
       {"counsellor-disable", {{"db", "id"}, {}, {}}},
+      {"refused", {{"db"}, {"centre"}, {"all"}}},
   };
   return specs;
 }
@@ -160,6 +164,16 @@ int devices(const Args& args) {
   auto list = DeviceRegistry(**db).list();
   if (!list) return print_error(list.error());
   return print({{"devices", *list}});
+}
+
+int refused_cmd(const Args& args) {
+  auto db = open_db(args);
+  if (!db) return print_error(db.error());
+  auto list = list_refused(**db, RefusedQuery{args.get("centre"), args.has("all")});
+  if (!list) return print_error(list.error());
+  json out = json::array();
+  for (const auto& r : *list) out.push_back(to_json(r));
+  return print({{"refused", out}});
 }
 
 int revoke(const Args& args) {
@@ -273,6 +287,7 @@ int run(const std::vector<std::string>& argv) {
       {"publish", publish_cmd},
       {"counsellor-add", counsellor_add},
       {"counsellor-disable", counsellor_disable},
+      {"refused", refused_cmd},
   };
   return commands.at(args->command)(*args);
 }

@@ -69,6 +69,15 @@ std::string forms_with_intake_v2(const TempDir& dir, std::string& form_file) {
   return assets;
 }
 
+// `sync-server refused --db FILE [options]`: the records HQ sees as refused.
+nlohmann::json refused_on_server(const std::string& db, std::vector<std::string> options = {}) {
+  std::vector<std::string> argv{server_bin(), "refused", "--db", db};
+  argv.insert(argv.end(), options.begin(), options.end());
+  auto r = run(argv);
+  REQUIRE(r.code == 0);
+  return nlohmann::json::parse(r.out)["refused"];
+}
+
 std::size_t on_server(Server& server, const std::string& id) {
   std::size_t n = 0;
   for (const auto& e : server.export_records("intake")) n += e["id"] == id;
@@ -77,7 +86,7 @@ std::size_t on_server(Server& server, const std::string& id) {
 
 }  // namespace
 
-TEST_CASE("kiosk retry: a record refused for an unknown form version goes out unchanged once HQ published it") {
+TEST_CASE("kiosk retry: a record refused for an unknown form version goes out unchanged once HQ published it, and sync-server refused lists it until then") {
   TempDir dir;
   Server server(dir.sub("server.db"));
   server.start();
@@ -90,6 +99,15 @@ TEST_CASE("kiosk retry: a record refused for an unknown form version goes out un
   CHECK(k.cli({"sync"}).code == 3);
   CHECK(k.status()["quarantined"] == 2);
   CHECK(on_server(server, id) == 0);
+  // HQ sees both, with the reason and the device; another centre has none.
+  auto refused = refused_on_server(dir.sub("server.db"));
+  REQUIRE(refused.size() == 2);
+  CHECK(refused[0]["centre"] == "OSLO");
+  CHECK(refused[0]["kind"] == "intake");
+  CHECK(refused[0]["device_id"] == k.status()["device_id"]);
+  CHECK_FALSE(refused[0]["message"].get<std::string>().empty());
+  CHECK(refused[0]["payload"].is_object());
+  CHECK(refused_on_server(dir.sub("server.db"), {"--centre", "BERGEN"}).empty());
 
   // Nothing to send again yet is said in words; a pending record is not "refused".
   auto bad = k.cli({"retry"});
@@ -106,6 +124,12 @@ TEST_CASE("kiosk retry: a record refused for an unknown form version goes out un
   CHECK(k.cli({"sync"}).code == 3);  // the other one is still refused locally
   CHECK(on_server(server, id) == 1);
   CHECK(on_server(server, other) == 0);
+  auto still = refused_on_server(dir.sub("server.db"), {"--centre", "OSLO"});
+  REQUIRE(still.size() == 1);  // the accepted one is resolved
+  CHECK(still[0]["id"] == other);
+  auto with_resolved = refused_on_server(dir.sub("server.db"), {"--all"});
+  REQUIRE(with_resolved.size() == 2);
+  CHECK(with_resolved[0]["resolved_at_ms"].is_number());
 
   auto all = k.cli({"retry", "--all", "--json"});
   REQUIRE(all.code == 0);
@@ -116,4 +140,5 @@ TEST_CASE("kiosk retry: a record refused for an unknown form version goes out un
   auto st = k.status();
   CHECK(st["quarantined"] == 0);
   CHECK(st["pending"] == 0);
+  CHECK(refused_on_server(dir.sub("server.db")).empty());
 }

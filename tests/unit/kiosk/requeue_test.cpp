@@ -47,7 +47,7 @@ TEST_CASE("requeue: a refused record goes back to the outbox unchanged, and out 
   CHECK((*batch)->record_ids == std::vector<std::string>{id});
 }
 
-TEST_CASE("requeue: only refused records; unknown ids and pending records are refused in words") {
+TEST_CASE("requeue: only refused records, and unknown ids and pending records are refused in words") {
   ws::test::TempDir dir;
   auto store = open_enrolled(dir.path());
   auto pending = store->save("intake", {{"full_name", "Waiting"}});

@@ -1,5 +1,6 @@
 // Sending a refused record again, unchanged: after the reason was fixed elsewhere (HQ published
-// the form, a proxy stopped refusing), a counsellor or operator puts it back in the outbox.
+// the form, a proxy stopped refusing), a counsellor or operator puts it back in the outbox; a
+// pull that brings a form version does it by itself for the records of that version.
 #include "kiosk/core/store/store.hpp"
 
 namespace ws::kiosk {
@@ -29,6 +30,30 @@ Result<std::vector<std::string>> quarantined_ids(sql::Connection& db) {
 }
 
 }  // namespace
+
+Status Store::requeue_for_forms(const protocol::PullResponse& page) {
+  auto refused = db_.prepare("SELECT id FROM records WHERE sync_state = 2 AND kind = ?1 AND schema_version = ?2");
+  if (!refused) return fail(refused.error());
+  for (const auto& e : page.records) {
+    if (e.kind != "form" || e.deleted || !e.payload.is_object()) continue;
+    const auto id = e.payload.find("id");
+    const auto version = e.payload.find("version");
+    if (id == e.payload.end() || !id->is_string() || version == e.payload.end() || !version->is_number_integer()) continue;
+    refused->reset();
+    refused->bind(1, id->get<std::string>()).bind(2, version->get<std::int64_t>());
+    std::vector<std::string> ids;
+    for (;;) {
+      auto row = refused->step();
+      if (!row) return fail(row.error());
+      if (!*row) break;
+      ids.push_back(refused->column_text(0));
+    }
+    for (const auto& record_id : ids) {
+      if (auto s = requeue_one(db_, record_id); !s) return s;
+    }
+  }
+  return ok();
+}
 
 Status Store::send_again(const std::string& record_id) {
   if (auto s = writable(); !s) return s;

@@ -180,6 +180,8 @@ class Store {
   Result<std::string> pull_cursor();
   // Merges pulled records (per-field HLC merge) and stores `cursor` in the same transaction.
   // Returns how many records changed locally.
+  // Records quarantined for a form version the page brings (HQ published it) go back to the
+  // outbox in the same transaction: the server refused them for lacking that version.
   Result<std::size_t> apply_pull(const protocol::PullResponse& page);
 
   // Local edits pulls have overwritten, oldest first.
@@ -202,6 +204,7 @@ class Store {
   Status enqueue(const std::string& record_id);
   Status log_conflict(const LocalConflict& conflict);  // inside apply_pull's transaction
   Status writable() const;
+  Status requeue_for_forms(const protocol::PullResponse& page);  // inside apply_pull's transaction
   Result<std::string> insert_new(const DeviceIdentity& id, const std::string& kind, nlohmann::json payload,
                                  int schema_version);
 

@@ -93,9 +93,26 @@ Status SyncRound::probe() {
 Result<RoundReport> SyncRound::run(const ProgressFn& progress) {
   auto report = push(progress);
   if (!report) return report;
+  auto waiting = store_.pending_count();
+  if (!waiting) return fail(waiting.error());
   auto pulled = pull();
   if (!pulled) return fail(pulled.error());
   report->pulled_changes = *pulled;
+  return resend_requeued(std::move(*report), *waiting, progress);
+}
+
+Result<RoundReport> SyncRound::resend_requeued(RoundReport report, std::int64_t waiting_before_pull,
+                                               const ProgressFn& progress) {
+  // A pull that brought a form version puts the records refused for it back in the outbox
+  // (Store::apply_pull): they go out in this round, not the next.
+  auto waiting = store_.pending_count();
+  if (!waiting) return fail(waiting.error());
+  if (*waiting <= waiting_before_pull) return report;
+  auto again = push(progress);
+  if (!again) return again;
+  report.batches += again->batches;
+  report.accepted += again->accepted;
+  report.rejected += again->rejected;
   return report;
 }
 

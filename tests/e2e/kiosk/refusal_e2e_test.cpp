@@ -86,7 +86,7 @@ std::size_t on_server(Server& server, const std::string& id) {
 
 }  // namespace
 
-TEST_CASE("kiosk retry: a record refused for an unknown form version goes out unchanged once HQ published it, and sync-server refused lists it until then") {
+TEST_CASE("kiosk retry sends a refused record again unchanged, and sync-server refused lists refusals until resolved") {
   TempDir dir;
   Server server(dir.sub("server.db"));
   server.start();
@@ -102,6 +102,7 @@ TEST_CASE("kiosk retry: a record refused for an unknown form version goes out un
   // HQ sees both, with the reason and the device; another centre has none.
   auto refused = refused_on_server(dir.sub("server.db"));
   REQUIRE(refused.size() == 2);
+  CHECK(refused[0]["id"] == id);
   CHECK(refused[0]["centre"] == "OSLO");
   CHECK(refused[0]["kind"] == "intake");
   CHECK(refused[0]["device_id"] == k.status()["device_id"]);
@@ -109,33 +110,54 @@ TEST_CASE("kiosk retry: a record refused for an unknown form version goes out un
   CHECK(refused[0]["payload"].is_object());
   CHECK(refused_on_server(dir.sub("server.db"), {"--centre", "BERGEN"}).empty());
 
-  // Nothing to send again yet is said in words; a pending record is not "refused".
-  auto bad = k.cli({"retry"});
-  CHECK(bad.code == 2);
+  CHECK(k.cli({"retry"}).code == 2);
   auto unknown = k.cli({"retry", "--id", "01890000-0000-7000-8000-000000000000"});
   CHECK(unknown.code == 1);
   CHECK(unknown.err.find("no record") != std::string::npos);
 
-  server.publish("form", form_file);
+  // Sent again while the server still lacks the form: refused again, nothing lost or doubled.
   auto one = k.cli({"retry", "--id", id, "--json"});
   REQUIRE(one.code == 0);
   CHECK(nlohmann::json::parse(one.out)["requeued"] == 1);
   CHECK(k.status()["pending"] == 1);
-  CHECK(k.cli({"sync"}).code == 3);  // the other one is still refused locally
-  CHECK(on_server(server, id) == 1);
-  CHECK(on_server(server, other) == 0);
-  auto still = refused_on_server(dir.sub("server.db"), {"--centre", "OSLO"});
-  REQUIRE(still.size() == 1);  // the accepted one is resolved
-  CHECK(still[0]["id"] == other);
-  auto with_resolved = refused_on_server(dir.sub("server.db"), {"--all"});
-  REQUIRE(with_resolved.size() == 2);
-  CHECK(with_resolved[0]["resolved_at_ms"].is_number());
+  CHECK(k.status()["quarantined"] == 1);
+  CHECK(k.cli({"sync"}).code == 3);
+  CHECK(k.status()["quarantined"] == 2);
+  CHECK(refused_on_server(dir.sub("server.db")).size() == 3);
 
+  server.publish("form", form_file);
   auto all = k.cli({"retry", "--all", "--json"});
   REQUIRE(all.code == 0);
-  CHECK(nlohmann::json::parse(all.out)["requeued"] == 1);
+  CHECK(nlohmann::json::parse(all.out)["requeued"] == 2);
   CHECK(k.cli({"sync"}).code == 0);
+  CHECK(on_server(server, id) == 1);
   CHECK(on_server(server, other) == 1);
+  auto st = k.status();
+  CHECK(st["quarantined"] == 0);
+  CHECK(st["pending"] == 0);
+  CHECK(refused_on_server(dir.sub("server.db")).empty());
+  auto resolved = refused_on_server(dir.sub("server.db"), {"--all"});
+  REQUIRE(resolved.size() == 3);
+  for (const auto& r : resolved) CHECK(r["resolved_at_ms"].is_number());
+  CHECK(nlohmann::json::parse(k.cli({"retry", "--all", "--json"}).out)["requeued"] == 0);
+}
+
+TEST_CASE("records refused for an unknown form version are sent again by themselves once HQ publishes it") {
+  TempDir dir;
+  Server server(dir.sub("server.db"));
+  server.start();
+  std::string form_file;
+  Kiosk k{dir.sub("k"), forms_with_intake_v2(dir, form_file)};
+  k.enroll(server, "OSLO");
+  const std::string id = k.add("intake", intake(1), dir.path());
+  CHECK(k.cli({"sync"}).code == 3);
+  CHECK(k.status()["quarantined"] == 1);
+  CHECK(on_server(server, id) == 0);
+
+  server.publish("form", form_file);
+  // The next sync pulls version 2 and re-sends the record in the same round.
+  auto r = k.cli({"sync", "--json"});
+  CHECK(r.code == 0);
   CHECK(on_server(server, id) == 1);
   auto st = k.status();
   CHECK(st["quarantined"] == 0);

@@ -6,7 +6,7 @@ namespace ws::kiosk::cli {
 
 const std::set<std::string>& command_words() {
   static const std::set<std::string> words = {"enroll", "add", "edit", "sync", "status", "list", "show", "quarantined",
-                                              "conflicts", "counsellor-add"};
+                                              "conflicts", "counsellor-add", "retry"};
   return words;
 }
 
@@ -49,7 +49,7 @@ Result<ParsedArgs> parse_args(const std::vector<std::string>& args) {
       }
       // Whether an option takes a value is decided by the command's spec later; here an
       // option followed by a non-option token takes it, unless it is a known flag.
-      const bool is_flag = name == "--force" || name == "--help" || (name == "--json" && !json_takes_file);
+      const bool is_flag = name == "--force" || name == "--help" || name == "--all" || (name == "--json" && !json_takes_file);
       if (inline_value) {
         out.values[name] = value;
       } else if (is_flag) {

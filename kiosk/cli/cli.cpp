@@ -83,6 +83,7 @@ const char* kUsage =
     "  list --kind KIND [--search TEXT] [--case ID] [--limit N] [--offset N] [--json]\n"
     "  show --id ID [--json]\n"
     "  quarantined [--json]\n"
+    "  retry --id ID | --all [--json]       (send refused records again, unchanged, at the next sync)\n"
     "  conflicts [--json]                   (local edits a pull replaced before the server saw them)\n"
     "  counsellor-add --name NAME [--role counsellor|admin]   (PIN on stdin, at least 4 characters)\n"
     "global: --assets DIR (forms and content; default: the source tree's assets)\n";
@@ -116,6 +117,7 @@ int run(const std::vector<std::string>& args, std::istream& in, std::ostream& ou
   if (c == "list") return cmd_list(ctx);
   if (c == "show") return cmd_show(ctx);
   if (c == "quarantined") return cmd_quarantined(ctx);
+  if (c == "retry") return cmd_retry(ctx);
   if (c == "conflicts") return cmd_conflicts(ctx);
   if (c == "counsellor-add") return cmd_counsellor_add(ctx);
   err << kUsage;

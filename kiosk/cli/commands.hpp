@@ -41,6 +41,7 @@ int cmd_edit(const Context& ctx);
 int cmd_list(const Context& ctx);
 int cmd_show(const Context& ctx);
 int cmd_quarantined(const Context& ctx);
+int cmd_retry(const Context& ctx);
 int cmd_conflicts(const Context& ctx);
 int cmd_sync(const Context& ctx);
 int cmd_status(const Context& ctx);

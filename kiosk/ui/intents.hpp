@@ -77,6 +77,9 @@ struct CloseForm {};     // leaves the form; unsaved answers stay as a draft
 struct ResumeDraft {};
 struct DiscardDraft {};
 struct SyncNow {};
+struct SendAgain {  // sync panel: a refused record back to the outbox, unchanged
+  std::string record_id;
+};
 // Accounts screen (admins): a new counsellor account; the PIN is hashed off the UI thread.
 struct AddCounsellor {
   std::string name;
@@ -89,7 +92,7 @@ using Intent = std::variant<Navigate, GoBack, SetLanguage, SubmitRecord, SubmitL
                             ConfirmPresence, SetCaseFilter, OpenCase, ChangeCaseStatus, NewCase,
                             OpenForm, SetAnswer, ToggleChoice, AddRepeatItem, RemoveRepeatItem,
                             GoToPage, NextPage, PreviousPage, SaveForm, CloseForm, ResumeDraft, DiscardDraft, SyncNow,
-                            AddCounsellor>;
+                            SendAgain, AddCounsellor>;
 
 class IntentQueue {
  public:

@@ -236,6 +236,9 @@ void Shell::apply(const Intent& intent) {
           [&](const SyncNow&) {
             if (ws) ws->sync_now();
           },
+          [&](const SendAgain& s) {
+            if (ws) (void)ws->send_again(s.record_id);
+          },
           [&](const AddCounsellor& a) {
             if (ws) (void)ws->add_account(vm::NewAccount{a.name, a.role, a.pin, a.pin_again});
           },

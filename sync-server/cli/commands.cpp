@@ -20,6 +20,7 @@
 #include "sync-server/core/export.hpp"
 #include "sync-server/core/form_validation.hpp"
 #include "sync-server/core/publish.hpp"
+#include "sync-server/core/refused.hpp"
 #include "sync-server/core/users.hpp"
 #include "sync-server/http/server.hpp"
 #include "ws/content/bundle_files.hpp"
@@ -140,6 +141,16 @@ int devices(const Args& args) {
   auto list = DeviceRegistry(**db).list();
   if (!list) return print_error(list.error());
   return print({{"devices", *list}});
+}
+
+int refused_cmd(const Args& args) {
+  auto db = open_db(args);
+  if (!db) return print_error(db.error());
+  auto list = list_refused(**db, RefusedQuery{args.get("centre"), args.has("all")});
+  if (!list) return print_error(list.error());
+  json out = json::array();
+  for (const auto& r : *list) out.push_back(to_json(r));
+  return print({{"refused", out}});
 }
 
 int revoke(const Args& args) {
@@ -295,6 +306,13 @@ const std::map<std::string, CommandSpec>& command_specs() {
         .summary = "disable a counsellor account",
         .usage = "--db FILE --id ID",
         .run = counsellor_disable}},
+      {"refused",
+       {.required = {"db"},
+        .optional = {"centre"},
+        .flags = {"all"},
+        .summary = "list records the server refused, with payload, reason and device (unresolved only unless --all)",
+        .usage = "--db FILE [--centre CODE] [--all]",
+        .run = refused_cmd}},
   };
   return specs;
 }

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "sync-server/core/records.hpp"
+#include "sync-server/core/refused.hpp"
 #include "ws/crypto.hpp"
 #include "ws/envelope.hpp"
 #include "ws/merge.hpp"
@@ -177,6 +178,28 @@ void append_canonical(std::string& out, const Candidate& c) {
 
 bool is_batch_fault(const Error& e) { return e.code != "constraint"; }
 
+// What HQ sees of a refused record (`sync-server refused`): the payload as sent and the reason.
+RefusedRecord refusal_of(const Candidate& c, const Device& device, const std::string& message) {
+  RefusedRecord r;
+  r.record_id = c.id;
+  r.centre = device.centre;
+  r.device_id = device.id;
+  r.code = "rejected";
+  r.message = message;
+  r.refused_at_ms = unix_ms_now();
+  if (c.envelope) {
+    r.kind = c.envelope->kind;
+    r.payload = c.payload_text;
+  } else {
+    // Refused before it became an envelope: its payload when it has one, else all that came.
+    auto raw = json::parse(c.raw_text, nullptr, false);
+    const bool object = raw.is_object();
+    if (object && raw.contains("kind") && raw["kind"].is_string()) r.kind = raw["kind"].get<std::string>();
+    r.payload = object && raw.contains("payload") ? raw["payload"].dump() : c.raw_text;
+  }
+  return r;
+}
+
 struct RecordOutcome {
   RecordStatus status = RecordStatus::Applied;
   std::string error;
@@ -294,8 +317,10 @@ Result<PushReply> Ingest::push(const Device& device, protocol::PushRequest&& req
   protocol::PushResponse response;
   response.batch_id = request.batch_id;
 
+  std::vector<std::string> accepted;
   for (auto& c : candidates) {
     if (!c.envelope) {
+      if (auto s = keep_refusal(db, refusal_of(c, device, c.rejection)); !s) return fail(s.error());
       response.results.push_back({c.id, RecordStatus::Rejected, c.rejection});
       ++reply.counts.rejected;
       continue;
@@ -350,6 +375,11 @@ Result<PushReply> Ingest::push(const Device& device, protocol::PushRequest&& req
       if (!writer) return fail(writer.error());
     }
     if (auto s = run(*release); !s) return fail(s.error());
+    if (outcome->status == RecordStatus::Rejected) {
+      if (auto s = keep_refusal(db, refusal_of(c, device, outcome->error)); !s) return fail(s.error());
+    } else {
+      accepted.push_back(c.id);
+    }
 
     response.results.push_back({c.id, outcome->status, outcome->error});
     switch (outcome->status) {
@@ -361,6 +391,7 @@ Result<PushReply> Ingest::push(const Device& device, protocol::PushRequest&& req
     reply.counts.conflicts += outcome->conflicts;
   }
 
+  if (auto s = resolve_refusals(db, device.centre, accepted, unix_ms_now()); !s) return fail(s.error());
   response.cursor = std::to_string(writer->last_seq());
   // Under the write lock nothing else writes: of the feed this device pulls, the changes after
   // cursor_from up to cursor are this batch alone.

@@ -75,6 +75,23 @@ CREATE TABLE users (
   disabled_at_ms INTEGER
 );
 )sql",
+    // Refused records, for HQ (`sync-server refused`): one row per refusal, resolved once the
+    // record is accepted.
+    R"sql(
+CREATE TABLE refused (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  record_id TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  centre TEXT NOT NULL,
+  device_id TEXT NOT NULL,
+  code TEXT NOT NULL,
+  message TEXT NOT NULL,
+  refused_at_ms INTEGER NOT NULL,
+  payload TEXT NOT NULL,
+  resolved_at_ms INTEGER
+);
+CREATE INDEX refused_open ON refused (centre, record_id) WHERE resolved_at_ms IS NULL;
+)sql",
 };
 
 }  // namespace

@@ -70,6 +70,7 @@ Result<std::size_t> Store::apply_pull(const protocol::PullResponse& page) {
     if (auto s = row::upsert(db_, r); !s) return fail(s.error());
     ++changed;
   }
+  if (auto s = requeue_for_forms(page); !s) return fail(s.error());
   if (auto s = set_meta("hlc", clock_.last().to_string()); !s) return fail(s.error());
   if (auto s = set_meta("pull_cursor", page.cursor); !s) return fail(s.error());
   if (auto s = tx->commit(); !s) return fail(s.error());

@@ -171,10 +171,17 @@ class Store {
   Status dissolve_batch(const std::string& batch_id);
   // Quarantines one record with `reason` and takes it out of the outbox.
   Status quarantine(const std::string& record_id, const std::string& reason);
+  // Puts a quarantined record back in the outbox unchanged, in one transaction (requeue.cpp):
+  // for after the reason was fixed elsewhere. "not_found", "not_quarantined" otherwise.
+  Status send_again(const std::string& record_id);
+  // Every quarantined record; returns how many went back.
+  Result<std::size_t> send_again_all();
 
   Result<std::string> pull_cursor();
   // Merges pulled records (per-field HLC merge) and stores `cursor` in the same transaction.
   // Returns how many records changed locally.
+  // Records quarantined for a form version the page brings (HQ published it) go back to the
+  // outbox in the same transaction: the server refused them for lacking that version.
   Result<std::size_t> apply_pull(const protocol::PullResponse& page);
 
   // Local edits pulls have overwritten, oldest first.
@@ -208,6 +215,7 @@ class Store {
   Status log_conflict(const LocalConflict& conflict);  // inside apply_pull's transaction
   Status writable() const;
   void load_clock_offset();  // another connection may have measured it since
+  Status requeue_for_forms(const protocol::PullResponse& page);  // inside apply_pull's transaction
   Result<std::string> insert_new(const DeviceIdentity& id, const std::string& kind, nlohmann::json payload,
                                  int schema_version);
 

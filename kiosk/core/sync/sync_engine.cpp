@@ -187,7 +187,7 @@ void SyncEngine::run() {
       ++failures;
       if (outcome.error().code == "not_enrolled") {
         failures = 0;
-      } else if (outcome.error().code == "unauthorized") {
+      } else if (outcome.error().code == "unauthorized" || outcome.error().code == "protocol_version") {
         delay = options_.backoff_max;  // needs a person: do not hammer the server
       } else {
         delay = backoff_delay(failures, retry_after);

@@ -1,5 +1,7 @@
 #include "kiosk/core/sync/sync_round.hpp"
 
+#include "kiosk/core/sync/refusal.hpp"
+
 #include <algorithm>
 #include <future>
 
@@ -28,9 +30,10 @@ Result<nlohmann::json> parse_body(const HttpReply& reply, const std::string& wha
   return j;
 }
 
-// Statuses that refuse a whole batch because of what is in it: splitting the batch finds
-// the record at fault, which is then quarantined, so it never blocks the others.
-bool refuses_content(int status) { return status == 400 || status == 403 || status == 413 || status == 422; }
+// A whole batch refused because of what is in it (refusal.hpp says which replies those are):
+// splitting the batch finds the record at fault, which is then quarantined, so it never blocks
+// the others.
+bool refuses_content(const HttpReply& reply) { return classify_push_refusal(reply) == ReplyMeaning::BadContent; }
 
 }  // namespace
 
@@ -62,6 +65,7 @@ Result<DeviceIdentity> SyncRound::enrolled_identity() {
 }
 
 Unexpected SyncRound::http_failure(const HttpReply& reply, const std::string& action) {
+  if (!reply.from_server && reply.status != 429) return fail(not_from_server(reply, action));
   const auto e = protocol::parse_error_body(reply.body, reply.status);
   if (reply.status == 401) {
     return fail("unauthorized", "the server no longer accepts this kiosk (revoked or unknown); enrol it again");
@@ -71,7 +75,7 @@ Unexpected SyncRound::http_failure(const HttpReply& reply, const std::string& ac
     return fail("rate_limited", "the server is busy and asked to wait " + std::to_string(*retry_after_) + " s");
   }
   if (reply.status == 426 || e.code == "protocol_version") {
-    return fail("protocol_version", "the server speaks another protocol version; update this kiosk");
+    return fail("protocol_version", "the server speaks another protocol version: update this kiosk");
   }
   return fail(e.code.empty() ? "http_" + std::to_string(reply.status) : e.code,
               action + " failed: " + e.message + " (HTTP " + std::to_string(reply.status) + ")");
@@ -89,9 +93,26 @@ Status SyncRound::probe() {
 Result<RoundReport> SyncRound::run(const ProgressFn& progress) {
   auto report = push(progress);
   if (!report) return report;
+  auto waiting = store_.pending_count();
+  if (!waiting) return fail(waiting.error());
   auto pulled = pull();
   if (!pulled) return fail(pulled.error());
   report->pulled_changes = *pulled;
+  return resend_requeued(std::move(*report), *waiting, progress);
+}
+
+Result<RoundReport> SyncRound::resend_requeued(RoundReport report, std::int64_t waiting_before_pull,
+                                               const ProgressFn& progress) {
+  // A pull that brought a form version puts the records refused for it back in the outbox
+  // (Store::apply_pull): they go out in this round, not the next.
+  auto waiting = store_.pending_count();
+  if (!waiting) return fail(waiting.error());
+  if (*waiting <= waiting_before_pull) return report;
+  auto again = push(progress);
+  if (!again) return again;
+  report.batches += again->batches;
+  report.accepted += again->accepted;
+  report.rejected += again->rejected;
   return report;
 }
 
@@ -151,7 +172,7 @@ Result<RoundReport> SyncRound::push(const ProgressFn& progress) {
       // The server holds different content under this batch_id (e.g. a data folder restored
       // from a backup). Records are idempotent by version, so a fresh batch_id is safe.
       if (auto s = store_.dissolve_batch(b.batch_id); !s) return fail(s.error());
-    } else if (refuses_content(reply->status)) {
+    } else if (refuses_content(*reply)) {
       if (auto s = store_.dissolve_batch(b.batch_id); !s) return fail(s.error());
       if (b.record_count > 1) {
         limits.max_records = std::max<std::size_t>(1, b.record_count / 2);

@@ -48,6 +48,7 @@ class SyncRound {
  private:
   Result<DeviceIdentity> enrolled_identity();
   Unexpected http_failure(const HttpReply& reply, const std::string& action);
+  Result<RoundReport> resend_requeued(RoundReport report, std::int64_t waiting_before_pull, const ProgressFn& progress);
 
   Store& store_;
   Transport& transport_;

@@ -124,6 +124,17 @@ Status MemoryWorkspaceData::save_login_guard(const std::string& account_id, cons
   return ok();
 }
 
+Status MemoryWorkspaceData::send_again(const std::string& record_id) {
+  for (auto& r : records) {
+    if (r.id != record_id) continue;
+    if (r.sync != RecordSync::Quarantined) return fail("not_quarantined", "this record was not refused by the server");
+    r.sync = RecordSync::Pending;
+    r.quarantine_reason.clear();
+    return ok();
+  }
+  return fail("not_found", "no record with this id on this kiosk");
+}
+
 Result<std::vector<QuarantinedRecord>> MemoryWorkspaceData::quarantined() {
   std::vector<QuarantinedRecord> out;
   for (const auto& r : records) {

@@ -51,6 +51,7 @@ class MemoryWorkspaceData : public WorkspaceData {
   Status discard_draft(const std::string& counsellor_id) override;
   SyncStatus sync_status() override { return status; }
   Result<std::vector<QuarantinedRecord>> quarantined() override;
+  Status send_again(const std::string& record_id) override;
   void request_sync() override { ++sync_requests; }
 
   MemoryRecord* find(const std::string& id);

@@ -237,6 +237,11 @@ Result<std::vector<QuarantinedRecord>> StoreWorkspaceData::quarantined() {
   return out;
 }
 
+Status StoreWorkspaceData::send_again(const std::string& record_id) {
+  if (auto s = store_->send_again(record_id); !s) return fail(explain_storage_error(s.error(), "send the record again"));
+  return ok();
+}
+
 void StoreWorkspaceData::request_sync() {
   if (engine_) engine_->sync_now();
 }

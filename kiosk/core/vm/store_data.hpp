@@ -38,6 +38,7 @@ class StoreWorkspaceData : public WorkspaceData {
   Status discard_draft(const std::string& counsellor_id) override;
   SyncStatus sync_status() override;
   Result<std::vector<QuarantinedRecord>> quarantined() override;
+  Status send_again(const std::string& record_id) override;
   void request_sync() override;
 
  private:

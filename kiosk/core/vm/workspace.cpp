@@ -179,6 +179,17 @@ void Workspace::sync_now() {
   refresh_sync();
 }
 
+Status Workspace::send_again(const std::string& record_id) {
+  if (!session_.signed_in()) return fail("not_signed_in", "sign in to send refused records again");
+  if (auto s = data_.send_again(record_id); !s) {
+    set_notice(s.error().message, true);
+    return s;
+  }
+  set_notice("The record will be sent again.");
+  sync_now();
+  return ok();
+}
+
 }  // namespace ws::kiosk::vm
 
 // ---- forms ---------------------------------------------------------------------------------

@@ -106,6 +106,8 @@ class Workspace {
   const SyncPanel& sync() const { return sync_; }
   void refresh_sync();
   void sync_now();
+  // "Send again" on a refused record: back in the outbox unchanged, then a sync is asked for.
+  Status send_again(const std::string& record_id);
 
   // The latest message for the counsellor (saved, failed, ...), in words; never personal data.
   const std::string& notice() const { return notice_; }

@@ -51,6 +51,8 @@ class WorkspaceData : public LoginGuardStore {
   virtual SyncStatus sync_status() = 0;
   virtual Result<std::vector<QuarantinedRecord>> quarantined() = 0;
   virtual void request_sync() = 0;
+  // Puts a refused record back in the outbox unchanged (its reason was fixed elsewhere).
+  virtual Status send_again(const std::string& record_id) = 0;
 };
 
 }  // namespace ws::kiosk::vm

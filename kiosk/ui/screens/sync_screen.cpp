@@ -102,12 +102,14 @@ void SyncScreen::draw_quarantine(Ui& ui, const vm::Workspace& ws) {
     return;
   }
   widgets::caption(ui, "These records stay on this kiosk until someone corrects them. Open the case to fix the record; "
-                       "it is sent again when saved.");
+                       "it is sent again when saved. When the reason was fixed elsewhere (HQ published the form, "
+                       "the network was repaired), \"Send again\" sends it unchanged.");
   const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_ScrollY;
-  if (!ImGui::BeginTable("##quarantined", 3, flags, ImVec2(-1, ImGui::GetContentRegionAvail().y))) return;
+  if (!ImGui::BeginTable("##quarantined", 4, flags, ImVec2(-1, ImGui::GetContentRegionAvail().y))) return;
   ImGui::TableSetupColumn("Case", ImGuiTableColumnFlags_WidthFixed, t.px(300));
   ImGui::TableSetupColumn("Record", ImGuiTableColumnFlags_WidthFixed, t.px(260));
   ImGui::TableSetupColumn("Reason", ImGuiTableColumnFlags_WidthStretch);
+  ImGui::TableSetupColumn("", ImGuiTableColumnFlags_WidthFixed, t.px(220));
   ImGui::TableHeadersRow();
   for (const auto& q : records) {
     ImGui::TableNextRow(ImGuiTableRowFlags_None, t.touch());
@@ -119,6 +121,9 @@ void SyncScreen::draw_quarantine(Ui& ui, const vm::Workspace& ws) {
     ImGui::PushStyleColor(ImGuiCol_Text, t.colors().danger);
     ImGui::TextWrapped("%s", q.reason.c_str());
     ImGui::PopStyleColor();
+    ImGui::TableSetColumnIndex(3);
+    const std::string label = "Send again###send_again_" + q.record_id;
+    if (widgets::button(ui, label.c_str(), -1.0f)) ui.emit(SendAgain{q.record_id});
   }
   ImGui::EndTable();
 }

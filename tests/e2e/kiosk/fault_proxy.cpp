@@ -8,7 +8,9 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cctype>
 #include <cstring>
+#include <string>
 #include <stdexcept>
 
 namespace ws::e2e {
@@ -38,6 +40,28 @@ int connect_loopback(int port) {
   int one = 1;
   setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
   return fd;
+}
+
+// Reads one request (headers and a Content-Length body) so that closing after the answer
+// does not reset the connection under the client. Bounded: gives up after a few seconds idle.
+void read_request(int fd) {
+  std::string got;
+  std::size_t need = std::string::npos;
+  char buf[16 * 1024];
+  while (need == std::string::npos || got.size() < need) {
+    pollfd p{fd, POLLIN, 0};
+    if (::poll(&p, 1, 5000) <= 0) return;
+    const ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+    if (n <= 0) return;
+    got.append(buf, static_cast<std::size_t>(n));
+    const auto end = got.find("\r\n\r\n");
+    if (need == std::string::npos && end != std::string::npos) {
+      std::string head = got.substr(0, end);
+      for (auto& c : head) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      const auto cl = head.find("content-length:");
+      need = end + 4 + (cl == std::string::npos ? 0 : std::stoul(head.substr(cl + 15)));
+    }
+  }
 }
 
 }  // namespace
@@ -104,7 +128,19 @@ void FaultProxy::accept_loop() {
   }
 }
 
+void FaultProxy::refuse_html(int client, int status) {
+  read_request(client);
+  static const char kPage[] = "<html><body><h1>Access denied</h1><p>Blocked by policy.</p></body></html>\n";
+  const std::string reply = "HTTP/1.1 " + std::to_string(status) + " Refused\r\nContent-Type: text/html\r\n" +
+                            "Content-Length: " + std::to_string(std::strlen(kPage)) +
+                            "\r\nConnection: close\r\n\r\n" + kPage;
+  write_all(client, reply.data(), reply.size());
+  ++html_refusals_;
+  ::close(client);
+}
+
 void FaultProxy::serve(int client, Mode mode, std::uint64_t seed) {
+  if (const int status = html_status_; status != 0) return refuse_html(client, status);
   if (mode == Mode::Drop) {
     ::close(client);
     return;

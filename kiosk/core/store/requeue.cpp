@@ -1,0 +1,88 @@
+// Sending a refused record again, unchanged: after the reason was fixed elsewhere (HQ published
+// the form, a proxy stopped refusing), a counsellor or operator puts it back in the outbox; a
+// pull that brings a form version does it by itself for the records of that version.
+#include "kiosk/core/store/store.hpp"
+
+namespace ws::kiosk {
+namespace {
+
+// Inside the caller's transaction: the record leaves quarantine and gets one unsent outbox row.
+Status requeue_one(sql::Connection& db, const std::string& record_id) {
+  auto enqueue = db.prepare(
+      "INSERT INTO outbox(record_id, enqueued_ms) VALUES(?1, ?2) "
+      "ON CONFLICT(record_id) WHERE batch_id IS NULL DO NOTHING");
+  auto mark = db.prepare("UPDATE records SET sync_state = 1, sync_error = '' WHERE id = ?1 AND sync_state = 2");
+  if (!enqueue || !mark) return fail("db_error", "cannot prepare sending the record again");
+  if (auto s = enqueue->bind(1, record_id).bind(2, HlcClock::system_wall_ms()).run(); !s) return s;
+  return mark->bind(1, record_id).run();
+}
+
+Result<std::vector<std::string>> quarantined_ids(sql::Connection& db) {
+  auto st = db.prepare("SELECT id FROM records WHERE sync_state = 2 ORDER BY id");
+  if (!st) return fail(st.error());
+  std::vector<std::string> ids;
+  for (;;) {
+    auto row = st->step();
+    if (!row) return fail(row.error());
+    if (!*row) return ids;
+    ids.push_back(st->column_text(0));
+  }
+}
+
+}  // namespace
+
+Status Store::requeue_for_forms(const protocol::PullResponse& page) {
+  auto refused = db_.prepare("SELECT id FROM records WHERE sync_state = 2 AND kind = ?1 AND schema_version = ?2");
+  if (!refused) return fail(refused.error());
+  for (const auto& e : page.records) {
+    if (e.kind != "form" || e.deleted || !e.payload.is_object()) continue;
+    const auto id = e.payload.find("id");
+    const auto version = e.payload.find("version");
+    if (id == e.payload.end() || !id->is_string() || version == e.payload.end() || !version->is_number_integer()) continue;
+    refused->reset();
+    refused->bind(1, id->get<std::string>()).bind(2, version->get<std::int64_t>());
+    std::vector<std::string> ids;
+    for (;;) {
+      auto row = refused->step();
+      if (!row) return fail(row.error());
+      if (!*row) break;
+      ids.push_back(refused->column_text(0));
+    }
+    for (const auto& record_id : ids) {
+      if (auto s = requeue_one(db_, record_id); !s) return s;
+    }
+  }
+  return ok();
+}
+
+Status Store::send_again(const std::string& record_id) {
+  if (auto s = writable(); !s) return s;
+  auto tx = sql::Transaction::begin(db_);
+  if (!tx) return fail(tx.error());
+  auto st = db_.prepare("SELECT sync_state FROM records WHERE id = ?1");
+  if (!st) return fail(st.error());
+  st->bind(1, record_id);
+  auto row = st->step();
+  if (!row) return fail(row.error());
+  if (!*row) return fail("not_found", "no record with this id on this kiosk");
+  if (st->column_int(0) != static_cast<int>(SyncState::Quarantined)) {
+    return fail("not_quarantined", "this record was not refused by the server; there is nothing to send again");
+  }
+  if (auto s = requeue_one(db_, record_id); !s) return s;
+  return tx->commit();
+}
+
+Result<std::size_t> Store::send_again_all() {
+  if (auto s = writable(); !s) return fail(s.error());
+  auto tx = sql::Transaction::begin(db_);
+  if (!tx) return fail(tx.error());
+  auto ids = quarantined_ids(db_);
+  if (!ids) return fail(ids.error());
+  for (const auto& id : *ids) {
+    if (auto s = requeue_one(db_, id); !s) return fail(s.error());
+  }
+  if (auto s = tx->commit(); !s) return fail(s.error());
+  return ids->size();
+}
+
+}  // namespace ws::kiosk

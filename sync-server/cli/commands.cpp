@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "sync-server/cli/args.hpp"
+#include "sync-server/core/backup.hpp"
 #include "sync-server/core/database.hpp"
 #include "sync-server/core/devices.hpp"
 #include "sync-server/core/export.hpp"
@@ -41,6 +42,8 @@ constexpr const char* kUsage = R"(usage: sync-server <command> [options]
         (content: a bundle folder, or its bundle.json; the files it names are embedded)
   counsellor-add --db FILE --centre CODE --name N [--role counsellor|admin]   (PIN on stdin)
   counsellor-disable --db FILE --id ID
+  backup --db FILE --to FILE        (online, while the server serves; the copy is checked)
+  restore --from FILE --db FILE     (the server must be stopped; gives the data a new epoch)
 
 Admin commands print JSON on stdout; errors are {"error":{"code","message"}} with exit code 1.
 )";
@@ -59,6 +62,8 @@ const std::map<std::string, CommandSpec>& command_specs() {
       {"publish", {{"db", "kind", "file"}, {"centre"}, {}}},
       {"counsellor-add", {{"db", "centre", "name"}, {"role"}, {}}},
       {"counsellor-disable", {{"db", "id"}, {}, {}}},
+      {"backup", {{"db", "to"}, {}, {}}},
+      {"restore", {{"from", "db"}, {}, {}}},
   };
   return specs;
 }
@@ -250,6 +255,21 @@ int counsellor_disable(const Args& args) {
   return print({{"id", account->id}, {"centre", account->centre}, {"active", false}});
 }
 
+int backup_cmd(const Args& args) {
+  auto report = backup_database(*args.get("db"), *args.get("to"));
+  if (!report) return print_error(report.error());
+  return print({{"file", report->file},
+                {"pages", report->pages},
+                {"records", report->records},
+                {"integrity", report->integrity}});
+}
+
+int restore_cmd(const Args& args) {
+  auto report = restore_database(*args.get("from"), *args.get("db"));
+  if (!report) return print_error(report.error());
+  return print({{"db", report->db}, {"epoch", report->epoch}, {"records", report->records}});
+}
+
 }  // namespace
 
 int run(const std::vector<std::string>& argv) {
@@ -273,6 +293,8 @@ int run(const std::vector<std::string>& argv) {
       {"publish", publish_cmd},
       {"counsellor-add", counsellor_add},
       {"counsellor-disable", counsellor_disable},
+      {"backup", backup_cmd},
+      {"restore", restore_cmd},
   };
   return commands.at(args->command)(*args);
 }

@@ -75,6 +75,12 @@ CREATE TABLE users (
   disabled_at_ms INTEGER
 );
 )sql",
+    // 1 -> 2: the epoch, a random id that changes whenever the data may have gone back in time
+    // (a new database, a restore); kiosks that see it change offer back what the server lacks.
+    R"sql(
+CREATE TABLE server_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+INSERT INTO server_meta (key, value) VALUES ('epoch', lower(hex(randomblob(16))));
+)sql",
 };
 
 }  // namespace

@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "sync-server/cli/args.hpp"
+#include "sync-server/core/backup.hpp"
 #include "sync-server/core/database.hpp"
 #include "sync-server/core/devices.hpp"
 #include "sync-server/core/export.hpp"
@@ -241,6 +242,20 @@ int counsellor_disable(const Args& args) {
   return print({{"id", account->id}, {"centre", account->centre}, {"active", false}});
 }
 
+int backup_cmd(const Args& args) {
+  auto report = backup_database(*args.get("db"), *args.get("to"));
+  if (!report) return print_error(report.error());
+  return print({{"file", report->file},
+                {"pages", report->pages},
+                {"records", report->records},
+                {"integrity", report->integrity}});
+}
+
+int restore_cmd(const Args& args) {
+  auto report = restore_database(*args.get("from"), *args.get("db"));
+  if (!report) return print_error(report.error());
+  return print({{"db", report->db}, {"epoch", report->epoch}, {"records", report->records}});
+
 const std::map<std::string, CommandSpec>& command_specs() {
   static const std::map<std::string, CommandSpec> specs = {
       {"serve",
@@ -313,6 +328,20 @@ const std::map<std::string, CommandSpec>& command_specs() {
         .summary = "list records the server refused, with payload, reason and device (unresolved only unless --all)",
         .usage = "--db FILE [--centre CODE] [--all]",
         .run = refused_cmd}},
+      {"backup",
+       {.required = {"db", "to"},
+        .optional = {},
+        .flags = {},
+        .summary = "copy the database while the server serves (online backup, checked, mode 0600)",
+        .usage = "--db FILE --to FILE",
+        .run = backup_cmd}},
+      {"restore",
+       {.required = {"from", "db"},
+        .optional = {},
+        .flags = {},
+        .summary = "put a backup in place of the database (server stopped); gives the data a new epoch",
+        .usage = "--from FILE --db FILE",
+        .run = restore_cmd}},
   };
   return specs;
 }

@@ -1,5 +1,6 @@
 #include "sync-server/core/database.hpp"
 
+#include "sync-server/core/records.hpp"
 #include "sync-server/core/schema.hpp"
 
 namespace ws::server {
@@ -18,10 +19,18 @@ Lease::~Lease() {
 
 Result<std::shared_ptr<Database>> Database::open(const std::string& path, DatabaseOptions options) {
   std::shared_ptr<Database> db(new Database(path, options));
+  if (options.serving) {
+    auto lock = ServingLock::acquire(path);
+    if (!lock) return fail(lock.error());
+    db->serving_lock_.emplace(std::move(*lock));
+  }
   auto conn = sql::Connection::open(path);
   if (!conn) return fail(conn.error());
   if (auto s = db->configure(*conn); !s) return fail(s.error());
   if (auto s = migrate(*conn); !s) return fail(s.error());
+  auto epoch = options.serving ? start_epoch(*conn, path) : read_epoch(*conn);
+  if (!epoch) return fail(epoch.error());
+  db->epoch_ = *epoch;
   db->release(std::move(*conn));
   if (options.background_checkpoints) {
     auto own = sql::Connection::open(path);
@@ -57,9 +66,17 @@ void Database::run_checkpoints(sql::Connection conn) {
     // A failure (e.g. the disk is full) is retried on the next tick; commits stay durable in
     // the WAL meanwhile.
     (void)conn.exec("PRAGMA wal_checkpoint(PASSIVE)");
+    if (options_.serving) remember_seq(conn);
     lock.lock();
     if (stop) return;
   }
+}
+
+void Database::remember_seq(sql::Connection& conn) {
+  auto seq = current_seq(conn);
+  if (!seq || *seq == remembered_seq_) return;
+  // A failed write (full disk) is retried on the next tick; the sidecar only ever lags.
+  if (remember_epoch(path_, epoch_, *seq)) remembered_seq_ = *seq;
 }
 
 Result<Lease> Database::acquire() {

@@ -7,10 +7,12 @@
 #include <condition_variable>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "sync-server/core/epoch.hpp"
 #include "ws/result.hpp"
 #include "ws/sqlite.hpp"
 
@@ -43,6 +45,9 @@ struct DatabaseOptions {
   // own instead. Short-lived admin commands keep SQLite's default.
   bool background_checkpoints = false;
   std::chrono::milliseconds checkpoint_interval{250};
+  // `serve`: hold FILE.lock for the Database's life, check FILE.epoch for a rollback on open
+  // and keep it current on every checkpoint tick (see epoch.hpp).
+  bool serving = false;
 };
 
 class Database {
@@ -55,6 +60,8 @@ class Database {
   // Held for the whole of a write transaction by every in-process writer.
   std::mutex& write_mutex() { return write_mutex_; }
   const std::string& path() const { return path_; }
+  // The epoch at open; constant while this process serves (a restore needs it stopped).
+  const std::string& epoch() const { return epoch_; }
 
  private:
   friend class Lease;
@@ -62,8 +69,12 @@ class Database {
   void release(sql::Connection conn);
   Status configure(sql::Connection& conn) const;
   void run_checkpoints(sql::Connection conn);
+  void remember_seq(sql::Connection& conn);
 
   std::string path_;
+  std::string epoch_;
+  std::optional<ServingLock> serving_lock_;
+  std::int64_t remembered_seq_ = -1;
   DatabaseOptions options_;
   std::mutex checkpoint_mutex_;
   std::condition_variable checkpoint_wake_;

@@ -91,6 +91,11 @@ CREATE TABLE refused (
   resolved_at_ms INTEGER
 );
 CREATE INDEX refused_open ON refused (centre, record_id) WHERE resolved_at_ms IS NULL;
+    // 2 -> 3: the epoch, a random id that changes whenever the data may have gone back in time
+    // (a new database, a restore); kiosks that see it change offer back what the server lacks.
+    R"sql(
+CREATE TABLE server_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+INSERT INTO server_meta (key, value) VALUES ('epoch', lower(hex(randomblob(16))));
 )sql",
 };
 

@@ -5,6 +5,7 @@
 #include <type_traits>
 
 #include "sync-server/core/feed.hpp"
+#include "sync-server/core/have.hpp"
 #include "sync-server/core/records.hpp"
 #include "sync-server/http/body.hpp"
 
@@ -100,7 +101,9 @@ std::string Api::allowed_methods(const std::string& path) const {
 }
 
 void Api::install(httplib::Server& server) {
-  server.set_default_headers({{protocol::kVersionHeader, std::to_string(protocol::kProtocolVersion)}});
+  // Every reply, errors included, names the protocol and the epoch of the data it speaks for.
+  server.set_default_headers({{protocol::kVersionHeader, std::to_string(protocol::kProtocolVersion)},
+                              {protocol::kEpochHeader, db_.epoch()}});
   server.set_pre_routing_handler([](const Request&, Response&) {
     t_request = RequestContext{std::chrono::steady_clock::now(), true, ""};
     return httplib::Server::HandlerResponse::Unhandled;
@@ -113,6 +116,9 @@ void Api::install(httplib::Server& server) {
   });
   add_route(server, "GET", protocol::kRoutePull, [this](const Request& req, Response& res) {
     guarded(res, [&] { pull(req, res); });
+  });
+  add_route(server, "POST", protocol::kRouteHave, [this](const Request& req, Response& res, const ContentReader& reader) {
+    guarded(res, [&] { have(req, res, reader); });
   });
   add_route(server, "GET", protocol::kRouteHealth,
             [this](const Request&, Response& res) { guarded(res, [&] { health(res); }); });
@@ -215,6 +221,27 @@ void Api::push(const Request& req, Response& res, const ContentReader& reader) {
   metrics_.observe_push(reply->replay, reply->counts);
   res.status = 200;
   res.set_content(reply->body, "application/json");
+}
+
+void Api::have(const Request& req, Response& res, const ContentReader& reader) {
+  // (id, version) pairs are ~80 bytes of JSON each.
+  constexpr std::size_t kMaxHaveBodyBytes = protocol::kMaxHaveRecords * 256;
+  auto device = authorise(req, res);
+  Status usable = device ? require_json_content_type(req) : Status(fail(device.error()));
+  if (!usable) {
+    drain_body(reader, kMaxHaveBodyBytes);
+    return send_error(res, usable.error());
+  }
+  auto body = read_body(reader, res, kMaxHaveBodyBytes);
+  if (!body) return send_error(res, body.error());
+  auto json = parse_json_body(*body);
+  if (!json) return send_error(res, json.error());
+  auto held = parse_have_request(*json);
+  if (!held) return send_error(res, held.error());
+  auto missing = missing_records(db_, device->centre, *held);
+  if (!missing) return send_error(res, missing.error());
+  res.status = 200;
+  res.set_content(nlohmann::json{{"missing", *missing}}.dump(), "application/json");
 }
 
 void Api::pull(const Request& req, Response& res) {

@@ -52,6 +52,7 @@ class Api {
   void enroll(const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader);
   void push(const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader);
   void pull(const httplib::Request& req, httplib::Response& res);
+  void have(const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader);
   void health(httplib::Response& res);
   void log_request(const httplib::Request& req, const httplib::Response& res);
 

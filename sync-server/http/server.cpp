@@ -177,7 +177,7 @@ int run_server(const ServeOptions& options, std::ostream& out) {
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
   signal(SIGPIPE, SIG_IGN);
 
-  auto db = Database::open(options.db_path, DatabaseOptions{.background_checkpoints = true});
+  auto db = Database::open(options.db_path, DatabaseOptions{.background_checkpoints = true, .serving = true});
   if (!db) {
     log_line("serve: cannot open the database: " + db.error().message);
     return 1;

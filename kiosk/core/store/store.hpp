@@ -184,6 +184,23 @@ class Store {
   // outbox in the same transaction: the server refused them for lacking that version.
   Result<std::size_t> apply_pull(const protocol::PullResponse& page);
 
+  // --- server epoch (see docs/protocol.md "Epochs and restores") ---------------------------
+  // The epoch of the server data this kiosk last synced with; empty before the first contact.
+  Result<std::string> server_epoch();
+  Status set_server_epoch(const std::string& epoch);
+  // The next pull starts from the beginning of the server's change feed.
+  Status reset_pull_cursor();
+  struct HeldRecord {
+    std::string id;
+    Version version;
+  };
+  // Up to `limit` records of this kiosk's centre (not HQ-published, not quarantined), ids
+  // greater than `after_id`, in id order: what to offer a server whose epoch changed.
+  Result<std::vector<HeldRecord>> held_records(const std::string& after_id, std::size_t limit);
+  // Puts these records back in the outbox (one transaction; a record already queued stays
+  // queued once). Returns how many were found.
+  Result<std::size_t> requeue(const std::vector<std::string>& ids);
+
   // Local edits pulls have overwritten, oldest first.
   Result<std::vector<LocalConflict>> conflicts();
   Result<std::int64_t> conflict_count();

@@ -91,6 +91,7 @@ Status SyncRound::probe() {
 }
 
 Result<RoundReport> SyncRound::run(const ProgressFn& progress) {
+  if (auto s = reconcile_epoch(); !s) return fail(s.error());
   auto report = push(progress);
   if (!report) return report;
   auto waiting = store_.pending_count();
@@ -226,6 +227,55 @@ Result<std::size_t> SyncRound::pull() {
     }
   }
   return changed;
+}
+
+Status SyncRound::reconcile_epoch() {
+  auto id = enrolled_identity();
+  if (!id) return fail(id.error());
+  HttpRequest req;
+  req.path = protocol::kRouteHealth;
+  auto reply = transport_.send(req);
+  if (!reply) return fail(reply.error());
+  if (reply->status != 200) return http_failure(*reply, "the health check");
+  auto known = store_.server_epoch();
+  if (!known) return fail(known.error());
+  const std::string& now = reply->server_epoch;
+  if (now.empty() || *known == now) return ok();
+  if (!known->empty()) {
+    if (auto s = store_.reset_pull_cursor(); !s) return s;
+    if (auto s = offer_back(*id); !s) return s;
+  }
+  return store_.set_server_epoch(now);
+}
+
+Status SyncRound::offer_back(const DeviceIdentity& id) {
+  std::string after;
+  while (true) {
+    auto held = store_.held_records(after, protocol::kMaxHaveRecords);
+    if (!held) return fail(held.error());
+    if (held->empty()) return ok();
+    nlohmann::json list = nlohmann::json::array();
+    for (const auto& h : *held) list.push_back({{"id", h.id}, {"version", h.version.to_string()}});
+    HttpRequest req;
+    req.method = HttpRequest::Method::Post;
+    req.path = protocol::kRouteHave;
+    req.body = nlohmann::json{{"records", std::move(list)}}.dump();
+    req.bearer_token = id.token;
+    auto reply = transport_.send(req);
+    if (!reply) return fail(reply.error());
+    if (reply->status != 200) return http_failure(*reply, "asking the restored server what it lacks");
+    auto j = parse_body(*reply, "have");
+    if (!j) return fail(j.error());
+    if (!j->is_object() || !j->contains("missing") || !(*j)["missing"].is_array()) {
+      return fail("invalid_response", "the server's have reply has no missing list");
+    }
+    std::vector<std::string> missing;
+    for (const auto& m : (*j)["missing"]) {
+      if (m.is_string()) missing.push_back(m.get<std::string>());
+    }
+    if (auto n = store_.requeue(missing); !n) return fail(n.error());
+    after = held->back().id;
+  }
 }
 
 }  // namespace ws::kiosk

@@ -41,6 +41,11 @@ class SyncRound {
   Result<RoundReport> run(const ProgressFn& progress = {});
   Result<RoundReport> push(const ProgressFn& progress = {});
   Result<std::size_t> pull();
+  // Compares the server's epoch with the one this kiosk synced with. On a change (a restore):
+  // resets the pull cursor, asks the server (POST /v1/have, in chunks) which of this centre's
+  // records it lacks and puts those back in the outbox; only then remembers the new epoch, so
+  // a crash at any point repeats the (idempotent) work. The first contact just remembers it.
+  Status reconcile_epoch();
 
   // After a failure: how long the server asked us to wait (429 Retry-After), if it did.
   std::optional<int> retry_after_seconds() const { return retry_after_; }
@@ -49,6 +54,7 @@ class SyncRound {
   Result<DeviceIdentity> enrolled_identity();
   Unexpected http_failure(const HttpReply& reply, const std::string& action);
   Result<RoundReport> resend_requeued(RoundReport report, std::int64_t waiting_before_pull, const ProgressFn& progress);
+  Status offer_back(const DeviceIdentity& id);
 
   Store& store_;
   Transport& transport_;

@@ -25,12 +25,14 @@ inline constexpr const char* kEpochHeader = "X-Waystation-Epoch";
 inline constexpr const char* kRouteEnroll = "/v1/enroll";
 inline constexpr const char* kRoutePush = "/v1/push";
 inline constexpr const char* kRoutePull = "/v1/pull";
+inline constexpr const char* kRouteHave = "/v1/have";
 inline constexpr const char* kRouteHealth = "/healthz";
 inline constexpr const char* kRouteMetrics = "/metrics";
 
 inline constexpr std::size_t kMaxBatchRecords = 1000;
 inline constexpr std::size_t kMaxBodyBytes = 16 * 1024 * 1024;  // after gzip decoding
 inline constexpr int kMaxPullLimit = 1000;
+inline constexpr std::size_t kMaxHaveRecords = 1000;  // (id, version) pairs per POST /v1/have
 
 struct EnrollRequest {
   std::string code;

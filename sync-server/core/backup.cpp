@@ -1,0 +1,146 @@
+#include "sync-server/core/backup.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+
+#include "sync-server/core/epoch.hpp"
+#include "sync-server/core/schema.hpp"
+#include "ws/sqlite.hpp"
+
+namespace ws::server {
+namespace {
+
+// Pages copied per step (4 KiB each): one step is a short memory copy, and between steps a
+// push may commit (WAL writers never wait for this reader anyway).
+constexpr int kPagesPerStep = 256;
+
+Status create_private_file(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) return fail("io_error", "cannot create " + path + ": " + std::strerror(errno));
+  ::close(fd);
+  return ok();
+}
+
+Status fsync_path(const std::string& path, int flags) {
+  const int fd = ::open(path.c_str(), flags | O_CLOEXEC);
+  if (fd < 0) return fail("io_error", "cannot open " + path + " to sync it");
+  const int rc = ::fsync(fd);
+  ::close(fd);
+  if (rc != 0) return fail("io_error", "cannot sync " + path);
+  return ok();
+}
+
+Result<std::int64_t> count_records(sql::Connection& db) {
+  auto st = db.prepare("SELECT count(*) FROM records");
+  if (!st) return fail(st.error());
+  auto row = st->step();
+  if (!row) return fail(row.error());
+  return st->column_int(0);
+}
+
+// Copies everything `src` sees in its current read transaction into the file at `to`.
+Result<std::int64_t> copy_pages(sql::Connection& src, const std::string& to) {
+  auto dest = sql::Connection::open(to);
+  if (!dest) return fail(dest.error());
+  sqlite3_backup* b = sqlite3_backup_init(dest->handle(), "main", src.handle(), "main");
+  if (!b) return fail("backup_failed", "cannot start the backup: " + dest->last_error());
+  int rc = SQLITE_OK;
+  while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED) rc = sqlite3_backup_step(b, kPagesPerStep);
+  const std::int64_t pages = sqlite3_backup_pagecount(b);
+  sqlite3_backup_finish(b);
+  if (rc != SQLITE_DONE) return fail("backup_failed", std::string("the backup failed: ") + sqlite3_errstr(rc));
+  // One self-contained file (no -wal beside it), readable without writing side files.
+  if (auto s = dest->exec("PRAGMA journal_mode=DELETE"); !s) return fail(s.error());
+  return pages;
+}
+
+}  // namespace
+
+Status check_integrity(const std::string& path) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) return fail("not_found", "no such file: " + path);
+  auto db = sql::Connection::open(path, sql::OpenOptions{.read_only = true, .create = false});
+  if (!db) return fail("corrupt", "cannot open " + path + ": " + db.error().message);
+  auto st = db->prepare("PRAGMA integrity_check");
+  if (!st) return fail("corrupt", "the file is not a readable database: " + st.error().message);
+  auto row = st->step();
+  if (!row || !*row) return fail("corrupt", "integrity_check gave no answer");
+  const std::string verdict = st->column_text(0);
+  if (verdict != "ok") return fail("corrupt", "integrity_check failed: " + verdict);
+  return ok();
+}
+
+Result<BackupReport> backup_database(const std::string& db_path, const std::string& to) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(db_path, ec)) return fail("not_found", "no database at " + db_path);
+  if (auto s = create_private_file(to); !s) return fail(s.error());
+  auto cleanup_on_failure = [&](const Error& e) {
+    ::unlink(to.c_str());
+    return fail(e);
+  };
+  auto src = sql::Connection::open(db_path, sql::OpenOptions{.read_only = true, .create = false});
+  if (!src) return cleanup_on_failure(src.error());
+  // One read transaction for the whole copy: every step reads the same snapshot, so commits
+  // made meanwhile neither restart the backup nor tear it.
+  auto tx = sql::Transaction::begin(*src, sql::TxMode::Deferred);
+  if (!tx) return cleanup_on_failure(tx.error());
+  auto records = count_records(*src);
+  if (!records) return cleanup_on_failure(records.error());
+  auto pages = copy_pages(*src, to);
+  if (!pages) return cleanup_on_failure(pages.error());
+  if (auto s = fsync_path(to, O_RDONLY); !s) return cleanup_on_failure(s.error());
+  if (auto s = check_integrity(to); !s) return cleanup_on_failure(s.error());
+  return BackupReport{to, *pages, *records, "ok"};
+}
+
+Result<RestoreReport> restore_database(const std::string& from, const std::string& db_path) {
+  // Held until the end, so no server starts on db_path while it is being replaced.
+  auto lock = ServingLock::acquire(db_path);
+  if (!lock) {
+    if (lock.error().code == "busy") {
+      return fail("database_in_use", "a running sync-server has this database open; stop it first");
+    }
+    return fail(lock.error());
+  }
+  if (auto s = check_integrity(from); !s) return fail(s.error());
+  const std::string tmp = db_path + ".restore-tmp";
+  ::unlink(tmp.c_str());
+  if (auto s = create_private_file(tmp); !s) return fail(s.error());
+  auto abandon = [&](const Error& e) {
+    ::unlink(tmp.c_str());
+    return fail(e);
+  };
+  RestoreReport report{db_path, "", 0};
+  {
+    auto src = sql::Connection::open(from, sql::OpenOptions{.read_only = true, .create = false});
+    if (!src) return abandon(src.error());
+    if (auto pages = copy_pages(*src, tmp); !pages) return abandon(pages.error());
+    auto copy = sql::Connection::open(tmp);
+    if (!copy) return abandon(copy.error());
+    if (auto s = migrate(*copy); !s) return abandon(s.error());
+    auto epoch = renew_epoch(*copy);
+    if (!epoch) return abandon(epoch.error());
+    report.epoch = *epoch;
+    auto records = count_records(*copy);
+    if (!records) return abandon(records.error());
+    report.records = *records;
+    // Everything into the main file, so the rename moves one complete file.
+    if (auto s = copy->exec("PRAGMA wal_checkpoint(TRUNCATE)"); !s) return abandon(s.error());
+  }
+  ::unlink((tmp + "-wal").c_str());
+  ::unlink((tmp + "-shm").c_str());
+  if (auto s = fsync_path(tmp, O_RDONLY); !s) return abandon(s.error());
+  // The old database's WAL would be replayed onto the new file: it goes first.
+  ::unlink((db_path + "-wal").c_str());
+  ::unlink((db_path + "-shm").c_str());
+  if (::rename(tmp.c_str(), db_path.c_str()) != 0) return abandon(Error{"io_error", "cannot replace " + db_path});
+  const auto dir = std::filesystem::absolute(db_path).parent_path().string();
+  if (auto s = fsync_path(dir, O_RDONLY | O_DIRECTORY); !s) return fail(s.error());
+  return report;
+}
+
+}  // namespace ws::server

@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "sync-server/cli/args.hpp"
+#include "sync-server/core/conflicts.hpp"
 #include "sync-server/core/database.hpp"
 #include "sync-server/core/devices.hpp"
 #include "sync-server/core/export.hpp"
@@ -37,6 +38,7 @@ constexpr const char* kUsage = R"(usage: sync-server <command> [options]
   revoke --db FILE --device ID
   user-add --db FILE --name N --role viewer|manager|admin        (password on stdin)
   export --db FILE --format csv|json [--kind K]
+  conflicts --db FILE [--centre C] [--case ID]      (values that lost a concurrent edit)
   publish --db FILE --kind form|content --file F.json [--centre CODE]
         (content: a bundle folder, or its bundle.json; the files it names are embedded)
   counsellor-add --db FILE --centre CODE --name N [--role counsellor|admin]   (PIN on stdin)
@@ -56,6 +58,7 @@ const std::map<std::string, CommandSpec>& command_specs() {
       {"revoke", {{"db", "device"}, {}, {}}},
       {"user-add", {{"db", "name", "role"}, {}, {}}},
       {"export", {{"db", "format"}, {"kind"}, {}}},
+      {"conflicts", {{"db"}, {"centre", "case"}, {}}},
       {"publish", {{"db", "kind", "file"}, {"centre"}, {}}},
       {"counsellor-add", {{"db", "centre", "name"}, {"role"}, {}}},
       {"counsellor-disable", {{"db", "id"}, {}, {}}},
@@ -194,6 +197,14 @@ int export_cmd(const Args& args) {
   return 0;
 }
 
+int conflicts_cmd(const Args& args) {
+  auto db = open_db(args);
+  if (!db) return print_error(db.error());
+  auto list = list_conflicts(**db, ConflictFilter{args.get("centre"), args.get("case")});
+  if (!list) return print_error(list.error());
+  return print({{"conflicts", *list}});
+}
+
 // HQ edits a content bundle as a folder (bundle.json beside its images and audio); kiosks
 // receive it as one record with every file embedded, so they get all of it or none.
 Result<json> read_definition(const std::string& kind, const std::string& file) {
@@ -270,6 +281,7 @@ int run(const std::vector<std::string>& argv) {
       {"revoke", revoke},
       {"user-add", user_add},
       {"export", export_cmd},
+      {"conflicts", conflicts_cmd},
       {"publish", publish_cmd},
       {"counsellor-add", counsellor_add},
       {"counsellor-disable", counsellor_disable},

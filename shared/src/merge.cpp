@@ -256,6 +256,31 @@ void stamp_edit(Envelope& e, const std::string& field, const json& before, const
   fv[field] = v;
 }
 
+json restore_patch(const json& payload, const std::string& path, const json& lost_value) {
+  const auto slash = path.find('/');
+  if (slash == std::string::npos) return json{{path, lost_value}};
+  const std::string field = path.substr(0, slash);
+  const auto second = path.find('/', slash + 1);
+  const std::string id = path.substr(slash + 1, second == std::string::npos ? std::string::npos : second - slash - 1);
+  std::map<std::string, json> rows;
+  if (payload.contains(field))
+    for (const auto& [row_id, row] : rows_by_id(payload[field])) rows[row_id] = *row;
+  if (second != std::string::npos) {
+    const std::string key = path.substr(second + 1);
+    auto& row = rows[id];
+    row[kRowIdKey] = id;
+    if (lost_value.is_null()) row.erase(key);
+    else row[key] = lost_value;
+  } else if (lost_value.is_object()) {
+    rows[id] = lost_value;
+  } else {
+    rows.erase(id);
+  }
+  json list = json::array();
+  for (auto& [_, row] : rows) list.push_back(std::move(row));
+  return json{{field, std::move(list)}};
+}
+
 MergeOutcome merge(const Envelope& stored, const Envelope& incoming) {
   MergeOutcome out;
   out.merged = stored;

@@ -49,4 +49,10 @@ bool is_row_list(const nlohmann::json& value);
 // explicitly so that the field's new version does not make them look newer than they are.
 void stamp_edit(Envelope& e, const std::string& field, const nlohmann::json& before, const Version& v);
 
+// The edit (a patch of top-level fields) that writes a logged lost value back over `payload`:
+// `{field: value}` for a top-level field; for a repeat row's answer or whole row (`path` as in
+// FieldConflict), the field's current list with that answer set, the row put back, or (a lost
+// delete) the row removed. Rows stay in row id order.
+nlohmann::json restore_patch(const nlohmann::json& payload, const std::string& path, const nlohmann::json& lost_value);
+
 }  // namespace ws

@@ -46,6 +46,10 @@ struct ChangeCaseStatus {
   std::string case_id;
   std::string status;
 };
+// "Restore this value" on a case's conflict: the lost value becomes a new edit.
+struct RestoreConflict {
+  std::int64_t seq = 0;
+};
 struct NewCase {};
 struct OpenForm {
   std::string form_id;    // intake, counselling, ...
@@ -89,7 +93,7 @@ struct AddCounsellor {
 };
 
 using Intent = std::variant<Navigate, GoBack, SetLanguage, SubmitRecord, SubmitLogin, Logout,
-                            ConfirmPresence, SetCaseFilter, OpenCase, ChangeCaseStatus, NewCase,
+                            ConfirmPresence, SetCaseFilter, OpenCase, ChangeCaseStatus, RestoreConflict, NewCase,
                             OpenForm, SetAnswer, ToggleChoice, AddRepeatItem, RemoveRepeatItem,
                             GoToPage, NextPage, PreviousPage, SaveForm, CloseForm, ResumeDraft, DiscardDraft, SyncNow,
                             SendAgain, AddCounsellor>;

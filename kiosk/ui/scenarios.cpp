@@ -43,13 +43,29 @@ Status open_fixture_form(vm::FixtureWorld& w, const std::string& form_id, bool f
   return ok();
 }
 
+// The first case with two edits made on this kiosk that later edits from another kiosk
+// replaced: one still open, one already restored.
+Status add_fixture_conflicts(vm::FixtureWorld& w) {
+  const std::string case_id = w.first_case_id();
+  const vm::MemoryRecord* c = w.data->find(case_id);
+  if (!c) return fail("not_found", "no fixture case");
+  const std::string status = c->answers.value("status", std::string());
+  const std::string lost_status = status == "considering" ? "will_apply" : "considering";
+  w.data->conflicts.push_back(
+      {1, case_id, "status", lost_status, "device 0190c2a1", "2024-05-14 09:12", "2024-05-14 08:55", false});
+  w.data->conflicts.push_back(
+      {2, case_id, "date_opened", "2024-03-01", "device 0190c2a1", "2024-05-13 16:40", "2024-05-13 16:02", true});
+  return ok();
+}
+
 }  // namespace
 
 std::vector<std::string> scenario_names(const ScreenRegistry& registry, const vm::FixtureWorld& world) {
   std::vector<std::string> names = registry.names();
   for (const char* id : kFormIds)
     if (world.forms.find(id)) names.push_back(std::string("form:") + id);
-  names.insert(names.end(), {"form:intake-errors", "sync-offline", "sync-syncing", "idle-lock", "login-first-setup"});
+  names.insert(names.end(), {"form:intake-errors", "sync-offline", "sync-syncing", "idle-lock", "login-first-setup",
+                               "case-conflicts"});
   std::sort(names.begin(), names.end());
   names.erase(std::unique(names.begin(), names.end()), names.end());
   return names;
@@ -75,6 +91,11 @@ Result<ScenarioTarget> prepare_scenario(const std::string& name, const ScreenReg
   if (name == "accounts") return done(world.sign_in(now_ms, world.admin_id()), {"accounts", ""});
   if (name == "cases") return done(world.sign_in(now_ms), {"cases", ""});
   if (name == "case") return done(open_fixture_case(world, now_ms), {"case", world.first_case_id()});
+  if (name == "case-conflicts") {
+    auto s = add_fixture_conflicts(world);
+    if (s) s = open_fixture_case(world, now_ms);
+    return done(s, {"case", world.first_case_id()});
+  }
   if (name == "sync" || name == "sync-offline" || name == "sync-syncing") {
     if (name == "sync-offline") {
       data.status.online = false;

@@ -187,6 +187,9 @@ void Shell::apply(const Intent& intent) {
           [&](const ChangeCaseStatus& c) {
             if (ws) (void)ws->change_case_status(c.status);
           },
+          [&](const RestoreConflict& c) {
+            if (ws) (void)ws->restore_conflict(c.seq);
+          },
           [&](const NewCase&) {
             if (ws && ws->open_form("case", "", "")) (void)navigate("form", "case");
           },

@@ -16,6 +16,7 @@
 
 #include "sync-server/cli/args.hpp"
 #include "sync-server/core/backup.hpp"
+#include "sync-server/core/conflicts.hpp"
 #include "sync-server/core/database.hpp"
 #include "sync-server/core/devices.hpp"
 #include "sync-server/core/export.hpp"
@@ -186,6 +187,14 @@ int export_cmd(const Args& args) {
   return 0;
 }
 
+int conflicts_cmd(const Args& args) {
+  auto db = open_db(args);
+  if (!db) return print_error(db.error());
+  auto list = list_conflicts(**db, ConflictFilter{args.get("centre"), args.get("case")});
+  if (!list) return print_error(list.error());
+  return print({{"conflicts", *list}});
+}
+
 // HQ edits a content bundle as a folder (bundle.json beside its images and audio); kiosks
 // receive it as one record with every file embedded, so they get all of it or none.
 Result<json> read_definition(const std::string& kind, const std::string& file) {
@@ -342,6 +351,13 @@ const std::map<std::string, CommandSpec>& command_specs() {
         .summary = "put a backup in place of the database (server stopped); gives the data a new epoch",
         .usage = "--from FILE --db FILE",
         .run = restore_cmd}},
+      {"conflicts",
+       {.required = {"db"},
+        .optional = {"centre", "case"},
+        .flags = {},
+        .summary = "list values that lost a concurrent edit (the server's conflict log), oldest first",
+        .usage = "--db FILE [--centre CODE] [--case ID]",
+        .run = conflicts_cmd}},
   };
   return specs;
 }

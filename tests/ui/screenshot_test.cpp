@@ -151,6 +151,15 @@ TEST_CASE("sync panel states render and differ") {
   all_differ(shots);
 }
 
+TEST_CASE("a case with conflicts renders at 1920x1080 and 1280x800, unlike the case without") {
+  skip_without_xvfb();
+  const Picture plain = shoot("case", 1920, 1080);
+  const Picture full_hd = shoot("case-conflicts", 1920, 1080);
+  const Picture small = shoot("case-conflicts", 1280, 800);
+  CHECK(plain.hash != full_hd.hash);
+  CHECK(full_hd.hash != small.hash);
+}
+
 TEST_CASE("full HD renders at full size") {
   skip_without_xvfb();
   (void)shoot("cases", 1920, 1080);

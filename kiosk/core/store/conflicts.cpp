@@ -1,6 +1,9 @@
 // The kiosk's conflict log: local edits a pull overwrote before they reached the server.
+#include <algorithm>
+
 #include "kiosk/core/store/payload_codec.hpp"
 #include "kiosk/core/store/store.hpp"
+#include "ws/merge.hpp"
 
 namespace ws::kiosk {
 
@@ -16,7 +19,8 @@ Status Store::log_conflict(const LocalConflict& c) {
 
 Result<std::vector<LocalConflict>> Store::conflicts() {
   auto st = db_.prepare(
-      "SELECT record_id, field, lost_codec, lost_value, lost_version, won_version, at_ms FROM conflicts ORDER BY seq");
+      "SELECT record_id, field, lost_codec, lost_value, lost_version, won_version, at_ms, seq, resolved_ms FROM conflicts "
+      "ORDER BY seq");
   if (!st) return fail(st.error());
   std::vector<LocalConflict> out;
   for (;;) {
@@ -35,6 +39,8 @@ Result<std::vector<LocalConflict>> Store::conflicts() {
     c.lost_version = *lost;
     c.won_version = *won;
     c.at_ms = st->column_int(6);
+    c.seq = st->column_int(7);
+    if (!st->is_null(8)) c.resolved_ms = st->column_int(8);
     out.push_back(std::move(c));
   }
   return out;
@@ -46,6 +52,24 @@ Result<std::int64_t> Store::conflict_count() {
   auto row = st->step();
   if (!row) return fail(row.error());
   return *row ? st->column_int(0) : 0;
+}
+
+Status Store::restore_conflict(std::int64_t seq) {
+  auto all = conflicts();
+  if (!all) return fail(all.error());
+  auto it = std::find_if(all->begin(), all->end(), [&](const LocalConflict& c) { return c.seq == seq; });
+  if (it == all->end()) return fail("not_found", "no such conflict log entry");
+  if (it->resolved_ms) return fail("resolved", "this conflict was already dealt with");
+  auto record = get(it->record_id);
+  if (!record) return fail(record.error());
+  if (!*record) return fail("not_found", "the record of this conflict is not on this kiosk");
+  // The edit first: should the kiosk stop in between, the value is back and the entry is
+  // merely still shown, which is the safe side.
+  auto edited = update(it->record_id, restore_patch((*record)->envelope.payload, it->field, it->lost_value));
+  if (!edited) return fail(edited.error());
+  auto st = db_.prepare("UPDATE conflicts SET resolved_ms = ?1 WHERE seq = ?2");
+  if (!st) return fail(st.error());
+  return st->bind(1, HlcClock::system_wall_ms()).bind(2, seq).run();
 }
 
 }  // namespace ws::kiosk

@@ -48,10 +48,10 @@ Result<std::size_t> Store::apply_pull(const protocol::PullResponse& page) {
       for (const auto& c : outcome.conflicts) {
         // Pulled records carry no base version, so the merge flags every replaced value; only
         // a local value newer than what the server has acknowledged was never seen there.
-        const bool local_lost = c.won_version == incoming.field_version(c.field);
+        const bool local_lost = c.stored_lost;
         const bool unseen = !r.envelope.base_version || *r.envelope.base_version < c.lost_version;
         if (!local_lost || !unseen) continue;
-        if (auto s = log_conflict({incoming.id, c.field, c.lost_value, c.lost_version, c.won_version, now}); !s) {
+        if (auto s = log_conflict({incoming.id, c.field, c.lost_value, c.lost_version, c.won_version, now, 0, std::nullopt}); !s) {
           return fail(s.error());
         }
       }

@@ -5,6 +5,7 @@
 #include "kiosk/core/store/search_text.hpp"
 #include "kiosk/core/store/store.hpp"
 #include "ws/ids.hpp"
+#include "ws/merge.hpp"
 
 namespace ws::kiosk {
 namespace {
@@ -149,20 +150,20 @@ Result<Envelope> Store::update(const std::string& id, const nlohmann::json& patc
   if (server_only_kind(r.envelope.kind)) return fail("invalid_kind", "records published by HQ cannot be edited here");
 
   nlohmann::json next = r.envelope.payload;
-  std::vector<std::string> changed;
+  std::vector<std::pair<std::string, nlohmann::json>> changed;  // field, value before
   for (const auto& [field, value] : patch.items()) {
     auto it = next.find(field);
     if (it != next.end() && *it == value) continue;
     if (it == next.end() && value.is_null()) continue;
+    changed.emplace_back(field, it == next.end() ? nlohmann::json() : *it);
     next[field] = value;
-    changed.push_back(field);
   }
   if (changed.empty()) return r.envelope;
   if (auto s = check_payload(next); !s) return fail(s.error());
   auto version = stamp_after(me->device_id, r.envelope.version.hlc);
   if (!version) return fail(version.error());
   r.envelope.payload = std::move(next);
-  for (const auto& field : changed) r.envelope.field_versions[field] = *version;
+  for (const auto& [field, before] : changed) stamp_edit(r.envelope, field, before, *version);
   keep_field_versions(r.envelope);
   r.envelope.version = *version;
   r.sync_state = SyncState::Pending;

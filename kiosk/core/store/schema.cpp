@@ -109,7 +109,11 @@ Status v6(sql::Connection& db) {
   )sql");
 }
 
-const std::function<Status(sql::Connection&)> kSteps[] = {v1, v2, v3, v4, v5, v6};
+// A conflict a counsellor dealt with on the case page (restored the lost value, or kept what
+// won) stays in the log, marked with when.
+Status v7(sql::Connection& db) { return db.exec("ALTER TABLE conflicts ADD COLUMN resolved_ms INTEGER"); }
+
+const std::function<Status(sql::Connection&)> kSteps[] = {v1, v2, v3, v4, v5, v6, v7};
 static_assert(sizeof(kSteps) / sizeof(kSteps[0]) == kLatest);
 
 }  // namespace

@@ -65,6 +65,8 @@ struct LocalConflict {
   Version lost_version;
   Version won_version;
   std::int64_t at_ms = 0;
+  std::int64_t seq = 0;                      // the log entry's number (0 before it is logged)
+  std::optional<std::int64_t> resolved_ms{};  // when a counsellor dealt with it
 };
 
 struct Draft {
@@ -204,6 +206,10 @@ class Store {
   // Local edits pulls have overwritten, oldest first.
   Result<std::vector<LocalConflict>> conflicts();
   Result<std::int64_t> conflict_count();
+  // Writes an entry's lost value back as a new local edit of its record (it syncs, and wins as
+  // the newest write) and marks the entry resolved. Errors: "not_found", "resolved", and the
+  // errors of update().
+  Status restore_conflict(std::int64_t seq);
 
   // The persisted part of SyncStatus (counts, last success, last error).
   Result<SyncStatus> persisted_status();

@@ -80,4 +80,75 @@ std::vector<CaseSummary> apply_filter(const std::vector<CaseSummary>& all, const
   return out;
 }
 
+namespace {
+
+struct PathParts {
+  std::string field, row, key;  // row and key empty for a top-level field
+};
+
+PathParts split_path(const std::string& path) {
+  PathParts p;
+  const auto a = path.find('/');
+  p.field = path.substr(0, a);
+  if (a == std::string::npos) return p;
+  const auto b = path.find('/', a + 1);
+  p.row = path.substr(a + 1, b == std::string::npos ? std::string::npos : b - a - 1);
+  if (b != std::string::npos) p.key = path.substr(b + 1);
+  return p;
+}
+
+const nlohmann::json* find_row(const nlohmann::json& answers, const PathParts& p, std::size_t* index) {
+  auto list = answers.find(p.field);
+  if (list == answers.end() || !list->is_array()) return nullptr;
+  for (std::size_t i = 0; i < list->size(); ++i) {
+    const auto& row = (*list)[i];
+    if (row.is_object() && row.value("_row", std::string()) == p.row) {
+      if (index) *index = i;
+      return &row;
+    }
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+std::string conflict_field_label(const nlohmann::json& answers, const std::string& path) {
+  const PathParts p = split_path(path);
+  if (p.row.empty()) return p.field;
+  std::size_t index = 0;
+  const std::string member =
+      find_row(answers, p, &index) ? "member " + std::to_string(index + 1) : std::string("a removed member");
+  return p.field + ", " + member + (p.key.empty() ? "" : ": " + p.key);
+}
+
+std::string conflict_value_text(const nlohmann::json& value) {
+  if (value.is_null()) return "(none)";
+  if (value.is_string()) return value.get<std::string>();
+  if (value.is_boolean()) return value.get<bool>() ? "yes" : "no";
+  if (value.is_object()) {
+    // A whole family member: its answers, without the row id.
+    std::string out;
+    for (const auto& [k, v] : value.items()) {
+      if (k == "_row") continue;
+      out += (out.empty() ? "" : "; ") + k + ": " + conflict_value_text(v);
+    }
+    return out.empty() ? "(empty)" : out;
+  }
+  if (value.is_array()) {
+    std::string out;
+    for (const auto& v : value) out += (out.empty() ? "" : ", ") + conflict_value_text(v);
+    return out;
+  }
+  return value.dump();
+}
+
+nlohmann::json value_at_path(const nlohmann::json& answers, const std::string& path) {
+  const PathParts p = split_path(path);
+  if (p.row.empty()) return answers.contains(p.field) ? answers[p.field] : nlohmann::json();
+  const nlohmann::json* row = find_row(answers, p, nullptr);
+  if (!row) return nullptr;
+  if (p.key.empty()) return *row;
+  return row->contains(p.key) ? (*row)[p.key] : nlohmann::json();
+}
+
 }  // namespace ws::kiosk::vm

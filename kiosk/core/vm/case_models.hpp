@@ -42,10 +42,32 @@ struct TimelineEntry {
   std::string quarantine_reason;  // the server's words, when quarantined
 };
 
+// A local edit of one of the case's records that a pull replaced (the kiosk's conflict log).
+struct CaseConflict {
+  std::int64_t seq = 0;     // the log entry; restoring names it
+  std::string record_id;
+  std::string kind;         // the record's form
+  std::string field;        // "status", or "family_members, member 2: name"
+  std::string value_kept;   // what the record holds now, as text
+  std::string value_lost;   // the value this kiosk's edit had, as text
+  std::string kept_by;      // who wrote the kept value: counsellor name and/or device, where known
+  std::string kept_when;    // "YYYY-MM-DD HH:MM" of the kept write
+  std::string lost_when;    // "YYYY-MM-DD HH:MM" of the lost write
+  bool resolved = false;    // restored (or dealt with) already
+};
+
+// Readable text of a conflict's path and values against the record's current answers:
+// "family_members/<row id>/name" becomes "family_members, member 2: name".
+std::string conflict_field_label(const nlohmann::json& answers, const std::string& path);
+std::string conflict_value_text(const nlohmann::json& value);
+// The value a record now holds at a conflict path (null when absent).
+nlohmann::json value_at_path(const nlohmann::json& answers, const std::string& path);
+
 struct CaseDetail {
   CaseSummary summary;
   nlohmann::json header = nlohmann::json::object();  // the `case` record's answers
   std::vector<TimelineEntry> timeline;                // newest first
+  std::vector<CaseConflict> conflicts;                // unresolved first, oldest first
 };
 
 struct QuarantinedRecord {

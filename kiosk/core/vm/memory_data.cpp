@@ -4,6 +4,7 @@
 
 #include "kiosk/core/store/counsellors.hpp"
 #include "ws/ids.hpp"
+#include "ws/merge.hpp"
 
 namespace ws::kiosk::vm {
 namespace {
@@ -56,7 +57,29 @@ Result<CaseDetail> MemoryWorkspaceData::case_detail(const std::string& case_id) 
     d.timeline.push_back(TimelineEntry{r.id, r.kind, r.kind, r.when, r.author, r.sync, r.quarantine_reason});
   }
   std::sort(d.timeline.begin(), d.timeline.end(), [](const TimelineEntry& a, const TimelineEntry& b) { return a.when > b.when; });
+  for (const auto& c : conflicts) {
+    const MemoryRecord* r = find(c.record_id);
+    if (!r || (r->id != case_id && text_of(r->answers, "_case_id") != case_id)) continue;
+    d.conflicts.push_back(CaseConflict{c.seq, c.record_id, r->kind, conflict_field_label(r->answers, c.path),
+                                       conflict_value_text(value_at_path(r->answers, c.path)),
+                                       conflict_value_text(c.lost_value), c.kept_by, c.kept_when, c.lost_when,
+                                       c.resolved});
+  }
+  std::stable_sort(d.conflicts.begin(), d.conflicts.end(),
+                   [](const CaseConflict& a, const CaseConflict& b) { return !a.resolved && b.resolved; });
   return d;
+}
+
+Status MemoryWorkspaceData::restore_conflict(std::int64_t seq) {
+  auto c = std::find_if(conflicts.begin(), conflicts.end(), [&](const MemoryConflict& m) { return m.seq == seq; });
+  if (c == conflicts.end()) return fail("not_found", "no such conflict log entry");
+  if (c->resolved) return fail("resolved", "this conflict was already dealt with");
+  MemoryRecord* r = find(c->record_id);
+  if (!r) return fail("not_found", "This record is not on this kiosk.");
+  const nlohmann::json patch = restore_patch(r->answers, c->path, c->lost_value);
+  for (auto it = patch.begin(); it != patch.end(); ++it) r->answers[it.key()] = it.value();
+  c->resolved = true;
+  return ok();
 }
 
 Result<RecordAnswers> MemoryWorkspaceData::record(const std::string& record_id) {

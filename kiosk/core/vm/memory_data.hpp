@@ -21,6 +21,18 @@ struct MemoryRecord {
   std::string quarantine_reason;
 };
 
+// A conflict log entry for fixtures: a lost value at a path of a record (see ws/merge.hpp).
+struct MemoryConflict {
+  std::int64_t seq = 0;
+  std::string record_id;
+  std::string path;
+  nlohmann::json lost_value;
+  std::string kept_by;
+  std::string kept_when;  // "YYYY-MM-DD HH:MM"
+  std::string lost_when;
+  bool resolved = false;
+};
+
 class MemoryWorkspaceData : public WorkspaceData {
  public:
   explicit MemoryWorkspaceData(const forms::FormRegistry& forms) : forms_(forms) {}
@@ -29,6 +41,7 @@ class MemoryWorkspaceData : public WorkspaceData {
   std::vector<MemoryRecord> records;  // `case` records and the records linked to them
   std::map<std::string, FormDraft> drafts;  // by counsellor id
   std::map<std::string, LoginGuard> login_guards;  // by counsellor id
+  std::vector<MemoryConflict> conflicts;
   std::int64_t unix_ms = 1'715'688'000'000;  // the wall clock: 2024-05-14 12:00 UTC, moved by tests
   SyncStatus status;
   int sync_requests = 0;
@@ -49,6 +62,7 @@ class MemoryWorkspaceData : public WorkspaceData {
   Result<std::optional<FormDraft>> load_draft(const std::string& counsellor_id) override;
   Status save_draft(const FormDraft& draft) override;
   Status discard_draft(const std::string& counsellor_id) override;
+  Status restore_conflict(std::int64_t seq) override;
   SyncStatus sync_status() override { return status; }
   Result<std::vector<QuarantinedRecord>> quarantined() override;
   Status send_again(const std::string& record_id) override;

@@ -163,7 +163,39 @@ Result<CaseDetail> StoreWorkspaceData::case_detail(const std::string& case_id) {
   }
   std::stable_sort(d.timeline.begin(), d.timeline.end(),
                    [](const TimelineEntry& a, const TimelineEntry& b) { return a.when > b.when; });
+  linked->push_back(c);
+  if (auto s = add_conflicts(d, *linked); !s) return fail(s.error());
   return d;
+}
+
+// The kiosk's conflict log entries of the case and its records, as the case page shows them.
+Status StoreWorkspaceData::add_conflicts(CaseDetail& d, const std::vector<StoredRecord>& records) {
+  auto log = store_->conflicts();
+  if (!log) return fail(explain_storage_error(log.error(), "read the case's conflicts"));
+  for (const auto& entry : *log) {
+    auto r = std::find_if(records.begin(), records.end(),
+                          [&](const StoredRecord& s) { return s.envelope.id == entry.record_id; });
+    if (r == records.end()) continue;
+    const auto& answers = r->envelope.payload;
+    // Kiosks know no other kiosk's name; the device id's start tells them apart.
+    const std::string device = "device " + entry.won_version.device.substr(0, 8);
+    d.conflicts.push_back(CaseConflict{entry.seq, entry.record_id, r->envelope.kind,
+                                       conflict_field_label(answers, entry.field),
+                                       conflict_value_text(value_at_path(answers, entry.field)),
+                                       conflict_value_text(entry.lost_value),
+                                       device,
+                                       local_minute(entry.won_version.hlc.wall_ms),
+                                       local_minute(entry.lost_version.hlc.wall_ms), entry.resolved_ms.has_value()});
+  }
+  std::stable_sort(d.conflicts.begin(), d.conflicts.end(),
+                   [](const CaseConflict& a, const CaseConflict& b) { return !a.resolved && b.resolved; });
+  return ok();
+}
+
+Status StoreWorkspaceData::restore_conflict(std::int64_t seq) {
+  if (auto s = store_->restore_conflict(seq); !s) return fail(explain_storage_error(s.error(), "restore the value"));
+  request_sync();
+  return ok();
 }
 
 Result<RecordAnswers> StoreWorkspaceData::record(const std::string& record_id) {

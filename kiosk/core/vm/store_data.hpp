@@ -3,6 +3,7 @@
 // Lives on the UI thread with its own Store connection; the sync engine has another.
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "kiosk/core/vm/workspace_data.hpp"
 #include "ws/forms/form.hpp"
@@ -10,6 +11,7 @@
 namespace ws::kiosk {
 class Store;
 class SyncEngine;
+struct StoredRecord;
 }  // namespace ws::kiosk
 
 namespace ws::kiosk::vm {
@@ -36,6 +38,7 @@ class StoreWorkspaceData : public WorkspaceData {
   Result<std::optional<FormDraft>> load_draft(const std::string& counsellor_id) override;
   Status save_draft(const FormDraft& draft) override;
   Status discard_draft(const std::string& counsellor_id) override;
+  Status restore_conflict(std::int64_t seq) override;
   SyncStatus sync_status() override;
   Result<std::vector<QuarantinedRecord>> quarantined() override;
   Status send_again(const std::string& record_id) override;
@@ -44,6 +47,7 @@ class StoreWorkspaceData : public WorkspaceData {
  private:
   StoreWorkspaceData() = default;
   std::string counsellor_name(const std::string& id);
+  Status add_conflicts(CaseDetail& d, const std::vector<StoredRecord>& records);
   std::unique_ptr<Store> store_;
   std::unique_ptr<SyncEngine> engine_;
   forms::FormRegistry forms_;

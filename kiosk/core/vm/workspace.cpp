@@ -126,6 +126,18 @@ Status Workspace::change_case_status(const std::string& status) {
   return open_case(id);
 }
 
+Status Workspace::restore_conflict(std::int64_t seq) {
+  if (!session_.signed_in() || !case_) return fail("no_case", "Open a case first.");
+  if (auto s = data_.restore_conflict(seq); !s) {
+    set_notice(s.error().message, true);
+    return s;
+  }
+  set_notice("Value restored. It is saved as a new edit and syncs like any other.");
+  const std::string id = case_->summary.id;
+  reload_cases();
+  return open_case(id);
+}
+
 bool Workspace::admin_signed_in() const {
   const CounsellorAccount* me = session_.counsellor();
   return me && me->role == "admin";

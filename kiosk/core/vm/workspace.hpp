@@ -65,6 +65,9 @@ class Workspace {
   Status open_case(const std::string& case_id);
   const std::optional<CaseDetail>& current_case() const { return case_; }
   Status change_case_status(const std::string& status);
+  // "Restore this value": the conflict's lost value written back as a new edit (it syncs and
+  // wins as the newest write); the entry is then shown as resolved.
+  Status restore_conflict(std::int64_t seq);
 
   // --- forms ---------------------------------------------------------------------------------
   Status open_form(const std::string& form_id, const std::string& case_id, const std::string& record_id);

@@ -48,6 +48,9 @@ class WorkspaceData : public LoginGuardStore {
   virtual Status save_draft(const FormDraft& draft) = 0;
   virtual Status discard_draft(const std::string& counsellor_id) = 0;
 
+  // Writes a conflict's lost value back as a new edit of its record and marks it resolved.
+  virtual Status restore_conflict(std::int64_t seq) = 0;
+
   virtual SyncStatus sync_status() = 0;
   virtual Result<std::vector<QuarantinedRecord>> quarantined() = 0;
   virtual void request_sync() = 0;

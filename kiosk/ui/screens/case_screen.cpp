@@ -25,6 +25,8 @@ class CaseScreen : public Screen {
  private:
   void draw_header(Ui& ui, const vm::Workspace& ws, const vm::CaseDetail& c);
   void draw_timeline(Ui& ui, const vm::Workspace& ws, const vm::CaseDetail& c);
+  void draw_conflicts(Ui& ui, const vm::Workspace& ws, const vm::CaseDetail& c);
+  void draw_value(Ui& ui, const std::string& value, const std::string& who);
   bool changing_status_ = false;
   widgets::NativeText native_;
 };
@@ -104,6 +106,7 @@ void CaseScreen::draw_timeline(Ui& ui, const vm::Workspace& ws, const vm::CaseDe
     const std::string label = ws.form_title(form_id) + "###new_" + form_id;
     if (widgets::button(ui, label.c_str(), w, widgets::Tone::Primary)) ui.emit(OpenForm{form_id, c.summary.id, ""});
   }
+  draw_conflicts(ui, ws, c);
   ImGui::Dummy(ImVec2(0, t.px(8)));
   widgets::heading(ui, "Timeline");
   if (c.timeline.empty()) {
@@ -136,6 +139,50 @@ void CaseScreen::draw_timeline(Ui& ui, const vm::Workspace& ws, const vm::CaseDe
     ImGui::TextUnformatted(e.author.c_str());
     ImGui::TableSetColumnIndex(3);
     widgets::sync_badge(ui, e.sync);
+  }
+  ImGui::EndTable();
+}
+
+// A conflict's value (in any script) and, below it, who wrote it and when.
+void CaseScreen::draw_value(Ui& ui, const std::string& value, const std::string& who) {
+  native_.draw(ui, value);
+  widgets::log_item(ui, value.c_str());
+  widgets::caption(ui, who.c_str());
+  widgets::log_item(ui, who.c_str());
+}
+
+// Edits made on this kiosk that a later edit from elsewhere replaced: what is kept, what was
+// lost, who and when, and a button that writes the lost value back as a new edit.
+void CaseScreen::draw_conflicts(Ui& ui, const vm::Workspace& ws, const vm::CaseDetail& c) {
+  if (c.conflicts.empty()) return;
+  const Theme& t = ui.theme;
+  ImGui::Dummy(ImVec2(0, t.px(8)));
+  widgets::heading(ui, "Edits replaced by later ones");
+  widgets::log_item(ui, "Edits replaced by later ones");
+  widgets::caption(ui, "An edit made here was replaced by a later edit from another kiosk. Check which value is right.");
+  const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH;
+  if (!ImGui::BeginTable("##conflicts", 4, flags)) return;
+  ImGui::TableSetupColumn("Answer", ImGuiTableColumnFlags_WidthStretch, 1.0f);
+  ImGui::TableSetupColumn("Kept", ImGuiTableColumnFlags_WidthStretch, 1.2f);
+  ImGui::TableSetupColumn("Lost", ImGuiTableColumnFlags_WidthStretch, 1.2f);
+  ImGui::TableSetupColumn("Action", ImGuiTableColumnFlags_WidthFixed, t.px(260));
+  ImGui::TableHeadersRow();
+  for (const auto& k : c.conflicts) {
+    ImGui::TableNextRow(ImGuiTableRowFlags_None, t.touch());
+    ImGui::TableSetColumnIndex(0);
+    ImGui::TextWrapped("%s", (ws.form_title(k.kind) + ": " + k.field).c_str());
+    ImGui::TableSetColumnIndex(1);
+    draw_value(ui, k.value_kept, "by " + k.kept_by + ", " + k.kept_when);
+    ImGui::TableSetColumnIndex(2);
+    draw_value(ui, k.value_lost, "by this kiosk, " + k.lost_when);
+    ImGui::TableSetColumnIndex(3);
+    if (k.resolved) {
+      widgets::caption(ui, "Dealt with");
+      widgets::log_item(ui, "Dealt with");
+      continue;
+    }
+    const std::string label = "Restore this value###restore_" + std::to_string(k.seq);
+    if (widgets::button(ui, label.c_str(), -1.0f)) ui.emit(RestoreConflict{k.seq});
   }
   ImGui::EndTable();
 }

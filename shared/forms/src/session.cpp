@@ -5,6 +5,8 @@
 
 #include "shared/forms/src/utf8.hpp"
 #include "ws/forms/date.hpp"
+#include "ws/ids.hpp"
+#include "ws/merge.hpp"
 
 namespace ws::forms {
 namespace {
@@ -234,7 +236,8 @@ Result<std::size_t> FormSession::add_item(const std::string& group) {
   auto& items = answers_[f.name];
   if (!items.is_array()) items = nlohmann::json::array();
   if (items.size() >= f.repeat_limit()) return fail("too_many", "at most " + std::to_string(f.repeat_limit()) + " entries");
-  items.push_back(nlohmann::json::object());
+  // A stable id lets two kiosks' edits of the same list merge row by row (see ws/merge.hpp).
+  items.push_back(nlohmann::json{{kRowIdKey, new_uuid_v7()}});
   recompute();
   return items.size() - 1;
 }

@@ -39,7 +39,7 @@ void install_content(const Context& ctx, Store& store) {
 }  // namespace
 
 int cmd_enroll(const Context& ctx) {
-  if (auto s = check_options(ctx.args, {{"--server", "--code", "--name", "--timeout-ms"}, {"--force"}}); !s) {
+  if (auto s = check_options(ctx.args); !s) {
     return report(ctx, s.error(), kExitUsage);
   }
   auto server = ctx.args.value("--server");
@@ -82,7 +82,7 @@ int cmd_enroll(const Context& ctx) {
 }
 
 int cmd_sync(const Context& ctx) {
-  if (auto s = check_options(ctx.args, {{"--timeout-ms", "--batch-records", "--batch-bytes"}, {"--json"}}); !s) {
+  if (auto s = check_options(ctx.args); !s) {
     return report(ctx, s.error(), kExitUsage);
   }
   auto batch_records = int_option(ctx.args, "--batch-records", 500, 1, static_cast<long long>(protocol::kMaxBatchRecords));
@@ -136,7 +136,7 @@ int cmd_sync(const Context& ctx) {
 }
 
 int cmd_status(const Context& ctx) {
-  if (auto s = check_options(ctx.args, {{"--timeout-ms"}, {"--json"}}); !s) return report(ctx, s.error(), kExitUsage);
+  if (auto s = check_options(ctx.args); !s) return report(ctx, s.error(), kExitUsage);
   auto store = open_store(ctx);
   if (!store) return report(ctx, store.error());
   auto id = (*store)->identity();

@@ -45,7 +45,9 @@ Result<std::string> required(const Context& ctx, const std::string& name) {
 }
 
 Result<std::unique_ptr<Store>> open_store(const Context& ctx) {
-  auto store = Store::open(ctx.data_dir);
+  StoreOptions options;
+  options.use_reserve = ctx.args.command == "sync";  // only getting records out spends the reserve
+  auto store = Store::open(ctx.data_dir, options);
   if (!store) return fail(explain_storage_error(store.error(), "cannot open the data folder " + ctx.data_dir));
   return store;
 }

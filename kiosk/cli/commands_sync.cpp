@@ -162,6 +162,7 @@ int cmd_status(const Context& ctx) {
       {"last_success_ms", status->last_success_ms ? nlohmann::json(*status->last_success_ms) : nlohmann::json()},
       {"last_error", status->last_error},
       {"read_only", (*store)->read_only()},
+      {"disk_full", (*store)->disk_full()},
   };
   if (ctx.args.flag("--json")) {
     ctx.out << j.dump() << "\n";
@@ -174,7 +175,11 @@ int cmd_status(const Context& ctx) {
           << "conflicts:   " << *conflicts << " local edits replaced by later ones from the server\n"
           << "last sync:   " << (status->last_success_ms ? iso8601_utc(*status->last_success_ms) : "never") << "\n";
   if (!status->last_error.empty()) ctx.out << "last error:  " << status->last_error << "\n";
-  if ((*store)->read_only()) ctx.out << "note:        the data folder is read-only; nothing can be saved\n";
+  if ((*store)->disk_full()) {
+    ctx.out << "note:        the data folder is full; nothing can be saved until space is freed ('sync' can still send)\n";
+  } else if ((*store)->read_only()) {
+    ctx.out << "note:        the data folder is read-only; nothing can be saved\n";
+  }
   return kExitOk;
 }
 

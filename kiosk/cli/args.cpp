@@ -1,14 +1,84 @@
 #include "kiosk/cli/args.hpp"
 
 #include <charconv>
+#include <ostream>
 
 namespace ws::kiosk::cli {
 
+const std::vector<CommandInfo>& command_table() {
+  static const std::vector<CommandInfo> table = {
+      {"enroll", "enrols this kiosk with a single-use code from the server",
+       {{"--server", "URL", "the sync server", true},
+        {"--code", "CODE", "the enrolment code", true},
+        {"--name", "NAME", "this kiosk's name on the server (default: the host name)", false},
+        {"--timeout-ms", "N", "network timeout (default 15000)", false},
+        {"--force", "", "enrol again (same centre only)", false}}},
+      {"add", "validates and saves a record like the UI does; prints its id",
+       {{"--kind", "KIND", "the record's kind (a form id)", true},
+        {"--json", "FILE", "the record's answers ('-' reads stdin)", true},
+        {"--case", "ID", "the case it belongs to", false}}},
+      {"edit", "partial update of a record (null clears a field)",
+       {{"--id", "ID", "the record", true}, {"--json", "FILE", "the changed answers ('-' reads stdin)", true}}},
+      {"sync", "one push + pull; exit 0 only when everything was sent",
+       {{"--timeout-ms", "N", "network timeout (default 30000)", false},
+        {"--batch-records", "N", "records per push (default 500)", false},
+        {"--batch-bytes", "N", "raw bytes per push (default 4 MiB)", false},
+        {"--json", "", "print the outcome as JSON", false}}},
+      {"status", "device, centre, online, pending, quarantined, conflicts, last success/error",
+       {{"--timeout-ms", "N", "how long to wait for the server (default 3000)", false},
+        {"--json", "", "print JSON", false}}},
+      {"list", "the records of a kind, newest first",
+       {{"--kind", "KIND", "the records' kind", true},
+        {"--search", "TEXT", "only records whose text holds TEXT", false},
+        {"--case", "ID", "only records of this case", false},
+        {"--limit", "N", "at most N records (default 100)", false},
+        {"--offset", "N", "skip the first N", false},
+        {"--json", "", "print JSON", false}}},
+      {"show", "one record", {{"--id", "ID", "the record", true}, {"--json", "", "print JSON", false}}},
+      {"quarantined", "the records the server refused, with its reasons", {{"--json", "", "print JSON", false}}},
+      {"retry", "sends refused records again, unchanged, at the next sync",
+       {{"--id", "ID", "the refused record", false},
+        {"--all", "", "every refused record", false},
+        {"--json", "", "print JSON", false}}},
+      {"conflicts", "local edits a pull replaced before the server saw them, with the lost values",
+       {{"--json", "", "print JSON", false}}},
+      {"counsellor-add", "first setup: a counsellor account made on the kiosk (PIN on stdin, at least 4 characters)",
+       {{"--name", "NAME", "the counsellor's name", true},
+        {"--role", "ROLE", "counsellor (default) or admin", false}}},
+  };
+  return table;
+}
+
+const std::vector<OptionInfo>& global_options() {
+  static const std::vector<OptionInfo> options = {
+      {"--data-dir", "DIR", "the kiosk's data folder (required by every command)", true},
+      {"--assets", "DIR", "forms and content (default: the source tree's assets)", false},
+  };
+  return options;
+}
+
+const CommandInfo* find_command_info(const std::string& name) {
+  for (const auto& c : command_table())
+    if (c.name == name) return &c;
+  return nullptr;
+}
+
+bool is_global_value_option(const std::string& name) {
+  for (const auto& o : global_options())
+    if (o.name == name) return true;
+  return false;
+}
+
 const std::set<std::string>& command_words() {
-  static const std::set<std::string> words = {"enroll", "add", "edit", "sync", "status", "list", "show", "quarantined",
-                                              "conflicts", "counsellor-add", "retry"};
+  static const std::set<std::string> words = [] {
+    std::set<std::string> w;
+    for (const auto& c : command_table()) w.insert(c.name);
+    return w;
+  }();
   return words;
 }
+
+bool is_help_word(const std::string& word) { return word == "help" || word == "--help" || word == "-h"; }
 
 std::optional<std::string> ParsedArgs::value(const std::string& name) const {
   auto it = values.find(name);
@@ -21,38 +91,61 @@ namespace {
 // The command word: the first token that is neither a global option nor its value.
 std::string find_command(const std::vector<std::string>& args) {
   for (std::size_t i = 0; i < args.size(); ++i) {
-    if (kGlobalValueOptions.count(args[i])) {
+    if (is_global_value_option(args[i])) {
       ++i;
       continue;
     }
-    if (args[i].rfind("--", 0) != 0) return args[i];
+    if (args[i].rfind("-", 0) != 0) return args[i];
   }
   return {};
+}
+
+// Whether `name` is a bare flag: the command's table row decides (`--json` is a flag for
+// `list` but names the input file for `add`).
+bool is_flag(const CommandInfo* command, const std::string& name) {
+  if (!command) return false;
+  for (const auto& o : command->options)
+    if (o.name == name) return o.placeholder.empty();
+  return false;
+}
+
+std::string synopsis(const CommandInfo& c) {
+  std::string line = "kiosk --data-dir DIR " + c.name;
+  for (const auto& o : c.options) {
+    std::string part = o.name + (o.placeholder.empty() ? "" : " " + o.placeholder);
+    line += o.required ? " " + part : " [" + part + "]";
+  }
+  return line;
+}
+
+void print_option(std::ostream& out, const OptionInfo& o) {
+  std::string left = o.name + (o.placeholder.empty() ? "" : " " + o.placeholder);
+  if (left.size() < 20) left.resize(20, ' ');
+  out << "    " << left << "  " << o.help << "\n";
 }
 
 }  // namespace
 
 Result<ParsedArgs> parse_args(const std::vector<std::string>& args) {
   ParsedArgs out;
-  // `--json` is a flag (print JSON) except for add/edit, where it names the input file.
-  const std::string command = find_command(args);
-  const bool json_takes_file = command == "add" || command == "edit";
+  std::string word = find_command(args);
+  if (word == "help") word.clear();
+  const CommandInfo* command = find_command_info(word);
+  for (const auto& a : args) {
+    // Asking for help never fails: the command's help when one is named, else everything.
+    if (a == "-h" || a == "--help" || (a == "help" && word.empty())) {
+      out.command = command ? command->name : "";
+      out.flags.insert("--help");
+      return out;
+    }
+  }
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
     if (a.rfind("--", 0) == 0) {
-      std::string name = a, value;
-      bool inline_value = false;
+      std::string name = a;
       if (auto eq = a.find('='); eq != std::string::npos) {
-        name = a.substr(0, eq);
-        value = a.substr(eq + 1);
-        inline_value = true;
-      }
-      // Whether an option takes a value is decided by the command's spec later; here an
-      // option followed by a non-option token takes it, unless it is a known flag.
-      const bool is_flag = name == "--force" || name == "--help" || name == "--all" || (name == "--json" && !json_takes_file);
-      if (inline_value) {
-        out.values[name] = value;
-      } else if (is_flag) {
+        out.values[a.substr(0, eq)] = a.substr(eq + 1);
+      } else if (is_flag(command, name)) {
         out.flags.insert(name);
       } else if (i + 1 < args.size()) {
         out.values[name] = args[++i];
@@ -66,20 +159,51 @@ Result<ParsedArgs> parse_args(const std::vector<std::string>& args) {
     }
   }
   if (out.command.empty()) return fail("usage", "no command given");
-  if (!command_words().count(out.command)) return fail("usage", "unknown command '" + out.command + "'");
+  if (!command) return fail("usage", "unknown command '" + out.command + "'");
   return out;
 }
 
-Status check_options(const ParsedArgs& parsed, const CommandSpec& spec) {
+Status check_options(const ParsedArgs& parsed) {
+  const CommandInfo* command = find_command_info(parsed.command);
+  if (!command) return fail("usage", "unknown command '" + parsed.command + "'");
+  auto known = [&](const std::string& name) -> const OptionInfo* {
+    for (const auto& o : command->options)
+      if (o.name == name) return &o;
+    return nullptr;
+  };
   for (const auto& [name, _] : parsed.values) {
-    if (kGlobalValueOptions.count(name) || spec.value_options.count(name)) continue;
-    if (spec.flag_options.count(name)) return fail("usage", "option " + name + " takes no value");
-    return fail("usage", "unknown option " + name + " for '" + parsed.command + "'");
+    if (is_global_value_option(name)) continue;
+    const OptionInfo* o = known(name);
+    if (!o) return fail("usage", "unknown option " + name + " for '" + parsed.command + "'");
+    if (o->placeholder.empty()) return fail("usage", "option " + name + " takes no value");
   }
   for (const auto& name : parsed.flags) {
-    if (!spec.flag_options.count(name)) return fail("usage", "unknown option " + name + " for '" + parsed.command + "'");
+    if (name == "--help") continue;
+    if (!known(name)) return fail("usage", "unknown option " + name + " for '" + parsed.command + "'");
   }
   return ok();
+}
+
+void print_command_help(std::ostream& out, const CommandInfo& c) {
+  out << "usage: " << synopsis(c) << "\n  " << c.summary << "\n";
+  for (const auto& o : c.options) print_option(out, o);
+}
+
+void print_help(std::ostream& out) {
+  out << "usage: kiosk --data-dir DIR COMMAND [options]     (headless commands)\n"
+         "       kiosk --data-dir DIR [--assets DIR] [--fullscreen]     (the kiosk window)\n"
+         "       kiosk --screenshot OUT.png --screen NAME [--lang CODE] [--width W --height H]\n"
+         "       kiosk COMMAND --help     (one command's options)\n\n"
+         "commands:\n";
+  for (const auto& c : command_table()) {
+    std::string name = c.name;
+    if (name.size() < 16) name.resize(16, ' ');
+    out << "  " << name << "  " << c.summary << "\n";
+    for (const auto& o : c.options) print_option(out, o);
+  }
+  out << "\nglobal options:\n";
+  for (const auto& o : global_options()) print_option(out, o);
+  out << "\nexit codes: 0 ok, 1 error, 2 usage mistake, 3 sync finished but records were quarantined\n";
 }
 
 Result<long long> int_option(const ParsedArgs& parsed, const std::string& name, long long fallback, long long min,

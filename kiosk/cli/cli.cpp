@@ -13,16 +13,18 @@
 namespace ws::kiosk {
 
 bool is_cli_command(const std::vector<std::string>& args) {
+  for (const auto& a : args)
+    if (a == "--help" || a == "-h") return true;  // one help text for the commands and the window
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
-    if (cli::kGlobalValueOptions.count(a)) {
+    if (cli::is_global_value_option(a)) {
       ++i;  // skip its value
       continue;
     }
     if (a.rfind("--data-dir=", 0) == 0 || a.rfind("--assets=", 0) == 0) continue;
     // The first other token decides: a command word means headless; an option (e.g.
-    // --screenshot, --fullscreen) belongs to the window.
-    return cli::command_words().count(a) > 0;
+    // --screenshot, --fullscreen) belongs to the window. Help is printed here for both.
+    return cli::command_words().count(a) > 0 || cli::is_help_word(a);
   }
   return false;
 }
@@ -43,7 +45,9 @@ Result<std::string> required(const Context& ctx, const std::string& name) {
 }
 
 Result<std::unique_ptr<Store>> open_store(const Context& ctx) {
-  auto store = Store::open(ctx.data_dir);
+  StoreOptions options;
+  options.use_reserve = ctx.args.command == "sync";  // only getting records out spends the reserve
+  auto store = Store::open(ctx.data_dir, options);
   if (!store) return fail(explain_storage_error(store.error(), "cannot open the data folder " + ctx.data_dir));
   return store;
 }
@@ -73,20 +77,7 @@ std::string iso8601_utc(std::int64_t unix_ms) {
 
 namespace {
 
-const char* kUsage =
-    "usage: kiosk --data-dir DIR <command> [options]\n"
-    "  enroll --server URL --code CODE [--name NAME]\n"
-    "  add --kind KIND --json FILE          (prints the new id; FILE '-' reads stdin)\n"
-    "  edit --id ID --json FILE             (partial update; null clears a field)\n"
-    "  sync [--timeout-ms N] [--batch-records N] [--batch-bytes N] [--json]\n"
-    "  status [--json]\n"
-    "  list --kind KIND [--search TEXT] [--case ID] [--limit N] [--offset N] [--json]\n"
-    "  show --id ID [--json]\n"
-    "  quarantined [--json]\n"
-    "  retry --id ID | --all [--json]       (send refused records again, unchanged, at the next sync)\n"
-    "  conflicts [--json]                   (local edits a pull replaced before the server saw them)\n"
-    "  counsellor-add --name NAME [--role counsellor|admin]   (PIN on stdin, at least 4 characters)\n"
-    "global: --assets DIR (forms and content; default: the source tree's assets)\n";
+void usage_hint(std::ostream& err) { err << "run 'kiosk --help' for the commands and their options\n"; }
 
 }  // namespace
 
@@ -97,13 +88,23 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
 int run(const std::vector<std::string>& args, std::istream& in, std::ostream& out, std::ostream& err) {
   auto parsed = parse_args(args);
   if (!parsed) {
-    err << "kiosk: " << parsed.error().message << "\n" << kUsage;
+    err << "kiosk: " << parsed.error().message << "\n";
+    usage_hint(err);
     return kExitUsage;
+  }
+  if (parsed->wants_help()) {
+    if (const CommandInfo* c = find_command_info(parsed->command)) {
+      print_command_help(out, *c);
+    } else {
+      print_help(out);
+    }
+    return kExitOk;
   }
   Context ctx{*parsed, "", "", out, err, in};
   auto dir = parsed->value("--data-dir");
   if (!dir || dir->empty()) {
-    err << "kiosk: --data-dir DIR is required\n" << kUsage;
+    err << "kiosk: --data-dir DIR is required\n";
+    usage_hint(err);
     return kExitUsage;
   }
   ctx.data_dir = *dir;
@@ -120,7 +121,7 @@ int run(const std::vector<std::string>& args, std::istream& in, std::ostream& ou
   if (c == "retry") return cmd_retry(ctx);
   if (c == "conflicts") return cmd_conflicts(ctx);
   if (c == "counsellor-add") return cmd_counsellor_add(ctx);
-  err << kUsage;
+  usage_hint(err);
   return kExitUsage;
 }
 

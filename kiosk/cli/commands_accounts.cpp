@@ -39,7 +39,7 @@ Result<std::string> read_secret(const Context& ctx) {
 }  // namespace
 
 int cmd_counsellor_add(const Context& ctx) {
-  if (auto s = check_options(ctx.args, {{"--name", "--role"}, {}}); !s) return report(ctx, s.error(), kExitUsage);
+  if (auto s = check_options(ctx.args); !s) return report(ctx, s.error(), kExitUsage);
   auto name = required(ctx, "--name");
   if (!name) return report(ctx, name.error(), kExitUsage);
   const std::string role = ctx.args.value("--role").value_or("counsellor");

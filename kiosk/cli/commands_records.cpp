@@ -17,7 +17,7 @@ nlohmann::json record_json(const StoredRecord& r) {
 }  // namespace
 
 int cmd_add(const Context& ctx) {
-  if (auto s = check_options(ctx.args, {{"--kind", "--json", "--case"}, {}}); !s) return report(ctx, s.error(), kExitUsage);
+  if (auto s = check_options(ctx.args); !s) return report(ctx, s.error(), kExitUsage);
   auto kind = required(ctx, "--kind");
   if (!kind) return report(ctx, kind.error(), kExitUsage);
   auto file = required(ctx, "--json");
@@ -40,7 +40,7 @@ int cmd_add(const Context& ctx) {
 }
 
 int cmd_edit(const Context& ctx) {
-  if (auto s = check_options(ctx.args, {{"--id", "--json"}, {}}); !s) return report(ctx, s.error(), kExitUsage);
+  if (auto s = check_options(ctx.args); !s) return report(ctx, s.error(), kExitUsage);
   auto id = required(ctx, "--id");
   if (!id) return report(ctx, id.error(), kExitUsage);
   auto file = required(ctx, "--json");
@@ -66,7 +66,7 @@ int cmd_edit(const Context& ctx) {
 }
 
 int cmd_list(const Context& ctx) {
-  if (auto s = check_options(ctx.args, {{"--kind", "--search", "--case", "--limit", "--offset"}, {"--json"}}); !s) {
+  if (auto s = check_options(ctx.args); !s) {
     return report(ctx, s.error(), kExitUsage);
   }
   auto kind = required(ctx, "--kind");
@@ -98,7 +98,7 @@ int cmd_list(const Context& ctx) {
 }
 
 int cmd_show(const Context& ctx) {
-  if (auto s = check_options(ctx.args, {{"--id"}, {"--json"}}); !s) return report(ctx, s.error(), kExitUsage);
+  if (auto s = check_options(ctx.args); !s) return report(ctx, s.error(), kExitUsage);
   auto id = required(ctx, "--id");
   if (!id) return report(ctx, id.error(), kExitUsage);
   auto store = open_store(ctx);
@@ -111,7 +111,7 @@ int cmd_show(const Context& ctx) {
 }
 
 int cmd_quarantined(const Context& ctx) {
-  if (auto s = check_options(ctx.args, {{}, {"--json"}}); !s) return report(ctx, s.error(), kExitUsage);
+  if (auto s = check_options(ctx.args); !s) return report(ctx, s.error(), kExitUsage);
   auto store = open_store(ctx);
   if (!store) return report(ctx, store.error());
   auto rows = (*store)->quarantined();
@@ -130,7 +130,7 @@ int cmd_quarantined(const Context& ctx) {
 }
 
 int cmd_conflicts(const Context& ctx) {
-  if (auto s = check_options(ctx.args, {{}, {"--json"}}); !s) return report(ctx, s.error(), kExitUsage);
+  if (auto s = check_options(ctx.args); !s) return report(ctx, s.error(), kExitUsage);
   auto store = open_store(ctx);
   if (!store) return report(ctx, store.error());
   auto rows = (*store)->conflicts();

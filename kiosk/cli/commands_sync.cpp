@@ -40,7 +40,7 @@ void install_content(const Context& ctx, Store& store) {
 }  // namespace
 
 int cmd_enroll(const Context& ctx) {
-  if (auto s = check_options(ctx.args, {{"--server", "--code", "--name", "--timeout-ms"}, {"--force"}}); !s) {
+  if (auto s = check_options(ctx.args); !s) {
     return report(ctx, s.error(), kExitUsage);
   }
   auto server = ctx.args.value("--server");
@@ -85,7 +85,7 @@ int cmd_enroll(const Context& ctx) {
 }
 
 int cmd_sync(const Context& ctx) {
-  if (auto s = check_options(ctx.args, {{"--timeout-ms", "--batch-records", "--batch-bytes"}, {"--json"}}); !s) {
+  if (auto s = check_options(ctx.args); !s) {
     return report(ctx, s.error(), kExitUsage);
   }
   auto batch_records = int_option(ctx.args, "--batch-records", 500, 1, static_cast<long long>(protocol::kMaxBatchRecords));
@@ -141,7 +141,7 @@ int cmd_sync(const Context& ctx) {
 }
 
 int cmd_status(const Context& ctx) {
-  if (auto s = check_options(ctx.args, {{"--timeout-ms"}, {"--json"}}); !s) return report(ctx, s.error(), kExitUsage);
+  if (auto s = check_options(ctx.args); !s) return report(ctx, s.error(), kExitUsage);
   auto store = open_store(ctx);
   if (!store) return report(ctx, store.error());
   auto id = (*store)->identity();
@@ -168,6 +168,7 @@ int cmd_status(const Context& ctx) {
       {"last_error", status->last_error},
       {"read_only", (*store)->read_only()},
       {"clock_offset_ms", status->clock_offset_ms ? nlohmann::json(*status->clock_offset_ms) : nlohmann::json()},
+      {"disk_full", (*store)->disk_full()},
   };
   if (ctx.args.flag("--json")) {
     ctx.out << j.dump() << "\n";
@@ -180,7 +181,11 @@ int cmd_status(const Context& ctx) {
           << "conflicts:   " << *conflicts << " local edits replaced by later ones from the server\n"
           << "last sync:   " << (status->last_success_ms ? iso8601_utc(*status->last_success_ms) : "never") << "\n";
   if (!status->last_error.empty()) ctx.out << "last error:  " << status->last_error << "\n";
-  if ((*store)->read_only()) ctx.out << "note:        the data folder is read-only; nothing can be saved\n";
+  if ((*store)->disk_full()) {
+    ctx.out << "note:        the data folder is full; nothing can be saved until space is freed ('sync' can still send)\n";
+  } else if ((*store)->read_only()) {
+    ctx.out << "note:        the data folder is read-only; nothing can be saved\n";
+  }
   return kExitOk;
 }
 

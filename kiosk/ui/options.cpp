@@ -16,7 +16,8 @@ std::optional<int> parse_dimension(const std::string& text) {
 
 std::string usage() {
   return "usage: kiosk --data-dir DIR [--assets DIR] [--fullscreen]\n"
-         "       kiosk --screenshot OUT.png --screen NAME [--lang CODE] [--width W --height H] [--assets DIR]\n";
+         "       kiosk --screenshot OUT.png --screen NAME [--lang CODE] [--width W --height H] [--assets DIR]\n"
+         "       kiosk --help     (every command with its options)\n";
 }
 
 Result<AppOptions> parse_options(const std::vector<std::string>& args) {

@@ -27,12 +27,17 @@ struct ScreenSpec {
 class ScreenRegistry {
  public:
   Status add(ScreenSpec spec);
+  // Another name for a registered screen (e.g. "home" for the attract screen); find() and
+  // create() accept it, names() lists it.
+  Status alias(const std::string& other_name, const std::string& screen);
+  // Accepts a screen's name or an alias of it; the spec carries the screen's own name.
   const ScreenSpec* find(const std::string& name) const;
   std::unique_ptr<Screen> create(const std::string& name) const;
   std::vector<std::string> names() const;
 
  private:
   std::vector<ScreenSpec> specs_;
+  std::vector<std::pair<std::string, std::string>> aliases_;  // alias, screen
 };
 
 // Every screen of the kiosk: the counsellor workspace and the migrant screens

@@ -137,6 +137,7 @@ Result<ScenarioTarget> prepare_scenario(const std::string& name, const ScreenReg
   ScenarioTarget target{name.substr(0, colon), colon == std::string::npos ? "" : name.substr(colon + 1)};
   const ScreenSpec* spec = registry.find(target.screen);
   if (!spec) return fail("unknown_screen", "unknown screen '" + name + "'");
+  target.screen = spec->name;  // an alias ("home") shows the screen under its own name
   if (spec->audience == Audience::Staff) return done(world.sign_in(now_ms), target);
   return done(ok(), target);
 }

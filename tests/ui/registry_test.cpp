@@ -1,6 +1,8 @@
 // The screen registry: one place, unique valid names, every counsellor screen present.
 #include <doctest/doctest.h>
 
+#include <algorithm>
+
 #include "kiosk/ui/registry.hpp"
 
 using namespace ws::kiosk::ui;
@@ -32,4 +34,16 @@ TEST_CASE("the kiosk registry holds the counsellor screens as staff screens") {
   }
   REQUIRE(r.find("accounts") != nullptr);
   CHECK(r.find("accounts")->audience == Audience::Admin);
+}
+
+TEST_CASE("home is the attract screen's other name; aliases cannot shadow or dangle") {
+  ScreenRegistry r = make_registry();
+  REQUIRE(r.find("home") != nullptr);
+  CHECK(r.find("home") == r.find("attract"));
+  CHECK(r.find("home")->name == "attract");
+  CHECK(r.create("home") != nullptr);
+  const auto names = r.names();
+  CHECK(std::find(names.begin(), names.end(), "home") != names.end());
+  CHECK_FALSE(r.alias("login", "attract"));
+  CHECK_FALSE(r.alias("nowhere", "missing"));
 }

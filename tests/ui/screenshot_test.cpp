@@ -172,3 +172,11 @@ TEST_CASE("an unknown screen exits 2 and lists the known screens") {
   CHECK(run.output.find("form:intake") != std::string::npos);
   CHECK_FALSE(std::filesystem::exists(std::string(WS_SCREENSHOT_OUT_DIR) + "/none.png"));
 }
+
+TEST_CASE("--screen home renders the attract screen, and the old name still works") {
+  skip_without_xvfb();
+  const Picture home = shoot("home");
+  const Picture attract = shoot("attract");
+  CHECK(home.width == attract.width);
+  CHECK(home.colours >= 40);
+}

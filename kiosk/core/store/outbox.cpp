@@ -36,6 +36,12 @@ Result<std::optional<OutboxBatch>> open_batch(sql::Connection& db, const std::st
 
 Result<std::optional<OutboxBatch>> Store::next_batch(const BatchLimits& limits, const std::string& in_flight) {
   if (auto s = writable(); !s) return fail(s.error());
+  // Freezing a batch writes it (body and marks) before it is sent: on a full disk that is what
+  // the reserve is for.
+  return retry_on_full([&] { return next_batch_once(limits, in_flight); });
+}
+
+Result<std::optional<OutboxBatch>> Store::next_batch_once(const BatchLimits& limits, const std::string& in_flight) {
   auto tx = sql::Transaction::begin(db_);
   if (!tx) return fail(tx.error());
   // An unacknowledged batch goes out again exactly as it was, under its batch_id, so the
@@ -91,6 +97,11 @@ Result<std::optional<OutboxBatch>> Store::next_batch(const BatchLimits& limits, 
 
 Result<AckOutcome> Store::acknowledge(const std::string& batch_id, const protocol::PushResponse& reply) {
   if (auto s = writable(); !s) return fail(s.error());
+  // Deleting acknowledged rows still needs WAL space.
+  return retry_on_full([&] { return acknowledge_once(batch_id, reply); });
+}
+
+Result<AckOutcome> Store::acknowledge_once(const std::string& batch_id, const protocol::PushResponse& reply) {
   if (reply.batch_id != batch_id) {
     return fail("invalid_response", "the server answered for another batch than the one sent");
   }

@@ -14,6 +14,10 @@ bool visible_everywhere(const std::string& kind) { return kind == "form" || kind
 
 Result<std::size_t> Store::apply_pull(const protocol::PullResponse& page) {
   if (auto s = writable(); !s) return fail(s.error());
+  return retry_on_full([&] { return apply_pull_once(page); });
+}
+
+Result<std::size_t> Store::apply_pull_once(const protocol::PullResponse& page) {
   auto me = identity();
   if (!me) return fail(me.error());
   auto tx = sql::Transaction::begin(db_);

@@ -8,6 +8,7 @@
 #include <charconv>
 #include <filesystem>
 
+#include "kiosk/core/store/reserve.hpp"
 #include "kiosk/core/store/schema.hpp"
 
 namespace ws::kiosk {
@@ -65,6 +66,30 @@ Status probe_readable(sql::Connection& db) {
   return ok();
 }
 
+// A read-write connection with the schema up to date.
+Result<sql::Connection> open_writable(const std::string& path) {
+  auto conn = sql::Connection::open(path);
+  if (!conn) return conn;
+  if (sqlite3_db_readonly(conn->handle(), "main") == 1) return fail("read_only", "the database file is read-only");
+  if (auto s = schema::migrate(*conn); !s) return fail(s.error());
+  return conn;
+}
+
+// Reading needs no free space: when the WAL index cannot be created (read-only folder, full
+// disk), the file is read as it is.
+Result<sql::Connection> open_reading(const std::string& path) {
+  sql::OpenOptions ro;
+  ro.read_only = true;
+  ro.create = false;
+  auto conn = sql::Connection::open(path, ro);
+  if (conn && probe_readable(*conn)) return conn;
+  ro.immutable = true;
+  conn = sql::Connection::open(path, ro);
+  if (!conn) return conn;
+  if (auto s = probe_readable(*conn); !s) return fail(s.error());
+  return conn;
+}
+
 }  // namespace
 
 Result<std::unique_ptr<Store>> Store::open(const std::string& data_dir, const StoreOptions& options) {
@@ -90,34 +115,27 @@ Result<std::unique_ptr<Store>> Store::open(const std::string& data_dir, const St
 
   std::unique_ptr<Store> store(new Store());
   store->data_dir_ = data_dir;
+  store->use_reserve_ = options.use_reserve;
   if (!read_only) {
-    auto conn = sql::Connection::open(path);
-    if (!conn) {
-      if (conn.error().code != "read_only" && conn.error().code != "cant_open") return fail(conn.error());
-      read_only = true;
-    } else if (sqlite3_db_readonly(conn->handle(), "main") == 1) {
-      read_only = true;
-    } else {
+    auto conn = open_writable(path);
+    // Sync may spend the reserve to get records out; reading commands never need to.
+    if (!conn && reserve::is_out_of_space(conn.error()) && options.use_reserve && reserve::release(data_dir)) {
+      conn = open_writable(path);
+    }
+    if (conn) {
       store->db_ = std::move(*conn);
+    } else if (conn.error().code == "read_only" || conn.error().code == "cant_open" ||
+               reserve::is_out_of_space(conn.error())) {
+      store->full_ = reserve::is_out_of_space(conn.error());
+      read_only = true;  // a full disk or a read-only file: keep showing the data
+    } else {
+      return fail(conn.error());
     }
   }
   if (read_only) {
-    sql::OpenOptions ro;
-    ro.read_only = true;
-    ro.create = false;
-    auto conn = sql::Connection::open(path, ro);
-    if (!conn || !probe_readable(*conn)) {
-      // The WAL side files cannot be created in a read-only folder: read the file as it is.
-      ro.immutable = true;
-      conn = sql::Connection::open(path, ro);
-      if (!conn) return fail(conn.error());
-      if (auto s = probe_readable(*conn); !s) return fail(s.error());
-    }
+    auto conn = open_reading(path);
+    if (!conn) return fail(conn.error());
     store->db_ = std::move(*conn);
-  }
-  store->read_only_ = read_only;
-
-  if (read_only) {
     auto v = schema::current_version(store->db_);
     if (!v) return fail(v.error());
     if (*v != schema::kLatest) {
@@ -125,8 +143,9 @@ Result<std::unique_ptr<Store>> Store::open(const std::string& data_dir, const St
                                    ") cannot be upgraded to schema " + std::to_string(schema::kLatest));
     }
   } else {
-    if (auto s = schema::migrate(store->db_); !s) return fail(s.error());
+    (void)reserve::ensure(data_dir);  // best effort: made when there is room for it
   }
+  store->read_only_ = read_only;
   if (options.max_pages > 0) {
     const std::string pragma = "PRAGMA max_page_count = " + std::to_string(options.max_pages);
     if (auto s = store->db_.exec(pragma.c_str()); !s) return fail(s.error());
@@ -138,7 +157,12 @@ Result<std::unique_ptr<Store>> Store::open(const std::string& data_dir, const St
   return store;
 }
 
+bool Store::spend_reserve(const Error& e) {
+  return use_reserve_ && reserve::is_out_of_space(e) && reserve::release(data_dir_);
+}
+
 Status Store::writable() const {
+  if (full_) return fail("disk_full", "the data folder is full (no free space); nothing can be saved until space is freed");
   if (read_only_) return fail("store_read_only", "the data folder is read-only; nothing can be saved");
   return ok();
 }
@@ -245,11 +269,13 @@ Result<SyncStatus> Store::persisted_status() {
 
 Status Store::record_sync_success(std::int64_t when_ms) {
   if (auto s = writable(); !s) return s;
-  auto tx = sql::Transaction::begin(db_);
-  if (!tx) return fail(tx.error());
-  if (auto s = set_meta("last_success_ms", std::to_string(when_ms)); !s) return s;
-  if (auto s = set_meta("last_error", ""); !s) return s;
-  return tx->commit();
+  return retry_on_full([&]() -> Status {
+    auto tx = sql::Transaction::begin(db_);
+    if (!tx) return fail(tx.error());
+    if (auto s = set_meta("last_success_ms", std::to_string(when_ms)); !s) return s;
+    if (auto s = set_meta("last_error", ""); !s) return s;
+    return tx->commit();
+  });
 }
 
 Status Store::record_sync_error(const std::string& message) {

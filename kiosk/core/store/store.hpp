@@ -99,7 +99,11 @@ struct AckOutcome {
 };
 
 struct StoreOptions {
-  bool read_only = false;   // open for reading only (also chosen automatically when the folder is)
+  bool read_only = false;   // open for reading only (also chosen automatically when the folder is,
+                            // or when the disk is too full to open for writing)
+  // Sync work: on a full disk, spend the space reserve (reserve.hpp) and retry once, so
+  // records can leave the kiosk. Saves never spend it.
+  bool use_reserve = false;
   // Test hook: cap the database at this many pages to simulate a full disk (0 = no cap).
   std::int64_t max_pages = 0;
 };
@@ -114,6 +118,8 @@ class Store {
   Store& operator=(const Store&) = delete;
 
   bool read_only() const { return read_only_; }
+  // Opened read-only because the disk was too full to open for writing.
+  bool disk_full() const { return full_; }
   const std::string& data_dir() const { return data_dir_; }
   static std::string database_path(const std::string& data_dir);
 
@@ -239,6 +245,18 @@ class Store {
   Status writable() const;
   void load_clock_offset();  // another connection may have measured it since
   Status requeue_for_forms(const protocol::PullResponse& page);  // inside apply_pull's transaction
+  // Runs `attempt`; when it failed for want of space and this store may spend the reserve,
+  // frees the reserve and runs it once more (each attempt is its own transaction).
+  template <class F>
+  auto retry_on_full(F&& attempt) -> decltype(attempt()) {
+    auto first = attempt();
+    if (!first && spend_reserve(first.error())) return attempt();
+    return first;
+  }
+  bool spend_reserve(const Error& e);
+  Result<std::optional<OutboxBatch>> next_batch_once(const BatchLimits& limits, const std::string& in_flight);
+  Result<AckOutcome> acknowledge_once(const std::string& batch_id, const protocol::PushResponse& reply);
+  Result<std::size_t> apply_pull_once(const protocol::PullResponse& page);
   Result<std::string> insert_new(const DeviceIdentity& id, const std::string& kind, nlohmann::json payload,
                                  int schema_version);
 
@@ -246,6 +264,8 @@ class Store {
   HlcClock clock_;
   std::string data_dir_;
   bool read_only_ = false;
+  bool full_ = false;
+  bool use_reserve_ = false;
 };
 
 // Turns a storage error into words a counsellor or operator can act on.

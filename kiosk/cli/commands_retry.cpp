@@ -6,7 +6,7 @@
 namespace ws::kiosk::cli {
 
 int cmd_retry(const Context& ctx) {
-  if (auto s = check_options(ctx.args, {{"--id"}, {"--all", "--json"}}); !s) return report(ctx, s.error(), kExitUsage);
+  if (auto s = check_options(ctx.args); !s) return report(ctx, s.error(), kExitUsage);
   const auto id = ctx.args.value("--id");
   const bool all = ctx.args.flag("--all");
   if (all == id.has_value()) return report(ctx, Error{"usage", "retry needs either --id ID or --all"}, kExitUsage);

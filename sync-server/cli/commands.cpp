@@ -264,6 +264,7 @@ int restore_cmd(const Args& args) {
   auto report = restore_database(*args.get("from"), *args.get("db"));
   if (!report) return print_error(report.error());
   return print({{"db", report->db}, {"epoch", report->epoch}, {"records", report->records}});
+}
 
 const std::map<std::string, CommandSpec>& command_specs() {
   static const std::map<std::string, CommandSpec> specs = {

@@ -75,7 +75,7 @@ CREATE TABLE users (
   disabled_at_ms INTEGER
 );
 )sql",
-    // Refused records, for HQ (`sync-server refused`): one row per refusal, resolved once the
+    // 1 -> 2: refused records, for HQ (`sync-server refused`): one row per refusal, resolved once the
     // record is accepted.
     R"sql(
 CREATE TABLE refused (
@@ -91,6 +91,7 @@ CREATE TABLE refused (
   resolved_at_ms INTEGER
 );
 CREATE INDEX refused_open ON refused (centre, record_id) WHERE resolved_at_ms IS NULL;
+)sql",
     // 2 -> 3: the epoch, a random id that changes whenever the data may have gone back in time
     // (a new database, a restore); kiosks that see it change offer back what the server lacks.
     R"sql(

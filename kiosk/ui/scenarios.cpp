@@ -64,7 +64,7 @@ std::vector<std::string> scenario_names(const ScreenRegistry& registry, const vm
   std::vector<std::string> names = registry.names();
   for (const char* id : kFormIds)
     if (world.forms.find(id)) names.push_back(std::string("form:") + id);
-  names.insert(names.end(), {"form:intake-errors", "sync-offline", "sync-syncing", "idle-lock", "login-first-setup",
+  names.insert(names.end(), {"form:intake-errors", "sync-offline", "sync-syncing", "sync-clock", "idle-lock", "login-first-setup",
                                "case-conflicts"});
   std::sort(names.begin(), names.end());
   names.erase(std::unique(names.begin(), names.end()), names.end());
@@ -96,8 +96,10 @@ Result<ScenarioTarget> prepare_scenario(const std::string& name, const ScreenReg
     if (s) s = open_fixture_case(world, now_ms);
     return done(s, {"case", world.first_case_id()});
   }
-  if (name == "sync" || name == "sync-offline" || name == "sync-syncing") {
-    if (name == "sync-offline") {
+  if (name == "sync" || name == "sync-offline" || name == "sync-syncing" || name == "sync-clock") {
+    if (name == "sync-clock") {
+      data.status.clock_offset_ms = -3LL * 24 * 3600 * 1000;  // this kiosk's clock runs 3 days ahead
+    } else if (name == "sync-offline") {
       data.status.online = false;
       data.status.pending = 7;
       data.status.last_error = "Cannot reach the server: connection refused. Records are kept here and sent later.";

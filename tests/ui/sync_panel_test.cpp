@@ -1,4 +1,4 @@
-// The sync panel's "Send again": a refused record goes back to the outbox and leaves the list.
+// The sync panel: "Send again" puts a refused record back in the outbox; the clock warning.
 #include <doctest/doctest.h>
 
 #include "kiosk/core/vm/fixtures.hpp"
@@ -21,4 +21,17 @@ TEST_CASE("send again: a refused record leaves the panel's list and waits to be 
   // Twice is an error said in words, not a second copy.
   CHECK_FALSE(ws.send_again(id));
   CHECK(ws.notice_is_error());
+}
+
+TEST_CASE("the sync panel warns in words when the kiosk's clock is more than a minute off") {
+  SyncPanel panel;
+  CHECK(panel.clock_warning().empty());  // not measured yet
+  panel.status.clock_offset_ms = 59'000;
+  CHECK(panel.clock_warning().empty());
+  panel.status.clock_offset_ms = -3LL * 24 * 3600 * 1000 - 5000;  // server minus local: local runs ahead
+  CHECK(panel.clock_warning().rfind("This kiosk's clock is 3 days ahead of the server's.", 0) == 0);
+  panel.status.clock_offset_ms = 2LL * 3600 * 1000 + 1;
+  CHECK(panel.clock_warning().rfind("This kiosk's clock is 2 hours behind the server's.", 0) == 0);
+  panel.status.clock_offset_ms = 61'000;
+  CHECK(panel.clock_warning().rfind("This kiosk's clock is 1 minute behind", 0) == 0);
 }

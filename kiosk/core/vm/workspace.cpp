@@ -439,4 +439,20 @@ std::string SyncPanel::next_attempt_text() const {
   return buf;
 }
 
+std::string SyncPanel::clock_warning() const {
+  // Stamps are already corrected by the measured offset; the warning is for the person who
+  // can set the clock, because everything else on the kiosk (screens, logs) shows local time.
+  constexpr std::int64_t kMinute = 60'000, kHour = 60 * kMinute, kDay = 24 * kHour;
+  if (!status.clock_offset_ms) return "";
+  const std::int64_t offset = *status.clock_offset_ms;  // server minus local
+  const std::int64_t off = offset < 0 ? -offset : offset;
+  if (off <= kMinute) return "";
+  auto amount = [](std::int64_t n, const char* unit) { return std::to_string(n) + " " + unit + (n == 1 ? "" : "s"); };
+  const std::string how_much = off >= kDay    ? amount(off / kDay, "day")
+                               : off >= kHour ? amount(off / kHour, "hour")
+                                              : amount(off / kMinute, "minute");
+  return "This kiosk's clock is " + how_much + (offset < 0 ? " ahead of" : " behind") +
+         " the server's. Records are stamped with the server's time; ask a technician to set the clock.";
+}
+
 }  // namespace ws::kiosk::vm

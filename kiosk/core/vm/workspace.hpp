@@ -34,6 +34,8 @@ struct SyncPanel {
   std::string headline() const;  // "Online", "Offline", "Syncing…", "Not enrolled"
   std::string last_success_text() const;  // local "YYYY-MM-DD HH:MM" or "never"
   std::string next_attempt_text() const;
+  // In words, when this kiosk's clock is more than a minute off the server's (empty otherwise).
+  std::string clock_warning() const;
 };
 
 class Workspace {

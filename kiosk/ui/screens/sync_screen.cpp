@@ -77,6 +77,11 @@ void SyncScreen::draw_status(Ui& ui, const vm::Workspace& ws) {
   line("Refused by server", std::to_string(s.quarantined) + (s.quarantined == 1 ? " record" : " records"));
   line("Last successful sync", panel.last_success_text());
   if (!s.syncing && s.next_attempt_ms) line("Next try", panel.next_attempt_text());
+  if (const std::string warning = panel.clock_warning(); !warning.empty()) {
+    ImGui::Dummy(ImVec2(0, t.px(8)));
+    widgets::heading(ui, "Clock");
+    widgets::message(ui, warning, true);
+  }
   if (!s.last_error.empty()) {
     ImGui::Dummy(ImVec2(0, t.px(8)));
     widgets::heading(ui, "Last problem");

@@ -21,7 +21,7 @@ Status require_json_content_type(const httplib::Request& req) {
   return ok();
 }
 
-Result<std::string> read_body(const httplib::ContentReader& reader, const httplib::Response& res, std::size_t cap) {
+Result<std::string> read_body(const httplib::ContentReader& reader, httplib::Response& res, std::size_t cap) {
   std::string body;
   bool over_cap = false;
   const bool complete = reader([&](const char* data, std::size_t n) {
@@ -34,6 +34,7 @@ Result<std::string> read_body(const httplib::ContentReader& reader, const httpli
   });
   // httplib records its own refusals in res.status: 413 for a Content-Length over the payload
   // limit, 415 for a Content-Encoding it cannot decode.
+  if (over_cap || res.status == 413 || res.status == 415 || !complete) res.set_header("Connection", "close");
   if (over_cap || res.status == 413) {
     return fail("too_large", "the body is larger than " + std::to_string(cap) + " bytes (after decompression)");
   }

@@ -23,7 +23,10 @@ Status require_json_content_type(const httplib::Request& req);
 // Reads the decoded body through httplib's reader (which inflates gzip/deflate). Errors:
 // "too_large" beyond `cap` bytes, "unsupported_media_type" for an unknown Content-Encoding,
 // "invalid_request" for a truncated or corrupt body.
-Result<std::string> read_body(const httplib::ContentReader& reader, const httplib::Response& res, std::size_t cap);
+// When the body cannot be read whole (over the cap, truncated, undecodable), the reply asks to
+// close the connection: the unread rest of the body would otherwise be taken as the next request
+// on a kept-alive connection, and the client's next request would get a reply not its own.
+Result<std::string> read_body(const httplib::ContentReader& reader, httplib::Response& res, std::size_t cap);
 
 // Reads and discards up to `cap` bytes, so that a refusal sent before the body was read does
 // not leave the body in the connection to be parsed as the next request.

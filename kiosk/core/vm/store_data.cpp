@@ -66,20 +66,16 @@ Result<std::unique_ptr<StoreWorkspaceData>> StoreWorkspaceData::open(const std::
   if (auto loaded = data->forms_.load_directory(assets_dir + "/forms"); !loaded)
     std::fprintf(stderr, "kiosk: forms: %s\n", loaded.error().message.c_str());
   // Then versions HQ published through sync.
-  if (auto published = data->store_->list(ListQuery{"form", "", std::nullopt, false, 10000, 0})) {
-    for (const auto& r : *published) {
-      if (auto added = data->forms_.add_json(r.envelope.payload); !added)
-        std::fprintf(stderr, "kiosk: a published form was refused: %s\n", added.error().message.c_str());
-    }
-  }
+  data->load_published_forms();
   auto identity = data->store_->identity();
   if (identity && identity->enrolled()) {
     SyncEngineOptions options;
     options.data_dir = data_dir;
     options.store.use_reserve = true;  // on a full disk the engine may spend the reserve to send
     if (auto persisted = data->store_->persisted_status()) options.initial_status = *persisted;
-    options.after_pull = [data_dir, builtin = assets_dir + "/content/avrr-info"](Store& engine_store) {
+    options.after_pull = [data_dir, builtin = assets_dir + "/content/avrr-info", pulls = data->pulls_](Store& engine_store) {
       report_content_install(content::install_published_content(engine_store, data_dir, builtin));
+      pulls->fetch_add(1);
     };
     data->engine_ = std::make_unique<SyncEngine>(std::move(options));
     data->engine_->start();
@@ -273,6 +269,24 @@ Result<std::vector<QuarantinedRecord>> StoreWorkspaceData::quarantined() {
 Status StoreWorkspaceData::send_again(const std::string& record_id) {
   if (auto s = store_->send_again(record_id); !s) return fail(explain_storage_error(s.error(), "send the record again"));
   return ok();
+}
+
+void StoreWorkspaceData::load_published_forms() {
+  // A version already loaded is skipped by the registry; only new ones are added.
+  auto published = store_->list(ListQuery{"form", "", std::nullopt, false, 10000, 0});
+  if (!published) return;
+  for (const auto& r : *published) {
+    if (auto added = forms_.add_json(r.envelope.payload); !added)
+      std::fprintf(stderr, "kiosk: a published form was refused: %s\n", added.error().message.c_str());
+  }
+}
+
+bool StoreWorkspaceData::take_pulled_changes() {
+  const std::uint64_t pulls = pulls_->load();
+  if (pulls == pulls_seen_) return false;
+  pulls_seen_ = pulls;
+  load_published_forms();
+  return true;
 }
 
 void StoreWorkspaceData::request_sync() {

@@ -1,6 +1,8 @@
 #pragma once
 // WorkspaceData over the kiosk's real store and sync engine (the normal, non-screenshot run).
 // Lives on the UI thread with its own Store connection; the sync engine has another.
+#include <atomic>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -43,14 +45,19 @@ class StoreWorkspaceData : public WorkspaceData {
   Result<std::vector<QuarantinedRecord>> quarantined() override;
   Status send_again(const std::string& record_id) override;
   void request_sync() override;
+  bool take_pulled_changes() override;
 
  private:
   StoreWorkspaceData() = default;
   std::string counsellor_name(const std::string& id);
   Status add_conflicts(CaseDetail& d, const std::vector<StoredRecord>& records);
   std::unique_ptr<Store> store_;
+  void load_published_forms();
   std::unique_ptr<SyncEngine> engine_;
   forms::FormRegistry forms_;
+  // Counted on the sync engine's thread after each round that pulled changes; read on the UI's.
+  std::shared_ptr<std::atomic<std::uint64_t>> pulls_ = std::make_shared<std::atomic<std::uint64_t>>(0);
+  std::uint64_t pulls_seen_ = 0;
 };
 
 // Local "YYYY-MM-DD HH:MM" of a Unix time in ms.

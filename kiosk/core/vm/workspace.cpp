@@ -32,6 +32,11 @@ void Workspace::refresh_accounts() { session_.set_accounts(data_.counsellors());
 
 void Workspace::tick(std::int64_t now_ms) {
   now_ms_ = now_ms;
+  // Accounts HQ added or disabled arrive by pull: a disabled account's session ends here.
+  if (data_.take_pulled_changes()) {
+    refresh_accounts();
+    refresh_sync();
+  }
   session_.tick(now_ms);
   save_hashed_account();
   const bool signed_in = session_.signed_in();

@@ -56,6 +56,10 @@ class WorkspaceData : public LoginGuardStore {
   virtual void request_sync() = 0;
   // Puts a refused record back in the outbox unchanged (its reason was fixed elsewhere).
   virtual Status send_again(const std::string& record_id) = 0;
+  // On the UI thread, once per frame: when a sync pulled changes since the last call, re-reads
+  // what the screens keep from them (published forms) and returns true, so the caller refreshes
+  // accounts and lists. Cheap when nothing was pulled.
+  virtual bool take_pulled_changes() { return false; }
 };
 
 }  // namespace ws::kiosk::vm

@@ -100,6 +100,11 @@ void HlcClock::restore(const Hlc& last) {
   if (last > last_) last_ = last;
 }
 
+void HlcClock::rewind(const Hlc& last) {
+  std::lock_guard lock(mutex_);
+  last_ = last;
+}
+
 void HlcClock::set_offset_ms(std::int64_t offset_ms) {
   std::lock_guard lock(mutex_);
   offset_ms_ = offset_ms;

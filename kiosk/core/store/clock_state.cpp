@@ -16,6 +16,7 @@ constexpr const char* kOffsetKey = "clock_offset_ms";
 std::int64_t Store::use_server_time(std::int64_t server_ms, std::int64_t sent_local_ms, std::int64_t received_local_ms) {
   const std::int64_t offset = server_ms - (sent_local_ms + (received_local_ms - sent_local_ms) / 2);
   clock_.set_offset_ms(offset);
+  clock_measured_ = true;
   return offset;
 }
 

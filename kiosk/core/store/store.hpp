@@ -9,6 +9,7 @@
 // Durability: every save, update and delete commits the record and its outbox row in one
 // transaction with synchronous=FULL, so a record either exists and will be synced, or it
 // does not exist at all.
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -228,6 +229,11 @@ class Store {
   std::int64_t use_server_time(std::int64_t server_ms, std::int64_t sent_local_ms, std::int64_t received_local_ms);
   Status save_clock_offset(std::int64_t offset_ms);
   std::optional<std::int64_t> clock_offset_ms();  // none before the first reply with the time
+  // After the offset was measured: when this kiosk's clock ran so far ahead that its stamps are
+  // beyond the server's skew window, the versions that never left the kiosk (pending and
+  // refused records) are stamped again in their order with corrected time, refused ones go back
+  // to the outbox, and the clock moves back. One transaction. Returns how many were re-stamped.
+  Result<std::size_t> recover_future_stamps();
 
   // Low-level access for tests and migrations.
   sql::Connection& connection() { return db_; }
@@ -262,6 +268,7 @@ class Store {
 
   sql::Connection db_;
   HlcClock clock_;
+  std::atomic<bool> clock_measured_{false};  // a reply told the server's time in this process
   std::string data_dir_;
   bool read_only_ = false;
   bool full_ = false;

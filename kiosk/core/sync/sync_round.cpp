@@ -92,6 +92,9 @@ Status SyncRound::probe() {
 
 Result<RoundReport> SyncRound::run(const ProgressFn& progress) {
   if (auto s = reconcile_epoch(); !s) return fail(s.error());
+  // That first reply told the server's time: stamps a fast clock wrote beyond the server's
+  // window are made again before anything is sent, so they are not refused.
+  if (auto recovered = store_.recover_future_stamps(); !recovered) return fail(recovered.error());
   auto report = push(progress);
   if (!report) return report;
   auto waiting = store_.pending_count();

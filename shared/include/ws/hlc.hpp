@@ -49,6 +49,9 @@ class HlcClock {
   Result<Hlc> observe(const Hlc& remote);
   // Resume from a persisted stamp after a restart so the clock never repeats itself.
   void restore(const Hlc& last);
+  // Moves the clock back to `last`. Only for a clock that ran ahead and issued stamps nobody
+  // else ever accepted (see the kiosk's Store::recover_future_stamps); otherwise use restore().
+  void rewind(const Hlc& last);
   Hlc last() const;
   // Corrects the wall clock by `offset_ms` (server time minus local time) for every later stamp
   // and drift check, so a device whose clock is wrong still stamps close to real time.

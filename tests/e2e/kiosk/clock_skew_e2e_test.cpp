@@ -88,3 +88,38 @@ TEST_CASE("clock skew: a kiosk 3 days behind edits a record pulled from another 
   CHECK(exported[0]["payload"]["legal_status_notes"] == "edited on the slow kiosk");
   CHECK(a.list("intake").at(0)["payload"]["legal_status_notes"] == "edited on the slow kiosk");
 }
+
+TEST_CASE("clock skew: records saved while the clock ran 3 days ahead are stamped again and accepted once it is fixed") {
+  TempDir dir;
+  Server server(dir.sub("server.db"));
+  server.start();
+  Kiosk k{dir.sub("k")};
+  k.enroll(server, "OSLO");  // the clock is right at enrolment: the offset learnt is about zero
+
+  // Offline, the clock jumps 3 days ahead: two saves and an edit are stamped in the future,
+  // beyond the server's one-day window.
+  const std::string first = skewed_add(k, "+3d", intake(1), dir.path());
+  const std::string second = skewed_add(k, "+3d", intake(22), dir.path());
+  write_file(dir.sub("edit-ahead.json"), R"({"legal_status_notes":"edited while the clock ran ahead"})");
+  auto edited = skewed(k, "+3d", {"edit", "--id", first, "--json", dir.sub("edit-ahead.json")});
+  REQUIRE_MESSAGE(edited.code == 0, edited.err);
+
+  // The clock is set right again; the next sync learns that from the server's time, stamps the
+  // three writes again in their order and sends them: nothing is refused.
+  auto synced = k.cli({"sync"});
+  CHECK_MESSAGE(synced.code == 0, synced.err);
+  auto status = k.status();
+  CHECK(status["quarantined"] == 0);
+  CHECK(status["pending"] == 0);
+  auto exported = server.export_records("intake");
+  std::multiset<std::string> ids;
+  for (const auto& e : exported) ids.insert(e["id"].get<std::string>());
+  CHECK(ids == std::multiset<std::string>{first, second});
+
+  // A later edit, made with the right clock, wins over the one made while it ran ahead.
+  write_file(dir.sub("edit-now.json"), R"({"legal_status_notes":"edited after the clock was fixed"})");
+  REQUIRE(k.cli({"edit", "--id", first, "--json", dir.sub("edit-now.json")}).code == 0);
+  REQUIRE(k.cli({"sync"}).code == 0);
+  for (const auto& e : server.export_records("intake"))
+    if (e["id"] == first) CHECK(e["payload"]["legal_status_notes"] == "edited after the clock was fixed");
+}

@@ -43,9 +43,10 @@ Result<Hlc> newest_kept(sql::Connection& db, const std::string& limit) {
   return v->hlc;
 }
 
-// Frozen batches hold the old stamps in their bodies: they are released to be made again.
-Status release_batches_of(sql::Connection& db, const std::vector<StoredRecord>& records) {
-  auto find = db.prepare("SELECT DISTINCT batch_id FROM outbox WHERE record_id = ?1 AND batch_id IS NOT NULL");
+}  // namespace
+
+Status Store::release_batches_of(const std::vector<StoredRecord>& records) {
+  auto find = db_.prepare("SELECT DISTINCT batch_id FROM outbox WHERE record_id = ?1 AND batch_id IS NOT NULL");
   if (!find) return fail(find.error());
   std::set<std::string> batches;
   for (const auto& r : records) {
@@ -58,20 +59,10 @@ Status release_batches_of(sql::Connection& db, const std::vector<StoredRecord>& 
       batches.insert(find->column_text(0));
     }
   }
-  for (const auto& b : batches) {
-    for (const char* sql : {"DELETE FROM outbox WHERE batch_id = ?1 AND record_id IN "
-                            "(SELECT record_id FROM outbox WHERE batch_id IS NULL)",
-                            "UPDATE outbox SET batch_id = NULL, sent_version = NULL WHERE batch_id = ?1",
-                            "DELETE FROM outbox_batches WHERE batch_id = ?1"}) {
-      auto st = db.prepare(sql);
-      if (!st) return fail(st.error());
-      if (auto s = st->bind(1, b).run(); !s) return s;
-    }
-  }
+  for (const auto& b : batches)
+    if (auto s = release_batch_rows(b); !s) return s;
   return ok();
 }
-
-}  // namespace
 
 Result<std::size_t> Store::recover_future_stamps() {
   if (!clock_measured_) return std::size_t{0};  // a stored offset may be stale: judge by a fresh one only
@@ -93,7 +84,8 @@ Result<std::size_t> Store::recover_future_stamps() {
     return std::size_t{0};
   auto kept = newest_kept(db_, limit);
   if (!kept) return fail(kept.error());
-  if (auto s = release_batches_of(db_, *ahead); !s) return fail(s.error());
+  // Frozen batches hold the old stamps in their bodies: they are made again.
+  if (auto s = release_batches_of(*ahead); !s) return fail(s.error());
 
   clock_.rewind(*kept);
   for (auto& r : *ahead) {

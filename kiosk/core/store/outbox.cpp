@@ -195,6 +195,11 @@ Status Store::dissolve_batch(const std::string& batch_id) {
   if (auto s = writable(); !s) return s;
   auto tx = sql::Transaction::begin(db_);
   if (!tx) return fail(tx.error());
+  if (auto s = release_batch_rows(batch_id); !s) return s;
+  return tx->commit();
+}
+
+Status Store::release_batch_rows(const std::string& batch_id) {
   auto merge_dups = db_.prepare(
       "DELETE FROM outbox WHERE batch_id = ?1 AND record_id IN (SELECT record_id FROM outbox WHERE batch_id IS NULL)");
   auto release = db_.prepare("UPDATE outbox SET batch_id = NULL, sent_version = NULL WHERE batch_id = ?1");
@@ -202,8 +207,7 @@ Status Store::dissolve_batch(const std::string& batch_id) {
   if (!merge_dups || !release || !done) return fail("db_error", "cannot prepare the batch release");
   if (auto s = merge_dups->bind(1, batch_id).run(); !s) return s;
   if (auto s = release->bind(1, batch_id).run(); !s) return s;
-  if (auto s = done->bind(1, batch_id).run(); !s) return s;
-  return tx->commit();
+  return done->bind(1, batch_id).run();
 }
 
 Status Store::quarantine(const std::string& record_id, const std::string& reason) {

@@ -249,6 +249,9 @@ class Store {
   Status enqueue(const std::string& record_id);
   Status log_conflict(const LocalConflict& conflict);  // inside apply_pull's transaction
   Status writable() const;
+  // The rows of a frozen batch go back to the queue (inside a write transaction).
+  Status release_batch_rows(const std::string& batch_id);
+  Status release_batches_of(const std::vector<StoredRecord>& records);
   void load_clock_offset();  // another connection may have measured it since
   Status requeue_for_forms(const protocol::PullResponse& page);  // inside apply_pull's transaction
   // Runs `attempt`; when it failed for want of space and this store may spend the reserve,

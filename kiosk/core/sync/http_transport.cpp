@@ -62,7 +62,10 @@ class HttpTransport final : public Transport {
   void cancel() override { client_.stop(); }
 
   Result<HttpReply> send(const HttpRequest& request) override {
-    httplib::Headers headers{{protocol::kVersionHeader, std::to_string(protocol::kProtocolVersion)}};
+    // Replies (pull pages above all: a page of 500 records is over a megabyte of JSON) come back
+    // gzip'd when the server may; set_decompress inflates them.
+    httplib::Headers headers{{protocol::kVersionHeader, std::to_string(protocol::kProtocolVersion)},
+                             {"Accept-Encoding", "gzip"}};
     if (!request.bearer_token.empty()) headers.emplace("Authorization", "Bearer " + request.bearer_token);
     httplib::Result res{nullptr, httplib::Error::Unknown};
     if (request.method == HttpRequest::Method::Get) {

@@ -11,13 +11,23 @@ using namespace ws::kiosk;
 
 namespace {
 
+std::string batch_like_body() {
+  std::string body = "{\"records\":[";
+  for (int i = 0; i < 2000; ++i) body += (i ? "," : "") + std::string("{\"field\":\"value ") + std::to_string(i) + "\"}";
+  return body + "]}";
+}
+
 // A loopback server on a free port that remembers the last request it decoded.
 struct EchoServer {
   httplib::Server server;
   int port = 0;
   std::thread thread;
-  std::string encoding, body;
+  std::string encoding, body, accept_encoding;
   EchoServer() {
+    server.Get("/v1/pull", [this](const httplib::Request& req, httplib::Response& res) {
+      accept_encoding = req.get_header_value("Accept-Encoding");
+      res.set_content(batch_like_body(), "application/json");  // httplib gzips it when asked
+    });
     server.Post("/v1/push", [this](const httplib::Request& req, httplib::Response& res) {
       encoding = req.get_header_value("Content-Encoding");
       body = req.body;  // httplib has inflated it
@@ -32,12 +42,6 @@ struct EchoServer {
     thread.join();
   }
 };
-
-std::string batch_like_body() {
-  std::string body = "{\"records\":[";
-  for (int i = 0; i < 2000; ++i) body += (i ? "," : "") + std::string("{\"field\":\"value ") + std::to_string(i) + "\"}";
-  return body + "]}";
-}
 
 }  // namespace
 
@@ -64,4 +68,17 @@ TEST_CASE("the HTTP transport sends request bodies gzip'd, and plain when asked 
   REQUIRE((*plain)->send(req));
   CHECK(echo.encoding.empty());
   CHECK(echo.body == req.body);
+}
+
+TEST_CASE("the HTTP transport asks for gzip'd replies and hands back the inflated body") {
+  EchoServer echo;
+  auto transport = make_http_transport("http://127.0.0.1:" + std::to_string(echo.port));
+  REQUIRE(transport);
+  HttpRequest req;
+  req.path = "/v1/pull";
+  auto reply = (*transport)->send(req);
+  REQUIRE(reply);
+  CHECK(reply->status == 200);
+  CHECK(echo.accept_encoding.find("gzip") != std::string::npos);
+  CHECK(reply->body == batch_like_body());
 }

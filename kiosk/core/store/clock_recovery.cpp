@@ -66,16 +66,26 @@ Status Store::release_batches_of(const std::vector<StoredRecord>& records) {
 
 Result<std::size_t> Store::recover_future_stamps() {
   if (!clock_measured_) return std::size_t{0};  // a stored offset may be stale: judge by a fresh one only
-  if (auto s = writable(); !s) return fail(s.error());
   const std::int64_t server_now = HlcClock::system_wall_ms() + clock_.offset_ms();
   const std::string limit = Hlc{server_now + HlcClock::kMaxForwardDriftMs, std::numeric_limits<std::uint32_t>::max()}.to_string();
+  auto beyond_window = [&]() -> Result<bool> {
+    auto stored_clock = meta("hlc");
+    if (!stored_clock) return fail(stored_clock.error());
+    return !stored_clock->empty() && *stored_clock > limit;
+  };
+  // Every round asks; nearly always the answer is no, found without the write lock (so a
+  // read-only or full data folder still syncs).
+  auto ahead_now = beyond_window();
+  if (!ahead_now) return fail(ahead_now.error());
+  if (!*ahead_now) return std::size_t{0};
+  if (auto s = writable(); !s) return fail(s.error());
   auto me = identity();
   if (!me) return fail(me.error());
   auto tx = sql::Transaction::begin(db_);
   if (!tx) return fail(tx.error());
-  auto stored_clock = meta("hlc");
-  if (!stored_clock) return fail(stored_clock.error());
-  if (stored_clock->empty() || *stored_clock <= limit) return std::size_t{0};
+  auto still_ahead = beyond_window();  // another connection may have recovered meanwhile
+  if (!still_ahead) return fail(still_ahead.error());
+  if (!*still_ahead) return std::size_t{0};
 
   auto ahead = records_after(db_, limit);
   if (!ahead) return fail(ahead.error());

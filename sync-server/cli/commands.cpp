@@ -254,10 +254,10 @@ int counsellor_disable(const Args& args) {
 int backup_cmd(const Args& args) {
   auto report = backup_database(*args.get("db"), *args.get("to"));
   if (!report) return print_error(report.error());
-  return print({{"file", report->file},
-                {"pages", report->pages},
-                {"records", report->records},
-                {"integrity", report->integrity}});
+  nlohmann::json out = {
+      {"file", report->file}, {"pages", report->pages}, {"records", report->records}, {"integrity", report->integrity}};
+  if (!report->stamp_warning.empty()) out["stamp_warning"] = report->stamp_warning;
+  return print(out);
 }
 
 int restore_cmd(const Args& args) {

@@ -8,6 +8,8 @@
 #include <filesystem>
 
 #include "sync-server/core/epoch.hpp"
+#include "sync-server/core/fleet_stats.hpp"
+#include "sync-server/core/records.hpp"
 #include "sync-server/core/schema.hpp"
 #include "ws/sqlite.hpp"
 
@@ -58,6 +60,25 @@ Result<std::int64_t> copy_pages(sql::Connection& src, const std::string& to) {
   return pages;
 }
 
+struct Snapshot {
+  std::int64_t pages = 0;
+  std::int64_t records = 0;
+};
+
+// One read transaction for the whole copy: every step reads the same snapshot, so commits made
+// meanwhile neither restart the backup nor tear it. The snapshot is let go on return.
+Result<Snapshot> copy_snapshot(const std::string& db_path, const std::string& to) {
+  auto src = sql::Connection::open(db_path, sql::OpenOptions{.read_only = true, .create = false});
+  if (!src) return fail(src.error());
+  auto tx = sql::Transaction::begin(*src, sql::TxMode::Deferred);
+  if (!tx) return fail(tx.error());
+  auto records = count_records(*src);
+  if (!records) return fail(records.error());
+  auto pages = copy_pages(*src, to);
+  if (!pages) return fail(pages.error());
+  return Snapshot{*pages, *records};
+}
+
 }  // namespace
 
 Status check_integrity(const std::string& path) {
@@ -82,19 +103,13 @@ Result<BackupReport> backup_database(const std::string& db_path, const std::stri
     ::unlink(to.c_str());
     return fail(e);
   };
-  auto src = sql::Connection::open(db_path, sql::OpenOptions{.read_only = true, .create = false});
-  if (!src) return cleanup_on_failure(src.error());
-  // One read transaction for the whole copy: every step reads the same snapshot, so commits
-  // made meanwhile neither restart the backup nor tear it.
-  auto tx = sql::Transaction::begin(*src, sql::TxMode::Deferred);
-  if (!tx) return cleanup_on_failure(tx.error());
-  auto records = count_records(*src);
-  if (!records) return cleanup_on_failure(records.error());
-  auto pages = copy_pages(*src, to);
-  if (!pages) return cleanup_on_failure(pages.error());
+  auto copied = copy_snapshot(db_path, to);
+  if (!copied) return cleanup_on_failure(copied.error());
   if (auto s = fsync_path(to, O_RDONLY); !s) return cleanup_on_failure(s.error());
   if (auto s = check_integrity(to); !s) return cleanup_on_failure(s.error());
-  return BackupReport{to, *pages, *records, "ok"};
+  BackupReport report{to, copied->pages, copied->records, "ok", ""};
+  if (auto s = record_backup_time(db_path, unix_ms_now()); !s) report.stamp_warning = s.error().message;
+  return report;
 }
 
 Result<RestoreReport> restore_database(const std::string& from, const std::string& db_path) {

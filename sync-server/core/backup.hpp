@@ -14,6 +14,9 @@ struct BackupReport {
   std::int64_t pages = 0;
   std::int64_t records = 0;  // records in the snapshot the copy holds
   std::string integrity;     // "ok"
+  // The time of this backup is stamped into the source database for /metrics; a backup that
+  // succeeded but could not stamp it (e.g. the database is read-only to this user) says why.
+  std::string stamp_warning;
 };
 
 // Copies db_path into `to` (created 0600, must not exist), a few pages per step so writers

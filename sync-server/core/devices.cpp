@@ -110,6 +110,27 @@ Result<Device> DeviceRegistry::authenticate(const std::string& token) {
   return Device{st->column_text(0), st->column_text(1), st->column_text(2)};
 }
 
+Status DeviceRegistry::note_seen(const std::string& device_id, std::int64_t now_ms) {
+  {
+    std::lock_guard guard(seen_mutex_);
+    auto [it, fresh] = last_noted_ms_.try_emplace(device_id, now_ms);
+    if (!fresh && now_ms - it->second < kSeenResolutionMs) return ok();
+    it->second = now_ms;
+  }
+  std::unique_lock writer(db_.write_mutex(), std::try_to_lock);
+  if (!writer.owns_lock()) {
+    std::lock_guard guard(seen_mutex_);
+    last_noted_ms_.erase(device_id);
+    return ok();
+  }
+  auto lease = db_.acquire();
+  if (!lease) return fail(lease.error());
+  auto st = (*lease)->prepare("UPDATE devices SET last_seen_at_ms = max(coalesce(last_seen_at_ms, 0), ?1) WHERE id = ?2");
+  if (!st) return fail(st.error());
+  st->bind(1, now_ms).bind(2, device_id);
+  return st->run();
+}
+
 Result<nlohmann::json> DeviceRegistry::list() {
   auto lease = db_.acquire();
   if (!lease) return fail(lease.error());

@@ -3,6 +3,8 @@
 // a 256-bit bearer token, token checks on every request, listing and revocation. Only digests
 // of codes and tokens are stored: a copied database file lets nobody sync.
 #include <cstdint>
+#include <map>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -45,9 +47,16 @@ class DeviceRegistry {
   Result<nlohmann::json> list();
   // Errors: "not_found".
   Status revoke(const std::string& device_id);
+  // Records that an authenticated device reached the server, at most once a minute per device
+  // so that pulls do not each cost a write; skipped (and retried next time) while a push holds
+  // the write lock, since that push stamps the same column itself.
+  Status note_seen(const std::string& device_id, std::int64_t now_ms);
 
  private:
+  static constexpr std::int64_t kSeenResolutionMs = 60'000;
   Database& db_;
+  std::mutex seen_mutex_;
+  std::map<std::string, std::int64_t> last_noted_ms_;
 };
 
 // "3600", "90s", "45m", "24h", "7d" -> milliseconds; nullopt if malformed or not positive.

@@ -18,7 +18,7 @@ std::string number(double v) {
 
 std::string route_label(const std::string& path) {
   namespace p = protocol;
-  for (const char* r : {p::kRouteEnroll, p::kRoutePush, p::kRoutePull, p::kRouteHealth, p::kRouteMetrics}) {
+  for (const char* r : {p::kRouteEnroll, p::kRoutePush, p::kRoutePull, p::kRouteHave, p::kRouteHealth, p::kRouteMetrics}) {
     if (path == r) return r;
   }
   return "other";

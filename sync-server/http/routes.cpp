@@ -8,6 +8,7 @@
 #include "sync-server/core/have.hpp"
 #include "sync-server/core/records.hpp"
 #include "sync-server/http/body.hpp"
+#include "sync-server/http/fleet_metrics.hpp"
 
 namespace ws::server {
 namespace {
@@ -123,7 +124,7 @@ void Api::install(httplib::Server& server) {
   add_route(server, "GET", protocol::kRouteHealth,
             [this](const Request&, Response& res) { guarded(res, [&] { health(res); }); });
   add_route(server, "GET", protocol::kRouteMetrics, [this](const Request&, Response& res) {
-    guarded(res, [&] { res.set_content(metrics_.render(), "text/plain; version=0.0.4"); });
+    guarded(res, [&] { res.set_content(metrics_.render() + fleet_gauges(), "text/plain; version=0.0.4"); });
   });
   // Unknown routes, and refusals httplib makes before routing, still answer in our JSON shape.
   server.set_error_handler(httplib::Server::HandlerWithResponse([this](const Request& req, Response& res) {
@@ -174,6 +175,8 @@ Result<Device> Api::authorise(const Request& req, Response& res) {
     res.set_header("Retry-After", std::to_string(d.retry_after_seconds));
     return fail("rate_limited", "too many requests from this device; retry later");
   }
+  // Last seen is for operators only: failing to note it must not fail the request.
+  (void)devices_.note_seen(device->id, unix_ms_now());
   return device;
 }
 
@@ -266,6 +269,13 @@ void Api::health(Response& res) {
   if (!usable) return send_error(res, Error{"busy", "the database is not usable"});
   nlohmann::json body = {{"status", "ok"}, {"protocol_version", protocol::kProtocolVersion}};
   res.set_content(body.dump(), "application/json");
+}
+
+std::string Api::fleet_gauges() {
+  auto lease = db_.acquire();
+  if (!lease) return render_fleet_unavailable();
+  auto stats = read_fleet_stats(**lease, db_.path());
+  return stats ? render_fleet(*stats) : render_fleet_unavailable();
 }
 
 void Api::log_request(const Request& req, const Response& res) {

@@ -54,6 +54,7 @@ class Api {
   void pull(const httplib::Request& req, httplib::Response& res);
   void have(const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader);
   void health(httplib::Response& res);
+  std::string fleet_gauges();
   void log_request(const httplib::Request& req, const httplib::Response& res);
 
   Database& db_;

@@ -8,6 +8,7 @@
 
 #include "sync-server/core/database.hpp"
 #include "sync-server/core/devices.hpp"
+#include "sync-server/core/payload_validator.hpp"
 #include "tests/support/records.hpp"
 #include "tests/support/temp_dir.hpp"
 #include "ws/envelope.hpp"
@@ -45,6 +46,15 @@ inline Version version_at(std::int64_t wall_ms, const std::string& device, std::
 inline nlohmann::json batch_json(const std::string& batch_id, const nlohmann::json& records) {
   return {{"batch_id", batch_id}, {"records", records}};
 }
+
+// Refuses an intake whose "name" is missing: a stand-in for form validation with one rule.
+class NameRequired : public PayloadValidator {
+ public:
+  std::vector<FieldProblem> validate(const std::string& kind, int, const nlohmann::json& payload) const override {
+    if (kind == "intake" && !payload.contains("name")) return {{"name", "required"}};
+    return {};
+  }
+};
 
 // Wall times near now, so the server clock accepts them.
 inline std::int64_t now_ms() { return HlcClock::system_wall_ms(); }

@@ -13,15 +13,6 @@ using nlohmann::json;
 
 namespace {
 
-// Refuses an intake whose "name" is missing.
-class NameRequired : public PayloadValidator {
- public:
-  std::vector<FieldProblem> validate(const std::string& kind, int, const json& payload) const override {
-    if (kind == "intake" && !payload.contains("name")) return {{"name", "required"}};
-    return {};
-  }
-};
-
 struct Fixture {
   TestDb t;
   NameRequired validator;

@@ -53,6 +53,10 @@ const std::vector<OptionInfo>& global_options() {
   static const std::vector<OptionInfo> options = {
       {"--data-dir", "DIR", "the kiosk's data folder (required by every command)", true},
       {"--assets", "DIR", "forms and content (default: the source tree's assets)", false},
+      {"--config", "FILE",
+       "data-dir, assets and fullscreen as `key = value` lines (default /etc/waystation/kiosk.conf when it exists)",
+       false},
+      {"--print-config", "", "show the installation options in force and where each came from, then exit", false},
   };
   return options;
 }

@@ -3,8 +3,8 @@
 #include <vector>
 
 #include "kiosk/cli/cli.hpp"
+#include "kiosk/cli/config.hpp"
 
 int main(int argc, char** argv) {
-  const std::vector<std::string> args(argv + 1, argv + argc);
-  return ws::kiosk::run_cli(args);
+  return ws::kiosk::cli::run_configured(argc, argv, [](const std::vector<std::string>& args) { return ws::kiosk::run_cli(args); });
 }

@@ -17,7 +17,11 @@ std::string render_help(const std::map<std::string, CommandSpec>& commands) {
   for (const auto& [name, spec] : commands) {
     text += "  " + name + ": " + spec.summary + "\n      " + name + " " + spec.usage + "\n";
   }
-  text += "\nAdmin commands print JSON on stdout; errors are {\"error\":{\"code\",\"message\"}} with exit code 1.\n";
+  text += "\nEvery command also takes --config FILE (default " + std::string(kDefaultConfigPath) +
+          " when it exists):\n"
+          "`key = value` lines naming any option above; the command line wins. --print-config shows the\n"
+          "options in force and where each came from, then exits.\n";
+  text += "Admin commands print JSON on stdout; errors are {\"error\":{\"code\",\"message\"}} with exit code 1.\n";
   return text;
 }
 
@@ -28,7 +32,41 @@ bool asks_for_help(const std::vector<std::string>& argv) {
   return false;
 }
 
-Result<Args> parse_args(const std::vector<std::string>& argv, const std::map<std::string, CommandSpec>& commands) {
+std::set<std::string> config_keys(const std::map<std::string, CommandSpec>& commands) {
+  std::set<std::string> keys;
+  for (const auto& [name, spec] : commands) {
+    keys.insert(spec.required.begin(), spec.required.end());
+    keys.insert(spec.optional.begin(), spec.optional.end());
+    keys.insert(spec.flags.begin(), spec.flags.end());
+  }
+  return keys;
+}
+
+namespace {
+
+// Fills what the command line left out from the configuration file.
+Status apply_config(Args& args, const CommandSpec& spec, const config::File& config) {
+  for (const auto& entry : config.entries) {
+    const std::string source = config.path + ":" + std::to_string(entry.line);
+    if (spec.flags.count(entry.key)) {
+      if (args.sources.count(entry.key)) continue;
+      auto on = config::parse_switch(entry, config.path);
+      if (!on) return fail(on.error());
+      if (*on) args.flags.insert(entry.key);
+      args.sources[entry.key] = source;
+    } else if (spec.required.count(entry.key) || spec.optional.count(entry.key)) {
+      if (args.options.count(entry.key)) continue;
+      args.options[entry.key] = entry.value;
+      args.sources[entry.key] = source;
+    }
+  }
+  return ok();
+}
+
+}  // namespace
+
+Result<Args> parse_args(const std::vector<std::string>& argv, const std::map<std::string, CommandSpec>& commands,
+                        const config::File* config) {
   if (argv.empty()) return fail("usage", "no command given");
   Args args;
   args.command = argv[0];
@@ -37,6 +75,10 @@ Result<Args> parse_args(const std::vector<std::string>& argv, const std::map<std
   const CommandSpec& spec = spec_it->second;
   for (std::size_t i = 1; i < argv.size(); ++i) {
     const std::string& a = argv[i];
+    if (a == "--print-config") {
+      args.print_config = true;
+      continue;
+    }
     if (a.size() < 3 || a.compare(0, 2, "--") != 0) return fail("usage", "unexpected argument '" + a + "'");
     std::string name = a.substr(2);
     std::optional<std::string> inline_value;
@@ -47,6 +89,7 @@ Result<Args> parse_args(const std::vector<std::string>& argv, const std::map<std
     if (spec.flags.count(name)) {
       if (inline_value) return fail("usage", "--" + name + " takes no value");
       args.flags.insert(name);
+      args.sources[name] = "command line";
       continue;
     }
     if (!spec.required.count(name) && !spec.optional.count(name)) {
@@ -59,11 +102,24 @@ Result<Args> parse_args(const std::vector<std::string>& argv, const std::map<std
       if (i + 1 >= argv.size()) return fail("usage", "--" + name + " needs a value");
       args.options[name] = argv[++i];
     }
+    args.sources[name] = "command line";
+  }
+  if (config) {
+    if (auto s = apply_config(args, spec, *config); !s) return fail(s.error());
   }
   for (const auto& r : spec.required) {
     if (!args.options.count(r)) return fail("usage", "'" + args.command + "' needs --" + r);
   }
   return args;
+}
+
+std::string render_config(const Args& args) {
+  std::string out = "# in force for 'sync-server " + args.command + "'\n";
+  for (const auto& [key, value] : args.options) {
+    out += key + " = " + value + "    # " + args.sources.at(key) + "\n";
+  }
+  for (const auto& flag : args.flags) out += flag + " = true    # " + args.sources.at(flag) + "\n";
+  return out;
 }
 
 }  // namespace ws::server::cli

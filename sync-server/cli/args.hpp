@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "ws/config_file.hpp"
 #include "ws/result.hpp"
 
 namespace ws::server::cli {
@@ -14,6 +15,9 @@ struct Args {
   std::string command;
   std::map<std::string, std::string> options;  // without the leading "--"
   std::set<std::string> flags;
+  // Where each option and flag in force came from: "command line" or "FILE:LINE".
+  std::map<std::string, std::string> sources;
+  bool print_config = false;  // --print-config: show what is in force instead of running
 
   std::optional<std::string> get(const std::string& name) const;
   bool has(const std::string& flag) const { return flags.count(flag) > 0; }
@@ -35,7 +39,17 @@ std::string render_help(const std::map<std::string, CommandSpec>& commands);
 std::string render_command_help(const std::string& name, const CommandSpec& spec);
 bool asks_for_help(const std::vector<std::string>& argv);
 
+inline constexpr const char* kDefaultConfigPath = "/etc/waystation/sync-server.conf";
+
+// Every key a configuration file may set: the options and flags of every command.
+std::set<std::string> config_keys(const std::map<std::string, CommandSpec>& commands);
+
 // Refuses unknown options, options without a value, repeated options and missing required ones.
-Result<Args> parse_args(const std::vector<std::string>& argv, const std::map<std::string, CommandSpec>& commands);
+// Options and flags the command takes and the command line leaves out come from `config`.
+Result<Args> parse_args(const std::vector<std::string>& argv, const std::map<std::string, CommandSpec>& commands,
+                        const config::File* config = nullptr);
+
+// `--print-config`: one `key = value` line per option in force, with where it came from.
+std::string render_config(const Args& args);
 
 }  // namespace ws::server::cli

@@ -365,6 +365,18 @@ const std::map<std::string, CommandSpec>& command_specs() {
 
 }  // namespace
 
+namespace {
+
+// `--config FILE`, or the default file when it exists.
+Result<std::optional<config::File>> load_config(std::vector<std::string>& argv,
+                                                 const std::map<std::string, CommandSpec>& specs) {
+  auto path = config::take_config_path(argv, 1);
+  if (!path) return fail(path.error());
+  return config::load(path->value_or(kDefaultConfigPath), !path->has_value(), config_keys(specs));
+}
+
+}  // namespace
+
 int run(const std::vector<std::string>& argv) {
   const auto& specs = command_specs();
   if (argv.empty() || argv[0] == "help" || argv[0] == "--help" || argv[0] == "-h") {
@@ -375,7 +387,17 @@ int run(const std::vector<std::string>& argv) {
     std::cout << render_command_help(it->first, it->second);
     return 0;
   }
-  auto args = parse_args(argv, specs);
+  std::vector<std::string> rest = argv;
+  auto config = load_config(rest, specs);
+  if (!config) {
+    std::cout << protocol::error_body(config.error().code, config.error().message).dump() << std::endl;
+    return 2;
+  }
+  auto args = parse_args(rest, specs, *config ? &**config : nullptr);
+  if (args && args->print_config) {
+    std::cout << render_config(*args);
+    return 0;
+  }
   if (!args) {
     std::cout << protocol::error_body(args.error().code, args.error().message).dump() << std::endl;
     std::cerr << render_help(specs);

@@ -19,6 +19,7 @@
 #include "sync-server/core/form_validation.hpp"
 #include "sync-server/core/records.hpp"
 #include "sync-server/http/waiting_room.hpp"
+#include "sync-server/http/service_notify.hpp"
 
 namespace ws::server {
 namespace {
@@ -263,6 +264,7 @@ int run_server(const ServeOptions& options, std::ostream& out) {
       if (sig == SIGTERM || sig == SIGINT) {
         log_line(std::string("serve: ") + (sig == SIGTERM ? "SIGTERM" : "SIGINT") +
                  ", finishing in-flight requests");
+        notify_service_manager("STOPPING=1");
         door.stop();
         return;
       }
@@ -277,6 +279,7 @@ int run_server(const ServeOptions& options, std::ostream& out) {
       << std::endl;
   log_line("serve: listening on " + options.listen.host + ":" + std::to_string(port) +
            (options.tls_cert.empty() ? " (plain HTTP)" : " (TLS)") + ", " + std::to_string(workers) + " workers");
+  notify_service_manager("READY=1");  // bound and listening: connections queue until accepted
   const bool clean = door.listen_after_bind();
   finished = true;
   waiter.join();

@@ -42,6 +42,8 @@ const std::vector<CommandInfo>& command_table() {
         {"--json", "", "print JSON", false}}},
       {"conflicts", "local edits a pull replaced before the server saw them, with the lost values",
        {{"--json", "", "print JSON", false}}},
+      {"backup", "a copy of this data folder for a technician, taken while the kiosk runs (checked, mode 0700)",
+       {{"--to", "DIR", "the new folder for the copy (must not exist)", true}}},
       {"counsellor-add", "first setup: a counsellor account made on the kiosk (PIN on stdin, at least 4 characters)",
        {{"--name", "NAME", "the counsellor's name", true},
         {"--role", "ROLE", "counsellor (default) or admin", false}}},

@@ -46,6 +46,7 @@ int cmd_conflicts(const Context& ctx);
 int cmd_sync(const Context& ctx);
 int cmd_status(const Context& ctx);
 int cmd_counsellor_add(const Context& ctx);
+int cmd_backup(const Context& ctx);
 
 // run_cli with explicit streams, for tests (`in` feeds the secrets; the first form uses stdin).
 int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);

@@ -3,8 +3,6 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-#include <cerrno>
-#include <cstring>
 #include <filesystem>
 
 #include "sync-server/core/epoch.hpp"
@@ -12,29 +10,14 @@
 #include "sync-server/core/records.hpp"
 #include "sync-server/core/schema.hpp"
 #include "ws/sqlite.hpp"
+#include "ws/sqlite_backup.hpp"
 
 namespace ws::server {
 namespace {
 
-// Pages copied per step (4 KiB each): one step is a short memory copy, and between steps a
-// push may commit (WAL writers never wait for this reader anyway).
-constexpr int kPagesPerStep = 256;
-
-Status create_private_file(const std::string& path) {
-  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (fd < 0) return fail("io_error", "cannot create " + path + ": " + std::strerror(errno));
-  ::close(fd);
-  return ok();
-}
-
-Status fsync_path(const std::string& path, int flags) {
-  const int fd = ::open(path.c_str(), flags | O_CLOEXEC);
-  if (fd < 0) return fail("io_error", "cannot open " + path + " to sync it");
-  const int rc = ::fsync(fd);
-  ::close(fd);
-  if (rc != 0) return fail("io_error", "cannot sync " + path);
-  return ok();
-}
+using sql::copy_database_into;
+using sql::create_private_file;
+using sql::fsync_path;
 
 Result<std::int64_t> count_records(sql::Connection& db) {
   auto st = db.prepare("SELECT count(*) FROM records");
@@ -42,22 +25,6 @@ Result<std::int64_t> count_records(sql::Connection& db) {
   auto row = st->step();
   if (!row) return fail(row.error());
   return st->column_int(0);
-}
-
-// Copies everything `src` sees in its current read transaction into the file at `to`.
-Result<std::int64_t> copy_pages(sql::Connection& src, const std::string& to) {
-  auto dest = sql::Connection::open(to);
-  if (!dest) return fail(dest.error());
-  sqlite3_backup* b = sqlite3_backup_init(dest->handle(), "main", src.handle(), "main");
-  if (!b) return fail("backup_failed", "cannot start the backup: " + dest->last_error());
-  int rc = SQLITE_OK;
-  while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED) rc = sqlite3_backup_step(b, kPagesPerStep);
-  const std::int64_t pages = sqlite3_backup_pagecount(b);
-  sqlite3_backup_finish(b);
-  if (rc != SQLITE_DONE) return fail("backup_failed", std::string("the backup failed: ") + sqlite3_errstr(rc));
-  // One self-contained file (no -wal beside it), readable without writing side files.
-  if (auto s = dest->exec("PRAGMA journal_mode=DELETE"); !s) return fail(s.error());
-  return pages;
 }
 
 struct Snapshot {
@@ -74,26 +41,12 @@ Result<Snapshot> copy_snapshot(const std::string& db_path, const std::string& to
   if (!tx) return fail(tx.error());
   auto records = count_records(*src);
   if (!records) return fail(records.error());
-  auto pages = copy_pages(*src, to);
+  auto pages = copy_database_into(*src, to);
   if (!pages) return fail(pages.error());
   return Snapshot{*pages, *records};
 }
 
 }  // namespace
-
-Status check_integrity(const std::string& path) {
-  std::error_code ec;
-  if (!std::filesystem::is_regular_file(path, ec)) return fail("not_found", "no such file: " + path);
-  auto db = sql::Connection::open(path, sql::OpenOptions{.read_only = true, .create = false});
-  if (!db) return fail("corrupt", "cannot open " + path + ": " + db.error().message);
-  auto st = db->prepare("PRAGMA integrity_check");
-  if (!st) return fail("corrupt", "the file is not a readable database: " + st.error().message);
-  auto row = st->step();
-  if (!row || !*row) return fail("corrupt", "integrity_check gave no answer");
-  const std::string verdict = st->column_text(0);
-  if (verdict != "ok") return fail("corrupt", "integrity_check failed: " + verdict);
-  return ok();
-}
 
 Result<BackupReport> backup_database(const std::string& db_path, const std::string& to) {
   std::error_code ec;
@@ -133,7 +86,7 @@ Result<RestoreReport> restore_database(const std::string& from, const std::strin
   {
     auto src = sql::Connection::open(from, sql::OpenOptions{.read_only = true, .create = false});
     if (!src) return abandon(src.error());
-    if (auto pages = copy_pages(*src, tmp); !pages) return abandon(pages.error());
+    if (auto pages = copy_database_into(*src, tmp); !pages) return abandon(pages.error());
     auto copy = sql::Connection::open(tmp);
     if (!copy) return abandon(copy.error());
     if (auto s = migrate(*copy); !s) return abandon(s.error());

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "ws/result.hpp"
+#include "ws/sqlite_backup.hpp"
 
 namespace ws::server {
 
@@ -35,6 +36,6 @@ struct RestoreReport {
 Result<RestoreReport> restore_database(const std::string& from, const std::string& db_path);
 
 // PRAGMA integrity_check's verdict on the file: "ok" or an error.
-Status check_integrity(const std::string& path);
+using sql::check_integrity;
 
 }  // namespace ws::server

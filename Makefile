@@ -11,8 +11,9 @@ TEST_BUILD := build/test
 TEST_FLAGS := -DCMAKE_BUILD_TYPE=RelWithDebInfo
 endif
 RELEASE_BUILD := build/release
+PACKAGE_BUILD := build/package
 
-.PHONY: setup release test demo bench clean
+.PHONY: setup release test demo bench package package-test clean
 
 setup:
 	@./scripts/setup
@@ -28,6 +29,19 @@ test: setup
 
 demo: release
 	./scripts/demo $(RELEASE_BUILD)
+
+# Debian packages of the server and the kiosk, in build/package/*.deb.
+package:
+	@./scripts/setup packaging
+	cmake -S . -B $(PACKAGE_BUILD) -DCMAKE_BUILD_TYPE=Release -DWS_BUILD_TESTS=OFF -DWS_BUILD_BENCH=OFF -DWS_PACKAGE=ON \
+	  -DWS_ASSETS_DIR=/usr/share/waystation/kiosk
+	cmake --build $(PACKAGE_BUILD) -j $(JOBS)
+	cd $(PACKAGE_BUILD) && cpack
+	./scripts/lint-packages $(PACKAGE_BUILD)
+
+# Installs the packages into a fresh minimal Debian 12 root and runs them there (root, slow).
+package-test: package
+	./scripts/package-test $(PACKAGE_BUILD)
 
 bench: release
 	./scripts/bench $(RELEASE_BUILD)

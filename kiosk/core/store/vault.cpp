@@ -182,6 +182,13 @@ Status unlock(Store& store, const std::string& counsellor_id, const std::string&
   return ok();
 }
 
+Status open_on_sign_in(Store& store, const std::string& counsellor_id, const std::string& secret) {
+  auto pk = public_key(store);
+  if (!pk) return fail(pk.error());
+  if (pk->empty()) return add_copy(store, counsellor_id, secret);
+  return unlock(store, counsellor_id, secret);
+}
+
 void lock(const std::string& data_dir) {
   std::shared_ptr<const seal::KeyPair> dropped;
   {

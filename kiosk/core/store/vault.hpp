@@ -36,6 +36,10 @@ Result<bool> has_copy(Store& store, const std::string& counsellor_id);
 // Opens the vault with `counsellor_id`'s copy. "no_copy" when that account has none on this
 // kiosk, "wrong_secret" when the copy does not open (wrong PIN, or a copy from another kiosk).
 Status unlock(Store& store, const std::string& counsellor_id, const std::string& secret);
+// What a successful sign-in does: makes the vault with this account's copy when the folder has
+// none yet (first use, which also seals what an older folder kept in clear), else opens it with
+// the account's copy ("no_copy" for an account that has none on this kiosk yet).
+Status open_on_sign_in(Store& store, const std::string& counsellor_id, const std::string& secret);
 // Wipes the secret of `data_dir`'s vault from memory.
 void lock(const std::string& data_dir);
 bool unlocked(const std::string& data_dir);

@@ -5,8 +5,16 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <sstream>
+#include <utility>
+#include <vector>
 
+#include "kiosk/cli/commands.hpp"
+#include "kiosk/core/store/counsellors.hpp"
 #include "kiosk/core/store/vault.hpp"
+#include "ws/crypto.hpp"
+#include "ws/hlc.hpp"
+#include "ws/ids.hpp"
 #include "tests/unit/kiosk/support.hpp"
 
 namespace ws::kiosk {
@@ -36,6 +44,19 @@ std::string utf16le(const std::string& ascii) {
     out += '\0';
   }
   return out;
+}
+
+// A local edit ("Omar Khalil Saleh") that another kiosk's later edit replaces in a pull.
+void pull_over_local_edit(Store& store) {
+  auto id = store.save("intake", {{"full_name", "Omar Khalil"}});
+  REQUIRE(id);
+  REQUIRE(store.update(*id, {{"full_name", "Omar Khalil Saleh"}}));
+  Envelope incoming = store.get(*id).value().value().envelope;
+  incoming.version = Version{Hlc{HlcClock::system_wall_ms() + 60'000, 0}, "dev-other"};
+  incoming.payload["full_name"] = "Omar K. Saleh";
+  incoming.field_versions["full_name"] = incoming.version;
+  incoming.base_version.reset();
+  REQUIRE(store.apply_pull(protocol::PullResponse{{incoming}, "5", false}));
 }
 
 }  // namespace
@@ -123,6 +144,61 @@ TEST_CASE("drafts are sealed once the folder has a vault, also those written bef
   CHECK((*reopened)->get_draft("c1", "form:intake").value().value().value["full_name"] == name);
   CHECK((*reopened)->get_draft("c1", "form:consent").value().value().value["note"] == "Tariq Mansour");
   CHECK((*reopened)->get_draft("c2", "form:intake").value().value().value["full_name"] == "Amina Yusuf");
+  vault::lock(dir.path());
+}
+
+TEST_CASE("a conflict logged by a pull while nobody is signed in is sealed until the vault opens") {
+  FastKdf fast;
+  test::TempDir dir;
+  auto store = test::enrolled_store(dir.path());
+  REQUIRE(vault::add_copy(*store, "c1", "161803"));
+  vault::lock(dir.path());
+  pull_over_local_edit(*store);
+
+  auto raw = store->connection().prepare("SELECT lost_codec, lost_value FROM conflicts");
+  REQUIRE(raw);
+  REQUIRE(raw->step().value());
+  CHECK(raw->column_int(0) == codec::kSealedJson);
+  CHECK(raw->column_blob(1).find("Omar") == std::string::npos);
+  CHECK(store->conflicts().error().code == "locked");
+  CHECK(store->conflict_count().value() == 1);
+
+  REQUIRE(vault::unlock(*store, "c1", "161803"));
+  auto log = store->conflicts();
+  REQUIRE(log);
+  REQUIRE(log->size() == 1);
+  CHECK(log->front().lost_value == "Omar Khalil Saleh");
+  vault::lock(dir.path());
+}
+
+TEST_CASE("kiosk conflicts --counsellor NAME opens the sealed values with that counsellor's PIN") {
+  FastKdf fast;
+  test::TempDir dir;
+  {
+    auto store = test::enrolled_store(dir.path());
+    auto id = counsellors::save(*store, "Amal Haddad", "counsellor", crypto::hash_password("135790").value());
+    REQUIRE(id);
+    REQUIRE(vault::add_copy(*store, *id, "135790"));
+    vault::lock(dir.path());
+    pull_over_local_edit(*store);
+  }
+  auto conflicts = [&](std::vector<std::string> extra, const std::string& stdin_text) {
+    std::vector<std::string> args{"--data-dir", dir.path(), "conflicts", "--json"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    std::istringstream in(stdin_text);
+    std::ostringstream out, err;
+    const int code = cli::run(args, in, out, err);
+    return std::make_pair(code, out.str() + err.str());
+  };
+  auto locked = conflicts({}, "");
+  CHECK(locked.first != 0);
+  CHECK(locked.second.find("Omar") == std::string::npos);
+  auto wrong = conflicts({"--counsellor", "Amal Haddad"}, "135791\n");
+  CHECK(wrong.first != 0);
+  CHECK(wrong.second.find("Omar") == std::string::npos);
+  auto right = conflicts({"--counsellor", "Amal Haddad"}, "135790\n");
+  CHECK(right.first == 0);
+  CHECK(right.second.find("Omar Khalil Saleh") != std::string::npos);
   vault::lock(dir.path());
 }
 

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <memory>
 #include <sstream>
 #include <utility>
 #include <vector>
@@ -24,6 +25,17 @@ namespace {
 struct FastKdf {
   FastKdf() { vault::set_kdf_limits({1, 64 * 1024}); }
   ~FastKdf() { vault::set_kdf_limits({}); }
+};
+
+// A kiosk folder whose vault account `who` made with `pin`, locked again (nobody signed in).
+struct LockedVault {
+  FastKdf fast;
+  test::TempDir dir;
+  std::unique_ptr<Store> store = test::enrolled_store(dir.path());
+  LockedVault(const std::string& who, const std::string& pin) {
+    REQUIRE(vault::add_copy(*store, who, pin));
+    vault::lock(dir.path());
+  }
 };
 
 // Every byte of every file in the folder (database, WAL, journal).
@@ -83,11 +95,9 @@ TEST_CASE("the first copy makes the vault, the right PIN opens it and a wrong on
 }
 
 TEST_CASE("a second account gets a copy only while the vault is open") {
-  FastKdf fast;
-  test::TempDir dir;
-  auto store = test::enrolled_store(dir.path());
-  REQUIRE(vault::add_copy(*store, "c1", "111111"));
-  vault::lock(dir.path());
+  LockedVault v("c1", "111111");
+  auto& store = v.store;
+  auto& dir = v.dir;
   CHECK(vault::add_copy(*store, "c2", "222222").error().code == "locked");
   CHECK_FALSE(vault::has_copy(*store, "c2").value());
   REQUIRE(vault::unlock(*store, "c1", "111111"));
@@ -148,11 +158,9 @@ TEST_CASE("drafts are sealed once the folder has a vault, also those written bef
 }
 
 TEST_CASE("a conflict logged by a pull while nobody is signed in is sealed until the vault opens") {
-  FastKdf fast;
-  test::TempDir dir;
-  auto store = test::enrolled_store(dir.path());
-  REQUIRE(vault::add_copy(*store, "c1", "161803"));
-  vault::lock(dir.path());
+  LockedVault v("c1", "161803");
+  auto& store = v.store;
+  auto& dir = v.dir;
   pull_over_local_edit(*store);
 
   auto raw = store->connection().prepare("SELECT lost_codec, lost_value FROM conflicts");

@@ -34,6 +34,11 @@ Result<std::string> required(const Context& ctx, const std::string& name);
 // Reads a JSON document from FILE, or from stdin when FILE is "-".
 Result<nlohmann::json> read_json_file(const std::string& path);
 std::string iso8601_utc(std::int64_t unix_ms);
+// One line (a PIN or passphrase) from the context's input.
+Result<std::string> read_secret(const Context& ctx);
+// With `--counsellor NAME`: reads that counsellor's PIN from the input and opens the kiosk
+// vault with it for this process (docs/security.md). Without the option: nothing to do.
+Status unlock_if_asked(const Context& ctx, Store& store);
 
 int cmd_enroll(const Context& ctx);
 int cmd_add(const Context& ctx);

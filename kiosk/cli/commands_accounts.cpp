@@ -11,10 +11,9 @@
 #include "ws/crypto.hpp"
 
 namespace ws::kiosk::cli {
-namespace {
 
-// One line from `in`; on a terminal the typing is not echoed. Never an argument: arguments
-// end up in shell history and in `ps`.
+// On a terminal the typing is not echoed. Never an argument: arguments end up in shell history
+// and in `ps`.
 Result<std::string> read_secret(const Context& ctx) {
   const bool tty = &ctx.in == &std::cin && isatty(STDIN_FILENO) == 1;
   termios saved{};
@@ -35,8 +34,6 @@ Result<std::string> read_secret(const Context& ctx) {
   if (!line.empty() && line.back() == '\r') line.pop_back();
   return line;
 }
-
-}  // namespace
 
 int cmd_counsellor_add(const Context& ctx) {
   if (auto s = check_options(ctx.args); !s) return report(ctx, s.error(), kExitUsage);

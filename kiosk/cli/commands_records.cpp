@@ -133,6 +133,7 @@ int cmd_conflicts(const Context& ctx) {
   if (auto s = check_options(ctx.args); !s) return report(ctx, s.error(), kExitUsage);
   auto store = open_store(ctx);
   if (!store) return report(ctx, store.error());
+  if (auto s = unlock_if_asked(ctx, **store); !s) return report(ctx, s.error());
   auto rows = (*store)->conflicts();
   if (!rows) return report(ctx, explain_storage_error(rows.error(), "cannot read the conflict log"));
   if (ctx.args.flag("--json")) {

@@ -3,6 +3,7 @@
 
 #include "kiosk/core/store/payload_codec.hpp"
 #include "kiosk/core/store/store.hpp"
+#include "kiosk/core/store/vault.hpp"
 #include "ws/merge.hpp"
 
 namespace ws::kiosk {
@@ -12,8 +13,10 @@ Status Store::log_conflict(const LocalConflict& c) {
       "INSERT INTO conflicts(record_id, field, lost_codec, lost_value, lost_version, won_version, at_ms) "
       "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)");
   if (!st) return fail(st.error());
-  const auto lost = codec::encode(c.lost_value);
-  st->bind(1, c.record_id).bind(2, c.field).bind(3, lost.codec).bind_blob(4, lost.bytes);
+  // Sealed to the vault: a pull runs with nobody signed in, yet the lost value is personal.
+  const auto lost = vault::encode(*this, c.lost_value);
+  if (!lost) return fail(lost.error());
+  st->bind(1, c.record_id).bind(2, c.field).bind(3, lost->codec).bind_blob(4, lost->bytes);
   return st->bind(5, c.lost_version.to_string()).bind(6, c.won_version.to_string()).bind(7, c.at_ms).run();
 }
 
@@ -30,7 +33,7 @@ Result<std::vector<LocalConflict>> Store::conflicts() {
     LocalConflict c;
     c.record_id = st->column_text(0);
     c.field = st->column_text(1);
-    auto value = codec::decode(static_cast<int>(st->column_int(2)), st->column_blob(3));
+    auto value = vault::decode(*this, static_cast<int>(st->column_int(2)), st->column_blob(3));
     if (!value) return fail(value.error());
     c.lost_value = std::move(*value);
     auto lost = Version::parse(st->column_text(4));

@@ -1,6 +1,7 @@
 // Drafts: unsaved form input per counsellor, so an idle lock clears the screen, not the work.
 #include "kiosk/core/store/payload_codec.hpp"
 #include "kiosk/core/store/store.hpp"
+#include "kiosk/core/store/vault.hpp"
 
 namespace ws::kiosk {
 namespace {
@@ -11,11 +12,11 @@ Status check_draft_key(const std::string& counsellor, const std::string& key) {
   return ok();
 }
 
-Result<Draft> read_draft(const sql::Statement& st) {
+Result<Draft> read_draft(Store& store, const sql::Statement& st) {
   Draft d;
   d.counsellor = st.column_text(0);
   d.key = st.column_text(1);
-  auto value = codec::decode(static_cast<int>(st.column_int(2)), st.column_blob(3));
+  auto value = vault::decode(store, static_cast<int>(st.column_int(2)), st.column_blob(3));
   if (!value) return fail(value.error());
   d.value = std::move(*value);
   d.updated_ms = st.column_int(4);
@@ -32,8 +33,9 @@ Status Store::put_draft(const std::string& counsellor, const std::string& key, c
     ON CONFLICT(counsellor, key) DO UPDATE SET
       value_codec = excluded.value_codec, value = excluded.value, updated_ms = excluded.updated_ms)sql");
   if (!st) return fail(st.error());
-  const auto encoded = codec::encode(value);
-  return st->bind(1, counsellor).bind(2, key).bind(3, encoded.codec).bind_blob(4, encoded.bytes)
+  const auto encoded = vault::encode(*this, value);
+  if (!encoded) return fail(encoded.error());
+  return st->bind(1, counsellor).bind(2, key).bind(3, encoded->codec).bind_blob(4, encoded->bytes)
       .bind(5, HlcClock::system_wall_ms()).run();
 }
 
@@ -45,7 +47,7 @@ Result<std::optional<Draft>> Store::get_draft(const std::string& counsellor, con
   auto row = st->step();
   if (!row) return fail(row.error());
   if (!*row) return std::optional<Draft>();
-  auto d = read_draft(*st);
+  auto d = read_draft(*this, *st);
   if (!d) return fail(d.error());
   return std::optional<Draft>(std::move(*d));
 }
@@ -61,7 +63,7 @@ Result<std::vector<Draft>> Store::drafts(const std::string& counsellor) {
     auto row = st->step();
     if (!row) return fail(row.error());
     if (!*row) return out;
-    auto d = read_draft(*st);
+    auto d = read_draft(*this, *st);
     if (!d) return fail(d.error());
     out.push_back(std::move(*d));
   }

@@ -11,6 +11,7 @@
 namespace ws::kiosk::codec {
 
 inline constexpr int kJsonText = 1;  // UTF-8 JSON text, no encryption
+inline constexpr int kSealedJson = 2;  // JSON text sealed to the kiosk vault's public key (vault.hpp)
 inline constexpr int kCurrent = kJsonText;
 
 struct Encoded {

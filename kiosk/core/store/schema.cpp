@@ -113,7 +113,26 @@ Status v6(sql::Connection& db) {
 // won) stays in the log, marked with when.
 Status v7(sql::Connection& db) { return db.exec("ALTER TABLE conflicts ADD COLUMN resolved_ms INTEGER"); }
 
-const std::function<Status(sql::Connection&)> kSteps[] = {v1, v2, v3, v4, v5, v6, v7};
+// The vault (vault.hpp): its public key in clear and one wrapped copy of its secret per account.
+// Empty until the first counsellor is given a copy, which also seals the drafts and conflict
+// log an older folder kept in clear (the conversion of an existing folder).
+Status v8(sql::Connection& db) {
+  return db.exec(R"sql(
+    CREATE TABLE vault(
+      one INTEGER PRIMARY KEY CHECK(one = 1),
+      public_key BLOB NOT NULL,
+      created_ms INTEGER NOT NULL);
+    CREATE TABLE vault_copies(
+      counsellor TEXT PRIMARY KEY,
+      salt BLOB NOT NULL,
+      ops INTEGER NOT NULL,
+      mem INTEGER NOT NULL,
+      wrapped BLOB NOT NULL,
+      created_ms INTEGER NOT NULL) WITHOUT ROWID;
+  )sql");
+}
+
+const std::function<Status(sql::Connection&)> kSteps[] = {v1, v2, v3, v4, v5, v6, v7, v8};
 static_assert(sizeof(kSteps) / sizeof(kSteps[0]) == kLatest);
 
 }  // namespace

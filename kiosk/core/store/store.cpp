@@ -71,6 +71,8 @@ Result<sql::Connection> open_writable(const std::string& path) {
   auto conn = sql::Connection::open(path);
   if (!conn) return conn;
   if (sqlite3_db_readonly(conn->handle(), "main") == 1) return fail("read_only", "the database file is read-only");
+  // A value replaced by its sealed form (vault.cpp) must not linger in a page's free space.
+  if (auto s = conn->exec("PRAGMA secure_delete=ON"); !s) return fail(s.error());
   if (auto s = schema::migrate(*conn); !s) return fail(s.error());
   return conn;
 }

@@ -114,8 +114,12 @@ bool Session::submit(const std::string& account_id, const std::string& secret, s
   pending_account_ = account_id;
   state_ = SessionState::Verifying;
   // Argon2id is deliberately slow: run it away from the UI thread and poll it per frame.
-  pending_ = std::async(std::launch::async,
-                        [verify = verifier_, hash = account->pin_hash, secret]() { return verify(hash, secret); });
+  pending_ = std::async(std::launch::async, [verify = verifier_, unlock = unlocker_, id = account_id,
+                                             hash = account->pin_hash, secret]() {
+    const bool ok = verify(hash, secret);
+    if (ok && unlock) unlock(id, secret);
+    return ok;
+  });
   return true;
 }
 

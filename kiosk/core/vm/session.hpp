@@ -49,6 +49,9 @@ class Session {
  public:
   using Verifier = std::function<bool(const std::string& stored_hash, const std::string& secret)>;
   using SignOutHandler = std::function<void(const CounsellorAccount&, SignOutReason)>;
+  // Runs on the checking thread right after a PIN passed, with that PIN: encryption at rest
+  // opens the kiosk's data with it (slow Argon2id, so never on the UI thread).
+  using Unlocker = std::function<void(const std::string& account_id, const std::string& secret)>;
 
   // `verifier` defaults to ws::crypto::verify_password (Argon2id, ~50-100 ms). `guards` (may
   // be null; must outlive the session) keeps wrong-PIN counts across restarts.
@@ -60,6 +63,7 @@ class Session {
   void set_accounts(std::vector<CounsellorAccount> accounts);
   const std::vector<CounsellorAccount>& accounts() const { return accounts_; }
   void on_sign_out(SignOutHandler handler) { on_sign_out_ = std::move(handler); }
+  void on_verified(Unlocker unlocker) { unlocker_ = std::move(unlocker); }
 
   // Starts checking `secret` in the background. Refused (false, with last_error set) when the
   // account is unknown, locked out, or a check is already running.
@@ -102,6 +106,7 @@ class Session {
   LoginGuardStore* guards_ = nullptr;
   bool guards_restored_ = false;  // false until the persisted counts of `accounts_` are read
   SignOutHandler on_sign_out_;
+  Unlocker unlocker_;
   std::vector<CounsellorAccount> accounts_;
   std::vector<Attempts> attempts_;
   SessionState state_ = SessionState::SignedOut;

@@ -24,6 +24,7 @@ Workspace::Workspace(WorkspaceData& data, SessionPolicy policy, Session::Verifie
                      AccountCreator::Hasher hasher)
     : data_(data), session_(policy, std::move(verifier), &data), today_(std::move(today)), creator_(std::move(hasher)) {
   session_.on_sign_out([this](const CounsellorAccount& who, SignOutReason reason) { on_signed_out(who, reason); });
+  session_.on_verified([this](const std::string& id, const std::string& secret) { data_.open_vault(id, secret); });
   refresh_accounts();
   refresh_sync();
 }
@@ -66,6 +67,7 @@ void Workspace::on_signed_out(const CounsellorAccount& who, SignOutReason /*reas
   // cleared, and only this counsellor is offered them again.
   keep_draft(who.id);
   clear_personal_data();
+  data_.close_vault();
   was_signed_in_ = false;
 }
 

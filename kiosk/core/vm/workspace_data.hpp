@@ -60,6 +60,11 @@ class WorkspaceData : public LoginGuardStore {
   // what the screens keep from them (published forms) and returns true, so the caller refreshes
   // accounts and lists. Cheap when nothing was pulled.
   virtual bool take_pulled_changes() { return false; }
+  // Encryption at rest (kiosk/core/store/vault.hpp). Called off the UI thread after a PIN
+  // passed: opens the kiosk's data with that counsellor's copy of the vault key (or makes the
+  // vault at first use). close_vault wipes the key at sign-out and idle lock.
+  virtual void open_vault(const std::string& /*counsellor_id*/, const std::string& /*secret*/) {}
+  virtual void close_vault() {}
 };
 
 }  // namespace ws::kiosk::vm

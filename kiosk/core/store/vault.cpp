@@ -1,0 +1,229 @@
+#include "kiosk/core/store/vault.hpp"
+
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <vector>
+
+#include "kiosk/core/store/payload_codec.hpp"
+#include "kiosk/core/store/store.hpp"
+
+namespace ws::kiosk::vault {
+namespace {
+
+std::mutex g_mutex;
+seal::KdfLimits g_limits{};
+// One open vault per data folder: every Store of the process (UI, sync worker) shares it.
+std::map<std::string, std::shared_ptr<const seal::KeyPair>> g_open;
+
+std::string folder_key(const std::string& data_dir) {
+  std::error_code ec;
+  auto canonical = std::filesystem::weakly_canonical(data_dir, ec);
+  return ec ? data_dir : canonical.string();
+}
+
+std::shared_ptr<const seal::KeyPair> open_keys(const std::string& data_dir) {
+  std::lock_guard lock(g_mutex);
+  auto it = g_open.find(folder_key(data_dir));
+  return it == g_open.end() ? nullptr : it->second;
+}
+
+void keep_open(const std::string& data_dir, seal::KeyPair keys) {
+  auto shared = std::make_shared<const seal::KeyPair>(std::move(keys));
+  std::lock_guard lock(g_mutex);
+  g_open[folder_key(data_dir)] = std::move(shared);
+}
+
+// Binds a copy to this vault and this account: a copy moved to another kiosk's folder (another
+// public key) or to another account's row does not open, even with the right PIN.
+std::string copy_aad(const std::string& public_key, const std::string& counsellor_id) {
+  return std::string("waystation-vault-copy-v1") + '\0' + public_key + counsellor_id;
+}
+
+struct Copy {
+  std::string salt;
+  seal::KdfLimits limits;
+  std::string wrapped;
+};
+
+Result<std::optional<Copy>> read_copy(sql::Connection& db, const std::string& counsellor_id) {
+  auto st = db.prepare("SELECT salt, ops, mem, wrapped FROM vault_copies WHERE counsellor = ?1");
+  if (!st) return fail(st.error());
+  st->bind(1, counsellor_id);
+  auto row = st->step();
+  if (!row) return fail(row.error());
+  if (!*row) return std::optional<Copy>();
+  Copy c{st->column_blob(0),
+         seal::KdfLimits{static_cast<unsigned long long>(st->column_int(1)), static_cast<std::size_t>(st->column_int(2))},
+         st->column_blob(3)};
+  return std::optional<Copy>(std::move(c));
+}
+
+Status write_copy(sql::Connection& db, const seal::KeyPair& keys, const std::string& counsellor_id,
+                  const std::string& secret) {
+  const auto limits = kdf_limits();
+  const std::string salt = seal::random_bytes(seal::kSaltBytes);
+  auto kek = seal::derive_key(secret, salt, limits);
+  if (!kek) return fail(kek.error());
+  const std::string_view sk(reinterpret_cast<const char*>(keys.secret_key.data()), keys.secret_key.size());
+  const std::string wrapped = seal::encrypt(*kek, sk, copy_aad(keys.public_key, counsellor_id));
+  auto st = db.prepare(
+      "INSERT OR REPLACE INTO vault_copies(counsellor, salt, ops, mem, wrapped, created_ms) VALUES(?1, ?2, ?3, ?4, ?5, ?6)");
+  if (!st) return fail(st.error());
+  return st->bind(1, counsellor_id).bind_blob(2, salt).bind(3, static_cast<std::int64_t>(limits.ops))
+      .bind(4, static_cast<std::int64_t>(limits.mem_bytes)).bind_blob(5, wrapped)
+      .bind(6, HlcClock::system_wall_ms()).run();
+}
+
+// What a folder held in clear before its vault existed is sealed when the vault is made. The
+// select yields (key..., value) with `keys` key columns; the update binds (codec, value, key...).
+Status seal_table(sql::Connection& db, const std::string& public_key, int keys, const char* select,
+                  const char* update) {
+  auto st = db.prepare(select);
+  if (!st) return fail(st.error());
+  std::vector<std::vector<std::string>> rows;
+  for (;;) {
+    auto row = st->step();
+    if (!row) return fail(row.error());
+    if (!*row) break;
+    std::vector<std::string> cols;
+    for (int i = 0; i <= keys; ++i) cols.push_back(st->column_blob(i));
+    rows.push_back(std::move(cols));
+  }
+  auto up = db.prepare(update);
+  if (!up) return fail(up.error());
+  for (const auto& cols : rows) {
+    up->reset();
+    up->bind(1, codec::kSealedJson).bind_blob(2, seal(public_key, cols[static_cast<std::size_t>(keys)]));
+    for (int i = 0; i < keys; ++i) up->bind(3 + i, cols[static_cast<std::size_t>(i)]);
+    if (auto s = up->run(); !s) return s;
+  }
+  return ok();
+}
+
+Status seal_existing(sql::Connection& db, const std::string& public_key) {
+  if (auto s = seal_table(db, public_key, 2, "SELECT counsellor, key, value FROM drafts WHERE value_codec = 1",
+                          "UPDATE drafts SET value_codec = ?1, value = ?2 WHERE counsellor = ?3 AND key = ?4");
+      !s) {
+    return s;
+  }
+  return seal_table(db, public_key, 1, "SELECT seq, lost_value FROM conflicts WHERE lost_codec = 1",
+                    "UPDATE conflicts SET lost_codec = ?1, lost_value = ?2 WHERE seq = CAST(?3 AS INTEGER)");
+}
+
+Status create(Store& store, const std::string& counsellor_id, const std::string& secret) {
+  auto keys = seal::make_key_pair();
+  if (!keys) return fail(keys.error());
+  auto& db = store.connection();
+  auto tx = sql::Transaction::begin(db);
+  if (!tx) return fail(tx.error());
+  auto st = db.prepare("INSERT INTO vault(one, public_key, created_ms) VALUES(1, ?1, ?2)");
+  if (!st) return fail(st.error());
+  if (auto s = st->bind_blob(1, keys->public_key).bind(2, HlcClock::system_wall_ms()).run(); !s) return s;
+  if (auto s = write_copy(db, *keys, counsellor_id, secret); !s) return s;
+  if (auto s = seal_existing(db, keys->public_key); !s) return s;
+  if (auto s = tx->commit(); !s) return s;
+  keep_open(store.data_dir(), std::move(*keys));
+  return ok();
+}
+
+}  // namespace
+
+void set_kdf_limits(const seal::KdfLimits& limits) {
+  std::lock_guard lock(g_mutex);
+  g_limits = limits;
+}
+
+seal::KdfLimits kdf_limits() {
+  std::lock_guard lock(g_mutex);
+  return g_limits;
+}
+
+Result<std::string> public_key(Store& store) {
+  auto st = store.connection().prepare("SELECT public_key FROM vault WHERE one = 1");
+  if (!st) return fail(st.error());
+  auto row = st->step();
+  if (!row) return fail(row.error());
+  return *row ? st->column_blob(0) : std::string();
+}
+
+Result<bool> has_copy(Store& store, const std::string& counsellor_id) {
+  auto c = read_copy(store.connection(), counsellor_id);
+  if (!c) return fail(c.error());
+  return c->has_value();
+}
+
+Status add_copy(Store& store, const std::string& counsellor_id, const std::string& secret) {
+  auto pk = public_key(store);
+  if (!pk) return fail(pk.error());
+  if (pk->empty()) return create(store, counsellor_id, secret);
+  auto keys = open_keys(store.data_dir());
+  if (!keys || keys->public_key != *pk) {
+    return fail("locked", "a counsellor who can already open this kiosk's data must be signed in first");
+  }
+  return write_copy(store.connection(), *keys, counsellor_id, secret);
+}
+
+Status unlock(Store& store, const std::string& counsellor_id, const std::string& secret) {
+  auto pk = public_key(store);
+  if (!pk) return fail(pk.error());
+  auto copy = read_copy(store.connection(), counsellor_id);
+  if (!copy) return fail(copy.error());
+  if (pk->empty() || !*copy) return fail("no_copy", "this account cannot open this kiosk's data yet");
+  auto kek = seal::derive_key(secret, (*copy)->salt, (*copy)->limits);
+  if (!kek) return fail(kek.error());
+  auto sk = seal::decrypt_key(*kek, (*copy)->wrapped, copy_aad(*pk, counsellor_id));
+  // The AAD already binds the copy to this public key; checking the pair as well means a
+  // tampered vault row can never make the kiosk seal to a key it cannot open.
+  if (!sk || seal::public_key_of(*sk) != *pk) return fail("wrong_secret", "the PIN does not open this kiosk's data");
+  keep_open(store.data_dir(), seal::KeyPair{*pk, std::move(*sk)});
+  return ok();
+}
+
+Status open_on_sign_in(Store& store, const std::string& counsellor_id, const std::string& secret) {
+  auto pk = public_key(store);
+  if (!pk) return fail(pk.error());
+  if (pk->empty()) return add_copy(store, counsellor_id, secret);
+  return unlock(store, counsellor_id, secret);
+}
+
+void lock(const std::string& data_dir) {
+  std::shared_ptr<const seal::KeyPair> dropped;
+  {
+    std::lock_guard guard(g_mutex);
+    auto it = g_open.find(folder_key(data_dir));
+    if (it == g_open.end()) return;
+    dropped = std::move(it->second);
+    g_open.erase(it);
+  }
+  // The key is wiped (sodium_free) when the last reader in flight lets go of it.
+}
+
+bool unlocked(const std::string& data_dir) { return open_keys(data_dir) != nullptr; }
+
+std::string seal(const std::string& public_key, const std::string& plain) { return seal::seal_to(public_key, plain); }
+
+Result<std::string> open(const std::string& data_dir, const std::string& sealed) {
+  auto keys = open_keys(data_dir);
+  if (!keys) return fail("locked", "sign in to see this: the kiosk's data is locked");
+  return seal::open_sealed(*keys, sealed);
+}
+
+Result<codec::Encoded> encode(Store& store, const nlohmann::json& value) {
+  auto plain = codec::encode(value);
+  auto pk = public_key(store);
+  if (!pk) return fail(pk.error());
+  if (pk->empty()) return plain;
+  return codec::Encoded{codec::kSealedJson, seal(*pk, plain.bytes)};
+}
+
+Result<nlohmann::json> decode(Store& store, int codec_id, const std::string& bytes) {
+  if (codec_id != codec::kSealedJson) return codec::decode(codec_id, bytes);
+  auto plain = open(store.data_dir(), bytes);
+  if (!plain) return fail(plain.error());
+  return codec::decode(codec::kJsonText, *plain);
+}
+
+}  // namespace ws::kiosk::vault

@@ -1,0 +1,58 @@
+#pragma once
+// The kiosk vault (docs/security.md, "Encryption at rest"): an X25519 key pair per data folder.
+// The public key is stored in clear, so anything can be sealed with nobody signed in; the
+// secret key is stored only wrapped, one copy per counsellor account, each under a key derived
+// with Argon2id from that counsellor's PIN (own salt, not the pin_hash's). Signing in unwraps
+// it into the process keyring (locked memory); signing out or the idle lock wipes it.
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "kiosk/core/store/payload_codec.hpp"
+#include "ws/result.hpp"
+#include "ws/sealing.hpp"
+
+namespace ws::kiosk {
+class Store;
+}
+
+namespace ws::kiosk::vault {
+
+// The cost of new copies (each copy keeps its own parameters, so changing this never strands an
+// old copy). Tests lower it; the kiosk keeps the default (Argon2id, 256 MiB).
+void set_kdf_limits(const seal::KdfLimits& limits);
+seal::KdfLimits kdf_limits();
+
+// The vault's public key (32 raw bytes), empty while the folder has no vault yet.
+Result<std::string> public_key(Store& store);
+
+// Gives `counsellor_id` a wrapped copy of the vault secret under `secret`. The first copy
+// creates the vault and seals what the folder held in clear (drafts, conflict log). Later
+// copies need the vault open in this process ("locked" otherwise): the secret is never
+// available without a counsellor who already has a copy.
+Status add_copy(Store& store, const std::string& counsellor_id, const std::string& secret);
+Result<bool> has_copy(Store& store, const std::string& counsellor_id);
+
+// Opens the vault with `counsellor_id`'s copy. "no_copy" when that account has none on this
+// kiosk, "wrong_secret" when the copy does not open (wrong PIN, or a copy from another kiosk).
+Status unlock(Store& store, const std::string& counsellor_id, const std::string& secret);
+// What a successful sign-in does: makes the vault with this account's copy when the folder has
+// none yet (first use, which also seals what an older folder kept in clear), else opens it with
+// the account's copy ("no_copy" for an account that has none on this kiosk yet).
+Status open_on_sign_in(Store& store, const std::string& counsellor_id, const std::string& secret);
+// Wipes the secret of `data_dir`'s vault from memory.
+void lock(const std::string& data_dir);
+bool unlocked(const std::string& data_dir);
+
+// Seals `plain` to a vault's public key; opens a sealed value with the secret unlocked in this
+// process ("locked" when nobody has opened the vault).
+std::string seal(const std::string& public_key, const std::string& plain);
+Result<std::string> open(const std::string& data_dir, const std::string& sealed);
+
+// Personal values kept beside the records (drafts, the conflict log): sealed to the vault once
+// the folder has one, so they can be written with nobody signed in; reading a sealed one needs
+// the vault open ("locked" otherwise). Plain rows of a folder without a vault still read.
+Result<codec::Encoded> encode(Store& store, const nlohmann::json& value);
+Result<nlohmann::json> decode(Store& store, int codec_id, const std::string& bytes);
+
+}  // namespace ws::kiosk::vault

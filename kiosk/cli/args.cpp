@@ -60,6 +60,7 @@ const std::vector<OptionInfo>& global_options() {
        "data-dir, assets and fullscreen as `key = value` lines (default /etc/waystation/kiosk.conf when it exists)",
        false},
       {"--print-config", "", "show the installation options in force and where each came from, then exit", false},
+      {"--fullscreen", "", "the window fills the screen (commands ignore it, so kiosk.conf can set it)", false},
   };
   return options;
 }
@@ -72,7 +73,13 @@ const CommandInfo* find_command_info(const std::string& name) {
 
 bool is_global_value_option(const std::string& name) {
   for (const auto& o : global_options())
-    if (o.name == name) return true;
+    if (o.name == name) return !o.placeholder.empty();
+  return false;
+}
+
+bool is_global_flag(const std::string& name) {
+  for (const auto& o : global_options())
+    if (o.name == name) return o.placeholder.empty();
   return false;
 }
 
@@ -110,6 +117,7 @@ std::string find_command(const std::vector<std::string>& args) {
 // Whether `name` is a bare flag: the command's table row decides (`--json` is a flag for
 // `list` but names the input file for `add`).
 bool is_flag(const CommandInfo* command, const std::string& name) {
+  if (is_global_flag(name)) return true;
   if (!command) return false;
   for (const auto& o : command->options)
     if (o.name == name) return o.placeholder.empty();
@@ -185,7 +193,7 @@ Status check_options(const ParsedArgs& parsed) {
     if (o->placeholder.empty()) return fail("usage", "option " + name + " takes no value");
   }
   for (const auto& name : parsed.flags) {
-    if (name == "--help") continue;
+    if (name == "--help" || is_global_flag(name)) continue;
     if (!known(name)) return fail("usage", "unknown option " + name + " for '" + parsed.command + "'");
   }
   return ok();

@@ -43,6 +43,8 @@ const CommandInfo* find_command_info(const std::string& name);
 // Options every command accepts, before or after the command word.
 const std::vector<OptionInfo>& global_options();
 bool is_global_value_option(const std::string& name);
+// A global option without a value (`--fullscreen`, `--print-config`).
+bool is_global_flag(const std::string& name);
 
 // The command words `kiosk` runs headless.
 const std::set<std::string>& command_words();

@@ -22,6 +22,8 @@ bool is_cli_command(const std::vector<std::string>& args) {
       continue;
     }
     if (a.rfind("--data-dir=", 0) == 0 || a.rfind("--assets=", 0) == 0) continue;
+    // kiosk.conf may put --fullscreen in front of a command word: the word still decides.
+    if (cli::is_global_flag(a)) continue;
     // The first other token decides: a command word means headless; an option (e.g.
     // --screenshot, --fullscreen) belongs to the window. Help is printed here for both.
     return cli::command_words().count(a) > 0 || cli::is_help_word(a);

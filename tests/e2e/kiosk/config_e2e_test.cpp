@@ -12,7 +12,7 @@ TEST_CASE("the kiosk takes its data folder from a configuration file and the com
   server.start();
   Kiosk k{dir.sub("kiosk")};
   k.enroll(server, "OSLO");
-  dir.write("kiosk.conf", "# installation\ndata-dir = " + k.data_dir + "\nfullscreen = false\n");
+  dir.write("kiosk.conf", "# installation\ndata-dir = " + k.data_dir + "\nfullscreen = true\n");
   const auto conf = dir.file("kiosk.conf");
 
   auto status = run({kiosk_bin(), "--config", conf, "status", "--json", "--timeout-ms", "2000"});
@@ -22,7 +22,7 @@ TEST_CASE("the kiosk takes its data folder from a configuration file and the com
   auto shown = run({kiosk_bin(), "--config", conf, "--data-dir", dir.sub("other"), "--print-config"});
   REQUIRE(shown.code == 0);
   CHECK(shown.out.find("data-dir = " + dir.sub("other") + "    # command line") != std::string::npos);
-  CHECK(shown.out.find("fullscreen = false    # " + conf + ":3") != std::string::npos);
+  CHECK(shown.out.find("fullscreen = true    # " + conf + ":3") != std::string::npos);
   CHECK(shown.out.find("data-dir = " + k.data_dir) == std::string::npos);
 }
 

@@ -68,7 +68,7 @@ set(CPACK_DEBIAN_PACKAGE_HOMEPAGE "https://waystation.invalid/")
 
 set(CPACK_DEBIAN_SERVER_PACKAGE_NAME waystation-sync-server)
 set(CPACK_DEBIAN_SERVER_PACKAGE_SECTION net)
-set(CPACK_DEBIAN_SERVER_PACKAGE_DEPENDS "openssl, systemd")
+set(CPACK_DEBIAN_SERVER_PACKAGE_DEPENDS "openssl, procps, systemd")
 set(CPACK_COMPONENT_SERVER_DESCRIPTION "Waystation sync server
  Receives the records that Waystation kiosks push when they are online,
  merges them field by field, and serves them, published forms and

@@ -18,6 +18,7 @@
 #include "sync-server/core/database.hpp"
 #include "sync-server/core/form_validation.hpp"
 #include "sync-server/core/records.hpp"
+#include "sync-server/http/certificate.hpp"
 #include "sync-server/http/waiting_room.hpp"
 
 namespace ws::server {
@@ -105,6 +106,20 @@ void log_line(const std::string& text) {
   std::fprintf(stderr, "%s %s\n", iso8601_utc(unix_ms_now()).c_str(), text.c_str());
 }
 
+// SIGHUP: new handshakes get the files' new pair; open connections keep theirs. A bad pair
+// (half-copied files, a key that does not match) leaves the old one in use.
+void reload_certificate(ServerCertificate* certificate) {
+  if (!certificate) {
+    log_line("serve: SIGHUP ignored (plain HTTP, no certificate to reload)");
+    return;
+  }
+  if (auto s = certificate->reload(); !s) {
+    log_line("serve: SIGHUP: kept the current certificate (" + certificate->fingerprint() + "): " + s.error().message);
+    return;
+  }
+  log_line("serve: SIGHUP: reloaded the TLS certificate, now " + certificate->fingerprint());
+}
+
 }  // namespace
 
 Result<ListenAddress> parse_listen_address(const std::string& text) {
@@ -174,6 +189,7 @@ int run_server(const ServeOptions& options, std::ostream& out) {
   sigemptyset(&stop_signals);
   sigaddset(&stop_signals, SIGTERM);
   sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
   signal(SIGPIPE, SIG_IGN);
 
@@ -205,8 +221,16 @@ int run_server(const ServeOptions& options, std::ostream& out) {
   std::unique_ptr<httplib::Server> http;
   std::function<void(socket_t)> set_listening;
   std::function<bool(socket_t)> process;
+  std::shared_ptr<ServerCertificate> certificate;
   if (!options.tls_cert.empty()) {
-    auto tls = std::make_unique<Inner<httplib::SSLServer>>(options.tls_cert.c_str(), options.tls_key.c_str());
+    auto loaded = ServerCertificate::load(options.tls_cert, options.tls_key);
+    if (!loaded) {
+      log_line("serve: cannot load the TLS certificate or key: " + loaded.error().message);
+      return 1;
+    }
+    certificate = *loaded;
+    auto tls = std::make_unique<Inner<httplib::SSLServer>>(
+        [certificate](SSL_CTX& ctx) { return certificate->install(ctx); });
     set_listening = [p = tls.get()](socket_t sock) { p->set_listening(sock); };
     process = [p = tls.get()](socket_t sock) { return p->process(sock); };
     http = std::move(tls);
@@ -260,6 +284,10 @@ int run_server(const ServeOptions& options, std::ostream& out) {
     const timespec tick{0, 200 * 1000 * 1000};
     while (!finished.load()) {
       const int sig = sigtimedwait(&stop_signals, nullptr, &tick);
+      if (sig == SIGHUP) {
+        reload_certificate(certificate.get());
+        continue;
+      }
       if (sig == SIGTERM || sig == SIGINT) {
         log_line(std::string("serve: ") + (sig == SIGTERM ? "SIGTERM" : "SIGINT") +
                  ", finishing in-flight requests");
@@ -272,11 +300,12 @@ int run_server(const ServeOptions& options, std::ostream& out) {
   out << nlohmann::json{{"event", "listening"},
                         {"host", options.listen.host},
                         {"port", port},
-                        {"tls", !options.tls_cert.empty()}}
+                        {"tls", !options.tls_cert.empty()},
+                        {"fingerprint", certificate ? certificate->fingerprint() : ""}}
              .dump()
       << std::endl;
   log_line("serve: listening on " + options.listen.host + ":" + std::to_string(port) +
-           (options.tls_cert.empty() ? " (plain HTTP)" : " (TLS)") + ", " + std::to_string(workers) + " workers");
+           (certificate ? " (TLS, " + certificate->fingerprint() + ")" : " (plain HTTP)") + ", " + std::to_string(workers) + " workers");
   const bool clean = door.listen_after_bind();
   finished = true;
   waiter.join();

@@ -20,6 +20,7 @@
 #include "sync-server/core/records.hpp"
 #include "sync-server/http/certificate.hpp"
 #include "sync-server/http/waiting_room.hpp"
+#include "ws/address.hpp"
 
 namespace ws::server {
 namespace {
@@ -149,14 +150,7 @@ Result<ListenAddress> parse_listen_address(const std::string& text) {
   return ListenAddress{host, n};
 }
 
-bool is_loopback_host(const std::string& host) {
-  if (host == "localhost") return true;
-  in_addr v4{};
-  if (inet_pton(AF_INET, host.c_str(), &v4) == 1) return (ntohl(v4.s_addr) >> 24) == 127;
-  in6_addr v6{};
-  if (inet_pton(AF_INET6, host.c_str(), &v6) == 1) return IN6_IS_ADDR_LOOPBACK(&v6);
-  return false;
-}
+bool is_loopback_host(const std::string& host) { return ws::is_loopback_host(host); }
 
 Status check_serve_options(const ServeOptions& options) {
   if (options.db_path.empty()) return fail("invalid_request", "--db FILE is required");

@@ -71,6 +71,7 @@ class Server {
   void kill9();
   void stop();         // SIGTERM, graceful
   int port() const { return port_; }
+  pid_t pid() const { return process_.pid(); }  // for signals (SIGHUP reload)
   std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
   std::string enroll_code(const std::string& centre);
   // sync-server publish; returns its JSON reply. `file` is a form's JSON or a bundle folder.

@@ -6,8 +6,10 @@
 #include "kiosk/cli/commands.hpp"
 #include "kiosk/core/content/published_content.hpp"
 #include "kiosk/core/sync/clock_transport.hpp"
+#include "kiosk/core/sync/identity_transport.hpp"
 #include "kiosk/core/sync/sync_round.hpp"
 #include "kiosk/core/sync/transport.hpp"
+#include "ws/cert_pin.hpp"
 
 namespace ws::kiosk::cli {
 namespace {
@@ -18,13 +20,34 @@ std::string host_name() {
   return buf;
 }
 
-Result<std::unique_ptr<Transport>> transport_for(const Context& ctx, const std::string& url, long long default_timeout_ms) {
+Result<std::unique_ptr<Transport>> transport_for(const Context& ctx, const DeviceIdentity& id, long long default_timeout_ms) {
   auto timeout = int_option(ctx.args, "--timeout-ms", default_timeout_ms, 100, 600000);
   if (!timeout) return fail(timeout.error());
   HttpTransportOptions o;
   o.connect_timeout = std::chrono::milliseconds(std::min<long long>(*timeout, 5000));
   o.read_timeout = std::chrono::milliseconds(*timeout);
-  return make_http_transport(url, o);
+  return make_http_transport(id.server_url, with_identity(id, o));
+}
+
+// The pin comes with the code (CODE@sha256:HEX) or with --pin; both must agree when both are
+// given. The result carries everything the transport must know from the first request on.
+Result<DeviceIdentity> enrolment_target(const Context& ctx, const std::string& server, EnrolmentCode& code) {
+  auto parsed = parse_enrolment_code(*ctx.args.value("--code"));
+  if (!parsed) return fail("usage", parsed.error().message);
+  code = *parsed;
+  if (auto pin_text = ctx.args.value("--pin")) {
+    auto pin = parse_pin(*pin_text);
+    if (!pin) return fail("usage", pin.error().message);
+    if (!code.pin.empty() && code.pin != *pin) {
+      return fail("usage", "--pin and the fingerprint in the enrolment code differ; check which one HQ gave you");
+    }
+    code.pin = *pin;
+  }
+  DeviceIdentity target;
+  target.server_url = server;
+  target.server_pin = code.pin;
+  target.insecure_http = ctx.args.flag("--insecure");
+  return target;
 }
 
 // A bundle that does not install is HQ's problem to fix, not a failed sync: warn and go on.
@@ -57,10 +80,13 @@ int cmd_enroll(const Context& ctx) {
                                                      " of centre " + current->centre +
                                                      " (use --force to enrol again for the same centre)"});
   }
-  auto transport = transport_for(ctx, *server, 15000);
+  EnrolmentCode enrolment;
+  auto target = enrolment_target(ctx, *server, enrolment);
+  if (!target) return report(ctx, target.error(), kExitUsage);
+  auto transport = transport_for(ctx, *target, 15000);
   if (!transport) return report(ctx, transport.error(), kExitUsage);
   ClockObservingTransport clocked(**transport, **store);
-  auto reply = enroll_device(clocked, *code, ctx.args.value("--name").value_or(host_name()));
+  auto reply = enroll_device(clocked, enrolment.code, ctx.args.value("--name").value_or(host_name()));
   clocked.save();
   if (!reply) return report(ctx, reply.error());
   if (current->enrolled() && reply->centre != current->centre) {
@@ -69,7 +95,10 @@ int cmd_enroll(const Context& ctx) {
     return report(ctx, Error{"centre_mismatch", "the code is for centre " + reply->centre + " but this data folder holds centre " +
                                                     current->centre + "'s data; use a new data folder"});
   }
-  if (auto s = (*store)->set_identity({reply->device_id, reply->token, reply->centre, *server}); !s) {
+  target->device_id = reply->device_id;
+  target->token = reply->token;
+  target->centre = reply->centre;
+  if (auto s = (*store)->set_identity(*target); !s) {
     return report(ctx, explain_storage_error(s.error(), "enrolment succeeded but could not be saved"));
   }
   ctx.out << "enrolled as device " << reply->device_id << " of centre " << reply->centre << "\n";
@@ -97,7 +126,7 @@ int cmd_sync(const Context& ctx) {
   auto id = (*store)->identity();
   if (!id) return report(ctx, explain_storage_error(id.error(), "cannot read the device identity"));
   if (!id->enrolled()) return report(ctx, Error{"not_enrolled", "this kiosk is not enrolled yet: run 'kiosk --data-dir DIR enroll --server URL --code CODE'"});
-  auto transport = transport_for(ctx, id->server_url, 30000);
+  auto transport = transport_for(ctx, *id, 30000);
   if (!transport) return report(ctx, transport.error(), kExitUsage);
 
   RoundOptions options;
@@ -150,8 +179,14 @@ int cmd_status(const Context& ctx) {
   if (!id || !status || !conflicts) return report(ctx, Error{"db_error", "cannot read the kiosk's state"});
   bool online = false;
   if (id->enrolled()) {
-    if (auto transport = transport_for(ctx, id->server_url, 3000)) {
-      online = static_cast<bool>(SyncRound(**store, **transport).probe());
+    // A changed certificate or a refused address is news for the operator even before the
+    // next sync, so it becomes the last error.
+    auto transport = transport_for(ctx, *id, 3000);
+    Status probed = transport ? SyncRound(**store, **transport).probe() : Status(fail(transport.error()));
+    online = static_cast<bool>(probed);
+    if (!probed && (probed.error().code == "certificate_changed" || probed.error().code == "insecure_http")) {
+      status->last_error = probed.error().message;
+      (void)(*store)->record_sync_error(probed.error().message);
     }
   }
   nlohmann::json j = {

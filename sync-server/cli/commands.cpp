@@ -24,6 +24,7 @@
 #include "sync-server/core/publish.hpp"
 #include "sync-server/core/refused.hpp"
 #include "sync-server/core/users.hpp"
+#include "sync-server/http/certificate.hpp"
 #include "sync-server/http/server.hpp"
 #include "ws/content/bundle_files.hpp"
 #include "ws/protocol.hpp"
@@ -130,11 +131,47 @@ int enroll_code(const Args& args) {
     if (!parsed) return print_error(Error{"usage", "--ttl must look like 3600, 90m, 24h or 7d"});
     ttl = *parsed;
   }
+  // The fingerprint rides in the code, so a kiosk pins the right certificate from its first
+  // connection on (read before the code is made: a wrong file must not spend a code).
+  std::string pin;
+  if (auto cert = args.get("tls-cert")) {
+    auto fingerprint = certificate_fingerprint(*cert);
+    if (!fingerprint) return print_error(fingerprint.error());
+    pin = *fingerprint;
+  }
   auto db = open_db(args);
   if (!db) return print_error(db.error());
   auto code = DeviceRegistry(**db).create_code(*args.get("centre"), ttl);
   if (!code) return print_error(code.error());
-  return print({{"code", code->code}, {"centre", code->centre}, {"expires_at", iso8601_utc(code->expires_at_ms)}});
+  json out = {{"code", pin.empty() ? code->code : code->code + "@" + pin},
+              {"centre", code->centre},
+              {"expires_at", iso8601_utc(code->expires_at_ms)}};
+  if (!pin.empty()) out["fingerprint"] = pin;
+  return print(out);
+}
+
+int make_cert(const Args& args) {
+  SelfSignedOptions o{.cert_path = *args.get("cert"), .key_path = *args.get("key"), .names = {}, .days = 3650};
+  for (std::string names = args.get("name").value_or("localhost,127.0.0.1,::1"); !names.empty();) {
+    const auto comma = names.find(',');
+    if (auto name = names.substr(0, comma); !name.empty()) o.names.push_back(name);
+    names = comma == std::string::npos ? "" : names.substr(comma + 1);
+  }
+  if (auto d = args.get("days")) {
+    auto n = parse_number(*d, "days");
+    if (!n) return print_error(n.error());
+    o.days = static_cast<int>(*n);
+  }
+  if (auto s = make_self_signed_certificate(o); !s) return print_error(s.error());
+  auto fingerprint = certificate_fingerprint(o.cert_path);
+  if (!fingerprint) return print_error(fingerprint.error());
+  return print({{"cert", o.cert_path}, {"key", o.key_path}, {"names", o.names}, {"fingerprint", *fingerprint}});
+}
+
+int fingerprint_cmd(const Args& args) {
+  auto fingerprint = certificate_fingerprint(*args.get("cert"));
+  if (!fingerprint) return print_error(fingerprint.error());
+  return print({{"fingerprint", *fingerprint}});
 }
 
 int devices(const Args& args) {
@@ -273,7 +310,7 @@ const std::map<std::string, CommandSpec>& command_specs() {
         .optional = {"tls-cert", "tls-key", "forms", "workers", "rate-limit", "rate-burst", "header-timeout",
                      "read-timeout", "max-header-bytes", "max-connections", "max-connections-per-address"},
         .flags = {"insecure", "quiet"},
-        .summary = "run the sync server until SIGTERM/SIGINT",
+        .summary = "run the sync server until SIGTERM/SIGINT (SIGHUP reloads the TLS certificate and key)",
         .usage = "--db FILE --listen HOST:PORT [--tls-cert F --tls-key F] [--insecure] [--forms DIR] "
                  "[--workers N] [--rate-limit PER_SECOND] [--rate-burst N] [--quiet] [--header-timeout SECONDS] "
                  "[--read-timeout SECONDS] [--max-header-bytes N] [--max-connections N] "
@@ -281,11 +318,26 @@ const std::map<std::string, CommandSpec>& command_specs() {
         .run = serve}},
       {"enroll-code",
        {.required = {"db", "centre"},
-        .optional = {"ttl"},
+        .optional = {"ttl", "tls-cert"},
         .flags = {},
-        .summary = "create a one-time enrolment code for a kiosk of a centre",
-        .usage = "--db FILE --centre CODE [--ttl 24h]",
+        .summary = "create a one-time enrolment code for a kiosk of a centre (CODE@sha256:HEX with --tls-cert: "
+                   "the kiosk pins that certificate)",
+        .usage = "--db FILE --centre CODE [--ttl 24h] [--tls-cert F]",
         .run = enroll_code}},
+      {"make-cert",
+       {.required = {"cert", "key"},
+        .optional = {"name", "days"},
+        .flags = {},
+        .summary = "make a self-signed TLS certificate and its key (0600) for serve; prints its fingerprint",
+        .usage = "--cert F --key F [--name HOST[,HOST...]] [--days 3650]",
+        .run = make_cert}},
+      {"fingerprint",
+       {.required = {"cert"},
+        .optional = {},
+        .flags = {},
+        .summary = "print a certificate's SHA-256 fingerprint (sha256:HEX), the value kiosks pin",
+        .usage = "--cert F",
+        .run = fingerprint_cmd}},
       {"devices",
        {.required = {"db"}, .optional = {}, .flags = {}, .summary = "list enrolled devices", .usage = "--db FILE",
         .run = devices}},

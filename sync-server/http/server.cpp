@@ -18,8 +18,10 @@
 #include "sync-server/core/database.hpp"
 #include "sync-server/core/form_validation.hpp"
 #include "sync-server/core/records.hpp"
+#include "sync-server/http/certificate.hpp"
 #include "sync-server/http/waiting_room.hpp"
 #include "sync-server/http/service_notify.hpp"
+#include "ws/address.hpp"
 
 namespace ws::server {
 namespace {
@@ -106,6 +108,20 @@ void log_line(const std::string& text) {
   std::fprintf(stderr, "%s %s\n", iso8601_utc(unix_ms_now()).c_str(), text.c_str());
 }
 
+// SIGHUP: new handshakes get the files' new pair; open connections keep theirs. A bad pair
+// (half-copied files, a key that does not match) leaves the old one in use.
+void reload_certificate(ServerCertificate* certificate) {
+  if (!certificate) {
+    log_line("serve: SIGHUP ignored (plain HTTP, no certificate to reload)");
+    return;
+  }
+  if (auto s = certificate->reload(); !s) {
+    log_line("serve: SIGHUP: kept the current certificate (" + certificate->fingerprint() + "): " + s.error().message);
+    return;
+  }
+  log_line("serve: SIGHUP: reloaded the TLS certificate, now " + certificate->fingerprint());
+}
+
 }  // namespace
 
 Result<ListenAddress> parse_listen_address(const std::string& text) {
@@ -135,14 +151,7 @@ Result<ListenAddress> parse_listen_address(const std::string& text) {
   return ListenAddress{host, n};
 }
 
-bool is_loopback_host(const std::string& host) {
-  if (host == "localhost") return true;
-  in_addr v4{};
-  if (inet_pton(AF_INET, host.c_str(), &v4) == 1) return (ntohl(v4.s_addr) >> 24) == 127;
-  in6_addr v6{};
-  if (inet_pton(AF_INET6, host.c_str(), &v6) == 1) return IN6_IS_ADDR_LOOPBACK(&v6);
-  return false;
-}
+bool is_loopback_host(const std::string& host) { return ws::is_loopback_host(host); }
 
 Status check_serve_options(const ServeOptions& options) {
   if (options.db_path.empty()) return fail("invalid_request", "--db FILE is required");
@@ -175,6 +184,7 @@ int run_server(const ServeOptions& options, std::ostream& out) {
   sigemptyset(&stop_signals);
   sigaddset(&stop_signals, SIGTERM);
   sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
   signal(SIGPIPE, SIG_IGN);
 
@@ -206,8 +216,16 @@ int run_server(const ServeOptions& options, std::ostream& out) {
   std::unique_ptr<httplib::Server> http;
   std::function<void(socket_t)> set_listening;
   std::function<bool(socket_t)> process;
+  std::shared_ptr<ServerCertificate> certificate;
   if (!options.tls_cert.empty()) {
-    auto tls = std::make_unique<Inner<httplib::SSLServer>>(options.tls_cert.c_str(), options.tls_key.c_str());
+    auto loaded = ServerCertificate::load(options.tls_cert, options.tls_key);
+    if (!loaded) {
+      log_line("serve: cannot load the TLS certificate or key: " + loaded.error().message);
+      return 1;
+    }
+    certificate = *loaded;
+    auto tls = std::make_unique<Inner<httplib::SSLServer>>(
+        [certificate](SSL_CTX& ctx) { return certificate->install(ctx); });
     set_listening = [p = tls.get()](socket_t sock) { p->set_listening(sock); };
     process = [p = tls.get()](socket_t sock) { return p->process(sock); };
     http = std::move(tls);
@@ -261,6 +279,10 @@ int run_server(const ServeOptions& options, std::ostream& out) {
     const timespec tick{0, 200 * 1000 * 1000};
     while (!finished.load()) {
       const int sig = sigtimedwait(&stop_signals, nullptr, &tick);
+      if (sig == SIGHUP) {
+        reload_certificate(certificate.get());
+        continue;
+      }
       if (sig == SIGTERM || sig == SIGINT) {
         log_line(std::string("serve: ") + (sig == SIGTERM ? "SIGTERM" : "SIGINT") +
                  ", finishing in-flight requests");
@@ -274,11 +296,12 @@ int run_server(const ServeOptions& options, std::ostream& out) {
   out << nlohmann::json{{"event", "listening"},
                         {"host", options.listen.host},
                         {"port", port},
-                        {"tls", !options.tls_cert.empty()}}
+                        {"tls", !options.tls_cert.empty()},
+                        {"fingerprint", certificate ? certificate->fingerprint() : ""}}
              .dump()
       << std::endl;
   log_line("serve: listening on " + options.listen.host + ":" + std::to_string(port) +
-           (options.tls_cert.empty() ? " (plain HTTP)" : " (TLS)") + ", " + std::to_string(workers) + " workers");
+           (certificate ? " (TLS, " + certificate->fingerprint() + ")" : " (plain HTTP)") + ", " + std::to_string(workers) + " workers");
   notify_service_manager("READY=1");  // bound and listening: connections queue until accepted
   const bool clean = door.listen_after_bind();
   finished = true;

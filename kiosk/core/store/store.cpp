@@ -203,11 +203,15 @@ Result<DeviceIdentity> Store::identity() {
   for (auto [key, out] : {std::pair<const char*, std::string*>{"device_id", &id.device_id},
                           {"token", &id.token},
                           {"centre", &id.centre},
-                          {"server_url", &id.server_url}}) {
+                          {"server_url", &id.server_url},
+                          {"server_pin", &id.server_pin}}) {
     auto v = meta(key);
     if (!v) return fail(v.error());
     *out = *v;
   }
+  auto insecure = meta("insecure_http");
+  if (!insecure) return fail(insecure.error());
+  id.insecure_http = *insecure == "1";
   return id;
 }
 
@@ -222,9 +226,11 @@ Status Store::set_identity(const DeviceIdentity& id) {
   for (auto [key, value] : {std::pair<const char*, const std::string*>{"device_id", &id.device_id},
                             {"token", &id.token},
                             {"centre", &id.centre},
-                            {"server_url", &id.server_url}}) {
+                            {"server_url", &id.server_url},
+                            {"server_pin", &id.server_pin}}) {
     if (auto s = set_meta(key, *value); !s) return s;
   }
+  if (auto s = set_meta("insecure_http", id.insecure_http ? "1" : "0"); !s) return s;
   return tx->commit();
 }
 

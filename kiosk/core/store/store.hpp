@@ -45,6 +45,8 @@ struct DeviceIdentity {
   std::string token;
   std::string centre;
   std::string server_url;
+  std::string server_pin{};    // "sha256:<hex>" of the server's certificate; empty: not pinned
+  bool insecure_http = false;  // enrolled with --insecure: plain http to a non-loopback host
   bool enrolled() const { return !device_id.empty() && !token.empty() && !centre.empty(); }
 };
 

@@ -3,9 +3,13 @@
 #include <zlib.h>
 
 #include <charconv>
+#include <memory>
 #include <optional>
 
+#include "kiosk/core/sync/capped_inflate.hpp"
+#include "kiosk/core/sync/pinned_tls.hpp"
 #include "kiosk/core/sync/transport.hpp"
+#include "ws/address.hpp"
 #include "ws/protocol.hpp"
 
 namespace ws::kiosk {
@@ -19,7 +23,9 @@ std::string explain(httplib::Error e) {
     case httplib::Error::Write: return "the connection broke while sending to the server";
     case httplib::Error::SSLConnection: return "the secure (TLS) connection to the server failed";
     case httplib::Error::SSLLoadingCerts: return "the trusted certificates could not be loaded";
-    case httplib::Error::SSLServerVerification: return "the server's certificate could not be verified";
+    case httplib::Error::SSLServerVerification:
+      return "the server's certificate could not be verified (no trusted authority vouches for it under this "
+             "name; for a self-signed server, enrol with the code that carries its fingerprint, or --pin)";
     case httplib::Error::Compression: return "the server's reply could not be decompressed";
     case httplib::Error::Canceled: return "the request was cancelled";
     default: return "the request failed (" + httplib::to_string(e) + ")";
@@ -44,52 +50,158 @@ std::optional<std::string> gzip_fast(const std::string& body) {
   return out;
 }
 
+struct ServerUrl {
+  bool https = false;
+  std::string host;  // without brackets
+  int port = 0;
+};
+
+Result<ServerUrl> parse_server_url(const std::string& url) {
+  ServerUrl u;
+  std::string rest;
+  if (url.rfind("https://", 0) == 0) {
+    u.https = true;
+    rest = url.substr(8);
+  } else if (url.rfind("http://", 0) == 0) {
+    rest = url.substr(7);
+  } else {
+    return fail("invalid_argument", "the server address must start with http:// or https://");
+  }
+  rest = rest.substr(0, rest.find('/'));
+  std::string port;
+  if (!rest.empty() && rest.front() == '[') {
+    const auto close = rest.find(']');
+    if (close == std::string::npos) return fail("invalid_argument", "the server address '" + url + "' is not valid");
+    u.host = rest.substr(1, close - 1);
+    if (close + 1 < rest.size()) {
+      if (rest[close + 1] != ':') return fail("invalid_argument", "the server address '" + url + "' is not valid");
+      port = rest.substr(close + 2);
+    }
+  } else {
+    const auto colon = rest.find(':');
+    u.host = rest.substr(0, colon);
+    if (colon != std::string::npos) port = rest.substr(colon + 1);
+  }
+  u.port = u.https ? 443 : 80;
+  if (!port.empty()) {
+    const auto* end = port.data() + port.size();
+    if (std::from_chars(port.data(), end, u.port).ptr != end || u.port < 1 || u.port > 65535) {
+      return fail("invalid_argument", "the server address '" + url + "' has no valid port");
+    }
+  }
+  if (u.host.empty()) return fail("invalid_argument", "the server address '" + url + "' names no host");
+  return u;
+}
+
+// What arrives is counted before anything is inflated, so neither a long body nor a small
+// body that inflates hugely is ever held whole.
+struct ReplyReader {
+  std::size_t cap;
+  std::string body;
+  bool too_large = false;
+};
+
 class HttpTransport final : public Transport {
  public:
-  HttpTransport(const std::string& url, const HttpTransportOptions& options)
-      : client_(url), gzip_requests_(options.gzip_requests) {
-    client_.set_connection_timeout(options.connect_timeout);
-    client_.set_read_timeout(options.read_timeout);
-    client_.set_write_timeout(options.read_timeout);
-    client_.set_tcp_nodelay(true);
-    client_.set_keep_alive(true);
-    client_.set_compress(false);  // request bodies are compressed in send()
-    client_.set_decompress(true);
-    if (!options.ca_file.empty()) client_.set_ca_cert_path(options.ca_file);
+  HttpTransport(const ServerUrl& url, const HttpTransportOptions& options)
+      : gzip_requests_(options.gzip_requests), max_reply_bytes_(options.max_reply_bytes) {
+    if (url.https) {
+      auto tls = std::make_unique<httplib::SSLClient>(url.host, url.port);
+      if (!options.pin.empty()) {
+        pin_ = std::make_unique<PinCheck>(options.pin);
+        tls->enable_server_certificate_verification(false);  // PinCheck decides instead
+        pin_installed_ = pin_->install(tls->ssl_context());
+      } else {
+        tls->enable_server_certificate_verification(true);
+      }
+      client_ = std::move(tls);
+    } else {
+      client_ = std::make_unique<httplib::ClientImpl>(url.host, url.port);
+    }
+    client_->set_connection_timeout(options.connect_timeout);
+    client_->set_read_timeout(options.read_timeout);
+    client_->set_write_timeout(options.read_timeout);
+    client_->set_tcp_nodelay(true);
+    client_->set_keep_alive(true);
+    client_->set_compress(false);    // request bodies are compressed in send()
+    client_->set_decompress(false);  // replies are inflated in send(), with a cap
+    if (!options.ca_file.empty()) client_->set_ca_cert_path(options.ca_file);
   }
 
-  bool valid() const { return client_.is_valid(); }
-  void cancel() override { client_.stop(); }
+  bool valid() const { return client_->is_valid() && (!pin_ || pin_installed_); }
+  void cancel() override { client_->stop(); }
 
   Result<HttpReply> send(const HttpRequest& request) override {
-    // Replies (pull pages above all: a page of 500 records is over a megabyte of JSON) come back
-    // gzip'd when the server may; set_decompress inflates them.
-    httplib::Headers headers{{protocol::kVersionHeader, std::to_string(protocol::kProtocolVersion)},
-                             {"Accept-Encoding", "gzip"}};
-    if (!request.bearer_token.empty()) headers.emplace("Authorization", "Bearer " + request.bearer_token);
-    httplib::Result res{nullptr, httplib::Error::Unknown};
-    if (request.method == HttpRequest::Method::Get) {
-      res = client_.Get(request.path, headers);
-    } else if (auto gz = gzip_requests_ ? gzip_fast(request.body) : std::nullopt) {
-      headers.emplace("Content-Encoding", "gzip");
-      res = client_.Post(request.path, headers, *gz, "application/json");
-    } else {
-      res = client_.Post(request.path, headers, request.body, "application/json");
+    httplib::Request req;
+    req.method = request.method == HttpRequest::Method::Get ? "GET" : "POST";
+    req.path = request.path;
+    // Replies (pull pages above all: a page of 500 records is over a megabyte of JSON) come
+    // back gzip'd when the server may.
+    req.headers = {{protocol::kVersionHeader, std::to_string(protocol::kProtocolVersion)}, {"Accept-Encoding", "gzip"}};
+    if (!request.bearer_token.empty()) req.headers.emplace("Authorization", "Bearer " + request.bearer_token);
+    if (request.method == HttpRequest::Method::Post) {
+      req.headers.emplace("Content-Type", "application/json");
+      if (auto gz = gzip_requests_ ? gzip_fast(request.body) : std::nullopt) {
+        req.headers.emplace("Content-Encoding", "gzip");
+        req.body = std::move(*gz);
+      } else {
+        req.body = request.body;
+      }
     }
-    if (!res) return fail("network", explain(res.error()));
+    ReplyReader reader{max_reply_bytes_, {}, false};
+    req.response_handler = [&reader](const httplib::Response& r) {
+      const auto length = r.get_header_value<std::uint64_t>("Content-Length");
+      reader.too_large = length > reader.cap;
+      return !reader.too_large;
+    };
+    req.content_receiver = [&reader](const char* data, std::size_t size, std::uint64_t, std::uint64_t) {
+      if (reader.body.size() + size > reader.cap) return !(reader.too_large = true);
+      reader.body.append(data, size);
+      return true;
+    };
+    if (pin_) pin_->clear();
+    auto res = client_->send(req);
+    if (reader.too_large) return too_large();
+    if (!res) {
+      if (pin_ && !pin_->refused().empty()) {
+        return fail("certificate_changed", "the server's certificate changed: this kiosk trusts " + pin_->pin() +
+                                               " but the server presented " + pin_->refused() +
+                                               "; if HQ replaced the certificate, enrol this kiosk again with a new code");
+      }
+      return fail("network", explain(res.error()));
+    }
+    return reply_from(*res, std::move(reader.body));
+  }
+
+ private:
+  Unexpected too_large() const {
+    return fail("reply_too_large", "the server's reply is larger than " + std::to_string(max_reply_bytes_ >> 20) +
+                                       " MiB, the most a kiosk accepts; it was not read");
+  }
+
+  Result<HttpReply> reply_from(const httplib::Response& res, std::string body) const {
     HttpReply reply;
-    reply.status = res->status;
-    reply.body = std::move(res->body);
-    reply.from_server = res->has_header(protocol::kVersionHeader);
-    if (res->has_header(protocol::kServerTimeHeader)) {
-      const auto value = res->get_header_value(protocol::kServerTimeHeader);
+    reply.status = res.status;
+    const auto encoding = res.get_header_value("Content-Encoding");
+    if (!body.empty() && (encoding == "gzip" || encoding == "deflate")) {
+      auto inflated = inflate_capped(body, max_reply_bytes_);
+      if (!inflated) return fail(inflated.error());
+      reply.body = std::move(*inflated);
+    } else if (!encoding.empty() && encoding != "identity") {
+      return fail("network", "the server's reply uses an encoding the kiosk did not ask for (" + encoding + ")");
+    } else {
+      reply.body = std::move(body);
+    }
+    reply.from_server = res.has_header(protocol::kVersionHeader);
+    if (res.has_header(protocol::kServerTimeHeader)) {
+      const auto value = res.get_header_value(protocol::kServerTimeHeader);
       std::int64_t ms = 0;
       const auto* end = value.data() + value.size();
       if (std::from_chars(value.data(), end, ms).ptr == end && ms > 0) reply.server_time_ms = ms;
     }
-    reply.server_epoch = res->get_header_value(protocol::kEpochHeader);
-    if (res->has_header("Retry-After")) {
-      const auto value = res->get_header_value("Retry-After");
+    reply.server_epoch = res.get_header_value(protocol::kEpochHeader);
+    if (res.has_header("Retry-After")) {
+      const auto value = res.get_header_value("Retry-After");
       int seconds = 0;
       const auto* end = value.data() + value.size();
       if (std::from_chars(value.data(), end, seconds).ptr == end && seconds >= 0) reply.retry_after_seconds = seconds;
@@ -97,19 +209,29 @@ class HttpTransport final : public Transport {
     return reply;
   }
 
- private:
-  httplib::Client client_;
+  std::unique_ptr<httplib::ClientImpl> client_;
+  std::unique_ptr<PinCheck> pin_;
+  bool pin_installed_ = false;
   bool gzip_requests_;
+  std::size_t max_reply_bytes_;
 };
 
 }  // namespace
 
 Result<std::unique_ptr<Transport>> make_http_transport(const std::string& server_url,
                                                        const HttpTransportOptions& options) {
-  if (server_url.rfind("http://", 0) != 0 && server_url.rfind("https://", 0) != 0) {
-    return fail("invalid_argument", "the server address must start with http:// or https://");
+  auto url = parse_server_url(server_url);
+  if (!url) return fail(url.error());
+  if (!url->https && !options.pin.empty()) {
+    return fail("insecure_http", "this kiosk is pinned to its server's certificate and talks to it only over "
+                                 "https://, not '" + server_url + "'");
   }
-  auto t = std::make_unique<HttpTransport>(server_url, options);
+  if (!url->https && !options.allow_insecure_http && !is_loopback_host(url->host)) {
+    return fail("insecure_http", "refusing plain http:// to " + url->host +
+                                     ": anyone on the network could read and change the records; use https://, "
+                                     "or enrol with --insecure on a network you trust");
+  }
+  auto t = std::make_unique<HttpTransport>(*url, options);
   if (!t->valid()) return fail("invalid_argument", "the server address '" + server_url + "' is not valid");
   return std::unique_ptr<Transport>(std::move(t));
 }

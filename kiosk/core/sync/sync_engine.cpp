@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "kiosk/core/sync/clock_transport.hpp"
+#include "kiosk/core/sync/identity_transport.hpp"
 
 namespace ws::kiosk {
 namespace {
@@ -13,11 +14,7 @@ std::int64_t unix_ms_after(std::chrono::milliseconds d) { return HlcClock::syste
 
 }  // namespace
 
-SyncEngine::SyncEngine(SyncEngineOptions options) : options_(std::move(options)), status_(options_.initial_status) {
-  if (!options_.make_transport) {
-    options_.make_transport = [](const std::string& url) { return make_http_transport(url); };
-  }
-}
+SyncEngine::SyncEngine(SyncEngineOptions options) : options_(std::move(options)), status_(options_.initial_status) {}
 
 SyncEngine::~SyncEngine() { stop(); }
 
@@ -119,13 +116,16 @@ void SyncEngine::run() {
       auto id = store->identity();
       if (!id) return fail(id.error());
       if (!id->enrolled()) return fail("not_enrolled", "this kiosk is not enrolled with a server yet");
-      if (!transport_ || transport_url != id->server_url) {
-        auto t = options_.make_transport(id->server_url);
+      // A new enrolment (another server, another pinned certificate) needs a new connection.
+      const std::string transport_key = id->server_url + " " + id->server_pin + (id->insecure_http ? " insecure" : "");
+      if (!transport_ || transport_url != transport_key) {
+        auto t = options_.make_transport ? options_.make_transport(id->server_url)
+                                         : make_http_transport(id->server_url, with_identity(*id));
         if (!t) return fail(t.error());
         std::lock_guard lock(mutex_);
         if (stop_requested_) return fail("stopped", "sync stopped");
         transport_ = std::shared_ptr<Transport>(std::move(*t));
-        transport_url = id->server_url;
+        transport_url = transport_key;
       }
       std::shared_ptr<Transport> transport;
       {

@@ -36,7 +36,8 @@ struct SyncEngineOptions {
   // Exponential backoff after failures: initial * 2^(n-1), capped, with jitter in [d/2, d].
   std::chrono::milliseconds backoff_initial{std::chrono::seconds(1)};
   std::chrono::milliseconds backoff_max{std::chrono::minutes(5)};
-  // Makes the transport for a server URL; defaults to make_http_transport.
+  // Makes the transport for a server URL (tests); by default make_http_transport with the
+  // pin and the --insecure choice stored at enrolment.
   std::function<Result<std::unique_ptr<Transport>>(const std::string& server_url)> make_transport;
   // Runs on the engine thread after a successful round that pulled changes, with the engine's
   // own store connection (e.g. to install a newly published content bundle). Must not block

@@ -2,6 +2,7 @@
 // The sync engine's only view of the network: one request in, one reply (or an error) out.
 // The real one speaks HTTP(S) with cpp-httplib; tests use fakes that misbehave on purpose.
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -39,15 +40,28 @@ class Transport {
   virtual void cancel() {}
 };
 
+// The most a kiosk reads of one reply, both as it arrives and once inflated: a pull page is at
+// most 8 MiB of JSON unless a single record (a content bundle with its media) is larger.
+inline constexpr std::size_t kMaxReplyBytes = 64 * 1024 * 1024;
+
 struct HttpTransportOptions {
   std::chrono::milliseconds connect_timeout{5000};
   std::chrono::milliseconds read_timeout{30000};
   bool gzip_requests = true;
   std::string ca_file;  // empty: the system's trust store
+  // "sha256:<hex>" of the server's certificate: only that certificate is accepted (https only,
+  // CA chain and host name are not consulted). Empty: verification against the trust store.
+  std::string pin;
+  // Plain http:// to a host other than loopback, which anyone on the path can read and change.
+  bool allow_insecure_http = false;
+  std::size_t max_reply_bytes = kMaxReplyBytes;
 };
 
 // cpp-httplib client for "http://host:port" or "https://host:port". Not thread-safe: one per
-// thread. Keeps the connection alive between requests.
+// thread. Keeps the connection alive between requests. Refuses (before any connection) plain
+// http to a non-loopback host unless allowed, and any http URL when a pin is set. Errors:
+// "certificate_changed" when the server presents another certificate than the pinned one,
+// "reply_too_large" past max_reply_bytes, "network" for the rest.
 Result<std::unique_ptr<Transport>> make_http_transport(const std::string& server_url,
                                                        const HttpTransportOptions& options = {});
 

@@ -193,8 +193,20 @@ nlohmann::json Server::publish(const std::string& kind, const std::string& file,
 }
 void Server::stop() { process_.terminate(); }
 
+void Server::use_tls(const std::string& dir) {
+  tls_cert_ = dir + "/server-cert.pem";
+  const std::string key = dir + "/server-key.pem";
+  if (!fs::exists(tls_cert_)) {
+    auto r = run({server_bin(), "make-cert", "--cert", tls_cert_, "--key", key, "--name", "localhost,127.0.0.1"});
+    if (r.code != 0) throw std::runtime_error("make-cert failed: " + r.out + r.err);
+  }
+  extra_.insert(extra_.end(), {"--tls-cert", tls_cert_, "--tls-key", key});
+}
+
 std::string Server::enroll_code(const std::string& centre) {
-  auto r = run({server_bin(), "enroll-code", "--db", db_, "--centre", centre});
+  std::vector<std::string> argv{server_bin(), "enroll-code", "--db", db_, "--centre", centre};
+  if (!tls_cert_.empty()) argv.insert(argv.end(), {"--tls-cert", tls_cert_});
+  auto r = run(argv);
   auto j = nlohmann::json::parse(r.out, nullptr, false);
   if (r.code != 0 || !j.is_object() || !j.contains("code")) throw std::runtime_error("enroll-code failed: " + r.out + r.err);
   return j["code"].get<std::string>();

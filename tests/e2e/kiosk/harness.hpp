@@ -71,7 +71,11 @@ class Server {
   void kill9();
   void stop();         // SIGTERM, graceful
   int port() const { return port_; }
-  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  pid_t pid() const { return process_.pid(); }  // for signals (SIGHUP reload)
+  std::string url() const { return (tls_cert_.empty() ? "http://127.0.0.1:" : "https://127.0.0.1:") + std::to_string(port_); }
+  // Before start(): serve TLS with a self-signed certificate made in `dir` (sync-server
+  // make-cert); url() is then https and enroll_code() carries the fingerprint kiosks pin.
+  void use_tls(const std::string& dir);
   std::string enroll_code(const std::string& centre);
   // sync-server publish; returns its JSON reply. `file` is a form's JSON or a bundle folder.
   nlohmann::json publish(const std::string& kind, const std::string& file, const std::string& centre = "");
@@ -82,6 +86,7 @@ class Server {
   std::string db_;
   std::vector<std::string> extra_;
   std::string log_dir_;
+  std::string tls_cert_;
   int starts_ = 0;
   int port_ = 0;
   Process process_;

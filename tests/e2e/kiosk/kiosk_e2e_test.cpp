@@ -59,6 +59,7 @@ void sync_until_clean(const Kiosk& k, int attempts = 10) {
 TEST_CASE("two kiosks of one centre share cases and merge concurrent edits and another centre sees nothing") {
   TempDir dir;
   Server server(dir.sub("server.db"));
+  server.use_tls(dir.path());  // as deployed: TLS, each kiosk pinned to the certificate by its code
   server.start();
   Kiosk a{dir.sub("a")}, b{dir.sub("b")}, c{dir.sub("c")};
   a.enroll(server, "OSLO");

@@ -20,6 +20,7 @@ class SyncScreen : public Screen {
  private:
   void draw_status(Ui& ui, const vm::Workspace& ws);
   void draw_quarantine(Ui& ui, const vm::Workspace& ws);
+  void draw_outcome(Ui& ui, const vm::Workspace& ws);
 };
 
 void SyncScreen::draw(Ui& ui) {
@@ -76,7 +77,6 @@ void SyncScreen::draw_status(Ui& ui, const vm::Workspace& ws) {
   line("Waiting to send", std::to_string(s.pending) + (s.pending == 1 ? " record" : " records"));
   line("Refused by server", std::to_string(s.quarantined) + (s.quarantined == 1 ? " record" : " records"));
   line("Last successful sync", panel.last_success_text());
-  if (!s.syncing && s.next_attempt_ms) line("Next try", panel.next_attempt_text());
   if (const std::string warning = panel.clock_warning(); !warning.empty()) {
     ImGui::Dummy(ImVec2(0, t.px(8)));
     widgets::heading(ui, "Clock");
@@ -95,7 +95,30 @@ void SyncScreen::draw_status(Ui& ui, const vm::Workspace& ws) {
   ImGui::BeginDisabled(!s.enrolled || s.syncing);
   if (widgets::button(ui, "Sync now###sync_now", -1.0f, widgets::Tone::Primary)) ui.emit(SyncNow{});
   ImGui::EndDisabled();
+  draw_outcome(ui, ws);
   widgets::caption(ui, "Records are never lost while offline: they wait here and are sent when the server can be reached.");
+}
+
+// Under "Sync now": what the last round did and when the next one runs, in words. Both count
+// seconds, so the screen asks for a frame when the shown number changes (and none otherwise).
+void SyncScreen::draw_outcome(Ui& ui, const vm::Workspace& ws) {
+  const vm::SyncPanel& panel = ws.sync();
+  const std::int64_t unix_now = ui.view.screenshot ? panel.status.last_round_ms.value_or(0) : ws.unix_now_ms();
+  const std::string result = panel.result_text(unix_now);
+  const std::string next = panel.next_try_text(unix_now);
+  if (!result.empty()) {
+    widgets::message(ui, result, !panel.status.syncing && !panel.status.last_round_ok);
+    widgets::log_item(ui, "##sync_result");
+  }
+  if (!next.empty()) widgets::caption(ui, next.c_str());
+  if (ui.view.screenshot) return;
+  auto tick_at = [&](std::int64_t unix_event_ms) {
+    const std::int64_t delta = unix_event_ms - unix_now;  // > 0: ahead, < 0: behind
+    const std::int64_t into = ((delta % 1000) + 1000) % 1000;
+    ui.intents.redraw_at(ui.view.now_ms + (into == 0 ? 1000 : into));
+  };
+  if (!next.empty() && panel.status.next_attempt_ms) tick_at(*panel.status.next_attempt_ms);
+  if (panel.status.last_round_ms && unix_now - *panel.status.last_round_ms < 60'000) tick_at(*panel.status.last_round_ms);
 }
 
 void SyncScreen::draw_quarantine(Ui& ui, const vm::Workspace& ws) {

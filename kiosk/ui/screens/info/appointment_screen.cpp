@@ -32,6 +32,9 @@ class AppointmentScreen : public Screen {
     const std::string& lang = ui.view.lang;
     if (s_->watch_idle(ui)) return still_there_prompt(ui, *s_, *b, lang);
     AppointmentDraft& d = s_->appointment();
+    // "Thank you, sent" belongs to the visit that sent it: opened again (another language, the
+    // next visitor) the form starts empty.
+    if (d.sent && !sent_here_) d = AppointmentDraft{};
     if (d.language.empty()) d.language = lang;
     const Theme& t = ui.theme;
     const Sizes z = Sizes::of(t);
@@ -43,6 +46,7 @@ class AppointmentScreen : public Screen {
       if (ui.view.last_submit.saved) {
         d = AppointmentDraft{};
         d.sent = true;
+        sent_here_ = true;
       } else {
         d.error_key = "appointment_failed";
       }
@@ -214,6 +218,7 @@ class AppointmentScreen : public Screen {
   std::shared_ptr<InfoSession> s_;
   bool waiting_ = false;
   std::uint64_t asked_at_ = 0;
+  bool sent_here_ = false;  // this screen sent the request shown as "sent"
 };
 
 }  // namespace

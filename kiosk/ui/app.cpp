@@ -56,26 +56,43 @@ FrameActivity frame_activity(Window& window, const Shell& shell) {
   return a;
 }
 
+// KIOSK_DEBUG_FRAMES=1: one line per frame drawn (its number, the button transitions fed so
+// far, the screen and its parameter as drawn) and the rectangles of the labelled widgets, so a
+// real-window test can tap them and count frames. Labels only: never a typed value.
+void print_frame(int frame, std::size_t transitions, const std::string& drawn_screen, const std::string& drawn_param,
+                 const ItemLog& log) {
+  std::printf("frame %d transitions %zu screen %s param %s\n", frame, transitions, drawn_screen.c_str(),
+              drawn_param.empty() ? "-" : drawn_param.c_str());
+  for (const auto& item : log.items) {
+    // Widget ids only ("topic_what", "touch_to_start"): a visible label may be a person's name.
+    if (item.label.empty() || item.label.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_#") != std::string::npos)
+      continue;
+    std::printf("item %s %.0f %.0f %.0f %.0f\n", item.label.c_str(), item.min.x, item.min.y, item.max.x, item.max.y);
+  }
+  std::fflush(stdout);
+}
+
 // The window loop: a frame only when something changed, else asleep in glfwWaitEvents until
-// input, the next deadline, or a wake from the sync engine. KIOSK_DEBUG_FRAMES=1 prints one
-// line per frame (frame number, button transitions fed) for the real-window tests.
+// input, the next deadline, or a wake from the sync engine.
 int run_loop(Window& window, Shell& shell, vm::Workspace& workspace) {
   const bool debug_frames = std::getenv("KIOSK_DEBUG_FRAMES") != nullptr;
   Theme theme;
   RedrawPolicy policy;
+  ItemLog log;
   while (!window.should_close()) {
     window.wait(policy.wait_ms(monotonic_ms(), window.input_pending()));
     const std::int64_t now = monotonic_ms();
+    const std::string drawn_screen = shell.current(), drawn_param = shell.param();
     window.new_frame(theme);
-    (void)shell.frame(theme, now);
+    // Migrant screens only: staff screens hold people's data and are not tapped by these tests.
+    const ScreenSpec* spec = shell.registry().find(drawn_screen);
+    const bool log_items = debug_frames && spec && spec->audience == Audience::Migrant;
+    (void)shell.frame(theme, now, log_items ? &log : nullptr);
+    if (!log_items) log.items.clear();
     window.draw(theme.colors().background);
     window.present();
     policy.frame_drawn(frame_activity(window, shell));
-    if (debug_frames) {
-      std::printf("frame %d transitions %zu screen %s\n", policy.frames_drawn(), window.button_transitions(),
-                  shell.current().c_str());
-      std::fflush(stdout);
-    }
+    if (debug_frames) print_frame(policy.frames_drawn(), window.button_transitions(), drawn_screen, drawn_param, log);
   }
   workspace.session().logout();  // keeps unsaved answers as a draft before the store closes
   return 0;

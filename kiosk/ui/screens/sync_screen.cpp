@@ -7,6 +7,7 @@
 
 #include "kiosk/core/vm/workspace.hpp"
 #include "kiosk/ui/screens/staff_screens.hpp"
+#include "kiosk/ui/widgets/panes.hpp"
 #include "kiosk/ui/widgets/staff_bar.hpp"
 #include "kiosk/ui/widgets/touch.hpp"
 
@@ -28,13 +29,12 @@ void SyncScreen::draw(Ui& ui) {
   const vm::Workspace* ws = ui.view.workspace;
   if (!ws) return;
   const Theme& t = ui.theme;
-  const float height = ImGui::GetContentRegionAvail().y;
-  const float left = ImGui::GetContentRegionAvail().x * 0.45f;
-  ImGui::BeginChild("##sync_status", ImVec2(left, height), true);
+  const widgets::TwoPanes panes = widgets::two_panes(ImGui::GetContentRegionAvail(), t.gap(), 0.45f, 0.4f);
+  ImGui::BeginChild("##sync_status", panes.first, true);
   draw_status(ui, *ws);
   ImGui::EndChild();
-  ImGui::SameLine(0, t.gap());
-  ImGui::BeginChild("##sync_quarantine", ImVec2(0, height), true);
+  widgets::next_pane(panes, t.gap());
+  ImGui::BeginChild("##sync_quarantine", panes.second, true);
   draw_quarantine(ui, *ws);
   ImGui::EndChild();
 }
@@ -82,7 +82,9 @@ void SyncScreen::draw_status(Ui& ui, const vm::Workspace& ws) {
     widgets::heading(ui, "Clock");
     widgets::message(ui, warning, true);
   }
-  if (!s.last_error.empty()) {
+  // A failed last round says its reason under "Sync now" already.
+  const bool failure_said_below = s.last_round_ms && !s.last_round_ok && !s.syncing;
+  if (!s.last_error.empty() && !failure_said_below) {
     ImGui::Dummy(ImVec2(0, t.px(8)));
     widgets::heading(ui, "Last problem");
     widgets::message(ui, s.last_error, true);
@@ -103,7 +105,7 @@ void SyncScreen::draw_status(Ui& ui, const vm::Workspace& ws) {
 // seconds, so the screen asks for a frame when the shown number changes (and none otherwise).
 void SyncScreen::draw_outcome(Ui& ui, const vm::Workspace& ws) {
   const vm::SyncPanel& panel = ws.sync();
-  const std::int64_t unix_now = ui.view.screenshot ? panel.status.last_round_ms.value_or(0) : ws.unix_now_ms();
+  const std::int64_t unix_now = ws.unix_now_ms();  // fixed in screenshot mode (the fixtures' clock)
   const std::string result = panel.result_text(unix_now);
   const std::string next = panel.next_try_text(unix_now);
   if (!result.empty()) {

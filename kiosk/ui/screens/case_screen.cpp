@@ -44,7 +44,7 @@ void CaseScreen::draw(Ui& ui) {
   widgets::staff_bar(ui, title.c_str(), true);
   widgets::message(ui, ws->notice(), ws->notice_is_error());
   const Theme& t = ui.theme;
-  const widgets::TwoPanes panes = widgets::two_panes(ImGui::GetContentRegionAvail(), t.gap(), 0.42f, 0.45f);
+  const widgets::TwoPanes panes = widgets::two_panes(ImGui::GetContentRegionAvail(), t.gap(), 0.42f, 0.35f);
   ImGui::BeginChild("##case_header", panes.first, true);
   draw_header(ui, *ws, c);
   ImGui::EndChild();

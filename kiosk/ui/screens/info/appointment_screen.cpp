@@ -3,6 +3,7 @@
 // to the store directly; what was typed is wiped when the person leaves or goes idle.
 #include <algorithm>
 #include <cctype>
+#include <utility>
 
 #include <imgui.h>
 #include <imgui_stdlib.h>
@@ -94,6 +95,8 @@ class AppointmentScreen : public Screen {
     ImGui::SetCursorPos(ImVec2(0, form_at.y));
     ImGui::BeginChild("##appointment_form", ImVec2(origin.x + avail_w, ImGui::GetContentRegionAvail().y - footer_h),
                       false);
+    // ImGui keeps a child's scroll by its id: the form opened again starts at its top.
+    if (std::exchange(opened_, false)) ImGui::SetScrollY(0.0f);
     if (ImGui::IsWindowHovered() && ImGui::IsMouseDragging(ImGuiMouseButton_Left) && !ImGui::IsAnyItemActive())
       ImGui::SetScrollY(ImGui::GetScrollY() - ImGui::GetIO().MouseDelta.y);
     ImGui::SetCursorPosX(left);
@@ -228,6 +231,7 @@ class AppointmentScreen : public Screen {
   std::uint64_t asked_at_ = 0;
   bool sent_here_ = false;  // this screen sent the request shown as "sent"
   float lang_cell_h_ = 0.0f;  // the tallest talk-language button of the last frame
+  bool opened_ = true;        // first frame of this screen
 };
 
 }  // namespace

@@ -153,6 +153,8 @@ std::vector<Intent> Shell::frame(const Theme& theme, std::int64_t now_ms, ItemLo
     deadline = earliest(deadline, workspace_->session().next_change_ms(now_ms));
     // A new account's PIN is hashed on another thread that cannot wake the window.
     if (workspace_->account_creator().busy()) deadline = earliest(deadline, now_ms + 50);
+    // The engine wakes the window when a round ends; its progress bar moves in between.
+    if (workspace_->sync().status.syncing) deadline = earliest(deadline, now_ms + 250);
   }
   if (sign_in_touched_ms_ >= 0) deadline = earliest(deadline, sign_in_touched_ms_ + kSignInTimeoutMs);
   deadline_ms_ = deadline;

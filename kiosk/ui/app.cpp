@@ -2,11 +2,16 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <memory>
+#include <mutex>
+
+#include <imgui.h>
 
 #include "kiosk/core/vm/store_data.hpp"
 #include "kiosk/core/vm/workspace.hpp"
 #include "kiosk/ui/options.hpp"
+#include "kiosk/ui/redraw_policy.hpp"
 #include "kiosk/ui/screenshot.hpp"
 #include "kiosk/ui/shell.hpp"
 #include "kiosk/ui/window.hpp"
@@ -19,24 +24,102 @@ std::int64_t monotonic_ms() {
       .count();
 }
 
+// Lets the sync engine's thread wake the window loop, and only while the window exists.
+class LoopWaker {
+ public:
+  void wake() {
+    std::lock_guard lock(mutex_);
+    if (open_) Window::wake();
+  }
+  void set_open(bool open) {
+    std::lock_guard lock(mutex_);
+    open_ = open;
+  }
+
+ private:
+  std::mutex mutex_;
+  bool open_ = false;
+};
+
+// What the frame just drawn did, for the redraw rule.
+FrameActivity frame_activity(Window& window, const Shell& shell) {
+  const ImGuiIO& io = ImGui::GetIO();
+  bool held = false;
+  for (bool down : io.MouseDown) held = held || down;
+  // A focused text field is "active" for as long as it has focus; it changes only on input.
+  const bool dragging = ImGui::IsAnyItemActive() && !io.WantTextInput;
+  FrameActivity a;
+  a.input = window.take_input_fed();
+  a.ui_busy = held || dragging;
+  a.changed = shell.changed();
+  a.deadline_ms = shell.next_deadline_ms();
+  return a;
+}
+
+// KIOSK_DEBUG_FRAMES=1: one line per frame drawn (its number, the button transitions fed so
+// far, the screen and its parameter as drawn) and the rectangles of the labelled widgets, so a
+// real-window test can tap them and count frames. Labels only: never a typed value.
+void print_frame(int frame, std::size_t transitions, const std::string& drawn_screen, const std::string& drawn_param,
+                 const ItemLog& log) {
+  std::printf("frame %d transitions %zu screen %s param %s\n", frame, transitions, drawn_screen.c_str(),
+              drawn_param.empty() ? "-" : drawn_param.c_str());
+  for (const auto& item : log.items) {
+    // Widget ids only ("topic_what", "touch_to_start"): a visible label may be a person's name.
+    if (item.label.empty() || item.label.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_#") != std::string::npos)
+      continue;
+    std::printf("item %s %.0f %.0f %.0f %.0f\n", item.label.c_str(), item.min.x, item.min.y, item.max.x, item.max.y);
+  }
+  std::fflush(stdout);
+}
+
+// The window loop: a frame only when something changed, else asleep in glfwWaitEvents until
+// input, the next deadline, or a wake from the sync engine.
+int run_loop(Window& window, Shell& shell, vm::Workspace& workspace) {
+  const bool debug_frames = std::getenv("KIOSK_DEBUG_FRAMES") != nullptr;
+  Theme theme;
+  RedrawPolicy policy;
+  ItemLog log;
+  while (!window.should_close()) {
+    window.wait(policy.wait_ms(monotonic_ms(), window.input_pending()));
+    const std::int64_t now = monotonic_ms();
+    const std::string drawn_screen = shell.current(), drawn_param = shell.param();
+    window.new_frame(theme);
+    // Migrant screens only: staff screens hold people's data and are not tapped by these tests.
+    const ScreenSpec* spec = shell.registry().find(drawn_screen);
+    const bool log_items = debug_frames && spec && spec->audience == Audience::Migrant;
+    (void)shell.frame(theme, now, log_items ? &log : nullptr);
+    if (!log_items) log.items.clear();
+    window.draw(theme.colors().background);
+    window.present();
+    policy.frame_drawn(frame_activity(window, shell));
+    if (debug_frames) print_frame(policy.frames_drawn(), window.button_transitions(), drawn_screen, drawn_param, log);
+  }
+  workspace.session().logout();  // keeps unsaved answers as a draft before the store closes
+  return 0;
+}
+
 int run_interactive(const AppOptions& options) {
   if (options.data_dir.empty()) {
     std::fprintf(stderr, "kiosk: --data-dir DIR is required\n%s", usage().c_str());
     return 2;
   }
-  // The store, the forms and (when enrolled) the sync engine thread.
-  auto data = vm::StoreWorkspaceData::open(options.data_dir, options.assets_dir);
+  // The store, the forms and (when enrolled) the sync engine thread, which wakes the window
+  // after every round so badges and the sync panel show its outcome at once.
+  auto waker = std::make_shared<LoopWaker>();
+  auto data = vm::StoreWorkspaceData::open(options.data_dir, options.assets_dir, [waker] { waker->wake(); });
   if (!data) {
     std::fprintf(stderr, "kiosk: %s\n", data.error().message.c_str());
     return 1;
   }
   vm::Workspace workspace(**data);
 
-  auto window = Window::open({options.width, options.height, options.fullscreen, true, "Waystation"});
+  WindowConfig config{options.width, options.height, options.fullscreen, true, "Waystation", true};
+  auto window = Window::open(config);
   if (!window) {
     std::fprintf(stderr, "kiosk: %s\n", window.error().message.c_str());
     return 1;
   }
+  waker->set_open(true);
   AppView view;
   view.assets_dir = options.assets_dir;
   view.data_dir = options.data_dir;  // published content bundles are installed under it
@@ -46,29 +129,13 @@ int run_interactive(const AppOptions& options) {
   const std::string start = registry.find("attract") ? "attract" : "login";
   Shell shell(std::move(registry), &workspace, view);
   if (auto s = shell.navigate(start); !s) {
+    waker->set_open(false);
     std::fprintf(stderr, "kiosk: %s\n", s.error().message.c_str());
     return 1;
   }
-
-  Theme theme;
-  std::int64_t last_sync_refresh = 0;
-  while (!(*window)->should_close()) {
-    // Sleep until input arrives; wake a few times a second only while something can change on
-    // its own (a PIN check, the idle countdown, a sync round).
-    if (const double wait = shell.wake_after_s(); wait > 0.0) (*window)->wait_events(wait);
-    else (*window)->poll_events();
-    const std::int64_t now = monotonic_ms();
-    if (now - last_sync_refresh >= 1000) {
-      workspace.refresh_sync();
-      last_sync_refresh = now;
-    }
-    (*window)->new_frame(theme);
-    (void)shell.frame(theme, now);
-    (*window)->draw(theme.colors().background);
-    (*window)->present();
-  }
-  workspace.session().logout();  // keeps unsaved answers as a draft before the store closes
-  return 0;
+  const int code = run_loop(**window, shell, workspace);
+  waker->set_open(false);  // before the window (and GLFW) go away
+  return code;
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 // What a screen asks for. Screens push intents while they draw; the app applies them after the
 // frame (imgui_demo's ExampleAppDocuments close queue), so drawing never mutates what it reads.
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 #include <variant>
@@ -108,6 +109,13 @@ class IntentQueue {
   std::vector<Intent> take() { return std::exchange(items_, {}); }
   bool empty() const { return items_.empty(); }
 
+  // A screen showing something that changes on its own (a countdown) asks for a frame at this
+  // monotonic time; the earliest request of the frame wins. Not an intent: nothing is applied.
+  void redraw_at(std::int64_t now_ms) {
+    if (!redraw_at_ || now_ms < *redraw_at_) redraw_at_ = now_ms;
+  }
+  std::optional<std::int64_t> redraw_deadline() const { return redraw_at_; }
+
   // First queued intent of type T, or nullptr (tests and the app's dispatcher).
   template <typename T>
   const T* find() const {
@@ -118,6 +126,7 @@ class IntentQueue {
 
  private:
   std::vector<Intent> items_;
+  std::optional<std::int64_t> redraw_at_;
 };
 
 }  // namespace ws::kiosk::ui

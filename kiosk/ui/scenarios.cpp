@@ -103,7 +103,8 @@ Result<ScenarioTarget> prepare_scenario(const std::string& name, const ScreenReg
       data.status.online = false;
       data.status.pending = 7;
       data.status.last_error = "Cannot reach the server: connection refused. Records are kept here and sent later.";
-      data.status.next_attempt_ms = data.status.last_success_ms.value_or(0) + 4 * 3600 * 1000;
+      data.status.last_round_ok = false;
+      data.status.last_round_ms = data.unix_ms - 30'000;
     } else if (name == "sync-syncing") {
       data.status.syncing = true;
       data.status.pending = 120;

@@ -6,6 +6,7 @@
 #include <imgui.h>
 
 #include "kiosk/core/vm/workspace.hpp"
+#include "kiosk/ui/redraw_policy.hpp"
 #include "kiosk/ui/widgets/touch.hpp"
 
 namespace ws::kiosk::ui {
@@ -25,7 +26,7 @@ constexpr ImGuiWindowFlags kHostFlags = ImGuiWindowFlags_NoDecoration | ImGuiWin
 }  // namespace
 
 Shell::Shell(ScreenRegistry registry, vm::Workspace* workspace, AppView view)
-    : registry_(std::move(registry)), workspace_(workspace), view_(std::move(view)) {
+    : registry_(std::move(registry)), workspace_(workspace), view_(std::move(view)), default_lang_(view_.lang) {
   view_.workspace = workspace_;
 }
 
@@ -41,6 +42,9 @@ Status Shell::navigate(const std::string& screen, const std::string& param) {
     return fail("admin_only", "only a centre admin may open '" + screen + "'");
   if (!current_.empty() && (current_ != screen || view_.param != param)) history_.push_back({current_, view_.param});
   if (start_screen_.empty()) start_screen_ = screen;
+  // Back at the start (after a visit, a timeout, a sign-out): the next person begins in the
+  // kiosk's own language, not the last visitor's.
+  if (screen == start_screen_ && spec->audience == Audience::Migrant) view_.lang = default_lang_;
   screen_ = spec->create();
   current_ = screen;
   view_.param = param;
@@ -88,13 +92,33 @@ bool Shell::user_input_this_frame() const {
   return false;
 }
 
+// Nobody signing in: back to the attract screen (the kiosk's start), which lists no names.
+void Shell::leave_unused_sign_in(bool input) {
+  const bool on_sign_in = current_ == "login" && workspace_ && !workspace_->session().signed_in() &&
+                          workspace_->session().state() != vm::SessionState::Verifying;
+  if (!on_sign_in || start_screen_.empty() || start_screen_ == "login") {
+    sign_in_touched_ms_ = -1;
+    return;
+  }
+  if (sign_in_touched_ms_ < 0 || input) sign_in_touched_ms_ = view_.now_ms;
+  if (view_.now_ms - sign_in_touched_ms_ < kSignInTimeoutMs) return;
+  history_.clear();
+  (void)navigate(start_screen_);
+  history_.clear();
+  sign_in_touched_ms_ = -1;
+}
+
 std::vector<Intent> Shell::frame(const Theme& theme, std::int64_t now_ms, ItemLog* log) {
   view_.now_ms = now_ms;
+  const std::string screen_before = current_;
+  const bool input = user_input_this_frame();
+  bool workspace_moved = false;
   if (workspace_) {
-    if (user_input_this_frame()) workspace_->note_activity(now_ms);
-    workspace_->tick(now_ms);
+    if (input) workspace_->note_activity(now_ms);
+    workspace_moved = workspace_->tick(now_ms);
   }
   guard_staff_screens();
+  leave_unused_sign_in(input);
   // Signed in on the login screen: on to the case list.
   if (current_ == "login" && workspace_ && workspace_->session().signed_in()) {
     (void)navigate("cases");
@@ -121,20 +145,20 @@ std::vector<Intent> Shell::frame(const Theme& theme, std::int64_t now_ms, ItemLo
   }
   ImGui::End();
 
+  std::optional<std::int64_t> deadline = intents.redraw_deadline();
   std::vector<Intent> applied = intents.take();
   for (const auto& intent : applied) apply(intent);
-  changed_ = !applied.empty();
+  changed_ = !applied.empty() || workspace_moved || current_ != screen_before;
+  if (workspace_) {
+    deadline = earliest(deadline, workspace_->session().next_change_ms(now_ms));
+    // A new account's PIN is hashed on another thread that cannot wake the window.
+    if (workspace_->account_creator().busy()) deadline = earliest(deadline, now_ms + 50);
+    // The engine wakes the window when a round ends; its progress bar moves in between.
+    if (workspace_->sync().status.syncing) deadline = earliest(deadline, now_ms + 250);
+  }
+  if (sign_in_touched_ms_ >= 0) deadline = earliest(deadline, sign_in_touched_ms_ + kSignInTimeoutMs);
+  deadline_ms_ = deadline;
   return applied;
-}
-
-double Shell::wake_after_s() const {
-  if (changed_) return 0.0;
-  if (!workspace_) return 5.0;
-  const auto state = workspace_->session().state();
-  if (state == vm::SessionState::Verifying || state == vm::SessionState::IdleWarning) return 0.1;
-  if (workspace_->account_creator().busy()) return 0.1;  // a new account's PIN is being hashed
-  if (workspace_->sync().status.syncing) return 0.25;
-  return state == vm::SessionState::SignedIn ? 1.0 : 5.0;
 }
 
 void Shell::draw_idle_prompt(Ui& ui) {

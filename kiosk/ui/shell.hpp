@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -40,20 +41,27 @@ class Shell {
   const AppView& view() const { return view_; }
   AppView& view() { return view_; }
   const ScreenRegistry& registry() const { return registry_; }
-  // How long the window loop may sleep before the next frame when no input arrives: at once
-  // after an intent changed something, briefly while something moves on its own (PIN check,
-  // idle countdown, sync progress), else long (the kiosk idles at ~0% CPU).
-  double wake_after_s() const;
+  // What the redraw rule needs from the last frame: did anything change (an intent applied,
+  // the screen switched, a sync round's result arrived), and when does something on screen
+  // change on its own next (a countdown second, the idle warning, the sign-in timeout).
+  bool changed() const { return changed_; }
+  std::optional<std::int64_t> next_deadline_ms() const { return deadline_ms_; }
+
+  // The staff sign-in goes back to the attract screen after this long untouched, so the list of
+  // staff names does not stay up for whoever walks by.
+  static constexpr std::int64_t kSignInTimeoutMs = 60'000;
 
  private:
   void draw_idle_prompt(Ui& ui);
   void guard_staff_screens();
   void go_back();
   bool user_input_this_frame() const;
+  void leave_unused_sign_in(bool input);
 
   ScreenRegistry registry_;
   vm::Workspace* workspace_;
   AppView view_;
+  std::string default_lang_;  // the kiosk's language, restored at the start screen
   std::string current_;
   std::unique_ptr<Screen> screen_;
   struct Place {
@@ -62,6 +70,8 @@ class Shell {
   std::vector<Place> history_;
   std::string start_screen_;
   bool changed_ = true;
+  std::optional<std::int64_t> deadline_ms_;
+  std::int64_t sign_in_touched_ms_ = -1;  // last input on the staff sign-in (-1: not there)
 };
 
 }  // namespace ws::kiosk::ui

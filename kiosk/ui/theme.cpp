@@ -74,6 +74,14 @@ float Theme::scale_for_height(int framebuffer_height) {
   return std::clamp(static_cast<float>(framebuffer_height) / 1080.0f, 0.5f, 3.0f);
 }
 
+float Theme::scale_for_size(int framebuffer_width, int framebuffer_height) {
+  // The design is 1920x1080: the smaller ratio keeps every screen inside the frame, in
+  // portrait too (scaling by height alone made 1080x1920 nearly twice too wide).
+  const float by_width = static_cast<float>(framebuffer_width) / 1920.0f;
+  const float by_height = static_cast<float>(framebuffer_height) / 1080.0f;
+  return std::clamp(std::min(by_width, by_height), 0.5f, 3.0f);
+}
+
 bool Theme::apply(float scale) {
   scale_ = scale;
   ImGuiIO& io = ImGui::GetIO();

@@ -36,6 +36,8 @@ class Theme {
  public:
   // 1.0 at a 1080-pixel-high framebuffer; clamped so tiny test windows stay legible.
   static float scale_for_height(int framebuffer_height);
+  // min(width / 1920, height / 1080), clamped the same way: what the window uses.
+  static float scale_for_size(int framebuffer_width, int framebuffer_height);
 
   float scale() const { return scale_; }
   float px(float at_1080p) const { return at_1080p * scale_; }

@@ -1,8 +1,11 @@
 #include "kiosk/ui/window.hpp"
 
+#include <algorithm>
 #include <cfloat>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <utility>
 
 #if defined(__SANITIZE_ADDRESS__)
 #include <dlfcn.h>
@@ -46,6 +49,27 @@ void terminate_glfw() {
   glfwTerminate();
 }
 
+// A window asked for at `width` x `height` shrunk (same shape) to fit the primary monitor's
+// work area; unchanged when it fits or there is no monitor to ask.
+void fit_to_monitor(int& width, int& height) {
+  GLFWmonitor* monitor = glfwGetPrimaryMonitor();
+  if (!monitor) return;
+  int x = 0, y = 0, avail_w = 0, avail_h = 0;
+  glfwGetMonitorWorkarea(monitor, &x, &y, &avail_w, &avail_h);
+  if (avail_w <= 0 || avail_h <= 0) {
+    const GLFWvidmode* mode = glfwGetVideoMode(monitor);
+    if (!mode) return;
+    avail_w = mode->width;
+    avail_h = mode->height;
+  }
+  if (width <= avail_w && height <= avail_h) return;
+  const double k = std::min(static_cast<double>(avail_w) / width, static_cast<double>(avail_h) / height);
+  width = std::max(320, static_cast<int>(std::floor(width * k)));
+  height = std::max(320, static_cast<int>(std::floor(height * k)));
+}
+
+Window* owner(GLFWwindow* w) { return static_cast<Window*>(glfwGetWindowUserPointer(w)); }
+
 }  // namespace
 
 Result<std::unique_ptr<Window>> Window::open(const WindowConfig& config) {
@@ -61,6 +85,8 @@ Result<std::unique_ptr<Window>> Window::open(const WindowConfig& config) {
       width = mode->width;
       height = mode->height;
     }
+  } else if (config.fit_monitor) {
+    fit_to_monitor(width, height);
   }
   GLFWwindow* w = glfwCreateWindow(width, height, config.title.c_str(), monitor, nullptr);
   if (!w) {
@@ -76,9 +102,41 @@ Result<std::unique_ptr<Window>> Window::open(const WindowConfig& config) {
   io.IniFilename = nullptr;  // a kiosk keeps no window layout between runs
   io.LogFilename = nullptr;
   io.ConfigFlags |= ImGuiConfigFlags_NavEnableKeyboard;
+  // A steady caret: a blinking one would need a frame every half second while a field has focus.
+  io.ConfigInputTextCursorBlink = false;
   ImGui_ImplGlfw_InitForOpenGL(w, true);
   ImGui_ImplOpenGL3_Init("#version 130");
-  return std::unique_ptr<Window>(new Window(w));
+  std::unique_ptr<Window> window(new Window(w));
+  window->install_input_callbacks();
+  return window;
+}
+
+// The backend's own callbacks stay for keys, text, wheel and focus (each also marks the frame
+// as having input); pointer position and buttons go through the queue instead.
+void Window::install_input_callbacks() {
+  glfwSetWindowUserPointer(window_, this);
+  glfwSetCursorPosCallback(window_, [](GLFWwindow* w, double x, double y) {
+    owner(w)->input_.push_move(static_cast<float>(x), static_cast<float>(y));
+  });
+  glfwSetMouseButtonCallback(window_, [](GLFWwindow* w, int button, int action, int) {
+    if (action == GLFW_PRESS || action == GLFW_RELEASE) owner(w)->input_.push_button(button, action == GLFW_PRESS);
+  });
+  glfwSetCursorEnterCallback(window_, [](GLFWwindow* w, int entered) {
+    ImGui_ImplGlfw_CursorEnterCallback(w, entered);
+    if (!entered) owner(w)->input_.push_leave();
+  });
+  glfwSetScrollCallback(window_, [](GLFWwindow* w, double dx, double dy) {
+    ImGui_ImplGlfw_ScrollCallback(w, dx, dy);
+    owner(w)->other_input_ = true;
+  });
+  glfwSetKeyCallback(window_, [](GLFWwindow* w, int key, int scancode, int action, int mods) {
+    ImGui_ImplGlfw_KeyCallback(w, key, scancode, action, mods);
+    owner(w)->other_input_ = true;
+  });
+  glfwSetCharCallback(window_, [](GLFWwindow* w, unsigned int c) {
+    ImGui_ImplGlfw_CharCallback(w, c);
+    owner(w)->other_input_ = true;
+  });
 }
 
 Window::~Window() {
@@ -93,19 +151,43 @@ bool Window::should_close() const { return glfwWindowShouldClose(window_); }
 void Window::wait_events(double timeout_s) { glfwWaitEventsTimeout(timeout_s); }
 void Window::poll_events() { glfwPollEvents(); }
 
+void Window::wait(std::optional<std::int64_t> ms) {
+  if (!ms) glfwWaitEvents();
+  else if (*ms <= 0) glfwPollEvents();
+  else glfwWaitEventsTimeout(static_cast<double>(*ms) / 1000.0);
+}
+
+void Window::wake() { glfwPostEmptyEvent(); }
+
+bool Window::take_input_fed() { return std::exchange(input_fed_, false); }
+
+// After the backend's NewFrame (which samples the live button state and cursor): what ImGui
+// sees instead is the queue's next step, so a press and its release land in separate frames.
+void Window::feed_pointer() {
+  ImGuiIO& io = ImGui::GetIO();
+  const InputQueue::Frame f = input_.next_frame();
+  io.MousePos = (f.has_pos && !ignore_pointer_) ? ImVec2(f.x, f.y) : ImVec2(-FLT_MAX, -FLT_MAX);
+  for (std::size_t i = 0; i < InputQueue::kButtons; ++i) io.MouseDown[i] = f.down[i];
+  input_fed_ = f.fed || std::exchange(other_input_, false);
+}
+
 void Window::new_frame(Theme& theme) {
   int fb_w = 0, fb_h = 0;
   glfwGetFramebufferSize(window_, &fb_w, &fb_h);
-  if (fb_h > 0 && fb_h != font_height_) {
+  if (fb_h > 0 && fb_w > 0 && (fb_h != font_height_ || fb_w != font_width_)) {
     // Fonts are rasterised at their final pixel size (sharper than FontGlobalScale).
-    theme.apply(Theme::scale_for_height(fb_h));
-    ImGui_ImplOpenGL3_DestroyFontsTexture();
-    ImGui_ImplOpenGL3_CreateFontsTexture();
+    const float scale = Theme::scale_for_size(fb_w, fb_h);
+    if (scale != theme.scale() || font_height_ == 0) {
+      theme.apply(scale);
+      ImGui_ImplOpenGL3_DestroyFontsTexture();
+      ImGui_ImplOpenGL3_CreateFontsTexture();
+    }
+    font_width_ = fb_w;
     font_height_ = fb_h;
   }
   ImGui_ImplOpenGL3_NewFrame();
   ImGui_ImplGlfw_NewFrame();
-  if (ignore_pointer_) ImGui::GetIO().MousePos = ImVec2(-FLT_MAX, -FLT_MAX);
+  feed_pointer();
   ImGui::NewFrame();
 }
 

@@ -3,9 +3,11 @@
 // order of Dear ImGui's example_glfw_opengl3 and torn down in reverse.
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "kiosk/ui/input_queue.hpp"
 #include "kiosk/ui/theme.hpp"
 #include "ws/result.hpp"
 
@@ -19,6 +21,9 @@ struct WindowConfig {
   bool fullscreen = false;
   bool vsync = true;
   std::string title = "Waystation";
+  // Shrinks a windowed kiosk to the primary monitor's work area (keeping 16:9 or the asked
+  // shape), so a 1920x1080 request still fits a 1280x800 screen.
+  bool fit_monitor = false;
 };
 
 class Window {
@@ -32,6 +37,15 @@ class Window {
   // Sleeps until an event arrives or `timeout_s` passes: the kiosk idles at ~0% CPU.
   void wait_events(double timeout_s);
   void poll_events();
+  // Blocks for `ms` (0 = only collect pending events, nullopt = until an event or wake()).
+  void wait(std::optional<std::int64_t> ms);
+  // Ends a wait() from any thread (e.g. the sync engine reporting a finished round).
+  static void wake();
+  // Pointer events not yet handed to ImGui (a tap's release waits for the frame after its press).
+  bool input_pending() const { return input_.pending(); }
+  // True when this frame fed ImGui any input (pointer, key, text, wheel); then cleared.
+  bool take_input_fed();
+  std::size_t button_transitions() const { return input_.transitions(); }
   // Screenshot mode: the pointer must not hover anything, wherever the X server put it.
   void ignore_pointer(bool ignore) { ignore_pointer_ = ignore; }
   // Starts an ImGui frame; rebuilds fonts and sizes first when the framebuffer height changed.
@@ -44,8 +58,13 @@ class Window {
 
  private:
   explicit Window(GLFWwindow* w) : window_(w) {}
+  void install_input_callbacks();
+  void feed_pointer();
   GLFWwindow* window_ = nullptr;
-  int font_height_ = 0;  // framebuffer height the fonts were built for
+  int font_width_ = 0, font_height_ = 0;  // framebuffer size the fonts were built for
+  InputQueue input_;
+  bool other_input_ = false;  // a key, character or wheel event arrived since the last frame
+  bool input_fed_ = false;
   bool ignore_pointer_ = false;
 };
 

@@ -24,7 +24,7 @@ class Headless {
     io.IniFilename = nullptr;
     io.DisplaySize = ImVec2(static_cast<float>(width), static_cast<float>(height));
     io.DeltaTime = 1.0f / 60.0f;
-    theme.apply(Theme::scale_for_height(height));
+    theme.apply(Theme::scale_for_size(width, height));
     unsigned char* pixels = nullptr;
     int w = 0, h = 0;
     io.Fonts->GetTexDataAsRGBA32(&pixels, &w, &h);

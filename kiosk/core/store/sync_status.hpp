@@ -18,6 +18,12 @@ struct SyncStatus {
   std::int64_t progress_total = 0; // records the running round set out to send
   std::optional<std::int64_t> next_attempt_ms;  // when the engine will try again (Unix ms)
   std::optional<std::int64_t> clock_offset_ms;  // server time minus this kiosk's, once measured
+  // What the last finished round did, for "Sent 3, received 12, just now" (engine only).
+  std::uint64_t rounds_finished = 0;          // counts every round, successful or not
+  std::int64_t last_round_sent = 0;           // records the server acknowledged
+  std::int64_t last_round_received = 0;       // changes pulled
+  std::optional<std::int64_t> last_round_ms;  // Unix ms the last round ended
+  bool last_round_ok = false;
 };
 
 }  // namespace ws::kiosk

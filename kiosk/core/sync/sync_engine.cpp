@@ -106,6 +106,7 @@ void SyncEngine::run() {
 
     std::optional<int> retry_after;
     bool offline = false;
+    std::int64_t sent = 0, received = 0;
     auto outcome = [&]() -> Status {
       if (!store) {
         auto opened = Store::open(options_.data_dir, options_.store);
@@ -158,6 +159,10 @@ void SyncEngine::run() {
         status_.progress_total = total;
       });
       clocked.save();
+      if (report) {
+        sent = static_cast<std::int64_t>(report->accepted);
+        received = static_cast<std::int64_t>(report->pulled_changes);
+      }
       if (!report) {
         offline = report.error().code == "network";
         retry_after = round.retry_after_seconds();
@@ -196,9 +201,17 @@ void SyncEngine::run() {
       if (store) (void)store->record_sync_error(outcome.error().message);
     }
     next = Clock::now() + delay;
-    std::lock_guard lock(mutex_);
-    status_.next_attempt_ms = unix_ms_after(delay);
-    ++rounds_;
+    {
+      std::lock_guard lock(mutex_);
+      status_.next_attempt_ms = unix_ms_after(delay);
+      ++rounds_;
+      status_.rounds_finished = rounds_;
+      status_.last_round_ok = outcome.has_value();
+      status_.last_round_sent = sent;
+      status_.last_round_received = received;
+      status_.last_round_ms = HlcClock::system_wall_ms();
+    }
+    if (options_.on_round_finished) options_.on_round_finished();
   }
   std::lock_guard lock(mutex_);
   status_.syncing = false;

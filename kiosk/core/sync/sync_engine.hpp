@@ -43,6 +43,9 @@ struct SyncEngineOptions {
   // own store connection (e.g. to install a newly published content bundle). Must not block
   // for long: the next round waits for it.
   std::function<void(Store& store)> after_pull;
+  // Runs on the engine thread after every round, once status() shows its outcome (e.g. to wake
+  // a sleeping UI loop). Must be cheap and thread-safe.
+  std::function<void()> on_round_finished;
   // What status() reports until the first round has read the store itself (enrolled, counts,
   // last success), so a screen drawn right after start() does not show a blank state.
   SyncStatus initial_status;

@@ -253,6 +253,13 @@ Result<std::unique_ptr<FixtureWorld>> make_fixture_world(const std::string& asse
   d.status.pending = 2;
   d.status.quarantined = 1;
   d.status.last_success_ms = 1715679720000;  // a fixed, fictional instant (2024-05-14)
+  // The last round ended 4 s before the fixtures' "now"; the next one is planned in 12 s.
+  d.status.rounds_finished = 3;
+  d.status.last_round_ok = true;
+  d.status.last_round_sent = 3;
+  d.status.last_round_received = 12;
+  d.status.last_round_ms = d.unix_ms - 4'000;
+  d.status.next_attempt_ms = d.unix_ms + 11'200;
 
   world->workspace = std::make_unique<Workspace>(d, policy, Session::Verifier{}, d.today);
   return world;

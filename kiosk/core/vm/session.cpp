@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 
+#include "kiosk/core/vm/countdown.hpp"
 #include "ws/crypto.hpp"
 
 namespace ws::kiosk::vm {
@@ -192,6 +193,21 @@ std::int64_t Session::idle_lock_in_ms(std::int64_t now_ms) const {
   if (!signed_in()) return 0;
   const std::int64_t deadline = last_activity_ms_ + policy_.idle_warning_ms + policy_.idle_grace_ms;
   return std::max<std::int64_t>(0, deadline - now_ms);
+}
+
+std::optional<std::int64_t> Session::next_change_ms(std::int64_t now_ms) const {
+  // The check runs on another thread and has no way to wake the window: look again shortly.
+  if (state_ == SessionState::Verifying) return now_ms + 50;
+  if (state_ == SessionState::SignedIn) return last_activity_ms_ + policy_.idle_warning_ms;
+  if (state_ == SessionState::IdleWarning)
+    return next_whole_second(now_ms, last_activity_ms_ + policy_.idle_warning_ms + policy_.idle_grace_ms);
+  std::optional<std::int64_t> next;
+  for (const auto& a : attempts_) {
+    if (a.locked_until_ms <= now_ms) continue;
+    const std::int64_t t = next_whole_second(now_ms, a.locked_until_ms);
+    if (!next || t < *next) next = t;
+  }
+  return next;
 }
 
 void Session::end(SignOutReason reason) {

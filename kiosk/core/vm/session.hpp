@@ -86,6 +86,10 @@ class Session {
   int failed_attempts(const std::string& account_id) const;
   // Milliseconds left before the idle lock while the warning shows.
   std::int64_t idle_lock_in_ms(std::int64_t now_ms) const;
+  // The next monotonic time the session changes on its own (the idle warning, each second of
+  // its countdown or of a PIN pause, a running check); nullopt when nothing is scheduled. The
+  // window sleeps until then when nobody touches it.
+  std::optional<std::int64_t> next_change_ms(std::int64_t now_ms) const;
 
  private:
   struct Attempts {

@@ -57,7 +57,8 @@ std::string local_minute(std::int64_t unix_ms) {
 }
 
 Result<std::unique_ptr<StoreWorkspaceData>> StoreWorkspaceData::open(const std::string& data_dir,
-                                                                     const std::string& assets_dir) {
+                                                                     const std::string& assets_dir,
+                                                                     std::function<void()> on_sync_round) {
   auto store = Store::open(data_dir);
   if (!store) return fail(explain_storage_error(store.error(), "open the kiosk's data"));
   std::unique_ptr<StoreWorkspaceData> data(new StoreWorkspaceData());
@@ -77,6 +78,7 @@ Result<std::unique_ptr<StoreWorkspaceData>> StoreWorkspaceData::open(const std::
       report_content_install(content::install_published_content(engine_store, data_dir, builtin));
       pulls->fetch_add(1);
     };
+    options.on_round_finished = std::move(on_sync_round);
     data->engine_ = std::make_unique<SyncEngine>(std::move(options));
     data->engine_->start();
   }

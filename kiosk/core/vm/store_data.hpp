@@ -3,6 +3,7 @@
 // Lives on the UI thread with its own Store connection; the sync engine has another.
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -22,7 +23,9 @@ class StoreWorkspaceData : public WorkspaceData {
  public:
   // Opens DIR's store, loads the forms from `assets_dir`/forms plus any published `form`
   // records, and starts the sync engine thread when the kiosk is enrolled.
-  static Result<std::unique_ptr<StoreWorkspaceData>> open(const std::string& data_dir, const std::string& assets_dir);
+  // `on_sync_round` runs on the sync engine's thread after every round (the window wakes up).
+  static Result<std::unique_ptr<StoreWorkspaceData>> open(const std::string& data_dir, const std::string& assets_dir,
+                                                          std::function<void()> on_sync_round = {});
   ~StoreWorkspaceData() override;  // stops the sync engine
 
   std::vector<CounsellorAccount> counsellors() override;

@@ -31,18 +31,45 @@ Workspace::Workspace(WorkspaceData& data, SessionPolicy policy, Session::Verifie
 
 void Workspace::refresh_accounts() { session_.set_accounts(data_.counsellors()); }
 
-void Workspace::tick(std::int64_t now_ms) {
+bool Workspace::tick(std::int64_t now_ms) {
   now_ms_ = now_ms;
+  bool changed = false;
   // Accounts HQ added or disabled arrive by pull: a disabled account's session ends here.
   if (data_.take_pulled_changes()) {
     refresh_accounts();
     refresh_sync();
+    changed = true;
   }
+  changed = take_sync_round() || changed;
+  const SessionState before = session_.state();
+  const std::uint64_t added_before = accounts_added_;
   session_.tick(now_ms);
   save_hashed_account();
   const bool signed_in = session_.signed_in();
   if (signed_in && !was_signed_in_) on_signed_in();
   was_signed_in_ = signed_in;
+  return changed || session_.state() != before || accounts_added_ != added_before;
+}
+
+// The engine's status is a cheap copy under its lock: look every frame, re-read the store only
+// when a round has finished (records it sent are now Synced; pulled ones are new).
+bool Workspace::take_sync_round() {
+  const SyncStatus now = data_.sync_status();
+  const bool round_ended = now.rounds_finished != sync_.status.rounds_finished;
+  const bool moving = now.syncing != was_syncing_ || now.progress_sent != sync_.status.progress_sent ||
+                      now.progress_total != sync_.status.progress_total;
+  was_syncing_ = now.syncing;
+  if (!round_ended) {
+    if (moving) sync_.status = now;
+    return moving;
+  }
+  refresh_sync();
+  reload_cases();
+  if (case_ && session_.signed_in()) {
+    auto detail = data_.case_detail(case_->summary.id);
+    if (detail) case_ = std::move(*detail);
+  }
+  return true;
 }
 
 void Workspace::set_notice(std::string text, bool error) {
@@ -196,6 +223,31 @@ void Workspace::refresh_sync() {
 void Workspace::sync_now() {
   data_.request_sync();
   refresh_sync();
+}
+
+std::string SyncPanel::result_text(std::int64_t unix_now_ms) const {
+  const SyncStatus& s = status;
+  if (!s.enrolled) return "This kiosk is not enrolled with a server yet.";
+  if (s.syncing) return "Syncing now\xe2\x80\xa6";
+  if (!s.last_round_ms) return "";
+  if (!s.last_round_ok)
+    return "Could not sync: " + (s.last_error.empty() ? std::string("unknown reason") : s.last_error);
+  const std::int64_t ago_s = std::max<std::int64_t>(0, unix_now_ms - *s.last_round_ms) / 1000;
+  std::string when = ago_s < 10   ? "just now"
+                     : ago_s < 60 ? std::to_string(ago_s) + " s ago"
+                                  : std::to_string(ago_s / 60) + " min ago";
+  return "Sent " + std::to_string(s.last_round_sent) + ", received " + std::to_string(s.last_round_received) + ", " +
+         when;
+}
+
+std::string SyncPanel::next_try_text(std::int64_t unix_now_ms) const {
+  const SyncStatus& s = status;
+  if (!s.enrolled || s.syncing || !s.next_attempt_ms) return "";
+  const std::int64_t in_ms = *s.next_attempt_ms - unix_now_ms;
+  if (in_ms <= 0) return "Next try now";
+  const std::int64_t in_s = (in_ms + 999) / 1000;
+  if (in_s < 120) return "Next try in " + std::to_string(in_s) + " s";
+  return "Next try in " + std::to_string((in_s + 59) / 60) + " min";
 }
 
 Status Workspace::send_again(const std::string& record_id) {
@@ -433,16 +485,6 @@ std::string SyncPanel::last_success_text() const {
   localtime_r(&t, &local);
   char buf[32];
   std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M", &local);
-  return buf;
-}
-
-std::string SyncPanel::next_attempt_text() const {
-  if (!status.next_attempt_ms) return "";
-  const std::time_t t = static_cast<std::time_t>(*status.next_attempt_ms / 1000);
-  std::tm local{};
-  localtime_r(&t, &local);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%H:%M:%S", &local);
   return buf;
 }
 

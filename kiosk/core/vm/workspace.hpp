@@ -33,7 +33,11 @@ struct SyncPanel {
   std::optional<float> progress() const;
   std::string headline() const;  // "Online", "Offline", "Syncing…", "Not enrolled"
   std::string last_success_text() const;  // local "YYYY-MM-DD HH:MM" or "never"
-  std::string next_attempt_text() const;
+  // What the last round did, in words, at the Unix time `unix_now_ms`: "Sent 3, received 12,
+  // just now", "Could not sync: <reason>", "Syncing now…"; empty before the first round.
+  std::string result_text(std::int64_t unix_now_ms) const;
+  // "Next try in 12 s" (empty while a round runs or when none is planned).
+  std::string next_try_text(std::int64_t unix_now_ms) const;
   // In words, when this kiosk's clock is more than a minute off the server's (empty otherwise).
   std::string clock_warning() const;
 };
@@ -47,9 +51,11 @@ class Workspace {
   Workspace(const Workspace&) = delete;
   Workspace& operator=(const Workspace&) = delete;
 
-  // Once per frame: advances the session (PIN check, idle lock) and loads the signed-in
-  // counsellor's data right after sign-in.
-  void tick(std::int64_t now_ms);
+  // Once per frame: advances the session (PIN check, idle lock), loads the signed-in
+  // counsellor's data right after sign-in, and after every sync round re-reads the sync panel,
+  // the case list's and the open case's badges. Returns true when any of that changed what the
+  // screens show (the window then draws the next frame).
+  bool tick(std::int64_t now_ms);
   void note_activity(std::int64_t now_ms) { session_.note_activity(now_ms); }
 
   Session& session() { return session_; }
@@ -111,6 +117,8 @@ class Workspace {
   const SyncPanel& sync() const { return sync_; }
   void refresh_sync();
   void sync_now();
+  // The wall clock (Unix ms) the sync panel's texts are measured against.
+  std::int64_t unix_now_ms() const { return data_.unix_now_ms(); }
   // "Send again" on a refused record: back in the outbox unchanged, then a sync is asked for.
   Status send_again(const std::string& record_id);
 
@@ -121,6 +129,7 @@ class Workspace {
 
  private:
   void on_signed_in();
+  bool take_sync_round();
   void on_signed_out(const CounsellorAccount& who, SignOutReason reason);
   void clear_personal_data();
   void keep_draft(const std::string& counsellor_id);
@@ -140,6 +149,7 @@ class Workspace {
   std::optional<FormEditor> form_;
   std::optional<FormDraft> draft_;
   SyncPanel sync_;
+  bool was_syncing_ = false;
   AccountCreator creator_;
   std::uint64_t accounts_added_ = 0;
   std::string notice_;

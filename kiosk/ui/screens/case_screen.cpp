@@ -8,6 +8,7 @@
 #include "kiosk/core/vm/workspace.hpp"
 #include "kiosk/ui/screens/staff_screens.hpp"
 #include "kiosk/ui/widgets/native_text.hpp"
+#include "kiosk/ui/widgets/panes.hpp"
 #include "kiosk/ui/widgets/staff_bar.hpp"
 #include "kiosk/ui/widgets/sync_badge.hpp"
 #include "kiosk/ui/widgets/touch.hpp"
@@ -43,13 +44,12 @@ void CaseScreen::draw(Ui& ui) {
   widgets::staff_bar(ui, title.c_str(), true);
   widgets::message(ui, ws->notice(), ws->notice_is_error());
   const Theme& t = ui.theme;
-  const float left = ImGui::GetContentRegionAvail().x * 0.42f;
-  const float height = ImGui::GetContentRegionAvail().y;
-  ImGui::BeginChild("##case_header", ImVec2(left, height), true);
+  const widgets::TwoPanes panes = widgets::two_panes(ImGui::GetContentRegionAvail(), t.gap(), 0.42f, 0.35f);
+  ImGui::BeginChild("##case_header", panes.first, true);
   draw_header(ui, *ws, c);
   ImGui::EndChild();
-  ImGui::SameLine(0, t.gap());
-  ImGui::BeginChild("##case_timeline", ImVec2(0, height), true);
+  widgets::next_pane(panes, t.gap());
+  ImGui::BeginChild("##case_timeline", panes.second, true);
   draw_timeline(ui, *ws, c);
   ImGui::EndChild();
   native_.end_frame();

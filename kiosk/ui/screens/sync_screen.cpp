@@ -7,6 +7,7 @@
 
 #include "kiosk/core/vm/workspace.hpp"
 #include "kiosk/ui/screens/staff_screens.hpp"
+#include "kiosk/ui/widgets/panes.hpp"
 #include "kiosk/ui/widgets/staff_bar.hpp"
 #include "kiosk/ui/widgets/touch.hpp"
 
@@ -20,6 +21,7 @@ class SyncScreen : public Screen {
  private:
   void draw_status(Ui& ui, const vm::Workspace& ws);
   void draw_quarantine(Ui& ui, const vm::Workspace& ws);
+  void draw_outcome(Ui& ui, const vm::Workspace& ws);
 };
 
 void SyncScreen::draw(Ui& ui) {
@@ -27,13 +29,12 @@ void SyncScreen::draw(Ui& ui) {
   const vm::Workspace* ws = ui.view.workspace;
   if (!ws) return;
   const Theme& t = ui.theme;
-  const float height = ImGui::GetContentRegionAvail().y;
-  const float left = ImGui::GetContentRegionAvail().x * 0.45f;
-  ImGui::BeginChild("##sync_status", ImVec2(left, height), true);
+  const widgets::TwoPanes panes = widgets::two_panes(ImGui::GetContentRegionAvail(), t.gap(), 0.45f, 0.4f);
+  ImGui::BeginChild("##sync_status", panes.first, true);
   draw_status(ui, *ws);
   ImGui::EndChild();
-  ImGui::SameLine(0, t.gap());
-  ImGui::BeginChild("##sync_quarantine", ImVec2(0, height), true);
+  widgets::next_pane(panes, t.gap());
+  ImGui::BeginChild("##sync_quarantine", panes.second, true);
   draw_quarantine(ui, *ws);
   ImGui::EndChild();
 }
@@ -76,13 +77,14 @@ void SyncScreen::draw_status(Ui& ui, const vm::Workspace& ws) {
   line("Waiting to send", std::to_string(s.pending) + (s.pending == 1 ? " record" : " records"));
   line("Refused by server", std::to_string(s.quarantined) + (s.quarantined == 1 ? " record" : " records"));
   line("Last successful sync", panel.last_success_text());
-  if (!s.syncing && s.next_attempt_ms) line("Next try", panel.next_attempt_text());
   if (const std::string warning = panel.clock_warning(); !warning.empty()) {
     ImGui::Dummy(ImVec2(0, t.px(8)));
     widgets::heading(ui, "Clock");
     widgets::message(ui, warning, true);
   }
-  if (!s.last_error.empty()) {
+  // A failed last round says its reason under "Sync now" already.
+  const bool failure_said_below = s.last_round_ms && !s.last_round_ok && !s.syncing;
+  if (!s.last_error.empty() && !failure_said_below) {
     ImGui::Dummy(ImVec2(0, t.px(8)));
     widgets::heading(ui, "Last problem");
     widgets::message(ui, s.last_error, true);
@@ -95,7 +97,30 @@ void SyncScreen::draw_status(Ui& ui, const vm::Workspace& ws) {
   ImGui::BeginDisabled(!s.enrolled || s.syncing);
   if (widgets::button(ui, "Sync now###sync_now", -1.0f, widgets::Tone::Primary)) ui.emit(SyncNow{});
   ImGui::EndDisabled();
+  draw_outcome(ui, ws);
   widgets::caption(ui, "Records are never lost while offline: they wait here and are sent when the server can be reached.");
+}
+
+// Under "Sync now": what the last round did and when the next one runs, in words. Both count
+// seconds, so the screen asks for a frame when the shown number changes (and none otherwise).
+void SyncScreen::draw_outcome(Ui& ui, const vm::Workspace& ws) {
+  const vm::SyncPanel& panel = ws.sync();
+  const std::int64_t unix_now = ws.unix_now_ms();  // fixed in screenshot mode (the fixtures' clock)
+  const std::string result = panel.result_text(unix_now);
+  const std::string next = panel.next_try_text(unix_now);
+  if (!result.empty()) {
+    widgets::message(ui, result, !panel.status.syncing && !panel.status.last_round_ok);
+    widgets::log_item(ui, "##sync_result");
+  }
+  if (!next.empty()) widgets::caption(ui, next.c_str());
+  if (ui.view.screenshot) return;
+  auto tick_at = [&](std::int64_t unix_event_ms) {
+    const std::int64_t delta = unix_event_ms - unix_now;  // > 0: ahead, < 0: behind
+    const std::int64_t into = ((delta % 1000) + 1000) % 1000;
+    ui.intents.redraw_at(ui.view.now_ms + (into == 0 ? 1000 : into));
+  };
+  if (!next.empty() && panel.status.next_attempt_ms) tick_at(*panel.status.next_attempt_ms);
+  if (panel.status.last_round_ms && unix_now - *panel.status.last_round_ms < 60'000) tick_at(*panel.status.last_round_ms);
 }
 
 void SyncScreen::draw_quarantine(Ui& ui, const vm::Workspace& ws) {

@@ -181,9 +181,12 @@ void FormRenderer::draw_choices(Ui& ui, const forms::Field& f, const std::string
       const auto dot = text.rfind("\xc2\xb7 ");
       if (dot != std::string::npos) text = text.substr(dot + 3);
     }
-    const std::string label = (multiple ? (selected ? "\xe2\x9c\x93 " : "") : "") + text + "###" + path + "=" + c.value;
+    const std::string check = multiple ? "\xe2\x9c\x93 " : "";
+    const std::string label = (selected ? check : "") + text + "###" + path + "=" + c.value;
     // Flow the toggles like words in a paragraph, wrapping when the next one would not fit.
-    const float w = std::max(ui.theme.touch() * 1.5f, ImGui::CalcTextSize((text + "  ").c_str()).x +
+    // Measured with the check mark, so a checked label is not clipped and ticking does not
+    // reflow the row under the finger.
+    const float w = std::max(ui.theme.touch() * 1.5f, ImGui::CalcTextSize((check + text + "  ").c_str()).x +
                                                           ImGui::GetStyle().FramePadding.x * 2);
     if (!first) {
       ImGui::SameLine();

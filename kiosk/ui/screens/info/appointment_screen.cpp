@@ -3,6 +3,7 @@
 // to the store directly; what was typed is wiped when the person leaves or goes idle.
 #include <algorithm>
 #include <cctype>
+#include <utility>
 
 #include <imgui.h>
 #include <imgui_stdlib.h>
@@ -32,6 +33,9 @@ class AppointmentScreen : public Screen {
     const std::string& lang = ui.view.lang;
     if (s_->watch_idle(ui)) return still_there_prompt(ui, *s_, *b, lang);
     AppointmentDraft& d = s_->appointment();
+    // "Thank you, sent" belongs to the visit that sent it: opened again (another language, the
+    // next visitor) the form starts empty.
+    if (d.sent && !sent_here_) d = AppointmentDraft{};
     if (d.language.empty()) d.language = lang;
     const Theme& t = ui.theme;
     const Sizes z = Sizes::of(t);
@@ -43,6 +47,7 @@ class AppointmentScreen : public Screen {
       if (ui.view.last_submit.saved) {
         d = AppointmentDraft{};
         d.sent = true;
+        sent_here_ = true;
       } else {
         d.error_key = "appointment_failed";
       }
@@ -90,6 +95,8 @@ class AppointmentScreen : public Screen {
     ImGui::SetCursorPos(ImVec2(0, form_at.y));
     ImGui::BeginChild("##appointment_form", ImVec2(origin.x + avail_w, ImGui::GetContentRegionAvail().y - footer_h),
                       false);
+    // ImGui keeps a child's scroll by its id: the form opened again starts at its top.
+    if (std::exchange(opened_, false)) ImGui::SetScrollY(0.0f);
     if (ImGui::IsWindowHovered() && ImGui::IsMouseDragging(ImGuiMouseButton_Left) && !ImGui::IsAnyItemActive())
       ImGui::SetScrollY(ImGui::GetScrollY() - ImGui::GetIO().MouseDelta.y);
     ImGui::SetCursorPosX(left);
@@ -116,18 +123,26 @@ class AppointmentScreen : public Screen {
     const auto& langs = wc::supported_languages();
     const float gap = t.px(12);
     const float cell = (width - 3 * gap) / 4;
-    const float row_y = ImGui::GetCursorPosY();
+    // A button grows to fit its label (touch size, tall Naskh lines): rows are placed below the
+    // tallest button drawn above them, and every cell takes the tallest height seen, so the
+    // grid never overlaps the row under it and its buttons line up.
+    float row_top = ImGui::GetCursorPosY(), row_bottom = row_top, tallest = 0.0f;
     for (std::size_t i = 0; i < langs.size(); ++i) {
-      const int col = static_cast<int>(i % 4), row = static_cast<int>(i / 4);
-      ImGui::SetCursorPos(ImVec2(m.at_start(cell, col * (cell + gap)), row_y + row * (z.button * 0.75f + gap)));
+      const int col = static_cast<int>(i % 4);
+      if (col == 0 && i > 0) row_top = row_bottom + gap;
+      ImGui::SetCursorPos(ImVec2(m.at_start(cell, col * (cell + gap)), row_top));
       const std::string code(langs[i].code);
       const std::string id = "appointment_lang_" + code;
-      if (shaped_button(ui, *s_, id.c_str(), std::string(langs[i].native_name), code, ImVec2(cell, z.button * 0.75f),
+      if (shaped_button(ui, *s_, id.c_str(), std::string(langs[i].native_name), code,
+                        ImVec2(cell, std::max(z.button * 0.75f, lang_cell_h_)),
                         d.language == code ? ButtonTone::Selected : ButtonTone::Neutral))
         d.language = code;
+      const float h = ImGui::GetItemRectSize().y;
+      tallest = std::max(tallest, h);
+      row_bottom = std::max(row_bottom, row_top + h);
     }
-    ImGui::SetCursorPos(ImVec2(left, row_y + 2 * (z.button * 0.75f + gap)));
-    ImGui::Dummy(ImVec2(0, t.px(4)));
+    lang_cell_h_ = tallest;
+    ImGui::SetCursorPos(ImVec2(left, row_bottom + gap));
 
     // Phone (optional) and consent side by side, so everything fits above the buttons.
     const float phone_w = width * 0.38f;
@@ -214,6 +229,9 @@ class AppointmentScreen : public Screen {
   std::shared_ptr<InfoSession> s_;
   bool waiting_ = false;
   std::uint64_t asked_at_ = 0;
+  bool sent_here_ = false;  // this screen sent the request shown as "sent"
+  float lang_cell_h_ = 0.0f;  // the tallest talk-language button of the last frame
+  bool opened_ = true;        // first frame of this screen
 };
 
 }  // namespace

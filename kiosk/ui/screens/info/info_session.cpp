@@ -2,6 +2,7 @@
 
 #include <imgui.h>
 
+#include "kiosk/core/vm/countdown.hpp"
 #include "kiosk/ui/text/gl_texture_sink.hpp"
 
 namespace ws::kiosk::ui::info {
@@ -66,7 +67,11 @@ bool InfoSession::watch_idle(Ui& ui) {
     if (last_activity_ms_ < 0 || now - last_activity_ms_ < policy_.prompt_after_ms) last_activity_ms_ = now;
   }
   const std::int64_t idle = now - last_activity_ms_;
-  if (idle < policy_.prompt_after_ms) return false;
+  const std::int64_t reset_at = last_activity_ms_ + policy_.prompt_after_ms + policy_.reset_after_prompt_ms;
+  if (idle < policy_.prompt_after_ms) {
+    ui.intents.redraw_at(last_activity_ms_ + policy_.prompt_after_ms);  // the prompt appears then
+    return false;
+  }
   if (idle >= policy_.prompt_after_ms + policy_.reset_after_prompt_ms) {
     wipe();
     last_activity_ms_ = -1;
@@ -74,6 +79,7 @@ bool InfoSession::watch_idle(Ui& ui) {
     ui.emit(Navigate{"attract", ""});
     return true;
   }
+  ui.intents.redraw_at(vm::next_whole_second(now, reset_at));  // the prompt counts down each second
   return true;
 }
 

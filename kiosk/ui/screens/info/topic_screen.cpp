@@ -138,6 +138,9 @@ class TopicScreen : public Screen {
     if (plan_.kind == kc::NarrationKind::None) return;  // nothing can read this page aloud
     ImGui::SetCursorPos(at);
     const bool playing = s_->narrator().playing();
+    // The player cannot wake the window when it finishes: look again a few times a second
+    // while it plays, so "Stop" turns back into "Listen" (a still page draws nothing).
+    if (playing) ui.intents.redraw_at(ui.view.now_ms + 250);
     const std::string label = playing ? "■ " + say(b, lang, "stop_listening") : "▶ " + say(b, lang, "listen");
     if (shaped_button(ui, *s_, "listen", label, lang, size)) {
       if (playing) s_->narrator().stop();

@@ -57,6 +57,12 @@ std::string published_record_id(const std::string& kind, const std::string& item
   return out;
 }
 
+Result<nlohmann::json> parse_published_text(std::string_view text) {
+  auto definition = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (definition.is_discarded()) return fail("invalid_json", "the file is not valid JSON");
+  return definition;
+}
+
 Result<Published> publish(Database& db, const std::string& kind, const nlohmann::json& definition,
                           const std::string& centre, const DefinitionCheck& check) {
   if (kind != "form" && kind != "content") return fail("invalid_request", "--kind must be form or content");

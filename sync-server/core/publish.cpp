@@ -71,6 +71,10 @@ Result<Published> publish(Database& db, const std::string& kind, const nlohmann:
     return fail("invalid_request", "a centre code is 1-32 letters, digits, '_' or '-'");
   }
   if (!definition.is_object()) return fail("invalid_request", "the file must hold a JSON object");
+  // Kiosks refuse deeper payloads, and copying or comparing deeper JSON recurses per level.
+  if (const int limit = EnvelopeLimits{}.max_depth; json_depth(definition) > limit) {
+    return fail("invalid_request", "the file is nested more than " + std::to_string(limit) + " levels deep");
+  }
   // A form names itself in "id", a content bundle in "bundle".
   const char* id_key = kind == "form" ? "id" : "bundle";
   auto id_it = definition.find(id_key);

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "tests/fuzz/fuzz.hpp"
+#include "ws/envelope.hpp"
 #include "ws/forms/input.hpp"
 #include "ws/forms/registry.hpp"
 #include "ws/forms/session.hpp"
@@ -34,7 +35,10 @@ void type_into_field(const forms::FormDefinition& def, std::uint8_t pick, std::s
   for (const auto& [name, location] : def.index) fields.push_back(&def.at(location));
   const forms::Field& field = *fields[pick % fields.size()];
   auto answer = forms::answer_from_text(field, text);
-  if (answer) (void)forms::answer_to_text(field, *answer);
+  if (!answer) return;
+  (void)forms::answer_to_text(field, *answer);
+  forms::FormSession session(def, forms::SessionOptions{"2026-06-15"});
+  if (session.set_answer(field.name, std::move(*answer))) (void)session.save_draft();
 }
 
 }  // namespace
@@ -45,7 +49,9 @@ int form_answers(const std::uint8_t* data, std::size_t size) {
   const forms::FormDefinition& def = *forms[data[0] % forms.size()];
   const std::string_view text = text_of(data + 2, size - 2);
   const json answers = json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (answers.is_discarded()) {
+  // Answers reach validation only as a record's payload, which the envelope check has already
+  // limited in depth (server ingest, kiosk store, kiosk-cli); deeper JSON is typed instead.
+  if (answers.is_discarded() || json_depth(answers) > EnvelopeLimits{}.max_depth) {
     type_into_field(def, data[1], text);
     return 0;
   }

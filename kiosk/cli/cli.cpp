@@ -9,6 +9,7 @@
 
 #include "kiosk/cli/commands.hpp"
 #include "kiosk/cli/form_check.hpp"
+#include "ws/envelope.hpp"
 
 namespace ws::kiosk {
 
@@ -65,6 +66,9 @@ Result<nlohmann::json> read_json_file(const std::string& path) {
   }
   auto j = nlohmann::json::parse(text, nullptr, false);
   if (j.is_discarded()) return fail("usage", path + " is not valid JSON");
+  // Answers become a record's payload, which may not be deeper; checking and copying deeper
+  // JSON would recurse once per level.
+  if (ws::json_depth(j) > ws::EnvelopeLimits{}.max_depth) return fail("usage", path + " is nested too deeply");
   return j;
 }
 

@@ -27,6 +27,10 @@ std::size_t string_end(std::string_view text, std::size_t open) {
   }
 }
 
+// nlohmann's parser skips a UTF-8 byte order mark at the start of its input, so an element
+// spelled with one would parse alone although the whole text is not JSON.
+bool starts_with_bom(std::string_view element) { return element.substr(0, 3) == "\xEF\xBB\xBF"; }
+
 }  // namespace
 
 std::optional<ArrayMemberSplit> split_array_member(std::string_view text, std::string_view key) {
@@ -62,13 +66,16 @@ std::optional<ArrayMemberSplit> split_array_member(std::string_view text, std::s
       if (depth == 2 && array_open != std::string_view::npos && array_close == std::string_view::npos) {
         const std::string_view last = text.substr(element_start, i - element_start);
         // `[]` has no element; `[1,]` has an empty one, which fails its parse as it should.
+        if (starts_with_bom(last)) return std::nullopt;
         if (!out.elements.empty() || skip_space(last, 0) != last.size()) out.elements.push_back(last);
         array_close = i;
       }
       if (--depth < 0) return std::nullopt;
     } else if (c == ',' && depth == 2 && array_open != std::string_view::npos &&
                array_close == std::string_view::npos) {
-      out.elements.push_back(text.substr(element_start, i - element_start));
+      const std::string_view element = text.substr(element_start, i - element_start);
+      if (starts_with_bom(element)) return std::nullopt;
+      out.elements.push_back(element);
       element_start = i + 1;
     }
   }

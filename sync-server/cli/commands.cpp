@@ -246,9 +246,7 @@ Result<json> read_definition(const std::string& kind, const std::string& file) {
   if (!in) return fail("not_found", "cannot read the file given with --file");
   std::stringstream text;
   text << in.rdbuf();
-  auto definition = json::parse(text.str(), nullptr, false);
-  if (definition.is_discarded()) return fail("invalid_json", "the file is not valid JSON");
-  return definition;
+  return parse_published_text(text.str());
 }
 
 int publish_cmd(const Args& args) {

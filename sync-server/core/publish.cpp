@@ -57,6 +57,12 @@ std::string published_record_id(const std::string& kind, const std::string& item
   return out;
 }
 
+Result<nlohmann::json> parse_published_text(std::string_view text) {
+  auto definition = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (definition.is_discarded()) return fail("invalid_json", "the file is not valid JSON");
+  return definition;
+}
+
 Result<Published> publish(Database& db, const std::string& kind, const nlohmann::json& definition,
                           const std::string& centre, const DefinitionCheck& check) {
   if (kind != "form" && kind != "content") return fail("invalid_request", "--kind must be form or content");
@@ -65,6 +71,10 @@ Result<Published> publish(Database& db, const std::string& kind, const nlohmann:
     return fail("invalid_request", "a centre code is 1-32 letters, digits, '_' or '-'");
   }
   if (!definition.is_object()) return fail("invalid_request", "the file must hold a JSON object");
+  // Kiosks refuse deeper payloads, and copying or comparing deeper JSON recurses per level.
+  if (const int limit = EnvelopeLimits{}.max_depth; json_depth(definition) > limit) {
+    return fail("invalid_request", "the file is nested more than " + std::to_string(limit) + " levels deep");
+  }
   // A form names itself in "id", a content bundle in "bundle".
   const char* id_key = kind == "form" ? "id" : "bundle";
   auto id_it = definition.find(id_key);

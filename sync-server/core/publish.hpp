@@ -5,6 +5,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include <nlohmann/json.hpp>
 
@@ -35,6 +36,9 @@ std::string published_record_id(const std::string& kind, const std::string& item
 // naming itself in "id" (a form) or "bundle" (a content bundle): 1-64 of a-z, 0-9, '_', '-',
 // '.'; an integer "version" (>= 1), if present, becomes the record's schema_version. The
 // record must fit the envelope limits kiosks apply when pulling (256 KiB of payload).
+// The text of a file HQ publishes (`sync-server publish --file`), parsed. Errors: "invalid_json".
+Result<nlohmann::json> parse_published_text(std::string_view text);
+
 Result<Published> publish(Database& db, const std::string& kind, const nlohmann::json& definition,
                           const std::string& centre, const DefinitionCheck& check = {});
 

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "shared/forms/src/utf8.hpp"
+#include "ws/envelope.hpp"
 #include "ws/forms/date.hpp"
 
 namespace ws::forms {
@@ -13,6 +14,7 @@ namespace {
 constexpr std::size_t kMaxNameLength = 64;
 constexpr std::size_t kMaxLabelChars = 4000;
 constexpr int kMaxVersion = 1'000'000;
+static_assert(kMaxDefinitionDepth <= EnvelopeLimits{}.max_depth, "a definition must fit in a payload");
 
 struct TypeName {
   FieldType type;
@@ -63,6 +65,11 @@ class DefinitionParser {
  public:
   Result<FormDefinition> run(const nlohmann::json& j) {
     if (!j.is_object()) return top_error("a form definition must be a JSON object");
+    // Copying and comparing a JSON value recurse once per level: refuse hostile nesting before
+    // keeping `source`. A definition travels as a record payload, which may not be deeper.
+    if (json_depth(j) > kMaxDefinitionDepth) {
+      return top_error("nested more than " + std::to_string(kMaxDefinitionDepth) + " levels deep");
+    }
     for (const auto& [key, _] : j.items()) {
       static constexpr std::string_view known[] = {"id",    "version", "title",  "description",
                                                    "translation_status", "pages", "fields", "comment"};

@@ -5,6 +5,8 @@
 #include <charconv>
 #include <cmath>
 
+#include "ws/envelope.hpp"
+
 namespace ws::forms {
 namespace {
 
@@ -57,6 +59,8 @@ Result<nlohmann::json> answer_from_text(const Field& field, std::string_view tex
     case FieldType::Repeat: {
       auto j = nlohmann::json::parse(t, nullptr, false);
       if (j.is_discarded() || !j.is_array()) return fail("wrong_type", "'" + field.name + "' takes a JSON array of entries");
+      // An answer is part of a payload, which may not be deeper; copying deeper JSON recurses.
+      if (json_depth(j) > EnvelopeLimits{}.max_depth) return fail("wrong_type", "'" + field.name + "' is nested too deeply");
       return j;
     }
     default:

@@ -35,6 +35,9 @@ inline constexpr std::size_t kDefaultLongTextMaxLength = 10000;
 inline constexpr std::size_t kHardTextMaxLength = 50000;
 inline constexpr std::size_t kMaxSignatureChars = 96 * 1024;  // the data: URL, base64 included
 inline constexpr std::size_t kMaxMetadataChars = 128;
+// A definition is published as a record's payload, so it is no deeper than a payload may be
+// (ws::EnvelopeLimits::max_depth); deeper JSON is refused before anything copies it.
+inline constexpr int kMaxDefinitionDepth = 16;
 inline constexpr const char* kSignaturePrefix = "data:image/png;base64,";
 
 struct Choice {

@@ -115,6 +115,18 @@ Result<bool> Store::scrub_wal() {
   return *row && st->column_int(0) == 0;
 }
 
+Status Store::scrub_wal_now_or_later(bool needed) {
+  constexpr const char* kPending = "wal_scrub_pending";
+  if (!needed) {
+    auto pending = meta(kPending);
+    if (!pending) return fail(pending.error());
+    if (*pending != "1") return ok();
+  }
+  auto done = scrub_wal();
+  if (!done) return fail(done.error());
+  return set_meta(kPending, *done ? "0" : "1");
+}
+
 Result<int> Store::retention_days() {
   auto me = identity();
   if (!me) return fail(me.error());
@@ -139,7 +151,8 @@ Result<std::size_t> Store::apply_retention() {
 }
 
 Result<std::size_t> Store::apply_retention_at(std::int64_t now_ms) {
-  if (auto s = writable(); !s) return fail(s.error());
+  // A read-only or full folder keeps its data until it can be written again.
+  if (!writable()) return std::size_t{0};
   auto days = retention_days();
   if (!days) return fail(days.error());
   const std::int64_t cutoff = now_ms - static_cast<std::int64_t>(*days) * kDayMs;
@@ -177,7 +190,7 @@ Result<std::size_t> Store::apply_retention_at(std::int64_t now_ms) {
     if (auto s = forget_records(ids, ""); !s) return fail(s.error());
   }
   if (auto s = tx->commit(); !s) return fail(s.error());
-  if (!expired.empty()) (void)scrub_wal();
+  if (auto s = scrub_wal_now_or_later(!expired.empty()); !s) return fail(s.error());
   return expired.size();
 }
 

@@ -87,7 +87,7 @@ Result<std::size_t> Store::apply_pull_once(const protocol::PullResponse& page) {
   if (auto s = set_meta("hlc", clock_.last().to_string()); !s) return fail(s.error());
   if (auto s = set_meta("pull_cursor", page.cursor); !s) return fail(s.error());
   if (auto s = tx->commit(); !s) return fail(s.error());
-  if (erased) (void)scrub_wal();
+  if (erased) (void)scrub_wal_now_or_later(true);
   return changed;
 }
 

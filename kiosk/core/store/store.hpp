@@ -274,6 +274,8 @@ class Store {
   // Removes these records' rows (all but `keep_row`), outbox rows, frozen batches, conflict
   // entries and drafts.
   Status forget_records(const std::set<std::string>& ids, const std::string& keep_row);
+  // Scrubs the WAL when `needed` or when an earlier scrub was kept from finishing (meta flag).
+  Status scrub_wal_now_or_later(bool needed);
   // Runs `attempt`; when it failed for want of space and this store may spend the reserve,
   // frees the reserve and runs it once more (each attempt is its own transaction).
   template <class F>

@@ -18,6 +18,7 @@ using nlohmann::json;
 
 constexpr const char* kErasedRefusal = "the record was erased at HQ; this edit was dropped";
 constexpr const char* kErasedCaseRefusal = "the record's case was erased at HQ; this record was dropped";
+constexpr const char* kOnlyHqErases = "only HQ erases records (payload field '_erased')";
 constexpr std::size_t kMaxReasonChars = 500;
 
 // Records are linked to their case by payload `_case_id`; refused payloads may be any text,
@@ -227,6 +228,8 @@ Result<ErasureGuard> ErasureGuard::load(sql::Connection& db, const std::string& 
 
 std::string ErasureGuard::refusal(const std::optional<Envelope>& stored, const std::string& payload_text) const {
   if (stored && is_erased(*stored)) return kErasedRefusal;
+  // Kiosks replace an erased record whole, without merging: no device may send that marker.
+  if (payload_text.find(std::string("\"") + kErasedKey + "\":") != std::string::npos) return kOnlyHqErases;
   if (erased_cases_.empty()) return "";
   // Payload texts are compact JSON (no blanks), so the link is found without parsing.
   constexpr std::string_view key = "\"_case_id\":\"";

@@ -145,6 +145,16 @@ TEST_CASE("edits of erased records and new records of an erased case are refused
   for (const auto& r : *refused) CHECK(r.payload == "{}");
 }
 
+TEST_CASE("a device may not push the erased marker") {
+  EraseFixture f;
+  f.seed();
+  json tombstone = record_json(f.other_case, "case", "OSLO", version_at(now_ms() + 50, f.oslo.id), {{kErasedKey, "x"}});
+  tombstone["deleted"] = true;
+  auto reply = f.push(json::array({tombstone}));
+  CHECK(reply["results"][0]["status"] == "rejected");
+  CHECK_FALSE(f.stored(f.other_case).deleted);
+}
+
 TEST_CASE("refused payloads of the case lose their values at erasure") {
   EraseFixture f;
   f.seed();

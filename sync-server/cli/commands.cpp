@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "sync-server/cli/args.hpp"
+#include "sync-server/cli/commands_erasure.hpp"
 #include "sync-server/core/backup.hpp"
 #include "sync-server/core/conflicts.hpp"
 #include "sync-server/core/database.hpp"
@@ -409,6 +410,21 @@ const std::map<std::string, CommandSpec>& command_specs() {
         .summary = "list values that lost a concurrent edit (the server's conflict log), oldest first",
         .usage = "--db FILE [--centre CODE] [--case ID]",
         .run = conflicts_cmd}},
+      {"erase",
+       {.required = {"db"},
+        .optional = {"case", "reason", "by"},
+        .flags = {"pending", "list"},
+        .summary = "erase a case and every record of it everywhere (tombstones without payload), or list "
+                   "cases whose consent was withdrawn (--pending) or the erasures made (--list)",
+        .usage = "--db FILE (--case ID --reason TEXT [--by NAME] | --pending | --list)",
+        .run = erase_command}},
+      {"retention",
+       {.required = {"db", "centre", "days"},
+        .optional = {},
+        .flags = {},
+        .summary = "set how many days the centre's kiosks keep closed cases the server holds (default 30)",
+        .usage = "--db FILE --centre CODE --days N",
+        .run = retention_command}},
   };
   return specs;
 }

@@ -53,6 +53,9 @@ Database::~Database() {
 Status Database::configure(sql::Connection& conn) const {
   // Savepoint sub-journals of a batch stay in memory instead of temp files.
   if (auto s = conn.exec("PRAGMA temp_store=MEMORY"); !s) return s;
+  // Deleted and overwritten content is zeroed in the file, so an erased payload leaves no copy
+  // in free pages or free cell space (see erasure.hpp).
+  if (auto s = conn.exec("PRAGMA secure_delete=ON"); !s) return s;
   if (options_.background_checkpoints) return conn.exec("PRAGMA wal_autocheckpoint=0");
   return ok();
 }

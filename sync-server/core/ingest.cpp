@@ -6,6 +6,7 @@
 #include <set>
 #include <vector>
 
+#include "sync-server/core/erasure.hpp"
 #include "sync-server/core/records.hpp"
 #include "sync-server/core/refused.hpp"
 #include "ws/crypto.hpp"
@@ -301,6 +302,8 @@ Result<PushReply> Ingest::push(const Device& device, protocol::PushRequest&& req
   if (!writer) return fail(writer.error());
   auto seen_before = last_visible_seq(db, device.centre, writer->last_seq());
   if (!seen_before) return fail(seen_before.error());
+  auto erased = ErasureGuard::load(db, device.centre);
+  if (!erased) return fail(erased.error());
   // Each record runs in a savepoint so a refused one leaves no trace; prepared once per batch.
   auto savepoint = db.prepare("SAVEPOINT record");
   auto release = db.prepare("RELEASE record");
@@ -335,6 +338,9 @@ Result<PushReply> Ingest::push(const Device& device, protocol::PushRequest&& req
       }
       if (*stored && (*stored)->kind != incoming.kind) {
         return RecordOutcome{RecordStatus::Rejected, "id already belongs to a record of another kind", 0};
+      }
+      if (auto why = erased->refusal(*stored, c.payload_text); !why.empty()) {
+        return RecordOutcome{RecordStatus::Rejected, std::move(why), 0};
       }
       if (auto seen = clock_.observe(incoming.version.hlc); !seen) {
         return RecordOutcome{RecordStatus::Rejected, seen.error().message, 0};
@@ -376,7 +382,10 @@ Result<PushReply> Ingest::push(const Device& device, protocol::PushRequest&& req
     }
     if (auto s = run(*release); !s) return fail(s.error());
     if (outcome->status == RecordStatus::Rejected) {
-      if (auto s = keep_refusal(db, refusal_of(c, device, outcome->error)); !s) return fail(s.error());
+      auto refusal = refusal_of(c, device, outcome->error);
+      // What was erased is not kept again as a refusal.
+      if (is_erasure_refusal(outcome->error)) refusal.payload = "{}";
+      if (auto s = keep_refusal(db, refusal); !s) return fail(s.error());
     } else {
       accepted.push_back(c.id);
     }

@@ -98,6 +98,20 @@ CREATE INDEX refused_open ON refused (centre, record_id) WHERE resolved_at_ms IS
 CREATE TABLE server_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 INSERT INTO server_meta (key, value) VALUES ('epoch', lower(hex(randomblob(16))));
 )sql",
+    // 3 -> 4: erasures HQ made (`sync-server erase`): who, when, why and which records; never a
+    // personal value.
+    R"sql(
+CREATE TABLE erasures (
+  id TEXT PRIMARY KEY,
+  case_id TEXT NOT NULL,
+  centre TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  erased_by TEXT NOT NULL,
+  erased_at_ms INTEGER NOT NULL,
+  record_ids TEXT NOT NULL
+);
+CREATE INDEX erasures_case ON erasures(case_id);
+)sql",
 };
 
 }  // namespace

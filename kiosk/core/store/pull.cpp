@@ -2,6 +2,7 @@
 // committed with the changes it covers, so a crash never skips or half-applies a page.
 #include "kiosk/core/store/record_row.hpp"
 #include "kiosk/core/store/store.hpp"
+#include "ws/erasure.hpp"
 #include "ws/merge.hpp"
 
 namespace ws::kiosk {
@@ -29,6 +30,7 @@ Result<std::size_t> Store::apply_pull_once(const protocol::PullResponse& page) {
   }
 
   std::size_t changed = 0;
+  bool erased = false;
   const auto now = HlcClock::system_wall_ms();
   for (const auto& incoming : page.records) {
     // Defence in depth: the server scopes pulls by centre; a record of another centre that
@@ -37,6 +39,13 @@ Result<std::size_t> Store::apply_pull_once(const protocol::PullResponse& page) {
     // A stamp from a clock far ahead is still merged (its order is what it is), but it does
     // not drag this kiosk's clock along.
     (void)clock_.observe(incoming.version.hlc);
+    if (is_erased(incoming)) {
+      // Replaced whole, never merged: a merge would keep the local values.
+      if (auto s = apply_erased(incoming, now); !s) return fail(s.error());
+      erased = true;
+      ++changed;
+      continue;
+    }
 
     auto local = get(incoming.id);
     if (!local) return fail(local.error());
@@ -78,6 +87,7 @@ Result<std::size_t> Store::apply_pull_once(const protocol::PullResponse& page) {
   if (auto s = set_meta("hlc", clock_.last().to_string()); !s) return fail(s.error());
   if (auto s = set_meta("pull_cursor", page.cursor); !s) return fail(s.error());
   if (auto s = tx->commit(); !s) return fail(s.error());
+  if (erased) (void)scrub_wal_now_or_later(true);
   return changed;
 }
 

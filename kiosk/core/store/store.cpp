@@ -148,6 +148,9 @@ Result<std::unique_ptr<Store>> Store::open(const std::string& data_dir, const St
     (void)reserve::ensure(data_dir);  // best effort: made when there is room for it
   }
   store->read_only_ = read_only;
+  // What SQLite frees or overwrites is zeroed, so erased and expired values leave no copy in
+  // free pages (see erasure.cpp).
+  if (auto s = store->db_.exec("PRAGMA secure_delete=ON"); !s) return fail(s.error());
   if (options.max_pages > 0) {
     const std::string pragma = "PRAGMA max_page_count = " + std::to_string(options.max_pages);
     if (auto s = store->db_.exec(pragma.c_str()); !s) return fail(s.error());

@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -212,6 +213,20 @@ class Store {
   // queued once). Returns how many were found.
   Result<std::size_t> requeue(const std::vector<std::string>& ids);
 
+  // --- erasure and retention (erasure.cpp; docs/security.md "Erasure and retention") ---------
+  // An erased tombstone in a pull (ws/erasure.hpp) replaces the local copy whole and removes the
+  // record's values from the outbox, frozen batches, drafts and the conflict log (apply_pull).
+  // Retention: the days a closed case is kept (the centre's settings record, else 30).
+  Result<int> retention_days();
+  // Removes every case closed (its `status` set to "closed") more than retention_days() before
+  // `now_ms`, with its records, drafts and conflict entries, once the server has acknowledged
+  // every version of them. Returns how many cases went. apply_retention() uses the corrected clock.
+  Result<std::size_t> apply_retention_at(std::int64_t now_ms);
+  Result<std::size_t> apply_retention();
+  // Copies the WAL into the database and truncates it, so its old frames keep no removed value.
+  // False when another connection's reader kept it (the next scrub empties it).
+  Result<bool> scrub_wal();
+
   // Local edits pulls have overwritten, oldest first.
   Result<std::vector<LocalConflict>> conflicts();
   Result<std::int64_t> conflict_count();
@@ -256,6 +271,13 @@ class Store {
   Status release_batches_of(const std::vector<StoredRecord>& records);
   void load_clock_offset();  // another connection may have measured it since
   Status requeue_for_forms(const protocol::PullResponse& page);  // inside apply_pull's transaction
+  // Both inside a write transaction (erasure.cpp).
+  Status apply_erased(const Envelope& tombstone, std::int64_t now_ms);
+  // Removes these records' rows (all but `keep_row`), outbox rows, frozen batches, conflict
+  // entries and drafts.
+  Status forget_records(const std::set<std::string>& ids, const std::string& keep_row);
+  // Scrubs the WAL when `needed` or when an earlier scrub was kept from finishing (meta flag).
+  Status scrub_wal_now_or_later(bool needed);
   // Runs `attempt`; when it failed for want of space and this store may spend the reserve,
   // frees the reserve and runs it once more (each attempt is its own transaction).
   template <class F>

@@ -102,6 +102,8 @@ Result<RoundReport> SyncRound::run(const ProgressFn& progress) {
   auto pulled = pull();
   if (!pulled) return fail(pulled.error());
   report->pulled_changes = *pulled;
+  // Closed cases past the centre's retention go once the server holds every version of them.
+  if (auto expired = store_.apply_retention(); !expired) return fail(expired.error());
   return resend_requeued(std::move(*report), *waiting, progress);
 }
 

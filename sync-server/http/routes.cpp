@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <type_traits>
 
+#include "sync-server/core/authority.hpp"
 #include "sync-server/core/feed.hpp"
 #include "sync-server/core/have.hpp"
 #include "sync-server/core/records.hpp"
@@ -254,8 +255,11 @@ void Api::pull(const Request& req, Response& res) {
   const std::string limit = req.get_param_value("limit");
   auto query = parse_pull_query(req.has_param("since") ? &since : nullptr, req.has_param("limit") ? &limit : nullptr);
   if (!query) return send_error(res, query.error());
-  auto page = server::pull(db_, device->centre, *query);
+  std::int64_t delivered = 0;
+  auto page = server::pull(db_, device->centre, *query, &delivered);
   if (!page) return send_error(res, page.error());
+  // What this device has seen, for the conflict log of its later pushes (authority.hpp).
+  if (auto s = remember_pulled(db_, device->id, delivered); !s) return send_error(res, s.error());
   res.status = 200;
   res.set_content(*page, "application/json");
 }

@@ -6,8 +6,10 @@
 
 #include <doctest/doctest.h>
 
+#include "sync-server/core/authority.hpp"
 #include "sync-server/core/database.hpp"
 #include "sync-server/core/devices.hpp"
+#include "sync-server/core/records.hpp"
 #include "tests/support/records.hpp"
 #include "tests/support/temp_dir.hpp"
 #include "ws/envelope.hpp"
@@ -44,6 +46,30 @@ inline Version version_at(std::int64_t wall_ms, const std::string& device, std::
 
 inline nlohmann::json batch_json(const std::string& batch_id, const nlohmann::json& records) {
   return {{"batch_id", batch_id}, {"records", records}};
+}
+
+// One integer from the database (a COUNT or MAX), through a pooled connection.
+inline std::int64_t db_count(Database& db, const std::string& sql) {
+  auto lease = db.acquire();
+  REQUIRE(lease.has_value());
+  auto st = (*lease)->prepare(sql);
+  REQUIRE(st.has_value());
+  REQUIRE(st->step().value());
+  return st->column_int(0);
+}
+
+inline Envelope stored_record(Database& db, const std::string& id) {
+  auto lease = db.acquire();
+  REQUIRE(lease.has_value());
+  auto e = load_record(**lease, id);
+  REQUIRE(e.has_value());
+  REQUIRE(e->has_value());
+  return **e;
+}
+
+// The device pulled everything so far, as a kiosk does before it edits what others wrote.
+inline void mark_pulled(Database& db, const Device& d) {
+  REQUIRE(remember_pulled(db, d.id, db_count(db, "SELECT COALESCE(MAX(seq), 0) FROM records")).has_value());
 }
 
 // Wall times near now, so the server clock accepts them.

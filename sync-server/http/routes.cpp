@@ -76,7 +76,8 @@ Api::Api(Database& db, PayloadValidator& validator, HlcClock& clock, ApiOptions 
       devices_(db),
       ingest_(db, validator, clock),
       device_limiter_(options.device_rate_per_second, options.device_burst),
-      enroll_limiter_(options.enroll_rate_per_second, options.enroll_burst) {}
+      enroll_limiter_(options.enroll_rate_per_second, options.enroll_burst),
+      failed_token_limiter_(options.failed_token_rate_per_second, options.failed_token_burst) {}
 
 template <typename Handler>
 void Api::add_route(httplib::Server& server, const char* method, const char* path, Handler handler) {
@@ -168,8 +169,19 @@ Result<Device> Api::authorise(const Request& req, Response& res) {
   if (header.size() <= prefix.size() || header.compare(0, prefix.size(), prefix) != 0) {
     return fail("unauthorized", "an Authorization: Bearer token is required");
   }
+  // An address that keeps sending unknown tokens is refused before its next token is looked at.
+  auto too_many = [&](const RateLimiter::Decision& d) {
+    res.set_header("Retry-After", std::to_string(d.retry_after_seconds));
+    return fail("rate_limited", "too many requests with an unknown token from this address; retry later");
+  };
+  if (auto d = failed_token_limiter_.peek(req.remote_addr); !d.allowed) return too_many(d);
   auto device = devices_.authenticate(header.substr(prefix.size()));
-  if (!device) return fail(device.error());
+  if (!device) {
+    if (device.error().code == "unauthorized") {
+      if (auto d = failed_token_limiter_.take(req.remote_addr); !d.allowed) return too_many(d);
+    }
+    return fail(device.error());
+  }
   t_request.device_id = device->id;
   if (auto d = device_limiter_.take(device->id); !d.allowed) {
     res.set_header("Retry-After", std::to_string(d.retry_after_seconds));

@@ -42,7 +42,7 @@ const std::vector<CommandInfo>& command_table() {
         {"--json", "", "print JSON", false}}},
       {"conflicts", "local edits a pull replaced before the server saw them, with the lost values",
        {{"--json", "", "print JSON", false}}},
-      {"counsellor-add", "first setup: a counsellor account made on the kiosk (PIN on stdin, at least 4 characters)",
+      {"counsellor-add", "first setup: a counsellor account made on the kiosk (PIN on stdin: at least 6 digits, or a passphrase of 8+ characters)",
        {{"--name", "NAME", "the counsellor's name", true},
         {"--role", "ROLE", "counsellor (default) or admin", false}}},
   };

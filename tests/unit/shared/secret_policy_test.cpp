@@ -16,7 +16,7 @@ TEST_CASE("new secrets: at least 6 digits, or a passphrase of at least 8 charact
   CHECK_FALSE(secret_problem(std::string(1025, '7')).empty());
 }
 
-TEST_CASE("hashes use 256 MiB; an older, weaker hash still verifies and asks to be made again") {
+TEST_CASE("hashes use 256 MiB, and an older, weaker hash still verifies and asks to be made again") {
   auto strong = ws::crypto::hash_password("482913");
   REQUIRE(strong.has_value());
   CHECK(strong->find("m=262144") != std::string::npos);

@@ -47,7 +47,7 @@ const std::vector<CommandInfo>& command_table() {
         {"--counsellor", "NAME", "open the sealed values with this counsellor's PIN (on stdin)", false}}},
       {"backup", "a copy of this data folder for a technician, taken while the kiosk runs (checked, mode 0700)",
        {{"--to", "DIR", "the new folder for the copy (must not exist)", true}}},
-      {"counsellor-add", "first setup: a counsellor account made on the kiosk (PIN on stdin, at least 4 characters)",
+      {"counsellor-add", "first setup: a counsellor account made on the kiosk (PIN on stdin: at least 6 digits, or a passphrase of 8+ characters)",
        {{"--name", "NAME", "the counsellor's name", true},
         {"--role", "ROLE", "counsellor (default) or admin", false}}},
   };

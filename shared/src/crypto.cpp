@@ -2,6 +2,7 @@
 
 #include <sodium.h>
 
+#include <algorithm>
 #include <vector>
 
 namespace ws::crypto {
@@ -14,8 +15,8 @@ bool init() {
 Result<std::string> hash_password(const std::string& secret) {
   if (!init()) return fail("crypto", "libsodium failed to initialise");
   char out[crypto_pwhash_STRBYTES];
-  if (crypto_pwhash_str(out, secret.data(), secret.size(), crypto_pwhash_OPSLIMIT_INTERACTIVE,
-                        crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) {
+  if (crypto_pwhash_str(out, secret.data(), secret.size(), crypto_pwhash_OPSLIMIT_MODERATE,
+                        crypto_pwhash_MEMLIMIT_MODERATE) != 0) {
     return fail("crypto", "out of memory while hashing a secret");
   }
   return std::string(out);
@@ -24,6 +25,26 @@ Result<std::string> hash_password(const std::string& secret) {
 bool verify_password(const std::string& stored_hash, const std::string& secret) {
   if (!init() || stored_hash.empty() || stored_hash.size() >= crypto_pwhash_STRBYTES) return false;
   return crypto_pwhash_str_verify(stored_hash.c_str(), secret.data(), secret.size()) == 0;
+}
+
+bool needs_rehash(const std::string& stored_hash) {
+  if (!init() || stored_hash.empty() || stored_hash.size() >= crypto_pwhash_STRBYTES) return false;
+  return crypto_pwhash_str_needs_rehash(stored_hash.c_str(), crypto_pwhash_OPSLIMIT_MODERATE,
+                                        crypto_pwhash_MEMLIMIT_MODERATE) != 0;
+}
+
+std::string secret_problem(const std::string& secret) {
+  if (secret.size() > kMaxSecretBytes) return "at most 1024 characters.";
+  const bool digits = !secret.empty() && std::all_of(secret.begin(), secret.end(), [](char c) { return c >= '0' && c <= '9'; });
+  if (digits) {
+    return secret.size() >= kMinPinDigits ? "" : "use at least 6 digits, or a passphrase of at least 8 characters.";
+  }
+  // Code points: every byte that does not continue a UTF-8 sequence starts one.
+  const auto chars = std::count_if(secret.begin(), secret.end(), [](char c) { return (c & 0xC0) != 0x80; });
+  if (static_cast<std::size_t>(chars) < kMinPassphraseChars) {
+    return "use at least 6 digits, or a passphrase of at least 8 characters.";
+  }
+  return "";
 }
 
 std::string random_token(std::size_t bytes) {

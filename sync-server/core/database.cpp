@@ -1,5 +1,12 @@
 #include "sync-server/core/database.hpp"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
 #include "sync-server/core/records.hpp"
 #include "sync-server/core/schema.hpp"
 
@@ -8,6 +15,21 @@ namespace {
 
 // Idle connections kept for reuse; more than the worker pool would only hold file handles.
 constexpr std::size_t kMaxIdleConnections = 64;
+
+// The file holds personal data: only its owner may read it, whatever the umask. SQLite gives
+// the -wal and -shm files the mode of the database file; files made by older versions are
+// tightened here too (by their owner: another user's run, e.g. a read-only export, leaves them).
+Status make_private(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd >= 0) ::close(fd);
+  else if (errno != EEXIST) return fail("io_error", "cannot create " + path + ": " + std::strerror(errno));
+  for (const std::string& file : {path, path + "-wal", path + "-shm"}) {
+    if (::chmod(file.c_str(), 0600) != 0 && errno != ENOENT && errno != EPERM && errno != EROFS) {
+      return fail("io_error", "cannot make " + file + " private: " + std::strerror(errno));
+    }
+  }
+  return ok();
+}
 
 }  // namespace
 
@@ -24,6 +46,7 @@ Result<std::shared_ptr<Database>> Database::open(const std::string& path, Databa
     if (!lock) return fail(lock.error());
     db->serving_lock_.emplace(std::move(*lock));
   }
+  if (auto s = make_private(path); !s) return fail(s.error());
   auto conn = sql::Connection::open(path);
   if (!conn) return fail(conn.error());
   if (auto s = db->configure(*conn); !s) return fail(s.error());

@@ -63,15 +63,22 @@ Status write_tombstones(sql::Connection& db, const std::vector<std::string>& ids
 
 // The conflict log and the refused table keep values of these records (and refused records of
 // the case that were never stored): their values go, the rows stay as the trace of what happened.
+// The version history (server authority) holds whole earlier payloads: an erased record needs no
+// history, since every later write to it is refused.
 Status scrub_logs(sql::Connection& db, const std::vector<std::string>& ids, const std::string& case_id) {
   auto conflicts = db.prepare("UPDATE conflicts SET lost_value = 'null', won_value = 'null' WHERE record_id = ?1");
   auto refused = db.prepare("UPDATE refused SET payload = '{}' WHERE record_id = ?1");
-  if (!conflicts || !refused) return fail(!conflicts ? conflicts.error() : refused.error());
+  auto history = db.prepare("DELETE FROM record_history WHERE record_id = ?1");
+  if (!conflicts) return fail(conflicts.error());
+  if (!refused) return fail(refused.error());
+  if (!history) return fail(history.error());
   for (const auto& id : ids) {
     conflicts->reset();
     if (auto s = conflicts->bind(1, id).run(); !s) return s;
     refused->reset();
     if (auto s = refused->bind(1, id).run(); !s) return s;
+    history->reset();
+    if (auto s = history->bind(1, id).run(); !s) return s;
   }
   auto linked = db.prepare(
       "UPDATE refused SET payload = '{}' WHERE payload <> '{}' AND "

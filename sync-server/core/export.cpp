@@ -16,6 +16,14 @@ Result<sql::Statement> select_records(sql::Connection& db, const std::optional<s
   return std::move(*st);
 }
 
+// Fields that are credentials, not records: an export is a file HQ hands around, so it never
+// carries them (a PIN hash can be attacked offline).
+void strip_secrets(Envelope& e) {
+  if (e.kind != "counsellor") return;
+  e.payload.erase("pin_hash");
+  e.field_versions.erase("pin_hash");
+}
+
 std::string cell_text(const nlohmann::json& v) {
   if (v.is_null()) return "";
   if (v.is_string()) return v.get<std::string>();
@@ -56,6 +64,7 @@ Status export_records(Database& db, ExportFormat format, const std::optional<std
       if (!*row) break;
       auto e = envelope_from_row(*st);
       if (!e) return fail(e.error());
+      strip_secrets(*e);
       for (const auto& [k, _] : e->payload.items()) seen.insert(k);
     }
     fields.assign(seen.begin(), seen.end());
@@ -81,6 +90,7 @@ Status export_records(Database& db, ExportFormat format, const std::optional<std
     if (!*row) break;
     auto e = envelope_from_row(*st);
     if (!e) return fail(e.error());
+    strip_secrets(*e);
     const auto seq = st->column_int(8);
     if (format == ExportFormat::Json) {
       auto j = to_json(*e);

@@ -75,7 +75,8 @@ Result<PullQuery> parse_pull_query(const std::string* since, const std::string* 
   return q;
 }
 
-Result<std::string> pull(Database& db, const std::string& centre, const PullQuery& query) {
+Result<std::string> pull(Database& db, const std::string& centre, const PullQuery& query,
+                         std::int64_t* delivered) {
   auto lease = db.acquire();
   if (!lease) return fail(lease.error());
   // One read transaction, so both scopes come from the same snapshot.
@@ -107,6 +108,7 @@ Result<std::string> pull(Database& db, const std::string& centre, const PullQuer
     (from_own ? a : b)++;
   }
   records += ']';
+  if (delivered) *delivered = cursor;
   // The records are already JSON text; splice them rather than parse and dump them again.
   return std::string("{\"records\":") + records + ",\"cursor\":\"" + std::to_string(cursor) +
          "\",\"more\":" + (more ? "true" : "false") + "}";

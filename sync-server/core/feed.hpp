@@ -22,7 +22,9 @@ struct PullQuery {
 // Errors: "invalid_request".
 Result<PullQuery> parse_pull_query(const std::string* since, const std::string* limit);
 
-// The reply body {records, cursor, more} as JSON text.
-Result<std::string> pull(Database& db, const std::string& centre, const PullQuery& query);
+// The reply body {records, cursor, more} as JSON text; `delivered` (if given) receives the
+// cursor, the last change of the device's feed the page holds.
+Result<std::string> pull(Database& db, const std::string& centre, const PullQuery& query,
+                         std::int64_t* delivered = nullptr);
 
 }  // namespace ws::server

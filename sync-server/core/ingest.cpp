@@ -6,6 +6,7 @@
 #include <set>
 #include <vector>
 
+#include "sync-server/core/authority.hpp"
 #include "sync-server/core/erasure.hpp"
 #include "sync-server/core/records.hpp"
 #include "sync-server/core/refused.hpp"
@@ -300,6 +301,8 @@ Result<PushReply> Ingest::push(const Device& device, protocol::PushRequest&& req
 
   auto writer = RecordWriter::begin(db);
   if (!writer) return fail(writer.error());
+  auto pulled = pulled_seq(db, device.id);
+  if (!pulled) return fail(pulled.error());
   auto seen_before = last_visible_seq(db, device.centre, writer->last_seq());
   if (!seen_before) return fail(seen_before.error());
   auto erased = ErasureGuard::load(db, device.centre);
@@ -345,14 +348,35 @@ Result<PushReply> Ingest::push(const Device& device, protocol::PushRequest&& req
       if (auto seen = clock_.observe(incoming.version.hlc); !seen) {
         return RecordOutcome{RecordStatus::Rejected, seen.error().message, 0};
       }
+      auto refusal = [](std::string why) { return RecordOutcome{RecordStatus::Rejected, std::move(why), 0}; };
+      const bool account = incoming.kind == "counsellor";
       if (!*stored) {
+        if (auto why = authorship_refusal(incoming, nullptr, device.id); !why.empty()) return refusal(why);
+        if (auto why = tombstone_refusal(incoming, nullptr); !why.empty()) return refusal(why);
+        if (account) {
+          auto taken = centre_has_device_account(db, device.centre);
+          if (!taken) return fail(taken.error());
+          if (auto why = account_refusal(incoming, nullptr, true, *taken); !why.empty()) return refusal(why);
+          if (auto s = record_centre_setup(db, incoming, device.id); !s) return fail(s.error());
+        }
         incoming.base_version.reset();
         auto seq = writer->write(incoming, c.payload_text, c.field_versions_text);
         if (!seq) return fail(seq.error());
         return RecordOutcome{RecordStatus::Applied, "", 0};
       }
+      auto held = load_history(db, **stored);  // a copy: the merge below needs the stored record
+      if (!held) return fail(held.error());
+      if (auto why = authorship_refusal(incoming, &*held, device.id); !why.empty()) return refusal(why);
+      if (auto why = tombstone_refusal(incoming, &**stored); !why.empty()) return refusal(why);
+      // What the writer had seen is the server's call: the client's claim is replaced.
+      incoming.base_version = seen_version(incoming, *held, device.id, *pulled);
       incoming.payload = json::parse(c.payload_text);
       MergeOutcome m = merge(**stored, incoming);
+      if (account) {
+        if (auto why = account_refusal(incoming, &**stored, m.changed || !m.conflicts.empty(), true); !why.empty()) {
+          return refusal(why);
+        }
+      }
       if (!m.changed && m.conflicts.empty()) return RecordOutcome{RecordStatus::Duplicate, "", 0};
       if (m.changed) {
         auto seq = writer->write(m.merged);

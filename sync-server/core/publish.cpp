@@ -137,8 +137,9 @@ Result<CounsellorAccount> add_counsellor(Database& db, const std::string& centre
   }
   if (name.empty() || name.size() > 128) return fail("invalid_request", "the name must be 1-128 characters");
   if (role != "counsellor" && role != "admin") return fail("invalid_request", "--role must be counsellor or admin");
-  if (secret.size() < 4) return fail("invalid_request", "the PIN or passphrase must be at least 4 characters");
-  if (secret.size() > 1024) return fail("invalid_request", "the PIN or passphrase is too long");
+  if (const std::string problem = crypto::secret_problem(secret); !problem.empty()) {
+    return fail("invalid_request", "PIN: " + problem);
+  }
   auto hash = crypto::hash_password(secret);
   if (!hash) return fail(hash.error());
 

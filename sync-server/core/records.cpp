@@ -44,6 +44,13 @@ constexpr const char* kUpsertSql =
     " schema_version = excluded.schema_version, payload = excluded.payload,"
     " field_versions = excluded.field_versions, seq = excluded.seq, updated_at_ms = excluded.updated_at_ms";
 
+// The version being replaced goes to the history first, in the same transaction; a new id
+// selects nothing.
+constexpr const char* kKeepHistorySql =
+    "INSERT INTO record_history (record_id, version, deleted, schema_version, payload, field_versions, seq,"
+    " replaced_at_ms) SELECT id, version, deleted, schema_version, payload, field_versions, seq, ?2"
+    " FROM records WHERE id = ?1";
+
 std::string load_sql() { return std::string("SELECT ") + kRecordColumns + " FROM records WHERE id = ?1"; }
 
 Result<std::optional<Envelope>> load_with(sql::Statement& st, const std::string& id) {
@@ -87,10 +94,13 @@ Result<RecordWriter> RecordWriter::begin(sql::Connection& db) {
   if (!load) return fail(load.error());
   auto upsert = db.prepare(kUpsertSql);
   if (!upsert) return fail(upsert.error());
+  auto history = db.prepare(kKeepHistorySql);
+  if (!history) return fail(history.error());
   auto seq = current_seq(db);
   if (!seq) return fail(seq.error());
   w.load_ = std::move(*load);
   w.upsert_ = std::move(*upsert);
+  w.history_ = std::move(*history);
   w.seq_ = *seq;
   return w;
 }
@@ -103,6 +113,8 @@ Result<std::int64_t> RecordWriter::write(const Envelope& e) {
 
 Result<std::int64_t> RecordWriter::write(const Envelope& e, const std::string& payload_text,
                                          const std::string& field_versions_text) {
+  history_.reset();
+  if (auto s = history_.bind(1, e.id).bind(2, unix_ms_now()).run(); !s) return fail(s.error());
   if (auto s = upsert_with(upsert_, e, payload_text, field_versions_text, seq_ + 1); !s) return fail(s.error());
   return ++seq_;
 }

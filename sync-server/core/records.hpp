@@ -27,6 +27,7 @@ Result<std::optional<Envelope>> load_record(sql::Connection& db, const std::stri
 // never see a later sequence committed before an earlier one. Returns the new sequence.
 Result<std::int64_t> write_record(sql::Connection& db, const Envelope& e);
 
+// Every write of an existing id first copies the version it replaces into record_history.
 // The same writes for many records in one transaction: statements prepared once, the change
 // sequence read once and then counted up (the write lock is held throughout).
 class RecordWriter {
@@ -42,6 +43,7 @@ class RecordWriter {
   RecordWriter() = default;
   sql::Statement load_;
   sql::Statement upsert_;
+  sql::Statement history_;  // keeps the replaced version in record_history
   std::int64_t seq_ = 0;
 };
 

@@ -112,6 +112,35 @@ CREATE TABLE erasures (
 );
 CREATE INDEX erasures_case ON erasures(case_id);
 )sql",
+    // 4 -> 5: server authority. Every version a record had before it was replaced, and how far
+    // each device has pulled (the server, not the client's base_version, decides what a writer
+    // had seen), and the one counsellor
+    // account a device may make per centre (its first setup); older devices' accounts count.
+    R"sql(
+CREATE TABLE record_history (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  record_id TEXT NOT NULL,
+  version TEXT NOT NULL,
+  deleted INTEGER NOT NULL,
+  schema_version INTEGER NOT NULL,
+  payload TEXT NOT NULL,
+  field_versions TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  replaced_at_ms INTEGER NOT NULL
+);
+CREATE INDEX record_history_record ON record_history (record_id, id);
+CREATE TABLE centre_setup (
+  centre TEXT PRIMARY KEY,
+  device_id TEXT NOT NULL,
+  record_id TEXT NOT NULL,
+  created_at_ms INTEGER NOT NULL
+);
+-- How far each device's pulls have delivered its feed (the highest cursor answered).
+ALTER TABLE devices ADD COLUMN pulled_seq INTEGER NOT NULL DEFAULT 0;
+INSERT OR IGNORE INTO centre_setup (centre, device_id, record_id, created_at_ms)
+  SELECT centre, substr(version, instr(version, '@') + 1), id, updated_at_ms FROM records
+  WHERE kind = 'counsellor' AND version NOT LIKE '%@server' ORDER BY seq;
+)sql",
 };
 
 }  // namespace

@@ -15,10 +15,16 @@ constexpr std::size_t kMaxTrackedKeys = 10000;
 RateLimiter::RateLimiter(double rate_per_second, double burst, Clock clock)
     : rate_(rate_per_second), burst_(std::max(1.0, burst)), clock_(std::move(clock)) {}
 
-RateLimiter::Decision RateLimiter::take(const std::string& key) {
+RateLimiter::Decision RateLimiter::take(const std::string& key) { return decide(key, true); }
+
+RateLimiter::Decision RateLimiter::peek(const std::string& key) { return decide(key, false); }
+
+RateLimiter::Decision RateLimiter::decide(const std::string& key, bool consume) {
   if (rate_ <= 0) return {};
   const auto now = clock_();
   std::lock_guard lock(mutex_);
+  auto found = buckets_.find(key);
+  if (found == buckets_.end() && !consume) return {};  // no bucket is a full bucket
   if (buckets_.size() > kMaxTrackedKeys) forget_idle(now);
   auto [it, fresh] = buckets_.try_emplace(key, Bucket{burst_, now});
   Bucket& b = it->second;
@@ -28,7 +34,7 @@ RateLimiter::Decision RateLimiter::take(const std::string& key) {
     b.updated = now;
   }
   if (b.tokens >= 1.0) {
-    b.tokens -= 1.0;
+    if (consume) b.tokens -= 1.0;
     return {};
   }
   const double wait = (1.0 - b.tokens) / rate_;

@@ -1,5 +1,6 @@
 #pragma once
-// Per-key token buckets (a key is a device id, or a remote address before enrolment).
+// Per-key token buckets (a key is a device id, or a remote address: enrolment attempts and
+// unknown tokens).
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -22,8 +23,11 @@ class RateLimiter {
   RateLimiter(double rate_per_second, double burst, Clock clock = std::chrono::steady_clock::now);
 
   Decision take(const std::string& key);
+  // The decision take() would make, without taking a token.
+  Decision peek(const std::string& key);
 
  private:
+  Decision decide(const std::string& key, bool consume);
   struct Bucket {
     double tokens;
     std::chrono::steady_clock::time_point updated;

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <type_traits>
 
+#include "sync-server/core/authority.hpp"
 #include "sync-server/core/feed.hpp"
 #include "sync-server/core/have.hpp"
 #include "sync-server/core/records.hpp"
@@ -76,7 +77,8 @@ Api::Api(Database& db, PayloadValidator& validator, HlcClock& clock, ApiOptions 
       devices_(db),
       ingest_(db, validator, clock),
       device_limiter_(options.device_rate_per_second, options.device_burst),
-      enroll_limiter_(options.enroll_rate_per_second, options.enroll_burst) {}
+      enroll_limiter_(options.enroll_rate_per_second, options.enroll_burst),
+      failed_token_limiter_(options.failed_token_rate_per_second, options.failed_token_burst) {}
 
 template <typename Handler>
 void Api::add_route(httplib::Server& server, const char* method, const char* path, Handler handler) {
@@ -168,8 +170,19 @@ Result<Device> Api::authorise(const Request& req, Response& res) {
   if (header.size() <= prefix.size() || header.compare(0, prefix.size(), prefix) != 0) {
     return fail("unauthorized", "an Authorization: Bearer token is required");
   }
+  // An address that keeps sending unknown tokens is refused before its next token is looked at.
+  auto too_many = [&](const RateLimiter::Decision& d) {
+    res.set_header("Retry-After", std::to_string(d.retry_after_seconds));
+    return fail("rate_limited", "too many requests with an unknown token from this address; retry later");
+  };
+  if (auto d = failed_token_limiter_.peek(req.remote_addr); !d.allowed) return too_many(d);
   auto device = devices_.authenticate(header.substr(prefix.size()));
-  if (!device) return fail(device.error());
+  if (!device) {
+    if (device.error().code == "unauthorized") {
+      if (auto d = failed_token_limiter_.take(req.remote_addr); !d.allowed) return too_many(d);
+    }
+    return fail(device.error());
+  }
   t_request.device_id = device->id;
   if (auto d = device_limiter_.take(device->id); !d.allowed) {
     res.set_header("Retry-After", std::to_string(d.retry_after_seconds));
@@ -257,8 +270,11 @@ void Api::pull(const Request& req, Response& res) {
   const std::string limit = req.get_param_value("limit");
   auto query = parse_pull_query(req.has_param("since") ? &since : nullptr, req.has_param("limit") ? &limit : nullptr);
   if (!query) return send_error(res, query.error());
-  auto page = server::pull(db_, device->centre, *query);
+  std::int64_t delivered = 0;
+  auto page = server::pull(db_, device->centre, *query, &delivered);
   if (!page) return send_error(res, page.error());
+  // What this device has seen, for the conflict log of its later pushes (authority.hpp).
+  if (auto s = remember_pulled(db_, device->id, delivered); !s) return send_error(res, s.error());
   res.status = 200;
   res.set_content(*page, "application/json");
 }

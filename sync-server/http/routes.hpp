@@ -1,7 +1,8 @@
 #pragma once
 // The route table of protocol v1 and the middleware every route goes through: one error
 // wrapper (every failure, exception included, becomes {"error":{code,message}}), protocol
-// version check, bearer-token auth, per-device rate limit, and one log line per request.
+// version check, bearer-token auth (unknown tokens rate-limited per address), per-device rate
+// limit, and one log line per request.
 #include <cstddef>
 #include <string>
 #include <vector>
@@ -24,6 +25,10 @@ struct ApiOptions {
   double device_burst = 100;
   double enroll_rate_per_second = 1;  // enrolment attempts per remote address
   double enroll_burst = 10;
+  // Unknown bearer tokens per remote address; once spent, the address's requests get 429
+  // before any token is looked at.
+  double failed_token_rate_per_second = 0.1;
+  double failed_token_burst = 20;
   std::size_t max_body_bytes = protocol::kMaxBodyBytes;  // after decompression
   bool log_requests = true;
 };
@@ -64,6 +69,7 @@ class Api {
   Metrics metrics_;
   RateLimiter device_limiter_;
   RateLimiter enroll_limiter_;
+  RateLimiter failed_token_limiter_;
   std::vector<RouteEntry> routes_;
 };
 

@@ -31,7 +31,7 @@ const vm::CounsellorAccount* account_named(const vm::Workspace& ws, const std::s
 TEST_CASE("accounts: only a signed-in admin may add one") {
   auto w = world();
   vm::Workspace& ws = *w->workspace;
-  const vm::NewAccount good{"Nina Berg", "counsellor", "5555", "5555"};
+  const vm::NewAccount good{"Nina Berg", "counsellor", "555555", "555555"};
   CHECK(ws.add_account(good).error().code == "admin_only");  // nobody signed in
   REQUIRE(w->sign_in(0));  // a counsellor, not an admin
   CHECK_FALSE(ws.admin_signed_in());
@@ -52,11 +52,11 @@ TEST_CASE("accounts: each field's problem is reported under that field, and noth
   const vm::AccountCreator& c = ws.account_creator();
   CHECK(c.problem("name") == "Name: enter the counsellor's name.");
   CHECK(c.problem("role") == "Role: choose counsellor or admin.");
-  CHECK(c.problem("pin") == "PIN: at least 4 characters.");
+  CHECK(c.problem("pin") == "PIN: use at least 6 digits, or a passphrase of at least 8 characters.");
   CHECK(c.problem("pin_again").empty());  // one PIN problem at a time
   CHECK_FALSE(c.busy());
 
-  CHECK_FALSE(ws.add_account({"Ingrid Solberg", "counsellor", "5555", "5556"}));
+  CHECK_FALSE(ws.add_account({"Ingrid Solberg", "counsellor", "555555", "555556"}));
   CHECK(c.problem("name").find("exists already") != std::string::npos);
   CHECK(c.problem("pin_again") == "PIN again: the two PINs differ.");
   CHECK(c.problem("pin").empty());
@@ -79,7 +79,7 @@ TEST_CASE("accounts: the PIN is hashed off the UI thread, then the account is sa
   ws.tick(0);
   REQUIRE(ws.admin_signed_in());
 
-  REQUIRE(ws.add_account({"  Nina Berg ", "admin", "5555", "5555"}));
+  REQUIRE(ws.add_account({"  Nina Berg ", "admin", "555555", "555555"}));
   CHECK(ws.account_creator().busy());
   ws.tick(1);  // must return at once
   CHECK(ws.account_creator().busy());
@@ -97,7 +97,7 @@ TEST_CASE("accounts: the PIN is hashed off the UI thread, then the account is sa
   CHECK(nina->role == "admin");
   CHECK(nina->pin_hash.rfind("$argon2id$", 0) == 0);
   ws.session().logout();
-  REQUIRE(ws.session().submit(nina->id, "5555", 10));
+  REQUIRE(ws.session().submit(nina->id, "555555", 10));
   ws.session().wait_for_verification();
   ws.tick(10);
   CHECK(ws.session().signed_in());
@@ -131,15 +131,15 @@ TEST_CASE("accounts screen: hidden from counsellors, reached by admins through t
   // Filling the form emits one intent with the fields; the PIN boxes are emptied at once.
   (void)imgui.type(shell, "Name", "Nina Berg");
   (void)imgui.tap(shell, "Admin (can add accounts)");
-  (void)imgui.type(shell, "PIN or passphrase (at least 4 characters)", "5555");
-  (void)imgui.type(shell, "PIN again", "5555");
+  (void)imgui.type(shell, "PIN or passphrase (at least 6 digits or 8 characters)", "555555");
+  (void)imgui.type(shell, "PIN again", "555555");
   auto intents = imgui.tap(shell, "Add account");
   const auto* add = Headless::find<ui::AddCounsellor>(intents);
   REQUIRE(add != nullptr);
   CHECK(add->name == "Nina Berg");
   CHECK(add->role == "admin");
-  CHECK(add->pin == "5555");
-  CHECK(add->pin_again == "5555");
+  CHECK(add->pin == "555555");
+  CHECK(add->pin_again == "555555");
   w->workspace->finish_account_now();
   (void)imgui.frame(shell);
   (void)imgui.frame(shell);

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "kiosk/core/store/store.hpp"
+#include "ws/crypto.hpp"
 
 namespace ws::kiosk::counsellors {
 namespace {
@@ -33,10 +34,8 @@ std::vector<Problem> check_new(const std::string& name, const std::string& role,
     out.push_back({"name", "Name: an account with this name exists already."});
   }
   if (role != "counsellor" && role != "admin") out.push_back({"role", "Role: choose counsellor or admin."});
-  if (secret.size() < kMinSecret) {
-    out.push_back({"pin", "PIN: at least 4 characters."});
-  } else if (secret.size() > kMaxSecret) {
-    out.push_back({"pin", "PIN: at most 1024 characters."});
+  if (const std::string problem = crypto::secret_problem(secret); !problem.empty()) {
+    out.push_back({"pin", "PIN: " + problem});
   }
   return out;
 }

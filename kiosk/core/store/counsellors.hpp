@@ -16,9 +16,7 @@ class Store;
 namespace ws::kiosk::counsellors {
 
 // The server's limits (sync-server counsellor-add and ingest), so a kiosk never makes an
-// account the server would quarantine.
-inline constexpr std::size_t kMinSecret = 4;
-inline constexpr std::size_t kMaxSecret = 1024;
+// account the server would quarantine. The PIN rule is ws::crypto::secret_problem.
 inline constexpr std::size_t kMaxName = 128;
 
 struct Problem {

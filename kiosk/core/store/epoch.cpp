@@ -21,9 +21,12 @@ Result<std::vector<Store::HeldRecord>> Store::held_records(const std::string& af
   if (!me) return fail(me.error());
   auto st = db_.prepare(
       "SELECT id, version FROM records WHERE centre = ?1 AND id > ?2 AND sync_state <> 2 "
-      "AND kind NOT IN ('form', 'content') ORDER BY id LIMIT ?3");
+      "AND kind NOT IN ('form', 'content') AND substr(version, instr(version, '@') + 1) = ?4 "
+      "ORDER BY id LIMIT ?3");
   if (!st) return fail(st.error());
-  st->bind(1, me->centre).bind(2, after_id).bind(3, static_cast<std::int64_t>(limit));
+  // Only the records whose latest write is this kiosk's: the server takes a version naming
+  // another device only when it already holds it, so each writer offers back its own.
+  st->bind(1, me->centre).bind(2, after_id).bind(3, static_cast<std::int64_t>(limit)).bind(4, me->device_id);
   std::vector<HeldRecord> out;
   while (true) {
     auto row = st->step();

@@ -206,8 +206,9 @@ class Store {
     std::string id;
     Version version;
   };
-  // Up to `limit` records of this kiosk's centre (not HQ-published, not quarantined), ids
-  // greater than `after_id`, in id order: what to offer a server whose epoch changed.
+  // Up to `limit` records of this kiosk's centre (not HQ-published, not quarantined) whose latest
+  // write is this kiosk's, ids greater than `after_id`, in id order: what to offer a server whose
+  // epoch changed.
   Result<std::vector<HeldRecord>> held_records(const std::string& after_id, std::size_t limit);
   // Puts these records back in the outbox (one transaction; a record already queued stays
   // queued once). Returns how many were found.

@@ -107,7 +107,7 @@ void AccountsScreen::draw_form(Ui& ui, const vm::Workspace& ws) {
   if (widgets::toggle(ui, "Admin (can add accounts)###role_admin", role_ == "admin", half)) role_ = "admin";
   widgets::message(ui, creator.problem("role"), true);
 
-  (void)widgets::text_field(ui, "PIN or passphrase (at least 4 characters)###account_pin", pin_, -1.0f,
+  (void)widgets::text_field(ui, "PIN or passphrase (at least 6 digits or 8 characters)###account_pin", pin_, -1.0f,
                             ImGuiInputTextFlags_Password);
   widgets::message(ui, creator.problem("pin"), true);
   (void)widgets::text_field(ui, "PIN again###account_pin_again", pin_again_, -1.0f, ImGuiInputTextFlags_Password);

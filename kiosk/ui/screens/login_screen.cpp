@@ -69,7 +69,7 @@ void LoginScreen::draw_first_setup(Ui& ui) {
   ImGui::Dummy(ImVec2(0, ui.theme.px(8)));
   ImGui::TextWrapped("The centre admin creates the first account, in one of two ways:");
   ImGui::Dummy(ImVec2(0, ui.theme.px(8)));
-  ImGui::TextWrapped("On this kiosk, in a terminal (the PIN is asked for, at least 4 characters):");
+  ImGui::TextWrapped("On this kiosk, in a terminal (the PIN is asked for: at least 6 digits, or a passphrase of 8 characters):");
   ImGui::PushStyleColor(ImGuiCol_Text, ui.theme.colors().primary);
   ImGui::TextWrapped("kiosk --data-dir DIR counsellor-add --name \"NAME\" --role admin");
   ImGui::PopStyleColor();

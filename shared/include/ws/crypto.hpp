@@ -9,10 +9,22 @@ namespace ws::crypto {
 // Initialise libsodium once; every function here calls it.
 bool init();
 
-// Argon2id (libsodium's crypto_pwhash_str, "interactive" limits by default) for people's
-// secrets: passwords, PINs, passphrases. The result embeds salt and parameters.
+// Argon2id (libsodium's crypto_pwhash_str with its "moderate" limits: 256 MiB, 3 passes) for
+// people's secrets: passwords, PINs, passphrases. The result embeds salt and parameters, so
+// hashes made with older, weaker limits still verify.
 Result<std::string> hash_password(const std::string& secret);
 bool verify_password(const std::string& stored_hash, const std::string& secret);
+// True when `stored_hash` was made with other limits than hash_password uses now: hash the
+// secret again once it has been verified.
+bool needs_rehash(const std::string& stored_hash);
+
+// The rule for a new secret: a PIN of at least 6 digits, or a passphrase of at least 8
+// characters (UTF-8 code points); at most 1024 bytes. "" when it holds, else what is wrong,
+// in words for the person choosing it (without naming the field: callers do).
+inline constexpr std::size_t kMinPinDigits = 6;
+inline constexpr std::size_t kMinPassphraseChars = 8;
+inline constexpr std::size_t kMaxSecretBytes = 1024;
+std::string secret_problem(const std::string& secret);
 
 // A random secret of `bytes` bytes, URL-safe base64 without padding (256-bit by default).
 std::string random_token(std::size_t bytes = 32);

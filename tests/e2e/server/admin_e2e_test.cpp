@@ -28,7 +28,7 @@ TEST_CASE("admin commands print JSON and their effects reach kiosks through pull
   CHECK(user.out.find("a long password") == std::string::npos);
   CHECK(run_cli({"user-add", "--db", db, "--name", "x", "--role", "root"}, "a long password\n").exit_code == 1);
 
-  auto counsellor = run_cli({"counsellor-add", "--db", db, "--centre", "OSLO", "--name", "Kari Nordmann"}, "4821\n");
+  auto counsellor = run_cli({"counsellor-add", "--db", db, "--centre", "OSLO", "--name", "Kari Nordmann"}, "482100\n");
   REQUIRE(counsellor.exit_code == 0);
   const auto counsellor_id = counsellor.json()["id"].get<std::string>();
   CHECK(counsellor.json()["role"] == "counsellor");

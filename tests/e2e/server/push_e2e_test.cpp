@@ -75,6 +75,8 @@ TEST_CASE("two devices editing one case concurrently: different fields both kept
   auto c = server.client();
   REQUIRE(push(c, a, batch(new_uuid_v7(), json::array({record(id, "case", "OSLO", base,
                                                                   {{"status", "open"}, {"phone", "1"}, {"notes", "x"}})})))->status == 200);
+  // Both devices pulled the case before editing it, as kiosks do.
+  for (const Kiosk* k : {&a, &b}) REQUIRE(c.Get("/v1/pull?since=0", k->auth())->status == 200);
 
   auto concurrently = [&](const json& from_a, const json& from_b) {
     std::atomic<int> ready{0};

@@ -147,11 +147,11 @@ TEST_CASE("sync without enrolment or server fails in words and keeps the records
 
 TEST_CASE("counsellor-add reads the PIN from stdin and saves an Argon2id account the server accepts") {
   Cli cli;
-  auto added = cli.run({"counsellor-add", "--name", "  Kari Nordmann ", "--role", "admin"}, "4821\n");
+  auto added = cli.run({"counsellor-add", "--name", "  Kari Nordmann ", "--role", "admin"}, "482100\n");
   REQUIRE_MESSAGE(added.code == 0, added.err);
   const std::string id = added.out.substr(0, added.out.find('\n'));
   CHECK(id.size() == 36);
-  CHECK(added.out.find("4821") == std::string::npos);
+  CHECK(added.out.find("482100") == std::string::npos);
 
   auto listed = cli.run({"list", "--kind", "counsellor", "--json"});
   REQUIRE(listed.code == 0);
@@ -166,8 +166,8 @@ TEST_CASE("counsellor-add reads the PIN from stdin and saves an Argon2id account
   const std::string hash = payload["pin_hash"].get<std::string>();
   CHECK(hash.rfind("$argon2id$", 0) == 0);
   CHECK(hash.size() <= 256);
-  CHECK(ws::crypto::verify_password(hash, "4821"));
-  CHECK_FALSE(ws::crypto::verify_password(hash, "4822"));
+  CHECK(ws::crypto::verify_password(hash, "482100"));
+  CHECK_FALSE(ws::crypto::verify_password(hash, "482101"));
   // Saved with its outbox row: it goes to the server with the next sync.
   CHECK(nlohmann::json::parse(cli.run({"status", "--json", "--timeout-ms", "200"}).out)["pending"] == 1);
 
@@ -181,18 +181,18 @@ TEST_CASE("counsellor-add refuses a short PIN, a taken name, a bad role and a mi
   Cli cli;
   auto short_pin = cli.run({"counsellor-add", "--name", "Kari"}, "123\n");
   CHECK(short_pin.code == cli::kExitError);
-  CHECK(short_pin.err.find("PIN: at least 4 characters") != std::string::npos);
-  auto role = cli.run({"counsellor-add", "--name", "Kari", "--role", "boss"}, "1234\n");
+  CHECK(short_pin.err.find("PIN: use at least 6 digits") != std::string::npos);
+  auto role = cli.run({"counsellor-add", "--name", "Kari", "--role", "boss"}, "123456\n");
   CHECK(role.code == cli::kExitError);
   CHECK(role.err.find("Role") != std::string::npos);
   auto no_pin = cli.run({"counsellor-add", "--name", "Kari"}, "");
   CHECK(no_pin.code == cli::kExitUsage);
   CHECK(no_pin.err.find("stdin") != std::string::npos);
-  CHECK(cli.run({"counsellor-add"}, "1234\n").code == cli::kExitUsage);
+  CHECK(cli.run({"counsellor-add"}, "123456\n").code == cli::kExitUsage);
   CHECK(nlohmann::json::parse(cli.run({"list", "--kind", "counsellor", "--json"}).out).empty());
 
-  REQUIRE(cli.run({"counsellor-add", "--name", "Kari"}, "1234\n").code == 0);
-  auto twice = cli.run({"counsellor-add", "--name", "Kari"}, "5678\n");
+  REQUIRE(cli.run({"counsellor-add", "--name", "Kari"}, "123456\n").code == 0);
+  auto twice = cli.run({"counsellor-add", "--name", "Kari"}, "567890\n");
   CHECK(twice.code == cli::kExitError);
   CHECK(twice.err.find("exists already") != std::string::npos);
   CHECK(nlohmann::json::parse(cli.run({"list", "--kind", "counsellor", "--json"}).out).size() == 1);

@@ -6,9 +6,11 @@
 
 #include <doctest/doctest.h>
 
+#include "sync-server/core/authority.hpp"
 #include "sync-server/core/database.hpp"
 #include "sync-server/core/devices.hpp"
 #include "sync-server/core/payload_validator.hpp"
+#include "sync-server/core/records.hpp"
 #include "tests/support/records.hpp"
 #include "tests/support/temp_dir.hpp"
 #include "ws/envelope.hpp"
@@ -55,6 +57,29 @@ class NameRequired : public PayloadValidator {
     return {};
   }
 };
+// One integer from the database (a COUNT or MAX), through a pooled connection.
+inline std::int64_t db_count(Database& db, const std::string& sql) {
+  auto lease = db.acquire();
+  REQUIRE(lease.has_value());
+  auto st = (*lease)->prepare(sql);
+  REQUIRE(st.has_value());
+  REQUIRE(st->step().value());
+  return st->column_int(0);
+}
+
+inline Envelope stored_record(Database& db, const std::string& id) {
+  auto lease = db.acquire();
+  REQUIRE(lease.has_value());
+  auto e = load_record(**lease, id);
+  REQUIRE(e.has_value());
+  REQUIRE(e->has_value());
+  return **e;
+}
+
+// The device pulled everything so far, as a kiosk does before it edits what others wrote.
+inline void mark_pulled(Database& db, const Device& d) {
+  REQUIRE(remember_pulled(db, d.id, db_count(db, "SELECT COALESCE(MAX(seq), 0) FROM records")).has_value());
+}
 
 // Wall times near now, so the server clock accepts them.
 inline std::int64_t now_ms() { return HlcClock::system_wall_ms(); }

@@ -42,6 +42,7 @@ struct IngestFixture {
     REQUIRE(st->step().value());
     return st->column_int(0);
   }
+  void pulled(const Device& d) { mark_pulled(*t.db, d); }
   Envelope stored(const std::string& id) {
     auto lease = t.db->acquire();
     REQUIRE(lease.has_value());
@@ -111,6 +112,7 @@ TEST_CASE("concurrent edits of different fields are both kept") {
   f.push_ok(f.oslo, batch_json(new_uuid_v7(), json::array({record_json(id, "case", "OSLO", base,
                                                                         {{"status", "open"}, {"phone", "1"}})})));
   // Both devices start from `base`; one changes status, the other phone.
+  f.pulled(bergen);
   auto a = record_json(id, "case", "OSLO", version_at(t0 + 10, f.oslo.id), {{"status", "decided"}, {"phone", "1"}}, base);
   a["field_versions"]["phone"] = base.to_string();
   auto b = record_json(id, "case", "OSLO", version_at(t0 + 20, bergen.id), {{"status", "open"}, {"phone", "2"}}, base);
@@ -131,6 +133,7 @@ TEST_CASE("concurrent edits of one field: the later clock wins and the loser is 
   const auto t0 = now_ms();
   const auto base = version_at(t0, f.oslo.id);
   f.push_ok(f.oslo, batch_json(new_uuid_v7(), json::array({record_json(id, "case", "OSLO", base, {{"status", "open"}})})));
+  f.pulled(bergen);
   const auto later = record_json(id, "case", "OSLO", version_at(t0 + 50, bergen.id), {{"status", "closed"}}, base);
   const auto earlier = record_json(id, "case", "OSLO", version_at(t0 + 10, f.oslo.id), {{"status", "decided"}}, base);
   f.push_ok(bergen, batch_json(new_uuid_v7(), json::array({later})));

@@ -74,7 +74,7 @@ TEST_CASE("publish refuses what kiosks would refuse") {
 
 TEST_CASE("counsellor accounts: Argon2id hash, pulled by their centre, disabled by a newer version") {
   TestDb t;
-  auto added = add_counsellor(*t.db, "OSLO", "Kari", "counsellor", "4821");
+  auto added = add_counsellor(*t.db, "OSLO", "Kari", "counsellor", "482100");
   REQUIRE(added.has_value());
   auto e = load(*t.db, added->id);
   CHECK(e.kind == "counsellor");
@@ -82,7 +82,7 @@ TEST_CASE("counsellor accounts: Argon2id hash, pulled by their centre, disabled 
   CHECK(e.payload["active"] == true);
   const auto hash = e.payload["pin_hash"].get<std::string>();
   CHECK(hash.rfind("$argon2id$", 0) == 0);
-  CHECK(crypto::verify_password(hash, "4821"));
+  CHECK(crypto::verify_password(hash, "482100"));
   CHECK_FALSE(crypto::verify_password(hash, "4822"));
 
   auto page = pull(*t.db, "OSLO", PullQuery{0, 100});
@@ -97,7 +97,7 @@ TEST_CASE("counsellor accounts: Argon2id hash, pulled by their centre, disabled 
   CHECK(after.payload["pin_hash"] == hash);
 
   CHECK(disable_counsellor(*t.db, new_uuid_v7()).error().code == "not_found");
-  CHECK_FALSE(add_counsellor(*t.db, "OSLO", "X", "boss", "4821").has_value());
+  CHECK_FALSE(add_counsellor(*t.db, "OSLO", "X", "boss", "482100").has_value());
   CHECK_FALSE(add_counsellor(*t.db, "OSLO", "X", "admin", "12").has_value());
-  CHECK_FALSE(add_counsellor(*t.db, "OSLO", "", "admin", "1234").has_value());
+  CHECK_FALSE(add_counsellor(*t.db, "OSLO", "", "admin", "123456").has_value());
 }

@@ -33,8 +33,11 @@ struct EraseFixture {
   std::string intake_id = new_uuid_v7();
   std::string other_case = new_uuid_v7();
 
-  json push(const json& records) {
-    auto r = ingest.push(oslo, batch_json(new_uuid_v7(), records));
+  Device oslo2 = enroll_device(*t.db, "OSLO", "oslo-2");
+
+  json push(const json& records) { return push_as(oslo, records); }
+  json push_as(const Device& device, const json& records) {
+    auto r = ingest.push(device, batch_json(new_uuid_v7(), records));
     REQUIRE_MESSAGE(r.has_value(), (r.has_value() ? "" : r.error().message));
     return json::parse(r->body);
   }
@@ -43,10 +46,11 @@ struct EraseFixture {
     push(json::array({record_json(case_id, "case", "OSLO", v, {{"name_latin", kName}, {"status", "open"}}),
                       record_json(intake_id, "intake", "OSLO", v, {{"_case_id", case_id}, {"phone", kPhone}}),
                       record_json(other_case, "case", "OSLO", v, {{"name_latin", "Kept Person"}})}));
-    // A concurrent edit of the case's name leaves the old value in the conflict log.
-    const auto later = version_at(now_ms() + 10, "other-device");
-    push(json::array({record_json(case_id, "case", "OSLO", later, {{"name_latin", kName + " Jr"}},
-                                  version_at(1, oslo.id))}));
+    // A concurrent edit of the case's name by a kiosk that never pulled it leaves the old value
+    // in the conflict log.
+    const auto later = version_at(now_ms() + 10, oslo2.id);
+    push_as(oslo2, json::array({record_json(case_id, "case", "OSLO", later, {{"name_latin", kName + " Jr"}},
+                                            version_at(1, oslo.id))}));
   }
   Envelope stored(const std::string& id) {
     auto lease = t.db->acquire();

@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include "ws/audit_chain.hpp"
+
 namespace ws::server {
 namespace {
 
@@ -98,6 +100,8 @@ CREATE INDEX refused_open ON refused (centre, record_id) WHERE resolved_at_ms IS
 CREATE TABLE server_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 INSERT INTO server_meta (key, value) VALUES ('epoch', lower(hex(randomblob(16))));
 )sql",
+    // 3 -> 4: the audit log (ws/audit_chain.hpp), append-only and hash-chained.
+    ws::audit::kSchemaSql,
 };
 
 }  // namespace

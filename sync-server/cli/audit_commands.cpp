@@ -1,0 +1,75 @@
+#include "sync-server/cli/audit_commands.hpp"
+
+#include <ctime>
+#include <iostream>
+
+#include <nlohmann/json.hpp>
+
+#include "sync-server/core/database.hpp"
+#include "sync-server/core/devices.hpp"
+#include "ws/audit_chain.hpp"
+#include "ws/hlc.hpp"
+#include "ws/protocol.hpp"
+
+namespace ws::server::cli {
+namespace {
+
+int print_error(const Error& e) {
+  std::cout << protocol::error_body(e.code, e.message).dump() << std::endl;
+  return 1;
+}
+
+}  // namespace
+
+std::optional<std::int64_t> parse_since_ms(const std::string& text, std::int64_t now_ms) {
+  if (auto d = parse_duration_ms(text)) return now_ms - *d;
+  std::tm tm{};
+  const char* end = strptime(text.c_str(), "%Y-%m-%dT%H:%M:%SZ", &tm);
+  if (!end || *end != '\0') {
+    tm = std::tm{};
+    end = strptime(text.c_str(), "%Y-%m-%d", &tm);
+  }
+  if (!end || *end != '\0') return std::nullopt;
+  return static_cast<std::int64_t>(timegm(&tm)) * 1000;
+}
+
+int audit_list(const Args& args) {
+  std::optional<std::int64_t> since;
+  if (auto text = args.get("since")) {
+    since = parse_since_ms(*text, HlcClock::system_wall_ms());
+    if (!since) return print_error(Error{"usage", "--since must look like 24h, 7d, 2026-12-01 or 2026-12-01T08:00:00Z"});
+  }
+  auto db = Database::open(*args.get("db"));
+  if (!db) return print_error(db.error());
+  auto lease = (*db)->acquire();
+  if (!lease) return print_error(lease.error());
+  auto entries = audit::list(**lease, since);
+  if (!entries) return print_error(entries.error());
+  if (args.has("json")) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& e : *entries) out.push_back(audit::to_json(e));
+    std::cout << nlohmann::json{{"entries", out}}.dump() << std::endl;
+    return 0;
+  }
+  for (const auto& e : *entries) {
+    std::cout << e.seq << "  " << iso8601_utc(e.time_ms) << "  " << e.actor << "  " << e.action << "  "
+              << (e.object_id.empty() ? "-" : e.object_id) << "  " << e.details << "\n";
+  }
+  std::cout.flush();
+  return 0;
+}
+
+int audit_verify(const Args& args) {
+  auto db = Database::open(*args.get("db"));
+  if (!db) return print_error(db.error());
+  auto lease = (*db)->acquire();
+  if (!lease) return print_error(lease.error());
+  auto verdict = audit::verify(**lease);
+  if (!verdict) return print_error(verdict.error());
+  std::cout << audit::to_json(*verdict).dump() << std::endl;
+  if (verdict->ok) return 0;
+  std::cerr << "audit log broken: " << verdict->problem << "\n";
+  return 1;
+}
+
+}  // namespace ws::server::cli

@@ -1,6 +1,8 @@
 #include "ws/audit_chain.hpp"
 
+#include <ctime>
 #include <limits>
+#include <map>
 
 #include "ws/crypto.hpp"
 
@@ -104,6 +106,22 @@ Result<Verdict> verify(sql::Connection& db) {
     v.entries = e.seq;
   }
   return v;
+}
+
+std::optional<std::int64_t> parse_since(const std::string& text, std::int64_t now_ms) {
+  static const std::map<char, std::int64_t> units = {{'m', 60'000}, {'h', 3'600'000}, {'d', 86'400'000}};
+  if (text.size() >= 2 && text.size() <= 8 && units.count(text.back()) &&
+      text.find_first_not_of("0123456789") == text.size() - 1) {
+    return now_ms - std::stoll(text.substr(0, text.size() - 1)) * units.at(text.back());
+  }
+  std::tm tm{};
+  const char* end = strptime(text.c_str(), "%Y-%m-%dT%H:%M:%SZ", &tm);
+  if (!end || *end != '\0') {
+    tm = std::tm{};
+    end = strptime(text.c_str(), "%Y-%m-%d", &tm);
+  }
+  if (!end || *end != '\0') return std::nullopt;
+  return static_cast<std::int64_t>(timegm(&tm)) * 1000;
 }
 
 json to_json(const Entry& e) {

@@ -1,6 +1,5 @@
 #include "sync-server/cli/audit_commands.hpp"
 
-#include <ctime>
 #include <iostream>
 
 #include <nlohmann/json.hpp>
@@ -21,23 +20,11 @@ int print_error(const Error& e) {
 
 }  // namespace
 
-std::optional<std::int64_t> parse_since_ms(const std::string& text, std::int64_t now_ms) {
-  if (auto d = parse_duration_ms(text)) return now_ms - *d;
-  std::tm tm{};
-  const char* end = strptime(text.c_str(), "%Y-%m-%dT%H:%M:%SZ", &tm);
-  if (!end || *end != '\0') {
-    tm = std::tm{};
-    end = strptime(text.c_str(), "%Y-%m-%d", &tm);
-  }
-  if (!end || *end != '\0') return std::nullopt;
-  return static_cast<std::int64_t>(timegm(&tm)) * 1000;
-}
-
 int audit_list(const Args& args) {
   std::optional<std::int64_t> since;
   if (auto text = args.get("since")) {
-    since = parse_since_ms(*text, HlcClock::system_wall_ms());
-    if (!since) return print_error(Error{"usage", "--since must look like 24h, 7d, 2026-12-01 or 2026-12-01T08:00:00Z"});
+    since = audit::parse_since(*text, HlcClock::system_wall_ms());
+    if (!since) return print_error(Error{"usage", "--since must look like 90m, 24h, 7d, 2026-12-01 or 2026-12-01T08:00:00Z"});
   }
   auto db = Database::open(*args.get("db"));
   if (!db) return print_error(db.error());

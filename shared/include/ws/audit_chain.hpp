@@ -79,6 +79,10 @@ struct Verdict {
 // previous entry's hash, each hash recomputed. Reads only; any connection will do.
 Result<Verdict> verify(sql::Connection& db);
 
+// `audit --since`: a duration back from `now_ms` ("90m", "24h", "7d") or a UTC date
+// "YYYY-MM-DD" / "YYYY-MM-DDTHH:MM:SSZ". Unix ms; nullopt when malformed.
+std::optional<std::int64_t> parse_since(const std::string& text, std::int64_t now_ms);
+
 nlohmann::json to_json(const Entry& entry);
 nlohmann::json to_json(const Verdict& verdict);
 

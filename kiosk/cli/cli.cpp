@@ -121,6 +121,7 @@ int run(const std::vector<std::string>& args, std::istream& in, std::ostream& ou
   if (c == "retry") return cmd_retry(ctx);
   if (c == "conflicts") return cmd_conflicts(ctx);
   if (c == "counsellor-add") return cmd_counsellor_add(ctx);
+  if (c == "audit") return cmd_audit(ctx);
   usage_hint(err);
   return kExitUsage;
 }

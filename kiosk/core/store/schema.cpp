@@ -5,6 +5,7 @@
 
 #include "kiosk/core/store/payload_codec.hpp"
 #include "kiosk/core/store/search_text.hpp"
+#include "ws/audit_chain.hpp"
 
 namespace ws::kiosk::schema {
 namespace {
@@ -113,7 +114,11 @@ Status v6(sql::Connection& db) {
 // won) stays in the log, marked with when.
 Status v7(sql::Connection& db) { return db.exec("ALTER TABLE conflicts ADD COLUMN resolved_ms INTEGER"); }
 
-const std::function<Status(sql::Connection&)> kSteps[] = {v1, v2, v3, v4, v5, v6, v7};
+// The audit log (ws/audit_chain.hpp): sign-ins, lockouts, opened cases, exports, enrolment.
+// Ids only, so it stays plain text even where records are encrypted.
+Status v8(sql::Connection& db) { return db.exec(ws::audit::kSchemaSql); }
+
+const std::function<Status(sql::Connection&)> kSteps[] = {v1, v2, v3, v4, v5, v6, v7, v8};
 static_assert(sizeof(kSteps) / sizeof(kSteps[0]) == kLatest);
 
 }  // namespace

@@ -9,8 +9,8 @@ namespace ws::kiosk::schema {
 // 1: meta, records, outbox, batches.  2: drafts.  3: search text for listings.
 // 4: outbox index by record (acknowledgements in O(batch), not O(batch x outbox)).
 // 5: login_guard (wrong-PIN counts and lockouts that survive a restart).
-// 6: conflicts (local edits a pull replaced).  7: conflicts.resolved_ms.
-inline constexpr int kLatest = 7;
+// 6: conflicts (local edits a pull replaced).  7: conflicts.resolved_ms.  8: audit_log.
+inline constexpr int kLatest = 8;
 
 Result<int> current_version(sql::Connection& db);
 // Brings the database up to `target` (never down). A database newer than this program is

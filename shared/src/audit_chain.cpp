@@ -108,6 +108,28 @@ Result<Verdict> verify(sql::Connection& db) {
   return v;
 }
 
+Result<Verdict> check_anchor(sql::Connection& db, Verdict verdict, std::int64_t anchor_seq,
+                             const std::string& anchor_hash) {
+  if (!verdict.ok || anchor_seq == 0) return verdict;
+  if (verdict.entries < anchor_seq) {
+    verdict.ok = false;
+    verdict.first_bad_seq = verdict.entries + 1;
+    verdict.problem = "the log ends at entry " + std::to_string(verdict.entries) + " but the anchor holds entry " +
+                      std::to_string(anchor_seq) + " (entries removed from the end)";
+    return verdict;
+  }
+  auto st = db.prepare("SELECT hash FROM audit_log WHERE seq = ?");
+  if (!st) return fail(st.error());
+  st->bind(1, anchor_seq);
+  auto row = st->step();
+  if (!row) return fail(row.error());
+  if (*row && st->column_text(0) == anchor_hash) return verdict;
+  verdict.ok = false;
+  verdict.first_bad_seq = anchor_seq;
+  verdict.problem = "entry " + std::to_string(anchor_seq) + " differs from the anchor's (the log was rewritten)";
+  return verdict;
+}
+
 std::optional<std::int64_t> parse_since(const std::string& text, std::int64_t now_ms) {
   static const std::map<char, std::int64_t> units = {{'m', 60'000}, {'h', 3'600'000}, {'d', 86'400'000}};
   if (text.size() >= 2 && text.size() <= 8 && units.count(text.back()) &&

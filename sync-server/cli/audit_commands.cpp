@@ -9,6 +9,7 @@
 #include "ws/audit_chain.hpp"
 #include "ws/hlc.hpp"
 #include "ws/protocol.hpp"
+#include "ws/sqlite.hpp"
 
 namespace ws::server::cli {
 namespace {
@@ -46,6 +47,19 @@ int audit_list(const Args& args) {
   return 0;
 }
 
+// The head of a backup's own (intact) log, the anchor `--against` checks the live log with.
+Result<audit::Verdict> backup_head(const std::string& path) {
+  sql::OpenOptions read_only;
+  read_only.read_only = true;
+  read_only.create = false;
+  auto conn = sql::Connection::open(path, read_only);
+  if (!conn) return fail(conn.error());
+  auto head = audit::verify(*conn);
+  if (!head) return fail(head.error());
+  if (!head->ok) return fail("audit_broken", "the backup's own audit log is broken: " + head->problem);
+  return head;
+}
+
 int audit_verify(const Args& args) {
   auto db = Database::open(*args.get("db"));
   if (!db) return print_error(db.error());
@@ -53,6 +67,12 @@ int audit_verify(const Args& args) {
   if (!lease) return print_error(lease.error());
   auto verdict = audit::verify(**lease);
   if (!verdict) return print_error(verdict.error());
+  if (auto against = args.get("against")) {
+    auto head = backup_head(*against);
+    if (!head) return print_error(head.error());
+    verdict = audit::check_anchor(**lease, *verdict, head->entries, head->head_hash);
+    if (!verdict) return print_error(verdict.error());
+  }
   std::cout << audit::to_json(*verdict).dump() << std::endl;
   if (verdict->ok) return 0;
   std::cerr << "audit log broken: " << verdict->problem << "\n";

@@ -408,10 +408,11 @@ const std::map<std::string, CommandSpec>& command_specs() {
         .run = audit_list}},
       {"audit verify",
        {.required = {"db"},
-        .optional = {},
+        .optional = {"against"},
         .flags = {},
-        .summary = "check the audit log's hash chain; exit 1 naming the first changed, removed or reordered entry",
-        .usage = "--db FILE",
+        .summary = "check the audit log's hash chain (and that it still holds a backup's log); exit 1 naming the "
+                   "first changed, removed or reordered entry",
+        .usage = "--db FILE [--against BACKUP]",
         .run = audit_verify}},
   };
   return specs;

@@ -79,6 +79,13 @@ struct Verdict {
 // previous entry's hash, each hash recomputed. Reads only; any connection will do.
 Result<Verdict> verify(sql::Connection& db);
 
+// An anchor: a head (entry number and hash) kept somewhere else, such as a backup's log or,
+// later, the head a kiosk sent the server. Given an intact chain (`verdict` from verify), the
+// chain must still hold that entry with that hash: a shorter chain lost its tail, a different
+// hash means the chain was rewritten from some point on. Returns the verdict, failed if not.
+Result<Verdict> check_anchor(sql::Connection& db, Verdict verdict, std::int64_t anchor_seq,
+                             const std::string& anchor_hash);
+
 // `audit --since`: a duration back from `now_ms` ("90m", "24h", "7d") or a UTC date
 // "YYYY-MM-DD" / "YYYY-MM-DDTHH:MM:SSZ". Unix ms; nullopt when malformed.
 std::optional<std::int64_t> parse_since(const std::string& text, std::int64_t now_ms);

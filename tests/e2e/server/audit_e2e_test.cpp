@@ -6,6 +6,7 @@
 
 #include "tests/e2e/server/kiosk_sim.hpp"
 #include "tests/support/audit_tamper.hpp"
+#include "ws/audit_chain.hpp"
 #include "ws/sqlite.hpp"
 
 using namespace ws;
@@ -135,5 +136,46 @@ TEST_CASE("server audit verify: names the first changed, removed or reordered en
     auto v = run_cli({"audit", "verify", "--db", db});
     CHECK(v.exit_code == 1);
     CHECK(v.json()["first_bad_seq"] == 3);
+  }
+}
+
+TEST_CASE("server audit verify --against BACKUP: a log cut or rewritten since the backup is found") {
+  TempDir dir;
+  const auto db = dir.file("s.db");
+  make_entries(db);
+  REQUIRE(run_cli({"backup", "--db", db, "--to", dir.file("copy.db")}).exit_code == 0);
+  REQUIRE(run_cli({"enroll-code", "--db", db, "--centre", "OSLO"}).exit_code == 0);
+  const std::vector<std::string> verify{"audit", "verify", "--db", db, "--against", dir.file("copy.db")};
+  REQUIRE(run_cli(verify).exit_code == 0);
+  SUBCASE("cut") {
+    // Everything from entry 4 on removed: the rest is a valid chain on its own.
+    auto conn = raw(db);
+    test::drop_audit_triggers(conn);
+    REQUIRE(conn.exec("DELETE FROM audit_log WHERE seq >= 4"));
+    CHECK(run_cli({"audit", "verify", "--db", db}).exit_code == 0);
+    auto v = run_cli(verify);
+    CHECK(v.exit_code == 1);
+    CHECK(v.json()["first_bad_seq"] == 4);
+  }
+  SUBCASE("rewritten") {
+    // The whole chain recomputed after a change: intact on its own, not the backup's.
+    auto conn = raw(db);
+    test::drop_audit_triggers(conn);
+    auto entries = audit::list(conn);
+    REQUIRE(entries);
+    std::string prev = audit::kGenesisHash;
+    for (auto e : *entries) {
+      if (e.seq == 2) e.object_id = "elsewhere";
+      e.prev_hash = prev;
+      e.hash = audit::entry_hash(e);
+      prev = e.hash;
+      auto st = conn.prepare("UPDATE audit_log SET object_id = ?, prev_hash = ?, hash = ? WHERE seq = ?");
+      REQUIRE(st);
+      REQUIRE(st->bind(1, e.object_id).bind(2, e.prev_hash).bind(3, e.hash).bind(4, e.seq).run());
+    }
+    CHECK(run_cli({"audit", "verify", "--db", db}).exit_code == 0);
+    auto v = run_cli(verify);
+    CHECK(v.exit_code == 1);
+    CHECK(v.json()["problem"].get<std::string>().find("rewritten") != std::string::npos);
   }
 }

@@ -50,6 +50,10 @@ const std::vector<CommandInfo>& command_table() {
       {"counsellor-add", "first setup: a counsellor account made on the kiosk (PIN on stdin: at least 6 digits, or a passphrase of 8+ characters)",
        {{"--name", "NAME", "the counsellor's name", true},
         {"--role", "ROLE", "counsellor (default) or admin", false}}},
+      {"audit", "the audit log (sign-ins, lockouts, opened cases, exports, enrolment); 'audit verify' checks it",
+       {{"verify", "", "check the hash chain instead; exit 1 naming the first bad entry", false},
+        {"--since", "WHEN", "entries since 90m, 24h, 7d ago or a UTC date 2026-12-01[T08:00:00Z]", false},
+        {"--json", "", "print JSON", false}}},
   };
   return table;
 }
@@ -171,6 +175,8 @@ Result<ParsedArgs> parse_args(const std::vector<std::string>& args) {
       }
     } else if (out.command.empty()) {
       out.command = a;
+    } else if (out.command == "audit" && a == "verify") {
+      out.flags.insert(a);  // `kiosk audit verify`: the one sub-command word
     } else {
       return fail("usage", "unexpected argument '" + a + "'");
     }

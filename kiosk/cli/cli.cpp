@@ -128,6 +128,7 @@ int run(const std::vector<std::string>& args, std::istream& in, std::ostream& ou
   if (c == "conflicts") return cmd_conflicts(ctx);
   if (c == "counsellor-add") return cmd_counsellor_add(ctx);
   if (c == "backup") return cmd_backup(ctx);
+  if (c == "audit") return cmd_audit(ctx);
   usage_hint(err);
   return kExitUsage;
 }

@@ -52,6 +52,12 @@ int cmd_sync(const Context& ctx);
 int cmd_status(const Context& ctx);
 int cmd_counsellor_add(const Context& ctx);
 int cmd_backup(const Context& ctx);
+int cmd_audit(const Context& ctx);
+
+// Appends a `cli` entry to the kiosk's audit log; ok on a read-only folder, which still shows
+// its records (see commands_audit.cpp).
+Status audit_command(Store& store, const std::string& action, const std::string& object_id,
+                     const nlohmann::json& details = nlohmann::json::object());
 
 // run_cli with explicit streams, for tests (`in` feeds the secrets; the first form uses stdin).
 int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);

@@ -57,6 +57,8 @@ int cmd_counsellor_add(const Context& ctx) {
   if (!hash) return report(ctx, hash.error());
   auto id = counsellors::save(**store, *name, role, *hash);
   if (!id) return report(ctx, explain_storage_error(id.error(), "the account was not saved"));
+  if (auto s = audit_command(**store, "counsellor.added", *id, {{"role", role}}); !s)
+    return report(ctx, explain_storage_error(s.error(), "cannot write the audit log"));
   ctx.out << *id << "\n";
   return kExitOk;
 }

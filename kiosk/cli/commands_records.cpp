@@ -85,6 +85,11 @@ int cmd_list(const Context& ctx) {
   q.offset = static_cast<int>(*offset);
   auto rows = (*store)->list(q);
   if (!rows) return report(ctx, explain_storage_error(rows.error(), "cannot list records"));
+  // The search text stays out of the entry: it may be a name.
+  if (auto s = audit_command(**store, "records.listed", q.case_id.value_or(""),
+                             {{"kind", q.kind}, {"records", rows->size()}, {"json", ctx.args.flag("--json")}});
+      !s)
+    return report(ctx, explain_storage_error(s.error(), "cannot write the audit log"));
   if (ctx.args.flag("--json")) {
     nlohmann::json out = nlohmann::json::array();
     for (const auto& r : *rows) out.push_back(to_json(r.envelope));
@@ -106,6 +111,8 @@ int cmd_show(const Context& ctx) {
   auto r = (*store)->get(*id);
   if (!r) return report(ctx, explain_storage_error(r.error(), "cannot read the record"));
   if (!*r) return report(ctx, Error{"not_found", "no record with id " + *id});
+  if (auto s = audit_command(**store, "record.shown", *id, {{"kind", (*r)->envelope.kind}}); !s)
+    return report(ctx, explain_storage_error(s.error(), "cannot write the audit log"));
   ctx.out << record_json(**r).dump(ctx.args.flag("--json") ? -1 : 2) << "\n";
   return kExitOk;
 }

@@ -101,6 +101,11 @@ int cmd_enroll(const Context& ctx) {
   if (auto s = (*store)->set_identity(*target); !s) {
     return report(ctx, explain_storage_error(s.error(), "enrolment succeeded but could not be saved"));
   }
+  if (auto s = audit_command(**store, "kiosk.enrolled", reply->device_id,
+                             {{"centre", reply->centre}, {"again", current->enrolled()}});
+      !s) {
+    ctx.err << "kiosk: warning: " << explain_storage_error(s.error(), "cannot write the audit log").message << "\n";
+  }
   ctx.out << "enrolled as device " << reply->device_id << " of centre " << reply->centre << "\n";
   // Fetch forms, content and counsellor accounts now, so the kiosk is usable at once; a
   // failure here is not fatal, the next sync brings them.

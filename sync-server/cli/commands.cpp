@@ -15,7 +15,9 @@
 #include <nlohmann/json.hpp>
 
 #include "sync-server/cli/args.hpp"
+#include "sync-server/cli/audit_commands.hpp"
 #include "sync-server/cli/commands_erasure.hpp"
+#include "sync-server/core/audit.hpp"
 #include "sync-server/core/backup.hpp"
 #include "sync-server/core/conflicts.hpp"
 #include "sync-server/core/database.hpp"
@@ -68,6 +70,14 @@ Result<std::string> read_secret(const char* prompt) {
 }
 
 Result<std::shared_ptr<Database>> open_db(const Args& args) { return Database::open(*args.get("db")); }
+
+// Prints `out` once the action is in the audit log: an action that leaves no trace must not
+// look like a success.
+int audited(Database& db, const std::string& action, const std::string& object_id, const json& details,
+            const json& out) {
+  if (auto s = record_audit(db, audit::Event{cli_actor(), action, object_id, details}); !s) return print_error(s.error());
+  return print(out);
+}
 
 Result<double> parse_number(const std::string& text, const char* option) {
   try {
@@ -148,7 +158,8 @@ int enroll_code(const Args& args) {
               {"centre", code->centre},
               {"expires_at", iso8601_utc(code->expires_at_ms)}};
   if (!pin.empty()) out["fingerprint"] = pin;
-  return print(out);
+  // The code itself is a secret until used: the entry names only the centre and expiry.
+  return audited(**db, "enrolment.code_created", code->centre, {{"expires_at_ms", code->expires_at_ms}}, out);
 }
 
 int make_cert(const Args& args) {
@@ -188,6 +199,11 @@ int refused_cmd(const Args& args) {
   if (!db) return print_error(db.error());
   auto list = list_refused(**db, RefusedQuery{args.get("centre"), args.has("all")});
   if (!list) return print_error(list.error());
+  // The refused payloads leave the database here: that is an export too.
+  if (auto s = record_audit(**db, audit::Event{cli_actor(), "refused.listed", args.get("centre").value_or(""),
+                                               {{"records", list->size()}}});
+      !s)
+    return print_error(s.error());
   json out = json::array();
   for (const auto& r : *list) out.push_back(to_json(r));
   return print({{"refused", out}});
@@ -197,7 +213,8 @@ int revoke(const Args& args) {
   auto db = open_db(args);
   if (!db) return print_error(db.error());
   if (auto s = DeviceRegistry(**db).revoke(*args.get("device")); !s) return print_error(s.error());
-  return print({{"device_id", *args.get("device")}, {"revoked", true}});
+  return audited(**db, "device.revoked", *args.get("device"), json::object(),
+                 {{"device_id", *args.get("device")}, {"revoked", true}});
 }
 
 int user_add(const Args& args) {
@@ -207,7 +224,8 @@ int user_add(const Args& args) {
   if (!db) return print_error(db.error());
   auto user = add_user(**db, *args.get("name"), *args.get("role"), *password);
   if (!user) return print_error(user.error());
-  return print({{"user_id", user->id}, {"name", user->name}, {"role", user->role}});
+  return audited(**db, "user.added", user->id, {{"role", user->role}},
+                 {{"user_id", user->id}, {"name", user->name}, {"role", user->role}});
 }
 
 int export_cmd(const Args& args) {
@@ -215,6 +233,11 @@ int export_cmd(const Args& args) {
   if (format != "csv" && format != "json") return print_error(Error{"usage", "--format must be csv or json"});
   auto db = open_db(args);
   if (!db) return print_error(db.error());
+  // Logged before the first byte leaves: an export that cannot be logged does not start.
+  if (auto s = record_audit(**db, audit::Event{cli_actor(), "records.exported", args.get("kind").value_or(""),
+                                               {{"format", format}}});
+      !s)
+    return print_error(s.error());
   auto s = export_records(**db, format == "csv" ? ExportFormat::Csv : ExportFormat::Json, args.get("kind"),
                           [](const std::string& chunk) { std::cout << chunk; });
   std::cout.flush();
@@ -230,6 +253,10 @@ int conflicts_cmd(const Args& args) {
   if (!db) return print_error(db.error());
   auto list = list_conflicts(**db, ConflictFilter{args.get("centre"), args.get("case")});
   if (!list) return print_error(list.error());
+  if (auto s = record_audit(**db, audit::Event{cli_actor(), "conflicts.listed", args.get("case").value_or(""),
+                                               {{"centre", args.get("centre").value_or("")}, {"entries", list->size()}}});
+      !s)
+    return print_error(s.error());
   return print({{"conflicts", *list}});
 }
 
@@ -259,7 +286,10 @@ int publish_cmd(const Args& args) {
   auto published =
       publish(**db, *args.get("kind"), definition, args.get("centre").value_or(""), publish_definition_check());
   if (!published) return print_error(published.error());
-  return print({{"record_id", published->record_id},
+  return audited(**db, "published", published->record_id,
+                 {{"kind", published->kind}, {"id", published->item_id}, {"version", published->version},
+                  {"centre", published->centre}, {"changed", published->changed}},
+                 {{"record_id", published->record_id},
                 {"kind", published->kind},
                 {"id", published->item_id},
                 {"version", published->version},
@@ -276,7 +306,8 @@ int counsellor_add(const Args& args) {
   auto account =
       add_counsellor(**db, *args.get("centre"), *args.get("name"), args.get("role").value_or("counsellor"), *secret);
   if (!account) return print_error(account.error());
-  return print({{"id", account->id}, {"centre", account->centre}, {"role", account->role}, {"active", true}});
+  return audited(**db, "counsellor.added", account->id, {{"centre", account->centre}, {"role", account->role}},
+                 {{"id", account->id}, {"centre", account->centre}, {"role", account->role}, {"active", true}});
 }
 
 int counsellor_disable(const Args& args) {
@@ -284,7 +315,8 @@ int counsellor_disable(const Args& args) {
   if (!db) return print_error(db.error());
   auto account = disable_counsellor(**db, *args.get("id"));
   if (!account) return print_error(account.error());
-  return print({{"id", account->id}, {"centre", account->centre}, {"active", false}});
+  return audited(**db, "counsellor.disabled", account->id, {{"centre", account->centre}},
+                 {{"id", account->id}, {"centre", account->centre}, {"active", false}});
 }
 
 int backup_cmd(const Args& args) {
@@ -293,13 +325,19 @@ int backup_cmd(const Args& args) {
   nlohmann::json out = {
       {"file", report->file}, {"pages", report->pages}, {"records", report->records}, {"integrity", report->integrity}};
   if (!report->stamp_warning.empty()) out["stamp_warning"] = report->stamp_warning;
-  return print(out);
+  auto db = open_db(args);
+  if (!db) return print_error(db.error());
+  // The copy holds the log up to just before this entry: its own chain still verifies.
+  return audited(**db, "backup.made", "", {{"pages", report->pages}, {"records", report->records}}, out);
 }
 
 int restore_cmd(const Args& args) {
   auto report = restore_database(*args.get("from"), *args.get("db"));
   if (!report) return print_error(report.error());
-  return print({{"db", report->db}, {"epoch", report->epoch}, {"records", report->records}});
+  auto db = open_db(args);
+  if (!db) return print_error(db.error());
+  return audited(**db, "backup.restored", report->epoch, {{"records", report->records}},
+                 {{"db", report->db}, {"epoch", report->epoch}, {"records", report->records}});
 }
 
 const std::map<std::string, CommandSpec>& command_specs() {
@@ -425,6 +463,21 @@ const std::map<std::string, CommandSpec>& command_specs() {
         .summary = "set how many days the centre's kiosks keep closed cases the server holds (default 30)",
         .usage = "--db FILE --centre CODE --days N",
         .run = retention_command}},
+      {"audit",
+       {.required = {"db"},
+        .optional = {"since"},
+        .flags = {"json"},
+        .summary = "list the audit log (enrolments, revocations, publishing, exports, erasures, users, backups)",
+        .usage = "--db FILE [--since 24h|YYYY-MM-DD[THH:MM:SSZ]] [--json]",
+        .run = audit_list}},
+      {"audit verify",
+       {.required = {"db"},
+        .optional = {"against"},
+        .flags = {},
+        .summary = "check the audit log's hash chain (and that it still holds a backup's log); exit 1 naming the "
+                   "first changed, removed or reordered entry",
+        .usage = "--db FILE [--against BACKUP]",
+        .run = audit_verify}},
   };
   return specs;
 }
@@ -443,8 +496,14 @@ Result<std::optional<config::File>> load_config(std::vector<std::string>& argv,
 
 }  // namespace
 
-int run(const std::vector<std::string>& argv) {
+int run(const std::vector<std::string>& given) {
   const auto& specs = command_specs();
+  // `audit verify` is the one two-word command.
+  std::vector<std::string> argv = given;
+  if (argv.size() >= 2 && argv[0] == "audit" && argv[1] == "verify") {
+    argv.erase(argv.begin());
+    argv[0] = "audit verify";
+  }
   if (argv.empty() || argv[0] == "help" || argv[0] == "--help" || argv[0] == "-h") {
     (argv.empty() ? std::cerr : std::cout) << render_help(specs);
     return argv.empty() ? 2 : 0;

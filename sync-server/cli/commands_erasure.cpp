@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "sync-server/core/audit.hpp"
 #include "sync-server/core/database.hpp"
 #include "sync-server/core/erasure.hpp"
 #include "sync-server/core/retention.hpp"
@@ -55,6 +56,12 @@ Result<json> erase(const Args& args) {
   }
   auto done = erase_case(**db, ErasureRequest{*args.get("case"), *args.get("reason"), operator_name(args)});
   if (!done) return fail(done.error());
+  // The audit entry keeps ids and a count; the free-text reason may name the person.
+  if (auto s = audit_erasure(**db, operator_name(args), done->case_id,
+                             {{"erasure_id", done->id}, {"records", done->record_ids.size()}});
+      !s) {
+    return fail(s.error());
+  }
   return to_json(*done);
 }
 

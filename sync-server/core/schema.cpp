@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include "ws/audit_chain.hpp"
+
 namespace ws::server {
 namespace {
 
@@ -141,6 +143,8 @@ INSERT OR IGNORE INTO centre_setup (centre, device_id, record_id, created_at_ms)
   SELECT centre, substr(version, instr(version, '@') + 1), id, updated_at_ms FROM records
   WHERE kind = 'counsellor' AND version NOT LIKE '%@server' ORDER BY seq;
 )sql",
+    // 5 -> 6: the audit log (ws/audit_chain.hpp), append-only and hash-chained.
+    ws::audit::kSchemaSql,
 };
 
 }  // namespace

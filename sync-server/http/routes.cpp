@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <type_traits>
 
+#include "sync-server/core/audit.hpp"
 #include "sync-server/core/authority.hpp"
 #include "sync-server/core/feed.hpp"
 #include "sync-server/core/have.hpp"
@@ -213,6 +214,10 @@ void Api::enroll(const Request& req, Response& res, const ContentReader& reader)
   auto enrolled = devices_.enroll(request->code, request->device_name);
   if (!enrolled) return send_error(res, enrolled.error());
   t_request.device_id = enrolled->device.id;
+  // The device exists and its code is spent whether or not this entry can be written; a failed
+  // write is let pass, as refusing the kiosk now would strand it with a used code.
+  (void)record_audit(db_, audit::Event{"device:" + enrolled->device.id, "device.enrolled", enrolled->device.id,
+                                       {{"centre", enrolled->device.centre}}});
   protocol::EnrollResponse reply{enrolled->device.id, enrolled->token, enrolled->device.centre};
   res.status = 200;
   res.set_content(protocol::to_json(reply).dump(), "application/json");

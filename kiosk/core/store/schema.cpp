@@ -5,6 +5,7 @@
 
 #include "kiosk/core/store/payload_codec.hpp"
 #include "kiosk/core/store/search_text.hpp"
+#include "ws/audit_chain.hpp"
 
 namespace ws::kiosk::schema {
 namespace {
@@ -132,7 +133,11 @@ Status v8(sql::Connection& db) {
   )sql");
 }
 
-const std::function<Status(sql::Connection&)> kSteps[] = {v1, v2, v3, v4, v5, v6, v7, v8};
+// The audit log (ws/audit_chain.hpp): sign-ins, lockouts, opened cases, exports, enrolment.
+// Ids only, so it stays plain text even where records are encrypted.
+Status v9(sql::Connection& db) { return db.exec(ws::audit::kSchemaSql); }
+
+const std::function<Status(sql::Connection&)> kSteps[] = {v1, v2, v3, v4, v5, v6, v7, v8, v9};
 static_assert(sizeof(kSteps) / sizeof(kSteps[0]) == kLatest);
 
 }  // namespace

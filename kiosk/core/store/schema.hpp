@@ -10,8 +10,8 @@ namespace ws::kiosk::schema {
 // 4: outbox index by record (acknowledgements in O(batch), not O(batch x outbox)).
 // 5: login_guard (wrong-PIN counts and lockouts that survive a restart).
 // 6: conflicts (local edits a pull replaced).  7: conflicts.resolved_ms.
-// 8: vault and vault_copies (encryption at rest, vault.hpp).
-inline constexpr int kLatest = 8;
+// 8: vault and vault_copies (encryption at rest, vault.hpp).  9: audit_log.
+inline constexpr int kLatest = 9;
 
 Result<int> current_version(sql::Connection& db);
 // Brings the database up to `target` (never down). A database newer than this program is

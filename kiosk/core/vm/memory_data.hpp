@@ -45,6 +45,7 @@ class MemoryWorkspaceData : public WorkspaceData {
   std::int64_t unix_ms = 1'715'688'000'000;  // the wall clock: 2024-05-14 12:00 UTC, moved by tests
   SyncStatus status;
   int sync_requests = 0;
+  std::vector<audit::Event> audit_events;  // what record_event was given, oldest first
   std::string today = "2024-05-14";  // fixtures use a fixed day so screenshots are stable
 
   std::vector<CounsellorAccount> counsellors() override { return accounts; }
@@ -53,6 +54,7 @@ class MemoryWorkspaceData : public WorkspaceData {
   Result<LoginGuard> login_guard(const std::string& account_id) override;
   Status save_login_guard(const std::string& account_id, const LoginGuard& guard) override;
   std::int64_t unix_now_ms() override { return unix_ms; }
+  void record_event(const audit::Event& event) override { audit_events.push_back(event); }
   const forms::FormRegistry& forms() override { return forms_; }
   Result<std::vector<CaseSummary>> cases() override;
   Result<CaseDetail> case_detail(const std::string& case_id) override;

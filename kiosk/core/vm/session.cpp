@@ -71,6 +71,10 @@ void Session::persist_guard(const Attempts& attempts, std::int64_t now_ms) {
   (void)guards_->save_login_guard(attempts.account_id, guard);
 }
 
+void Session::note(const audit::Event& event) {
+  if (guards_) guards_->record_event(event);
+}
+
 const Session::Attempts* Session::find_attempts(const std::string& account_id) const {
   for (const auto& a : attempts_)
     if (a.account_id == account_id) return &a;
@@ -135,6 +139,7 @@ void Session::finish_verification(bool ok, std::int64_t now_ms) {
     attempts.failures = 0;
     attempts.locked_until_ms = 0;
     persist_guard(attempts, now_ms);
+    note(audit::Event{"counsellor:" + account->id, "signin.ok", account->id, {}});
     current_ = *account;
     state_ = SessionState::SignedIn;
     last_activity_ms_ = now_ms;
@@ -143,6 +148,8 @@ void Session::finish_verification(bool ok, std::int64_t now_ms) {
   }
   state_ = SessionState::SignedOut;
   ++attempts.failures;
+  note(audit::Event{"counsellor:" + pending_account_, "signin.failed", pending_account_,
+                    {{"failures", attempts.failures}}});
   const int over = attempts.failures - policy_.free_attempts;
   if (over >= 0) {
     // 30 s, 60 s, 120 s, ... capped: guessing a 4-6 digit PIN stays impractical.
@@ -151,6 +158,8 @@ void Session::finish_verification(bool ok, std::int64_t now_ms) {
     delay = std::min(delay, policy_.max_lockout_ms);
     attempts.locked_until_ms = now_ms + delay;
     last_error_ = "Wrong PIN. Locked for " + std::to_string(delay / 1000) + " s.";
+    note(audit::Event{"counsellor:" + pending_account_, "signin.locked_out", pending_account_,
+                      {{"failures", attempts.failures}, {"seconds", delay / 1000}}});
   } else {
     const int left = policy_.free_attempts - attempts.failures;
     last_error_ = "Wrong PIN. " + std::to_string(left) + (left == 1 ? " try" : " tries") + " left before a pause.";

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "kiosk/core/store/login_guard.hpp"
+#include "ws/audit_chain.hpp"
 #include "ws/result.hpp"
 
 namespace ws::kiosk::vm {
@@ -40,6 +41,9 @@ class LoginGuardStore {
   virtual Status save_login_guard(const std::string& account_id, const LoginGuard& guard) = 0;
   // The wall clock (Unix ms): what a persisted lock-until is measured against.
   virtual std::int64_t unix_now_ms() = 0;
+  // Appends to the kiosk's audit log (sign-ins, lockouts, opened cases). Best effort: a kiosk
+  // whose folder went read-only keeps working, so the default and a failed write do nothing.
+  virtual void record_event(const audit::Event& event) { (void)event; }
 };
 
 // Why the session ended; the workspace uses it to decide what to keep as a draft.
@@ -104,6 +108,7 @@ class Session {
   void end(SignOutReason reason);
   void restore_guards(std::int64_t now_ms);
   void persist_guard(const Attempts& attempts, std::int64_t now_ms);
+  void note(const audit::Event& event);  // to the audit log, through `guards_`
 
   SessionPolicy policy_;
   Verifier verifier_;

@@ -6,6 +6,7 @@
 #include <map>
 
 #include "kiosk/core/content/published_content.hpp"
+#include "kiosk/core/store/audit.hpp"
 #include "kiosk/core/store/counsellors.hpp"
 #include "kiosk/core/store/store.hpp"
 #include "kiosk/core/sync/sync_engine.hpp"
@@ -113,6 +114,8 @@ Status StoreWorkspaceData::save_login_guard(const std::string& account_id, const
 }
 
 std::int64_t StoreWorkspaceData::unix_now_ms() { return HlcClock::system_wall_ms(); }
+
+void StoreWorkspaceData::record_event(const audit::Event& event) { (void)record_audit(*store_, event); }
 
 std::string StoreWorkspaceData::counsellor_name(const std::string& id) {
   if (id.empty()) return {};

@@ -34,6 +34,7 @@ class StoreWorkspaceData : public WorkspaceData {
   Result<LoginGuard> login_guard(const std::string& account_id) override;
   Status save_login_guard(const std::string& account_id, const LoginGuard& guard) override;
   std::int64_t unix_now_ms() override;
+  void record_event(const audit::Event& event) override;
   const forms::FormRegistry& forms() override { return forms_; }
   Result<std::vector<CaseSummary>> cases() override;
   Result<CaseDetail> case_detail(const std::string& case_id) override;

@@ -141,6 +141,11 @@ Status Workspace::open_case(const std::string& case_id) {
     set_notice(detail.error().message, true);
     return fail(detail.error());
   }
+  // Re-reading the open case after an edit is not a new opening.
+  if (!case_ || case_->summary.id != case_id) {
+    const std::string actor = "counsellor:" + session_.counsellor()->id;
+    data_.record_event(audit::Event{actor, "case.opened", case_id, {}});
+  }
   case_ = std::move(*detail);
   return ok();
 }

@@ -43,12 +43,13 @@ Result<std::string> read_body(const httplib::ContentReader& reader, httplib::Res
   return body;
 }
 
-void drain_body(const httplib::ContentReader& reader, std::size_t cap) {
+void drain_body(const httplib::ContentReader& reader, httplib::Response& res, std::size_t cap) {
   std::size_t seen = 0;
-  reader([&](const char*, std::size_t n) {
+  const bool whole = reader([&](const char*, std::size_t n) {
     seen += n;
     return seen <= cap;
   });
+  if (!whole || seen > cap) res.set_header("Connection", "close");
 }
 
 int json_text_depth(const std::string& text) {

@@ -29,8 +29,13 @@ Status require_json_content_type(const httplib::Request& req);
 Result<std::string> read_body(const httplib::ContentReader& reader, httplib::Response& res, std::size_t cap);
 
 // Reads and discards up to `cap` bytes, so that a refusal sent before the body was read does
-// not leave the body in the connection to be parsed as the next request.
-void drain_body(const httplib::ContentReader& reader, std::size_t cap);
+// not leave the body in the connection to be parsed as the next request; a body longer than
+// `cap` is left unread and the reply closes the connection instead.
+void drain_body(const httplib::ContentReader& reader, httplib::Response& res, std::size_t cap);
+
+// What a request refused before its body was looked at (a wrong token) may cost the server:
+// a small read, never a large body's inflation.
+inline constexpr std::size_t kRefusedBodyDrainBytes = 64 * 1024;
 
 // The deepest nesting of arrays/objects in JSON text, without parsing it.
 int json_text_depth(const std::string& text);

@@ -196,7 +196,7 @@ Result<Device> Api::authorise(const Request& req, Response& res) {
 
 void Api::enroll(const Request& req, Response& res, const ContentReader& reader) {
   auto refuse = [&](const Error& e) {
-    drain_body(reader, kMaxEnrollBodyBytes);
+    drain_body(reader, res, kMaxEnrollBodyBytes);
     send_error(res, e);
   };
   if (auto s = check_protocol_version(req); !s) return refuse(s.error());
@@ -224,13 +224,14 @@ void Api::enroll(const Request& req, Response& res, const ContentReader& reader)
 }
 
 void Api::push(const Request& req, Response& res, const ContentReader& reader) {
+  // The token is checked before the body is read: a wrong one costs a small read at most.
   auto device = authorise(req, res);
   if (!device) {
-    drain_body(reader, options_.max_body_bytes);
+    drain_body(reader, res, kRefusedBodyDrainBytes);
     return send_error(res, device.error());
   }
   if (auto s = require_json_content_type(req); !s) {
-    drain_body(reader, options_.max_body_bytes);
+    drain_body(reader, res, options_.max_body_bytes);
     return send_error(res, s.error());
   }
   auto body = read_body(reader, res, options_.max_body_bytes);
@@ -250,7 +251,7 @@ void Api::have(const Request& req, Response& res, const ContentReader& reader) {
   auto device = authorise(req, res);
   Status usable = device ? require_json_content_type(req) : Status(fail(device.error()));
   if (!usable) {
-    drain_body(reader, kMaxHaveBodyBytes);
+    drain_body(reader, res, device ? kMaxHaveBodyBytes : kRefusedBodyDrainBytes);
     return send_error(res, usable.error());
   }
   auto body = read_body(reader, res, kMaxHaveBodyBytes);

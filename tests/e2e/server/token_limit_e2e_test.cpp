@@ -51,3 +51,38 @@ TEST_CASE("unknown tokens: 401 before the body is looked at, then 429 with Retry
   // its neighbours' budget (documented), and is served again once it refills.
   check_error(c.Get("/v1/pull?since=0", k.auth()), 429, "rate_limited");
 }
+
+TEST_CASE("a wrong token with a large body is answered after a small read and the connection closed") {
+  TempDir dir;
+  ServerProcess server(dir.file("s.db"), dir.file("server.log"));
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  REQUIRE(fd >= 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<std::uint16_t>(server.port()));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+  // Claims 16 MiB but sends 1 MiB: a server that read the whole body first would wait for the
+  // rest and never answer.
+  const std::string head = std::string("POST ") + protocol::kRoutePush + " HTTP/1.1\r\nHost: x\r\n" +
+                           "Authorization: Bearer not-a-token\r\nContent-Type: application/json\r\n" +
+                           protocol::kVersionHeader + ": 1\r\nContent-Length: 16777216\r\n\r\n";
+  REQUIRE(::send(fd, head.data(), head.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(head.size()));
+  const std::string chunk(64 * 1024, 'x');
+  for (int i = 0; i < 16; ++i) {
+    if (::send(fd, chunk.data(), chunk.size(), MSG_NOSIGNAL) <= 0) break;  // the server may close first
+  }
+  std::string reply;
+  pollfd p{fd, POLLIN, 0};
+  char buf[4096];
+  // Read until the whole reply is in (its body ends the JSON error object).
+  while (reply.find("}}") == std::string::npos && ::poll(&p, 1, 20'000) > 0) {
+    const ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+    if (n <= 0) break;
+    reply.append(buf, static_cast<std::size_t>(n));
+  }
+  ::close(fd);
+  CHECK(reply.rfind("HTTP/1.1 401", 0) == 0);
+  CHECK(reply.find("Connection: close") != std::string::npos);
+  CHECK(reply.find("unauthorized") != std::string::npos);
+}

@@ -57,15 +57,15 @@ Result<RecordHistory> load_history(sql::Connection& db, Envelope current) {
     auto version = Version::parse(st->column_text(0));
     auto fv = nlohmann::json::parse(st->column_text(1), nullptr, false);
     if (!version || !fv.is_object()) return fail("corrupt", "a record's history has a bad version");
-    KnownVersion prior{Envelope{}, st->column_int(2)};
-    prior.record.id = h.current.record.id;
-    prior.record.version = *version;
+    Envelope record;
+    record.id = h.current.record.id;
+    record.version = *version;
     for (const auto& [key, text] : fv.items()) {
       auto v = Version::parse(text.is_string() ? text.get<std::string>() : std::string());
       if (!v) return fail("corrupt", "a record's history has a bad field version");
-      prior.record.field_versions.emplace(key, *v);
+      record.field_versions.emplace(key, *v);
     }
-    h.prior.push_back(std::move(prior));
+    h.prior.push_back(KnownVersion{std::move(record), st->column_int(2)});
   }
 }
 

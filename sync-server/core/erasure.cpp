@@ -42,7 +42,7 @@ Result<std::vector<std::string>> linked_ids(sql::Connection& db, const std::stri
 }
 
 Status write_tombstones(sql::Connection& db, const std::vector<std::string>& ids, const std::string& erasure_id) {
-  auto version = stamp_after_everything(db);
+  auto version = next_server_version(db);
   if (!version) return fail(version.error());
   auto writer = RecordWriter::begin(db);
   if (!writer) return fail(writer.error());
@@ -106,14 +106,6 @@ Status check_request(const ErasureRequest& r) {
 }
 
 }  // namespace
-
-Result<Version> stamp_after_everything(sql::Connection& db) {
-  auto latest = latest_stored_hlc(db);
-  if (!latest) return fail(latest.error());
-  HlcClock clock;
-  clock.restore(*latest);
-  return Version{clock.now(), kServerDevice};
-}
 
 Result<Erasure> erase_case(Database& db, const ErasureRequest& request) {
   if (auto s = check_request(request); !s) return fail(s.error());

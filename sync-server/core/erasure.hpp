@@ -45,10 +45,6 @@ nlohmann::json to_json(const Erasure& erasure);
 // erased since: HQ's to-do list (`sync-server erase --pending`). Only ids, scope and times.
 Result<nlohmann::json> pending_erasures(Database& db);
 
-// A server stamp newer than every stored version (inside a write transaction), so what HQ
-// writes wins over every copy anywhere.
-Result<Version> stamp_after_everything(sql::Connection& db);
-
 // Checkpoints the WAL into the database file and truncates it to zero bytes, waiting for
 // readers up to `attempts` times. True when the WAL is empty.
 Result<bool> scrub_wal(sql::Connection& db, int attempts = 200);

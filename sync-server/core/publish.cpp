@@ -20,16 +20,6 @@ bool valid_item_id(const std::string& id) {
   return true;
 }
 
-// A fresh stamp greater than anything stored: the clock resumes from the newest stored
-// version inside the write transaction, so it also outranks writes by a running server.
-Result<Version> next_server_version(sql::Connection& db) {
-  auto latest = latest_stored_hlc(db);
-  if (!latest) return fail(latest.error());
-  HlcClock clock;
-  clock.restore(*latest);
-  return Version{clock.now(), kServerDevice};
-}
-
 Status check_envelope_limits(const Envelope& e) {
   // Kiosks parse pulled records with the default limits; refuse what they would refuse.
   auto again = envelope_from_json(to_json(e));

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <chrono>
 
+#include "ws/hlc.hpp"
+
 namespace ws::server {
 
 std::int64_t unix_ms_now() {
@@ -184,6 +186,14 @@ Result<Hlc> latest_stored_hlc(sql::Connection& db) {
   auto v = Version::parse(st->column_text(0));
   if (!v) return fail("corrupt", "stored record has a bad version");
   return v->hlc;
+}
+
+Result<Version> next_server_version(sql::Connection& db) {
+  auto latest = latest_stored_hlc(db);
+  if (!latest) return fail(latest.error());
+  HlcClock clock;
+  clock.restore(*latest);
+  return Version{clock.now(), kServerDevice};
 }
 
 }  // namespace ws::server

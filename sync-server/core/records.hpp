@@ -59,6 +59,11 @@ Result<std::int64_t> last_visible_seq(sql::Connection& db, const std::string& ce
 // The newest clock stamp of any stored record, so a restarted clock never repeats itself.
 Result<Hlc> latest_stored_hlc(sql::Connection& db);
 
+// A server stamp newer than every stored version: the clock resumes from the newest stored
+// version inside the caller's write transaction, so what HQ writes (publishing, erasure,
+// retention settings) outranks every copy anywhere, even writes by a running server.
+Result<Version> next_server_version(sql::Connection& db);
+
 // Column list for SELECTs that feed envelope_from_row, in this order.
 inline constexpr const char* kRecordColumns =
     "id, kind, centre, version, deleted, schema_version, payload, field_versions, seq";

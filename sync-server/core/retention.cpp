@@ -20,7 +20,7 @@ Result<Retention> set_retention(Database& db, const std::string& centre, int day
   auto stored = load_record(w->conn(), out.record_id);
   if (!stored) return fail(stored.error());
   if (*stored && (*stored)->payload.value(kRetentionDaysKey, 0) == days) return out;
-  auto stamp = stamp_after_everything(w->conn());
+  auto stamp = next_server_version(w->conn());
   if (!stamp) return fail(stamp.error());
   Envelope e;
   e.id = out.record_id;

@@ -52,22 +52,8 @@ struct EraseFixture {
     push_as(oslo2, json::array({record_json(case_id, "case", "OSLO", later, {{"name_latin", kName + " Jr"}},
                                             version_at(1, oslo.id))}));
   }
-  Envelope stored(const std::string& id) {
-    auto lease = t.db->acquire();
-    REQUIRE(lease.has_value());
-    auto e = load_record(**lease, id);
-    REQUIRE(e.has_value());
-    REQUIRE(e->has_value());
-    return **e;
-  }
-  std::int64_t count(const std::string& sql) {
-    auto lease = t.db->acquire();
-    REQUIRE(lease.has_value());
-    auto st = (*lease)->prepare(sql);
-    REQUIRE(st.has_value());
-    REQUIRE(st->step().value());
-    return st->column_int(0);
-  }
+  Envelope stored(const std::string& id) { return stored_record(*t.db, id); }
+  std::int64_t count(const std::string& sql) { return db_count(*t.db, sql); }
 };
 
 bool file_holds(const std::string& path, const std::string& needle) {

@@ -30,8 +30,9 @@ struct SubmitRecord {
 
 // --- counsellor workspace ---------------------------------------------------------------------
 struct SubmitLogin {
-  std::string counsellor_id;
+  std::string counsellor_id;  // a name tapped in the list of recent sign-ins, or ""
   std::string secret;
+  std::string typed_name;     // "someone else": the name as typed, when counsellor_id is ""
 };
 struct Logout {};
 struct ConfirmPresence {};  // "yes, I am still here"

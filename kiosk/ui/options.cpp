@@ -16,7 +16,8 @@ std::optional<int> parse_dimension(const std::string& text) {
 
 std::string usage() {
   return "usage: kiosk --data-dir DIR [--assets DIR] [--fullscreen]\n"
-         "       kiosk --screenshot OUT.png --screen NAME [--lang CODE] [--width W --height H] [--assets DIR]\n"
+         "       kiosk --screenshot OUT.png --screen NAME [--lang CODE] [--width W --height H] [--assets DIR] [--check-layout]\n"
+         "       kiosk --screenshot - --screen all --check-layout [--width W --height H]\n"
          "       kiosk --help     (every command with its options)\n";
 }
 
@@ -33,6 +34,10 @@ Result<AppOptions> parse_options(const std::vector<std::string>& args) {
     };
     if (a == "--fullscreen") {
       o.fullscreen = true;
+      continue;
+    }
+    if (a == "--check-layout") {
+      o.check_layout = true;
       continue;
     }
     std::string* target = nullptr;
@@ -57,6 +62,8 @@ Result<AppOptions> parse_options(const std::vector<std::string>& args) {
   }
   if (!o.screenshot_path.empty() && o.screen.empty()) return fail("usage", "--screenshot needs --screen NAME");
   if (o.screenshot_path.empty() && !o.screen.empty()) return fail("usage", "--screen is only used with --screenshot");
+  if (o.check_layout && o.screenshot_path.empty()) return fail("usage", "--check-layout is only used with --screenshot");
+  if (o.screen == "all" && !o.check_layout) return fail("usage", "--screen all needs --check-layout");
   if (o.lang.empty() || o.lang.size() > 3 || o.lang.find_first_not_of("abcdefghijklmnopqrstuvwxyz") != std::string::npos)
     return fail("usage", "--lang takes a language code such as en, nb, prs, ps, ar, ti, so, uk");
   return o;

@@ -15,6 +15,7 @@ struct AppOptions {
   std::string screenshot_path;  // screenshot mode when set
   std::string screen;           // e.g. "login", "form:intake", "sync-offline"
   std::string lang = "en";
+  bool check_layout = false;    // screenshot mode: report overlapping or clipped widgets
   int width = 1920;
   int height = 1080;
 };

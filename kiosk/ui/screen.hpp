@@ -36,11 +36,18 @@ struct AppView {
   SubmitOutcome last_submit;
 };
 
-// Where tests (and only tests) find the widgets drawn in the last frame, by visible label.
+// Where tests (and only tests) find the widgets drawn in the last frame, by visible label,
+// and what the layout check (layout_check.hpp) needs to tell overlapping or clipped widgets.
 struct ItemLog {
   struct Item {
     std::string label;
     ImVec2 min, max;
+    bool interactive = false;       // takes taps (ImGui gave it an id)
+    unsigned window = 0;            // its root window: widgets of a popup may cover the page
+    ImVec2 clip_min, clip_max;      // the part of the screen its window shows
+    float label_width = 0;          // text drawn inside it by ImGui (0 = none or drawn by us)
+    float label_room = 0;           // the width that text has before ImGui clips it
+    bool backdrop = false;          // a whole-area target other widgets sit on (allow_overlap)
   };
   std::vector<Item> items;
   const Item* find(const std::string& label) const {

@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <optional>
 
+#include "kiosk/ui/layout_check.hpp"
 #include "kiosk/ui/png_writer.hpp"
 #include "kiosk/ui/scenarios.hpp"
 #include "kiosk/ui/shell.hpp"
@@ -24,25 +25,91 @@ void print_known(const std::vector<std::string>& names) {
   std::fprintf(stderr, "\n");
 }
 
+struct Rendered {
+  std::vector<std::uint8_t> pixels;
+  int width = 0, height = 0;
+  ItemLog log;  // the widgets of the last frame
+};
+
+// Draws one scenario on a fresh fixture world. Exit-code style errors: 1 render, 2 unknown.
+// `theme` lives as long as the window: the window applies its scale only when the size changes.
+Result<Rendered> render(Window& window, Theme& theme, const AppOptions& options, const std::string& scenario,
+                        bool read_pixels) {
+  auto world = vm::make_fixture_world(options.assets_dir);
+  if (!world) return fail("render", "cannot load fixtures: " + world.error().message);
+  ScreenRegistry registry = make_registry();
+  auto target = prepare_scenario(scenario, registry, **world, kFixtureNowMs);
+  if (!target) {
+    if (target.error().code == "unknown_screen") print_known(scenario_names(registry, **world));
+    return fail(target.error());
+  }
+  AppView view;
+  view.lang = options.lang;
+  view.assets_dir = options.assets_dir;
+  view.screenshot = true;
+  Shell shell(std::move(registry), (*world)->workspace.get(), view);
+  if (auto s = shell.navigate(target->screen, target->param); !s) return fail(s.error());
+  Rendered out;
+  for (int i = 0; i < kFrames; ++i) {
+    const bool last = i == kFrames - 1;
+    out.log.items.clear();
+    window.poll_events();
+    window.new_frame(theme);
+    (void)shell.frame(theme, target->now_ms, &out.log);
+    window.draw(theme.colors().background);
+    if (last && read_pixels) out.pixels = window.read_pixels(out.width, out.height);
+    window.present();
+  }
+  if (shell.current() != target->screen)
+    return fail("render", "screen '" + target->screen + "' left for '" + shell.current() + "' while rendering");
+  return out;
+}
+
+// Prints every layout problem of `scenario`; true when there was none.
+bool report_layout(const AppOptions& options, const std::string& scenario, const ItemLog& log) {
+  const auto problems = check_layout(log, static_cast<float>(options.width));
+  for (const auto& p : problems)
+    std::fprintf(stderr, "layout: %s at %dx%d (%s): %s: %s\n", scenario.c_str(), options.width, options.height,
+                 options.lang.c_str(), p.what.c_str(), p.detail.c_str());
+  return problems.empty();
+}
+
+int run_in_window(Window& window, const AppOptions& options) {
+  Theme theme;
+  if (options.screen == "all") {
+    // Every scenario at this size: the layout check of the whole kiosk in one process.
+    auto world = vm::make_fixture_world(options.assets_dir);
+    if (!world) return 1;
+    int problems = 0, screens = 0;
+    for (const auto& name : scenario_names(make_registry(), **world)) {
+      auto rendered = render(window, theme, options, name, false);
+      if (!rendered) {
+        std::fprintf(stderr, "kiosk: %s: %s\n", name.c_str(), rendered.error().message.c_str());
+        return 1;
+      }
+      ++screens;
+      if (!report_layout(options, name, rendered->log)) ++problems;
+    }
+    std::printf("layout: %d screens at %dx%d, %d with problems\n", screens, options.width, options.height, problems);
+    return problems == 0 ? 0 : 3;
+  }
+  auto rendered = render(window, theme, options, options.screen, true);
+  if (!rendered) {
+    std::fprintf(stderr, "kiosk: %s\n", rendered.error().message.c_str());
+    return rendered.error().code == "unknown_screen" ? 2 : 1;
+  }
+  const bool layout_ok = !options.check_layout || report_layout(options, options.screen, rendered->log);
+  if (auto written = write_png(options.screenshot_path, rendered->width, rendered->height, rendered->pixels); !written) {
+    std::fprintf(stderr, "kiosk: %s\n", written.error().message.c_str());
+    return 1;
+  }
+  std::printf("%s: %dx%d %s\n", options.screenshot_path.c_str(), rendered->width, rendered->height, options.screen.c_str());
+  return layout_ok ? 0 : 3;
+}
+
 }  // namespace
 
 int run_screenshot(const AppOptions& options) {
-  auto world = vm::make_fixture_world(options.assets_dir);
-  if (!world) {
-    std::fprintf(stderr, "kiosk: cannot load fixtures: %s\n", world.error().message.c_str());
-    return 1;
-  }
-  ScreenRegistry registry = make_registry();
-  auto target = prepare_scenario(options.screen, registry, **world, kFixtureNowMs);
-  if (!target) {
-    std::fprintf(stderr, "kiosk: %s\n", target.error().message.c_str());
-    if (target.error().code == "unknown_screen") {
-      print_known(scenario_names(registry, **world));
-      return 2;
-    }
-    return 1;
-  }
-
   // Our own X server when there is none; the VirtualDisplay kills it on every return path.
   std::optional<VirtualDisplay> display;
   const char* env_display = std::getenv("DISPLAY");
@@ -54,48 +121,13 @@ int run_screenshot(const AppOptions& options) {
     }
     display.emplace(std::move(*started));
   }
-
-  int status = 1;
-  {
-    auto window = Window::open({options.width, options.height, false, false, "Waystation screenshot"});
-    if (!window) {
-      std::fprintf(stderr, "kiosk: %s\n", window.error().message.c_str());
-      return 1;
-    }
-    (*window)->ignore_pointer(true);
-    AppView view;
-    view.lang = options.lang;
-    view.assets_dir = options.assets_dir;
-    view.screenshot = true;
-    Shell shell(std::move(registry), (*world)->workspace.get(), view);
-    if (auto s = shell.navigate(target->screen, target->param); !s) {
-      std::fprintf(stderr, "kiosk: %s\n", s.error().message.c_str());
-      return 1;
-    }
-    Theme theme;
-    std::vector<std::uint8_t> pixels;
-    int width = 0, height = 0;
-    for (int i = 0; i < kFrames; ++i) {
-      (*window)->poll_events();
-      (*window)->new_frame(theme);
-      (void)shell.frame(theme, target->now_ms);
-      (*window)->draw(theme.colors().background);
-      if (i == kFrames - 1) pixels = (*window)->read_pixels(width, height);
-      (*window)->present();
-    }
-    if (shell.current() != target->screen) {
-      std::fprintf(stderr, "kiosk: screen '%s' left for '%s' while rendering\n", target->screen.c_str(),
-                   shell.current().c_str());
-      return 1;
-    }
-    if (auto written = write_png(options.screenshot_path, width, height, pixels); !written) {
-      std::fprintf(stderr, "kiosk: %s\n", written.error().message.c_str());
-    } else {
-      std::printf("%s: %dx%d %s\n", options.screenshot_path.c_str(), width, height, options.screen.c_str());
-      status = 0;
-    }
-  }  // the window closes before the X server goes away
-  return status;
+  auto window = Window::open({options.width, options.height, false, false, "Waystation screenshot"});
+  if (!window) {
+    std::fprintf(stderr, "kiosk: %s\n", window.error().message.c_str());
+    return 1;
+  }
+  (*window)->ignore_pointer(true);
+  return run_in_window(**window, options);  // the window closes before the X server goes away
 }
 
 }  // namespace ws::kiosk::ui

@@ -193,7 +193,9 @@ void Shell::apply(const Intent& intent) {
             view_.last_submit = {view_.last_submit.sequence + 1, saved};
           },
           [&](const SubmitLogin& l) {
-            if (ws) (void)ws->session().submit(l.counsellor_id, l.secret, view_.now_ms);
+            if (!ws) return;
+            if (l.counsellor_id.empty()) (void)ws->session().submit_by_name(l.typed_name, l.secret, view_.now_ms);
+            else (void)ws->session().submit(l.counsellor_id, l.secret, view_.now_ms);
           },
           [&](const Logout&) {
             if (ws) ws->session().logout();

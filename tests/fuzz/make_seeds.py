@@ -102,3 +102,22 @@ packed["files"] = {p: {"sha256": hashlib.sha256(b).hexdigest(), "data": base64.b
 write("content_bundle", "packed", compact(packed))
 write("publish", "content-packed", b"\x01" + compact(packed))
 write("publish", "content-packed-centre", b"\x03" + compact(packed))
+
+def pull_pages():
+    import gzip
+    intake = record(1, "intake", INTAKE)
+    case = record(2, "case", {"title": "Test case", "status": "open"})
+    gone = record(3, "case", {}, deleted=True)
+    pages = {
+        "empty": {"records": [], "cursor": "0", "more": False},
+        "two": {"records": [intake, case], "cursor": "2", "more": True},
+        "tombstone": {"records": [gone], "cursor": "3", "more": False},
+        "same-twice": {"records": [case, case], "cursor": "4", "more": False},
+    }
+    for name, page in pages.items():
+        yield name, compact(page)
+    yield "gzip", gzip.compress(compact(pages["two"]), mtime=0)
+
+
+for name, body in pull_pages():
+    write("pull_reply", name, body)

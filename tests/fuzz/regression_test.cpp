@@ -61,3 +61,4 @@ TEST_CASE("form_answers: corpus and regressions") { run_target(ws::fuzz::form_an
 TEST_CASE("expression: corpus and regressions") { run_target(ws::fuzz::expression, "expression"); }
 TEST_CASE("content_bundle: corpus and regressions") { run_target(ws::fuzz::content_bundle, "content_bundle"); }
 TEST_CASE("publish: corpus and regressions") { run_target(ws::fuzz::publish, "publish"); }
+TEST_CASE("pull_reply: corpus and regressions") { run_target(ws::fuzz::pull_reply, "pull_reply"); }

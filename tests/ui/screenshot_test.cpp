@@ -180,3 +180,25 @@ TEST_CASE("--screen home renders the attract screen, and the old name still work
   CHECK(home.width == attract.width);
   CHECK(home.colours >= 40);
 }
+
+// The layout check (kiosk/ui/layout_check.hpp) over every screen the kiosk has, drawn by the
+// real window at each screen shape the issue names: no two tappable widgets on top of each
+// other, no button label cut off, nothing pushed off the side.
+void check_every_screen(int width, int height, const std::string& lang = "en") {
+  skip_without_xvfb();
+  const Run run = run_kiosk({"--screenshot", "-", "--screen", "all", "--check-layout", "--width", std::to_string(width),
+                             "--height", std::to_string(height), "--lang", lang},
+                            std::chrono::seconds(600));
+  INFO(run.output);
+  CHECK(run.exit_code == 0);
+  CHECK(run.output.find(" with problems") != std::string::npos);
+}
+
+TEST_CASE("layout: every screen at 1920x1080") { check_every_screen(1920, 1080); }
+TEST_CASE("layout: every screen at 1366x768") { check_every_screen(1366, 768); }
+TEST_CASE("layout: every screen at 1280x800") { check_every_screen(1280, 800); }
+TEST_CASE("layout: every screen at 1080x1920") { check_every_screen(1080, 1920); }
+TEST_CASE("layout: every screen in Arabic (right to left) at 1080x1920 and 1280x800") {
+  check_every_screen(1080, 1920, "ar");
+  check_every_screen(1280, 800, "ar");
+}

@@ -137,7 +137,12 @@ Status v8(sql::Connection& db) {
 // Ids only, so it stays plain text even where records are encrypted.
 Status v9(sql::Connection& db) { return db.exec(ws::audit::kSchemaSql); }
 
-const std::function<Status(sql::Connection&)> kSteps[] = {v1, v2, v3, v4, v5, v6, v7, v8, v9};
+// When each counsellor last signed in on this kiosk: the sign-in screen lists only them.
+Status v10(sql::Connection& db) {
+  return db.exec("ALTER TABLE login_guard ADD COLUMN last_signin_ms INTEGER NOT NULL DEFAULT 0");
+}
+
+const std::function<Status(sql::Connection&)> kSteps[] = {v1, v2, v3, v4, v5, v6, v7, v8, v9, v10};
 static_assert(sizeof(kSteps) / sizeof(kSteps[0]) == kLatest);
 
 }  // namespace

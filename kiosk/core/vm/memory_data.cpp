@@ -142,7 +142,7 @@ Result<LoginGuard> MemoryWorkspaceData::login_guard(const std::string& account_i
 }
 
 Status MemoryWorkspaceData::save_login_guard(const std::string& account_id, const LoginGuard& guard) {
-  if (guard.clear()) login_guards.erase(account_id);
+  if (guard.empty()) login_guards.erase(account_id);
   else login_guards[account_id] = guard;
   return ok();
 }

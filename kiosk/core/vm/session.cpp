@@ -1,12 +1,42 @@
 #include "kiosk/core/vm/session.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
+#include <utility>
 
 #include "kiosk/core/vm/countdown.hpp"
 #include "ws/crypto.hpp"
+#include "ws/hlc.hpp"
 
 namespace ws::kiosk::vm {
+namespace {
+
+// Wrong tries with a name that matches no account count here, so guessing names is limited
+// exactly like guessing PINs.
+constexpr const char* kUnknownName = "?unknown-name";
+
+// The Argon2id hash (current limits) of 32 random bytes that were thrown away: checking an
+// unknown name against it costs what a real check costs and can never succeed.
+constexpr const char* kNobodysHash =
+    "$argon2id$v=19$m=262144,t=3,p=1$eRt3cezoVuG9/w7le/zRSA$vKWRHWdqXlLVWRvsuXsd/6swgGeJKEEbel3z9e4Xtss";
+
+// Names as people type them: case, surrounding and repeated spaces do not matter.
+std::string name_key(const std::string& name) {
+  std::string out;
+  for (char c : name) {
+    const auto u = static_cast<unsigned char>(c);
+    if (std::isspace(u)) {
+      if (!out.empty() && out.back() != ' ') out += ' ';
+    } else {
+      out += u < 0x80 ? static_cast<char>(std::tolower(u)) : c;
+    }
+  }
+  if (!out.empty() && out.back() == ' ') out.pop_back();
+  return out;
+}
+
+}  // namespace
 
 Session::Session(SessionPolicy policy, Verifier verifier, LoginGuardStore* guards)
     : policy_(policy), verifier_(std::move(verifier)), guards_(guards) {
@@ -40,7 +70,7 @@ const CounsellorAccount* Session::counsellor() const {
 Session::Attempts& Session::attempts_for(const std::string& account_id) {
   for (auto& a : attempts_)
     if (a.account_id == account_id) return a;
-  attempts_.push_back(Attempts{account_id, 0, 0});
+  attempts_.push_back(Attempts{account_id, 0, 0, 0});
   return attempts_.back();
 }
 
@@ -51,11 +81,14 @@ void Session::restore_guards(std::int64_t now_ms) {
   if (!guards_ || guards_restored_) return;
   guards_restored_ = true;
   const std::int64_t unix_now = guards_->unix_now_ms();
-  for (const auto& account : accounts_) {
-    auto guard = guards_->login_guard(account.id);
-    if (!guard || guard->clear()) continue;  // unreadable: the in-memory count still applies
-    Attempts& a = attempts_for(account.id);
+  std::vector<std::string> ids{kUnknownName};
+  for (const auto& account : accounts_) ids.push_back(account.id);
+  for (const auto& id : ids) {
+    auto guard = guards_->login_guard(id);
+    if (!guard || guard->empty()) continue;  // unreadable: the in-memory count still applies
+    Attempts& a = attempts_for(id);
     a.failures = std::max(a.failures, guard->failures);
+    a.last_signin_unix_ms = std::max(a.last_signin_unix_ms, guard->last_signin_unix_ms);
     const std::int64_t remaining =
         std::clamp<std::int64_t>(guard->locked_until_unix_ms - unix_now, 0, policy_.max_lockout_ms);
     if (remaining > 0) a.locked_until_ms = std::max(a.locked_until_ms, now_ms + remaining);
@@ -64,7 +97,7 @@ void Session::restore_guards(std::int64_t now_ms) {
 
 void Session::persist_guard(const Attempts& attempts, std::int64_t now_ms) {
   if (!guards_) return;
-  LoginGuard guard{attempts.failures, 0};
+  LoginGuard guard{attempts.failures, 0, attempts.last_signin_unix_ms};
   if (attempts.locked_until_ms > now_ms) guard.locked_until_unix_ms = guards_->unix_now_ms() + (attempts.locked_until_ms - now_ms);
   // A failed write (read-only or full data folder) leaves the lockout in memory for this run;
   // refusing sign-ins because of it would lock everyone out of a kiosk that still works.
@@ -110,22 +143,68 @@ bool Session::submit(const std::string& account_id, const std::string& secret, s
     last_error_ = "Enter your PIN.";
     return false;
   }
+  pending_by_name_ = false;
+  return start_check(account_id, account->pin_hash, secret, now_ms);
+}
+
+bool Session::submit_by_name(const std::string& name, const std::string& secret, std::int64_t now_ms) {
+  if (state_ == SessionState::Verifying) {
+    last_error_ = "Still checking the previous PIN.";
+    return false;
+  }
+  if (signed_in()) {
+    last_error_ = "Someone is signed in. Sign out first.";
+    return false;
+  }
+  const std::string key = name_key(name);
+  if (key.empty()) {
+    last_error_ = "Type your name first.";
+    return false;
+  }
+  if (secret.empty()) {
+    last_error_ = "Enter your PIN.";
+    return false;
+  }
+  const CounsellorAccount* match = nullptr;
+  for (const auto& a : accounts_)
+    if (name_key(a.name) == key) match = &a;
+  pending_by_name_ = true;
+  return match ? start_check(match->id, match->pin_hash, secret, now_ms)
+               : start_check(kUnknownName, kNobodysHash, secret, now_ms);
+}
+
+bool Session::start_check(const std::string& bucket, const std::string& hash, const std::string& secret,
+                          std::int64_t now_ms) {
   restore_guards(now_ms);
-  if (const auto wait = lockout_remaining_ms(account_id, now_ms); wait > 0) {
+  if (const auto wait = lockout_remaining_ms(bucket, now_ms); wait > 0) {
     last_error_ = "Too many wrong PINs. Try again in " + std::to_string((wait + 999) / 1000) + " s.";
     return false;
   }
   last_error_.clear();
-  pending_account_ = account_id;
+  pending_account_ = bucket;
   state_ = SessionState::Verifying;
   // Argon2id is deliberately slow: run it away from the UI thread and poll it per frame.
-  pending_ = std::async(std::launch::async, [verify = verifier_, unlock = unlocker_, id = account_id,
-                                             hash = account->pin_hash, secret]() {
+  pending_ = std::async(std::launch::async, [verify = verifier_, unlock = unlocker_, id = bucket, hash, secret]() {
     const bool ok = verify(hash, secret);
     if (ok && unlock) unlock(id, secret);
     return ok;
   });
   return true;
+}
+
+std::int64_t Session::unix_now() const { return guards_ ? guards_->unix_now_ms() : HlcClock::system_wall_ms(); }
+
+std::vector<const CounsellorAccount*> Session::recent_accounts() const {
+  const std::int64_t since = unix_now() - policy_.recent_signin_ms;
+  std::vector<std::pair<std::int64_t, const CounsellorAccount*>> found;
+  for (const auto& account : accounts_) {
+    const Attempts* a = find_attempts(account.id);
+    if (a && a->last_signin_unix_ms > 0 && a->last_signin_unix_ms >= since) found.emplace_back(a->last_signin_unix_ms, &account);
+  }
+  std::stable_sort(found.begin(), found.end(), [](const auto& x, const auto& y) { return x.first > y.first; });
+  std::vector<const CounsellorAccount*> out;
+  for (const auto& [when, account] : found) out.push_back(account);
+  return out;
 }
 
 void Session::wait_for_verification() {
@@ -138,6 +217,7 @@ void Session::finish_verification(bool ok, std::int64_t now_ms) {
   if (ok && account) {
     attempts.failures = 0;
     attempts.locked_until_ms = 0;
+    attempts.last_signin_unix_ms = unix_now();
     persist_guard(attempts, now_ms);
     note(audit::Event{"counsellor:" + account->id, "signin.ok", account->id, {}});
     current_ = *account;
@@ -148,8 +228,10 @@ void Session::finish_verification(bool ok, std::int64_t now_ms) {
   }
   state_ = SessionState::SignedOut;
   ++attempts.failures;
-  note(audit::Event{"counsellor:" + pending_account_, "signin.failed", pending_account_,
-                    {{"failures", attempts.failures}}});
+  // An unknown name is logged as such, never as what was typed: a name is personal data.
+  const std::string who = account ? pending_account_ : std::string("unknown");
+  note(audit::Event{"counsellor:" + who, "signin.failed", who, {{"failures", attempts.failures}}});
+  const char* wrong = pending_by_name_ ? "Name or PIN not recognised." : "Wrong PIN.";
   const int over = attempts.failures - policy_.free_attempts;
   if (over >= 0) {
     // 30 s, 60 s, 120 s, ... capped: guessing a 4-6 digit PIN stays impractical.
@@ -157,12 +239,12 @@ void Session::finish_verification(bool ok, std::int64_t now_ms) {
     for (int i = 0; i < over && delay < policy_.max_lockout_ms; ++i) delay *= 2;
     delay = std::min(delay, policy_.max_lockout_ms);
     attempts.locked_until_ms = now_ms + delay;
-    last_error_ = "Wrong PIN. Locked for " + std::to_string(delay / 1000) + " s.";
-    note(audit::Event{"counsellor:" + pending_account_, "signin.locked_out", pending_account_,
+    last_error_ = std::string(wrong) + " Locked for " + std::to_string(delay / 1000) + " s.";
+    note(audit::Event{"counsellor:" + who, "signin.locked_out", who,
                       {{"failures", attempts.failures}, {"seconds", delay / 1000}}});
   } else {
     const int left = policy_.free_attempts - attempts.failures;
-    last_error_ = "Wrong PIN. " + std::to_string(left) + (left == 1 ? " try" : " tries") + " left before a pause.";
+    last_error_ = std::string(wrong) + " " + std::to_string(left) + (left == 1 ? " try" : " tries") + " left before a pause.";
   }
   persist_guard(attempts, now_ms);
 }

@@ -28,6 +28,8 @@ struct SessionPolicy {
   std::int64_t max_lockout_ms = 15 * 60'000;
   std::int64_t idle_warning_ms = 3 * 60'000;   // then "are you still here?"
   std::int64_t idle_grace_ms = 30'000;         // then the screen is locked and cleared
+  // Who is listed by name on the sign-in screen: those who signed in on this kiosk lately.
+  std::int64_t recent_signin_ms = 14LL * 24 * 3600'000;
 };
 
 enum class SessionState { SignedOut, Verifying, SignedIn, IdleWarning };
@@ -72,6 +74,13 @@ class Session {
   // Starts checking `secret` in the background. Refused (false, with last_error set) when the
   // account is unknown, locked out, or a check is already running.
   bool submit(const std::string& account_id, const std::string& secret, std::int64_t now_ms);
+  // "Someone else": the counsellor types their name. An unknown name is checked like a wrong
+  // PIN (same wait, same words, same lockout), so the screen never says which names exist.
+  bool submit_by_name(const std::string& name, const std::string& secret, std::int64_t now_ms);
+  // The accounts that signed in on this kiosk within the policy's window, newest first: the
+  // only names the sign-in screen shows.
+  std::vector<const CounsellorAccount*> recent_accounts() const;
+  std::int64_t recent_signin_window_ms() const { return policy_.recent_signin_ms; }
   // Call once per frame: collects a finished check and advances the idle timers.
   void tick(std::int64_t now_ms);
   // Blocks until a running check finishes (tests and scripted screenshots only).
@@ -100,7 +109,10 @@ class Session {
     std::string account_id;
     int failures = 0;
     std::int64_t locked_until_ms = 0;
+    std::int64_t last_signin_unix_ms = 0;
   };
+  bool start_check(const std::string& bucket, const std::string& hash, const std::string& secret, std::int64_t now_ms);
+  std::int64_t unix_now() const;
   Attempts& attempts_for(const std::string& account_id);
   const Attempts* find_attempts(const std::string& account_id) const;
   const CounsellorAccount* find_account(const std::string& id) const;
@@ -121,6 +133,7 @@ class Session {
   SessionState state_ = SessionState::SignedOut;
   std::optional<CounsellorAccount> current_;
   std::string pending_account_;
+  bool pending_by_name_ = false;  // failures are then worded without saying whether the name exists
   std::future<bool> pending_;
   std::int64_t last_activity_ms_ = 0;
   std::string last_error_;

@@ -123,7 +123,9 @@ void CaseScreen::draw_timeline(Ui& ui, const vm::Workspace& ws, const vm::CaseDe
     ImGui::TableNextRow(ImGuiTableRowFlags_None, t.touch());
     ImGui::TableSetColumnIndex(0);
     const std::string label = e.when + "###record_" + e.record_id;
-    if (ImGui::Selectable(label.c_str(), false, ImGuiSelectableFlags_SpanAllColumns, ImVec2(0, t.touch() - t.px(8))))
+    // Sized so the selectable's reach (half the item spacing each way) ends where the row does.
+    const float target_h = t.touch() - ImGui::GetStyle().ItemSpacing.y;
+    if (ImGui::Selectable(label.c_str(), false, ImGuiSelectableFlags_SpanAllColumns, ImVec2(0, target_h)))
       ui.emit(OpenForm{e.kind, c.summary.id, e.record_id});
     widgets::log_item(ui, label.c_str());
     ImGui::TableSetColumnIndex(1);

@@ -138,7 +138,10 @@ void CasesScreen::draw_table(Ui& ui, const vm::Workspace& ws) {
     // One selectable spans the row: the whole row is the touch target. The id comes from the
     // record id, so selection and scroll stay put when the list is re-sorted.
     const std::string label = c.case_number + "###case_" + c.id;
-    if (ImGui::Selectable(label.c_str(), false, ImGuiSelectableFlags_SpanAllColumns, ImVec2(0, row_h - t.px(8))))
+    // A selectable reaches half the item spacing above and below its size: sized so, rows touch
+    // and never share a strip that one tap could mean for either.
+    const float target_h = row_h - ImGui::GetStyle().ItemSpacing.y;
+    if (ImGui::Selectable(label.c_str(), false, ImGuiSelectableFlags_SpanAllColumns, ImVec2(0, target_h)))
       ui.emit(OpenCase{c.id});
     widgets::log_item(ui, label.c_str());
     ImGui::TableSetColumnIndex(1);

@@ -1,5 +1,6 @@
-// Counsellor sign-in: tap your name, type the PIN on a big keypad (or a passphrase on a
-// keyboard), sign in. The secret lives in this screen only until it is submitted.
+// Counsellor sign-in: tap your name (only those who signed in on this kiosk lately are listed)
+// or type it under "Someone else", type the PIN on a big keypad (or a passphrase on a keyboard),
+// sign in. The secret lives in this screen only until it is submitted.
 #include <algorithm>
 #include <cstdio>
 #include <string>
@@ -24,12 +25,16 @@ class LoginScreen : public Screen {
   void draw_keypad(Ui& ui, const vm::Session& session);
   void submit(Ui& ui);
 
-  std::string selected_;
+  bool ready_to_check() const { return by_name_ ? !typed_name_.empty() : !selected_.empty(); }
+
+  std::string selected_;  // account id tapped in the recent list
+  bool by_name_ = false;  // "Someone else" is chosen: the name is typed
+  std::string typed_name_;
   std::string secret_;
 };
 
 void LoginScreen::submit(Ui& ui) {
-  ui.emit(SubmitLogin{selected_, secret_});
+  ui.emit(by_name_ ? SubmitLogin{"", secret_, typed_name_} : SubmitLogin{selected_, secret_, ""});
   // Forget the secret at once: it must not outlive the attempt in UI memory.
   std::fill(secret_.begin(), secret_.end(), '\0');
   secret_.clear();
@@ -48,7 +53,10 @@ void LoginScreen::draw(Ui& ui) {
     draw_first_setup(ui);
     return;
   }
-  if (selected_.empty() && session.accounts().size() == 1) selected_ = session.accounts().front().id;
+  const auto recent = session.recent_accounts();
+  // Nobody signed in here lately (a new kiosk, or a long break): the name is typed.
+  if (recent.empty()) by_name_ = true;
+  else if (!by_name_ && selected_.empty() && recent.size() == 1) selected_ = recent.front()->id;
 
   const float column = (ImGui::GetContentRegionAvail().x - t.gap()) / 2;
   const float height = ImGui::GetContentRegionAvail().y;
@@ -84,24 +92,40 @@ void LoginScreen::draw_first_setup(Ui& ui) {
 
 void LoginScreen::draw_accounts(Ui& ui, const vm::Session& session) {
   widgets::heading(ui, "Who are you?");
-  widgets::caption(ui, "Tap your name.");
-  ImGui::Dummy(ImVec2(0, ui.theme.px(8)));
-  int index = 0;
-  for (const auto& account : session.accounts()) {
-    char label[256];
-    std::snprintf(label, sizeof label, "%s###account%d", account.name.c_str(), index++);
-    if (widgets::toggle(ui, label, account.id == selected_, -1.0f)) {
-      selected_ = account.id;
+  const auto recent = session.recent_accounts();
+  if (!recent.empty()) {
+    widgets::caption(ui, "Tap your name.");
+    ImGui::Dummy(ImVec2(0, ui.theme.px(8)));
+    int index = 0;
+    for (const auto* account : recent) {
+      char label[256];
+      std::snprintf(label, sizeof label, "%s###account%d", account->name.c_str(), index++);
+      if (widgets::toggle(ui, label, !by_name_ && account->id == selected_, -1.0f)) {
+        selected_ = account->id;
+        by_name_ = false;
+        secret_.clear();
+      }
+    }
+    if (widgets::toggle(ui, "Someone else###someone_else", by_name_, -1.0f)) {
+      by_name_ = true;
+      selected_.clear();
       secret_.clear();
     }
   }
+  if (!by_name_) return;
+  ImGui::Dummy(ImVec2(0, ui.theme.px(8)));
+  (void)widgets::text_field(ui, "Your name as HQ registered it###login_name", typed_name_);
+  char note[160];
+  std::snprintf(note, sizeof note, "Only people who signed in on this kiosk in the last %lld days are listed by name.",
+                static_cast<long long>(session.recent_signin_window_ms() / (24 * 3600'000LL)));
+  widgets::caption(ui, note);
 }
 
 void LoginScreen::draw_keypad(Ui& ui, const vm::Session& session) {
   const Theme& t = ui.theme;
-  const std::int64_t wait_ms = selected_.empty() ? 0 : session.lockout_remaining_ms(selected_, ui.view.now_ms);
+  const std::int64_t wait_ms = by_name_ || selected_.empty() ? 0 : session.lockout_remaining_ms(selected_, ui.view.now_ms);
   const bool verifying = session.state() == vm::SessionState::Verifying;
-  const bool blocked = verifying || wait_ms > 0 || selected_.empty();
+  const bool blocked = verifying || wait_ms > 0 || !ready_to_check();
 
   widgets::heading(ui, "PIN or passphrase");
   ImGui::SetNextItemWidth(-1);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include <imgui_internal.h>
 #include <imgui_stdlib.h>
 
 namespace ws::kiosk::ui::widgets {
@@ -45,14 +46,40 @@ void log_item(Ui& ui, const char* label) {
   // Widgets without a visible label ("##search") are found by their id instead.
   std::string name = visible_label(label);
   if (name.empty()) name = label;
-  ui.log->items.push_back({std::move(name), ImGui::GetItemRectMin(), ImGui::GetItemRectMax()});
+  ItemLog::Item item;
+  item.label = std::move(name);
+  item.min = ImGui::GetItemRectMin();
+  item.max = ImGui::GetItemRectMax();
+  item.interactive = ImGui::GetItemID() != 0;
+  item.window = ImGui::GetCurrentWindow()->RootWindow->ID;
+  item.clip_min = ImGui::GetWindowDrawList()->GetClipRectMin();
+  item.clip_max = ImGui::GetWindowDrawList()->GetClipRectMax();
+  ui.log->items.push_back(std::move(item));
 }
+
+void allow_overlap(Ui& ui) {
+  ImGui::SetItemAllowOverlap();
+  if (ui.log && !ui.log->items.empty()) ui.log->items.back().backdrop = true;
+}
+
+namespace {
+
+// A button's label is drawn by ImGui inside its frame, clipped to it: note both widths.
+void log_button(Ui& ui, const char* label) {
+  log_item(ui, label);
+  if (!ui.log) return;
+  ItemLog::Item& item = ui.log->items.back();
+  item.label_width = ImGui::CalcTextSize(visible_label(label).c_str()).x;
+  item.label_room = item.max.x - item.min.x - 2 * ImGui::GetStyle().FramePadding.x;
+}
+
+}  // namespace
 
 bool button(Ui& ui, const char* label, float width, Tone tone) {
   push_tone(ui.theme, tone);
   const bool pressed = ImGui::Button(label, button_size(ui, label, width));
   ImGui::PopStyleColor(4);
-  log_item(ui, label);
+  log_button(ui, label);
   return pressed;
 }
 
@@ -62,7 +89,7 @@ bool toggle(Ui& ui, const char* label, bool selected, float width) {
   const bool pressed = ImGui::Button(label, button_size(ui, label, width));
   if (selected) ImGui::PopStyleVar();
   ImGui::PopStyleColor(4);
-  log_item(ui, label);
+  log_button(ui, label);
   return pressed;
 }
 

@@ -16,6 +16,9 @@ enum class Tone { Neutral, Primary, Danger, Selected };
 std::string visible_label(const char* label);
 // Records the last ImGui item under `label` in ui.log.
 void log_item(Ui& ui, const char* label);
+// The last item is a backdrop (e.g. "touch anywhere to start") that other widgets are drawn
+// on top of and take their taps from: ImGui lets them, and the layout check does not count it.
+void allow_overlap(Ui& ui);
 
 // Width 0 = fit the label (at least a touch target); -1 = fill the line.
 bool button(Ui& ui, const char* label, float width = 0.0f, Tone tone = Tone::Neutral);

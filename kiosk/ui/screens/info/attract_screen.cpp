@@ -36,7 +36,7 @@ class AttractScreen : public Screen {
     // The whole screen is the button; staff's button is drawn on top of it afterwards.
     const bool touched = ImGui::InvisibleButton("touch_to_start", avail);
     widgets::log_item(ui, "touch_to_start");
-    ImGui::SetItemAllowOverlap();
+    widgets::allow_overlap(ui);
 
     const float width = std::min(avail.x - t.px(80), t.px(1400));
     const float left = screen.x + (avail.x - width) / 2;

@@ -1,0 +1,19 @@
+#pragma once
+// Finds what a person would see as a broken layout in one drawn frame: two tappable widgets
+// on top of each other, a button whose label ImGui cut off, a widget pushed off the side of
+// the screen. Runs on the ItemLog a frame filled in; the screenshot mode and tests use it.
+#include <string>
+#include <vector>
+
+#include "kiosk/ui/screen.hpp"
+
+namespace ws::kiosk::ui {
+
+struct LayoutProblem {
+  std::string what;  // "overlap", "clipped label", "off screen"
+  std::string detail;  // the widgets' labels and rectangles
+};
+
+std::vector<LayoutProblem> check_layout(const ItemLog& log, float screen_width);
+
+}  // namespace ws::kiosk::ui

@@ -1,0 +1,73 @@
+// What a kiosk does with a page its server sent: inflate it when gzip'd (with the same cap as
+// the real transport), parse it strictly, and apply it to a real kiosk store. The server is
+// trusted to speak the protocol but not to be well-formed: a broken or hostile reply must be
+// refused or applied whole, never crash the kiosk or leave its store unusable.
+#include <stdlib.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "kiosk/core/store/store.hpp"
+#include "kiosk/core/sync/capped_inflate.hpp"
+#include "tests/fuzz/fuzz.hpp"
+#include "ws/protocol.hpp"
+
+namespace ws::fuzz {
+namespace {
+
+constexpr std::size_t kReplyCap = 4u << 20;  // small enough to keep the fuzzer fast
+
+// One enrolled store per process, in a private temporary folder removed at exit: opening a
+// store per input would spend the run on schema migrations instead of on the page.
+struct FuzzStore {
+  std::string dir;
+  std::unique_ptr<kiosk::Store> store;
+  FuzzStore() {
+    dir = (std::filesystem::temp_directory_path() / "ws-fuzz-pull-XXXXXX").string();
+    if (!::mkdtemp(dir.data())) std::abort();
+    auto opened = kiosk::Store::open(dir);
+    if (!opened) std::abort();
+    store = std::move(*opened);
+    if (!store->set_identity(kiosk::DeviceIdentity{"kiosk-fuzz", "token", "centre-a", "https://127.0.0.1:1", "", false}))
+      std::abort();
+  }
+  ~FuzzStore() {
+    store.reset();
+    std::error_code ec;
+    std::filesystem::remove_all(dir, ec);
+  }
+};
+
+kiosk::Store& store() {
+  static FuzzStore s;
+  return *s.store;
+}
+
+}  // namespace
+
+int pull_reply(const std::uint8_t* data, std::size_t size) {
+  std::string body(text_of(data, size));
+  if (size >= 2 && data[0] == 0x1f && data[1] == 0x8b) {
+    auto inflated = kiosk::inflate_capped(body, kReplyCap);
+    if (!inflated) return 0;
+    WS_FUZZ_CHECK(inflated->size() <= kReplyCap);
+    body = std::move(*inflated);
+  }
+  auto j = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded()) return 0;
+  auto page = protocol::parse_pull_response(std::move(j));
+  if (!page) return 0;
+  kiosk::Store& s = store();
+  (void)s.apply_pull(*page);
+  // Whatever the page did, the store must still answer.
+  WS_FUZZ_CHECK(s.pull_cursor().has_value());
+  return 0;
+}
+
+}  // namespace ws::fuzz
+
+WS_FUZZ_ENTRY(pull_reply)

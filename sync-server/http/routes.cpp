@@ -11,6 +11,7 @@
 #include "sync-server/core/records.hpp"
 #include "sync-server/http/body.hpp"
 #include "sync-server/http/fleet_metrics.hpp"
+#include "sync-server/http/web_routes.hpp"
 
 namespace ws::server {
 namespace {
@@ -129,6 +130,7 @@ void Api::install(httplib::Server& server) {
   add_route(server, "GET", protocol::kRouteMetrics, [this](const Request&, Response& res) {
     guarded(res, [&] { res.set_content(metrics_.render() + fleet_gauges(), "text/plain; version=0.0.4"); });
   });
+  install_web_routes(server);
   // Unknown routes, and refusals httplib makes before routing, still answer in our JSON shape.
   server.set_error_handler(httplib::Server::HandlerWithResponse([this](const Request& req, Response& res) {
     if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;

@@ -1,0 +1,28 @@
+// The audit log (admins): newest first, a page at a time; who, what, when and from where.
+import { api } from '../api.js';
+import { h, auto, formatTime } from '../dom.js';
+import { t } from '../i18n.js';
+
+const LIMIT = 50;
+
+function details(value) {
+  if (value === undefined || value === null || value === '') return '';
+  return typeof value === 'object' ? JSON.stringify(value) : String(value);
+}
+
+export async function renderAudit(container, { args }) {
+  const before = args[0] ?? '';
+  const reply = await api.get('/audit', { limit: LIMIT, before });
+  const entries = Array.isArray(reply) ? reply : reply?.entries ?? [];
+  container.append(h('h1', {}, t('audit.title')));
+  if (!entries.length) { container.append(h('p', { class: 'muted' }, t('audit.none'))); return; }
+  container.append(h('div', { class: 'table-wrap card' }, h('table', { id: 'audit' },
+    h('thead', {}, h('tr', {}, ['audit.seq', 'audit.when', 'audit.actor', 'audit.address', 'audit.action', 'audit.subject', 'audit.details'].map((k) => h('th', { scope: 'col' }, t(k))))),
+    h('tbody', {}, entries.map((e) => h('tr', {}, h('td', { class: 'num' }, e.seq ?? ''), h('td', {}, formatTime(e.time ?? e.at ?? e.created_at)),
+      h('td', {}, auto(e.actor ?? '')), h('td', { class: 'mono' }, e.address ?? ''), h('td', {}, e.action ?? ''),
+      h('td', { class: 'mono' }, e.subject ?? e.object ?? ''), h('td', { class: 'details' }, details(e.details))))))));
+  const last = entries[entries.length - 1]?.seq;
+  container.append(h('nav', { class: 'pager', 'aria-label': t('cases.pages') },
+    before ? h('a', { href: '#/audit' }, t('audit.newest')) : null,
+    entries.length === LIMIT && last !== undefined ? h('a', { href: `#/audit/${last}` }, t('audit.older')) : null));
+}

@@ -6,6 +6,7 @@ import { h, field, formatTime } from '../dom.js';
 import { t } from '../i18n.js';
 import { act, centreIds, roleAtLeast, notice, errorBox } from '../session.js';
 import { formPreview, bundlePreview } from './preview.js';
+import { packBundle } from './bundle_pack.js';
 
 function errorTable(errors) {
   return h('div', { class: 'table-wrap' }, h('table', { class: 'errors', id: 'publish-errors' },
@@ -39,7 +40,7 @@ async function versionsSection() {
 
 function uploadForm(centres) {
   const kind = h('select', { name: 'kind' }, h('option', { value: 'form' }, t('publish.kind_form')), h('option', { value: 'content' }, t('publish.kind_content')));
-  const file = h('input', { type: 'file', name: 'file', accept: '.json,application/json', required: true });
+  const file = h('input', { type: 'file', name: 'file', multiple: true, required: true });
   const out = h('div', { 'aria-live': 'polite', id: 'publish-result' });
   const check = h('button', { type: 'submit' }, t('publish.check'));
   const publish = h('button', { type: 'button', disabled: true, id: 'publish-button' }, t('publish.publish'));
@@ -52,8 +53,10 @@ function uploadForm(centres) {
     event.preventDefault();
     publish.disabled = true;
     act(check, out, async () => {
-      const text = await file.files[0]?.text();
-      try { definition = JSON.parse(text ?? ''); } catch { out.replaceChildren(h('p', { class: 'error', role: 'alert' }, t('publish.not_json'))); return; }
+      const chosen = [...file.files];
+      const main = chosen.find((f) => f.name.endsWith('.json')) ?? chosen[0];
+      try { definition = JSON.parse((await main?.text()) ?? ''); } catch { out.replaceChildren(h('p', { class: 'error', role: 'alert' }, t('publish.not_json'))); return; }
+      if (kind.value === 'content') definition = await packBundle(definition, chosen.filter((f) => f !== main));
       const reply = await api.post('/publish/check', { kind: kind.value, definition });
       const errors = reply.errors ?? [];
       out.replaceChildren(reply.ok ? notice(t('publish.valid')) : errorTable(errors),

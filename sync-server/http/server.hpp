@@ -34,6 +34,8 @@ struct ServeOptions {
   // (its `tls` is set from the certificate), and the read timeout of every later read.
   WaitingRoomOptions front_door;
   int read_timeout_s = 15;
+  // The HQ console's sessions end after this long without a request.
+  int hq_session_idle_minutes = 30;
 };
 
 // Checks that need no network: TLS pairing, the loopback rule.

@@ -60,5 +60,5 @@ export async function renderCase(container, { args }) {
       h('dt', {}, t('cases.counsellor')), h('dd', {}, auto(c.counsellor)),
       h('dt', {}, t('cases.nationality')), h('dd', {}, auto(c.nationality))),
     h('h2', {}, t('case.records', { n: records.length })),
-    records.map(recordSection));
+    ...records.map(recordSection));
 }

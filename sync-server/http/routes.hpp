@@ -12,6 +12,7 @@
 #include "sync-server/core/database.hpp"
 #include "sync-server/core/devices.hpp"
 #include "sync-server/core/ingest.hpp"
+#include "sync-server/core/kiosk_report.hpp"
 #include "sync-server/core/payload_validator.hpp"
 #include "sync-server/http/metrics.hpp"
 #include "sync-server/http/rate_limiter.hpp"
@@ -71,6 +72,7 @@ class Api {
   RateLimiter enroll_limiter_;
   RateLimiter failed_token_limiter_;
   std::vector<RouteEntry> routes_;
+  KioskReports kiosk_reports_{db_};  // each kiosk's X-Waystation-Kiosk-State, for HQ
 };
 
 }  // namespace ws::server

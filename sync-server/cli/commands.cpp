@@ -498,6 +498,13 @@ const std::map<std::string, CommandSpec>& command_specs() {
                    "first changed, removed or reordered entry",
         .usage = "--db FILE [--against BACKUP]",
         .run = audit_verify}},
+      {"audit anchors",
+       {.required = {"db"},
+        .optional = {},
+        .flags = {},
+        .summary = "each kiosk's last reported audit chain head (SEQ:HASH), for `kiosk audit verify --anchor`",
+        .usage = "--db FILE",
+        .run = audit_anchors_command}},
   };
   return specs;
 }
@@ -518,11 +525,11 @@ Result<std::optional<config::File>> load_config(std::vector<std::string>& argv,
 
 int run(const std::vector<std::string>& given) {
   const auto& specs = command_specs();
-  // `audit verify` is the one two-word command.
+  // `audit verify` and `audit anchors` are the two-word commands.
   std::vector<std::string> argv = given;
-  if (argv.size() >= 2 && argv[0] == "audit" && argv[1] == "verify") {
+  if (argv.size() >= 2 && argv[0] == "audit" && (argv[1] == "verify" || argv[1] == "anchors")) {
     argv.erase(argv.begin());
-    argv[0] = "audit verify";
+    argv[0] = "audit " + argv[0];
   }
   if (argv.empty() || argv[0] == "help" || argv[0] == "--help" || argv[0] == "-h") {
     (argv.empty() ? std::cerr : std::cout) << render_help(specs);

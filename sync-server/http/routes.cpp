@@ -194,6 +194,8 @@ Result<Device> Api::authorise(const Request& req, Response& res) {
   }
   // Last seen is for operators only: failing to note it must not fail the request.
   (void)devices_.note_seen(device->id, unix_ms_now());
+  // What the kiosk reports (outbox, quarantine, app, audit head) is for HQ only, like last seen.
+  kiosk_reports_.note(device->id, req.get_header_value(protocol::kKioskStateHeader), unix_ms_now());
   return device;
 }
 

@@ -13,6 +13,7 @@
 #include "sync-server/core/database.hpp"
 #include "sync-server/core/devices.hpp"
 #include "sync-server/core/ingest.hpp"
+#include "sync-server/core/kiosk_report.hpp"
 #include "sync-server/core/payload_validator.hpp"
 #include "sync-server/http/metrics.hpp"
 #include "sync-server/http/rate_limiter.hpp"
@@ -76,6 +77,7 @@ class Api {
   RateLimiter failed_token_limiter_;
   std::vector<RouteEntry> routes_;
   std::function<std::string(const std::string&)> other_allowed_;
+  KioskReports kiosk_reports_{db_};  // each kiosk's X-Waystation-Kiosk-State, for HQ
 };
 
 }  // namespace ws::server

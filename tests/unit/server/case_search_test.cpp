@@ -4,7 +4,6 @@
 #include "sync-server/core/erasure.hpp"
 #include "sync-server/core/ingest.hpp"
 #include "tests/unit/server/fixtures.hpp"
-#include "ws/name_fold.hpp"
 
 using namespace ws;
 using namespace ws::server;
@@ -48,15 +47,6 @@ json case_of(const std::string& number, const std::string& latin, const std::str
 }
 
 }  // namespace
-
-TEST_CASE("fold_name evens out Arabic-script variants, marks, tatweel and ASCII case") {
-  // Farsi yeh and keheh fold to Arabic yeh and kaf; harakat and tatweel go.
-  CHECK(fold_name("کریمی") == fold_name("كريمي"));
-  CHECK(fold_name("مُحَمَّد") == fold_name("محمد"));
-  CHECK(fold_name("محـــمد") == fold_name("محمد"));
-  CHECK(fold_name("أحمد") == fold_name("احمد"));
-  CHECK(fold_name("AHMADI") == "ahmadi");
-}
 
 TEST_CASE("case search finds Latin and own-script names however they are written") {
   SearchFixture f;

@@ -501,6 +501,7 @@ const std::map<std::string, CommandSpec>& command_specs() {
       {"audit anchors",
        {.required = {"db"},
         .optional = {},
+        .repeatable = {},
         .flags = {},
         .summary = "each kiosk's last reported audit chain head (SEQ:HASH), for `kiosk audit verify --anchor`",
         .usage = "--db FILE",

@@ -3,6 +3,7 @@
 import { api } from '../api.js';
 import { h, auto, formatTime } from '../dom.js';
 import { t } from '../i18n.js';
+import { caseName } from './cases.js';
 
 function answersList(answers) {
   if (!answers?.length) return h('p', { class: 'muted' }, t('case.no_answers'));
@@ -52,13 +53,14 @@ export async function renderCase(container, { args }) {
   const records = [...(reply.records ?? [])].sort((a, b) => String(a.created_at).localeCompare(String(b.created_at)));
   container.append(
     h('p', {}, h('a', { href: '#/cases' }, t('case.back'))),
-    h('h1', {}, auto(c.name || c.case_number || t('case.title'))),
+    h('h1', {}, c.name || c.name_native ? caseName(c) : c.case_number || t('case.title')),
     h('dl', { class: 'summary card' },
       h('dt', {}, t('cases.case_number')), h('dd', {}, c.case_number ?? ''),
       h('dt', {}, t('cases.centre')), h('dd', {}, c.centre ?? ''),
       h('dt', {}, t('cases.status')), h('dd', {}, c.status ? t(`status.${c.status}`) : ''),
       h('dt', {}, t('cases.counsellor')), h('dd', {}, auto(c.counsellor)),
-      h('dt', {}, t('cases.nationality')), h('dd', {}, auto(c.nationality))),
+      h('dt', {}, t('cases.nationality')), h('dd', {}, auto(c.nationality)),
+      h('dt', {}, t('cases.opened')), h('dd', {}, c.opened ?? '')),
     h('h2', {}, t('case.records', { n: records.length })),
     ...records.map(recordSection));
 }

@@ -8,11 +8,17 @@ import { centreSelect } from './centre_picker.js';
 
 const PER_PAGE = 25;
 const STATUSES = ['open', 'considering', 'will_apply', 'declined', 'closed'];
+// [sort key or null when the server cannot sort by it, label]
 const COLUMNS = [
   ['case_number', 'cases.case_number'], ['name', 'cases.name'], ['centre', 'cases.centre'],
-  ['status', 'cases.status'], ['counsellor', 'cases.counsellor'], ['nationality', 'cases.nationality'],
-  ['updated_at', 'cases.updated_at'],
+  ['status', 'cases.status'], [null, 'cases.counsellor'], [null, 'cases.nationality'],
+  ['opened', 'cases.opened'], ['updated_at', 'cases.updated_at'],
 ];
+
+// The Latin name and, when there is one, the name in the person's own script.
+export function caseName(c) {
+  return [auto(c.name), c.name_native ? [' ', h('span', { class: 'native' }, auto(c.name_native))] : null];
+}
 
 export function filterForm(centres, filter, onSubmit, submitLabel) {
   const input = (name, type = 'text') => h('input', { name, type, value: filter[name] ?? '', dir: type === 'text' ? 'auto' : null });
@@ -35,6 +41,7 @@ export function filterForm(centres, filter, onSubmit, submitLabel) {
 }
 
 function sortButton(key, label, filter, onSort) {
+  if (!key) return h('th', { scope: 'col' }, label);
   const active = filter.sort === key;
   const order = active && filter.order === 'asc' ? 'desc' : 'asc';
   return h('th', { scope: 'col', 'aria-sort': active ? (filter.order === 'asc' ? 'ascending' : 'descending') : 'none' },
@@ -52,8 +59,8 @@ function resultTable(reply, filter, search) {
     h('thead', {}, h('tr', {}, COLUMNS.map(([key, label]) => sortButton(key, t(label), filter, onSort)))),
     h('tbody', {}, cases.map((c) => h('tr', {},
       h('td', {}, h('a', { href: `#/case/${encodeURIComponent(c.case_id)}` }, c.case_number || t('cases.no_number'))),
-      h('td', {}, auto(c.name)), h('td', {}, c.centre), h('td', {}, c.status ? t(`status.${c.status}`) : ''),
-      h('td', {}, auto(c.counsellor)), h('td', {}, auto(c.nationality)), h('td', {}, formatTime(c.updated_at))))))) : null;
+      h('td', {}, caseName(c)), h('td', {}, c.centre), h('td', {}, c.status ? t(`status.${c.status}`) : ''),
+      h('td', {}, auto(c.counsellor)), h('td', {}, auto(c.nationality)), h('td', {}, c.opened ?? ''), h('td', {}, formatTime(c.updated_at))))))) : null;
   const pager = h('nav', { class: 'pager', 'aria-label': t('cases.pages') },
     h('button', { type: 'button', disabled: page <= 1, onclick: () => search({ ...filter, page: page - 1 }) }, t('cases.previous')),
     h('span', {}, t('cases.page_of', { page, pages })),

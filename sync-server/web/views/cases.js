@@ -46,7 +46,7 @@ function sortButton(key, label, filter, onSort) {
   const order = active && filter.order === 'asc' ? 'desc' : 'asc';
   return h('th', { scope: 'col', 'aria-sort': active ? (filter.order === 'asc' ? 'ascending' : 'descending') : 'none' },
     h('button', { type: 'button', class: 'sort', onclick: () => onSort(key, order) },
-      label, active ? (filter.order === 'asc' ? ' ▲' : ' ▼') : ''));
+      label, h('span', { 'aria-hidden': 'true', class: 'sort-mark' }, active ? (filter.order === 'asc' ? ' ▲' : ' ▼') : ' ↕')));
 }
 
 function resultTable(reply, filter, search) {

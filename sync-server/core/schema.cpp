@@ -186,7 +186,20 @@ INSERT OR IGNORE INTO centre_setup (centre, device_id, record_id, created_at_ms)
 )sql",
     // 5 -> 6: the audit log (ws/audit_chain.hpp), append-only and hash-chained.
     ws::audit::kSchemaSql,
-    // 6 -> 7: the HQ console's read side: the case index and its FTS5 name search, daily record
+    // 6 -> 7: the HQ console. Each user's centre scope (a JSON array of centre ids; [] = every
+    // centre) and server-side sessions: only a BLAKE2b digest of the cookie's id is stored.
+    R"sql(
+ALTER TABLE users ADD COLUMN centres TEXT NOT NULL DEFAULT '[]';
+CREATE TABLE hq_sessions (
+  id_digest TEXT PRIMARY KEY,
+  user_id TEXT NOT NULL,
+  csrf_token TEXT NOT NULL,
+  created_at_ms INTEGER NOT NULL,
+  last_used_at_ms INTEGER NOT NULL
+);
+CREATE INDEX hq_sessions_user ON hq_sessions(user_id);
+)sql",
+    // 7 -> 8: the HQ console's read side: the case index and its FTS5 name search, daily record
     // counts, the records linked to each case, each kiosk's last sync report, pushes per device.
     "CREATE TABLE case_index ("
     "  case_id TEXT PRIMARY KEY, centre TEXT NOT NULL, case_number TEXT NOT NULL COLLATE NOCASE,"

@@ -61,7 +61,7 @@ int http_status_for(const Error& e) {
   const std::string& c = e.code;
   if (c == "invalid_request" || c == "invalid_json" || c == "invalid_envelope" || c == "protocol_version") return 400;
   if (c == "unauthorized" || c == "revoked" || c == "invalid_code") return 401;
-  if (c == "forbidden") return 403;
+  if (c == "forbidden" || c == "csrf_failed") return 403;
   if (c == "not_found") return 404;
   if (c == "method_not_allowed") return 405;
   if (c == "batch_conflict" || c == "conflict") return 409;
@@ -101,6 +101,7 @@ std::string Api::allowed_methods(const std::string& path) const {
     allow += r.method;
     if (r.method == "GET") allow += ", HEAD";  // httplib answers HEAD from the GET handler
   }
+  if (allow.empty() && other_allowed_) return other_allowed_(path);
   return allow;
 }
 

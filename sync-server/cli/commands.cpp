@@ -122,6 +122,7 @@ int serve(const Args& args) {
            {"max-connections", [&](double v) { o.front_door.max_connections = static_cast<int>(v); }},
            {"max-connections-per-address", [&](double v) { o.front_door.max_per_address = static_cast<int>(v); }},
            {"hq-session-idle", [&](double v) { o.hq_session_idle_minutes = static_cast<int>(v); }},
+           {"hq-stale-hours", [&](double v) { o.hq_stale_hours = static_cast<int>(v); }},
        }) {
     if (auto text = args.get(flag)) {
       auto n = parse_number(*text, flag);
@@ -347,14 +348,14 @@ const std::map<std::string, CommandSpec>& command_specs() {
        {.required = {"db", "listen"},
         .optional = {"tls-cert", "tls-key", "forms", "workers", "rate-limit", "rate-burst", "header-timeout",
                      "read-timeout", "max-header-bytes", "max-connections", "max-connections-per-address",
-                     "hq-session-idle"},
+                     "hq-session-idle", "hq-stale-hours"},
         .repeatable = {},
         .flags = {"insecure", "quiet"},
         .summary = "run the sync server until SIGTERM/SIGINT (SIGHUP reloads the TLS certificate and key)",
         .usage = "--db FILE --listen HOST:PORT [--tls-cert F --tls-key F] [--insecure] [--forms DIR] "
                  "[--workers N] [--rate-limit PER_SECOND] [--rate-burst N] [--quiet] [--header-timeout SECONDS] "
                  "[--read-timeout SECONDS] [--max-header-bytes N] [--max-connections N] "
-                 "[--max-connections-per-address N] [--hq-session-idle MINUTES]",
+                 "[--max-connections-per-address N] [--hq-session-idle MINUTES] [--hq-stale-hours HOURS]",
         .run = serve}},
       {"enroll-code",
        {.required = {"db", "centre"},

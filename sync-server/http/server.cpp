@@ -165,6 +165,9 @@ Status check_serve_options(const ServeOptions& options) {
                 "refusing plain HTTP on a non-loopback address: give --tls-cert and --tls-key, or --insecure");
   }
   if (options.workers < 1 || options.workers > 1024) return fail("invalid_request", "--workers must be 1-1024");
+  if (options.hq_stale_hours < 1 || options.hq_stale_hours > 24 * 365) {
+    return fail("invalid_request", "--hq-stale-hours must be 1-8760 hours");
+  }
   if (options.hq_session_idle_minutes < 1 || options.hq_session_idle_minutes > 24 * 60) {
     return fail("invalid_request", "--hq-session-idle must be 1-1440 minutes");
   }
@@ -267,6 +270,8 @@ int run_server(const ServeOptions& options, std::ostream& out) {
   console_options.gate.sessions.idle_ms = static_cast<std::int64_t>(options.hq_session_idle_minutes) * 60'000;
   console_options.gate.tls = certificate != nullptr;
   console_options.tls_fingerprint = certificate ? certificate->fingerprint() : "";
+  console_options.data.stale_hours = options.hq_stale_hours;
+  console_options.data.forms_dir = options.forms_dir;
   hq::Console console(*http, **db, console_options);
   api.also_route([&console](const std::string& path) { return console.routes().allowed_methods(path); });
 

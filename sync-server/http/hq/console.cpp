@@ -12,6 +12,7 @@ Console::Console(httplib::Server& server, Database& db, ConsoleOptions options)
   install_counsellor_routes(routes_);
   install_user_routes(routes_);
   install_publish_routes(routes_);
+  install_data_routes(routes_, db, options_.data);
 }
 
 }  // namespace ws::server::hq

@@ -5,6 +5,7 @@
 
 #include <httplib.h>
 
+#include "sync-server/http/hq/data_routes.hpp"
 #include "sync-server/http/hq/gate.hpp"
 #include "sync-server/http/hq/session_routes.hpp"
 
@@ -15,6 +16,7 @@ struct ConsoleOptions {
   SignInLimits sign_in;
   // The serving certificate's fingerprint (sha256:HEX), put into enrolment codes under TLS.
   std::string tls_fingerprint;
+  DataOptions data;  // the read side (data_routes.hpp)
 };
 
 class Console {

@@ -230,7 +230,12 @@ class HqPage(unittest.TestCase):
         return ' '.join(e.text for e in self.by(css))
 
     def go(self, hash_path, heading):
-        self.driver.get(f'{self.server.url}/hq/#/{hash_path}')
+        target = f'{self.server.url}/hq/#/{hash_path}'
+        # The same hash again is no navigation at all: reload to see fresh data.
+        if self.driver.current_url == target:
+            self.driver.refresh()
+        else:
+            self.driver.get(target)
         wait_for(lambda: heading in self.text_of('main h1'), f'the heading "{heading}"')
         wait_for(lambda: not self.by('main p.muted') or 'Loading' not in self.text_of('main'), 'the view to load')
 

@@ -18,9 +18,9 @@ export async function renderAudit(container, { args }) {
   if (!entries.length) { container.append(h('p', { class: 'muted' }, t('audit.none'))); return; }
   container.append(h('div', { class: 'table-wrap card' }, h('table', { id: 'audit' },
     h('thead', {}, h('tr', {}, ['audit.seq', 'audit.when', 'audit.actor', 'audit.address', 'audit.action', 'audit.subject', 'audit.details'].map((k) => h('th', { scope: 'col' }, t(k))))),
-    h('tbody', {}, entries.map((e) => h('tr', {}, h('td', { class: 'num' }, e.seq ?? ''), h('td', {}, formatTime(e.time ?? e.at ?? e.created_at)),
-      h('td', {}, auto(e.actor ?? '')), h('td', { class: 'mono' }, e.address ?? ''), h('td', {}, e.action ?? ''),
-      h('td', { class: 'mono' }, e.subject ?? e.object ?? ''), h('td', { class: 'details' }, details(e.details))))))));
+    h('tbody', {}, entries.map((e) => h('tr', {}, h('td', { class: 'num' }, e.seq ?? ''), h('td', {}, formatTime(e.time_ms ?? e.time)),
+      h('td', {}, auto(e.actor ?? '')), h('td', { class: 'mono' }, e.details?.address ?? e.address ?? ''), h('td', {}, e.action ?? ''),
+      h('td', { class: 'mono' }, e.object_id ?? e.subject ?? ''), h('td', { class: 'details' }, details(e.details))))))));
   const last = entries[entries.length - 1]?.seq;
   container.append(h('nav', { class: 'pager', 'aria-label': t('cases.pages') },
     before ? h('a', { href: '#/audit' }, t('audit.newest')) : null,

@@ -2,15 +2,21 @@
 // record's versions and the conflict log entries for it.
 import { api } from '../api.js';
 import { h, auto, formatTime } from '../dom.js';
-import { t } from '../i18n.js';
+import { t, language } from '../i18n.js';
 import { caseName } from './cases.js';
 
 function answersList(answers) {
   if (!answers?.length) return h('p', { class: 'muted' }, t('case.no_answers'));
   return h('dl', { class: 'answers' }, answers.flatMap((a) => [
-    h('dt', {}, auto(a.label || a.key), a.label && a.key ? h('span', { class: 'key' }, ` (${a.key})`) : null),
-    h('dd', {}, auto(displayOf(a))),
+    h('dt', {}, auto(a.label || a.key), a.label && a.key && a.label !== a.key ? h('span', { class: 'key' }, ` (${a.key})`) : null),
+    // A repeat group: each row its own list of answers.
+    h('dd', {}, Array.isArray(a.rows) ? h('ol', { class: 'rows' }, a.rows.map((row) => h('li', {}, answersList(row)))) : auto(displayOf(a))),
   ]));
+}
+
+function valueText(v) {
+  if (v === undefined || v === null) return '';
+  return valueText(v);
 }
 
 function displayOf(answer) {
@@ -20,21 +26,21 @@ function displayOf(answer) {
   const v = answer.value;
   if (v === undefined || v === null) return '';
   if (typeof v === 'boolean') return v ? t('case.yes') : t('case.no');
-  return typeof v === 'object' ? JSON.stringify(v) : String(v);
+  return valueText(v);
 }
 
 function historyList(history) {
   if (!history?.length) return h('p', { class: 'muted' }, t('case.no_history'));
   return h('ol', { class: 'history' }, history.map((v) => h('li', {},
-    t('case.version', { version: v.version ?? v.server_version ?? '', time: formatTime(v.updated_at ?? v.time ?? v.stored_at), device: v.device_id ?? v.device ?? '' }),
-    v.changes || v.fields ? h('span', { class: 'muted' }, ` ${[].concat(v.changes ?? v.fields).join(', ')}`) : null)));
+    t('case.version', { version: v.version ?? '', time: formatTime(v.written_at ?? v.updated_at), device: v.device_id ?? '' }),
+    v.answers?.length ? h('details', {}, h('summary', {}, t('case.version_answers')), answersList(v.answers)) : null)));
 }
 
 function conflictList(conflicts) {
   if (!conflicts?.length) return h('p', { class: 'muted' }, t('case.no_conflicts'));
   return h('ul', { class: 'conflicts' }, conflicts.map((c) => h('li', {},
-    t('case.conflict', { field: c.label ?? c.field ?? c.key ?? '', device: c.device_id ?? c.losing_device ?? c.device ?? '', time: formatTime(c.at ?? c.time ?? c.created_at) }),
-    ' ', auto(c.display ?? (typeof c.lost_value === 'object' ? JSON.stringify(c.lost_value) : c.lost_value ?? c.value ?? '')))));
+    t('case.conflict', { field: c.field ?? '', device: c.lost_by?.name || c.lost_by?.device_id || '', time: formatTime(c.lost_at ?? c.logged_at) }),
+    ' ', auto(valueText(c.value_lost)), ' ', h('span', { class: 'muted' }, t('case.conflict_kept', { value: valueText(c.value_kept) })))));
 }
 
 function recordSection(record) {
@@ -48,7 +54,7 @@ function recordSection(record) {
 }
 
 export async function renderCase(container, { args }) {
-  const reply = await api.get(`/cases/${encodeURIComponent(args[0] ?? '')}`);
+  const reply = await api.get(`/cases/${encodeURIComponent(args[0] ?? '')}`, { lang: language() });
   const c = reply.case ?? {};
   const records = [...(reply.records ?? [])].sort((a, b) => String(a.created_at).localeCompare(String(b.created_at)));
   container.append(

@@ -29,9 +29,9 @@ async function versionsSection() {
     if (!list.length) section.append(h('p', { class: 'muted' }, t('publish.none')));
     else section.append(h('div', { class: 'table-wrap' }, h('table', { id: 'published' },
       h('thead', {}, h('tr', {}, ['publish.kind', 'publish.name', 'publish.version', 'publish.centres', 'publish.when'].map((k) => h('th', { scope: 'col' }, t(k))))),
-      h('tbody', {}, list.map((v) => h('tr', {}, h('td', {}, v.kind ?? ''), h('td', {}, v.form_id ?? v.bundle ?? v.name ?? v.id ?? ''),
-        h('td', {}, v.version ?? ''), h('td', {}, (v.centres ?? []).length ? v.centres.join(', ') : t('publish.all_centres')),
-        h('td', {}, formatTime(v.published_at ?? v.created_at ?? v.updated_at))))))));
+      h('tbody', {}, list.map((v) => h('tr', {}, h('td', {}, v.kind ?? ''), h('td', {}, v.id ?? ''),
+        h('td', {}, v.version ?? ''), h('td', {}, !v.centre || v.centre === '_all' ? t('publish.all_centres') : v.centre),
+        h('td', {}, formatTime(v.published_at))))))));
   } catch (error) {
     section.append(errorBox(error));
   }
@@ -67,7 +67,7 @@ function uploadForm(centres) {
   publish.addEventListener('click', () => act(publish, out, async () => {
     const chosen = [...choice.querySelectorAll('input:checked')].map((i) => i.value);
     const reply = await api.post('/publish', { kind: kind.value, definition, centres: chosen });
-    out.replaceChildren(notice(t('publish.done', { version: reply?.version ?? definition.version ?? '' })));
+    out.replaceChildren(notice(t('publish.done', { version: reply?.published?.[0]?.version ?? definition.version ?? '' })));
     document.getElementById('published-title')?.parentElement.replaceWith(await versionsSection());
   }));
   return form;

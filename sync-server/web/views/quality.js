@@ -8,6 +8,8 @@ import { centreSelect } from './centre_picker.js';
 
 function listOf(reply, key) { return Array.isArray(reply) ? reply : reply?.[key] ?? []; }
 
+function text(v) { return v === undefined || v === null ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v); }
+
 function refusedTable(list) {
   if (!list.length) return h('p', { class: 'muted' }, t('quality.no_refused'));
   return h('div', { class: 'table-wrap' }, h('table', { id: 'refused' },
@@ -21,12 +23,12 @@ function refusedTable(list) {
 function conflictTable(list) {
   if (!list.length) return h('p', { class: 'muted' }, t('quality.no_conflicts'));
   return h('div', { class: 'table-wrap' }, h('table', { id: 'conflicts' },
-    h('thead', {}, h('tr', {}, ['quality.when', 'kiosks.centre', 'quality.record', 'quality.field', 'quality.lost_value', 'quality.device'].map((k) => h('th', { scope: 'col' }, t(k))))),
+    h('thead', {}, h('tr', {}, ['quality.when', 'kiosks.centre', 'quality.record', 'quality.field', 'quality.lost_value', 'quality.kept_value', 'quality.device'].map((k) => h('th', { scope: 'col' }, t(k))))),
     h('tbody', {}, list.map((c) => h('tr', {},
-      h('td', {}, formatTime(c.at ?? c.created_at ?? c.time)), h('td', {}, c.centre ?? ''),
-      h('td', {}, c.case_id ? h('a', { href: `#/case/${encodeURIComponent(c.case_id)}` }, c.record_id ?? c.case_id) : (c.record_id ?? '')),
-      h('td', {}, c.label ?? c.field ?? ''), h('td', {}, auto(typeof c.lost_value === 'object' ? JSON.stringify(c.lost_value) : c.lost_value ?? c.display ?? '')),
-      h('td', { class: 'mono' }, c.device_id ?? c.losing_device ?? ''))))));
+      h('td', {}, formatTime(c.logged_at ?? c.lost_at)), h('td', {}, c.centre ?? ''),
+      h('td', {}, c.case_id ? h('a', { href: `#/case/${encodeURIComponent(c.case_id)}` }, c.kind ?? c.record_id) : (c.kind ?? '')),
+      h('td', {}, c.field ?? ''), h('td', {}, auto(text(c.value_lost))), h('td', {}, auto(text(c.value_kept))),
+      h('td', {}, auto(c.lost_by?.name || c.lost_by?.device_id || '')))))));
 }
 
 export async function renderQuality(container, { state }) {

@@ -3,7 +3,7 @@
 import { api } from '../api.js';
 import { h } from '../dom.js';
 import { t } from '../i18n.js';
-import { barChart, series } from '../charts.js';
+import { barChart, columnChart, series } from '../charts.js';
 import { centreIds } from '../session.js';
 import { centreFilter } from './centre_picker.js';
 import { kioskList, kioskTable } from './kiosk_table.js';
@@ -21,8 +21,8 @@ function centreSection(c) {
     h('h2', { id: `centre-${c.centre}` }, t('overview.centre', { centre: c.centre })),
     h('div', { class: 'charts' },
       barChart({ title: t('overview.cases_by_status'), items: status, emptyText: t('overview.no_data'), describe }),
-      barChart({ title: t('overview.intakes_per_week'), items: series(c.intakes_per_week), emptyText: t('overview.no_data'), describe }),
-      barChart({ title: t('overview.records_per_day'), items: series(c.records_per_day), emptyText: t('overview.no_data'), describe })));
+      columnChart({ title: t('overview.intakes_per_week'), items: series(c.intakes_per_week), emptyText: t('overview.no_data'), describe }),
+      columnChart({ title: t('overview.records_per_day'), items: series(c.records_per_day), emptyText: t('overview.no_data'), describe })));
 }
 
 export async function renderOverview(container, { args, state }) {

@@ -41,13 +41,15 @@ function block(b) {
   return h('p', { class: b.type === 'note' ? 'note' : null }, b.text ?? b.title ?? '');
 }
 
-export function bundlePreview(def) {
+// `server`: the check's preview, when it has one, names each language and its lang/dir.
+export function bundlePreview(def, server) {
   const languages = def.languages ?? [def.source_language ?? 'en'];
+  const known = Object.fromEntries((server?.languages ?? []).map((l) => [l.code, l]));
   return h('section', { class: 'preview', 'aria-label': t('publish.preview') },
     h('h3', {}, t('publish.bundle_preview', { bundle: def.bundle ?? '', version: def.version ?? '' })),
     languages.map((lang) => h('details', { class: 'bundle-lang' },
-      h('summary', {}, t('publish.language', { lang })),
-      h('div', { lang: LANG_TAG[lang] ?? lang, dir: RTL.has(lang) ? 'rtl' : 'ltr', class: 'bundle-pages', dataset: { lang } },
+      h('summary', {}, t('publish.language', { lang: known[lang]?.name ? `${known[lang].name} (${lang})` : lang })),
+      h('div', { lang: known[lang]?.lang ?? LANG_TAG[lang] ?? lang, dir: known[lang]?.dir ?? (RTL.has(lang) ? 'rtl' : 'ltr'), class: 'bundle-pages', dataset: { lang } },
         (def.pages ?? []).map((page) => {
           const text = page.text?.[lang];
           if (!text) return h('article', { lang: 'en', dir: 'ltr' }, h('p', { class: 'muted' }, t('publish.missing_language', { page: page.id })));

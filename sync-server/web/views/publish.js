@@ -60,7 +60,7 @@ function uploadForm(centres) {
       const reply = await api.post('/publish/check', { kind: kind.value, definition });
       const errors = reply.errors ?? [];
       out.replaceChildren(reply.ok ? notice(t('publish.valid')) : errorTable(errors),
-        kind.value === 'form' ? formPreview(definition) : bundlePreview(definition));
+        kind.value === 'form' ? formPreview(definition) : bundlePreview(definition, reply.preview));
       publish.disabled = !reply.ok;
     });
   });

@@ -110,11 +110,12 @@ class Server:
 
 
 class Kiosk:
-    def __init__(self, folder):
+    def __init__(self, folder, assets=None):
         self.dir = folder
+        self.assets = assets or ARGS.assets
 
     def cli(self, *args):
-        return run([ARGS.kiosk, '--data-dir', self.dir, '--assets', ARGS.assets, *args])
+        return run([ARGS.kiosk, '--data-dir', self.dir, '--assets', self.assets, *args])
 
     def enroll(self, url, code):
         r = self.cli('enroll', '--server', url, '--code', code)
@@ -173,6 +174,8 @@ class HqPage(unittest.TestCase):
         cls.tmp = tempfile.mkdtemp(prefix='ws-hq-browser-')
         cls.server = Server(cls.tmp)
         cls.server.admin('user-add', '--name', 'hq-admin', '--role', 'admin', stdin=PASSWORD + '\n')
+        cls.server.admin('user-add', '--name', 'hq-oslo-viewer', '--role', 'viewer', '--centre', 'OSL-1', stdin=PASSWORD + '\n')
+        cls.server.admin('counsellor-add', '--centre', 'OSL-1', '--name', 'Demo Counsellor', stdin='246810\n')
         cls.kiosks = {}
         cls.case_ids = {}
         for centre, case in CASES:
@@ -186,6 +189,7 @@ class HqPage(unittest.TestCase):
         for kiosk in cls.kiosks.values():
             r = kiosk.cli('sync')
             assert r.returncode == 0, f'kiosk sync failed: {r.stderr}'
+        cls.refused_record()
         cls.api = Api(cls.server.url, 'hq-admin')
 
         options = webdriver.ChromeOptions()
@@ -200,6 +204,24 @@ class HqPage(unittest.TestCase):
         cls.driver = webdriver.Chrome(service=Service(executable_path=DRIVER), options=options)
         cls.driver.execute_cdp_cmd('Browser.setDownloadBehavior', {'behavior': 'allow', 'downloadPath': cls.downloads})
         cls.viewport(1)
+
+    @classmethod
+    def refused_record(cls):
+        """A kiosk whose intake form is a version the server does not know: its record is
+        refused (exit 3) and shows on the data quality page with an explanation."""
+        assets = os.path.join(cls.tmp, 'assets-v2')
+        shutil.copytree(ARGS.assets, assets)
+        path = os.path.join(assets, 'forms', 'intake.json')
+        with open(path) as f:
+            form = json.load(f)
+        form['version'] = 2
+        with open(path, 'w') as f:
+            json.dump(form, f, ensure_ascii=False)
+        kiosk = Kiosk(os.path.join(cls.tmp, 'kiosk-v2'), assets)
+        kiosk.enroll(cls.server.url, json.loads(cls.server.admin('enroll-code', '--centre', 'BRG-2'))['code'])
+        kiosk.add('intake', intake('Test Person Four'))
+        r = kiosk.cli('sync')
+        assert r.returncode == 3, f'expected a refusal (exit 3): {r.returncode} {r.stderr}'
 
     @classmethod
     def tearDownClass(cls):
@@ -413,6 +435,8 @@ class HqPage(unittest.TestCase):
                 continue
             self.go(view, heading)
             self.assertFalse(self.by('main .error'), self.text_of('main .error'))
+            if view == 'quality':
+                wait_for(lambda: 'intake' in self.text_of('#refused'), 'the refused record')
             self.shot(view)
         self.assert_clean_console()
         if missing:

@@ -3,6 +3,7 @@
 #include <charconv>
 
 #include "sync-server/core/case_detail.hpp"
+#include "sync-server/core/case_export.hpp"
 #include "sync-server/core/case_index.hpp"
 #include "sync-server/core/data_quality.hpp"
 
@@ -50,6 +51,45 @@ Result<CaseQuery> case_query(const Request& req) {
   return q;
 }
 
+// Which filters an export used (their names, never their values: a name is personal data).
+nlohmann::json filters_used(const Request& req) {
+  json out = json::array();
+  for (const char* name : {"q", "case_number", "from", "to", "centre", "status", "counsellor", "nationality"}) {
+    if (!param(req, name).empty()) out.push_back(name);
+  }
+  return out;
+}
+
+void send_export(Routes& routes, Database& db, const DataOptions& options, const Request& req, Response& res,
+                 const Principal& p) {
+  const std::string format_text = param(req, "format").empty() ? "csv" : param(req, "format");
+  if (format_text != "csv" && format_text != "jsonl") {
+    return send_error(res, Error{"invalid_request", "format must be csv or jsonl"});
+  }
+  const auto format = format_text == "csv" ? CaseExportFormat::Csv : CaseExportFormat::Jsonl;
+  auto query = case_query(req);
+  if (!query) return send_error(res, query.error());
+  auto registry = load_form_registry(db, options.forms_dir);
+  if (!registry) return send_error(res, registry.error());
+  auto plan = plan_case_export(db, p.scope, *query, format, **registry);
+  if (!plan) return send_error(res, plan.error());
+  // The export is in the audit log before the first byte leaves; no entry, no export.
+  json details = {{"format", format_text}, {"filters", filters_used(req)}, {"kinds", plan->kinds}};
+  if (!query->centre.empty()) details["centre"] = query->centre;
+  if (auto s = audit_hq(routes.db(), p, "records.exported", "", details); !s) return send_error(res, s.error());
+  res.set_header("Content-Disposition", "attachment; filename=\"" + plan->filename + "\"");
+  auto shared_registry = *registry;
+  res.set_chunked_content_provider(
+      plan->content_type, [&db, scope = p.scope, q = *query, pl = *plan, shared_registry](std::size_t, httplib::DataSink& sink) {
+        const ByteSink out = [&sink](std::string_view bytes) { return sink.write(bytes.data(), bytes.size()); };
+        // A failure mid-stream cannot change the status any more: returning false drops the
+        // connection, so the download fails visibly instead of ending short as if complete.
+        if (!run_case_export(db, scope, q, pl, *shared_registry, out)) return false;
+        sink.done();
+        return true;
+      });
+}
+
 // Sends the core's answer, or its error in the protocol's shape.
 void reply(Response& res, const Result<json>& result) {
   if (!result) return send_error(res, result.error());
@@ -89,6 +129,9 @@ void install_data_routes(Routes& routes, Database& db, DataOptions options) {
                const std::string lang = param(req, "lang") == "nb" ? "nb" : "en";
                reply(res, case_detail(db, p.scope, req.matches[1].str(), **registry, lang));
              });
+  routes.get("/export", Role::Viewer, [&routes, &db, options](const Request& req, Response& res, const Principal& p) {
+    send_export(routes, db, options, req, res, p);
+  });
   routes.get("/refused", Role::Viewer, [&db](const Request& req, Response& res, const Principal& p) {
     const std::string all = param(req, "all");
     reply(res, refused_in_scope(db, p.scope, param(req, "centre"), all == "1" || all == "true"));

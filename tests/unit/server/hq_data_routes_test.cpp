@@ -39,6 +39,15 @@ Seeded seed(HqServer& server) {
   return s;
 }
 
+std::int64_t db_count(Database& db, const std::string& sql) {
+  auto lease = db.acquire();
+  REQUIRE(lease);
+  auto st = (*lease)->prepare(sql);
+  REQUIRE(st);
+  REQUIRE(st->step().value());
+  return st->column_int(0);
+}
+
 json get_json(HqServer& server, const std::string& path, const Session& s, int status = 200) {
   auto res = server.get(path, s);
   REQUIRE(res);
@@ -89,6 +98,25 @@ TEST_CASE("HQ read routes hold the centre scope: lists, details, search and data
   CHECK(get_json(server, "/refused?centre=BERGEN", oslo).empty());
   CHECK(get_json(server, "/refused", all).size() == 2);
   CHECK(get_json(server, "/conflicts?centre=BERGEN", oslo).empty());
+
+  // Exports: only the user's centre leaves, and each export is in the audit log.
+  auto lines = server.get("/export?format=jsonl", oslo);
+  REQUIRE(lines);
+  REQUIRE(lines->status == 200);
+  CHECK(lines->body.find(cases.oslo_case) != std::string::npos);
+  CHECK(lines->body.find(cases.bergen_case) == std::string::npos);
+  CHECK(lines->body.find("BERGEN") == std::string::npos);
+  auto bergen_csv = server.get("/export?format=csv&centre=BERGEN", oslo);
+  REQUIRE(bergen_csv);
+  REQUIRE(bergen_csv->status == 200);
+  CHECK(bergen_csv->body.find(cases.bergen_case) == std::string::npos);
+  auto zip = server.get("/export", all);
+  REQUIRE(zip);
+  CHECK(zip->get_header_value("Content-Type") == "application/zip");
+  CHECK(zip->body.rfind("PK", 0) == 0);
+  CHECK(zip->body.find(cases.bergen_case) != std::string::npos);
+  CHECK(get_json(server, "/export?format=xml", all, 400)["error"]["code"] == "invalid_request");
+  CHECK(db_count(server.db(), "SELECT count(*) FROM audit_log WHERE action = 'records.exported'") == 3);
 
   CHECK(get_json(server, "/cases?sort=payload", all, 400)["error"]["code"] == "invalid_request");
   CHECK(get_json(server, "/cases?page=0", all, 400)["error"]["code"] == "invalid_request");

@@ -288,8 +288,9 @@ class HqPage(unittest.TestCase):
         self.one('#sign-in input[name=password]').send_keys('not the password')
         self.one('#sign-in button[type=submit]').click()
         wait_for(lambda: 'wrong' in self.text_of('#sign-in .error'), 'the wrong-password message')
-        self.one('#sign-in input[name=password]').send_keys(PASSWORD)
-        self.one('#sign-in button[type=submit]').click()
+        # By keyboard alone: the password, then Enter submits the form.
+        from selenium.webdriver.common.keys import Keys
+        self.one('#sign-in input[name=password]').send_keys(PASSWORD + Keys.ENTER)
         self.one('nav a[href="#/users"]', 'the admin menu')
         self.assertIn('hq-admin', self.text_of('header .who'))
         self.assert_clean_console()
@@ -405,10 +406,21 @@ class HqPage(unittest.TestCase):
         images = [os.path.join(folder, 'images', n) for n in sorted(os.listdir(os.path.join(folder, 'images')))]
         self.go('publishing', 'Publishing')
         self.driver.execute_script("arguments[0].value = 'content'", self.one('#publish-form select[name=kind]'))
+        # A broken bundle first: its problem is shown by page and field, and Publish stays off.
+        broken = dict(bundle)
+        broken['pages'] = [dict(bundle['pages'][0], kind='no-such-kind')] + bundle['pages'][1:]
+        broken_path = os.path.join(self.tmp, 'broken-bundle.json')
+        with open(broken_path, 'w') as f:
+            json.dump(broken, f, ensure_ascii=False)
+        self.one('#publish-form input[type=file]').send_keys('\n'.join([broken_path, *images]))
+        self.one('#publish-form button[type=submit]').click()
+        wait_for(lambda: self.by('#publish-errors tbody tr'), 'the problems of the broken bundle')
+        self.assertFalse(self.one('#publish-button').is_enabled())
+        self.shot('publishing-errors')
+        self.driver.execute_script("arguments[0].value = ''", self.one('#publish-form input[type=file]'))
         self.one('#publish-form input[type=file]').send_keys('\n'.join([os.path.join(folder, 'bundle.json'), *images]))
         self.one('#publish-form button[type=submit]').click()
-        wait_for(lambda: self.by('#publish-result .notice') or self.by('#publish-errors') or self.by('#publish-result .error'),
-                 'the check result')
+        wait_for(lambda: self.by('#publish-result .notice') or self.by('#publish-result .error'), 'the check result')
         self.assertFalse(self.by('#publish-errors'), self.text_of('#publish-errors'))
         arabic = self.one('.bundle-pages[data-lang="ar"]')
         self.assertEqual(arabic.get_attribute('dir'), 'rtl')

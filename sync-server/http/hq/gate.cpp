@@ -120,6 +120,16 @@ Result<Principal> Routes::admit(const Request& req, const RouteInfo& route) {
   return principal;
 }
 
+Handler with_routes(Routes& routes, RouteFn fn) {
+  return [&routes, fn](const Request& req, Response& res, const Principal& p) { fn(routes, req, res, p); };
+}
+
+void send_audited(Database& db, Response& res, const Principal& principal, const std::string& action,
+                  const std::string& subject, nlohmann::json details, const nlohmann::json& body) {
+  if (auto s = audit_hq(db, principal, action, subject, std::move(details)); !s) return send_error(res, s.error());
+  send_json(res, body);
+}
+
 void send_error(Response& res, const Error& e) {
   send_json(res, protocol::error_body(e.code, e.message), http_status_for(e));
 }
@@ -137,6 +147,19 @@ Result<nlohmann::json> json_body(const Request& req) {
   auto body = nlohmann::json::parse(req.body, nullptr, false);
   if (!body.is_object()) return fail("invalid_json", "the body must be a JSON object");
   return body;
+}
+
+Result<std::string> string_field(const nlohmann::json& body, const char* key) {
+  auto it = body.find(key);
+  if (it == body.end() || !it->is_string()) {
+    return fail("invalid_request", std::string("'") + key + "' must be given as a string");
+  }
+  return it->get<std::string>();
+}
+
+Status check_scope(const Principal& principal, const std::string& centre) {
+  if (principal.scope.allows(centre)) return ok();
+  return fail("forbidden", "that centre is outside the centres this account may see");
 }
 
 std::string session_cookie(const Request& req) {

@@ -88,12 +88,20 @@ class Routes {
   std::vector<RouteInfo> table_;
 };
 
+// A handler written as a plain function of the routes it was installed on.
+using RouteFn = void (*)(Routes&, const httplib::Request&, httplib::Response&, const Principal&);
+Handler with_routes(Routes& routes, RouteFn fn);
+
 // The protocol's error shape with the status http_status_for gives.
 void send_error(httplib::Response& res, const Error& e);
 void send_json(httplib::Response& res, const nlohmann::json& body, int status = 200);
 // The request's JSON object body ("unsupported_media_type" unless application/json,
 // "invalid_json" unless an object).
 Result<nlohmann::json> json_body(const httplib::Request& req);
+// A string member of a JSON body; "invalid_request" naming it when missing or not a string.
+Result<std::string> string_field(const nlohmann::json& body, const char* key);
+// "forbidden" unless the principal's centre scope allows `centre`.
+Status check_scope(const Principal& principal, const std::string& centre);
 // The session cookie's value, "" when absent.
 std::string session_cookie(const httplib::Request& req);
 
@@ -101,5 +109,10 @@ std::string session_cookie(const httplib::Request& req);
 // in details. `details` holds ids, counts and codes only.
 Status audit_hq(Database& db, const Principal& principal, const std::string& action, const std::string& subject,
                 nlohmann::json details = nlohmann::json::object());
+
+// Answers `body` once the action is in the audit log, as the admin commands do: an action that
+// leaves no trace must not look like a success.
+void send_audited(Database& db, httplib::Response& res, const Principal& principal, const std::string& action,
+                  const std::string& subject, nlohmann::json details, const nlohmann::json& body);
 
 }  // namespace ws::server::hq

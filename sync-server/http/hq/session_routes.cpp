@@ -78,7 +78,14 @@ void SessionRoutes::sign_in(Routes& routes, const Request& req, Response& res) {
   }
   const std::string who = name->get<std::string>();
   if (limited(req, who, res)) return;
-  auto user = check_user_password(routes.db(), who, password->get<std::string>());
+  auto user = [&] {
+    password_checks_.acquire();
+    struct Release {
+      std::counting_semaphore<16>& s;
+      ~Release() { s.release(); }
+    } release{password_checks_};
+    return check_user_password(routes.db(), who, password->get<std::string>());
+  }();
   if (!user) {
     if (user.error().code != "unauthorized") return send_error(res, user.error());
     by_address_.take(req.remote_addr);

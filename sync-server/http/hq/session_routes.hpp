@@ -2,6 +2,7 @@
 // Sign-in, sign-out, who am I and password change of the HQ console. Sign-in attempts that fail
 // are limited per name and per remote address (429 with Retry-After once spent).
 #include <chrono>
+#include <semaphore>
 
 #include "sync-server/http/hq/gate.hpp"
 #include "sync-server/http/rate_limiter.hpp"
@@ -29,6 +30,9 @@ class SessionRoutes {
 
   RateLimiter by_name_;
   RateLimiter by_address_;
+  // Each password check holds 256 MiB (Argon2id) for about a second: a burst of sign-ins from
+  // many addresses waits here instead of taking the server's memory.
+  std::counting_semaphore<16> password_checks_{2};
 };
 
 // {user:{id,name,role,centres}, csrf_token}: the reply of sign-in and GET /me.

@@ -53,6 +53,7 @@ const std::vector<CommandInfo>& command_table() {
       {"audit", "the audit log (sign-ins, lockouts, opened cases, exports, enrolment); 'audit verify' checks it",
        {{"verify", "", "check the hash chain instead; exit 1 naming the first bad entry", false},
         {"--since", "WHEN", "entries since 90m, 24h, 7d ago or a UTC date 2026-12-01[T08:00:00Z]", false},
+        {"--anchor", "SEQ:HASH", "with verify: the chain must still hold this entry (the head the server keeps)", false},
         {"--json", "", "print JSON", false}}},
   };
   return table;

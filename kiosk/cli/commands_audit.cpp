@@ -4,6 +4,7 @@
 #include "kiosk/cli/commands.hpp"
 #include "kiosk/core/store/audit.hpp"
 #include "ws/hlc.hpp"
+#include "ws/kiosk_state.hpp"
 
 namespace ws::kiosk::cli {
 
@@ -18,7 +19,12 @@ Status audit_command(Store& store, const std::string& action, const std::string&
 namespace {
 
 int verify(const Context& ctx, Store& store) {
-  auto verdict = verify_audit(store);
+  std::optional<protocol::AuditAnchor> anchor;
+  if (auto text = ctx.args.value("--anchor")) {
+    anchor = protocol::parse_audit_anchor(*text);
+    if (!anchor) return report(ctx, Error{"usage", "--anchor must be SEQ:HASH (64 lower-case hex digits)"}, kExitUsage);
+  }
+  auto verdict = anchor ? verify_audit_anchor(store, *anchor) : verify_audit(store);
   if (!verdict) return report(ctx, explain_storage_error(verdict.error(), "cannot read the audit log"));
   if (ctx.args.flag("--json")) {
     ctx.out << audit::to_json(*verdict).dump() << "\n";

@@ -8,6 +8,11 @@ std::optional<std::string> Args::get(const std::string& name) const {
   return it->second;
 }
 
+std::vector<std::string> Args::all(const std::string& name) const {
+  auto it = repeated.find(name);
+  return it == repeated.end() ? std::vector<std::string>{} : it->second;
+}
+
 std::string render_command_help(const std::string& name, const CommandSpec& spec) {
   return "usage: sync-server " + name + " " + spec.usage + "\n\n" + spec.summary + "\n";
 }
@@ -55,6 +60,9 @@ Status apply_config(Args& args, const CommandSpec& spec, const config::File& con
       if (*on) args.flags.insert(entry.key);
       args.sources[entry.key] = source;
     } else if (spec.required.count(entry.key) || spec.optional.count(entry.key)) {
+      if (spec.repeatable.count(entry.key) && args.sources[entry.key] != "command line") {
+        args.repeated[entry.key].push_back(entry.value);
+      }
       if (args.options.count(entry.key)) continue;
       args.options[entry.key] = entry.value;
       args.sources[entry.key] = source;
@@ -95,13 +103,11 @@ Result<Args> parse_args(const std::vector<std::string>& argv, const std::map<std
     if (!spec.required.count(name) && !spec.optional.count(name)) {
       return fail("usage", "unknown option --" + name + " for '" + args.command + "'");
     }
-    if (args.options.count(name)) return fail("usage", "--" + name + " given twice");
-    if (inline_value) {
-      args.options[name] = *inline_value;
-    } else {
-      if (i + 1 >= argv.size()) return fail("usage", "--" + name + " needs a value");
-      args.options[name] = argv[++i];
-    }
+    if (args.options.count(name) && !spec.repeatable.count(name)) return fail("usage", "--" + name + " given twice");
+    if (!inline_value && i + 1 >= argv.size()) return fail("usage", "--" + name + " needs a value");
+    const std::string value = inline_value ? *inline_value : argv[++i];
+    if (spec.repeatable.count(name)) args.repeated[name].push_back(value);
+    args.options.emplace(name, value);
     args.sources[name] = "command line";
   }
   if (config) {

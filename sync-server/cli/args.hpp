@@ -13,13 +13,16 @@ namespace ws::server::cli {
 
 struct Args {
   std::string command;
-  std::map<std::string, std::string> options;  // without the leading "--"
+  std::map<std::string, std::string> options;  // without the leading "--" (the first, if repeated)
+  std::map<std::string, std::vector<std::string>> repeated;  // every value of a repeatable option
   std::set<std::string> flags;
   // Where each option and flag in force came from: "command line" or "FILE:LINE".
   std::map<std::string, std::string> sources;
   bool print_config = false;  // --print-config: show what is in force instead of running
 
   std::optional<std::string> get(const std::string& name) const;
+  // Every value given for a repeatable option, in order (none: empty).
+  std::vector<std::string> all(const std::string& name) const;
   bool has(const std::string& flag) const { return flags.count(flag) > 0; }
 };
 
@@ -27,6 +30,7 @@ struct Args {
 struct CommandSpec {
   std::set<std::string> required;
   std::set<std::string> optional;
+  std::set<std::string> repeatable;  // options that may be given more than once
   std::set<std::string> flags;
   std::string summary;  // one line
   std::string usage;    // the flags, as shown after the command's name

@@ -6,6 +6,7 @@
 
 #include "sync-server/core/database.hpp"
 #include "sync-server/core/devices.hpp"
+#include "sync-server/core/kiosk_report.hpp"
 #include "ws/audit_chain.hpp"
 #include "ws/hlc.hpp"
 #include "ws/protocol.hpp"
@@ -77,6 +78,15 @@ int audit_verify(const Args& args) {
   if (verdict->ok) return 0;
   std::cerr << "audit log broken: " << verdict->problem << "\n";
   return 1;
+}
+
+int audit_anchors_command(const Args& args) {
+  auto db = Database::open(*args.get("db"));
+  if (!db) return print_error(db.error());
+  auto anchors = audit_anchors(**db);
+  if (!anchors) return print_error(anchors.error());
+  std::cout << nlohmann::json{{"devices", *anchors}}.dump() << std::endl;
+  return 0;
 }
 
 }  // namespace ws::server::cli

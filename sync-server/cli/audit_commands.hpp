@@ -6,5 +6,7 @@ namespace ws::server::cli {
 
 int audit_list(const Args& args);
 int audit_verify(const Args& args);
+// `audit anchors`: the audit chain head each kiosk last reported with a sync.
+int audit_anchors_command(const Args& args);
 
 }  // namespace ws::server::cli

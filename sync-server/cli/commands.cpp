@@ -121,6 +121,8 @@ int serve(const Args& args) {
            {"max-header-bytes", [&](double v) { o.front_door.max_header_bytes = static_cast<std::size_t>(v); }},
            {"max-connections", [&](double v) { o.front_door.max_connections = static_cast<int>(v); }},
            {"max-connections-per-address", [&](double v) { o.front_door.max_per_address = static_cast<int>(v); }},
+           {"hq-session-idle", [&](double v) { o.hq_session_idle_minutes = static_cast<int>(v); }},
+           {"hq-stale-hours", [&](double v) { o.hq_stale_hours = static_cast<int>(v); }},
        }) {
     if (auto text = args.get(flag)) {
       auto n = parse_number(*text, flag);
@@ -222,10 +224,10 @@ int user_add(const Args& args) {
   if (!password) return print_error(password.error());
   auto db = open_db(args);
   if (!db) return print_error(db.error());
-  auto user = add_user(**db, *args.get("name"), *args.get("role"), *password);
+  auto user = add_user(**db, *args.get("name"), *args.get("role"), *password, args.all("centre"));
   if (!user) return print_error(user.error());
-  return audited(**db, "user.added", user->id, {{"role", user->role}},
-                 {{"user_id", user->id}, {"name", user->name}, {"role", user->role}});
+  return audited(**db, "user.added", user->id, {{"role", user->role}, {"centres", user->centres}},
+                 {{"user_id", user->id}, {"name", user->name}, {"role", user->role}, {"centres", user->centres}});
 }
 
 int export_cmd(const Args& args) {
@@ -345,17 +347,20 @@ const std::map<std::string, CommandSpec>& command_specs() {
       {"serve",
        {.required = {"db", "listen"},
         .optional = {"tls-cert", "tls-key", "forms", "workers", "rate-limit", "rate-burst", "header-timeout",
-                     "read-timeout", "max-header-bytes", "max-connections", "max-connections-per-address"},
+                     "read-timeout", "max-header-bytes", "max-connections", "max-connections-per-address",
+                     "hq-session-idle", "hq-stale-hours"},
+        .repeatable = {},
         .flags = {"insecure", "quiet"},
         .summary = "run the sync server until SIGTERM/SIGINT (SIGHUP reloads the TLS certificate and key)",
         .usage = "--db FILE --listen HOST:PORT [--tls-cert F --tls-key F] [--insecure] [--forms DIR] "
                  "[--workers N] [--rate-limit PER_SECOND] [--rate-burst N] [--quiet] [--header-timeout SECONDS] "
                  "[--read-timeout SECONDS] [--max-header-bytes N] [--max-connections N] "
-                 "[--max-connections-per-address N]",
+                 "[--max-connections-per-address N] [--hq-session-idle MINUTES] [--hq-stale-hours HOURS]",
         .run = serve}},
       {"enroll-code",
        {.required = {"db", "centre"},
         .optional = {"ttl", "tls-cert"},
+        .repeatable = {},
         .flags = {},
         .summary = "create a one-time enrolment code for a kiosk of a centre (CODE@sha256:HEX with --tls-cert: "
                    "the kiosk pins that certificate)",
@@ -364,6 +369,7 @@ const std::map<std::string, CommandSpec>& command_specs() {
       {"make-cert",
        {.required = {"cert", "key"},
         .optional = {"name", "days"},
+        .repeatable = {},
         .flags = {},
         .summary = "make a self-signed TLS certificate and its key (0600) for serve; prints its fingerprint",
         .usage = "--cert F --key F [--name HOST[,HOST...]] [--days 3650]",
@@ -371,30 +377,34 @@ const std::map<std::string, CommandSpec>& command_specs() {
       {"fingerprint",
        {.required = {"cert"},
         .optional = {},
+        .repeatable = {},
         .flags = {},
         .summary = "print a certificate's SHA-256 fingerprint (sha256:HEX), the value kiosks pin",
         .usage = "--cert F",
         .run = fingerprint_cmd}},
       {"devices",
-       {.required = {"db"}, .optional = {}, .flags = {}, .summary = "list enrolled devices", .usage = "--db FILE",
+       {.required = {"db"}, .optional = {}, .repeatable = {}, .flags = {}, .summary = "list enrolled devices", .usage = "--db FILE",
         .run = devices}},
       {"revoke",
        {.required = {"db", "device"},
         .optional = {},
+        .repeatable = {},
         .flags = {},
         .summary = "revoke a device's token",
         .usage = "--db FILE --device ID",
         .run = revoke}},
       {"user-add",
        {.required = {"db", "name", "role"},
-        .optional = {},
+        .optional = {"centre"},
+        .repeatable = {"centre"},
         .flags = {},
-        .summary = "add an HQ user (password on stdin)",
-        .usage = "--db FILE --name N --role viewer|manager|admin",
+        .summary = "add an HQ user (password on stdin); --centre (repeatable) limits the user to those centres",
+        .usage = "--db FILE --name N --role viewer|manager|admin [--centre CODE]...",
         .run = user_add}},
       {"export",
        {.required = {"db", "format"},
         .optional = {"kind"},
+        .repeatable = {},
         .flags = {},
         .summary = "export the records as CSV or JSON on stdout",
         .usage = "--db FILE --format csv|json [--kind K]",
@@ -402,6 +412,7 @@ const std::map<std::string, CommandSpec>& command_specs() {
       {"publish",
        {.required = {"db", "kind", "file"},
         .optional = {"centre"},
+        .repeatable = {},
         .flags = {},
         .summary = "publish a form or a content bundle (a folder, or its bundle.json) to kiosks",
         .usage = "--db FILE --kind form|content --file F.json [--centre CODE]",
@@ -409,6 +420,7 @@ const std::map<std::string, CommandSpec>& command_specs() {
       {"counsellor-add",
        {.required = {"db", "centre", "name"},
         .optional = {"role"},
+        .repeatable = {},
         .flags = {},
         .summary = "add a counsellor account (PIN on stdin)",
         .usage = "--db FILE --centre CODE --name N [--role counsellor|admin]",
@@ -416,6 +428,7 @@ const std::map<std::string, CommandSpec>& command_specs() {
       {"counsellor-disable",
        {.required = {"db", "id"},
         .optional = {},
+        .repeatable = {},
         .flags = {},
         .summary = "disable a counsellor account",
         .usage = "--db FILE --id ID",
@@ -423,6 +436,7 @@ const std::map<std::string, CommandSpec>& command_specs() {
       {"refused",
        {.required = {"db"},
         .optional = {"centre"},
+        .repeatable = {},
         .flags = {"all"},
         .summary = "list records the server refused, with payload, reason and device (unresolved only unless --all)",
         .usage = "--db FILE [--centre CODE] [--all]",
@@ -430,6 +444,7 @@ const std::map<std::string, CommandSpec>& command_specs() {
       {"backup",
        {.required = {"db", "to"},
         .optional = {},
+        .repeatable = {},
         .flags = {},
         .summary = "copy the database while the server serves (online backup, checked, mode 0600)",
         .usage = "--db FILE --to FILE",
@@ -437,6 +452,7 @@ const std::map<std::string, CommandSpec>& command_specs() {
       {"restore",
        {.required = {"from", "db"},
         .optional = {},
+        .repeatable = {},
         .flags = {},
         .summary = "put a backup in place of the database (server stopped); gives the data a new epoch",
         .usage = "--from FILE --db FILE",
@@ -444,6 +460,7 @@ const std::map<std::string, CommandSpec>& command_specs() {
       {"conflicts",
        {.required = {"db"},
         .optional = {"centre", "case"},
+        .repeatable = {},
         .flags = {},
         .summary = "list values that lost a concurrent edit (the server's conflict log), oldest first",
         .usage = "--db FILE [--centre CODE] [--case ID]",
@@ -451,6 +468,7 @@ const std::map<std::string, CommandSpec>& command_specs() {
       {"erase",
        {.required = {"db"},
         .optional = {"case", "reason", "by"},
+        .repeatable = {},
         .flags = {"pending", "list"},
         .summary = "erase a case and every record of it everywhere (tombstones without payload), or list "
                    "cases whose consent was withdrawn (--pending) or the erasures made (--list)",
@@ -459,6 +477,7 @@ const std::map<std::string, CommandSpec>& command_specs() {
       {"retention",
        {.required = {"db", "centre", "days"},
         .optional = {},
+        .repeatable = {},
         .flags = {},
         .summary = "set how many days the centre's kiosks keep closed cases the server holds (default 30)",
         .usage = "--db FILE --centre CODE --days N",
@@ -466,6 +485,7 @@ const std::map<std::string, CommandSpec>& command_specs() {
       {"audit",
        {.required = {"db"},
         .optional = {"since"},
+        .repeatable = {},
         .flags = {"json"},
         .summary = "list the audit log (enrolments, revocations, publishing, exports, erasures, users, backups)",
         .usage = "--db FILE [--since 24h|YYYY-MM-DD[THH:MM:SSZ]] [--json]",
@@ -473,11 +493,20 @@ const std::map<std::string, CommandSpec>& command_specs() {
       {"audit verify",
        {.required = {"db"},
         .optional = {"against"},
+        .repeatable = {},
         .flags = {},
         .summary = "check the audit log's hash chain (and that it still holds a backup's log); exit 1 naming the "
                    "first changed, removed or reordered entry",
         .usage = "--db FILE [--against BACKUP]",
         .run = audit_verify}},
+      {"audit anchors",
+       {.required = {"db"},
+        .optional = {},
+        .repeatable = {},
+        .flags = {},
+        .summary = "each kiosk's last reported audit chain head (SEQ:HASH), for `kiosk audit verify --anchor`",
+        .usage = "--db FILE",
+        .run = audit_anchors_command}},
   };
   return specs;
 }
@@ -498,11 +527,11 @@ Result<std::optional<config::File>> load_config(std::vector<std::string>& argv,
 
 int run(const std::vector<std::string>& given) {
   const auto& specs = command_specs();
-  // `audit verify` is the one two-word command.
+  // `audit verify` and `audit anchors` are the two-word commands.
   std::vector<std::string> argv = given;
-  if (argv.size() >= 2 && argv[0] == "audit" && argv[1] == "verify") {
+  if (argv.size() >= 2 && argv[0] == "audit" && (argv[1] == "verify" || argv[1] == "anchors")) {
     argv.erase(argv.begin());
-    argv[0] = "audit verify";
+    argv[0] = "audit " + argv[0];
   }
   if (argv.empty() || argv[0] == "help" || argv[0] == "--help" || argv[0] == "-h") {
     (argv.empty() ? std::cerr : std::cout) << render_help(specs);

@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "sync-server/core/case_index.hpp"
 #include "sync-server/core/records.hpp"
 #include "sync-server/core/schema.hpp"
 
@@ -79,6 +80,8 @@ Status Database::configure(sql::Connection& conn) const {
   // Deleted and overwritten content is zeroed in the file, so an erased payload leaves no copy
   // in free pages or free cell space (see erasure.hpp).
   if (auto s = conn.exec("PRAGMA secure_delete=ON"); !s) return s;
+  // The case index's triggers fold names with it (case_index.hpp).
+  if (auto s = register_case_index_functions(conn); !s) return s;
   if (options_.background_checkpoints) return conn.exec("PRAGMA wal_autocheckpoint=0");
   return ok();
 }

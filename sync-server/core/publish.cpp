@@ -53,13 +53,9 @@ Result<nlohmann::json> parse_published_text(std::string_view text) {
   return definition;
 }
 
-Result<Published> publish(Database& db, const std::string& kind, const nlohmann::json& definition,
-                          const std::string& centre, const DefinitionCheck& check) {
+Result<PublishTarget> check_publishable(const std::string& kind, const nlohmann::json& definition,
+                                        const DefinitionCheck& check) {
   if (kind != "form" && kind != "content") return fail("invalid_request", "--kind must be form or content");
-  const std::string scope = centre.empty() ? kAllCentres : centre;
-  if (!centre.empty() && (!is_valid_centre(centre) || centre == kAllCentres)) {
-    return fail("invalid_request", "a centre code is 1-32 letters, digits, '_' or '-'");
-  }
   if (!definition.is_object()) return fail("invalid_request", "the file must hold a JSON object");
   // Kiosks refuse deeper payloads, and copying or comparing deeper JSON recurses per level.
   if (const int limit = EnvelopeLimits{}.max_depth; json_depth(definition) > limit) {
@@ -72,21 +68,33 @@ Result<Published> publish(Database& db, const std::string& kind, const nlohmann:
     return fail("invalid_request", std::string("the file needs a string \"") + id_key +
                                        "\": 1-64 of a-z, 0-9, '_', '-', '.'");
   }
-  int version = 1;
+  PublishTarget target{id_it->get<std::string>(), 1};
   if (auto v = definition.find("version"); v != definition.end()) {
     if (!v->is_number_integer() || v->get<std::int64_t>() < 1 || v->get<std::int64_t>() > 10000) {
       return fail("invalid_request", "\"version\" must be an integer between 1 and 10000");
     }
-    version = static_cast<int>(v->get<std::int64_t>());
+    target.version = static_cast<int>(v->get<std::int64_t>());
   }
   if (check) {
     if (auto s = check(kind, definition); !s) return fail("invalid_request", s.error().message);
   }
+  return target;
+}
+
+Result<Published> publish(Database& db, const std::string& kind, const nlohmann::json& definition,
+                          const std::string& centre, const DefinitionCheck& check) {
+  const std::string scope = centre.empty() ? kAllCentres : centre;
+  if (!centre.empty() && (!is_valid_centre(centre) || centre == kAllCentres)) {
+    return fail("invalid_request", "a centre code is 1-32 letters, digits, '_' or '-'");
+  }
+  auto target = check_publishable(kind, definition, check);
+  if (!target) return fail(target.error());
+  const int version = target->version;
 
   Published out;
   out.kind = kind;
   out.centre = scope;
-  out.item_id = id_it->get<std::string>();
+  out.item_id = target->item_id;
   out.version = version;
   out.record_id = published_record_id(kind, out.item_id, scope);
 
@@ -150,23 +158,46 @@ Result<CounsellorAccount> add_counsellor(Database& db, const std::string& centre
   return CounsellorAccount{e.id, centre, role};
 }
 
-Result<CounsellorAccount> disable_counsellor(Database& db, const std::string& id) {
+namespace {
+
+// Sets `changes` on a counsellor account with a new server version per changed field, so they
+// win over older kiosk edits and reach every kiosk of the centre.
+Result<CounsellorAccount> change_counsellor(Database& db, const std::string& id, const nlohmann::json& changes) {
   if (!is_uuid(id)) return fail("invalid_request", "--id must be a counsellor record id (UUID)");
   auto w = WriteScope::begin(db);
   if (!w) return fail(w.error());
   auto stored = load_record(w->conn(), id);
   if (!stored) return fail(stored.error());
-  if (!*stored || (*stored)->kind != "counsellor") return fail("not_found", "no counsellor with that id");
+  if (!*stored || (*stored)->kind != "counsellor" || (*stored)->deleted) {
+    return fail("not_found", "no counsellor with that id");
+  }
   Envelope e = **stored;
   auto stamp = next_server_version(w->conn());
   if (!stamp) return fail(stamp.error());
   e.version = *stamp;
-  e.payload["active"] = false;
-  e.field_versions["active"] = *stamp;
+  for (const auto& [field, value] : changes.items()) {
+    e.payload[field] = value;
+    e.field_versions[field] = *stamp;
+  }
   auto seq = write_record(w->conn(), e);
   if (!seq) return fail(seq.error());
   if (auto s = w->commit(); !s) return fail(s.error());
   return CounsellorAccount{e.id, e.centre, e.payload.value("role", "")};
+}
+
+}  // namespace
+
+Result<CounsellorAccount> disable_counsellor(Database& db, const std::string& id) {
+  return change_counsellor(db, id, {{"active", false}});
+}
+
+Result<CounsellorAccount> reset_counsellor_pin(Database& db, const std::string& id, const std::string& secret) {
+  if (const std::string problem = crypto::secret_problem(secret); !problem.empty()) {
+    return fail("invalid_request", "PIN: " + problem);
+  }
+  auto hash = crypto::hash_password(secret);
+  if (!hash) return fail(hash.error());
+  return change_counsellor(db, id, {{"pin_hash", *hash}});
 }
 
 }  // namespace ws::server

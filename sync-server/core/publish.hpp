@@ -39,6 +39,15 @@ std::string published_record_id(const std::string& kind, const std::string& item
 // The text of a file HQ publishes (`sync-server publish --file`), parsed. Errors: "invalid_json".
 Result<nlohmann::json> parse_published_text(std::string_view text);
 
+struct PublishTarget {
+  std::string item_id;
+  int version = 1;
+};
+// Every check publish() makes before it stores anything (kind, shape, id, version, `check`).
+// Errors: "invalid_request" with the problem in words.
+Result<PublishTarget> check_publishable(const std::string& kind, const nlohmann::json& definition,
+                                        const DefinitionCheck& check);
+
 Result<Published> publish(Database& db, const std::string& kind, const nlohmann::json& definition,
                           const std::string& centre, const DefinitionCheck& check = {});
 
@@ -54,5 +63,8 @@ Result<CounsellorAccount> add_counsellor(Database& db, const std::string& centre
 // Sets active=false with a new server version, so it wins over older kiosk edits.
 // Errors: "not_found".
 Result<CounsellorAccount> disable_counsellor(Database& db, const std::string& id);
+// A new PIN under the same policy as add_counsellor, stamped like disable_counsellor.
+// Errors: "not_found", "invalid_request".
+Result<CounsellorAccount> reset_counsellor_pin(Database& db, const std::string& id, const std::string& secret);
 
 }  // namespace ws::server

@@ -7,6 +7,47 @@
 namespace ws::server {
 namespace {
 
+// The HQ console's case index: one row per live case, kept by triggers on `records` so every
+// writer (ingest, publish, erasure) maintains it in its own transaction. Names are folded by
+// ws_fold (ws/name_fold.hpp, registered on every connection by Database) before FTS5 sees them.
+#define WS_CASE_INDEX_ROW                                                                           \
+  "DELETE FROM case_index_fts WHERE rowid = (SELECT rowid FROM case_index WHERE case_id = NEW.id);" \
+  "DELETE FROM case_index WHERE case_id = NEW.id AND NEW.deleted <> 0;"                             \
+  "INSERT INTO case_index (case_id, centre, case_number, name, name_native, status, counsellor,"    \
+  "  nationality, opened, updated_at_ms)"                                                           \
+  " SELECT NEW.id, NEW.centre, coalesce(json_extract(NEW.payload, '$.case_number'), ''),"          \
+  "  coalesce(json_extract(NEW.payload, '$.name_latin'), ''),"                                     \
+  "  coalesce(json_extract(NEW.payload, '$.name_native'), ''),"                                    \
+  "  coalesce(json_extract(NEW.payload, '$.status'), ''),"                                         \
+  "  coalesce(json_extract(NEW.payload, '$.counsellor'), ''),"                                     \
+  "  coalesce((SELECT json_extract(r.payload, '$.nationality') FROM records r"                     \
+  "    WHERE json_extract(r.payload, '$._case_id') = NEW.id AND r.kind = 'intake' AND r.deleted = 0" \
+  "    ORDER BY r.seq DESC LIMIT 1), ''),"                                                          \
+  "  coalesce(json_extract(NEW.payload, '$.date_opened'), date(NEW.updated_at_ms / 1000, 'unixepoch')),"\
+  "  NEW.updated_at_ms WHERE NEW.deleted = 0"                                                       \
+  " ON CONFLICT (case_id) DO UPDATE SET centre = excluded.centre, case_number = excluded.case_number," \
+  "  name = excluded.name, name_native = excluded.name_native, status = excluded.status,"          \
+  "  counsellor = excluded.counsellor, updated_at_ms = max(case_index.updated_at_ms, excluded.updated_at_ms)," \
+  "  opened = coalesce(json_extract(NEW.payload, '$.date_opened'), case_index.opened);"            \
+  "INSERT INTO case_index_fts (rowid, text) SELECT rowid, ws_fold(name || ' ' || name_native || ' ' || case_number)" \
+  " FROM case_index WHERE case_id = NEW.id;"
+
+// A record linked to a case moves the case's `updated_at`; an intake gives it its nationality.
+#define WS_CASE_INDEX_LINK                                                                          \
+  "UPDATE case_index SET updated_at_ms = max(updated_at_ms, NEW.updated_at_ms),"                    \
+  "  nationality = CASE WHEN NEW.kind = 'intake' AND NEW.deleted = 0"                               \
+  "    AND json_extract(NEW.payload, '$.nationality') IS NOT NULL"                                  \
+  "    THEN json_extract(NEW.payload, '$.nationality') ELSE nationality END"                        \
+  " WHERE case_id = json_extract(NEW.payload, '$._case_id');"
+
+// Records received per centre, kind and day (UTC), for the overview's charts: `created` counts
+// first arrivals, `received` every stored version.
+#define WS_RECORD_COUNT(created)                                                                    \
+  "INSERT INTO record_counts (centre, kind, day, created, received)"                               \
+  " VALUES (NEW.centre, NEW.kind, NEW.updated_at_ms / 86400000, " created ", 1)"                    \
+  " ON CONFLICT (centre, kind, day) DO UPDATE SET created = created + excluded.created,"            \
+  "  received = received + 1;"
+
 // Each entry moves the schema from version i to i+1. Never edit a shipped entry; append.
 constexpr const char* kMigrations[] = {
     // 0 -> 1
@@ -145,6 +186,56 @@ INSERT OR IGNORE INTO centre_setup (centre, device_id, record_id, created_at_ms)
 )sql",
     // 5 -> 6: the audit log (ws/audit_chain.hpp), append-only and hash-chained.
     ws::audit::kSchemaSql,
+    // 6 -> 7: the HQ console. Each user's centre scope (a JSON array of centre ids; [] = every
+    // centre) and server-side sessions: only a BLAKE2b digest of the cookie's id is stored.
+    R"sql(
+ALTER TABLE users ADD COLUMN centres TEXT NOT NULL DEFAULT '[]';
+CREATE TABLE hq_sessions (
+  id_digest TEXT PRIMARY KEY,
+  user_id TEXT NOT NULL,
+  csrf_token TEXT NOT NULL,
+  created_at_ms INTEGER NOT NULL,
+  last_used_at_ms INTEGER NOT NULL
+);
+CREATE INDEX hq_sessions_user ON hq_sessions(user_id);
+)sql",
+    // 7 -> 8: the HQ console's read side: the case index and its FTS5 name search, daily record
+    // counts, the records linked to each case, each kiosk's last sync report, pushes per device.
+    "CREATE TABLE case_index ("
+    "  case_id TEXT PRIMARY KEY, centre TEXT NOT NULL, case_number TEXT NOT NULL COLLATE NOCASE,"
+    "  name TEXT NOT NULL COLLATE NOCASE,"
+    "  name_native TEXT NOT NULL, status TEXT NOT NULL, counsellor TEXT NOT NULL,"
+    "  nationality TEXT NOT NULL, opened TEXT NOT NULL, updated_at_ms INTEGER NOT NULL);"
+    "CREATE INDEX case_index_centre ON case_index (centre, updated_at_ms);"
+    "CREATE INDEX case_index_status ON case_index (centre, status);"
+    "CREATE INDEX case_index_updated ON case_index (updated_at_ms);"
+    "CREATE INDEX case_index_number ON case_index (case_number);"
+    "CREATE INDEX case_index_name ON case_index (name);"
+    "CREATE INDEX case_index_counsellor ON case_index (counsellor, centre);"
+    "CREATE INDEX case_index_nationality ON case_index (nationality, centre);"
+    "CREATE INDEX case_index_opened ON case_index (opened);"
+    "CREATE VIRTUAL TABLE case_index_fts USING fts5 (text, tokenize = 'unicode61 remove_diacritics 2');"
+    "CREATE INDEX records_case_link ON records (json_extract(payload, '$._case_id'))"
+    " WHERE json_extract(payload, '$._case_id') IS NOT NULL;"
+    "CREATE TABLE record_counts (centre TEXT NOT NULL, kind TEXT NOT NULL, day INTEGER NOT NULL,"
+    "  created INTEGER NOT NULL, received INTEGER NOT NULL, PRIMARY KEY (centre, kind, day)) WITHOUT ROWID;"
+    "INSERT INTO record_counts (centre, kind, day, created, received)"
+    " SELECT centre, kind, updated_at_ms / 86400000, count(*), count(*) FROM records GROUP BY 1, 2, 3;"
+    "CREATE TRIGGER case_index_insert AFTER INSERT ON records WHEN NEW.kind = 'case' BEGIN " WS_CASE_INDEX_ROW " END;"
+    "CREATE TRIGGER case_index_update AFTER UPDATE ON records WHEN NEW.kind = 'case' BEGIN " WS_CASE_INDEX_ROW " END;"
+    "CREATE TRIGGER case_index_link_insert AFTER INSERT ON records WHEN NEW.kind <> 'case' BEGIN " WS_CASE_INDEX_LINK " END;"
+    "CREATE TRIGGER case_index_link_update AFTER UPDATE ON records WHEN NEW.kind <> 'case' BEGIN " WS_CASE_INDEX_LINK " END;"
+    // Existing databases: the index is rebuilt from the stored cases (the trigger's row, once).
+    "UPDATE records SET kind = kind WHERE kind = 'case' AND deleted = 0;"
+    "CREATE TRIGGER record_counts_insert AFTER INSERT ON records BEGIN " WS_RECORD_COUNT("1") " END;"
+    "CREATE TRIGGER record_counts_update AFTER UPDATE ON records BEGIN " WS_RECORD_COUNT("0") " END;"
+    "ALTER TABLE devices ADD COLUMN report_outbox INTEGER;"
+    "ALTER TABLE devices ADD COLUMN report_quarantined INTEGER;"
+    "ALTER TABLE devices ADD COLUMN report_app TEXT;"
+    "ALTER TABLE devices ADD COLUMN report_audit_seq INTEGER;"
+    "ALTER TABLE devices ADD COLUMN report_audit_hash TEXT;"
+    "ALTER TABLE devices ADD COLUMN reported_at_ms INTEGER;"
+    "CREATE INDEX batches_device ON batches (device_id, received_at_ms);",
 };
 
 }  // namespace

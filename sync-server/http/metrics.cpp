@@ -21,6 +21,9 @@ std::string route_label(const std::string& path) {
   for (const char* r : {p::kRouteEnroll, p::kRoutePush, p::kRoutePull, p::kRouteHave, p::kRouteHealth, p::kRouteMetrics}) {
     if (path == r) return r;
   }
+  // The HQ console: its API and its page, each one label (ids in paths stay out).
+  if (path.rfind("/api/hq/", 0) == 0) return "hq";
+  if (path == "/hq" || path.rfind("/hq/", 0) == 0) return "hq-page";
   return "other";
 }
 

@@ -36,7 +36,8 @@ class Metrics {
   std::uint64_t rejected_ = 0, conflicts_ = 0;
 };
 
-// The route label for a request path: one of the protocol routes, or "other".
+// The route label for a request path: one of the protocol routes, "hq" (the HQ console API),
+// "hq-page" (its page) or "other".
 std::string route_label(const std::string& path);
 
 }  // namespace ws::server

@@ -11,6 +11,7 @@
 #include "sync-server/core/records.hpp"
 #include "sync-server/http/body.hpp"
 #include "sync-server/http/fleet_metrics.hpp"
+#include "sync-server/http/web_routes.hpp"
 
 namespace ws::server {
 namespace {
@@ -61,7 +62,7 @@ int http_status_for(const Error& e) {
   const std::string& c = e.code;
   if (c == "invalid_request" || c == "invalid_json" || c == "invalid_envelope" || c == "protocol_version") return 400;
   if (c == "unauthorized" || c == "revoked" || c == "invalid_code") return 401;
-  if (c == "forbidden") return 403;
+  if (c == "forbidden" || c == "csrf_failed") return 403;
   if (c == "not_found") return 404;
   if (c == "method_not_allowed") return 405;
   if (c == "batch_conflict" || c == "conflict") return 409;
@@ -101,6 +102,7 @@ std::string Api::allowed_methods(const std::string& path) const {
     allow += r.method;
     if (r.method == "GET") allow += ", HEAD";  // httplib answers HEAD from the GET handler
   }
+  if (allow.empty() && other_allowed_) return other_allowed_(path);
   return allow;
 }
 
@@ -129,6 +131,7 @@ void Api::install(httplib::Server& server) {
   add_route(server, "GET", protocol::kRouteMetrics, [this](const Request&, Response& res) {
     guarded(res, [&] { res.set_content(metrics_.render() + fleet_gauges(), "text/plain; version=0.0.4"); });
   });
+  install_web_routes(server);
   // Unknown routes, and refusals httplib makes before routing, still answer in our JSON shape.
   server.set_error_handler(httplib::Server::HandlerWithResponse([this](const Request& req, Response& res) {
     if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
@@ -191,6 +194,8 @@ Result<Device> Api::authorise(const Request& req, Response& res) {
   }
   // Last seen is for operators only: failing to note it must not fail the request.
   (void)devices_.note_seen(device->id, unix_ms_now());
+  // What the kiosk reports (outbox, quarantine, app, audit head) is for HQ only, like last seen.
+  kiosk_reports_.note(device->id, req.get_header_value(protocol::kKioskStateHeader), unix_ms_now());
   return device;
 }
 

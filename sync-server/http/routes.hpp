@@ -4,6 +4,7 @@
 // version check, bearer-token auth (unknown tokens rate-limited per address), per-device rate
 // limit, and one log line per request.
 #include <cstddef>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -12,6 +13,7 @@
 #include "sync-server/core/database.hpp"
 #include "sync-server/core/devices.hpp"
 #include "sync-server/core/ingest.hpp"
+#include "sync-server/core/kiosk_report.hpp"
 #include "sync-server/core/payload_validator.hpp"
 #include "sync-server/http/metrics.hpp"
 #include "sync-server/http/rate_limiter.hpp"
@@ -41,6 +43,9 @@ class Api {
   Api(Database& db, PayloadValidator& validator, HlcClock& clock, ApiOptions options);
   void install(httplib::Server& server);
   Metrics& metrics() { return metrics_; }
+  // Routes installed beside this table (the HQ console's): the methods a path takes there, so
+  // a known path asked with another method answers 405 too.
+  void also_route(std::function<std::string(const std::string& path)> allowed) { other_allowed_ = std::move(allowed); }
 
  private:
   // The one route table: httplib routes by it, and a known path asked with another method
@@ -71,6 +76,8 @@ class Api {
   RateLimiter enroll_limiter_;
   RateLimiter failed_token_limiter_;
   std::vector<RouteEntry> routes_;
+  std::function<std::string(const std::string&)> other_allowed_;
+  KioskReports kiosk_reports_{db_};  // each kiosk's X-Waystation-Kiosk-State, for HQ
 };
 
 }  // namespace ws::server

@@ -19,6 +19,7 @@
 #include "sync-server/core/form_validation.hpp"
 #include "sync-server/core/records.hpp"
 #include "sync-server/http/certificate.hpp"
+#include "sync-server/http/hq/console.hpp"
 #include "sync-server/http/waiting_room.hpp"
 #include "sync-server/http/service_notify.hpp"
 #include "ws/address.hpp"
@@ -164,6 +165,12 @@ Status check_serve_options(const ServeOptions& options) {
                 "refusing plain HTTP on a non-loopback address: give --tls-cert and --tls-key, or --insecure");
   }
   if (options.workers < 1 || options.workers > 1024) return fail("invalid_request", "--workers must be 1-1024");
+  if (options.hq_stale_hours < 1 || options.hq_stale_hours > 24 * 365) {
+    return fail("invalid_request", "--hq-stale-hours must be 1-8760 hours");
+  }
+  if (options.hq_session_idle_minutes < 1 || options.hq_session_idle_minutes > 24 * 60) {
+    return fail("invalid_request", "--hq-session-idle must be 1-1440 minutes");
+  }
   const WaitingRoomOptions& door = options.front_door;
   if (door.header_timeout_ms < 100) return fail("invalid_request", "--header-timeout must be at least 0.1 seconds");
   if (options.read_timeout_s < 1) return fail("invalid_request", "--read-timeout must be at least 1 second");
@@ -259,6 +266,14 @@ int run_server(const ServeOptions& options, std::ostream& out) {
 
   Api api(**db, **validator, clock, options.api);
   api.install(*http);
+  hq::ConsoleOptions console_options;
+  console_options.gate.sessions.idle_ms = static_cast<std::int64_t>(options.hq_session_idle_minutes) * 60'000;
+  console_options.gate.tls = certificate != nullptr;
+  console_options.tls_fingerprint = certificate ? certificate->fingerprint() : "";
+  console_options.data.stale_hours = options.hq_stale_hours;
+  console_options.data.forms_dir = options.forms_dir;
+  hq::Console console(*http, **db, console_options);
+  api.also_route([&console](const std::string& path) { return console.routes().allowed_methods(path); });
 
   int port = options.listen.port;
   if (port == 0) {

@@ -34,6 +34,9 @@ struct ServeOptions {
   // (its `tls` is set from the certificate), and the read timeout of every later read.
   WaitingRoomOptions front_door;
   int read_timeout_s = 15;
+  // The HQ console's sessions end after this long without a request.
+  int hq_session_idle_minutes = 30;
+  int hq_stale_hours = 48;  // the HQ console flags kiosks not seen for longer
 };
 
 // Checks that need no network: TLS pairing, the loopback rule.

@@ -10,6 +10,7 @@
 #include "kiosk/core/sync/pinned_tls.hpp"
 #include "kiosk/core/sync/transport.hpp"
 #include "ws/address.hpp"
+#include "ws/kiosk_state.hpp"
 #include "ws/protocol.hpp"
 
 namespace ws::kiosk {
@@ -139,6 +140,7 @@ class HttpTransport final : public Transport {
     // back gzip'd when the server may.
     req.headers = {{protocol::kVersionHeader, std::to_string(protocol::kProtocolVersion)}, {"Accept-Encoding", "gzip"}};
     if (!request.bearer_token.empty()) req.headers.emplace("Authorization", "Bearer " + request.bearer_token);
+    if (!request.kiosk_state.empty()) req.headers.emplace(protocol::kKioskStateHeader, request.kiosk_state);
     if (request.method == HttpRequest::Method::Post) {
       req.headers.emplace("Content-Type", "application/json");
       if (auto gz = gzip_requests_ ? gzip_fast(request.body) : std::nullopt) {

@@ -1,6 +1,8 @@
 #include "kiosk/core/sync/sync_round.hpp"
 
+#include "kiosk/core/store/audit.hpp"
 #include "kiosk/core/sync/refusal.hpp"
+#include "ws/kiosk_state.hpp"
 
 #include <algorithm>
 #include <future>
@@ -133,12 +135,14 @@ Result<RoundReport> SyncRound::push(const ProgressFn& progress) {
 
   BatchLimits limits = options_.batch;
   limits.max_records = std::clamp<std::size_t>(limits.max_records, 1, protocol::kMaxBatchRecords);
+  const std::string state = kiosk_state();
   auto send = [&](const OutboxBatch& b) {
     HttpRequest req;
     req.method = HttpRequest::Method::Post;
     req.path = protocol::kRoutePush;
     req.body = b.body;
     req.bearer_token = id->token;
+    req.kiosk_state = state;
     // One request at a time on the transport; the store stays on this thread.
     return std::async(std::launch::async, [this, req = std::move(req)] { return transport_.send(req); });
   };
@@ -208,6 +212,7 @@ Result<std::size_t> SyncRound::pull() {
   auto id = enrolled_identity();
   if (!id) return fail(id.error());
   std::size_t changed = 0;
+  std::string state;
   for (int page = 0; page < options_.max_pull_pages; ++page) {
     auto cursor = store_.pull_cursor();
     if (!cursor) return fail(cursor.error());
@@ -216,6 +221,8 @@ Result<std::size_t> SyncRound::pull() {
                std::to_string(std::clamp(options_.pull_limit, 1, protocol::kMaxPullLimit));
     if (!cursor->empty()) req.path += "&since=" + url_encode(*cursor);
     req.bearer_token = id->token;
+    if (page == 0) state = kiosk_state();
+    req.kiosk_state = state;
     auto reply = transport_.send(req);
     if (!reply) return fail(reply.error());
     if (reply->status != 200) return http_failure(*reply, "receiving changes");
@@ -281,6 +288,14 @@ Status SyncRound::offer_back(const DeviceIdentity& id) {
     if (auto n = store_.requeue(missing); !n) return fail(n.error());
     after = held->back().id;
   }
+}
+
+std::string SyncRound::kiosk_state() {
+  auto outbox = store_.pending_count();
+  auto quarantined = store_.quarantined_count();
+  auto head = audit_head(store_);
+  if (!outbox || !quarantined || !head) return "";
+  return protocol::format_kiosk_state(protocol::KioskState{*outbox, *quarantined, WS_APP_VERSION, *head});
 }
 
 }  // namespace ws::kiosk

@@ -55,6 +55,9 @@ class SyncRound {
   Unexpected http_failure(const HttpReply& reply, const std::string& action);
   Result<RoundReport> resend_requeued(RoundReport report, std::int64_t waiting_before_pull, const ProgressFn& progress);
   Status offer_back(const DeviceIdentity& id);
+  // The sync report for HQ (ws/kiosk_state.hpp), read from the store on this thread; empty
+  // when the store cannot say (the request goes without it).
+  std::string kiosk_state();
 
   Store& store_;
   Transport& transport_;

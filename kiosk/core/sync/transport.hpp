@@ -17,6 +17,7 @@ struct HttpRequest {
   std::string path;          // with query string, e.g. "/v1/pull?since=12&limit=500"
   std::string body;          // JSON for POST
   std::string bearer_token;  // empty: no Authorization header
+  std::string kiosk_state;   // ws/kiosk_state.hpp's header value for push and pull; empty: none
 };
 
 struct HttpReply {

@@ -1,0 +1,103 @@
+// The HQ console's API on the real `sync-server serve`: users made by `user-add --centre`, sign-in
+// over TLS (the cookie is Secure), an enrolment code that carries the certificate's fingerprint,
+// the audit log, request logs without names, and --hq-session-idle from the configuration file.
+#include <doctest/doctest.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "tests/e2e/server/server_process.hpp"
+
+using namespace ws;
+using namespace ws::e2e;
+using nlohmann::json;
+
+namespace {
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+}  // namespace
+
+TEST_CASE("HQ console over TLS: a scoped user signs in with a Secure cookie and makes an enrolment code") {
+  TempDir dir;
+  const auto db = dir.file("s.db");
+  const auto cert = dir.file("cert.pem"), key = dir.file("key.pem");
+  auto made = run_cli({"make-cert", "--cert", cert, "--key", key});
+  REQUIRE(made.exit_code == 0);
+  const std::string fingerprint = made.json()["fingerprint"];
+  auto user = run_cli({"user-add", "--db", db, "--name", "hq-olga", "--role", "manager", "--centre", "OSLO",
+                       "--centre", "BERGEN"},
+                      "a long password\n");
+  REQUIRE(user.exit_code == 0);
+  CHECK(user.json()["centres"] == json({"OSLO", "BERGEN"}));
+
+  ServerProcess server(db, dir.file("server.log"), {"--tls-cert", cert, "--tls-key", key});
+  httplib::SSLClient c("127.0.0.1", server.port());
+  c.enable_server_certificate_verification(false);
+  c.set_connection_timeout(5);
+  c.set_read_timeout(30);
+  auto res = c.Post("/api/hq/v1/sign-in", json{{"name", "hq-olga"}, {"password", "a long password"}}.dump(),
+                    "application/json");
+  REQUIRE(res);
+  REQUIRE(res->status == 200);
+  const std::string set_cookie = res->get_header_value("Set-Cookie");
+  CHECK(set_cookie.find("; Secure") != std::string::npos);
+  CHECK(set_cookie.find("HttpOnly") != std::string::npos);
+  CHECK(set_cookie.find("SameSite=Strict") != std::string::npos);
+  const json me = json::parse(res->body);
+  CHECK(me["user"]["centres"] == json({"OSLO", "BERGEN"}));
+  httplib::Headers session{{"Cookie", set_cookie.substr(0, set_cookie.find(';'))},
+                           {"X-CSRF-Token", me["csrf_token"].get<std::string>()}};
+
+  res = c.Post("/api/hq/v1/kiosks/enrolment-codes", session, json{{"centre", "OSLO"}}.dump(), "application/json");
+  REQUIRE(res);
+  REQUIRE(res->status == 200);
+  const std::string code = json::parse(res->body)["code"];
+  CHECK(code.size() > fingerprint.size());
+  CHECK(code.substr(code.size() - fingerprint.size()) == fingerprint);
+  res = c.Post("/api/hq/v1/kiosks/enrolment-codes", session, json{{"centre", "TROMSO"}}.dump(), "application/json");
+  REQUIRE(res);
+  CHECK(res->status == 403);
+
+  res = c.Get("/metrics");
+  REQUIRE(res);
+  CHECK(res->body.find("route=\"hq\"") != std::string::npos);
+  server.terminate();
+
+  // The request log names the route label only: no user name, no path with an id, no body.
+  const std::string log = read_file(dir.file("server.log"));
+  CHECK(log.find(" hq 200 ") != std::string::npos);
+  CHECK(log.find("hq-olga") == std::string::npos);
+  CHECK(log.find("enrolment-codes") == std::string::npos);
+  CHECK(log.find("a long password") == std::string::npos);
+
+  auto audit = run_cli({"audit", "--db", db, "--json"});
+  REQUIRE(audit.exit_code == 0);
+  bool signed_in = false, code_made = false;
+  const json entries = audit.json()["entries"];
+  for (const auto& e : entries) {
+    signed_in |= e["action"] == "hq.signed_in" && e["actor"] == "hq:hq-olga";
+    code_made |= e["action"] == "enrolment.code_created" && e["actor"] == "hq:hq-olga" && e["object_id"] == "OSLO";
+  }
+  CHECK(signed_in);
+  CHECK(code_made);
+  CHECK(run_cli({"audit", "verify", "--db", db}).exit_code == 0);
+}
+
+TEST_CASE("serve takes --hq-session-idle from the configuration file and refuses a value out of range") {
+  TempDir dir;
+  const auto db = dir.file("s.db");
+  dir.write("server.conf", "db = " + db + "\nhq-session-idle = 45\n");
+  const auto conf = dir.file("server.conf");
+  auto shown = run_cli({"serve", "--config", conf, "--listen", "127.0.0.1:0", "--print-config"});
+  REQUIRE(shown.exit_code == 0);
+  CHECK(shown.out.find("hq-session-idle = 45    # " + conf + ":2") != std::string::npos);
+  auto refused = run_cli({"serve", "--db", db, "--listen", "127.0.0.1:0", "--hq-session-idle", "0"});
+  CHECK(refused.exit_code == 2);
+  CHECK(refused.json()["error"]["message"].get<std::string>().find("--hq-session-idle") != std::string::npos);
+}

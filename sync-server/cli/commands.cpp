@@ -321,6 +321,17 @@ int counsellor_disable(const Args& args) {
                  {{"id", account->id}, {"centre", account->centre}, {"active", false}});
 }
 
+int counsellor_reset_pin(const Args& args) {
+  auto secret = read_secret("new PIN or passphrase");
+  if (!secret) return print_error(secret.error());
+  auto db = open_db(args);
+  if (!db) return print_error(db.error());
+  auto account = reset_counsellor_pin(**db, *args.get("id"), *secret);
+  if (!account) return print_error(account.error());
+  return audited(**db, "counsellor.pin_reset", account->id, {{"centre", account->centre}},
+                 {{"id", account->id}, {"centre", account->centre}, {"pin_reset", true}});
+}
+
 int backup_cmd(const Args& args) {
   auto report = backup_database(*args.get("db"), *args.get("to"));
   if (!report) return print_error(report.error());
@@ -433,6 +444,14 @@ const std::map<std::string, CommandSpec>& command_specs() {
         .summary = "disable a counsellor account",
         .usage = "--db FILE --id ID",
         .run = counsellor_disable}},
+      {"counsellor-reset-pin",
+       {.required = {"db", "id"},
+        .optional = {},
+        .repeatable = {},
+        .flags = {},
+        .summary = "give a counsellor account a new PIN (on stdin; same policy as counsellor-add)",
+        .usage = "--db FILE --id ID",
+        .run = counsellor_reset_pin}},
       {"refused",
        {.required = {"db"},
         .optional = {"centre"},

@@ -6,6 +6,7 @@
 
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <time.h>
 
 #include <atomic>
 #include <functional>
@@ -302,7 +303,12 @@ int run_server(const ServeOptions& options, std::ostream& out) {
         log_line(std::string("serve: ") + (sig == SIGTERM ? "SIGTERM" : "SIGINT") +
                  ", finishing in-flight requests");
         notify_service_manager("STOPPING=1");
-        door.stop();
+        // httplib's stop() does nothing while listen has not begun yet (a signal just after
+        // READY=1), so it is repeated until listen has returned.
+        while (!finished.load()) {
+          door.stop();
+          nanosleep(&tick, nullptr);
+        }
         return;
       }
     }

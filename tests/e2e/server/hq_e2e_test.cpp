@@ -101,3 +101,19 @@ TEST_CASE("serve takes --hq-session-idle from the configuration file and refuses
   CHECK(refused.exit_code == 2);
   CHECK(refused.json()["error"]["message"].get<std::string>().find("--hq-session-idle") != std::string::npos);
 }
+
+TEST_CASE("counsellor-reset-pin gives an account a new PIN under the same policy as the HQ console") {
+  TempDir dir;
+  const auto db = dir.file("s.db");
+  auto added = run_cli({"counsellor-add", "--db", db, "--centre", "OSLO", "--name", "A. Counsellor"}, "135790\n");
+  REQUIRE(added.exit_code == 0);
+  const std::string id = added.json()["id"];
+  auto weak = run_cli({"counsellor-reset-pin", "--db", db, "--id", id}, "12\n");
+  CHECK(weak.exit_code == 1);
+  CHECK(weak.json()["error"]["code"] == "invalid_request");
+  auto reset = run_cli({"counsellor-reset-pin", "--db", db, "--id", id}, "975310\n");
+  REQUIRE(reset.exit_code == 0);
+  CHECK(reset.json()["pin_reset"] == true);
+  CHECK(run_cli({"counsellor-reset-pin", "--db", db, "--id", "01a230af-e5da-7326-b032-01b36535a6f8"}, "975310\n")
+            .json()["error"]["code"] == "not_found");
+}

@@ -20,8 +20,10 @@ Result<sql::Statement> select_kind(sql::Connection& db, const CaseFilter& filter
                                    bool probe) {
   std::string sql = std::string("SELECT ") + (probe ? "1" : "r.id, r.kind, r.centre, r.version, r.deleted,"
                                                             " r.schema_version, r.payload, r.field_versions, r.seq");
-  sql += kind == "case" ? " FROM case_index c JOIN records r ON r.id = c.case_id"
-                        : " FROM case_index c JOIN records r ON json_extract(r.payload, '$._case_id') = c.case_id"
+  // Each record finds its case by the case index's primary key (records by kind, then one
+  // lookup each): no scan per case, and no sort.
+  sql += kind == "case" ? " FROM records r JOIN case_index c ON c.case_id = r.id"
+                        : " FROM records r JOIN case_index c ON c.case_id = json_extract(r.payload, '$._case_id')"
                           " AND r.centre = c.centre";
   sql += filter.where + (filter.where.empty() ? " WHERE " : " AND ") + "r.kind = ? AND r.deleted = 0";
   if (probe) sql += " LIMIT 1";
@@ -30,6 +32,19 @@ Result<sql::Statement> select_kind(sql::Connection& db, const CaseFilter& filter
   bind_all(*st, filter.values);
   st->bind(static_cast<int>(filter.values.size()) + 1, kind);
   return std::move(*st);
+}
+
+// Runs `each` on every record the statement yields, stopping at the first failure.
+template <typename F>
+Status each_envelope(sql::Statement& st, F&& each) {
+  for (;;) {
+    auto row = st.step();
+    if (!row) return fail(row.error());
+    if (!*row) return ok();
+    auto e = envelope_from_row(st);
+    if (!e) return fail(e.error());
+    if (auto s = each(*e); !s) return s;
+  }
 }
 
 std::string cell_text(const json& v) {
@@ -87,59 +102,48 @@ Status write_csv(sql::Connection& db, const CaseFilter& filter, const std::strin
   if (auto s = out.add(line + "\r\n"); !s) return s;
   auto st = select_kind(db, filter, kind, false);
   if (!st) return fail(st.error());
-  for (;;) {
-    auto row = st->step();
-    if (!row) return fail(row.error());
-    if (!*row) return out.flush();
-    auto e = envelope_from_row(*st);
-    if (!e) return fail(e.error());
+  auto status = each_envelope(*st, [&](const Envelope& e) -> Status {
     if (group) {
-      auto rows = e->payload.find(group->name);
-      if (rows == e->payload.end() || !rows->is_array()) continue;
+      auto rows = e.payload.find(group->name);
+      if (rows == e.payload.end() || !rows->is_array()) return ok();
       for (const auto& r : *rows) {
-        line = csv_cell(e->id) + "," + csv_cell(r.is_object() ? cell_text(r.value("_row", json())) : "");
+        line = csv_cell(e.id) + "," + csv_cell(r.is_object() ? cell_text(r.value("_row", json())) : "");
         for (const Field* f : columns) line += "," + csv_cell(r.is_object() ? cell_text(r.value(f->name, json())) : "");
         if (auto s = out.add(line + "\r\n"); !s) return s;
       }
-      continue;
+      return ok();
     }
-    const std::string case_id = kind == "case" ? e->id : cell_text(e->payload.value("_case_id", json()));
-    line = csv_cell(e->id) + "," + csv_cell(case_id) + "," + csv_cell(e->centre) + "," +
-           std::to_string(e->schema_version) + "," + iso8601_utc(e->version.hlc.wall_ms);
+    const std::string case_id = kind == "case" ? e.id : cell_text(e.payload.value("_case_id", json()));
+    line = csv_cell(e.id) + "," + csv_cell(case_id) + "," + csv_cell(e.centre) + "," +
+           std::to_string(e.schema_version) + "," + iso8601_utc(e.version.hlc.wall_ms);
     json other = json::object();
-    for (const auto& [key, value] : e->payload.items()) {
+    for (const auto& [key, value] : e.payload.items()) {
       if (!key.empty() && key[0] != '_') other[key] = value;
     }
-    for (const Field* f : columns) {
-      line += "," + csv_cell(cell_text(e->payload.value(f->name, json())));
-      other.erase(f->name);
-    }
+    for (const Field* f : columns) line += "," + csv_cell(cell_text(e.payload.value(f->name, json())));
     if (def) {
       for (const auto& f : def->fields) other.erase(f.name);  // repeat groups have their own files
     }
     line += "," + csv_cell(other.empty() ? "" : other.dump());
-    if (auto s = out.add(line + "\r\n"); !s) return s;
-  }
+    return out.add(line + "\r\n");
+  });
+  return status ? out.flush() : status;
 }
 
 Status write_jsonl(sql::Connection& db, const CaseFilter& filter, const std::string& kind, Chunker& out) {
   auto st = select_kind(db, filter, kind, false);
   if (!st) return fail(st.error());
-  for (;;) {
-    auto row = st->step();
-    if (!row) return fail(row.error());
-    if (!*row) return out.flush();
-    auto e = envelope_from_row(*st);
-    if (!e) return fail(e.error());
-    const json line = {{"id", e->id},
-                       {"kind", e->kind},
-                       {"centre", e->centre},
-                       {"case_id", kind == "case" ? json(e->id) : e->payload.value("_case_id", json())},
-                       {"version", e->version.to_string()},
-                       {"form_version", e->schema_version},
-                       {"payload", e->payload}};
-    if (auto s = out.add(line.dump() + "\n"); !s) return s;
-  }
+  auto status = each_envelope(*st, [&](const Envelope& e) {
+    const json line = {{"id", e.id},
+                       {"kind", e.kind},
+                       {"centre", e.centre},
+                       {"case_id", kind == "case" ? json(e.id) : e.payload.value("_case_id", json())},
+                       {"version", e.version.to_string()},
+                       {"form_version", e.schema_version},
+                       {"payload", e.payload}};
+    return out.add(line.dump() + "\n");
+  });
+  return status ? out.flush() : status;
 }
 
 std::vector<const Field*> repeat_groups(const forms::FormDefinition* def) {

@@ -67,16 +67,21 @@ std::string TextEdit::selected_text() const {
 
 Direction TextEdit::direction() const { return first_strong_direction(text_).value_or(style_.fallback); }
 
+TextSpec typed_text_spec(const std::string& text, const EditStyle& style) {
+  TextSpec spec;
+  spec.text = text;
+  spec.language = style.language.empty() ? "en" : style.language;
+  spec.direction = first_strong_direction(text).value_or(style.fallback);
+  spec.font_family = font_family_for_typed(spec.direction == Direction::Rtl);
+  spec.size_px = style.size_px;
+  spec.wrap_width_px = style.wrap_width_px;
+  spec.align = Align::Start;  // the start of the base direction: right for right-to-left
+  spec.color = style.color;
+  return spec;
+}
+
 void TextEdit::rebuild_spec() {
-  spec_ = TextSpec{};
-  spec_.text = text_;
-  spec_.language = style_.language.empty() ? "en" : style_.language;
-  spec_.direction = direction();
-  spec_.font_family = font_family_for_typed(spec_.direction == Direction::Rtl);
-  spec_.size_px = style_.size_px;
-  spec_.wrap_width_px = style_.wrap_width_px;
-  spec_.align = Align::Start;  // the start of the base direction: right for right-to-left
-  spec_.color = style_.color;
+  spec_ = typed_text_spec(text_, style_);
   layout_.reset();
 }
 
@@ -110,27 +115,22 @@ bool TextEdit::insert(std::string_view utf8) {
 }
 
 bool TextEdit::backspace() {
-  if (has_selection()) {
-    const auto [from, to] = selection();
-    erase(from, to);
-    return true;
-  }
+  if (has_selection()) return erase_selection();
   if (caret_ == 0) return false;
   erase(layout().previous_boundary(caret_), caret_);
   return true;
 }
 
 bool TextEdit::delete_forward() {
-  if (has_selection()) {
-    const auto [from, to] = selection();
-    erase(from, to);
-    return true;
-  }
+  if (has_selection()) return erase_selection();
   if (caret_ >= static_cast<int>(text_.size())) return false;
-  const int to = layout().next_boundary(caret_);
-  text_.erase(caret_, to - caret_);
-  anchor_ = caret_;
-  rebuild_spec();
+  erase(caret_, layout().next_boundary(caret_));
+  return true;
+}
+
+bool TextEdit::erase_selection() {
+  const auto [from, to] = selection();
+  erase(from, to);
   return true;
 }
 

@@ -26,6 +26,10 @@ struct EditStyle {
   bool operator==(const EditStyle&) const = default;
 };
 
+// What typed `text` looks like in `style`: direction from its first strong letter, a font list
+// that covers every script a person may mix, aligned to the start of that direction.
+TextSpec typed_text_spec(const std::string& text, const EditStyle& style);
+
 class TextEdit {
  public:
   explicit TextEdit(TextLayouter& layouter, EditStyle style = {});
@@ -67,6 +71,7 @@ class TextEdit {
   void rebuild_spec();
   void set_caret(int index, bool extend);
   void erase(int from, int to);
+  bool erase_selection();
 
   TextLayouter& layouter_;
   EditStyle style_;

@@ -7,6 +7,7 @@
 #include <imgui.h>
 #include <imgui_internal.h>
 
+#include "kiosk/text/fonts.hpp"
 #include "kiosk/text/text_edit.hpp"
 #include "kiosk/ui/text/gl_texture_sink.hpp"
 #include "kiosk/ui/text/shaped_text.hpp"
@@ -42,6 +43,21 @@ text::TextPainter& painter() {
   return *p;
 }
 
+// ImGui sizes a font by its line (ascent + descent), Pango by its em. The ratio of the two for
+// the body family, measured once, makes typed text as large as the ImGui labels around it.
+float em_for_imgui_size(float imgui_size) {
+  static const float line_per_em = [] {
+    kt::TextSpec probe;
+    probe.text = "Hg";
+    probe.font_family = kt::font_family_for("en");
+    probe.size_px = 100.0;
+    probe.line_spacing = 1.0;
+    auto e = painter().layouter().measure(probe);
+    return e && e->height > 0 ? static_cast<float>(e->height) / 100.0f : 1.0f;
+  }();
+  return imgui_size / line_per_em;
+}
+
 std::uint8_t channel(float v) { return static_cast<std::uint8_t>(std::lround(std::clamp(v, 0.0f, 1.0f) * 255.0f)); }
 
 kt::EditStyle edit_style(const Ui& ui, const TextInputOptions& o, float wrap_width) {
@@ -49,8 +65,9 @@ kt::EditStyle edit_style(const Ui& ui, const TextInputOptions& o, float wrap_wid
   const auto* lang = ws::content::find_language(code);
   kt::EditStyle s;
   s.language = lang ? std::string(lang->bcp47) : "en";
-  s.fallback = lang && lang->rtl ? kt::Direction::Rtl : kt::Direction::Ltr;
-  s.size_px = std::round(ImGui::GetFontSize());  // the labels' size
+  // Digits, dates and phone numbers read left to right in every language we show.
+  s.fallback = lang && lang->rtl && o.filter == InputFilter::None ? kt::Direction::Rtl : kt::Direction::Ltr;
+  s.size_px = std::round(o.size_px > 0 ? o.size_px : em_for_imgui_size(ImGui::GetFontSize()));
   const ImVec4 c = ImGui::GetStyleColorVec4(ImGuiCol_Text);
   s.color = {channel(c.x), channel(c.y), channel(c.z), channel(c.w)};
   s.wrap_width_px = wrap_width > 0 ? static_cast<int>(wrap_width) : 0;

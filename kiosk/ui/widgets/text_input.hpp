@@ -27,6 +27,7 @@ struct TextInputOptions {
   InputFilter filter = InputFilter::None;
   KeyboardKind keyboard = KeyboardKind::Text;
   std::size_t max_bytes = 4096;
+  float size_px = 0.0f;        // Pango em size; 0 = as large as the current ImGui font's labels
 };
 
 // Draws the field at the cursor and edits `value`; true when the text changed this frame.

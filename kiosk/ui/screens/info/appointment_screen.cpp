@@ -33,6 +33,11 @@ class AppointmentScreen : public Screen {
     // next visitor) the form starts empty.
     if (d.sent && !sent_here_) d = AppointmentDraft{};
     if (d.language.empty()) d.language = lang;
+    // `--screenshot --screen appointment:sample`: a fictional Dari name and phone typed in.
+    if (ui.view.screenshot && ui.view.param == "sample" && d.name.empty() && !d.sent) {
+      d.name = "احمد رضایی (Ahmad)";
+      d.phone = "+47 400 12 345";
+    }
     const Theme& t = ui.theme;
     const Sizes z = Sizes::of(t);
     const Palette& c = t.colors();

@@ -174,3 +174,20 @@ TEST_CASE("a note wraps and Enter starts a new line") {
   CHECK(h.value == "first\nثانی");
   CHECK(widgets::text_input_active());
 }
+
+TEST_CASE("a focused field with nothing typed lets the window sleep: active, but waiting for text") {
+  // The window loop counts an active item as busy (redraw every frame) unless it waits for
+  // text input, as a focused field does: with no blink, a still field draws nothing.
+  FieldHarness h;
+  h.frame();
+  h.tap_middle();
+  h.type("abc");
+  h.frame();
+  h.frame();
+  CHECK(ImGui::IsAnyItemActive());
+  CHECK(ImGui::GetIO().WantTextInput);
+  h.tap(50, 700);
+  h.frame();
+  CHECK_FALSE(ImGui::IsAnyItemActive());
+  CHECK_FALSE(ImGui::GetIO().WantTextInput);
+}

@@ -12,4 +12,8 @@ std::string font_family_for(std::string_view language_code) {
   return "Noto Sans";
 }
 
+std::string font_family_for_typed(bool rtl) {
+  return rtl ? "Noto Naskh Arabic,Noto Sans,Noto Sans Ethiopic" : "Noto Sans,Noto Naskh Arabic,Noto Sans Ethiopic";
+}
+
 }  // namespace ws::kiosk::text

@@ -11,4 +11,8 @@ namespace ws::kiosk::text {
 // so, uk). Latin falls back to Noto Sans so mixed words and numbers match the body.
 std::string font_family_for(std::string_view language_code);
 
+// A family list for text typed by a person, which may mix scripts in any order: the fonts
+// that cover Latin, Arabic script and Ethiopic, the base direction's script first.
+std::string font_family_for_typed(bool rtl);
+
 }  // namespace ws::kiosk::text

@@ -47,6 +47,7 @@ class TextLayouter {
   Result<std::vector<ShapedRun>> shape(const TextSpec& spec);
 
  private:
+  friend class CaretLayout;  // lays out on the same context, so carets match rendered pixels
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };

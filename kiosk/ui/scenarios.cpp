@@ -58,6 +58,28 @@ Status add_fixture_conflicts(vm::FixtureWorld& w) {
   return ok();
 }
 
+// Typed text in the shaped field: a Dari name, a nationality that mixes scripts, notes that
+// start in English and name places in Dari (left-to-right) or start in Dari (right-to-left).
+// All fictional.
+Status open_mixed_text_form(vm::FixtureWorld& w, bool notes_page, std::int64_t now_ms) {
+  if (!notes_page) {
+    if (auto s = open_fixture_form(w, "intake", true, now_ms); !s) return s;
+    vm::FormEditor& editor = *w.workspace->form();
+    editor.set_answer("name_native", "احمد رضایی");
+    editor.set_answer("nationality", "Afghanistan (افغانستان), born 1990");
+    return ok();
+  }
+  if (auto s = open_fixture_form(w, "counselling", true, now_ms); !s) return s;
+  vm::FormEditor& editor = *w.workspace->form();
+  editor.set_answer("interpreter_used", false);  // the page is complete without a mode
+  if (!editor.go_to_page(1)) return fail("scenario", "the notes page did not open");
+  editor.set_answer("questions_asked",
+                    "Asked whether his brother in کابل can meet him at the airport, and how long the "
+                    "support in هرات lasts. Wants the answers in Dari.");
+  editor.set_answer("information_given", "برنامه بازگشت داوطلبانه و کمک نقدی توضیح داده شد; leaflet v2024-05 given.");
+  return ok();
+}
+
 }  // namespace
 
 std::vector<std::string> scenario_names(const ScreenRegistry& registry, const vm::FixtureWorld& world) {
@@ -65,7 +87,7 @@ std::vector<std::string> scenario_names(const ScreenRegistry& registry, const vm
   for (const char* id : kFormIds)
     if (world.forms.find(id)) names.push_back(std::string("form:") + id);
   names.insert(names.end(), {"form:intake-errors", "sync-offline", "sync-syncing", "sync-clock", "idle-lock", "login-first-setup",
-                               "case-conflicts"});
+                               "case-conflicts", "form:intake-mixed", "form:counselling-notes", "appointment:sample"});
   std::sort(names.begin(), names.end());
   names.erase(std::unique(names.begin(), names.end()), names.end());
   return names;
@@ -129,6 +151,10 @@ Result<ScenarioTarget> prepare_scenario(const std::string& name, const ScreenReg
       ws.form()->next_page();
     }
     return done(s, {"form", "intake"});
+  }
+  if (name == "form:intake-mixed" || name == "form:counselling-notes") {
+    const bool notes = name == "form:counselling-notes";
+    return done(open_mixed_text_form(world, notes, now_ms), {"form", notes ? "counselling" : "intake"});
   }
   if (name.rfind("form:", 0) == 0) {
     const std::string form_id = name.substr(5);

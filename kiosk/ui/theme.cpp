@@ -35,9 +35,9 @@ const ImWchar kTextRanges[] = {
 };
 // Tigrinya names and words typed into forms (Ethiopic needs no shaping, so ImGui can draw it).
 const ImWchar kEthiopicRanges[] = {0x1200, 0x139F, 0x2D80, 0x2DDF, 0};
-// Dari, Pashto and Arabic names typed into forms. ImGui cannot shape, so the input shows the
-// letters unjoined and left-to-right (the form draws a shaped preview below); without these
-// glyphs it would show '?'. The Arabic block holds Pashto's and Dari's extra letters; the
+// Dari, Pashto and Arabic letters where ImGui draws text itself (typed text is shaped by
+// widgets/text_input instead). ImGui cannot shape, so they show unjoined and left-to-right;
+// without these glyphs they would show '?'. The Arabic block holds Pashto's and Dari's extra letters; the
 // presentation forms (B) come with text pasted from old software. ~390 glyphs per size.
 const ImWchar kArabicRanges[] = {0x0600, 0x06FF, 0xFE70, 0xFEFF, 0};
 

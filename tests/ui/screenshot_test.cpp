@@ -87,15 +87,17 @@ struct Picture {
   std::size_t hash = 0;
 };
 
-Picture shoot(const std::string& screen, int width = 1280, int height = 800) {
+Picture shoot(const std::string& screen, int width = 1280, int height = 800, const std::string& lang = "") {
   std::filesystem::create_directories(WS_SCREENSHOT_OUT_DIR);
   std::string file = screen;
   for (char& c : file)
     if (c == ':') c = '-';
   const std::string out = std::string(WS_SCREENSHOT_OUT_DIR) + "/" + file + ".png";
   std::filesystem::remove(out);
-  const Run run = run_kiosk({"--screenshot", out, "--screen", screen, "--width", std::to_string(width), "--height",
-                             std::to_string(height)});
+  std::vector<std::string> args{"--screenshot", out, "--screen", screen, "--width", std::to_string(width), "--height",
+                                std::to_string(height)};
+  if (!lang.empty()) args.insert(args.end(), {"--lang", lang});
+  const Run run = run_kiosk(args);
   INFO("kiosk output: " << run.output);
   REQUIRE(run.exit_code == 0);
   Picture p;
@@ -201,4 +203,18 @@ TEST_CASE("layout: every screen at 1080x1920") { check_every_screen(1080, 1920);
 TEST_CASE("layout: every screen in Arabic (right to left) at 1080x1920 and 1280x800") {
   check_every_screen(1080, 1920, "ar");
   check_every_screen(1280, 800, "ar");
+}
+
+TEST_CASE("typed Dari and mixed text shows shaped in the fields of a form and the appointment screen") {
+  skip_without_xvfb();
+  for (const auto& [w, h] : {std::pair{1920, 1080}, std::pair{1280, 800}}) {
+    CAPTURE(w);
+    std::vector<std::pair<std::string, Picture>> shots;
+    shots.emplace_back("form:intake", shoot("form:intake", w, h, "prs"));
+    shots.emplace_back("form:intake-mixed", shoot("form:intake-mixed", w, h, "prs"));
+    shots.emplace_back("form:counselling-notes", shoot("form:counselling-notes", w, h, "prs"));
+    shots.emplace_back("appointment", shoot("appointment", w, h, "prs"));
+    shots.emplace_back("appointment:sample", shoot("appointment:sample", w, h, "prs"));
+    all_differ(shots);
+  }
 }

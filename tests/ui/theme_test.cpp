@@ -1,5 +1,5 @@
 // The font atlas the theme builds: the scripts people type names in have glyphs, so an input
-// shows letters (unjoined for Arabic script; the shaped preview reads right) instead of '?'.
+// shows letters (unjoined for Arabic script, where labels are not shaped) instead of '?'.
 #include <doctest/doctest.h>
 
 #include "headless.hpp"

@@ -45,7 +45,11 @@ ImVec2 TextPainter::measure(const std::string& text, const std::string& language
 
 ImVec2 TextPainter::draw_at(ImDrawList* list, ImVec2 pos, const std::string& text, const std::string& language,
                             const Style& style, float box_width) {
-  auto t = cache_->text(spec(text, language, style, box_width));
+  return draw_spec(list, pos, spec(text, language, style, box_width));
+}
+
+ImVec2 TextPainter::draw_spec(ImDrawList* list, ImVec2 pos, const kt::TextSpec& spec) {
+  auto t = cache_->text(spec);
   if (!t) return ImVec2(0, 0);
   const ImVec2 min(std::floor(pos.x) - t->origin_x, std::floor(pos.y) - t->origin_y);
   const ImVec2 max(min.x + t->width, min.y + t->height);

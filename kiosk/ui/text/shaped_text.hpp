@@ -41,6 +41,12 @@ class TextPainter {
   ImVec2 draw_at(ImDrawList* list, ImVec2 screen_pos, const std::string& text, const std::string& language,
                  const Style& style, float box_width = 0.0f);
 
+  // Draws a prepared spec with its layout box's top-left corner at `box_pos` (e.g. a text
+  // field's own spec, whose direction comes from what was typed). Returns the box size.
+  ImVec2 draw_spec(ImDrawList* list, ImVec2 box_pos, const kt::TextSpec& spec);
+  // The layouter behind the cache, for caret geometry on the same context.
+  kt::TextLayouter& layouter() { return layouter_; }
+
   // Bitmaps other than text (QR codes, pictures) through the same cache.
   kt::TextureCache& cache() { return *cache_; }
   // Once per frame: frees textures not drawn for a while.

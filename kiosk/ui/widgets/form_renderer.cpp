@@ -7,6 +7,7 @@
 #include <imgui.h>
 #include <imgui_stdlib.h>
 
+#include "kiosk/ui/widgets/text_input.hpp"
 #include "kiosk/ui/widgets/touch.hpp"
 #include "ws/forms/date.hpp"
 
@@ -106,24 +107,27 @@ void FormRenderer::draw_text(Ui& ui, const forms::Field& f, const std::string& p
   const std::string id = "##" + path;
   bool changed = false;
   if (f.type == forms::FieldType::LongText) {
-    changed = ImGui::InputTextMultiline(id.c_str(), &b.text, ImVec2(-1, ui.theme.px(180)));
+    TextInputOptions note;
+    note.height = ui.theme.px(180);
+    changed = text_input(ui, id.c_str(), b.text, note);
   } else {
-    ImGui::SetNextItemWidth(-1);
-    changed = ImGui::InputText(id.c_str(), &b.text);
+    changed = text_input(ui, id.c_str(), b.text);
   }
   log_item(ui, id.c_str());
   if (changed) {
     b.synced = b.text;
     ui.emit(SetAnswer{path, b.text.empty() ? nlohmann::json() : nlohmann::json(b.text)});
   }
-  native_.preview(ui, b.text);
 }
 
 void FormRenderer::draw_number(Ui& ui, const forms::Field& f, const std::string& path, const nlohmann::json& answer) {
   Buffer& b = buffer_for(path, answer_as_text(answer));
   const std::string id = "##" + path;
-  ImGui::SetNextItemWidth(ui.theme.px(320));
-  const bool changed = ImGui::InputText(id.c_str(), &b.text, ImGuiInputTextFlags_CharsScientific);
+  TextInputOptions number;
+  number.width = ui.theme.px(320);
+  number.filter = InputFilter::Scientific;
+  number.keyboard = KeyboardKind::Number;
+  const bool changed = text_input(ui, id.c_str(), b.text, number);
   log_item(ui, id.c_str());
   const auto value = parse_number(b.text);
   if (changed) {
@@ -146,8 +150,12 @@ void FormRenderer::draw_date(Ui& ui, const forms::FormSession& s, const std::str
   (void)s;
   Buffer& b = buffer_for(path, answer_as_text(answer));
   const std::string id = "##" + path;
-  ImGui::SetNextItemWidth(ui.theme.px(320));
-  const bool changed = ImGui::InputTextWithHint(id.c_str(), "YYYY-MM-DD", &b.text, ImGuiInputTextFlags_CharsDecimal);
+  TextInputOptions date;
+  date.width = ui.theme.px(320);
+  date.hint = "YYYY-MM-DD";
+  date.filter = InputFilter::Decimal;
+  date.keyboard = KeyboardKind::Date;
+  const bool changed = text_input(ui, id.c_str(), b.text, date);
   log_item(ui, id.c_str());
   if (changed) {
     b.synced = b.text;

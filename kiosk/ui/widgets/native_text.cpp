@@ -55,18 +55,6 @@ void NativeText::draw(Ui& ui, const std::string& value, bool small) {
   painter().paragraph(value, "prs", style, ImGui::GetContentRegionAvail().x);
 }
 
-void NativeText::preview(Ui& ui, const std::string& value) {
-  if (!has_arabic_script(value)) return;
-  ImGui::PushFont(ui.theme.fonts().small);
-  ImGui::PushStyleColor(ImGuiCol_Text, ui.theme.colors().text_muted);
-  ImGui::TextUnformatted("Shown as written:");
-  ImGui::PopStyleColor();
-  ImGui::PopFont();
-  text::Style style;
-  style.size_px = ui.theme.px(34.0f);
-  painter().paragraph(value, "prs", style, ImGui::GetContentRegionAvail().x);
-}
-
 void NativeText::end_frame() {
   if (painter_) painter_->end_frame();
 }

@@ -22,8 +22,6 @@ class NativeText {
   ~NativeText();
   // Draws `text` wrapped to the available width; shaped when it needs shaping.
   void draw(Ui& ui, const std::string& text, bool small = false);
-  // Under an input field: a shaped preview of what ImGui's InputText shows unjoined.
-  void preview(Ui& ui, const std::string& text);
   // Once per frame after drawing: lets the painter free textures no longer shown.
   void end_frame();
 

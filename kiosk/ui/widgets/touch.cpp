@@ -6,6 +6,8 @@
 #include <imgui_internal.h>
 #include <imgui_stdlib.h>
 
+#include "kiosk/ui/widgets/text_input.hpp"
+
 namespace ws::kiosk::ui::widgets {
 namespace {
 
@@ -96,9 +98,17 @@ bool toggle(Ui& ui, const char* label, bool selected, float width) {
 bool text_field(Ui& ui, const char* label, std::string& value, float width, int flags) {
   const std::string visible = visible_label(label);
   if (!visible.empty()) ImGui::TextUnformatted(visible.c_str());
-  ImGui::SetNextItemWidth(width < 0 ? ImGui::GetContentRegionAvail().x : width);
   const std::string id = std::string("##field_") + label;
-  const bool changed = ImGui::InputText(id.c_str(), &value, flags);
+  bool changed = false;
+  if (flags & ImGuiInputTextFlags_Password) {
+    // Secrets stay masked with dots by ImGui: there is nothing to shape.
+    ImGui::SetNextItemWidth(width < 0 ? ImGui::GetContentRegionAvail().x : width);
+    changed = ImGui::InputText(id.c_str(), &value, flags);
+  } else {
+    TextInputOptions options;
+    options.width = width;
+    changed = text_input(ui, id.c_str(), value, options);
+  }
   log_item(ui, label);
   return changed;
 }

@@ -24,7 +24,8 @@ void allow_overlap(Ui& ui);
 bool button(Ui& ui, const char* label, float width = 0.0f, Tone tone = Tone::Neutral);
 // A big toggle: single/multiple choice, yes/no, filters.
 bool toggle(Ui& ui, const char* label, bool selected, float width = 0.0f);
-// Single-line text in the body font with a label above it; returns true when edited.
+// Single-line text in the body font with a label above it; returns true when edited. Shaped
+// (text_input.hpp) unless `flags` has ImGuiInputTextFlags_Password, which keeps ImGui's dots.
 bool text_field(Ui& ui, const char* label, std::string& value, float width = -1.0f, int flags = 0);
 
 void heading(Ui& ui, const char* text);

@@ -11,16 +11,12 @@
 #include "kiosk/ui/screens/info/appointment_request.hpp"
 #include "kiosk/ui/screens/info/info_widgets.hpp"
 #include "kiosk/ui/screens/info/screens.hpp"
+#include "kiosk/ui/widgets/text_input.hpp"
 #include "kiosk/ui/widgets/touch.hpp"
 #include "ws/content/languages.hpp"
 
 namespace ws::kiosk::ui::info {
 namespace {
-
-int phone_filter(ImGuiInputTextCallbackData* data) {
-  const ImWchar ch = data->EventChar;
-  return (ch >= '0' && ch <= '9') || ch == '+' || ch == ' ' || ch == '-' ? 0 : 1;
-}
 
 class AppointmentScreen : public Screen {
  public:
@@ -37,6 +33,11 @@ class AppointmentScreen : public Screen {
     // next visitor) the form starts empty.
     if (d.sent && !sent_here_) d = AppointmentDraft{};
     if (d.language.empty()) d.language = lang;
+    // `--screenshot --screen appointment:sample`: a fictional Dari name and phone typed in.
+    if (ui.view.screenshot && ui.view.param == "sample" && d.name.empty() && !d.sent) {
+      d.name = "احمد رضایی (Ahmad)";
+      d.phone = "+47 400 12 345";
+    }
     const Theme& t = ui.theme;
     const Sizes z = Sizes::of(t);
     const Palette& c = t.colors();
@@ -104,18 +105,10 @@ class AppointmentScreen : public Screen {
     muted.color = c.text_muted;
     s_->painter().paragraph(say(*b, lang, "appointment_intro"), lang, muted, width);
 
-    // Name. ImGui edits the text; a shaped copy underneath shows Arabic-script names joined
-    // and in the right order, which ImGui's own drawing cannot.
+    // Name, shaped in the field itself (joined Arabic script, right-aligned when it starts so).
     label(ui, left, width, say(*b, lang, "appointment_name"), lang);
-    field(ui, "##name", d.name, m, width, 0, nullptr);
+    field(ui, "##name", d.name, m, width, widgets::InputFilter::None, widgets::KeyboardKind::Text);
     widgets::log_item(ui, "appointment_name");
-    if (needs_shaped_preview(d.name)) {
-      ImGui::SetCursorPosX(left);
-      text::Style preview = body;
-      preview.color = c.primary;
-      const std::string script_lang = is_rtl(d.language) ? d.language : (is_rtl(lang) ? lang : "prs");
-      s_->painter().paragraph(d.name, script_lang, preview, width);
-    }
     ImGui::Dummy(ImVec2(0, t.px(12)));
 
     // Preferred language for the talk: every language in its own name.
@@ -149,8 +142,8 @@ class AppointmentScreen : public Screen {
     const float consent_w = width - phone_w - t.px(24);
     const float pair_y = ImGui::GetCursorPosY();
     label(ui, m.at_start(phone_w), phone_w, say(*b, lang, "appointment_phone"), lang);
-    field(ui, "##phone", d.phone, Mirror{m.rtl, m.at_start(phone_w), phone_w}, phone_w,
-          ImGuiInputTextFlags_CallbackCharFilter, phone_filter);
+    field(ui, "##phone", d.phone, Mirror{m.rtl, m.at_start(phone_w), phone_w}, phone_w, widgets::InputFilter::Phone,
+          widgets::KeyboardKind::Phone);
     widgets::log_item(ui, "appointment_phone");
     const float pair_h = ImGui::GetCursorPosY() - pair_y;
     ImGui::SetCursorPos(ImVec2(m.at_end(consent_w), pair_y));
@@ -204,26 +197,20 @@ class AppointmentScreen : public Screen {
     s_->painter().paragraph(text, lang, style, width);
   }
 
-  static void field(Ui& ui, const char* id, std::string& value, const Mirror& m, float width, int flags,
-                    ImGuiInputTextCallback filter) {
+  static void field(Ui& ui, const char* id, std::string& value, const Mirror& m, float width,
+                    widgets::InputFilter filter, widgets::KeyboardKind keyboard) {
     ImGui::SetCursorPosX(m.at_start(width));
-    ImGui::SetNextItemWidth(width);
     ImGui::PushFont(ui.theme.fonts().body);
     ImGui::PushStyleVar(ImGuiStyleVar_FramePadding, ImVec2(ui.theme.px(16), ui.theme.px(16)));
-    ImGui::InputText(id, &value, flags, filter);
+    widgets::TextInputOptions options;
+    options.width = width;
+    options.filter = filter;
+    options.keyboard = keyboard;
+    options.max_bytes = kMaxAppointmentText;
+    options.size_px = Sizes::of(ui.theme).body;  // as the shaped labels above it
+    (void)widgets::text_input(ui, id, value, options);
     ImGui::PopStyleVar();
     ImGui::PopFont();
-    if (value.size() > kMaxAppointmentText) value.resize(kMaxAppointmentText);
-  }
-
-  static bool needs_shaped_preview(const std::string& s) {
-    // Arabic script (U+0600..U+06FF, U+0750..U+077F, presentation forms) starts with 0xD8..0xDD
-    // or 0xEF 0xAD..0xBB in UTF-8: the scripts ImGui would draw unjoined and left to right.
-    for (std::size_t i = 0; i < s.size(); ++i) {
-      const unsigned char ch = static_cast<unsigned char>(s[i]);
-      if (ch >= 0xD8 && ch <= 0xDD) return true;
-    }
-    return false;
   }
 
   std::shared_ptr<InfoSession> s_;

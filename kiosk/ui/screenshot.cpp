@@ -24,6 +24,28 @@ void print_known(const std::vector<std::string>& names) {
   std::fprintf(stderr, "\n");
 }
 
+// Taps the scenario's widgets one after the other, each found where the last frame drew it.
+Status play_taps(Window& window, Shell& shell, Theme& theme, const std::vector<std::string>& taps,
+                 std::int64_t now_ms) {
+  ItemLog log;
+  auto frame = [&] {
+    window.poll_events();
+    window.new_frame(theme);
+    (void)shell.frame(theme, now_ms, &log);
+    window.draw(theme.colors().background);
+    window.present();
+  };
+  for (const auto& id : taps) {
+    for (int i = 0; i < 2; ++i) frame();
+    const ItemLog::Item* item = log.find(id);
+    if (!item) return fail("no_widget", "no widget '" + id + "' to tap on " + shell.current());
+    window.queue_tap((item->min.x + item->max.x) / 2, (item->min.y + item->max.y) / 2);
+    while (window.input_pending()) frame();
+  }
+  window.ignore_pointer(true);  // the picture shows no hover where the last tap was
+  return ok();
+}
+
 }  // namespace
 
 int run_screenshot(const AppOptions& options) {
@@ -64,7 +86,8 @@ int run_screenshot(const AppOptions& options) {
     }
     (*window)->ignore_pointer(true);
     AppView view;
-    view.lang = options.lang;
+    const ScenarioScript script = scenario_script(options.screen);
+    view.lang = script.lang.empty() ? options.lang : script.lang;
     view.assets_dir = options.assets_dir;
     view.screenshot = true;
     Shell shell(std::move(registry), (*world)->workspace.get(), view);
@@ -73,6 +96,11 @@ int run_screenshot(const AppOptions& options) {
       return 1;
     }
     Theme theme;
+    if (!script.taps.empty()) (*window)->ignore_pointer(false);
+    if (auto tapped = play_taps(**window, shell, theme, script.taps, target->now_ms); !tapped) {
+      std::fprintf(stderr, "kiosk: %s\n", tapped.error().message.c_str());
+      return 1;
+    }
     std::vector<std::uint8_t> pixels;
     int width = 0, height = 0;
     for (int i = 0; i < kFrames; ++i) {

@@ -10,6 +10,7 @@
 #include "kiosk/ui/screens/staff_screens.hpp"
 #include "kiosk/ui/widgets/staff_bar.hpp"
 #include "kiosk/ui/widgets/sync_badge.hpp"
+#include "kiosk/ui/widgets/active_field.hpp"
 #include "kiosk/ui/widgets/touch.hpp"
 
 namespace ws::kiosk::ui {
@@ -69,6 +70,7 @@ void CasesScreen::draw_filters(Ui& ui, const vm::Workspace& ws) {
   const float new_case_w = t.px(260);
   ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x - new_case_w - t.gap());
   if (ImGui::InputTextWithHint("##search", "Search name, case number or date (2024-05)", &query_)) emit_filter(ui);
+  widgets::hint_active_field(widgets::KeyboardKind::Text);
   widgets::log_item(ui, "##search");
   ImGui::SameLine(0, t.gap());
   if (widgets::button(ui, "+ New case###new_case", new_case_w, widgets::Tone::Primary)) ui.emit(NewCase{});

@@ -7,6 +7,8 @@
 #include <imgui.h>
 #include <imgui_stdlib.h>
 
+#include "kiosk/ui/keyboard/layouts.hpp"
+#include "kiosk/ui/widgets/active_field.hpp"
 #include "kiosk/ui/widgets/touch.hpp"
 #include "ws/forms/date.hpp"
 
@@ -111,6 +113,7 @@ void FormRenderer::draw_text(Ui& ui, const forms::Field& f, const std::string& p
     ImGui::SetNextItemWidth(-1);
     changed = ImGui::InputText(id.c_str(), &b.text);
   }
+  hint_active_field(KeyboardKind::Text, keyboard::language_of_text(b.text));
   log_item(ui, id.c_str());
   if (changed) {
     b.synced = b.text;
@@ -124,6 +127,7 @@ void FormRenderer::draw_number(Ui& ui, const forms::Field& f, const std::string&
   const std::string id = "##" + path;
   ImGui::SetNextItemWidth(ui.theme.px(320));
   const bool changed = ImGui::InputText(id.c_str(), &b.text, ImGuiInputTextFlags_CharsScientific);
+  hint_active_field(KeyboardKind::Number);
   log_item(ui, id.c_str());
   const auto value = parse_number(b.text);
   if (changed) {
@@ -148,6 +152,7 @@ void FormRenderer::draw_date(Ui& ui, const forms::FormSession& s, const std::str
   const std::string id = "##" + path;
   ImGui::SetNextItemWidth(ui.theme.px(320));
   const bool changed = ImGui::InputTextWithHint(id.c_str(), "YYYY-MM-DD", &b.text, ImGuiInputTextFlags_CharsDecimal);
+  hint_active_field(KeyboardKind::Date);
   log_item(ui, id.c_str());
   if (changed) {
     b.synced = b.text;

@@ -5,6 +5,7 @@
 
 #include <imgui_stdlib.h>
 
+#include "kiosk/ui/widgets/active_field.hpp"
 namespace ws::kiosk::ui::widgets {
 namespace {
 
@@ -72,6 +73,7 @@ bool text_field(Ui& ui, const char* label, std::string& value, float width, int 
   ImGui::SetNextItemWidth(width < 0 ? ImGui::GetContentRegionAvail().x : width);
   const std::string id = std::string("##field_") + label;
   const bool changed = ImGui::InputText(id.c_str(), &value, flags);
+  hint_active_field(KeyboardKind::Text);
   log_item(ui, label);
   return changed;
 }

@@ -11,6 +11,7 @@
 #include "kiosk/ui/screens/info/appointment_request.hpp"
 #include "kiosk/ui/screens/info/info_widgets.hpp"
 #include "kiosk/ui/screens/info/screens.hpp"
+#include "kiosk/ui/widgets/active_field.hpp"
 #include "kiosk/ui/widgets/touch.hpp"
 #include "ws/content/languages.hpp"
 
@@ -108,6 +109,7 @@ class AppointmentScreen : public Screen {
     // and in the right order, which ImGui's own drawing cannot.
     label(ui, left, width, say(*b, lang, "appointment_name"), lang);
     field(ui, "##name", d.name, m, width, 0, nullptr);
+    widgets::hint_active_field(widgets::KeyboardKind::Text);
     widgets::log_item(ui, "appointment_name");
     if (needs_shaped_preview(d.name)) {
       ImGui::SetCursorPosX(left);
@@ -151,6 +153,7 @@ class AppointmentScreen : public Screen {
     label(ui, m.at_start(phone_w), phone_w, say(*b, lang, "appointment_phone"), lang);
     field(ui, "##phone", d.phone, Mirror{m.rtl, m.at_start(phone_w), phone_w}, phone_w,
           ImGuiInputTextFlags_CallbackCharFilter, phone_filter);
+    widgets::hint_active_field(widgets::KeyboardKind::Phone);
     widgets::log_item(ui, "appointment_phone");
     const float pair_h = ImGui::GetCursorPosY() - pair_y;
     ImGui::SetCursorPos(ImVec2(m.at_end(consent_w), pair_y));

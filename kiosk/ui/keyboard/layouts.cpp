@@ -92,7 +92,8 @@ std::vector<char32_t> code_points(std::string_view s) {
 const std::vector<Layout>& text_layouts() {
   static const std::vector<Layout> layouts = {
       cased("en", "EN",
-            {row("q w e r t y u i o p"), row("a s d f g h j k l"), row("z x c v b n m - '", "Z X C V B N M - '")}),
+            {row("q w e r t y u i o p", "Q W E R T Y U I O P"), row("a s d f g h j k l", "A S D F G H J K L"),
+             row("z x c v b n m - '", "Z X C V B N M - '")}),
       cased("nb", "NO",
             {row("q w e r t y u i o p \xc3\xa5", "Q W E R T Y U I O P \xc3\x85"),
              row("a s d f g h j k l \xc3\xb8 \xc3\xa6", "A S D F G H J K L \xc3\x98 \xc3\x86"),
@@ -111,7 +112,8 @@ const std::vector<Layout>& text_layouts() {
       tigrinya(),
       // Somali writes with the Latin letters; the apostrophe is its glottal stop (ba'an).
       cased("so", "SO",
-            {row("q w e r t y u i o p"), row("a s d f g h j k l '"), row("z x c v b n m -", "Z X C V B N M -")}),
+            {row("q w e r t y u i o p", "Q W E R T Y U I O P"), row("a s d f g h j k l '", "A S D F G H J K L '"),
+             row("z x c v b n m -", "Z X C V B N M -")}),
       cased("uk", "УК",
             {row("й ц у к е н г ш щ з х ї", "Й Ц У К Е Н Г Ш Щ З Х Ї"),
              row("ф і в а п р о л д ж є", "Ф І В А П Р О Л Д Ж Є"), row("ґ я ч с м и т ь б ю '", "Ґ Я Ч С М И Т Ь Б Ю '")}),

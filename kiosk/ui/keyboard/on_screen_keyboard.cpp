@@ -108,7 +108,10 @@ void OnScreenKeyboard::before_draw() {
     pressed_ = -1;
   }
   was_down_ = down;
-  if (eat) hide_pointer(io);
+  if (eat) {
+    hidden_pos_ = pos;
+    hide_pointer(io);
+  }
 }
 
 // The field sees the key this very frame: characters through ImGui's character queue, editing
@@ -139,6 +142,8 @@ void OnScreenKeyboard::activate(const Key& key) {
 void OnScreenKeyboard::after_draw(Ui& ui, bool migrant_screen) {
   ImGuiIO& io = ImGui::GetIO();
   if (held_key_ >= 0) io.KeysDown[std::exchange(held_key_, -1)] = false;
+  // The pointer is where it was: only this frame's widgets were not to see it.
+  if (hidden_pos_) io.MousePos = *std::exchange(hidden_pos_, std::nullopt);
 
   std::optional<widgets::KeyboardHint> hint = widgets::take_keyboard_hint();
   const ImGuiID active = ImGui::GetActiveID();

@@ -7,6 +7,7 @@
 // the screen (moved up by offset()), then after_draw(). Pointer input over the keyboard never
 // reaches the widgets under it: a tap on a key must not take the focus from the field.
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -66,6 +67,7 @@ class OnScreenKeyboard {
   int pressed_ = -1;       // the key under that press
   int held_key_ = -1;      // io.KeysDown index pressed for the field this frame
   float offset_ = 0.0f;
+  std::optional<ImVec2> hidden_pos_;  // the pointer position hidden from this frame's widgets
   bool changed_ = false;
   std::string last_state_;  // what was drawn last frame, to tell a change
 };

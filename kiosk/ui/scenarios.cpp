@@ -87,7 +87,8 @@ std::vector<std::string> scenario_names(const ScreenRegistry& registry, const vm
   for (const char* id : kFormIds)
     if (world.forms.find(id)) names.push_back(std::string("form:") + id);
   names.insert(names.end(), {"form:intake-errors", "sync-offline", "sync-syncing", "sync-clock", "idle-lock", "login-first-setup",
-                               "case-conflicts", "form:intake-mixed", "form:counselling-notes", "appointment:sample"});
+                               "case-conflicts", "form:intake-mixed", "form:counselling-notes", "appointment:sample",
+                               "keyboard-prs", "keyboard-ti", "keyboard-numeric"});
   std::sort(names.begin(), names.end());
   names.erase(std::unique(names.begin(), names.end()), names.end());
   return names;
@@ -104,6 +105,7 @@ Result<ScenarioTarget> prepare_scenario(const std::string& name, const ScreenReg
   };
 
   if (name == "login") return done(ok(), {"login", ""});
+  if (name.rfind("keyboard-", 0) == 0 && !scenario_script(name).taps.empty()) return done(ok(), {"appointment", ""});
   if (name == "login-first-setup") {
     // A new kiosk: no account has been made or synced yet.
     data.accounts.clear();
@@ -169,6 +171,16 @@ Result<ScenarioTarget> prepare_scenario(const std::string& name, const ScreenReg
   target.screen = spec->name;  // an alias ("home") shows the screen under its own name
   if (spec->audience == Audience::Staff) return done(world.sign_in(now_ms), target);
   return done(ok(), target);
+}
+
+// The on-screen keyboard over the appointment form: a Dari name being typed, the Tigrinya
+// syllable picker open on መ after typing ሰላ, the phone pad with "+47" typed.
+ScenarioScript scenario_script(const std::string& name) {
+  if (name == "keyboard-prs") return {"prs", {"appointment_name", "kb_u0627", "kb_u062d", "kb_u0645", "kb_u062f"}};
+  if (name == "keyboard-ti")
+    return {"ti", {"appointment_name", "kb_c1230", "kb_s1230", "kb_c1208", "kb_s120b", "kb_c1218"}};
+  if (name == "keyboard-numeric") return {"en", {"appointment_phone", "kb_u002b", "kb_u0034", "kb_u0037"}};
+  return {};
 }
 
 }  // namespace ws::kiosk::ui

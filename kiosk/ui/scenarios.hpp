@@ -21,6 +21,14 @@ struct ScenarioTarget {
 // refused with the list of known ones.
 Result<ScenarioTarget> prepare_scenario(const std::string& name, const ScreenRegistry& registry,
                                         vm::FixtureWorld& world, std::int64_t now_ms);
+// What a scenario does on the screen before the picture: the visitor's language (empty = the
+// --lang option) and the widget ids tapped in order (a field, then on-screen keyboard keys).
+struct ScenarioScript {
+  std::string lang;
+  std::vector<std::string> taps;
+};
+ScenarioScript scenario_script(const std::string& name);
+
 // Every name prepare_scenario accepts (for the error message and the tests).
 std::vector<std::string> scenario_names(const ScreenRegistry& registry, const vm::FixtureWorld& world);
 

@@ -25,6 +25,28 @@ void print_known(const std::vector<std::string>& names) {
   std::fprintf(stderr, "\n");
 }
 
+// Taps the scenario's widgets one after the other, each found where the last frame drew it.
+Status play_taps(Window& window, Shell& shell, Theme& theme, const std::vector<std::string>& taps,
+                 std::int64_t now_ms) {
+  ItemLog log;
+  auto frame = [&] {
+    window.poll_events();
+    window.new_frame(theme);
+    (void)shell.frame(theme, now_ms, &log);
+    window.draw(theme.colors().background);
+    window.present();
+  };
+  for (const auto& id : taps) {
+    for (int i = 0; i < 2; ++i) frame();
+    const ItemLog::Item* item = log.find(id);
+    if (!item) return fail("no_widget", "no widget '" + id + "' to tap on " + shell.current());
+    window.queue_tap((item->min.x + item->max.x) / 2, (item->min.y + item->max.y) / 2);
+    while (window.input_pending()) frame();
+  }
+  window.ignore_pointer(true);  // the picture shows no hover where the last tap was
+  return ok();
+}
+
 struct Rendered {
   std::vector<std::uint8_t> pixels;
   int width = 0, height = 0;
@@ -44,11 +66,16 @@ Result<Rendered> render(Window& window, Theme& theme, const AppOptions& options,
     return fail(target.error());
   }
   AppView view;
-  view.lang = options.lang;
+  const ScenarioScript script = scenario_script(scenario);
+  view.lang = script.lang.empty() ? options.lang : script.lang;
   view.assets_dir = options.assets_dir;
   view.screenshot = true;
   Shell shell(std::move(registry), (*world)->workspace.get(), view);
   if (auto s = shell.navigate(target->screen, target->param); !s) return fail(s.error());
+  if (!script.taps.empty()) {
+    window.ignore_pointer(false);
+    if (auto tapped = play_taps(window, shell, theme, script.taps, target->now_ms); !tapped) return fail(tapped.error());
+  }
   Rendered out;
   for (int i = 0; i < kFrames; ++i) {
     const bool last = i == kFrames - 1;

@@ -112,6 +112,7 @@ std::vector<Intent> Shell::frame(const Theme& theme, std::int64_t now_ms, ItemLo
   view_.now_ms = now_ms;
   const std::string screen_before = current_;
   const bool input = user_input_this_frame();
+  keyboard_->before_draw();  // a tap on a key types into the field; the screen never sees it
   bool workspace_moved = false;
   if (workspace_) {
     if (input) workspace_->note_activity(now_ms);
@@ -132,7 +133,8 @@ std::vector<Intent> Shell::frame(const Theme& theme, std::int64_t now_ms, ItemLo
   if (log) log->items.clear();
 
   const ImGuiViewport* viewport = ImGui::GetMainViewport();
-  ImGui::SetNextWindowPos(viewport->WorkPos);
+  // Moved up while the keyboard would cover the field being typed into.
+  ImGui::SetNextWindowPos(ImVec2(viewport->WorkPos.x, viewport->WorkPos.y - keyboard_->offset()));
   ImGui::SetNextWindowSize(viewport->WorkSize);
   if (ImGui::Begin("##host", nullptr, kHostFlags)) {
     const bool hide_for_idle =
@@ -144,11 +146,13 @@ std::vector<Intent> Shell::frame(const Theme& theme, std::int64_t now_ms, ItemLo
     }
   }
   ImGui::End();
+  const ScreenSpec* drawn = registry_.find(current_);
+  keyboard_->after_draw(ui, drawn && drawn->audience == Audience::Migrant);
 
   std::optional<std::int64_t> deadline = intents.redraw_deadline();
   std::vector<Intent> applied = intents.take();
   for (const auto& intent : applied) apply(intent);
-  changed_ = !applied.empty() || workspace_moved || current_ != screen_before;
+  changed_ = !applied.empty() || workspace_moved || current_ != screen_before || keyboard_->changed();
   if (workspace_) {
     deadline = earliest(deadline, workspace_->session().next_change_ms(now_ms));
     // A new account's PIN is hashed on another thread that cannot wake the window.

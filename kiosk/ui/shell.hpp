@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "kiosk/ui/intents.hpp"
+#include "kiosk/ui/keyboard/on_screen_keyboard.hpp"
 #include "kiosk/ui/registry.hpp"
 #include "kiosk/ui/screen.hpp"
 #include "kiosk/ui/theme.hpp"
@@ -46,6 +47,8 @@ class Shell {
   // change on its own next (a countdown second, the idle warning, the sign-in timeout).
   bool changed() const { return changed_; }
   std::optional<std::int64_t> next_deadline_ms() const { return deadline_ms_; }
+  // The on-screen keyboard, open while a text field has focus.
+  const keyboard::OnScreenKeyboard& keyboard() const { return *keyboard_; }
 
   // The staff sign-in goes back to the attract screen after this long untouched, so the list of
   // staff names does not stay up for whoever walks by.
@@ -72,6 +75,7 @@ class Shell {
   bool changed_ = true;
   std::optional<std::int64_t> deadline_ms_;
   std::int64_t sign_in_touched_ms_ = -1;  // last input on the staff sign-in (-1: not there)
+  std::unique_ptr<keyboard::OnScreenKeyboard> keyboard_ = std::make_unique<keyboard::OnScreenKeyboard>();
 };
 
 }  // namespace ws::kiosk::ui

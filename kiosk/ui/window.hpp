@@ -48,6 +48,12 @@ class Window {
   std::size_t button_transitions() const { return input_.transitions(); }
   // Screenshot mode: the pointer must not hover anything, wherever the X server put it.
   void ignore_pointer(bool ignore) { ignore_pointer_ = ignore; }
+  // A tap at (x, y) through the same queue as the window system's events (screenshot scenarios).
+  void queue_tap(float x, float y) {
+    input_.push_move(x, y);
+    input_.push_button(0, true);
+    input_.push_button(0, false);
+  }
   // Starts an ImGui frame; rebuilds fonts and sizes first when the framebuffer height changed.
   void new_frame(Theme& theme);
   // Renders the ImGui frame into the back buffer; present() shows it.

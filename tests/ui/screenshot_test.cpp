@@ -218,3 +218,13 @@ TEST_CASE("typed Dari and mixed text shows shaped in the fields of a form and th
     all_differ(shots);
   }
 }
+
+TEST_CASE("the on-screen keyboard renders over the appointment form in landscape and portrait") {
+  skip_without_xvfb();
+  std::vector<std::pair<std::string, Picture>> shots;
+  for (const char* s : {"keyboard-prs", "keyboard-ti", "keyboard-numeric"}) {
+    shots.emplace_back(s, shoot(s, 1920, 1080));
+    shots.emplace_back(std::string(s) + "-portrait", shoot(s, 1080, 1920));
+  }
+  all_differ(shots);
+}

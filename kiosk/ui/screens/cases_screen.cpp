@@ -11,6 +11,7 @@
 #include "kiosk/ui/widgets/staff_bar.hpp"
 #include "kiosk/ui/widgets/sync_badge.hpp"
 #include "kiosk/ui/widgets/text_input.hpp"
+#include "kiosk/ui/widgets/active_field.hpp"
 #include "kiosk/ui/widgets/touch.hpp"
 
 namespace ws::kiosk::ui {

@@ -10,6 +10,7 @@
 
 #include "kiosk/core/vm/workspace.hpp"
 #include "kiosk/ui/screens/staff_screens.hpp"
+#include "kiosk/ui/widgets/active_field.hpp"
 #include "kiosk/ui/widgets/touch.hpp"
 
 namespace ws::kiosk::ui {
@@ -133,6 +134,7 @@ void LoginScreen::draw_keypad(Ui& ui, const vm::Session& session) {
   ImGuiInputTextFlags flags = ImGuiInputTextFlags_Password | ImGuiInputTextFlags_EnterReturnsTrue;
   if (blocked) flags |= ImGuiInputTextFlags_ReadOnly;
   const bool entered = ImGui::InputText("##secret", &secret_, flags);
+  widgets::hint_active_field(widgets::KeyboardKind::Text, "en");
   widgets::log_item(ui, "##secret");
   ImGui::PopFont();
 

@@ -8,6 +8,8 @@
 #include <imgui_stdlib.h>
 
 #include "kiosk/ui/widgets/text_input.hpp"
+#include "kiosk/ui/keyboard/layouts.hpp"
+#include "kiosk/ui/widgets/active_field.hpp"
 #include "kiosk/ui/widgets/touch.hpp"
 #include "ws/forms/date.hpp"
 
@@ -113,6 +115,7 @@ void FormRenderer::draw_text(Ui& ui, const forms::Field& f, const std::string& p
   } else {
     changed = text_input(ui, id.c_str(), b.text);
   }
+  hint_active_field(KeyboardKind::Text, keyboard::language_of_text(b.text));
   log_item(ui, id.c_str());
   if (changed) {
     b.synced = b.text;

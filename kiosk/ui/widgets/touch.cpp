@@ -8,6 +8,7 @@
 
 #include "kiosk/ui/widgets/text_input.hpp"
 
+#include "kiosk/ui/widgets/active_field.hpp"
 namespace ws::kiosk::ui::widgets {
 namespace {
 
@@ -104,6 +105,7 @@ bool text_field(Ui& ui, const char* label, std::string& value, float width, int 
     // Secrets stay masked with dots by ImGui: there is nothing to shape.
     ImGui::SetNextItemWidth(width < 0 ? ImGui::GetContentRegionAvail().x : width);
     changed = ImGui::InputText(id.c_str(), &value, flags);
+    hint_active_field(KeyboardKind::Text);
   } else {
     TextInputOptions options;
     options.width = width;

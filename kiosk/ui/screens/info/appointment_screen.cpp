@@ -12,6 +12,7 @@
 #include "kiosk/ui/screens/info/info_widgets.hpp"
 #include "kiosk/ui/screens/info/screens.hpp"
 #include "kiosk/ui/widgets/text_input.hpp"
+#include "kiosk/ui/widgets/active_field.hpp"
 #include "kiosk/ui/widgets/touch.hpp"
 #include "ws/content/languages.hpp"
 

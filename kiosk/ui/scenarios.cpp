@@ -64,7 +64,7 @@ std::vector<std::string> scenario_names(const ScreenRegistry& registry, const vm
   std::vector<std::string> names = registry.names();
   for (const char* id : kFormIds)
     if (world.forms.find(id)) names.push_back(std::string("form:") + id);
-  names.insert(names.end(), {"form:intake-errors", "sync-offline", "sync-syncing", "sync-clock", "idle-lock", "login-first-setup",
+  names.insert(names.end(), {"form:intake-errors", "form:case-new", "form:intake-new", "sync-offline", "sync-syncing", "sync-clock", "idle-lock", "login-first-setup",
                                "case-conflicts"});
   std::sort(names.begin(), names.end());
   names.erase(std::unique(names.begin(), names.end()), names.end());
@@ -128,6 +128,18 @@ Result<ScenarioTarget> prepare_scenario(const std::string& name, const ScreenReg
       // A first answer, then "Next": the page refuses and shows what is missing.
       ws.form()->next_page();
     }
+    return done(s, {"form", "intake"});
+  }
+  if (name == "form:case-new") {
+    // "+ New case": the case number made by the kiosk, the counsellor chosen by name.
+    auto s = world.sign_in(now_ms);
+    if (s) s = ws.open_form("case", "", "");
+    return done(s, {"form", "case"});
+  }
+  if (name == "form:intake-new") {
+    // A new intake of a case: the person's names come from the case.
+    auto s = open_fixture_case(world, now_ms);
+    if (s) s = ws.open_form("intake", world.first_case_id(), "");
     return done(s, {"form", "intake"});
   }
   if (name.rfind("form:", 0) == 0) {

@@ -10,14 +10,21 @@ void FormEditor::note(const Status& s) {
 // Validating the whole form costs little next to a person's typing speed, and only runs once
 // a save or Next was refused.
 void FormEditor::refresh_checks() {
+  const std::size_t page = session_.page_index();
+  if (visited_.size() < session_.page_count()) visited_.resize(session_.page_count(), false);
+  if (page < visited_.size()) visited_[page] = true;
   if (!checked_) return;
   error_pages_ = session_.pages_with_errors();
+  // Pages not yet reached are not "wrong" before the person tried to save.
+  if (!save_tried_)
+    std::erase_if(error_pages_, [&](std::size_t p) { return p >= visited_.size() || !visited_[p]; });
   if (needs_attention_ && session_.complete()) needs_attention_ = false;
 }
 
 forms::FormSession::Finished FormEditor::finish() {
   auto finished = session_.finish();
   checked_ = true;
+  save_tried_ = true;
   needs_attention_ = !finished.ok;
   refresh_checks();
   return finished;
@@ -48,12 +55,16 @@ bool FormEditor::next_page() {
 
 bool FormEditor::previous_page() {
   refusal_.clear();
-  return session_.back();
+  const bool moved = session_.back();
+  refresh_checks();
+  return moved;
 }
 
 bool FormEditor::go_to_page(std::size_t index) {
   refusal_.clear();
-  return session_.go_to_page(index);
+  const bool moved = session_.go_to_page(index);
+  refresh_checks();
+  return moved;
 }
 
 }  // namespace ws::kiosk::vm

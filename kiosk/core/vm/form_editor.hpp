@@ -37,14 +37,17 @@ class FormEditor {
   // Once a save or Next was refused for errors, until every answer is right: the form-level
   // "Some answers need attention" shows while this holds.
   bool needs_attention() const { return needs_attention_; }
-  // Pages that hold errors, known once a save or Next was refused (marks on the page tabs);
-  // updated after every edit.
+  // Pages that hold errors, known once a save or Next was refused (marks on the page tabs):
+  // after a refused save every such page, after a refused Next those the person has been on.
+  // Updated after every edit.
   const std::vector<std::size_t>& pages_with_errors() const { return error_pages_; }
 
  private:
   void note(const Status& s);
   void refresh_checks();
   bool checked_ = false;  // a save or Next was refused: keep the marks up to date
+  bool save_tried_ = false;
+  std::vector<bool> visited_;  // by page index
   bool needs_attention_ = false;
   std::vector<std::size_t> error_pages_;
   forms::FormSession session_;

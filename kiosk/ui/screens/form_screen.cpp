@@ -81,11 +81,13 @@ void FormScreen::draw_status(Ui& ui, const vm::Workspace& ws, const vm::FormEdit
   const Theme& t = ui.theme;
   ImGui::PushFont(t.fonts().small);
   const float height = ImGui::GetTextLineHeightWithSpacing() * 2;
+  ImGui::PushStyleColor(ImGuiCol_ChildBg, ImVec4(0, 0, 0, 0));
   ImGui::BeginChild("##form_status", ImVec2(-1, height), false, ImGuiWindowFlags_NoScrollbar);
   ImGui::PushStyleColor(ImGuiCol_Text, t.colors().danger);
   ImGui::TextWrapped("%s", text.c_str());
   ImGui::PopStyleColor();
   ImGui::EndChild();
+  ImGui::PopStyleColor();
   ImGui::PopFont();
   if (!text.empty()) widgets::log_item(ui, "##form_status");
 }

@@ -49,7 +49,9 @@ void InboxScreen::draw(Ui& ui) {
 
 void InboxScreen::draw_request(Ui& ui, const vm::AppointmentRequest& r) {
   const Theme& t = ui.theme;
+  ImGui::Indent(t.px(12));
   ImGui::BeginGroup();
+  ImGui::Dummy(ImVec2(0, t.px(4)));
   // The name as written: shaped when it is in Arabic script.
   if (widgets::has_arabic_script(r.name)) {
     native_.draw(ui, r.name);
@@ -61,7 +63,12 @@ void InboxScreen::draw_request(Ui& ui, const vm::AppointmentRequest& r) {
   std::string details = "Language: " + r.language_label + "   \xc2\xb7   Asked " + r.asked_at;
   if (!r.phone.empty()) details += "   \xc2\xb7   Phone " + r.phone;
   ImGui::TextWrapped("%s", details.c_str());
-  const float right_edge = ImGui::GetCursorPosX() + ImGui::GetContentRegionAvail().x;
+  const float right_edge = ImGui::GetCursorPosX() + ImGui::GetContentRegionAvail().x - t.px(12);
+  ImGui::PushFont(t.fonts().small);
+  ImGui::AlignTextToFramePadding();
+  ImGui::TextUnformatted("Status");
+  ImGui::PopFont();
+  ImGui::SameLine(0, t.gap());
   bool first = true;
   for (const char* status : vm::kRequestStatuses) {
     const std::string label = std::string(vm::request_status_label(status)) + "###status_" + status;
@@ -75,9 +82,11 @@ void InboxScreen::draw_request(Ui& ui, const vm::AppointmentRequest& r) {
     if (widgets::toggle(ui, label.c_str(), r.status == status, w) && r.status != status)
       ui.emit(SetRequestStatus{r.id, status});
   }
+  // The action stands apart from the status toggles, at the right end of the row.
   const float action_w = t.px(260);
   ImGui::SameLine(0, t.gap());
   if (ImGui::GetCursorPosX() + action_w > right_edge) ImGui::NewLine();
+  else ImGui::SetCursorPosX(right_edge - action_w);
   if (r.case_id.empty()) {
     if (widgets::button(ui, "Make a case###make_case", action_w, widgets::Tone::Primary)) ui.emit(MakeCaseFromRequest{r.id});
   } else if (widgets::button(ui, "Open case###open_case", action_w)) {
@@ -89,6 +98,7 @@ void InboxScreen::draw_request(Ui& ui, const vm::AppointmentRequest& r) {
   ImGui::SameLine(0, t.gap());
   widgets::sync_badge(ui, r.sync);
   ImGui::EndGroup();
+  ImGui::Unindent(t.px(12));
   ImGui::Separator();
   ImGui::Dummy(ImVec2(0, t.px(8)));
 }

@@ -12,26 +12,11 @@
 #include "kiosk/core/vm/workspace.hpp"
 #include "sync-server/core/publish.hpp"
 #include "tests/unit/kiosk/test_server.hpp"
+#include "tests/unit/kiosk/tick_until.hpp"
 
 using namespace ws::kiosk;
 using namespace std::chrono_literals;
-
-namespace {
-
-// Ticks the workspace until `done` holds, asking for a sync now and then; bounded.
-bool tick_until(vm::Workspace& ws, vm::StoreWorkspaceData& data, const std::function<bool()>& done) {
-  const auto deadline = std::chrono::steady_clock::now() + 60s;
-  std::int64_t now_ms = 1000;
-  for (int i = 0; std::chrono::steady_clock::now() < deadline; ++i) {
-    ws.tick(now_ms += 10);
-    if (done()) return true;
-    if (i % 50 == 0) data.request_sync();
-    std::this_thread::sleep_for(10ms);
-  }
-  return false;
-}
-
-}  // namespace
+using ws::kiosk::test::tick_until;
 
 TEST_CASE("inbox over sync: a request saved on kiosk A appears in kiosk B's inbox, and B's status change reaches A") {
   test::TestServer server;

@@ -53,6 +53,14 @@ struct RestoreConflict {
   std::int64_t seq = 0;
 };
 struct NewCase {};
+// Appointment inbox: a request's status (new, contacted, booked, closed), and a case made from it.
+struct SetRequestStatus {
+  std::string request_id;
+  std::string status;
+};
+struct MakeCaseFromRequest {
+  std::string request_id;
+};
 struct OpenForm {
   std::string form_id;    // intake, counselling, ...
   std::string case_id;    // the case the record belongs to
@@ -96,6 +104,7 @@ struct AddCounsellor {
 
 using Intent = std::variant<Navigate, GoBack, SetLanguage, SubmitRecord, SubmitLogin, Logout,
                             ConfirmPresence, SetCaseFilter, OpenCase, ChangeCaseStatus, RestoreConflict, NewCase,
+                            SetRequestStatus, MakeCaseFromRequest,
                             OpenForm, SetAnswer, ToggleChoice, AddRepeatItem, RemoveRepeatItem,
                             GoToPage, NextPage, PreviousPage, SaveForm, CloseForm, ResumeDraft, DiscardDraft, SyncNow,
                             SendAgain, AddCounsellor>;

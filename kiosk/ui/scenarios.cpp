@@ -86,9 +86,10 @@ std::vector<std::string> scenario_names(const ScreenRegistry& registry, const vm
   std::vector<std::string> names = registry.names();
   for (const char* id : kFormIds)
     if (world.forms.find(id)) names.push_back(std::string("form:") + id);
-  names.insert(names.end(), {"form:intake-errors", "sync-offline", "sync-syncing", "sync-clock", "idle-lock", "login-first-setup",
-                               "case-conflicts", "form:intake-mixed", "form:counselling-notes", "appointment:sample",
-                               "keyboard-prs", "keyboard-ti", "keyboard-numeric"});
+  names.insert(names.end(), {"form:intake-errors", "form:case-new", "form:intake-new", "sync-offline", "sync-syncing",
+                              "sync-clock", "idle-lock", "login-first-setup", "case-conflicts", "form:intake-mixed",
+                              "form:counselling-notes", "appointment:sample", "keyboard-prs", "keyboard-ti",
+                              "keyboard-numeric"});
   std::sort(names.begin(), names.end());
   names.erase(std::unique(names.begin(), names.end()), names.end());
   return names;
@@ -157,6 +158,18 @@ Result<ScenarioTarget> prepare_scenario(const std::string& name, const ScreenReg
   if (name == "form:intake-mixed" || name == "form:counselling-notes") {
     const bool notes = name == "form:counselling-notes";
     return done(open_mixed_text_form(world, notes, now_ms), {"form", notes ? "counselling" : "intake"});
+  }
+  if (name == "form:case-new") {
+    // "+ New case": the case number made by the kiosk, the counsellor chosen by name.
+    auto s = world.sign_in(now_ms);
+    if (s) s = ws.open_form("case", "", "");
+    return done(s, {"form", "case"});
+  }
+  if (name == "form:intake-new") {
+    // A new intake of a case: the person's names come from the case.
+    auto s = open_fixture_case(world, now_ms);
+    if (s) s = ws.open_form("intake", world.first_case_id(), "");
+    return done(s, {"form", "intake"});
   }
   if (name.rfind("form:", 0) == 0) {
     const std::string form_id = name.substr(5);

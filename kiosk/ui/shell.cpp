@@ -223,6 +223,12 @@ void Shell::apply(const Intent& intent) {
           [&](const NewCase&) {
             if (ws && ws->open_form("case", "", "")) (void)navigate("form", "case");
           },
+          [&](const SetRequestStatus& r) {
+            if (ws) (void)ws->set_request_status(r.request_id, r.status);
+          },
+          [&](const MakeCaseFromRequest& r) {
+            if (ws && ws->make_case_from_request(r.request_id)) (void)navigate("form", "case");
+          },
           [&](const OpenForm& f) {
             if (ws && ws->open_form(f.form_id, f.case_id, f.record_id)) (void)navigate("form", f.form_id);
           },

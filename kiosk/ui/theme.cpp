@@ -1,6 +1,7 @@
 #include "kiosk/ui/theme.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <initializer_list>
 
@@ -70,6 +71,58 @@ ImFont* add_font(ImGuiIO& io, const std::string& path, float size, bool text_inp
 
 }  // namespace
 
+double contrast_ratio(const ImVec4& a, const ImVec4& b) {
+  auto channel = [](float c) {
+    const double v = c;
+    return v <= 0.04045 ? v / 12.92 : std::pow((v + 0.055) / 1.055, 2.4);
+  };
+  auto luminance = [&](const ImVec4& c) { return 0.2126 * channel(c.x) + 0.7152 * channel(c.y) + 0.0722 * channel(c.z); };
+  const double la = luminance(a), lb = luminance(b);
+  return (std::max(la, lb) + 0.05) / (std::min(la, lb) + 0.05);
+}
+
+std::vector<ColourPair> text_pairs(const Palette& c) {
+  const ImVec4 white(1, 1, 1, 1);
+  const ImVec4 field(1, 1, 1, 1);           // ImGuiCol_FrameBg: inputs
+  const ImVec4 repeat_panel(238 / 255.0f, 243 / 255.0f, 250 / 255.0f, 1);  // form_renderer's group items
+  const ImVec4 draft_banner(1.0f, 0.95f, 0.80f, 1);                       // cases_screen
+  return {
+      {"text on background", c.text, c.background},
+      {"text on panel", c.text, c.panel},
+      {"text in a field", c.text, field},
+      {"muted text on background", c.text_muted, c.background},
+      {"muted text on panel", c.text_muted, c.panel},
+      {"muted text on a repeat item", c.text_muted, repeat_panel},
+      {"primary button", white, c.primary},
+      {"primary button hovered", white, c.primary_hover},
+      {"primary button pressed", white, c.primary_active},
+      {"neutral button", c.text, c.neutral},
+      {"neutral button hovered", c.text, c.neutral_hover},
+      {"selected toggle", white, c.primary},
+      {"pressed neutral button", c.text, c.selected},
+      {"danger button", white, c.danger},
+      {"danger button hovered", white, ImVec4(0.80f, 0.15f, 0.15f, 1)},
+      {"disabled button", c.disabled_text, c.disabled},
+      {"error text on background", c.danger, c.background},
+      {"error text on panel", c.danger, c.panel},
+      {"error text on a repeat item", c.danger, repeat_panel},
+      {"error text on the draft banner", c.danger, draft_banner},
+      {"text on the draft banner", c.text, draft_banner},
+      {"warning text on background", c.warning, c.background},
+      {"warning text on panel", c.warning, c.panel},
+      {"success text on background", c.success, c.background},
+      {"success text on panel", c.success, c.panel},
+      {"note (primary) text on panel", c.primary, c.panel},
+      {"note (primary) text on background", c.primary, c.background},
+      {"synced badge", white, c.success},
+      {"waiting badge", white, c.warning},
+      {"refused badge", white, c.danger},
+      {"title on the header bar", white, c.header_bar},
+      {"quiet button (Staff) on the header bar", c.on_dark_muted, c.header_bar},
+      {"pressed quiet button", c.on_dark_muted, c.primary_active},
+  };
+}
+
 float Theme::scale_for_height(int framebuffer_height) {
   return std::clamp(static_cast<float>(framebuffer_height) / 1080.0f, 0.5f, 3.0f);
 }
@@ -130,6 +183,8 @@ void Theme::apply_style() {
   style.FrameBorderSize = 1.0f;
   style.ChildBorderSize = 1.0f;
   style.WindowBorderSize = 0.0f;
+  // Disabled widgets get their own colours (widgets/touch.cpp), not a faded copy of enabled ones.
+  style.DisabledAlpha = 1.0f;
 
   ImVec4* col = style.Colors;
   col[ImGuiCol_Text] = c.text;

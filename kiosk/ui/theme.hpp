@@ -2,6 +2,7 @@
 // Touch-first look: one scale factor for every size (1080p = 1.0), large hit targets, high
 // contrast. Fonts come from Debian's font packages by path; nothing is bundled.
 #include <string>
+#include <vector>
 
 #include <imgui.h>
 
@@ -26,11 +27,28 @@ struct Palette {
   ImVec4 neutral_hover{0.78f, 0.80f, 0.83f, 1.0f};
   ImVec4 selected{0.80f, 0.89f, 0.98f, 1.0f};
   ImVec4 danger{0.70f, 0.10f, 0.10f, 1.0f};
-  ImVec4 warning{0.66f, 0.36f, 0.0f, 1.0f};
+  ImVec4 warning{0.60f, 0.32f, 0.0f, 1.0f};
   ImVec4 success{0.10f, 0.48f, 0.22f, 1.0f};
   ImVec4 border{0.55f, 0.57f, 0.60f, 1.0f};
   ImVec4 header_bar{0.10f, 0.20f, 0.33f, 1.0f};
+  ImVec4 on_dark_muted{0.82f, 0.88f, 0.96f, 1.0f};  // secondary text and quiet buttons on header_bar
+  // Disabled buttons: flat, pale and with muted (still legible) text, so they look unlike any
+  // enabled tone instead of a faded copy of it.
+  ImVec4 disabled{0.92f, 0.92f, 0.90f, 1.0f};
+  ImVec4 disabled_text{0.33f, 0.35f, 0.38f, 1.0f};
 };
+
+// A text colour on the background it is drawn on, named for the contrast test.
+struct ColourPair {
+  const char* name;
+  ImVec4 text;
+  ImVec4 background;
+};
+// Every text/background pair the theme draws (labels, buttons of each tone, badges, messages,
+// bars); each must reach 4.5:1 (WCAG AA), see contrast_ratio().
+std::vector<ColourPair> text_pairs(const Palette& palette);
+// WCAG 2 contrast ratio of two opaque sRGB colours (1 to 21).
+double contrast_ratio(const ImVec4& a, const ImVec4& b);
 
 class Theme {
  public:

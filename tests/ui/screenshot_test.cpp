@@ -131,17 +131,18 @@ void all_differ(const std::vector<std::pair<std::string, Picture>>& shots) {
 
 }  // namespace
 
-TEST_CASE("login, case list, case and accounts screens render and differ") {
+TEST_CASE("login, case list, case, inbox and accounts screens render and differ") {
   skip_without_xvfb();
   std::vector<std::pair<std::string, Picture>> shots;
-  for (const char* s : {"login", "login-first-setup", "cases", "case", "accounts"}) shots.emplace_back(s, shoot(s));
+  for (const char* s : {"login", "login-first-setup", "cases", "case", "inbox", "accounts"}) shots.emplace_back(s, shoot(s));
   all_differ(shots);
 }
 
 TEST_CASE("every form renders, and validation errors show") {
   skip_without_xvfb();
   std::vector<std::pair<std::string, Picture>> shots;
-  for (const char* s : {"form:intake", "form:intake-errors", "form:counselling", "form:reintegration", "form:consent"})
+  for (const char* s : {"form:intake", "form:intake-errors", "form:intake-new", "form:case-new", "form:counselling",
+                        "form:reintegration", "form:consent"})
     shots.emplace_back(s, shoot(s));
   all_differ(shots);
 }

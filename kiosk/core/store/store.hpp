@@ -158,6 +158,12 @@ class Store {
   Result<std::int64_t> pending_count();
   Result<std::int64_t> quarantined_count();
 
+  // --- sequences (sequence.cpp): numbers this kiosk hands out, e.g. case numbers ------------
+  // The next number of sequence `name`: one more than the last one handed out, and at least
+  // `at_least`. Committed before it returns, so a number is never handed out twice, even across
+  // restarts (a number abandoned with its form is not reused).
+  Result<std::int64_t> next_in_sequence(const std::string& name, std::int64_t at_least = 1);
+
   // --- drafts: unsaved form input per counsellor, kept across the idle lock ---------------
   Status put_draft(const std::string& counsellor, const std::string& key, const nlohmann::json& value);
   Result<std::optional<Draft>> get_draft(const std::string& counsellor, const std::string& key);

@@ -1,25 +1,24 @@
 #include "kiosk/core/vm/case_models.hpp"
 
 #include <cctype>
+
+#include "kiosk/core/store/search_text.hpp"
 #include <sstream>
 
 namespace ws::kiosk::vm {
 namespace {
 
-// Lower-cases ASCII; other UTF-8 bytes pass through, so names in other scripts match exactly.
-std::string fold(const std::string& s) {
-  std::string out = s;
-  for (char& ch : out)
-    if (static_cast<unsigned char>(ch) < 0x80) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-  return out;
-}
+// ASCII case and Arabic-script letter variants folded (search_text.hpp), on both sides.
+std::string fold(const std::string& s) { return fold_for_search(s); }
 
 bool contains(const std::string& haystack, const std::string& needle) {
   return fold(haystack).find(needle) != std::string::npos;
 }
 
 bool word_matches(const CaseSummary& c, const std::string& word) {
-  if (contains(c.given_name, word) || contains(c.family_name, word) || contains(c.case_number, word)) return true;
+  if (contains(c.given_name, word) || contains(c.family_name, word) || contains(c.native_name, word) ||
+      contains(c.case_number, word))
+    return true;
   // Dates match by prefix so "2024-03" finds the whole month.
   return c.opened_on.rfind(word, 0) == 0 || c.updated_on.rfind(word, 0) == 0;
 }
@@ -42,6 +41,7 @@ CaseSummary summary_from_answers(const std::string& id, const nlohmann::json& an
       if (!s.given_name.empty()) break;
     }
   }
+  s.native_name = text("name_native");
   s.status = text("status");
   s.counsellor_id = text("counsellor");
   if (s.counsellor_id.empty()) s.counsellor_id = text("_counsellor");

@@ -18,6 +18,7 @@ struct CaseSummary {
   std::string case_number;
   std::string given_name;
   std::string family_name;
+  std::string native_name;      // the name in the person's own script (name_native), may be empty
   std::string status;           // a value of the case form's `status` field
   std::string counsellor_id;
   std::string counsellor_name;
@@ -94,8 +95,9 @@ struct CaseFilter {
   std::string counsellor;  // counsellor id, "" = any
 };
 
-// Case-insensitive for ASCII letters (other scripts match exactly); every word of the query
-// must match somewhere (so "ahmadi 2024" finds a case opened in 2024).
+// Case-insensitive for ASCII letters, Arabic-script letter variants alike (fold_for_search);
+// names match in Latin letters or in the person's own script; every word of the query must
+// match somewhere (so "ahmadi 2024" finds a case opened in 2024).
 bool matches(const CaseSummary& c, const CaseFilter& f);
 std::vector<CaseSummary> apply_filter(const std::vector<CaseSummary>& all, const CaseFilter& f);
 

@@ -125,6 +125,42 @@ void fill(forms::FormSession& s, const std::vector<forms::Field>& fields, const 
   }
 }
 
+// Appointment requests made on the centre's kiosks (fictional people): two new ones, one a
+// counsellor already called.
+void add_fixture_requests(MemoryWorkspaceData& d, const forms::FormRegistry& forms, const std::string& handler) {
+  const auto* def = forms.find("appointment");
+  if (!def) return;
+  struct Request {
+    const char* name;
+    const char* language;
+    const char* phone;
+    const char* when;
+    const char* status;
+    RecordSync sync;
+  };
+  const Request requests[] = {
+      {"\xd9\x86\xd8\xa7\xd9\x87\xdb\x8c\xd8\xaf \xd8\xb9\xd8\xb2\xdb\x8c\xd8\xb2\xdb\x8c", "prs",
+       "+47 400 00 117", "2024-05-14 09:12", "", RecordSync::Synced},  // ناهید عزیزی
+      {"Hamdi Warsame", "so", "", "2024-05-13 15:40", "", RecordSync::Synced},
+      {"Tetiana Bondar", "uk", "+47 400 00 231", "2024-05-10 11:05", "contacted", RecordSync::Pending},
+  };
+  for (const auto& q : requests) {
+    MemoryRecord r;
+    r.id = new_uuid_v7();
+    r.kind = "appointment";
+    r.schema_version = def->version;
+    r.answers = {{"name", q.name}, {"preferred_language", q.language}, {"consent_contact", true}};
+    if (*q.phone) r.answers["phone"] = q.phone;
+    if (*q.status) {
+      r.answers["_inbox_status"] = q.status;
+      r.answers["_handled_by"] = handler;
+    }
+    r.when = q.when;
+    r.sync = q.sync;
+    d.records.push_back(std::move(r));
+  }
+}
+
 }  // namespace
 
 const FixturePerson& fixture_person(std::size_t index) { return kPeople[index % std::size(kPeople)]; }
@@ -251,6 +287,8 @@ Result<std::unique_ptr<FixtureWorld>> make_fixture_world(const std::string& asse
     }
     ++n;
   }
+
+  add_fixture_requests(d, world->forms, kCounsellors[0].id);
 
   d.status.enrolled = true;
   d.status.online = true;

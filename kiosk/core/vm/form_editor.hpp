@@ -2,6 +2,7 @@
 // The form being filled in the workspace: a ws::forms::FormSession plus where its record
 // belongs (case, record id) and the last refusal in words.
 #include <string>
+#include <vector>
 
 #include "ws/forms/session.hpp"
 
@@ -13,6 +14,8 @@ class FormEditor {
       : session_(std::move(session)), case_id_(std::move(case_id)), record_id_(std::move(record_id)) {}
 
   const forms::FormSession& session() const { return session_; }
+  // For the workspace's prefills when it opens a form.
+  forms::FormSession& session_mut() { return session_; }
   const forms::FormDefinition& definition() const { return session_.definition(); }
   const std::string& form_id() const { return session_.definition().id; }
   const std::string& case_id() const { return case_id_; }
@@ -29,10 +32,24 @@ class FormEditor {
   bool next_page();
   bool previous_page();
   bool go_to_page(std::size_t index);
-  forms::FormSession::Finished finish() { return session_.finish(); }
+  forms::FormSession::Finished finish();
+
+  // Once a save or Next was refused for errors, until every answer is right: the form-level
+  // "Some answers need attention" shows while this holds.
+  bool needs_attention() const { return needs_attention_; }
+  // Pages that hold errors, known once a save or Next was refused (marks on the page tabs):
+  // after a refused save every such page, after a refused Next those the person has been on.
+  // Updated after every edit.
+  const std::vector<std::size_t>& pages_with_errors() const { return error_pages_; }
 
  private:
   void note(const Status& s);
+  void refresh_checks();
+  bool checked_ = false;  // a save or Next was refused: keep the marks up to date
+  bool save_tried_ = false;
+  std::vector<bool> visited_;  // by page index
+  bool needs_attention_ = false;
+  std::vector<std::size_t> error_pages_;
   forms::FormSession session_;
   std::string case_id_;
   std::string record_id_;

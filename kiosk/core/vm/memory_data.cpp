@@ -88,6 +88,22 @@ Result<RecordAnswers> MemoryWorkspaceData::record(const std::string& record_id) 
   return RecordAnswers{r->kind, r->schema_version, r->answers};
 }
 
+Result<std::vector<ListedRecord>> MemoryWorkspaceData::records_of_kind(const std::string& kind) {
+  std::vector<ListedRecord> out;
+  for (const auto& r : records)
+    if (r.kind == kind) out.push_back(ListedRecord{r.id, r.answers, r.when, r.sync});
+  std::stable_sort(out.begin(), out.end(), [](const ListedRecord& a, const ListedRecord& b) { return a.created > b.created; });
+  return out;
+}
+
+KioskName MemoryWorkspaceData::kiosk_name() { return kiosk; }
+
+Result<std::int64_t> MemoryWorkspaceData::next_in_sequence(const std::string& name, std::int64_t at_least) {
+  std::int64_t& last = sequences[name];
+  last = std::max(last + 1, at_least);
+  return last;
+}
+
 Result<std::string> MemoryWorkspaceData::save_record(const std::string& kind, const std::string& record_id,
                                                      const nlohmann::json& answers, int schema_version) {
   if (!answers.is_object()) return fail("invalid_record", "answers must be an object");

@@ -47,6 +47,8 @@ class MemoryWorkspaceData : public WorkspaceData {
   int sync_requests = 0;
   std::vector<audit::Event> audit_events;  // what record_event was given, oldest first
   std::string today = "2024-05-14";  // fixtures use a fixed day so screenshots are stable
+  KioskName kiosk{"DEMO-OSLO", "fixture-kiosk"};
+  std::map<std::string, std::int64_t> sequences;  // what the store keeps in its meta table
 
   std::vector<CounsellorAccount> counsellors() override { return accounts; }
   Result<std::string> add_counsellor(const std::string& name, const std::string& role,
@@ -59,6 +61,9 @@ class MemoryWorkspaceData : public WorkspaceData {
   Result<std::vector<CaseSummary>> cases() override;
   Result<CaseDetail> case_detail(const std::string& case_id) override;
   Result<RecordAnswers> record(const std::string& record_id) override;
+  Result<std::vector<ListedRecord>> records_of_kind(const std::string& kind) override;
+  KioskName kiosk_name() override;
+  Result<std::int64_t> next_in_sequence(const std::string& name, std::int64_t at_least) override;
   Result<std::string> save_record(const std::string& kind, const std::string& record_id,
                                   const nlohmann::json& answers, int schema_version) override;
   Result<std::optional<FormDraft>> load_draft(const std::string& counsellor_id) override;

@@ -209,6 +209,27 @@ Result<RecordAnswers> StoreWorkspaceData::record(const std::string& record_id) {
   return RecordAnswers{(*r)->envelope.kind, (*r)->envelope.schema_version, (*r)->envelope.payload};
 }
 
+Result<std::vector<ListedRecord>> StoreWorkspaceData::records_of_kind(const std::string& kind) {
+  auto records = store_->list(ListQuery{kind, "", std::nullopt, false, 10000, 0});
+  if (!records) return fail(explain_storage_error(records.error(), "list the records"));
+  std::vector<ListedRecord> out;
+  for (auto& r : *records)
+    out.push_back(ListedRecord{r.envelope.id, std::move(r.envelope.payload), created_at(r), to_record_sync(r.sync_state)});
+  return out;
+}
+
+KioskName StoreWorkspaceData::kiosk_name() {
+  auto id = store_->identity();
+  if (!id) return {};
+  return KioskName{id->centre, id->device_id};
+}
+
+Result<std::int64_t> StoreWorkspaceData::next_in_sequence(const std::string& name, std::int64_t at_least) {
+  auto next = store_->next_in_sequence(name, at_least);
+  if (!next) return fail(explain_storage_error(next.error(), "make a case number"));
+  return next;
+}
+
 Result<std::string> StoreWorkspaceData::save_record(const std::string& kind, const std::string& record_id,
                                                     const nlohmann::json& answers, int schema_version) {
   if (record_id.empty()) {

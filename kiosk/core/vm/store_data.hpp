@@ -39,6 +39,9 @@ class StoreWorkspaceData : public WorkspaceData {
   Result<std::vector<CaseSummary>> cases() override;
   Result<CaseDetail> case_detail(const std::string& case_id) override;
   Result<RecordAnswers> record(const std::string& record_id) override;
+  Result<std::vector<ListedRecord>> records_of_kind(const std::string& kind) override;
+  KioskName kiosk_name() override;
+  Result<std::int64_t> next_in_sequence(const std::string& name, std::int64_t at_least) override;
   Result<std::string> save_record(const std::string& kind, const std::string& record_id,
                                   const nlohmann::json& answers, int schema_version) override;
   Result<std::optional<FormDraft>> load_draft(const std::string& counsellor_id) override;

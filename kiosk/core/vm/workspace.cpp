@@ -38,6 +38,7 @@ bool Workspace::tick(std::int64_t now_ms) {
   if (data_.take_pulled_changes()) {
     refresh_accounts();
     refresh_sync();
+    reload_inbox();
     changed = true;
   }
   changed = take_sync_round() || changed;
@@ -65,6 +66,7 @@ bool Workspace::take_sync_round() {
   }
   refresh_sync();
   reload_cases();
+  reload_inbox();
   if (case_ && session_.signed_in()) {
     auto detail = data_.case_detail(case_->summary.id);
     if (detail) case_ = std::move(*detail);
@@ -81,6 +83,7 @@ void Workspace::on_signed_in() {
   set_notice("");
   filter_ = {};
   reload_cases();
+  reload_inbox();
   refresh_sync();
   draft_.reset();
   if (const CounsellorAccount* me = session_.counsellor()) {
@@ -107,6 +110,9 @@ void Workspace::clear_personal_data() {
   case_.reset();
   form_.reset();
   draft_.reset();
+  inbox_.clear();
+  inbox_.shrink_to_fit();
+  request_for_new_case_.clear();
   sync_.quarantined.clear();
   creator_.clear();
   set_notice("");
@@ -364,6 +370,8 @@ Status Workspace::open_form(const std::string& form_id, const std::string& case_
   const CounsellorAccount* me = session_.counsellor();
   if (!me) return fail("signed_out", "Sign in first.");
   forms::SessionOptions options{today_};
+  request_for_new_case_.clear();
+  std::string number_problem;
   if (!record_id.empty()) {
     auto stored = data_.record(record_id);
     if (!stored) {
@@ -393,9 +401,15 @@ Status Workspace::open_form(const std::string& form_id, const std::string& case_
     if (form_id == "case" && def->find_field("counsellor")) (void)session.set_answer("counsellor", me->id);
     if (form_id == "case" && def->find_field("status") && !case_statuses().empty())
       (void)session.set_answer("status", case_statuses().front().value);
+    if (form_id == "case" && def->find_field("case_number")) {
+      auto number = next_case_number();
+      if (number) (void)session.set_answer("case_number", *number);
+      else number_problem = "No case number could be made: " + number.error().message + " Type one in.";
+    }
+    if (!case_id.empty()) prefill_from_case(session, case_id);
     form_.emplace(std::move(session), case_id, "");
   }
-  set_notice("");
+  set_notice(number_problem, !number_problem.empty());
   return ok();
 }
 
@@ -403,7 +417,8 @@ Result<std::string> Workspace::save_form() {
   if (!form_ || !session_.signed_in()) return fail("no_form", "No form is open.");
   auto finished = form_->finish();
   if (!finished.ok) {
-    set_notice("Some answers need attention before saving.", true);
+    // The form screen says so while the editor needs_attention(): it clears once all is fixed.
+    set_notice("");
     return fail("invalid", "Some answers need attention before saving.");
   }
   nlohmann::json payload = finished.answers;
@@ -425,6 +440,7 @@ Result<std::string> Workspace::save_form() {
     return saved;
   }
   const std::string case_id = kind == "case" ? *saved : form_->case_id();
+  if (kind == "case" && form_->is_new()) link_request_to_case(case_id);
   if (draft_ && draft_->form_id == kind && draft_->record_id == form_->record_id() && draft_->case_id == form_->case_id())
     discard_draft();
   form_.reset();
@@ -450,6 +466,7 @@ void Workspace::keep_draft(const std::string& counsellor_id) {
 void Workspace::close_form() {
   if (const CounsellorAccount* me = session_.counsellor()) keep_draft(me->id);
   form_.reset();
+  request_for_new_case_.clear();
 }
 
 Status Workspace::resume_draft() {

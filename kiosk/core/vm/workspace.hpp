@@ -11,6 +11,7 @@
 #include "kiosk/core/vm/accounts.hpp"
 #include "kiosk/core/vm/case_models.hpp"
 #include "kiosk/core/vm/form_editor.hpp"
+#include "kiosk/core/vm/inbox.hpp"
 #include "kiosk/core/vm/session.hpp"
 #include "kiosk/core/vm/workspace_data.hpp"
 
@@ -77,7 +78,20 @@ class Workspace {
   // wins as the newest write); the entry is then shown as resolved.
   Status restore_conflict(std::int64_t seq);
 
+  // --- appointment inbox (inbox.hpp) ---------------------------------------------------------
+  const std::vector<AppointmentRequest>& inbox() const { return inbox_; }
+  std::size_t new_requests() const { return count_new(inbox_); }  // the case list's badge
+  void reload_inbox();
+  // Writes the status and who handled it into the request: an edit that syncs like any other.
+  Status set_request_status(const std::string& request_id, const std::string& status);
+  // Opens a new case form prefilled from the request (name, a new case number). Saving it links
+  // the request to the case (its phone and language then show on the case's timeline) and
+  // marks a new request contacted.
+  Status make_case_from_request(const std::string& request_id);
+
   // --- forms ---------------------------------------------------------------------------------
+  // A new case number of this kiosk (case_number.hpp), never handed out before.
+  Result<std::string> next_case_number();
   Status open_form(const std::string& form_id, const std::string& case_id, const std::string& record_id);
   FormEditor* form() { return form_ ? &*form_ : nullptr; }
   const FormEditor* form() const { return form_ ? &*form_ : nullptr; }
@@ -135,6 +149,9 @@ class Workspace {
   void keep_draft(const std::string& counsellor_id);
   void save_hashed_account();
   const forms::FormDefinition* definition(const std::string& form_id) const;
+  void prefill_from_case(forms::FormSession& session, const std::string& case_id);
+  void link_request_to_case(const std::string& case_id);
+  std::string person_name(const std::string& account_id) const;
 
   WorkspaceData& data_;
   Session session_;
@@ -148,6 +165,8 @@ class Workspace {
   std::optional<CaseDetail> case_;
   std::optional<FormEditor> form_;
   std::optional<FormDraft> draft_;
+  std::vector<AppointmentRequest> inbox_;
+  std::string request_for_new_case_;  // the request "Make a case" came from, until the case is saved
   SyncPanel sync_;
   bool was_syncing_ = false;
   AccountCreator creator_;

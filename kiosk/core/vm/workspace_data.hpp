@@ -1,6 +1,7 @@
 #pragma once
 // Everything the counsellor workspace reads and writes, behind one small interface: the store
 // and sync engine adapter implements it for real runs, an in-memory one for fixtures and tests.
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -24,6 +25,20 @@ struct RecordAnswers {
   nlohmann::json answers = nlohmann::json::object();
 };
 
+// A record as a list shows it: the inbox lists `appointment` requests this way.
+struct ListedRecord {
+  std::string id;
+  nlohmann::json answers = nlohmann::json::object();
+  std::string created;  // local "YYYY-MM-DD HH:MM"
+  RecordSync sync = RecordSync::Synced;
+};
+
+// Who this kiosk is, for the numbers it makes (case_number.hpp); empty before enrolment.
+struct KioskName {
+  std::string centre;
+  std::string device_id;
+};
+
 // Also the session's LoginGuardStore: wrong-PIN counts kept where the records are.
 class WorkspaceData : public LoginGuardStore {
  public:
@@ -40,6 +55,11 @@ class WorkspaceData : public LoginGuardStore {
   virtual Result<CaseDetail> case_detail(const std::string& case_id) = 0;
   // One record's answers (its payload) and the form version they were written with.
   virtual Result<RecordAnswers> record(const std::string& record_id) = 0;
+  // Every record of `kind` on this kiosk (not deleted), newest first.
+  virtual Result<std::vector<ListedRecord>> records_of_kind(const std::string& kind) = 0;
+  virtual KioskName kiosk_name() = 0;
+  // The next number of this kiosk's sequence `name`, at least `at_least` (Store::next_in_sequence).
+  virtual Result<std::int64_t> next_in_sequence(const std::string& name, std::int64_t at_least) = 0;
   // A new record when `record_id` is empty (returns the new id), else an update of it.
   virtual Result<std::string> save_record(const std::string& kind, const std::string& record_id,
                                           const nlohmann::json& answers, int schema_version) = 0;

@@ -69,11 +69,20 @@ void CasesScreen::draw_draft_banner(Ui& ui, const vm::Workspace& ws) {
 void CasesScreen::draw_filters(Ui& ui, const vm::Workspace& ws) {
   const Theme& t = ui.theme;
   const float new_case_w = t.px(260);
+  // The inbox button carries the badge: how many requests nobody has taken up yet.
+  const std::size_t fresh = ws.new_requests();
+  const std::string inbox_label =
+      (fresh > 0 ? "Requests \xc2\xb7 " + std::to_string(fresh) + " new" : std::string("Requests")) + "###open_inbox";
+  const float inbox_w = ImGui::CalcTextSize(widgets::visible_label(inbox_label.c_str()).c_str()).x +
+                        ImGui::GetStyle().FramePadding.x * 3;
   widgets::TextInputOptions search;
-  search.width = ImGui::GetContentRegionAvail().x - new_case_w - t.gap();
+  search.width = ImGui::GetContentRegionAvail().x - new_case_w - inbox_w - 2 * t.gap();
   search.hint = "Search name, case number or date (2024-05)";
   if (widgets::text_input(ui, "##search", query_, search)) emit_filter(ui);
   widgets::log_item(ui, "##search");
+  ImGui::SameLine(0, t.gap());
+  if (widgets::button(ui, inbox_label.c_str(), inbox_w, fresh > 0 ? widgets::Tone::Danger : widgets::Tone::Neutral))
+    ui.emit(Navigate{"inbox", ""});
   ImGui::SameLine(0, t.gap());
   if (widgets::button(ui, "+ New case###new_case", new_case_w, widgets::Tone::Primary)) ui.emit(NewCase{});
 

@@ -1,5 +1,6 @@
 // A form being filled: page tabs on top, the page's questions in the middle, and Back / Next /
 // Save / Close always in the same place at the bottom (thumbs find them without looking).
+#include <algorithm>
 #include <cstdio>
 #include <string>
 
@@ -19,10 +20,12 @@ class FormScreen : public Screen {
   void draw(Ui& ui) override;
 
  private:
-  void draw_pages(Ui& ui, const forms::FormSession& s);
+  void draw_pages(Ui& ui, const vm::FormEditor& editor);
+  void draw_status(Ui& ui, const vm::Workspace& ws, const vm::FormEditor& editor);
   void draw_footer(Ui& ui, const vm::FormEditor& editor);
   widgets::FormRenderer renderer_;
   std::size_t shown_page_ = static_cast<std::size_t>(-1);
+  bool status_reserved_ = false;
 };
 
 void FormScreen::draw(Ui& ui) {
@@ -40,16 +43,8 @@ void FormScreen::draw(Ui& ui) {
   if (!editor->is_new()) title += " (editing)";
   widgets::staff_bar(ui, title.c_str(), false);
 
-  draw_pages(ui, s);
-  const auto& errors = s.errors();
-  if (!errors.empty()) {
-    char text[128];
-    std::snprintf(text, sizeof text, "%zu %s on this page need%s attention.", errors.size(),
-                  errors.size() == 1 ? "answer" : "answers", errors.size() == 1 ? "s" : "");
-    widgets::message(ui, text, true);
-  }
-  widgets::message(ui, editor->refusal(), true);
-  if (ws->notice_is_error()) widgets::message(ui, ws->notice(), true);
+  draw_pages(ui, *editor);
+  draw_status(ui, *ws, *editor);
 
   const Theme& t = ui.theme;
   const float footer = t.touch() + t.px(24);
@@ -65,14 +60,50 @@ void FormScreen::draw(Ui& ui) {
   draw_footer(ui, *editor);
 }
 
-void FormScreen::draw_pages(Ui& ui, const forms::FormSession& s) {
+// The messages about the form sit in a box of fixed height, so that the questions below do not
+// move when a message goes or changes.
+void FormScreen::draw_status(Ui& ui, const vm::Workspace& ws, const vm::FormEditor& editor) {
+  const forms::FormSession& s = editor.session();
+  std::string text;
+  auto add = [&](const std::string& part) {
+    if (part.empty()) return;
+    if (!text.empty()) text += " ";
+    text += part;
+  };
+  if (editor.needs_attention()) add("Some answers need attention before saving.");
+  if (const auto n = s.errors().size(); n > 0)
+    add(std::to_string(n) + (n == 1 ? " answer on this page needs attention." : " answers on this page need attention."));
+  add(editor.refusal());
+  if (ws.notice_is_error()) add(ws.notice());
+  // The box appears with the first message (the page changes then anyway) and stays.
+  if (text.empty() && !status_reserved_) return;
+  status_reserved_ = true;
+  const Theme& t = ui.theme;
+  ImGui::PushFont(t.fonts().small);
+  const float height = ImGui::GetTextLineHeightWithSpacing() * 2;
+  ImGui::PushStyleColor(ImGuiCol_ChildBg, ImVec4(0, 0, 0, 0));
+  ImGui::BeginChild("##form_status", ImVec2(-1, height), false, ImGuiWindowFlags_NoScrollbar);
+  ImGui::PushStyleColor(ImGuiCol_Text, t.colors().danger);
+  ImGui::TextWrapped("%s", text.c_str());
+  ImGui::PopStyleColor();
+  ImGui::EndChild();
+  ImGui::PopStyleColor();
+  ImGui::PopFont();
+  if (!text.empty()) widgets::log_item(ui, "##form_status");
+}
+
+void FormScreen::draw_pages(Ui& ui, const vm::FormEditor& editor) {
+  const forms::FormSession& s = editor.session();
   if (s.page_count() < 2) return;
+  const auto& marked = editor.pages_with_errors();
   bool first = true;
   const float right_edge = ImGui::GetCursorPosX() + ImGui::GetContentRegionAvail().x;
   for (std::size_t i = 0; i < s.page_count(); ++i) {
     if (!s.page_is_visible(i)) continue;
-    char label[200];
-    std::snprintf(label, sizeof label, "%zu. %s###page%zu", i + 1,
+    // A page with errors says so on its tab (once a save or Next was refused).
+    const bool has_errors = std::find(marked.begin(), marked.end(), i) != marked.end();
+    char label[220];
+    std::snprintf(label, sizeof label, "%s%zu. %s###page%zu", has_errors ? "\xe2\x9c\x97 " : "", i + 1,
                   std::string(s.definition().pages[i].title_for("en").text).c_str(), i);
     if (!first) {
       // Many pages wrap onto a second row rather than run off the screen.
@@ -81,7 +112,16 @@ void FormScreen::draw_pages(Ui& ui, const forms::FormSession& s) {
       if (ImGui::GetCursorPosX() + w > right_edge) ImGui::NewLine();
     }
     first = false;
-    if (widgets::toggle(ui, label, i == s.page_index()) && i != s.page_index()) ui.emit(GoToPage{static_cast<int>(i)});
+    if (has_errors) ImGui::PushStyleColor(ImGuiCol_Border, ui.theme.colors().danger);
+    const bool tapped = widgets::toggle(ui, label, i == s.page_index());
+    if (has_errors) {
+      ImGui::PopStyleColor();
+      // A red bar under the tab: seen at a glance, without reading the labels.
+      const ImVec2 min = ImGui::GetItemRectMin(), max = ImGui::GetItemRectMax();
+      ImGui::GetWindowDrawList()->AddRectFilled(ImVec2(min.x, max.y - ui.theme.px(6)), max,
+                                                ImGui::ColorConvertFloat4ToU32(ui.theme.colors().danger), ui.theme.px(4));
+    }
+    if (tapped && i != s.page_index()) ui.emit(GoToPage{static_cast<int>(i)});
   }
 }
 

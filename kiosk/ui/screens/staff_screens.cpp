@@ -8,6 +8,7 @@ void register_staff_screens(ScreenRegistry& registry) {
   (void)registry.add({"cases", Audience::Staff, make_cases_screen, "case list with search and filters"});
   (void)registry.add({"case", Audience::Staff, make_case_screen, "one case: header, status, timeline"});
   (void)registry.add({"form", Audience::Staff, make_form_screen, "a form being filled (param: form id)"});
+  (void)registry.add({"inbox", Audience::Staff, make_inbox_screen, "appointment requests of the centre"});
   (void)registry.add({"sync", Audience::Staff, make_sync_screen, "sync panel and quarantined records"});
   (void)registry.add({"accounts", Audience::Admin, make_accounts_screen, "admin: the centre's accounts, add one"});
 }

@@ -12,6 +12,7 @@ std::unique_ptr<Screen> make_case_screen();
 std::unique_ptr<Screen> make_form_screen();
 std::unique_ptr<Screen> make_sync_screen();
 std::unique_ptr<Screen> make_accounts_screen();
+std::unique_ptr<Screen> make_inbox_screen();
 
 void register_staff_screens(ScreenRegistry& registry);
 

@@ -10,6 +10,7 @@
 #include "kiosk/ui/widgets/text_input.hpp"
 #include "kiosk/ui/keyboard/layouts.hpp"
 #include "kiosk/ui/widgets/active_field.hpp"
+#include "kiosk/core/vm/workspace.hpp"
 #include "kiosk/ui/widgets/touch.hpp"
 #include "ws/forms/date.hpp"
 
@@ -38,15 +39,29 @@ std::optional<double> parse_number(const std::string& text) {
   return v;
 }
 
-void field_errors(Ui& ui, const forms::FormSession& s, const std::string& path) {
+// Fields that name a counsellor account: stored as its id, shown and chosen by name.
+bool is_person_field(const forms::Field& f) {
+  return f.type == forms::FieldType::Text &&
+         (f.name == "counsellor" || (f.name.size() > 11 && f.name.ends_with("_counsellor")));
+}
+
+}  // namespace
+
+void FormRenderer::draw_errors(Ui& ui, const forms::FormSession& s, const std::string& path) {
+  const float top = ImGui::GetCursorPosY();
   for (const auto& e : s.errors_for(path)) {
     ImGui::PushStyleColor(ImGuiCol_Text, ui.theme.colors().danger);
     ImGui::TextWrapped("\xe2\x9c\x97 %s", e.message.c_str());  // ✗
     ImGui::PopStyleColor();
   }
+  const float used = ImGui::GetCursorPosY() - top;
+  float& reserved = error_rows_[path];
+  if (used > 0.0f) {
+    reserved = std::max(reserved, used);
+  } else if (reserved > 0.0f) {
+    ImGui::Dummy(ImVec2(0, reserved - ImGui::GetStyle().ItemSpacing.y));
+  }
 }
-
-}  // namespace
 
 FormRenderer::Buffer& FormRenderer::buffer_for(const std::string& path, const std::string& answer_text) {
   Buffer& b = buffers_[path];
@@ -60,6 +75,10 @@ FormRenderer::Buffer& FormRenderer::buffer_for(const std::string& path, const st
 }
 
 void FormRenderer::draw_page(Ui& ui, const forms::FormSession& session, const std::string& lang) {
+  if (session.page_index() != page_) {
+    page_ = session.page_index();
+    error_rows_.clear();
+  }
   for (const forms::Field* f : session.page_fields()) {
     ImGui::PushID(f->name.c_str());
     draw_field(ui, session, *f, f->name, lang);
@@ -91,6 +110,9 @@ void FormRenderer::draw_field(Ui& ui, const forms::FormSession& s, const forms::
   const nlohmann::json& answer = s.answer(path);
   switch (f.type) {
     case forms::FieldType::Text:
+      if (is_person_field(f) && ui.view.workspace) draw_person(ui, path, answer);
+      else draw_text(ui, f, path, answer);
+      break;
     case forms::FieldType::LongText: draw_text(ui, f, path, answer); break;
     case forms::FieldType::Number: draw_number(ui, f, path, answer); break;
     case forms::FieldType::Date: draw_date(ui, s, path, answer); break;
@@ -101,7 +123,7 @@ void FormRenderer::draw_field(Ui& ui, const forms::FormSession& s, const forms::
     case forms::FieldType::Signature: draw_signature(ui, path, answer); break;
     case forms::FieldType::Note: break;
   }
-  field_errors(ui, s, path);
+  draw_errors(ui, s, path);
 }
 
 void FormRenderer::draw_text(Ui& ui, const forms::Field& f, const std::string& path, const nlohmann::json& answer) {
@@ -170,8 +192,36 @@ void FormRenderer::draw_date(Ui& ui, const forms::FormSession& s, const std::str
     const std::string today = forms::today_local();
     ui.emit(SetAnswer{path, today});
   }
+  DatePicker& picker = pickers_[path];
+  ImGui::SameLine();
+  const std::string pick_label = "Calendar###calendar_" + path;
+  if (toggle(ui, pick_label.c_str(), picker.is_open())) {
+    if (picker.is_open()) picker.close();
+    else picker.open(b.text, forms::today_local());
+  }
   if (!b.text.empty() && b.text.size() >= 10 && !forms::parse_date(b.text))
     message(ui, "Not a real date: use YYYY-MM-DD, e.g. 1990-04-23", true);
+  if (auto day = picker.draw(ui, "date_" + path)) ui.emit(SetAnswer{path, *day});
+}
+
+void FormRenderer::draw_person(Ui& ui, const std::string& path, const nlohmann::json& answer) {
+  const std::string chosen = answer.is_string() ? answer.get<std::string>() : std::string();
+  const float right_edge = ImGui::GetCursorPosX() + ImGui::GetContentRegionAvail().x;
+  bool first = true, known = chosen.empty();
+  for (const auto& [id, name] : ui.view.workspace->counsellor_options()) {
+    known = known || id == chosen;
+    const std::string label = name + "###" + path + "=" + id;
+    const float w = std::max(ui.theme.touch() * 1.5f,
+                             ImGui::CalcTextSize(name.c_str()).x + ImGui::GetStyle().FramePadding.x * 3);
+    if (!first) {
+      ImGui::SameLine();
+      if (ImGui::GetCursorPosX() + w > right_edge) ImGui::NewLine();
+    }
+    first = false;
+    if (toggle(ui, label.c_str(), id == chosen, w)) ui.emit(SetAnswer{path, id == chosen ? nlohmann::json() : nlohmann::json(id)});
+  }
+  // An account this kiosk does not know (disabled, or not synced yet): never a bare id.
+  if (!known) caption(ui, "Someone who has no account on this kiosk");
 }
 
 void FormRenderer::draw_choices(Ui& ui, const forms::Field& f, const std::string& path, const nlohmann::json& answer,

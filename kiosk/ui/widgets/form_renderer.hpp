@@ -7,6 +7,7 @@
 #include <string>
 
 #include "kiosk/ui/screen.hpp"
+#include "kiosk/ui/widgets/date_picker.hpp"
 #include "kiosk/ui/widgets/native_text.hpp"
 #include "kiosk/ui/widgets/signature_pad.hpp"
 #include "ws/forms/session.hpp"
@@ -20,6 +21,8 @@ class FormRenderer {
   void reset() {
     buffers_.clear();
     pads_.clear();
+    pickers_.clear();
+    error_rows_.clear();
   }
 
  private:
@@ -34,6 +37,9 @@ class FormRenderer {
   void draw_repeat(Ui& ui, const forms::FormSession& s, const forms::Field& f, const std::string& path,
                    const std::string& lang);
   void draw_signature(Ui& ui, const std::string& path, const nlohmann::json& answer);
+  // A field holding a counsellor account id: the people of the centre by name.
+  void draw_person(Ui& ui, const std::string& path, const nlohmann::json& answer);
+  void draw_errors(Ui& ui, const forms::FormSession& s, const std::string& path);
 
   struct Buffer {
     std::string text;
@@ -42,6 +48,11 @@ class FormRenderer {
   Buffer& buffer_for(const std::string& path, const std::string& answer_text);
   std::map<std::string, Buffer> buffers_;
   std::map<std::string, SignaturePad> pads_;
+  std::map<std::string, DatePicker> pickers_;
+  // Height of the error lines a field has shown on this page: kept while it is fixed, so the
+  // fields below do not jump under the finger as errors come and go.
+  std::map<std::string, float> error_rows_;
+  std::size_t page_ = static_cast<std::size_t>(-1);
   NativeText native_;
 };
 

@@ -12,9 +12,20 @@
 namespace ws::kiosk::ui::widgets {
 namespace {
 
+// Inside BeginDisabled(): ImGui's own fading is off (style.DisabledAlpha = 1), the theme's
+// disabled colours are used instead.
+bool disabled_now() { return (GImGui->CurrentItemFlags & ImGuiItemFlags_Disabled) != 0; }
+
 void push_tone(const Theme& theme, Tone tone) {
   const Palette& c = theme.colors();
   ImVec4 base = c.neutral, hover = c.neutral_hover, active = c.selected, text = c.text;
+  if (disabled_now()) {
+    ImGui::PushStyleColor(ImGuiCol_Button, c.disabled);
+    ImGui::PushStyleColor(ImGuiCol_ButtonHovered, c.disabled);
+    ImGui::PushStyleColor(ImGuiCol_ButtonActive, c.disabled);
+    ImGui::PushStyleColor(ImGuiCol_Text, c.disabled_text);
+    return;
+  }
   switch (tone) {
     case Tone::Neutral: break;
     case Tone::Primary: base = c.primary; hover = c.primary_hover; active = c.primary_active; text = ImVec4(1, 1, 1, 1); break;

@@ -419,6 +419,14 @@ std::vector<FieldError> FormSession::errors_on_page(const std::vector<FieldError
 
 std::vector<FieldError> FormSession::page_errors() const { return errors_on_page(all_errors(), page_); }
 
+std::vector<std::size_t> FormSession::pages_with_errors() const {
+  const auto all = all_errors();
+  std::vector<std::size_t> out;
+  for (std::size_t p = 0; p < def_.pages.size(); ++p)
+    if (page_is_visible(p) && !errors_on_page(all, p).empty()) out.push_back(p);
+  return out;
+}
+
 std::vector<FieldError> FormSession::errors_for(std::string_view path) const {
   std::vector<FieldError> out;
   for (const auto& e : shown_errors_)

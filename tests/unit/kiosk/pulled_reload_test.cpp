@@ -12,25 +12,13 @@
 #include "kiosk/core/vm/workspace.hpp"
 #include "sync-server/core/publish.hpp"
 #include "tests/unit/kiosk/test_server.hpp"
+#include "tests/unit/kiosk/tick_until.hpp"
 
 using namespace ws::kiosk;
 using namespace std::chrono_literals;
+using ws::kiosk::test::tick_until;
 
 namespace {
-
-// Ticks the workspace until `done` holds, asking for a sync now and then (the engine's own timer
-// is a minute); bounded, so a regression fails instead of hanging.
-bool tick_until(vm::Workspace& ws, vm::StoreWorkspaceData& data, const std::function<bool()>& done) {
-  const auto deadline = std::chrono::steady_clock::now() + 30s;
-  std::int64_t now_ms = 1000;
-  for (int i = 0; std::chrono::steady_clock::now() < deadline; ++i) {
-    ws.tick(now_ms += 10);
-    if (done()) return true;
-    if (i % 50 == 0) data.request_sync();
-    std::this_thread::sleep_for(10ms);
-  }
-  return false;
-}
 
 nlohmann::json shipped_form(const std::string& id) {
   std::ifstream in(std::string(WS_SOURCE_ASSETS_DIR) + "/forms/" + id + ".json");

@@ -52,6 +52,7 @@ class AppointmentScreen : public Screen {
         sent_here_ = true;
       } else {
         d.error_key = "appointment_failed";
+        scroll_to_error_ = true;
       }
     }
 
@@ -110,6 +111,7 @@ class AppointmentScreen : public Screen {
     label(ui, left, width, say(*b, lang, "appointment_name"), lang);
     field(ui, "##name", d.name, m, width, widgets::InputFilter::None, widgets::KeyboardKind::Text);
     widgets::log_item(ui, "appointment_name");
+    if (d.error_key == "appointment_name_missing") draw_error(ui, *b, d.error_key, lang, left, width);
     ImGui::Dummy(ImVec2(0, t.px(12)));
 
     // Preferred language for the talk: every language in its own name.
@@ -154,14 +156,7 @@ class AppointmentScreen : public Screen {
       d.consent = !d.consent;
     ImGui::Dummy(ImVec2(0, t.px(12)));
 
-    if (!d.error_key.empty()) {
-      ImGui::SetCursorPosX(left);
-      text::Style err = body;
-      err.color = c.danger;
-      err.bold = true;
-      s_->painter().paragraph(say(*b, lang, d.error_key), lang, err, width);
-      widgets::log_item(ui, d.error_key.c_str());  // tests look for the message's key
-    }
+    if (!d.error_key.empty() && d.error_key != "appointment_name_missing") draw_error(ui, *b, d.error_key, lang, left, width);
 
     ImGui::EndChild();
 
@@ -174,6 +169,7 @@ class AppointmentScreen : public Screen {
       auto request = make_appointment_request(d);
       if (!request) {
         d.error_key = request.error().code;
+        scroll_to_error_ = true;
       } else {
         d.error_key.clear();
         asked_at_ = ui.view.last_submit.sequence;
@@ -198,6 +194,19 @@ class AppointmentScreen : public Screen {
     s_->painter().paragraph(text, lang, style, width);
   }
 
+  // The message sits under the answer it is about; after a refused send the form scrolls to it.
+  void draw_error(Ui& ui, const kc::ActiveBundle& b, const std::string& key, const std::string& lang, float left,
+                  float width) {
+    ImGui::SetCursorPosX(left);
+    text::Style err;
+    err.size_px = Sizes::of(ui.theme).body;
+    err.color = ui.theme.colors().danger;
+    err.bold = true;
+    s_->painter().paragraph(say(b, lang, key), lang, err, width);
+    widgets::log_item(ui, key.c_str());  // tests look for the message's key
+    if (std::exchange(scroll_to_error_, false)) ImGui::SetScrollHereY(0.5f);
+  }
+
   static void field(Ui& ui, const char* id, std::string& value, const Mirror& m, float width,
                     widgets::InputFilter filter, widgets::KeyboardKind keyboard) {
     ImGui::SetCursorPosX(m.at_start(width));
@@ -220,6 +229,7 @@ class AppointmentScreen : public Screen {
   bool sent_here_ = false;  // this screen sent the request shown as "sent"
   float lang_cell_h_ = 0.0f;  // the tallest talk-language button of the last frame
   bool opened_ = true;        // first frame of this screen
+  bool scroll_to_error_ = false;  // a send was refused: bring its message into view
 };
 
 }  // namespace

@@ -31,7 +31,7 @@ bool shaped_button(Ui& ui, InfoSession& s, const char* id, const std::string& la
   // The colour is part of the texture's key: measure with the one that will be drawn, so
   // measuring and drawing share one cached bitmap.
   style.color = tone == ButtonTone::Primary || tone == ButtonTone::Selected ? ImVec4(1, 1, 1, 1)
-                : tone == ButtonTone::Quiet                                 ? c.text_muted
+                : tone == ButtonTone::Quiet                                 ? c.on_dark_muted
                                                                             : c.text;
   const float pad = ui.theme.px(12);
   const float inner = size.x - 2 * pad;
@@ -51,7 +51,7 @@ bool shaped_button(Ui& ui, InfoSession& s, const char* id, const std::string& la
       fill = held ? c.primary_active : hovered ? c.primary_hover : c.primary;
       break;
     case ButtonTone::Quiet:
-      fill = held ? c.neutral_hover : ImVec4(0, 0, 0, 0);
+      fill = held ? c.primary_active : ImVec4(0, 0, 0, 0);  // on the dark bar: light text on dark
       break;
     case ButtonTone::Neutral:
       fill = held || hovered ? c.neutral_hover : c.neutral;
@@ -62,7 +62,7 @@ bool shaped_button(Ui& ui, InfoSession& s, const char* id, const std::string& la
   const float rounding = ui.theme.px(12);
   if (fill.w > 0) list->AddRectFilled(pos, max, colour(fill), rounding);
   if (tone == ButtonTone::Selected) list->AddRect(pos, max, colour(c.text), rounding, 0, ui.theme.px(4));
-  if (tone == ButtonTone::Quiet) list->AddRect(pos, max, colour(c.border), rounding, 0, ui.theme.px(2));
+  if (tone == ButtonTone::Quiet) list->AddRect(pos, max, colour(c.on_dark_muted), rounding, 0, ui.theme.px(2));
 
   const float y = pos.y + std::max(0.0f, (size.y - measured.y) / 2);
   s.painter().draw_at(list, ImVec2(pos.x + pad, y), label, lang, style, inner);

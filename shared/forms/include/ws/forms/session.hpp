@@ -87,6 +87,10 @@ class FormSession {
   const std::vector<FieldError>& errors() const { return shown_errors_; }
   std::vector<FieldError> errors_for(std::string_view path) const;  // shown errors of a question
   std::vector<FieldError> page_errors() const;                       // computed now, current page
+  // Computed now over the whole form: the pages holding an error (marks on page tabs), and
+  // whether the form could be saved as it is.
+  std::vector<std::size_t> pages_with_errors() const;
+  bool complete() const { return all_errors().empty(); }
 
   struct Finished {
     bool ok = false;

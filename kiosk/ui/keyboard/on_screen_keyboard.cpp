@@ -253,7 +253,19 @@ void OnScreenKeyboard::draw_keys(Ui& ui) {
     const ImVec2 size = painter().measure(label, lang, style, 0.0f);
     const ImVec2 at((p.min.x + p.max.x - size.x) / 2, (p.min.y + p.max.y - size.y) / 2);
     painter().draw_at(list, at, label, lang, style);
-    if (ui.log) ui.log->items.push_back({p.id, p.min, p.max});
+    if (ui.log) {
+      // Keys are drawn on the keyboard's own layer: the layout check compares them with each
+      // other, not with the page the keyboard slides over.
+      ItemLog::Item item;
+      item.label = p.id;
+      item.min = p.min;
+      item.max = p.max;
+      item.interactive = true;
+      item.window = ImGui::GetID("##on_screen_keyboard");
+      item.clip_min = ImVec2(0, 0);
+      item.clip_max = ImGui::GetIO().DisplaySize;
+      ui.log->items.push_back(std::move(item));
+    }
   }
   painter().end_frame();
 }

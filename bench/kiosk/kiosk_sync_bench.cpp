@@ -1,8 +1,11 @@
 // Kiosk sync benchmark: a backlog of ~1 KB intake records pushed from a kiosk data folder to
-// the real sync-server on loopback. Prints wall time, records/s, bytes on the wire per record
-// versus the raw JSON, and the raw SQLite floor (same rows, same transaction size, fsync).
+// the real sync-server on loopback, the same records pulled by a new kiosk, and single saves.
+// Prints medians over the runs of: push and initial pull against the raw SQLite floor measured
+// in the same run (same envelope texts as sent, same transaction size, WAL, synchronous=FULL),
+// bytes on the wire per record, the envelope size against its answers' JSON, and the p50/p99
+// of one counsellor save through the kiosk store (call to durable commit).
 //
-//   kiosk_sync_bench [--records 20000] [--runs 3] [--batch 1000]
+//   kiosk_sync_bench [--records 20000] [--runs 5] [--batch 1000] [--saves 200] [--allow-busy]
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -10,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/bench_common.hpp"
 #include "kiosk/core/store/store.hpp"
 #include "kiosk/core/sync/sync_round.hpp"
 #include "kiosk/core/sync/transport.hpp"
@@ -25,18 +29,24 @@ namespace {
 
 double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v.empty() ? 0 : v[v.size() / 2];
-}
+using ws::bench::median;
 
 struct Run {
   double push_s = 0;         // in-process push (SyncRound) straight to the server
+  double pull_s = 0;         // a new kiosk's initial pull of the same records
   double cli_sync_s = 0;     // `kiosk sync` on a second identical backlog: push + pull, process start included
   double floor_s = 0;        // raw SQLite inserts of the same envelopes
-  double raw_json_bytes = 0; // sum of the records' JSON as sent
-  double wire_bytes = 0;     // both directions through the counting proxy, headers included
+  double raw_json_bytes = 0; // sum of the records' envelope JSON as sent (compact)
+  double full_json_bytes = 0;  // the same envelopes in protocol 1's full form
+  double answers_bytes = 0;  // sum of the records' answers (payload) JSON
+  double wire_bytes = 0;     // push, both directions through the counting proxy, headers included
+  double pull_wire_bytes = 0;  // the initial pull, likewise
+  std::vector<double> save_ms;  // one counsellor save each
   std::size_t records = 0;
+};
+
+struct Sizes {
+  double envelope = 0, full = 0, answers = 0;
 };
 
 void die(const std::string& what) {
@@ -53,19 +63,24 @@ void seed(const std::string& data_dir, int count, int salt) {
   if (auto ids = (*store)->save_all(batch); !ids) die(ids.error().message);
 }
 
-// The same envelopes a push carries, inserted straight into SQLite: the floor.
-double sqlite_floor(const std::string& data_dir, const std::string& floor_db, std::size_t batch, double& raw_bytes) {
+// The same envelopes a push carries (compact, as protocol 2 sends them), inserted straight into
+// SQLite: the floor.
+double sqlite_floor(const std::string& data_dir, const std::string& floor_db, std::size_t batch, Sizes& sizes) {
   auto store = kiosk::Store::open(data_dir);
   if (!store) die(store.error().message);
   std::vector<std::string> json;
+  sizes = {};
   for (int offset = 0;; offset += 10000) {
     auto page = (*store)->list({.kind = "intake", .limit = 10000, .offset = offset});
     if (!page) die(page.error().message);
     if (page->empty()) break;
-    for (const auto& r : *page) json.push_back(to_json(r.envelope).dump());
+    for (const auto& r : *page) {
+      json.push_back(to_json(r.envelope, EnvelopeForm::Compact).dump());
+      sizes.envelope += static_cast<double>(json.back().size());
+      sizes.full += static_cast<double>(to_json(r.envelope).dump().size());
+      sizes.answers += static_cast<double>(r.envelope.payload.dump().size());
+    }
   }
-  raw_bytes = 0;
-  for (const auto& j : json) raw_bytes += static_cast<double>(j.size());
   auto db = sql::Connection::open(floor_db);
   if (!db) die(db.error().message);
   if (!db->exec("CREATE TABLE records(id TEXT PRIMARY KEY, body TEXT NOT NULL)")) die("floor schema");
@@ -84,7 +99,7 @@ double sqlite_floor(const std::string& data_dir, const std::string& floor_db, st
   return seconds_since(t);
 }
 
-Run one_run(int records, std::size_t batch, int run_index) {
+Run one_run(int records, std::size_t batch, int saves, int run_index) {
   TempDir dir;
   Server server(dir.sub("server.db"));
   server.start();
@@ -98,8 +113,14 @@ Run one_run(int records, std::size_t batch, int run_index) {
   const std::string via_proxy = "http://127.0.0.1:" + std::to_string(proxy.port());
   Kiosk k{dir.sub("push")};
   k.enroll(server, "OSLO", via_proxy);
+  Kiosk fresh{dir.sub("pull")};
+  fresh.enroll(server, "OSLO", via_proxy);
   seed(k.data_dir, records, run_index * 1000000);
-  r.floor_s = sqlite_floor(k.data_dir, dir.sub("floor.db"), batch, r.raw_json_bytes);
+  Sizes sizes;
+  r.floor_s = sqlite_floor(k.data_dir, dir.sub("floor.db"), batch, sizes);
+  r.raw_json_bytes = sizes.envelope;
+  r.full_json_bytes = sizes.full;
+  r.answers_bytes = sizes.answers;
   {
     auto store = kiosk::Store::open(k.data_dir);
     if (!store) die(store.error().message);
@@ -114,9 +135,31 @@ Run one_run(int records, std::size_t batch, int run_index) {
     r.push_s = seconds_since(t);
     r.wire_bytes = static_cast<double>(proxy.bytes_up() + proxy.bytes_down());
     if (!report || report->accepted != r.records) die("push incomplete: " + (report ? std::string("count") : report.error().message));
+    // One counsellor save at a time, from the call to its durable commit (fsync).
+    for (int i = 0; i < saves; ++i) {
+      const auto s0 = Clock::now();
+      if (auto id = (*store)->save("intake", intake(run_index * 1000000 + 900000 + i)); !id) die(id.error().message);
+      r.save_ms.push_back(seconds_since(s0) * 1000);
+    }
   }
 
-  // 2. The same size of backlog with the real `kiosk sync` command (another centre, so its
+  // 2. A new kiosk of the same centre (enrolled before the push: enrolling pulls) pulls
+  // everything the first one pushed.
+  {
+    auto store = kiosk::Store::open(fresh.data_dir);
+    if (!store) die(store.error().message);
+    auto transport = kiosk::make_http_transport(via_proxy);
+    if (!transport) die(transport.error().message);
+    kiosk::SyncRound round(**store, **transport, kiosk::RoundOptions{});
+    proxy.reset_counters();
+    const auto t = Clock::now();
+    auto pulled = round.pull();
+    r.pull_s = seconds_since(t);
+    r.pull_wire_bytes = static_cast<double>(proxy.bytes_up() + proxy.bytes_down());
+    if (!pulled || *pulled < r.records) die("pull incomplete: " + (pulled ? std::to_string(*pulled) : pulled.error().message));
+  }
+
+  // 3. The same size of backlog with the real `kiosk sync` command (another centre, so its
   // pull does not also bring back the first kiosk's records): process start, push and pull.
   Kiosk c{dir.sub("cli")};
   c.enroll(server, "BERGEN");
@@ -131,37 +174,61 @@ Run one_run(int records, std::size_t batch, int run_index) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  int records = 20000, runs = 3;
+  int records = 20000, runs = 5, saves = 200;
   std::size_t batch = 1000;
-  for (int i = 1; i + 1 < argc; i += 2) {
+  bool allow_busy = false;
+  for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
-    if (a == "--records") records = std::atoi(argv[i + 1]);
-    else if (a == "--runs") runs = std::atoi(argv[i + 1]);
-    else if (a == "--batch") batch = static_cast<std::size_t>(std::atoi(argv[i + 1]));
+    if (a == "--allow-busy") {
+      allow_busy = true;
+      continue;
+    }
+    if (i + 1 >= argc) die("missing value for " + a);
+    if (a == "--records") records = std::atoi(argv[++i]);
+    else if (a == "--runs") runs = std::atoi(argv[++i]);
+    else if (a == "--batch") batch = static_cast<std::size_t>(std::atoi(argv[++i]));
+    else if (a == "--saves") saves = std::atoi(argv[++i]);
     else die("unknown option " + a);
   }
-  if (records < 1 || runs < 1 || batch < 1 || batch > 1000) die("bad arguments");
+  if (records < 1 || runs < 1 || batch < 1 || batch > 1000 || saves < 1) die("bad arguments");
+  ws::bench::check_load(allow_busy);
 
-  std::vector<double> push, cli, floor, ratio, per_record_raw, per_record_wire;
+  std::vector<double> push, pull, cli, floor, push_ratio, pull_ratio, raw, wire, pull_wire, env_ratio, full_ratio, saves_ms;
   for (int i = 0; i < runs; ++i) {
-    const Run r = one_run(records, batch, i);
+    const Run r = one_run(records, batch, saves, i);
+    const double n = static_cast<double>(r.records);
     push.push_back(r.push_s);
+    pull.push_back(r.pull_s);
     cli.push_back(r.cli_sync_s);
     floor.push_back(r.floor_s);
-    per_record_raw.push_back(r.raw_json_bytes / static_cast<double>(r.records));
-    per_record_wire.push_back(r.wire_bytes / static_cast<double>(r.records));
-    ratio.push_back(r.wire_bytes / r.raw_json_bytes);
-    std::printf("run %d: push %.3f s (%.0f rec/s), kiosk sync %.3f s, sqlite floor %.3f s (%.0f rec/s), wire %.1f%% of raw\n",
-                i + 1, r.push_s, records / r.push_s, r.cli_sync_s, r.floor_s, records / r.floor_s,
-                100.0 * r.wire_bytes / r.raw_json_bytes);
+    push_ratio.push_back(r.floor_s / r.push_s);
+    pull_ratio.push_back(r.floor_s / r.pull_s);
+    raw.push_back(r.raw_json_bytes / n);
+    wire.push_back(r.wire_bytes / n);
+    pull_wire.push_back(r.pull_wire_bytes / n);
+    env_ratio.push_back(r.raw_json_bytes / r.answers_bytes);
+    full_ratio.push_back(r.full_json_bytes / r.answers_bytes);
+    saves_ms.insert(saves_ms.end(), r.save_ms.begin(), r.save_ms.end());
+    std::printf("run %d: push %.3f s (%.2f x floor), initial pull %.3f s (%.2f x floor), kiosk sync %.3f s, "
+                "sqlite floor %.3f s (%.0f rec/s)\n",
+                i + 1, r.push_s, r.floor_s / r.push_s, r.pull_s, r.floor_s / r.pull_s, r.cli_sync_s, r.floor_s,
+                n / r.floor_s);
+    std::fflush(stdout);
   }
-  const double mp = median(push), mc = median(cli), mf = median(floor);
-  std::printf("\nrecords: %d, batch: %zu, runs: %d (medians)\n", records, batch, runs);
-  std::printf("push (in-process engine -> server, fsync both sides): %.3f s, %.0f records/s\n", mp, records / mp);
-  std::printf("kiosk sync command (process, push + pull):            %.3f s, %.0f records/s\n", mc, records / mc);
-  std::printf("raw SQLite floor (same envelopes, same tx size, FULL): %.3f s, %.0f records/s\n", mf, records / mf);
-  std::printf("push / floor throughput: %.2f\n", mf / mp);
-  std::printf("raw JSON per record: %.0f B; on the wire per record: %.0f B (%.1f%% of raw)\n", median(per_record_raw),
-              median(per_record_wire), 100.0 * median(ratio));
+  const double mp = median(push), mpl = median(pull), mc = median(cli), mf = median(floor);
+  std::printf("\nrecords: %d, batch: %zu, runs: %d (medians; ratios are taken within each run)\n", records, batch, runs);
+  std::printf("push (engine -> server, fsync both sides):        %.3f s, %6.0f records/s, %.2f x floor\n", mp,
+              records / mp, median(push_ratio));
+  std::printf("initial pull by a new kiosk (fsync per page):     %.3f s, %6.0f records/s, %.2f x floor\n", mpl,
+              records / mpl, median(pull_ratio));
+  std::printf("kiosk sync command (process, push + pull):        %.3f s, %6.0f records/s\n", mc, records / mc);
+  std::printf("raw SQLite floor (same envelopes, tx size, FULL):  %.3f s, %6.0f records/s, 1.00\n", mf, records / mf);
+  std::printf("envelope: %.0f B per record as sent, %.2f x its answers' JSON (protocol 1's full form: %.2f x)\n",
+              median(raw), median(env_ratio), median(full_ratio));
+  std::printf("on the wire per record: push %.0f B (%.1f%% of the envelope JSON), initial pull %.0f B (%.1f%%)\n",
+              median(wire), 100.0 * median(wire) / median(raw), median(pull_wire),
+              100.0 * median(pull_wire) / median(raw));
+  std::printf("one counsellor save (kiosk store, call to durable commit), %zu saves: p50 %.2f ms, p99 %.2f ms\n",
+              saves_ms.size(), ws::bench::percentile(saves_ms, 0.50), ws::bench::percentile(saves_ms, 0.99));
   return 0;
 }

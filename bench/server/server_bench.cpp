@@ -3,12 +3,16 @@
 // synchronous=FULL) give the floor. Prints records/s and p50/p99 batch latency per N.
 //
 //   server_bench [--kiosks 1,10,100,200] [--batches 6] [--records 500] [--interval-ms 0]
-//                [--floor-batches 40] [--dir /tmp] [--server-bin PATH]
+//                [--floor-batches 40] [--dir /tmp] [--server-bin PATH] [--runs 5]
+//                [--form compact|full] [--allow-busy]
 //
 // --interval-ms: 0 = closed loop (each kiosk pushes its next batch as soon as the last is
 // acknowledged); >0 = each kiosk starts one batch per interval (open loop, random phase).
 // --server-bin: another sync-server build to measure (default: this build's), so that two
-// builds can be compared against one floor.
+// builds can be compared against one floor (use --form full for a build before protocol 2).
+// --runs: the floor and every kiosk count are measured this many times, alternating; the
+// table gives medians, each ratio taken against the floor measured just before it.
+// Refuses to run when the load average is above 1.0 unless --allow-busy.
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -28,6 +32,7 @@
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
+#include "bench/bench_common.hpp"
 #include "sync-server/core/database.hpp"
 #include "sync-server/core/devices.hpp"
 #include "tests/e2e/kiosk/harness.hpp"
@@ -48,6 +53,11 @@ struct Options {
   int floor_batches = 40;
   std::string dir = std::filesystem::temp_directory_path().string();
   std::string server_bin = WS_SYNC_SERVER_BIN;
+  int runs = 5;              // floor and each kiosk count, alternating; medians are printed
+  bool allow_busy = false;
+  // compact: protocol 2 envelopes and header, as kiosks send now; full: protocol 1's (and what
+  // an older --server-bin understands).
+  ws::EnvelopeForm form = ws::EnvelopeForm::Compact;
 };
 
 // Intake-interview-like answers, ~1 KB of JSON; synthetic text, no real personal data.
@@ -64,18 +74,13 @@ ws::Envelope bench_record(const std::string& device, const std::string& centre, 
   return e;
 }
 
-std::string make_batch(const std::string& device, const std::string& centre, int records, std::mt19937& rng) {
+std::string make_batch(const Options& o, const std::string& device, const std::string& centre, std::mt19937& rng) {
   json list = json::array();
-  for (int i = 0; i < records; ++i) list.push_back(ws::to_json(bench_record(device, centre, i, rng)));
+  for (int i = 0; i < o.records; ++i) list.push_back(ws::to_json(bench_record(device, centre, i, rng), o.form));
   return json{{"batch_id", ws::new_uuid_v7()}, {"records", list}}.dump();
 }
 
-double percentile(std::vector<double> v, double p) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  const auto idx = static_cast<std::size_t>(std::min<double>(v.size() - 1, std::ceil(p * v.size()) - 1));
-  return v[idx];
-}
+using ws::bench::percentile;
 
 struct ServerChild {
   pid_t pid = -1;
@@ -147,7 +152,7 @@ RunResult run_kiosks(const Options& o, int n, const std::string& dir) {
   {
     std::mt19937 rng(42);
     for (int k = 0; k < n; ++k) {
-      for (int b = 0; b < o.batches; ++b) bodies[k].push_back(make_batch(devices[k].first, "BENCH", o.records, rng));
+      for (int b = 0; b < o.batches; ++b) bodies[k].push_back(make_batch(o, devices[k].first, "BENCH", rng));
     }
   }
   ServerChild server;
@@ -167,7 +172,8 @@ RunResult run_kiosks(const Options& o, int n, const std::string& dir) {
       c.set_connection_timeout(30);
       c.set_read_timeout(120);
       c.set_write_timeout(120);
-      const httplib::Headers auth = {{"Authorization", "Bearer " + devices[k].second}};
+      httplib::Headers auth = {{"Authorization", "Bearer " + devices[k].second}};
+      if (o.form == ws::EnvelopeForm::Compact) auth.emplace("X-Waystation-Protocol", "2");
       std::mt19937 rng(static_cast<unsigned>(k));
       auto next = Clock::now() + std::chrono::milliseconds(o.interval_ms ? static_cast<int>(rng() % o.interval_ms) : 0);
       std::vector<double> mine;
@@ -225,7 +231,7 @@ double floor_records_per_second(const Options& o, const std::string& dir) {
     for (auto& b : batches) {
       for (int i = 0; i < o.records; ++i) {
         auto e = bench_record("01890000-0000-7000-8000-000000000000", "BENCH", i, rng);
-        b.emplace_back(e.id, ws::to_json(e).dump());
+        b.emplace_back(e.id, ws::to_json(e, o.form).dump());
       }
     }
     const auto start = Clock::now();
@@ -263,8 +269,17 @@ std::vector<int> parse_list(const std::string& s) {
 
 int main(int argc, char** argv) {
   Options o;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    const std::string k = argv[i], v = argv[i + 1];
+  for (int i = 1; i < argc; ++i) {
+    const std::string k = argv[i];
+    if (k == "--allow-busy") {
+      o.allow_busy = true;
+      continue;
+    }
+    if (i + 1 >= argc) {
+      std::fprintf(stderr, "missing value for %s\n", k.c_str());
+      return 2;
+    }
+    const std::string v = argv[++i];
     if (k == "--kiosks") o.kiosks = parse_list(v);
     else if (k == "--batches") o.batches = std::stoi(v);
     else if (k == "--records") o.records = std::stoi(v);
@@ -272,24 +287,52 @@ int main(int argc, char** argv) {
     else if (k == "--floor-batches") o.floor_batches = std::stoi(v);
     else if (k == "--dir") o.dir = v;
     else if (k == "--server-bin") o.server_bin = v;
+    else if (k == "--runs") o.runs = std::max(1, std::stoi(v));
+    else if (k == "--form" && (v == "compact" || v == "full")) o.form = v == "compact" ? ws::EnvelopeForm::Compact : ws::EnvelopeForm::Full;
     else {
-      std::fprintf(stderr, "unknown option %s\n", k.c_str());
+      std::fprintf(stderr, "unknown option %s %s\n", k.c_str(), v.c_str());
       return 2;
     }
   }
   signal(SIGPIPE, SIG_IGN);
-  const double floor = floor_records_per_second(o, o.dir);
-  std::printf("floor (plain SQLite, %d rows/tx, synchronous=FULL): %.0f records/s\n", o.records, floor);
-  std::printf("%8s %10s %12s %10s %10s %8s %8s\n", "kiosks", "records", "records/s", "p50 ms", "p99 ms", "errors",
-              "x floor");
+  ws::bench::check_load(o.allow_busy);
+  std::printf("envelopes: %s; %d runs, the floor measured before each kiosk count in every run\n",
+              o.form == ws::EnvelopeForm::Compact ? "compact (protocol 2)" : "full (protocol 1)", o.runs);
+  struct Figures {
+    std::vector<double> rate, p50, p99, ratio;
+    long records = 0;
+    int errors = 0;
+  };
+  std::vector<Figures> figures(o.kiosks.size());
+  std::vector<double> floors;
+  for (int run = 0; run < o.runs; ++run) {
+    for (std::size_t i = 0; i < o.kiosks.size(); ++i) {
+      const double floor = floor_records_per_second(o, o.dir);
+      floors.push_back(floor);
+      auto r = run_kiosks(o, o.kiosks[i], o.dir);
+      const double rate = r.seconds > 0 ? r.records / r.seconds : 0;
+      auto& f = figures[i];
+      f.rate.push_back(rate);
+      f.p50.push_back(percentile(r.latencies_ms, 0.50));
+      f.p99.push_back(percentile(r.latencies_ms, 0.99));
+      f.ratio.push_back(floor > 0 ? rate / floor : 0);
+      f.records = r.records;
+      f.errors += r.errors;
+      std::printf("run %d: %d kiosks %.0f records/s, floor %.0f records/s, %.2f x floor, errors %d\n", run + 1,
+                  o.kiosks[i], rate, floor, f.ratio.back(), r.errors);
+      std::fflush(stdout);
+    }
+  }
+  std::printf("\nfloor (plain SQLite, %d rows/tx, synchronous=FULL): median %.0f records/s\n", o.records,
+              ws::bench::median(floors));
+  std::printf("%8s %10s %12s %10s %10s %8s %8s   (medians of %d)\n", "kiosks", "records", "records/s", "p50 ms",
+              "p99 ms", "errors", "x floor", o.runs);
   bool failed = false;
-  for (int n : o.kiosks) {
-    auto r = run_kiosks(o, n, o.dir);
-    const double rate = r.seconds > 0 ? r.records / r.seconds : 0;
-    std::printf("%8d %10ld %12.0f %10.1f %10.1f %8d %8.2f\n", n, r.records, rate, percentile(r.latencies_ms, 0.50),
-                percentile(r.latencies_ms, 0.99), r.errors, floor > 0 ? rate / floor : 0);
-    std::fflush(stdout);
-    failed = failed || r.errors != 0;
+  for (std::size_t i = 0; i < o.kiosks.size(); ++i) {
+    const auto& f = figures[i];
+    std::printf("%8d %10ld %12.0f %10.1f %10.1f %8d %8.2f\n", o.kiosks[i], f.records, ws::bench::median(f.rate),
+                ws::bench::median(f.p50), ws::bench::median(f.p99), f.errors, ws::bench::median(f.ratio));
+    failed = failed || f.errors != 0;
   }
   return failed ? 1 : 0;
 }

@@ -50,7 +50,7 @@ int json_depth(const nlohmann::json& j) {
   return deepest;
 }
 
-nlohmann::json to_json(const Envelope& e) {
+nlohmann::json to_json(const Envelope& e, EnvelopeForm form) {
   nlohmann::json j = {
       {"id", e.id},
       {"kind", e.kind},
@@ -61,7 +61,10 @@ nlohmann::json to_json(const Envelope& e) {
       {"payload", e.payload},
   };
   nlohmann::json fv = nlohmann::json::object();
-  for (const auto& [field, v] : e.field_versions) fv[field] = v.to_string();
+  for (const auto& [field, v] : e.field_versions) {
+    if (form == EnvelopeForm::Compact && field.find('/') == std::string::npos && v == e.version) continue;
+    fv[field] = v.to_string();
+  }
   j["field_versions"] = std::move(fv);
   if (e.base_version) j["base_version"] = e.base_version->to_string();
   return j;
@@ -150,6 +153,7 @@ Result<Envelope> envelope_from_json(nlohmann::json&& j, const EnvelopeLimits& li
   // Taken only now that nothing can refuse the record, so a refused `j` is still whole.
   e.payload = std::move(*payload);
   if (payload_text) *payload_text = std::move(text);
+  expand_field_versions(e);
   return e;
 }
 
@@ -180,7 +184,8 @@ std::string envelope_json(const EnvelopeText& e) {
   text("centre", e.centre);
   out += e.deleted ? "\"deleted\":true," : "\"deleted\":false,";
   out += "\"field_versions\":";
-  out += e.field_versions;
+  if (e.form == EnvelopeForm::Compact) out += compact_field_versions_json(e.field_versions, e.version);
+  else out += e.field_versions;
   out += ',';
   text("id", e.id);
   text("kind", e.kind);
@@ -191,6 +196,57 @@ std::string envelope_json(const EnvelopeText& e) {
   out += ",\"version\":\"";
   out += e.version;
   out += "\"}";
+  return out;
+}
+
+void expand_field_versions(Envelope& e) {
+  if (!e.payload.is_object()) return;
+  for (const auto& [field, _] : e.payload.items()) e.field_versions.try_emplace(field, e.version);
+}
+
+namespace {
+
+// The end of the JSON string whose opening quote is at `open` (the closing quote's index),
+// or npos. Escapes are skipped, not decoded.
+std::size_t string_end(std::string_view text, std::size_t open) {
+  for (std::size_t i = open + 1; i < text.size(); ++i) {
+    if (text[i] == '\\') ++i;
+    else if (text[i] == '"') return i;
+  }
+  return std::string_view::npos;
+}
+
+}  // namespace
+
+std::string compact_field_versions_json(std::string_view text, std::string_view version) {
+  // The stores write this text without whitespace ({"key":"version",...}); anything else is
+  // passed on as it is.
+  std::string out = "{";
+  if (text.size() < 2 || text.front() != '{' || text.back() != '}') return std::string(text);
+  std::size_t i = 1;
+  while (i + 1 < text.size()) {
+    if (text[i] != '"') return std::string(text);
+    const std::size_t key_end = string_end(text, i);
+    if (key_end == std::string_view::npos || key_end + 2 >= text.size() || text[key_end + 1] != ':' ||
+        text[key_end + 2] != '"') {
+      return std::string(text);
+    }
+    const std::size_t value_end = string_end(text, key_end + 2);
+    if (value_end == std::string_view::npos) return std::string(text);
+    const std::string_view key = text.substr(i + 1, key_end - i - 1);
+    const std::string_view value = text.substr(key_end + 3, value_end - key_end - 3);
+    // Only a plain top-level name can go: a key with an escape might hide a '/' of a row path.
+    const bool implied = value == version && key.find('/') == std::string_view::npos &&
+                         key.find('\\') == std::string_view::npos;
+    if (!implied) {
+      if (out.size() > 1) out += ',';
+      out.append(text.substr(i, value_end + 1 - i));
+    }
+    i = value_end + 1;
+    if (text[i] == ',' && i + 2 < text.size()) ++i;
+    else if (i + 1 != text.size()) return std::string(text);
+  }
+  out += '}';
   return out;
 }
 

@@ -29,7 +29,8 @@ struct Row {
 
 // Up to `limit` rows of one scope after `since`, in sequence order, served by the
 // (centre, seq) index without sorting the whole history.
-Result<std::vector<Row>> scope_rows(sql::Connection& db, const std::string& centre, std::int64_t since, int limit) {
+Result<std::vector<Row>> scope_rows(sql::Connection& db, const std::string& centre, std::int64_t since, int limit,
+                                    EnvelopeForm form) {
   auto st = db.prepare(std::string("SELECT ") + kRecordColumns +
                        " FROM records WHERE centre = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3");
   if (!st) return fail(st.error());
@@ -50,7 +51,8 @@ Result<std::vector<Row>> scope_rows(sql::Connection& db, const std::string& cent
                                                       .schema_version = static_cast<int>(st->column_int(5)),
                                                       .payload = payload,
                                                       .field_versions = versions,
-                                                      .base_version = std::nullopt})});
+                                                      .base_version = std::nullopt,
+                                                      .form = form})});
   }
   return rows;
 }
@@ -76,16 +78,16 @@ Result<PullQuery> parse_pull_query(const std::string* since, const std::string* 
 }
 
 Result<std::string> pull(Database& db, const std::string& centre, const PullQuery& query,
-                         std::int64_t* delivered) {
+                         std::int64_t* delivered, EnvelopeForm form) {
   auto lease = db.acquire();
   if (!lease) return fail(lease.error());
   // One read transaction, so both scopes come from the same snapshot.
   auto tx = sql::Transaction::begin(**lease, sql::TxMode::Deferred);
   if (!tx) return fail(tx.error());
   // One row beyond the limit tells whether more follow.
-  auto own = scope_rows(**lease, centre, query.since, query.limit + 1);
+  auto own = scope_rows(**lease, centre, query.since, query.limit + 1, form);
   if (!own) return fail(own.error());
-  auto everyone = scope_rows(**lease, kAllCentres, query.since, query.limit + 1);
+  auto everyone = scope_rows(**lease, kAllCentres, query.since, query.limit + 1, form);
   if (!everyone) return fail(everyone.error());
 
   std::string records = "[";

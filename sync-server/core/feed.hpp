@@ -5,6 +5,7 @@
 #include <string>
 
 #include "sync-server/core/database.hpp"
+#include "ws/envelope.hpp"
 #include "ws/result.hpp"
 
 namespace ws::server {
@@ -23,8 +24,9 @@ struct PullQuery {
 Result<PullQuery> parse_pull_query(const std::string* since, const std::string* limit);
 
 // The reply body {records, cursor, more} as JSON text; `delivered` (if given) receives the
-// cursor, the last change of the device's feed the page holds.
+// cursor, the last change of the device's feed the page holds. Protocol 2 clients get
+// compact envelopes; protocol 1 clients the full form (what the stores keep).
 Result<std::string> pull(Database& db, const std::string& centre, const PullQuery& query,
-                         std::int64_t* delivered = nullptr);
+                         std::int64_t* delivered = nullptr, EnvelopeForm form = EnvelopeForm::Full);
 
 }  // namespace ws::server

@@ -49,11 +49,20 @@ void guarded(Response& res, F&& handler) {
   }
 }
 
+// The protocol version a request speaks: 1 when it names none (the first kiosks did not).
+int request_protocol(const Request& req) {
+  if (!req.has_header(protocol::kVersionHeader)) return 1;
+  const std::string v = req.get_header_value(protocol::kVersionHeader);
+  for (int known = protocol::kOldestProtocolVersion; known <= protocol::kProtocolVersion; ++known)
+    if (v == std::to_string(known)) return known;
+  return 0;
+}
+
 Status check_protocol_version(const Request& req) {
-  if (!req.has_header(protocol::kVersionHeader)) return ok();
-  if (req.get_header_value(protocol::kVersionHeader) == std::to_string(protocol::kProtocolVersion)) return ok();
-  return fail("protocol_version",
-              "this server speaks protocol version " + std::to_string(protocol::kProtocolVersion));
+  if (request_protocol(req) != 0) return ok();
+  return fail("protocol_version", "this server speaks protocol versions " +
+                                      std::to_string(protocol::kOldestProtocolVersion) + " to " +
+                                      std::to_string(protocol::kProtocolVersion));
 }
 
 }  // namespace
@@ -282,7 +291,8 @@ void Api::pull(const Request& req, Response& res) {
   auto query = parse_pull_query(req.has_param("since") ? &since : nullptr, req.has_param("limit") ? &limit : nullptr);
   if (!query) return send_error(res, query.error());
   std::int64_t delivered = 0;
-  auto page = server::pull(db_, device->centre, *query, &delivered);
+  const auto form = request_protocol(req) >= 2 ? EnvelopeForm::Compact : EnvelopeForm::Full;
+  auto page = server::pull(db_, device->centre, *query, &delivered, form);
   if (!page) return send_error(res, page.error());
   // What this device has seen, for the conflict log of its later pushes (authority.hpp).
   if (auto s = remember_pulled(db_, device->id, delivered); !s) return send_error(res, s.error());

@@ -211,32 +211,44 @@ Result<std::size_t> SyncRound::pull() {
   retry_after_.reset();
   auto id = enrolled_identity();
   if (!id) return fail(id.error());
-  std::size_t changed = 0;
-  std::string state;
-  for (int page = 0; page < options_.max_pull_pages; ++page) {
-    auto cursor = store_.pull_cursor();
-    if (!cursor) return fail(cursor.error());
+  auto cursor = store_.pull_cursor();
+  if (!cursor) return fail(cursor.error());
+  // Read from the store here, on this thread; every page's request reports the same state.
+  const std::string state = kiosk_state();
+  auto request = [this, &id, &state](const std::string& since) {
     HttpRequest req;
     req.path = std::string(protocol::kRoutePull) + "?limit=" +
                std::to_string(std::clamp(options_.pull_limit, 1, protocol::kMaxPullLimit));
-    if (!cursor->empty()) req.path += "&since=" + url_encode(*cursor);
+    if (!since.empty()) req.path += "&since=" + url_encode(since);
     req.bearer_token = id->token;
-    if (page == 0) state = kiosk_state();
     req.kiosk_state = state;
-    auto reply = transport_.send(req);
+    // One request at a time on the transport; the store stays on this thread.
+    return std::async(std::launch::async, [this, req = std::move(req)] { return transport_.send(req); });
+  };
+  std::size_t changed = 0;
+  std::string since = *cursor;
+  auto in_flight = request(since);
+  for (int page = 0; page < options_.max_pull_pages; ++page) {
+    auto reply = in_flight.get();
     if (!reply) return fail(reply.error());
     if (reply->status != 200) return http_failure(*reply, "receiving changes");
     auto j = parse_body(*reply, "pull");
     if (!j) return fail(j.error());
     auto parsed = protocol::parse_pull_response(std::move(*j));
     if (!parsed) return fail(parsed.error());
+    const bool more = parsed->more;
+    if (more && parsed->cursor == since && parsed->records.empty()) {
+      return fail("invalid_response", "the server said there is more to pull but sent nothing");
+    }
+    // The next page downloads while this one is merged and committed. Pages are applied in
+    // order, each with its cursor, so a failure here leaves the cursor at the last page applied
+    // and the page in flight is simply not used.
+    if (more && page + 1 < options_.max_pull_pages) in_flight = request(parsed->cursor);
     auto applied = store_.apply_pull(*parsed);
     if (!applied) return fail(applied.error());
     changed += *applied;
-    if (!parsed->more) break;
-    if (parsed->cursor == *cursor && parsed->records.empty()) {
-      return fail("invalid_response", "the server said there is more to pull but sent nothing");
-    }
+    if (!more) break;
+    since = parsed->cursor;
   }
   return changed;
 }

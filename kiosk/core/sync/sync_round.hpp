@@ -14,7 +14,7 @@ namespace ws::kiosk {
 
 struct RoundOptions {
   BatchLimits batch;        // records and raw bytes per push
-  int pull_limit = 500;     // records per pull page (server caps at kMaxPullLimit)
+  int pull_limit = protocol::kMaxPullLimit;  // records per pull page (the server's cap)
   int max_pull_pages = 100000;
 };
 

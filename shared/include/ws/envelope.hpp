@@ -37,9 +37,17 @@ struct EnvelopeLimits {
   int max_depth = 16;
 };
 
-nlohmann::json to_json(const Envelope& e);
+// How `field_versions` travels. Full: an entry for every written field, as stores keep it.
+// Compact (protocol 2, docs/protocol.md "Compact envelopes"): a top-level field's entry is left
+// out when it equals the record's `version`, which is what a missing entry means in every
+// protocol version, so both forms merge identically. Row answers and row tombstones
+// (`<field>/<row id>...`) always keep their entries.
+enum class EnvelopeForm { Full, Compact };
+
+nlohmann::json to_json(const Envelope& e, EnvelopeForm form = EnvelopeForm::Full);
 // Strict parse: unknown keys, wrong types, bad ids and oversize payloads are refused with a
-// message that names the offending field.
+// message that names the offending field. Either form is accepted; the envelope returned is
+// full (expand_field_versions), so a compact and a full text of one record parse the same.
 Result<Envelope> envelope_from_json(const nlohmann::json& j, const EnvelopeLimits& limits = {});
 // The same, taking the payload out of `j` instead of copying it (`j` is left intact when the
 // record is refused). When `payload_text` is given it receives the payload's compact JSON,
@@ -51,7 +59,14 @@ Result<Envelope> envelope_from_json(nlohmann::json&& j, const EnvelopeLimits& li
 // directly because the server and the kiosk store it for every record they write.
 std::string field_versions_json(const std::map<std::string, Version>& field_versions);
 
-// An envelope's JSON, as to_json(e).dump() writes it, from parts that are already text (as a
+// Gives every top-level payload field without an entry the record's version explicitly (what
+// its missing entry meant), so later edits and merges see the same versions in either form.
+void expand_field_versions(Envelope& e);
+// `field_versions` text (as field_versions_json writes it) in compact form for a record at
+// `version`. Text it cannot read as such is returned unchanged: the full form is always valid.
+std::string compact_field_versions_json(std::string_view field_versions, std::string_view version);
+
+// An envelope's JSON, as to_json(e, form).dump() writes it, from parts that are already text (as a
 // store keeps them): feeds and outboxes send thousands of records and would otherwise parse
 // and re-dump every payload. The strings must be what the envelope checks allow (ids, kinds,
 // centres and versions hold nothing to escape); `payload` and `field_versions` are JSON objects.
@@ -61,6 +76,7 @@ struct EnvelopeText {
   int schema_version = 1;
   std::string_view payload, field_versions;
   std::optional<std::string_view> base_version;
+  EnvelopeForm form = EnvelopeForm::Compact;  // what the protocol sends; stores keep Full
 };
 std::string envelope_json(const EnvelopeText& e);
 

@@ -1,5 +1,5 @@
 #pragma once
-// Protocol v1 between kiosk and sync server: routes, headers and the JSON bodies, parsed
+// Protocol v2 between kiosk and sync server: routes, headers and the JSON bodies, parsed
 // strictly on both sides. docs/protocol.md is the prose version of this file.
 #include <string>
 #include <string_view>
@@ -12,7 +12,11 @@
 
 namespace ws::protocol {
 
-inline constexpr int kProtocolVersion = 1;
+// 2: compact envelopes (EnvelopeForm::Compact) in pushes and in pull pages asked for with
+// version 2. A server also serves kProtocolVersion 1 clients: it reads either form and gives
+// them full pull pages.
+inline constexpr int kProtocolVersion = 2;
+inline constexpr int kOldestProtocolVersion = 1;
 inline constexpr const char* kVersionHeader = "X-Waystation-Protocol";
 // On every server reply: the server's wall clock in Unix milliseconds, so a kiosk can measure
 // how far its own clock is off and stamp with corrected time.

@@ -1,0 +1,56 @@
+#pragma once
+// What every benchmark here shares: the load-average gate (figures from a busy machine are
+// noise, issue 14 asks for < 1.0 before every run) and medians.
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+namespace ws::bench {
+
+// The 1-minute load average from /proc/loadavg, or -1 when it cannot be read.
+inline double load_average() {
+  double one = -1;
+  if (FILE* f = std::fopen("/proc/loadavg", "r")) {
+    if (std::fscanf(f, "%lf", &one) != 1) one = -1;
+    std::fclose(f);
+  }
+  return one;
+}
+
+// Prints the load average first; above 1.0 refuses to run (exit 3) unless `allow_busy`, and
+// then says loudly on stdout that the figures are not comparable.
+inline void check_load(bool allow_busy) {
+  const double load = load_average();
+  std::printf("load average (1 min): %.2f\n", load);
+  std::fflush(stdout);
+  if (load <= 1.0) return;
+  if (!allow_busy) {
+    std::fprintf(stderr,
+                 "bench: the load average is %.2f (> 1.0): the machine is busy and the figures would be noise. "
+                 "Wait for a quiet machine, or pass --allow-busy to run anyway.\n",
+                 load);
+    std::exit(3);
+  }
+  std::printf("WARNING: load average %.2f > 1.0: BUSY MACHINE, these figures are not comparable; only ratios "
+              "within this run mean anything.\n",
+              load);
+}
+
+inline double median(std::vector<double> v) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  return v[v.size() / 2];
+}
+
+// The p-th quantile (0..1) by nearest rank.
+inline double percentile(std::vector<double> v, double p) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  const double rank = p * static_cast<double>(v.size());
+  std::size_t idx = rank <= 1 ? 0 : static_cast<std::size_t>(rank + 0.999999) - 1;
+  return v[std::min(idx, v.size() - 1)];
+}
+
+}  // namespace ws::bench

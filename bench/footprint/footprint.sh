@@ -1,0 +1,176 @@
+#!/usr/bin/env bash
+# Footprint bench (issue 14): the real kiosk window against `chromium --kiosk` showing an
+# equivalent static page (the attract screen: a title, a line of text, four topic buttons),
+# each alone on a private Xvfb at 1920x1080, alternating, medians of RUNS:
+#   - PSS: the sum of Pss over the process and its children (/proc/PID/smaps_rollup), 10 s
+#     after start;
+#   - first painted frame: from exec to the kiosk's first "frame 1" line (KIOSK_DEBUG_FRAMES)
+#     or to the page's title change in the frame after its first paint (double
+#     requestAnimationFrame), seen through the X window name;
+#   - idle CPU: utime + stime (/proc/PID/stat, process tree) over 20 s with nothing moving.
+#
+#   bench/footprint/footprint.sh KIOSK_BINARY [--runs 5] [--allow-busy]
+# Skipped (exit 0) with a message when chromium, Xvfb or xdotool is missing. Refuses to run
+# above a load average of 1.0 unless --allow-busy.
+set -euo pipefail
+kiosk=${1:?usage: footprint.sh KIOSK_BINARY [--runs N] [--allow-busy]}
+shift
+runs=5
+allow_busy=0
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --runs) runs=$2; shift 2 ;;
+    --allow-busy) allow_busy=1; shift ;;
+    *) echo "footprint: unknown option $1" >&2; exit 2 ;;
+  esac
+done
+
+load=$(cut -d' ' -f1 /proc/loadavg)
+echo "load average (1 min): $load"
+if awk "BEGIN{exit !($load > 1.0)}"; then
+  if [ "$allow_busy" = 0 ]; then
+    echo "footprint: the load average is $load (> 1.0): the machine is busy and the figures would be noise." \
+         "Wait for a quiet machine, or pass --allow-busy." >&2
+    exit 3
+  fi
+  echo "WARNING: load average $load > 1.0: BUSY MACHINE, these figures are not comparable."
+fi
+browser=$(command -v chromium || command -v chromium-browser || true)
+for tool in Xvfb xdotool; do
+  command -v "$tool" >/dev/null || { echo "footprint: $tool is not installed: skipped"; exit 0; }
+done
+[ -n "$browser" ] || { echo "footprint: chromium is not installed: skipped (apt-get install chromium)"; exit 0; }
+[ -x "$kiosk" ] || { echo "footprint: no kiosk binary at $kiosk" >&2; exit 2; }
+
+work=$(mktemp -d)
+xvfb_pid=
+app_pid=
+cleanup() {
+  [ -n "$app_pid" ] && kill "$app_pid" 2>/dev/null && wait "$app_pid" 2>/dev/null
+  [ -n "$xvfb_pid" ] && kill "$xvfb_pid" 2>/dev/null && wait "$xvfb_pid" 2>/dev/null
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+cat > "$work/page.html" <<'HTML'
+<!doctype html>
+<html><head><meta charset="utf-8"><title>loading</title>
+<style>
+  body { margin: 0; background: #f4f1ea; font-family: sans-serif; color: #1d2b36; }
+  main { display: flex; flex-direction: column; align-items: center; justify-content: center; height: 100vh; }
+  h1 { font-size: 56px; margin: 0 0 16px; }
+  p { font-size: 28px; margin: 0 0 48px; }
+  .topics { display: grid; grid-template-columns: repeat(2, 420px); gap: 24px; }
+  button { font-size: 28px; padding: 36px; border-radius: 16px; border: 0; background: #1f5f8b; color: #fff; }
+</style></head>
+<body><main>
+  <h1>Welcome</h1><p>Touch a topic to start. Velg et tema for å begynne.</p>
+  <div class="topics"><button>What happens next</button><button>Your rights</button>
+  <button>Health</button><button>Appointments</button></div>
+</main>
+<script>requestAnimationFrame(() => requestAnimationFrame(() => { document.title = "painted"; }));</script>
+</body></html>
+HTML
+
+now_ms() { date +%s%3N; }
+
+# The pids of a process and all its descendants.
+tree() {
+  local pids=$1 frontier=$1 next
+  while [ -n "$frontier" ]; do
+    next=$(for p in $frontier; do cat /proc/"$p"/task/*/children 2>/dev/null; done | tr '\n' ' ')
+    frontier=$next
+    pids="$pids $next"
+  done
+  echo $pids
+}
+pss_kb() {
+  local total=0 kb
+  for p in $(tree "$1"); do
+    kb=$(awk '/^Pss:/ {print $2}' /proc/"$p"/smaps_rollup 2>/dev/null || true)
+    total=$((total + ${kb:-0}))
+  done
+  echo $total
+}
+cpu_ticks() {
+  local total=0 t
+  for p in $(tree "$1"); do
+    # Fields 14 and 15 (utime, stime), counted after the command name's closing parenthesis.
+    t=$(sed 's/.*) //' /proc/"$p"/stat 2>/dev/null | awk '{print $12 + $13}' || true)
+    total=$((total + ${t:-0}))
+  done
+  echo $total
+}
+median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+
+start_display() {
+  local fifo="$work/displayfd"
+  rm -f "$fifo"; mkfifo "$fifo"
+  Xvfb -displayfd 8 -screen 0 1920x1080x24 -nolisten tcp 8>"$fifo" 2>/dev/null &
+  xvfb_pid=$!
+  local n
+  read -r n < "$fifo"
+  export DISPLAY=":$n"
+}
+stop_app() {
+  kill "$app_pid" 2>/dev/null || true
+  wait "$app_pid" 2>/dev/null || true
+  app_pid=
+  kill "$xvfb_pid" 2>/dev/null || true
+  wait "$xvfb_pid" 2>/dev/null || true
+  xvfb_pid=
+}
+
+# One measurement: prints "first_frame_ms pss_kb idle_ms_per_20s".
+measure() {
+  local which=$1 t0 first=
+  start_display
+  rm -rf "$work/data" "$work/chromium"
+  t0=$(now_ms)
+  if [ "$which" = kiosk ]; then
+    KIOSK_DEBUG_FRAMES=1 "$kiosk" --data-dir "$work/data" > "$work/kiosk.out" 2>/dev/null &
+    app_pid=$!
+    while [ "$(now_ms)" -lt $((t0 + 60000)) ]; do
+      if grep -q '^frame 1 ' "$work/kiosk.out" 2>/dev/null; then first=$(now_ms); break; fi
+      sleep 0.005
+    done
+  else
+    "$browser" --kiosk --no-first-run --no-default-browser-check --disable-extensions --no-sandbox \
+      --user-data-dir="$work/chromium" "file://$work/page.html" >/dev/null 2>&1 &
+    app_pid=$!
+    while [ "$(now_ms)" -lt $((t0 + 60000)) ]; do
+      # The window is named after the page's title ("painted - Chromium").
+      if xdotool search --name '^painted' >/dev/null 2>&1; then first=$(now_ms); break; fi
+      sleep 0.005
+    done
+  fi
+  if [ -z "$first" ]; then
+    stop_app
+    echo "footprint: $which painted nothing within 60 s" >&2
+    return 1
+  fi
+  sleep 10  # settle: the figure is the idle state after start-up, not start-up itself
+  local pss before after
+  pss=$(pss_kb "$app_pid")
+  before=$(cpu_ticks "$app_pid")
+  sleep 20  # the measured window is 20 s of wall time by definition
+  after=$(cpu_ticks "$app_pid")
+  stop_app
+  echo "$((first - t0)) $pss $(( (after - before) * 1000 / $(getconf CLK_TCK) ))"
+}
+
+: > "$work/kiosk.txt"
+: > "$work/chromium.txt"
+for i in $(seq 1 "$runs"); do
+  k=$(measure kiosk); echo "run $i kiosk:    first frame ${k%% *} ms, PSS / idle CPU: ${k#* }" ; echo "$k" >> "$work/kiosk.txt"
+  c=$(measure chromium); echo "run $i chromium: first frame ${c%% *} ms, PSS / idle CPU: ${c#* }"; echo "$c" >> "$work/chromium.txt"
+done
+col() { awk -v c="$2" '{print $c}' "$work/$1.txt" | median; }
+kf=$(col kiosk 1); kp=$(col kiosk 2); ki=$(col kiosk 3)
+cf=$(col chromium 1); cp=$(col chromium 2); ci=$(col chromium 3)
+echo
+echo "medians of $runs (1920x1080 Xvfb; idle CPU resolution $((1000 / $(getconf CLK_TCK))) ms)"
+printf '%-22s %12s %12s %10s\n' "" kiosk chromium ratio
+printf '%-22s %9d ms %9d ms %10s\n' "first painted frame" "$kf" "$cf" "$(awk "BEGIN{printf \"%.2f\", $kf/$cf}")"
+printf '%-22s %9d MB %9d MB %10s\n' "PSS" "$((kp / 1024))" "$((cp / 1024))" "$(awk "BEGIN{printf \"%.2f\", $kp/$cp}")"
+printf '%-22s %9d ms %9d ms\n' "idle CPU per 20 s" "$ki" "$ci"

@@ -145,6 +145,16 @@ INSERT OR IGNORE INTO centre_setup (centre, device_id, record_id, created_at_ms)
 )sql",
     // 5 -> 6: the audit log (ws/audit_chain.hpp), append-only and hash-chained.
     ws::audit::kSchemaSql,
+    // 6 -> 7: the server's X25519 key pair for sealed pushes (seal_key.hpp). Kept in the
+    // database (0600), so it survives restarts, backups and restores with the data it protects.
+    R"sql(
+CREATE TABLE seal_key (
+  one INTEGER PRIMARY KEY CHECK (one = 1),
+  public_key BLOB NOT NULL,
+  secret_key BLOB NOT NULL,
+  created_at_ms INTEGER NOT NULL
+);
+)sql",
 };
 
 }  // namespace

@@ -5,7 +5,7 @@
 
 namespace ws::server {
 
-inline constexpr int kSchemaVersion = 6;
+inline constexpr int kSchemaVersion = 7;
 
 // Brings the file up to kSchemaVersion in one transaction; refuses a newer file.
 Status migrate(sql::Connection& db);

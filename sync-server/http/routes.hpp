@@ -4,6 +4,7 @@
 // version check, bearer-token auth (unknown tokens rate-limited per address), per-device rate
 // limit, and one log line per request.
 #include <cstddef>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -17,6 +18,7 @@
 #include "sync-server/http/rate_limiter.hpp"
 #include "ws/hlc.hpp"
 #include "ws/protocol.hpp"
+#include "ws/sealing.hpp"
 
 namespace ws::server {
 
@@ -56,6 +58,9 @@ class Api {
   Result<Device> authorise(const httplib::Request& req, httplib::Response& res);
   void enroll(const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader);
   void push(const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader);
+  // The push body as JSON text: read as is, or opened first when the kiosk sealed it.
+  Result<std::string> push_body_text(const httplib::Request& req, httplib::Response& res,
+                                     const httplib::ContentReader& reader, const Device& device);
   void pull(const httplib::Request& req, httplib::Response& res);
   void have(const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader);
   void health(httplib::Response& res);
@@ -71,6 +76,9 @@ class Api {
   RateLimiter enroll_limiter_;
   RateLimiter failed_token_limiter_;
   std::vector<RouteEntry> routes_;
+  // Loaded (made on the first start) by install(); null when that failed: sealed pushes are
+  // then refused and replies name no key, while plain pushes keep working.
+  std::shared_ptr<const seal::KeyPair> seal_keys_;
 };
 
 }  // namespace ws::server

@@ -11,6 +11,7 @@
 #include "kiosk/core/sync/transport.hpp"
 #include "ws/address.hpp"
 #include "ws/protocol.hpp"
+#include "ws/push_seal.hpp"
 
 namespace ws::kiosk {
 namespace {
@@ -140,8 +141,10 @@ class HttpTransport final : public Transport {
     req.headers = {{protocol::kVersionHeader, std::to_string(protocol::kProtocolVersion)}, {"Accept-Encoding", "gzip"}};
     if (!request.bearer_token.empty()) req.headers.emplace("Authorization", "Bearer " + request.bearer_token);
     if (request.method == HttpRequest::Method::Post) {
-      req.headers.emplace("Content-Type", "application/json");
-      if (auto gz = gzip_requests_ ? gzip_fast(request.body) : std::nullopt) {
+      // A sealed body is already compressed inside its seal; gzip would only cost time.
+      const bool sealed = push_seal::is_sealed(request.body);
+      req.headers.emplace("Content-Type", sealed ? push_seal::kContentType : "application/json");
+      if (auto gz = gzip_requests_ && !sealed ? gzip_fast(request.body) : std::nullopt) {
         req.headers.emplace("Content-Encoding", "gzip");
         req.body = std::move(*gz);
       } else {
@@ -200,6 +203,9 @@ class HttpTransport final : public Transport {
       if (std::from_chars(value.data(), end, ms).ptr == end && ms > 0) reply.server_time_ms = ms;
     }
     reply.server_epoch = res.get_header_value(protocol::kEpochHeader);
+    if (res.has_header(push_seal::kSealKeyHeader)) {
+      reply.server_seal_key = push_seal::decode_key(res.get_header_value(push_seal::kSealKeyHeader));
+    }
     if (res.has_header("Retry-After")) {
       const auto value = res.get_header_value("Retry-After");
       int seconds = 0;

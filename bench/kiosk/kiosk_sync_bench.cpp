@@ -2,7 +2,10 @@
 // the real sync-server on loopback. Prints wall time, records/s, bytes on the wire per record
 // versus the raw JSON, and the raw SQLite floor (same rows, same transaction size, fsync).
 //
-//   kiosk_sync_bench [--records 20000] [--runs 3] [--batch 1000]
+//   kiosk_sync_bench [--records 20000] [--runs 3] [--batch 1000] [--seal on|off]
+//
+// --seal off pushes plain JSON (as a kiosk that has not learnt the server's key does), to
+// measure what sealing batches to the server's key (ws/push_seal.hpp) costs; on is what kiosks do.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -84,7 +87,16 @@ double sqlite_floor(const std::string& data_dir, const std::string& floor_db, st
   return seconds_since(t);
 }
 
-Run one_run(int records, std::size_t batch, int run_index) {
+// What the health check at the start of every real round does: learn the server's sealing key.
+void learn_seal_key(kiosk::Store& store, kiosk::Transport& transport) {
+  kiosk::HttpRequest req;
+  req.path = protocol::kRouteHealth;
+  auto reply = transport.send(req);
+  if (!reply || reply->server_seal_key.empty()) die("the server named no sealing key");
+  if (!store.set_server_seal_key(reply->server_seal_key)) die("could not store the sealing key");
+}
+
+Run one_run(int records, std::size_t batch, int run_index, bool seal) {
   TempDir dir;
   Server server(dir.sub("server.db"));
   server.start();
@@ -105,6 +117,7 @@ Run one_run(int records, std::size_t batch, int run_index) {
     if (!store) die(store.error().message);
     auto transport = kiosk::make_http_transport(via_proxy);
     if (!transport) die(transport.error().message);
+    if (seal) learn_seal_key(**store, **transport);
     kiosk::RoundOptions o;
     o.batch.max_records = batch;
     kiosk::SyncRound round(**store, **transport, o);
@@ -133,18 +146,20 @@ Run one_run(int records, std::size_t batch, int run_index) {
 int main(int argc, char** argv) {
   int records = 20000, runs = 3;
   std::size_t batch = 1000;
+  bool seal = true;
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string a = argv[i];
     if (a == "--records") records = std::atoi(argv[i + 1]);
     else if (a == "--runs") runs = std::atoi(argv[i + 1]);
     else if (a == "--batch") batch = static_cast<std::size_t>(std::atoi(argv[i + 1]));
+    else if (a == "--seal") seal = std::string(argv[i + 1]) != "off";
     else die("unknown option " + a);
   }
   if (records < 1 || runs < 1 || batch < 1 || batch > 1000) die("bad arguments");
 
   std::vector<double> push, cli, floor, ratio, per_record_raw, per_record_wire;
   for (int i = 0; i < runs; ++i) {
-    const Run r = one_run(records, batch, i);
+    const Run r = one_run(records, batch, i, seal);
     push.push_back(r.push_s);
     cli.push_back(r.cli_sync_s);
     floor.push_back(r.floor_s);
@@ -156,7 +171,7 @@ int main(int argc, char** argv) {
                 100.0 * r.wire_bytes / r.raw_json_bytes);
   }
   const double mp = median(push), mc = median(cli), mf = median(floor);
-  std::printf("\nrecords: %d, batch: %zu, runs: %d (medians)\n", records, batch, runs);
+  std::printf("\nrecords: %d, batch: %zu, runs: %d (medians), push sealed: %s\n", records, batch, runs, seal ? "on" : "off");
   std::printf("push (in-process engine -> server, fsync both sides): %.3f s, %.0f records/s\n", mp, records / mp);
   std::printf("kiosk sync command (process, push + pull):            %.3f s, %.0f records/s\n", mc, records / mc);
   std::printf("raw SQLite floor (same envelopes, same tx size, FULL): %.3f s, %.0f records/s\n", mf, records / mf);

@@ -5,7 +5,10 @@
 // bytes on the wire per record, the envelope size against its answers' JSON, and the p50/p99
 // of one counsellor save through the kiosk store (call to durable commit).
 //
-//   kiosk_sync_bench [--records 20000] [--runs 5] [--batch 1000] [--saves 200] [--allow-busy]
+//   kiosk_sync_bench [--records 20000] [--runs 5] [--batch 1000] [--saves 200] [--seal on|off] [--allow-busy]
+//
+// --seal off pushes plain JSON (as a kiosk that has not learnt the server's key does), to
+// measure what sealing batches to the server's key (ws/push_seal.hpp) costs; on is what kiosks do.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -99,7 +102,16 @@ double sqlite_floor(const std::string& data_dir, const std::string& floor_db, st
   return seconds_since(t);
 }
 
-Run one_run(int records, std::size_t batch, int saves, int run_index) {
+// What the health check at the start of every real round does: learn the server's sealing key.
+void learn_seal_key(kiosk::Store& store, kiosk::Transport& transport) {
+  kiosk::HttpRequest req;
+  req.path = protocol::kRouteHealth;
+  auto reply = transport.send(req);
+  if (!reply || reply->server_seal_key.empty()) die("the server named no sealing key");
+  if (!store.set_server_seal_key(reply->server_seal_key)) die("could not store the sealing key");
+}
+
+Run one_run(int records, std::size_t batch, int saves, int run_index, bool seal) {
   TempDir dir;
   Server server(dir.sub("server.db"));
   server.start();
@@ -126,6 +138,7 @@ Run one_run(int records, std::size_t batch, int saves, int run_index) {
     if (!store) die(store.error().message);
     auto transport = kiosk::make_http_transport(via_proxy);
     if (!transport) die(transport.error().message);
+    if (seal) learn_seal_key(**store, **transport);
     kiosk::RoundOptions o;
     o.batch.max_records = batch;
     kiosk::SyncRound round(**store, **transport, o);
@@ -177,6 +190,7 @@ int main(int argc, char** argv) {
   int records = 20000, runs = 5, saves = 200;
   std::size_t batch = 1000;
   bool allow_busy = false;
+  bool seal = true;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     if (a == "--allow-busy") {
@@ -188,6 +202,7 @@ int main(int argc, char** argv) {
     else if (a == "--runs") runs = std::atoi(argv[++i]);
     else if (a == "--batch") batch = static_cast<std::size_t>(std::atoi(argv[++i]));
     else if (a == "--saves") saves = std::atoi(argv[++i]);
+    else if (a == "--seal") seal = std::string(argv[++i]) != "off";
     else die("unknown option " + a);
   }
   if (records < 1 || runs < 1 || batch < 1 || batch > 1000 || saves < 1) die("bad arguments");
@@ -195,7 +210,7 @@ int main(int argc, char** argv) {
 
   std::vector<double> push, pull, cli, floor, push_ratio, pull_ratio, raw, wire, pull_wire, env_ratio, full_ratio, saves_ms;
   for (int i = 0; i < runs; ++i) {
-    const Run r = one_run(records, batch, saves, i);
+    const Run r = one_run(records, batch, saves, i, seal);
     const double n = static_cast<double>(r.records);
     push.push_back(r.push_s);
     pull.push_back(r.pull_s);
@@ -216,7 +231,8 @@ int main(int argc, char** argv) {
     std::fflush(stdout);
   }
   const double mp = median(push), mpl = median(pull), mc = median(cli), mf = median(floor);
-  std::printf("\nrecords: %d, batch: %zu, runs: %d (medians; ratios are taken within each run)\n", records, batch, runs);
+  std::printf("\nrecords: %d, batch: %zu, runs: %d, push sealed: %s (medians; ratios are taken within each run)\n", records, batch,
+              runs, seal ? "on" : "off");
   std::printf("push (engine -> server, fsync both sides):        %.3f s, %6.0f records/s, %.2f x floor\n", mp,
               records / mp, median(push_ratio));
   std::printf("initial pull by a new kiosk (fsync per page):     %.3f s, %6.0f records/s, %.2f x floor\n", mpl,

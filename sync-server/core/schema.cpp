@@ -241,6 +241,16 @@ CREATE INDEX hq_sessions_user ON hq_sessions(user_id);
     "ALTER TABLE devices ADD COLUMN report_audit_hash TEXT;"
     "ALTER TABLE devices ADD COLUMN reported_at_ms INTEGER;"
     "CREATE INDEX batches_device ON batches (device_id, received_at_ms);",
+    // 8 -> 9: the server's X25519 key pair for sealed pushes (seal_key.hpp). Kept in the
+    // database (0600), so it survives restarts, backups and restores with the data it protects.
+    R"sql(
+CREATE TABLE seal_key (
+  one INTEGER PRIMARY KEY CHECK (one = 1),
+  public_key BLOB NOT NULL,
+  secret_key BLOB NOT NULL,
+  created_at_ms INTEGER NOT NULL
+);
+)sql",
 };
 
 }  // namespace

@@ -9,9 +9,11 @@
 #include "sync-server/core/feed.hpp"
 #include "sync-server/core/have.hpp"
 #include "sync-server/core/records.hpp"
+#include "sync-server/core/seal_key.hpp"
 #include "sync-server/http/body.hpp"
 #include "sync-server/http/fleet_metrics.hpp"
 #include "sync-server/http/web_routes.hpp"
+#include "ws/push_seal.hpp"
 
 namespace ws::server {
 namespace {
@@ -65,6 +67,24 @@ Status check_protocol_version(const Request& req) {
                                       std::to_string(protocol::kProtocolVersion));
 }
 
+bool is_sealed_content_type(const Request& req) {
+  std::string type = req.get_header_value("Content-Type");
+  type = type.substr(0, type.find(';'));
+  while (!type.empty() && type.back() == ' ') type.pop_back();
+  return type == push_seal::kContentType;
+}
+
+std::shared_ptr<const seal::KeyPair> load_seal_keys(Database& db) {
+  auto lease = db.acquire();
+  if (!lease) return nullptr;
+  auto keys = load_or_create_seal_key(**lease);
+  if (!keys) {
+    std::fprintf(stderr, "sealed pushes are unavailable: %s\n", keys.error().message.c_str());
+    return nullptr;
+  }
+  return std::make_shared<const seal::KeyPair>(std::move(*keys));
+}
+
 }  // namespace
 
 int http_status_for(const Error& e) {
@@ -116,9 +136,13 @@ std::string Api::allowed_methods(const std::string& path) const {
 }
 
 void Api::install(httplib::Server& server) {
-  // Every reply, errors included, names the protocol and the epoch of the data it speaks for.
-  server.set_default_headers({{protocol::kVersionHeader, std::to_string(protocol::kProtocolVersion)},
-                              {protocol::kEpochHeader, db_.epoch()}});
+  // Every reply, errors included, names the protocol and the epoch of the data it speaks for,
+  // and the public key a kiosk seals its pushes to (already enrolled kiosks learn it so).
+  seal_keys_ = load_seal_keys(db_);
+  httplib::Headers headers{{protocol::kVersionHeader, std::to_string(protocol::kProtocolVersion)},
+                           {protocol::kEpochHeader, db_.epoch()}};
+  if (seal_keys_) headers.emplace(push_seal::kSealKeyHeader, push_seal::encode_key(seal_keys_->public_key));
+  server.set_default_headers(std::move(headers));
   server.set_pre_routing_handler([](const Request&, Response&) {
     t_request = RequestContext{std::chrono::steady_clock::now(), true, ""};
     return httplib::Server::HandlerResponse::Unhandled;
@@ -244,11 +268,7 @@ void Api::push(const Request& req, Response& res, const ContentReader& reader) {
     drain_body(reader, res, kRefusedBodyDrainBytes);
     return send_error(res, device.error());
   }
-  if (auto s = require_json_content_type(req); !s) {
-    drain_body(reader, res, options_.max_body_bytes);
-    return send_error(res, s.error());
-  }
-  auto body = read_body(reader, res, options_.max_body_bytes);
+  auto body = push_body_text(req, res, reader, *device);
   if (!body) return send_error(res, body.error());
   auto request = parse_push_body(*body);
   if (!request) return send_error(res, request.error());
@@ -257,6 +277,20 @@ void Api::push(const Request& req, Response& res, const ContentReader& reader) {
   metrics_.observe_push(reply->replay, reply->counts);
   res.status = 200;
   res.set_content(reply->body, "application/json");
+}
+
+Result<std::string> Api::push_body_text(const Request& req, Response& res, const ContentReader& reader,
+                                        const Device& device) {
+  const bool sealed = is_sealed_content_type(req);
+  if (auto s = sealed ? Status(ok()) : require_json_content_type(req); !s) {
+    drain_body(reader, res, options_.max_body_bytes);
+    return fail(s.error());
+  }
+  auto body = read_body(reader, res, options_.max_body_bytes);
+  if (!body || !sealed) return body;
+  if (!seal_keys_) return fail("internal", "this server cannot open sealed pushes (its key is unavailable)");
+  // Opened before anything parses it: the envelope format inside knows nothing of sealing.
+  return push_seal::open(*seal_keys_, device.id, *body, options_.max_body_bytes);
 }
 
 void Api::have(const Request& req, Response& res, const ContentReader& reader) {

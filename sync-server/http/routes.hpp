@@ -5,6 +5,7 @@
 // limit, and one log line per request.
 #include <cstddef>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,7 @@
 #include "sync-server/http/rate_limiter.hpp"
 #include "ws/hlc.hpp"
 #include "ws/protocol.hpp"
+#include "ws/sealing.hpp"
 
 namespace ws::server {
 
@@ -61,6 +63,9 @@ class Api {
   Result<Device> authorise(const httplib::Request& req, httplib::Response& res);
   void enroll(const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader);
   void push(const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader);
+  // The push body as JSON text: read as is, or opened first when the kiosk sealed it.
+  Result<std::string> push_body_text(const httplib::Request& req, httplib::Response& res,
+                                     const httplib::ContentReader& reader, const Device& device);
   void pull(const httplib::Request& req, httplib::Response& res);
   void have(const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader);
   void health(httplib::Response& res);
@@ -78,6 +83,9 @@ class Api {
   std::vector<RouteEntry> routes_;
   std::function<std::string(const std::string&)> other_allowed_;
   KioskReports kiosk_reports_{db_};  // each kiosk's X-Waystation-Kiosk-State, for HQ
+  // Loaded (made on the first start) by install(); null when that failed: sealed pushes are
+  // then refused and replies name no key, while plain pushes keep working.
+  std::shared_ptr<const seal::KeyPair> seal_keys_;
 };
 
 }  // namespace ws::server

@@ -4,6 +4,7 @@
 #include "kiosk/core/store/record_row.hpp"
 #include "kiosk/core/store/store.hpp"
 #include "ws/ids.hpp"
+#include "ws/push_seal.hpp"
 
 namespace ws::kiosk {
 namespace {
@@ -33,6 +34,15 @@ Result<std::optional<OutboxBatch>> open_batch(sql::Connection& db, const std::st
 }
 
 }  // namespace
+
+Result<std::string> Store::seal_for_server(std::string body) {
+  auto key = server_seal_key();
+  if (!key) return fail(key.error());
+  if (key->empty()) return body;  // an older server, or no reply yet: sent as it is
+  auto me = identity();
+  if (!me) return fail(me.error());
+  return push_seal::seal(*key, me->device_id, body);
+}
 
 Result<std::optional<OutboxBatch>> Store::next_batch(const BatchLimits& limits, const std::string& in_flight) {
   if (auto s = writable(); !s) return fail(s.error());
@@ -80,6 +90,11 @@ Result<std::optional<OutboxBatch>> Store::next_batch_once(const BatchLimits& lim
   }
   b.body = "{\"batch_id\":\"" + b.batch_id + "\",\"records\":[" + records + "]}";
   b.record_count = taken.size();
+  // Frozen sealed when the server's key is known: the copy waiting in kiosk.db is the server's
+  // to read, and a retry still sends the same bytes.
+  auto sealed = seal_for_server(b.body);
+  if (!sealed) return fail(sealed.error());
+  b.body = std::move(*sealed);
 
   auto mark = db_.prepare("UPDATE outbox SET batch_id = ?1, sent_version = ?2 WHERE seq = ?3");
   if (!mark) return fail(mark.error());

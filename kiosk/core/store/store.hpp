@@ -206,6 +206,11 @@ class Store {
   // The epoch of the server data this kiosk last synced with; empty before the first contact.
   Result<std::string> server_epoch();
   Status set_server_epoch(const std::string& epoch);
+  // The server's X25519 public key (32 raw bytes) that outbox batches are sealed to
+  // (ws/push_seal.hpp); empty until a reply named it. A new key (another server, a reinstall)
+  // gives up the batches sealed to the old one: their rows go back to the queue.
+  Result<std::string> server_seal_key();
+  Status set_server_seal_key(const std::string& public_key);
   // The next pull starts from the beginning of the server's change feed.
   Status reset_pull_cursor();
   struct HeldRecord {
@@ -294,6 +299,8 @@ class Store {
     return first;
   }
   bool spend_reserve(const Error& e);
+  // A batch body sealed to the server's key when it is known, else as it is.
+  Result<std::string> seal_for_server(std::string body);
   Result<std::optional<OutboxBatch>> next_batch_once(const BatchLimits& limits, const std::string& in_flight);
   Result<AckOutcome> acknowledge_once(const std::string& batch_id, const protocol::PushResponse& reply);
   Result<std::size_t> apply_pull_once(const protocol::PullResponse& page);

@@ -12,6 +12,7 @@
 #include "ws/address.hpp"
 #include "ws/kiosk_state.hpp"
 #include "ws/protocol.hpp"
+#include "ws/push_seal.hpp"
 
 namespace ws::kiosk {
 namespace {
@@ -142,8 +143,10 @@ class HttpTransport final : public Transport {
     if (!request.bearer_token.empty()) req.headers.emplace("Authorization", "Bearer " + request.bearer_token);
     if (!request.kiosk_state.empty()) req.headers.emplace(protocol::kKioskStateHeader, request.kiosk_state);
     if (request.method == HttpRequest::Method::Post) {
-      req.headers.emplace("Content-Type", "application/json");
-      if (auto gz = gzip_requests_ ? gzip_fast(request.body) : std::nullopt) {
+      // A sealed body is already compressed inside its seal; gzip would only cost time.
+      const bool sealed = push_seal::is_sealed(request.body);
+      req.headers.emplace("Content-Type", sealed ? push_seal::kContentType : "application/json");
+      if (auto gz = gzip_requests_ && !sealed ? gzip_fast(request.body) : std::nullopt) {
         req.headers.emplace("Content-Encoding", "gzip");
         req.body = std::move(*gz);
       } else {
@@ -202,6 +205,9 @@ class HttpTransport final : public Transport {
       if (std::from_chars(value.data(), end, ms).ptr == end && ms > 0) reply.server_time_ms = ms;
     }
     reply.server_epoch = res.get_header_value(protocol::kEpochHeader);
+    if (res.has_header(push_seal::kSealKeyHeader)) {
+      reply.server_seal_key = push_seal::decode_key(res.get_header_value(push_seal::kSealKeyHeader));
+    }
     if (res.has_header("Retry-After")) {
       const auto value = res.get_header_value("Retry-After");
       int seconds = 0;

@@ -264,6 +264,10 @@ Status SyncRound::reconcile_epoch() {
   auto known = store_.server_epoch();
   if (!known) return fail(known.error());
   const std::string& now = reply->server_epoch;
+  // The key this server's pushes are sealed to comes with every reply; an older server names none.
+  if (!reply->server_seal_key.empty()) {
+    if (auto s = store_.set_server_seal_key(reply->server_seal_key); !s) return s;
+  }
   if (now.empty() || *known == now) return ok();
   if (!known->empty()) {
     if (auto s = store_.reset_pull_cursor(); !s) return s;

@@ -15,7 +15,7 @@ namespace ws::kiosk {
 struct HttpRequest {
   enum class Method { Get, Post } method = Method::Get;
   std::string path;          // with query string, e.g. "/v1/pull?since=12&limit=500"
-  std::string body;          // JSON for POST
+  std::string body;          // JSON for POST, or a sealed push body (ws/push_seal.hpp)
   std::string bearer_token;  // empty: no Authorization header
   std::string kiosk_state;   // ws/kiosk_state.hpp's header value for push and pull; empty: none
 };
@@ -29,6 +29,7 @@ struct HttpReply {
   bool from_server = false;
   std::optional<std::int64_t> server_time_ms;  // protocol::kServerTimeHeader, when present
   std::string server_epoch;                    // protocol::kEpochHeader, when present
+  std::string server_seal_key{};               // push_seal::kSealKeyHeader decoded (32 bytes), when present
 };
 
 class Transport {

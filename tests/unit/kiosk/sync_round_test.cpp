@@ -21,16 +21,7 @@ using ws::kiosk::test::TestServer;
 
 namespace {
 
-// A kiosk enrolled with the real server through the real enrolment.
-struct Kiosk {
-  TempDir dir;
-  DeviceIdentity identity;
-  std::unique_ptr<Store> store;
-  FaultyTransport transport;
-  Kiosk(TestServer& server, const std::string& centre)
-      : identity(server.enroll(centre)), store(test::enrolled_store(dir.path(), identity)), transport(server.url()) {}
-  ws::Result<RoundReport> sync(RoundOptions o = {}) { return SyncRound(*store, transport, o).run(); }
-};
+using Kiosk = test::EnrolledKiosk;
 
 // Holds the first push until the kiosk has frozen the batch after it (up to 10 s), to see that
 // the two overlap; otherwise the faulty transport.

@@ -23,6 +23,7 @@
 #include <thread>
 
 #include "kiosk/core/store/store.hpp"
+#include "kiosk/core/sync/sync_round.hpp"
 #include "kiosk/core/sync/transport.hpp"
 #include "sync-server/http/routes.hpp"
 #include "tests/support/temp_dir.hpp"
@@ -95,6 +96,18 @@ class FaultyTransport final : public Transport {
   std::deque<Fault> faults_;
   std::size_t push_requests_ = 0;
   std::set<std::string> batches_;
+};
+
+// A kiosk enrolled with the real server through the real enrolment, syncing through a
+// FaultyTransport.
+struct EnrolledKiosk {
+  ws::test::TempDir dir;
+  DeviceIdentity identity;
+  std::unique_ptr<Store> store;
+  FaultyTransport transport;
+  EnrolledKiosk(TestServer& server, const std::string& centre)
+      : identity(server.enroll(centre)), store(enrolled_store(dir.path(), identity)), transport(server.url()) {}
+  Result<RoundReport> sync(RoundOptions o = {}) { return SyncRound(*store, transport, o).run(); }
 };
 
 }  // namespace ws::kiosk::test

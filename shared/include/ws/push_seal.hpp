@@ -1,0 +1,44 @@
+#pragma once
+// Push bodies sealed to the sync server's X25519 public key (docs/protocol.md "Sealed push"):
+// the kiosk's outbox copy of a batch is readable by the server only, so the sync engine sends
+// it without any kiosk secret, and a copied kiosk disk does not reveal what waits to be sent.
+//
+// The whole push body text is sealed as one opaque blob, so the envelope format inside stays
+// independent of sealing. Wire and storage form:
+//   "WSS1" || ephemeral public key (32) || XChaCha20-Poly1305(nonce || ciphertext)
+// The AEAD key is crypto_box_beforenm(server public key, ephemeral secret key): the ephemeral key
+// pair lives in this process's memory only (never on disk) and is made once per server key, so
+// a sync of thousands of records costs one X25519, not one per record. The plaintext is the body
+// deflated (zlib, level 1): ciphertext does not compress, so compression happens before sealing.
+// The device id is authenticated data: a sealed body replayed under another device's token fails.
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+#include "ws/result.hpp"
+#include "ws/sealing.hpp"
+
+namespace ws::push_seal {
+
+inline constexpr std::string_view kMagic = "WSS1";
+// The Content-Type of a sealed push request.
+inline constexpr const char* kContentType = "application/vnd.waystation.sealed";
+// The reply header that names the server's public key (URL-safe base64, no padding).
+inline constexpr const char* kSealKeyHeader = "X-Waystation-Seal-Key";
+
+bool is_sealed(std::string_view body);
+
+// Seals `body` for the server whose public key is `server_public_key` (32 raw bytes).
+// "invalid_argument" for a key of the wrong size.
+Result<std::string> seal(const std::string& server_public_key, const std::string& device_id, std::string_view body);
+
+// Opens a sealed body with the server's key pair. "invalid_request" when it is not a sealed body
+// or does not open (wrong key, other device, tampered); "too_large" when it inflates past `cap`.
+Result<std::string> open(const seal::KeyPair& server_keys, const std::string& device_id, std::string_view sealed,
+                         std::size_t cap);
+
+// URL-safe base64 without padding, for the header; decode returns "" for anything malformed.
+std::string encode_key(const std::string& raw_key);
+std::string decode_key(std::string_view text);
+
+}  // namespace ws::push_seal

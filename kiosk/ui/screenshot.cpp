@@ -4,6 +4,9 @@
 #include <cstdlib>
 #include <optional>
 
+#include <imgui.h>
+#include <imgui_internal.h>
+
 #include "kiosk/ui/layout_check.hpp"
 #include "kiosk/ui/png_writer.hpp"
 #include "kiosk/ui/scenarios.hpp"
@@ -72,6 +75,9 @@ Result<Rendered> render(Window& window, Theme& theme, const AppOptions& options,
   view.screenshot = true;
   Shell shell(std::move(registry), (*world)->workspace.get(), view);
   if (auto s = shell.navigate(target->screen, target->param); !s) return fail(s.error());
+  // The ImGui context outlives each scenario (one window for `--screen all`): a field the last
+  // scenario left focused must not keep the keyboard's focus in this one.
+  ImGui::ClearActiveID();
   if (!script.taps.empty()) {
     window.ignore_pointer(false);
     if (auto tapped = play_taps(window, shell, theme, script.taps, target->now_ms); !tapped) return fail(tapped.error());

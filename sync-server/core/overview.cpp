@@ -134,8 +134,9 @@ Result<json> list_centres(Database& db, const CentreScope& scope) {
       {"kiosks", "SELECT centre, count(*) FROM devices WHERE revoked_at_ms IS NULL"},
       {"records", "SELECT centre, sum(created) FROM record_counts WHERE centre <> '_all'"},
   };
-  for (const auto& [field, sql] : counts) {
-    auto st = prepare_scoped(**lease, std::string(sql) + s.clause + " GROUP BY centre", s);
+  for (const auto& count : counts) {
+    const char* field = count.first;  // a named copy: clang does not capture structured bindings
+    auto st = prepare_scoped(**lease, std::string(count.second) + s.clause + " GROUP BY centre", s);
     if (!st) return fail(st.error());
     if (auto r = each_row(*st, [&](const sql::Statement& row) { entry(row.column_text(0))[field] = row.column_int(1); }); !r) {
       return fail(r.error());

@@ -137,7 +137,9 @@ json labelled_answers(const forms::FormRegistry& registry, const std::string& ki
   if (!def) def = registry.find(kind);
   json out = def ? answers_for(def->fields, payload, lang) : json::array();
   if (!payload.is_object()) return out;
-  for (const auto& [key, value] : payload.items()) {
+  for (const auto& item : payload.items()) {
+    const std::string& key = item.key();  // named, not bound: clang does not capture bindings
+    const json& value = item.value();
     if (key.empty() || key[0] == '_' || value.is_null()) continue;
     const bool named = def && std::any_of(def->fields.begin(), def->fields.end(), [&](const Field& f) { return f.name == key; });
     if (!named) out.push_back({{"key", key}, {"label", key}, {"value", value}, {"display", text_of(value)}});

@@ -23,6 +23,12 @@ import urllib.error
 import urllib.request
 import zipfile
 
+try:
+    from selenium.common.exceptions import StaleElementReferenceException
+except ImportError:  # no selenium: the test skips before any page is read
+    class StaleElementReferenceException(Exception):
+        pass
+
 SKIP = 77
 CHROMIUM = '/usr/bin/chromium'
 DRIVER = '/usr/bin/chromedriver'
@@ -57,7 +63,11 @@ def wait_for(condition, what, timeout=60.0):
     """Polls `condition` until it returns something true; fails naming `what` at the bound."""
     deadline = time.monotonic() + timeout
     while True:
-        value = condition()
+        try:
+            value = condition()
+        except StaleElementReferenceException:
+            # The page re-rendered between finding an element and reading it: look again.
+            value = None
         if value:
             return value
         if time.monotonic() > deadline:

@@ -66,14 +66,18 @@ std::uint32_t canonical(std::uint32_t cp) {
     case 0x0629:  // teh marbuta
     case 0x06C0:  // heh with yeh above
     case 0x06C1:  // heh goal
+    case 0x06D5:  // ae
       return 0x0647;  // heh
     case 0x0624:  // waw with hamza
       return 0x0648;
     case 0x0626:  // yeh with hamza
       return 0x064A;
     default:
-      return cp;
+      break;
   }
+  if (cp >= 0x0660 && cp <= 0x0669) return '0' + (cp - 0x0660);  // Arabic-Indic digits
+  if (cp >= 0x06F0 && cp <= 0x06F9) return '0' + (cp - 0x06F0);  // Persian digits
+  return cp;
 }
 
 }  // namespace

@@ -1,31 +1,11 @@
 // Own-script names on the case list: a name typed with Arabic or Farsi letter variants (yeh,
-// kaf, alef with hamza, teh marbuta, harakat, Persian digits) finds the name as stored.
+// kaf, alef with hamza, teh marbuta, harakat, Persian digits) finds the name as stored. The
+// folding itself (ws::fold_name, shared with HQ's search) is tested in tests/unit/shared.
 #include <doctest/doctest.h>
 
-#include "kiosk/core/store/search_text.hpp"
 #include "kiosk/core/vm/case_models.hpp"
 
 using namespace ws::kiosk;
-
-TEST_CASE("search folding: Arabic-script variants become one letter and Latin folds case") {
-  CHECK(fold_for_search("Ahmadi") == "ahmadi");
-  // Arabic yeh and kaf (as an Arabic keyboard types them) = Farsi yeh and keheh (Dari).
-  CHECK(fold_for_search("\xd9\x8a\xd9\x83") == fold_for_search("\xdb\x8c\xda\xa9"));
-  // Alef with hamza above / below / madda = bare alef.
-  CHECK(fold_for_search("\xd8\xa3") == "\xd8\xa7");
-  CHECK(fold_for_search("\xd8\xa5") == "\xd8\xa7");
-  CHECK(fold_for_search("\xd8\xa2") == "\xd8\xa7");
-  // Teh marbuta = heh; harakat, tatweel and the zero-width non-joiner vanish.
-  CHECK(fold_for_search("\xd8\xa9") == "\xd9\x87");
-  CHECK(fold_for_search("\xd9\x85\xd9\x8e\xd8\xad\xd9\x80\xd9\x85\xd9\x91\xd8\xaf") == "\xd9\x85\xd8\xad\xd9\x85\xd8\xaf");
-  CHECK(fold_for_search("\xd9\x85\xdb\x8c\xe2\x80\x8c\xd8\xb1\xd9\x88\xd9\x85") == "\xd9\x85\xdb\x8c\xd8\xb1\xd9\x88\xd9\x85");
-  // Persian and Arabic-Indic digits = ASCII digits.
-  CHECK(fold_for_search("\xdb\xb1\xdb\xb4\xdb\xb0\xdb\xb3") == "1403");
-  CHECK(fold_for_search("\xd9\xa2\xd9\xa0") == "20");
-  // Other scripts pass through unchanged.
-  CHECK(fold_for_search("\xd0\x9e\xd0\xbb\xd0\xb5\xd0\xbd\xd0\xb0") == "\xd0\x9e\xd0\xbb\xd0\xb5\xd0\xbd\xd0\xb0");
-  CHECK(fold_for_search("\xe1\x88\x80") == "\xe1\x88\x80");
-}
 
 TEST_CASE("case list: a name in its own script is found whichever letter variants the query uses") {
   vm::CaseSummary c;

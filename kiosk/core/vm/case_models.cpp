@@ -1,15 +1,16 @@
 #include "kiosk/core/vm/case_models.hpp"
 
 #include <cctype>
-
-#include "kiosk/core/store/search_text.hpp"
 #include <sstream>
+
+#include "ws/name_fold.hpp"
 
 namespace ws::kiosk::vm {
 namespace {
 
-// ASCII case and Arabic-script letter variants folded (search_text.hpp), on both sides.
-std::string fold(const std::string& s) { return fold_for_search(s); }
+// ASCII case, Arabic-script letter variants and digits folded on both sides, by the same rule
+// HQ's case search uses (ws/name_fold.hpp).
+std::string fold(const std::string& s) { return fold_name(s); }
 
 bool contains(const std::string& haystack, const std::string& needle) {
   return fold(haystack).find(needle) != std::string::npos;

@@ -95,7 +95,7 @@ struct CaseFilter {
   std::string counsellor;  // counsellor id, "" = any
 };
 
-// Case-insensitive for ASCII letters, Arabic-script letter variants alike (fold_for_search);
+// Case-insensitive for ASCII letters, Arabic-script letter variants alike (ws::fold_name);
 // names match in Latin letters or in the person's own script; every word of the query must
 // match somewhere (so "ahmadi 2024" finds a case opened in 2024).
 bool matches(const CaseSummary& c, const CaseFilter& f);

@@ -125,7 +125,7 @@ int Session::failed_attempts(const std::string& account_id) const {
   return a ? a->failures : 0;
 }
 
-bool Session::submit(const std::string& account_id, const std::string& secret, std::int64_t now_ms) {
+bool Session::may_start_attempt(bool who_given, const char* name_them, const std::string& secret) {
   if (state_ == SessionState::Verifying) {
     last_error_ = "Still checking the previous PIN.";
     return false;
@@ -134,37 +134,27 @@ bool Session::submit(const std::string& account_id, const std::string& secret, s
     last_error_ = "Someone is signed in. Sign out first.";
     return false;
   }
-  const CounsellorAccount* account = find_account(account_id);
-  if (!account) {
-    last_error_ = "Choose your name first.";
+  if (!who_given) {
+    last_error_ = name_them;
     return false;
   }
   if (secret.empty()) {
     last_error_ = "Enter your PIN.";
     return false;
   }
+  return true;
+}
+
+bool Session::submit(const std::string& account_id, const std::string& secret, std::int64_t now_ms) {
+  const CounsellorAccount* account = find_account(account_id);
+  if (!may_start_attempt(account != nullptr, "Choose your name first.", secret)) return false;
   pending_by_name_ = false;
   return start_check(account_id, account->pin_hash, secret, now_ms);
 }
 
 bool Session::submit_by_name(const std::string& name, const std::string& secret, std::int64_t now_ms) {
-  if (state_ == SessionState::Verifying) {
-    last_error_ = "Still checking the previous PIN.";
-    return false;
-  }
-  if (signed_in()) {
-    last_error_ = "Someone is signed in. Sign out first.";
-    return false;
-  }
   const std::string key = name_key(name);
-  if (key.empty()) {
-    last_error_ = "Type your name first.";
-    return false;
-  }
-  if (secret.empty()) {
-    last_error_ = "Enter your PIN.";
-    return false;
-  }
+  if (!may_start_attempt(!key.empty(), "Type your name first.", secret)) return false;
   const CounsellorAccount* match = nullptr;
   for (const auto& a : accounts_)
     if (name_key(a.name) == key) match = &a;

@@ -111,6 +111,9 @@ class Session {
     std::int64_t locked_until_ms = 0;
     std::int64_t last_signin_unix_ms = 0;
   };
+  // The refusals every attempt meets before its PIN is checked (busy, someone signed in, who or
+  // PIN missing); false with last_error_ set.
+  bool may_start_attempt(bool who_given, const char* name_them, const std::string& secret);
   bool start_check(const std::string& bucket, const std::string& hash, const std::string& secret, std::int64_t now_ms);
   std::int64_t unix_now() const;
   Attempts& attempts_for(const std::string& account_id);

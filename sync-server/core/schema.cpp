@@ -251,6 +251,12 @@ CREATE TABLE seal_key (
   created_at_ms INTEGER NOT NULL
 );
 )sql",
+    // 9 -> 10: the name fold (ws/name_fold.hpp) now also makes Persian and Arabic-Indic digits
+    // ASCII and ae a heh, as the kiosk's search always did; the index keeps folded text, so it
+    // is folded again.
+    "DELETE FROM case_index_fts;"
+    "INSERT INTO case_index_fts (rowid, text)"
+    " SELECT rowid, ws_fold(name || ' ' || name_native || ' ' || case_number) FROM case_index;",
 };
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include "sync-server/core/case_index.hpp"
 #include "sync-server/core/erasure.hpp"
 #include "sync-server/core/ingest.hpp"
+#include "sync-server/core/schema.hpp"
 #include "tests/unit/server/fixtures.hpp"
 
 using namespace ws;
@@ -131,4 +132,22 @@ TEST_CASE("the case index follows edits, takes the nationality from the intake, 
   CHECK(f.by_name("یوسف").total == 0);
   CHECK(db_count(*f.t.db, "SELECT count(*) FROM case_index") == 0);
   CHECK(db_count(*f.t.db, "SELECT count(*) FROM case_index_fts") == 0);
+}
+
+TEST_CASE("case search folds digits and ae, and migration 10 folds an older index again") {
+  SearchFixture f;
+  // A Sorani spelling with ae (U+06D5) and a case number typed with Persian digits.
+  const auto hejar = f.add_case(f.oslo, case_of("OSL-\u06F1\u06F2", "Hejar Aziz", "\u0647\u06D5\u0698\u0627\u0631"));
+  CHECK(f.by_name("\u0647\u0647\u0698\u0627\u0631").cases.at(0).case_id == hejar);
+  CHECK(f.by_name("osl-12").cases.at(0).case_id == hejar);
+
+  {  // An index folded by an older rule, in a file at schema 9: the migration folds it again.
+    auto lease = f.t.db->acquire();
+    REQUIRE(lease.has_value());
+    REQUIRE((*lease)->exec("UPDATE case_index_fts SET text = 'stale'; PRAGMA user_version = 9"));
+    CHECK(f.by_name("hejar").total == 0);
+    REQUIRE(migrate(**lease));
+  }
+  CHECK(f.by_name("hejar").cases.at(0).case_id == hejar);
+  CHECK(f.by_name("osl-12").cases.at(0).case_id == hejar);
 }

@@ -3,8 +3,11 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <future>
 #include <memory>
 #include <mutex>
+
+#include <malloc.h>
 
 #include <imgui.h>
 
@@ -14,6 +17,7 @@
 #include "kiosk/ui/redraw_policy.hpp"
 #include "kiosk/ui/screenshot.hpp"
 #include "kiosk/ui/shell.hpp"
+#include "kiosk/ui/startup_trace.hpp"
 #include "kiosk/ui/window.hpp"
 
 namespace ws::kiosk::ui {
@@ -74,23 +78,37 @@ void print_frame(int frame, std::size_t transitions, const std::string& drawn_sc
 
 // The window loop: a frame only when something changed, else asleep in glfwWaitEvents until
 // input, the next deadline, or a wake from the sync engine.
-int run_loop(Window& window, Shell& shell, vm::Workspace& workspace) {
+int run_loop(Window& window, Theme& theme, Shell& shell, vm::Workspace& workspace, StartupTrace& trace) {
   const bool debug_frames = std::getenv("KIOSK_DEBUG_FRAMES") != nullptr;
-  Theme theme;
   RedrawPolicy policy;
   ItemLog log;
+  bool trimmed = false;
   while (!window.should_close()) {
-    window.wait(policy.wait_ms(monotonic_ms(), window.input_pending()));
+    const std::optional<std::int64_t> wait = policy.wait_ms(monotonic_ms(), window.input_pending());
+    const bool will_sleep = !wait || *wait > 0;
+    if (!trimmed && will_sleep) {
+      // Start-up is over (first frames drawn and settled): give back to the system what
+      // building fonts, parsing forms and opening the store left free in the heap.
+      malloc_trim(0);
+      trimmed = true;
+      trace.next("settled-and-trimmed");
+    }
+    window.wait(wait);
+    const bool first = policy.frames_drawn() == 0;
     const std::int64_t now = monotonic_ms();
     const std::string drawn_screen = shell.current(), drawn_param = shell.param();
     window.new_frame(theme);
+    if (first) trace.next("first-new-frame");
     // Migrant screens only: staff screens hold people's data and are not tapped by these tests.
     const ScreenSpec* spec = shell.registry().find(drawn_screen);
     const bool log_items = debug_frames && spec && spec->audience == Audience::Migrant;
     (void)shell.frame(theme, now, log_items ? &log : nullptr);
+    if (first) trace.next("first-screen-draw");
     if (!log_items) log.items.clear();
     window.draw(theme.colors().background);
+    if (first) trace.next("first-render");
     window.present();
+    if (first) trace.next("first-present");
     policy.frame_drawn(frame_activity(window, shell));
     if (debug_frames) print_frame(policy.frames_drawn(), window.button_transitions(), drawn_screen, drawn_param, log);
   }
@@ -99,22 +117,33 @@ int run_loop(Window& window, Shell& shell, vm::Workspace& workspace) {
 }
 
 int run_interactive(const AppOptions& options) {
+  StartupTrace trace(StartupTrace::wanted());
   if (options.data_dir.empty()) {
     std::fprintf(stderr, "kiosk: --data-dir DIR is required\n%s", usage().c_str());
     return 2;
   }
   // The store, the forms and (when enrolled) the sync engine thread, which wakes the window
-  // after every round so badges and the sync panel show its outcome at once.
+  // after every round so badges and the sync panel show its outcome at once. They open on
+  // their own thread while the window opens; the first frame waits for both.
   auto waker = std::make_shared<LoopWaker>();
-  auto data = vm::StoreWorkspaceData::open(options.data_dir, options.assets_dir, [waker] { waker->wake(); });
+  auto opening = std::async(std::launch::async, [&options, waker, &trace] {
+    const StartupTrace::Mark began = StartupTrace::mark();
+    auto data = vm::StoreWorkspaceData::open(options.data_dir, options.assets_dir, [waker] { waker->wake(); });
+    trace.phase("store-and-forms", began, true);
+    return data;
+  });
+  // The fonts are baked beside the window's GL context, at the scale its size asks for.
+  Theme theme;
+  WindowConfig config{options.width, options.height, options.fullscreen, true, "Waystation", true};
+  auto window = Window::open(
+      config, [&theme](int width, int height) { theme.apply(Theme::scale_for_size(width, height)); }, &trace);
+  auto data = opening.get();
+  trace.next("waited-for-store");
   if (!data) {
     std::fprintf(stderr, "kiosk: %s\n", data.error().message.c_str());
     return 1;
   }
   vm::Workspace workspace(**data);
-
-  WindowConfig config{options.width, options.height, options.fullscreen, true, "Waystation", true};
-  auto window = Window::open(config);
   if (!window) {
     std::fprintf(stderr, "kiosk: %s\n", window.error().message.c_str());
     return 1;
@@ -133,7 +162,8 @@ int run_interactive(const AppOptions& options) {
     std::fprintf(stderr, "kiosk: %s\n", s.error().message.c_str());
     return 1;
   }
-  const int code = run_loop(**window, shell, workspace);
+  trace.next("shell");
+  const int code = run_loop(**window, theme, shell, workspace, trace);
   waker->set_open(false);  // before the window (and GLFW) go away
   return code;
 }

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <thread>
 #include <utility>
 
 #if defined(__SANITIZE_ADDRESS__)
@@ -18,6 +19,7 @@
 #include <backends/imgui_impl_opengl3.h>
 
 #include "kiosk/ui/png_writer.hpp"
+#include "kiosk/ui/startup_trace.hpp"
 
 namespace ws::kiosk::ui {
 namespace {
@@ -70,13 +72,35 @@ void fit_to_monitor(int& width, int& height) {
 
 Window* owner(GLFWwindow* w) { return static_cast<Window*>(glfwGetWindowUserPointer(w)); }
 
+// ImGui's context, made before the window so that work beside the window may use it.
+void create_imgui_context() {
+  IMGUI_CHECKVERSION();
+  ImGui::CreateContext();
+  ImGuiIO& io = ImGui::GetIO();
+  io.IniFilename = nullptr;  // a kiosk keeps no window layout between runs
+  io.LogFilename = nullptr;
+  io.ConfigFlags |= ImGuiConfigFlags_NavEnableKeyboard;
+  // A steady caret: a blinking one would need a frame every half second while a field has focus.
+  io.ConfigInputTextCursorBlink = false;
+  // The atlas is as tall as its glyphs need, not rounded up to a power of two (up to twice
+  // the texture memory for nothing; every driver we run on takes any height).
+  io.Fonts->Flags |= ImFontAtlasFlags_NoPowerOfTwoHeight;
+}
+
 }  // namespace
 
-Result<std::unique_ptr<Window>> Window::open(const WindowConfig& config) {
+Result<std::unique_ptr<Window>> Window::open(const WindowConfig& config, const BesideWindow& beside,
+                                             StartupTrace* trace) {
+  StartupTrace::Mark began = StartupTrace::mark();
   glfwSetErrorCallback(report_glfw_error);
   if (!glfwInit()) return fail("no_display", "cannot open a window (is DISPLAY set?)");
+  if (trace) trace->phase("glfw-init", began);
   glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
   glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 0);
+  // ImGui draws with neither: without them the driver keeps no depth/stencil buffer the size
+  // of the screen.
+  glfwWindowHint(GLFW_DEPTH_BITS, 0);
+  glfwWindowHint(GLFW_STENCIL_BITS, 0);
   GLFWmonitor* monitor = nullptr;
   int width = config.width, height = config.height;
   if (config.fullscreen) {
@@ -88,22 +112,28 @@ Result<std::unique_ptr<Window>> Window::open(const WindowConfig& config) {
   } else if (config.fit_monitor) {
     fit_to_monitor(width, height);
   }
+  create_imgui_context();
+  std::thread helper;
+  if (beside) {
+    helper = std::thread([&beside, trace, width, height] {
+      const StartupTrace::Mark t = StartupTrace::mark();
+      beside(width, height);
+      if (trace) trace->phase("beside-window", t, true);
+    });
+  }
+  began = StartupTrace::mark();
   GLFWwindow* w = glfwCreateWindow(width, height, config.title.c_str(), monitor, nullptr);
+  if (w) {
+    glfwMakeContextCurrent(w);
+    glfwSwapInterval(config.vsync ? 1 : 0);
+  }
+  if (trace) trace->phase("window-and-gl-context", began);
+  if (helper.joinable()) helper.join();
   if (!w) {
+    ImGui::DestroyContext();
     terminate_glfw();
     return fail("no_window", "cannot create an OpenGL 3 window");
   }
-  glfwMakeContextCurrent(w);
-  glfwSwapInterval(config.vsync ? 1 : 0);
-
-  IMGUI_CHECKVERSION();
-  ImGui::CreateContext();
-  ImGuiIO& io = ImGui::GetIO();
-  io.IniFilename = nullptr;  // a kiosk keeps no window layout between runs
-  io.LogFilename = nullptr;
-  io.ConfigFlags |= ImGuiConfigFlags_NavEnableKeyboard;
-  // A steady caret: a blinking one would need a frame every half second while a field has focus.
-  io.ConfigInputTextCursorBlink = false;
   ImGui_ImplGlfw_InitForOpenGL(w, true);
   ImGui_ImplOpenGL3_Init("#version 130");
   std::unique_ptr<Window> window(new Window(w));
@@ -140,6 +170,7 @@ void Window::install_input_callbacks() {
 }
 
 Window::~Window() {
+  font_texture_.release();
   ImGui_ImplOpenGL3_Shutdown();
   ImGui_ImplGlfw_Shutdown();
   ImGui::DestroyContext();
@@ -172,15 +203,21 @@ void Window::feed_pointer() {
 }
 
 void Window::new_frame(Theme& theme) {
+  if (!backend_objects_) {
+    FontTexture::create_backend_objects();
+    backend_objects_ = true;
+  }
   int fb_w = 0, fb_h = 0;
   glfwGetFramebufferSize(window_, &fb_w, &fb_h);
   if (fb_h > 0 && fb_w > 0 && (fb_h != font_height_ || fb_w != font_width_)) {
-    // Fonts are rasterised at their final pixel size (sharper than FontGlobalScale).
+    // Fonts are rasterised at their final pixel size (sharper than FontGlobalScale). They may
+    // already be baked at this scale (beside the window, see open()).
     const float scale = Theme::scale_for_size(fb_w, fb_h);
-    if (scale != theme.scale() || font_height_ == 0) {
-      theme.apply(scale);
-      ImGui_ImplOpenGL3_DestroyFontsTexture();
-      ImGui_ImplOpenGL3_CreateFontsTexture();
+    const bool rebuild = scale != theme.scale() || theme.fonts().body == nullptr;
+    if (rebuild) theme.apply(scale);
+    if (rebuild || !fonts_uploaded_) {
+      font_texture_.upload();
+      fonts_uploaded_ = true;
     }
     font_width_ = fb_w;
     font_height_ = fb_h;

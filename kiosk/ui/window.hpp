@@ -2,11 +2,13 @@
 // The GLFW window, its OpenGL context and Dear ImGui's GLFW/OpenGL3 backends, set up in the
 // order of Dear ImGui's example_glfw_opengl3 and torn down in reverse.
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "kiosk/ui/font_texture.hpp"
 #include "kiosk/ui/input_queue.hpp"
 #include "kiosk/ui/theme.hpp"
 #include "ws/result.hpp"
@@ -26,9 +28,18 @@ struct WindowConfig {
   bool fit_monitor = false;
 };
 
+class StartupTrace;
+
+// Work for another thread while the window and its GL context are made (loading the driver
+// takes tens of milliseconds): it gets the framebuffer size the window is asked for and may
+// use ImGui's context, which this thread leaves alone until the work returns. Start-up
+// bakes the font atlas there.
+using BesideWindow = std::function<void(int width, int height)>;
+
 class Window {
  public:
-  static Result<std::unique_ptr<Window>> open(const WindowConfig& config);
+  static Result<std::unique_ptr<Window>> open(const WindowConfig& config, const BesideWindow& beside = {},
+                                              StartupTrace* trace = nullptr);
   ~Window();
   Window(const Window&) = delete;
   Window& operator=(const Window&) = delete;
@@ -54,7 +65,8 @@ class Window {
     input_.push_button(0, true);
     input_.push_button(0, false);
   }
-  // Starts an ImGui frame; rebuilds fonts and sizes first when the framebuffer height changed.
+  // Starts an ImGui frame; rebuilds fonts and sizes first when the framebuffer size asks for
+  // another scale (or the theme has no fonts yet), and uploads the atlas when it is new.
   void new_frame(Theme& theme);
   // Renders the ImGui frame into the back buffer; present() shows it.
   void draw(const ImVec4& clear_colour);
@@ -68,6 +80,9 @@ class Window {
   void feed_pointer();
   GLFWwindow* window_ = nullptr;
   int font_width_ = 0, font_height_ = 0;  // framebuffer size the fonts were built for
+  FontTexture font_texture_;
+  bool backend_objects_ = false;  // the OpenGL3 backend's shaders and buffers exist
+  bool fonts_uploaded_ = false;
   InputQueue input_;
   bool other_input_ = false;  // a key, character or wheel event arrived since the last frame
   bool input_fed_ = false;

@@ -75,8 +75,8 @@ Result<std::string> deflate_all(const std::string& raw) {
 }  // namespace
 
 // Screenshots are opaque: without an alpha channel they are a quarter smaller before
-// compression. zlib at its best level with per-row filters makes them about half the size
-// stb_image_write did.
+// compression. zlib at its best level with per-row filters makes them about a third smaller
+// than stb_image_write did (case at 1280x800: 150 kB before, 103 kB now).
 Result<std::string> encode_png(int width, int height, const std::vector<std::uint8_t>& rgba) {
   if (!valid(width, height, rgba)) return fail("invalid_image", "pixel buffer does not match the image size");
   bool opaque = true;

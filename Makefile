@@ -16,7 +16,7 @@ PACKAGE_BUILD := build/package
 FUZZ_BUILD := build/fuzz
 FUZZ_SECONDS ?= 60
 
-.PHONY: setup release test fuzz demo bench package package-test clean
+.PHONY: setup release test fuzz demo bench screenshots package package-test clean
 
 setup:
 	@./scripts/setup
@@ -54,6 +54,12 @@ package-test: package
 
 bench: release
 	./scripts/bench $(RELEASE_BUILD)
+
+# Every kiosk screen at 1920x1080, 1280x800 and 1080x1920 into docs/screenshots (look at them).
+screenshots: setup
+	cmake -S . -B build/test -DCMAKE_BUILD_TYPE=RelWithDebInfo
+	cmake --build build/test -j $(JOBS) --target kiosk
+	./scripts/screenshots build/test/kiosk/kiosk docs/screenshots
 
 clean:
 	rm -rf build

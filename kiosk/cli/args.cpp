@@ -217,6 +217,7 @@ void print_help(std::ostream& out) {
   out << "usage: kiosk --data-dir DIR COMMAND [options]     (headless commands)\n"
          "       kiosk --data-dir DIR [--assets DIR] [--fullscreen]     (the kiosk window)\n"
          "       kiosk --screenshot OUT.png --screen NAME [--lang CODE] [--width W --height H]\n"
+         "       kiosk --screenshot DIR --screen all|migrant [--check-layout] [--lang CODE] [--width W --height H]\n"
          "       kiosk COMMAND --help     (one command's options)\n\n"
          "commands:\n";
   for (const auto& c : command_table()) {

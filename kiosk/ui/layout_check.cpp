@@ -48,11 +48,17 @@ std::vector<LayoutProblem> check_layout(const ItemLog& log, float screen_width) 
     // Vertical overflow is what scrolling is for; sideways, nobody can reach it.
     if (a.interactive && (a.min.x < -kSlack || a.max.x > screen_width + kSlack))
       problems.push_back({"off screen", describe(a)});
-    if (!a.interactive || a.backdrop) continue;
+    // Text (a label, a paragraph) wider than the window that shows it loses its ends.
+    if (!a.interactive && (a.min.x < a.clip_min.x - kSlack || a.max.x > a.clip_max.x + kSlack))
+      problems.push_back({"cut off", describe(a)});
+    if (a.backdrop) continue;
     for (std::size_t j = i + 1; j < items.size(); ++j) {
       const auto& b = items[j];
-      if (!b.interactive || b.backdrop || b.window != a.window) continue;  // a popup may cover the page
-      if (overlaps(va, visible(b))) problems.push_back({"overlap", describe(a) + " and " + describe(b)});
+      if (b.backdrop || b.window != a.window) continue;  // a popup may cover the page
+      if (!a.interactive && !b.interactive) continue;    // text beside text is the screen's own business
+      if (!overlaps(va, visible(b))) continue;
+      // Two targets on top of each other take each other's taps; a target on a label hides it.
+      problems.push_back({a.interactive && b.interactive ? "overlap" : "covers text", describe(a) + " and " + describe(b)});
     }
   }
   return problems;

@@ -17,7 +17,7 @@ std::optional<int> parse_dimension(const std::string& text) {
 std::string usage() {
   return "usage: kiosk --data-dir DIR [--assets DIR] [--fullscreen]\n"
          "       kiosk --screenshot OUT.png --screen NAME [--lang CODE] [--width W --height H] [--assets DIR] [--check-layout]\n"
-         "       kiosk --screenshot - --screen all --check-layout [--width W --height H]\n"
+         "       kiosk --screenshot DIR|- --screen all|migrant [--check-layout] [--lang CODE] [--width W --height H]\n"
          "       kiosk --help     (every command with its options)\n";
 }
 
@@ -63,7 +63,9 @@ Result<AppOptions> parse_options(const std::vector<std::string>& args) {
   if (!o.screenshot_path.empty() && o.screen.empty()) return fail("usage", "--screenshot needs --screen NAME");
   if (o.screenshot_path.empty() && !o.screen.empty()) return fail("usage", "--screen is only used with --screenshot");
   if (o.check_layout && o.screenshot_path.empty()) return fail("usage", "--check-layout is only used with --screenshot");
-  if (o.screen == "all" && !o.check_layout) return fail("usage", "--screen all needs --check-layout");
+  const bool group = o.screen == "all" || o.screen == "migrant";
+  if (group && o.screenshot_path == "-" && !o.check_layout)
+    return fail("usage", "--screenshot - --screen " + o.screen + " writes nothing: add --check-layout or name a folder");
   if (o.lang.empty() || o.lang.size() > 3 || o.lang.find_first_not_of("abcdefghijklmnopqrstuvwxyz") != std::string::npos)
     return fail("usage", "--lang takes a language code such as en, nb, prs, ps, ar, ti, so, uk");
   return o;

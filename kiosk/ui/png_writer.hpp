@@ -1,5 +1,5 @@
 #pragma once
-// RGBA pixels to a PNG file (or bytes), via Debian's libstb stb_image_write.
+// RGBA pixels to a PNG file (or bytes): per-row filters and zlib at its best level, RGB when opaque.
 #include <cstdint>
 #include <string>
 #include <vector>

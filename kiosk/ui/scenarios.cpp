@@ -83,7 +83,10 @@ Status open_mixed_text_form(vm::FixtureWorld& w, bool notes_page, std::int64_t n
 }  // namespace
 
 std::vector<std::string> scenario_names(const ScreenRegistry& registry, const vm::FixtureWorld& world) {
-  std::vector<std::string> names = registry.names();
+  std::vector<std::string> names;
+  // An alias ("home") is the screen it names, already in the list under its own name.
+  for (const auto& n : registry.names())
+    if (const ScreenSpec* spec = registry.find(n); spec && spec->name == n) names.push_back(n);
   for (const char* id : kFormIds)
     if (world.forms.find(id)) names.push_back(std::string("form:") + id);
   names.insert(names.end(), {"form:intake-errors", "form:case-new", "form:intake-new", "sync-offline", "sync-syncing",

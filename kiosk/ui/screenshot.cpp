@@ -1,6 +1,8 @@
 #include "kiosk/ui/screenshot.hpp"
 
+#include <algorithm>
 #include <cstdio>
+#include <filesystem>
 #include <cstdlib>
 #include <optional>
 
@@ -107,25 +109,62 @@ bool report_layout(const AppOptions& options, const std::string& scenario, const
   return problems.empty();
 }
 
+// The scenarios of a group: "all", or "migrant" (the visitor's screens, for the other
+// languages; scenarios that type in a language of their own are left out).
+std::vector<std::string> group_scenarios(const std::string& group, const vm::FixtureWorld& world) {
+  const ScreenRegistry registry = make_registry();
+  std::vector<std::string> names;
+  for (const auto& name : scenario_names(registry, world)) {
+    const ScreenSpec* spec = registry.find(name.substr(0, name.find(':')));
+    const bool migrant = spec && spec->audience == Audience::Migrant && scenario_script(name).lang.empty();
+    if (group == "all" || migrant) names.push_back(name);
+  }
+  return names;
+}
+
+// docs/screenshots/<scenario, ':' as '-'>[-<lang>]-<W>x<H>.png: English is the default.
+std::string picture_name(const AppOptions& options, const std::string& scenario) {
+  std::string name = scenario;
+  std::replace(name.begin(), name.end(), ':', '-');
+  if (options.lang != "en") name += "-" + options.lang;
+  return name + "-" + std::to_string(options.width) + "x" + std::to_string(options.height) + ".png";
+}
+
+// Every scenario of a group at this size in one process: into a folder as PNGs unless the
+// path is "-", and through the layout check when asked.
+int render_group(Window& window, Theme& theme, const AppOptions& options) {
+  auto world = vm::make_fixture_world(options.assets_dir);
+  if (!world) return 1;
+  const bool write = options.screenshot_path != "-";
+  if (write) {
+    std::error_code ec;
+    std::filesystem::create_directories(options.screenshot_path, ec);
+  }
+  int problems = 0, screens = 0;
+  for (const auto& name : group_scenarios(options.screen, **world)) {
+    auto rendered = render(window, theme, options, name, write);
+    if (!rendered) {
+      std::fprintf(stderr, "kiosk: %s: %s\n", name.c_str(), rendered.error().message.c_str());
+      return 1;
+    }
+    ++screens;
+    if (options.check_layout && !report_layout(options, name, rendered->log)) ++problems;
+    if (!write) continue;
+    const std::string path = (std::filesystem::path(options.screenshot_path) / picture_name(options, name)).string();
+    if (auto written = write_png(path, rendered->width, rendered->height, rendered->pixels); !written) {
+      std::fprintf(stderr, "kiosk: %s\n", written.error().message.c_str());
+      return 1;
+    }
+    std::printf("%s: %dx%d %s\n", path.c_str(), rendered->width, rendered->height, name.c_str());
+  }
+  if (options.check_layout)
+    std::printf("layout: %d screens at %dx%d, %d with problems\n", screens, options.width, options.height, problems);
+  return problems == 0 ? 0 : 3;
+}
+
 int run_in_window(Window& window, const AppOptions& options) {
   Theme theme;
-  if (options.screen == "all") {
-    // Every scenario at this size: the layout check of the whole kiosk in one process.
-    auto world = vm::make_fixture_world(options.assets_dir);
-    if (!world) return 1;
-    int problems = 0, screens = 0;
-    for (const auto& name : scenario_names(make_registry(), **world)) {
-      auto rendered = render(window, theme, options, name, false);
-      if (!rendered) {
-        std::fprintf(stderr, "kiosk: %s: %s\n", name.c_str(), rendered.error().message.c_str());
-        return 1;
-      }
-      ++screens;
-      if (!report_layout(options, name, rendered->log)) ++problems;
-    }
-    std::printf("layout: %d screens at %dx%d, %d with problems\n", screens, options.width, options.height, problems);
-    return problems == 0 ? 0 : 3;
-  }
+  if (options.screen == "all" || options.screen == "migrant") return render_group(window, theme, options);
   auto rendered = render(window, theme, options, options.screen, true);
   if (!rendered) {
     std::fprintf(stderr, "kiosk: %s\n", rendered.error().message.c_str());

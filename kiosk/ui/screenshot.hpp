@@ -1,7 +1,9 @@
 #pragma once
 // `kiosk --screenshot OUT.png --screen NAME`: one screen with fixture data into a PNG.
-// With --check-layout, also reports overlapping or clipped widgets (layout_check.hpp); with
-// `--screen all --check-layout`, checks every scenario at the given size and writes no PNG.
+// With --check-layout, also reports overlapping or clipped widgets (layout_check.hpp).
+// `--screen all` (every scenario) or `--screen migrant` (the visitor's screens) draws a group
+// in one process into the folder DIR as <scenario>[-<lang>]-<W>x<H>.png (scripts/screenshots),
+// or with `--screenshot -` only checks their layout.
 #include "kiosk/ui/options.hpp"
 
 namespace ws::kiosk::ui {

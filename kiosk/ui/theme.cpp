@@ -135,6 +135,13 @@ float Theme::scale_for_size(int framebuffer_width, int framebuffer_height) {
   return std::clamp(std::min(by_width, by_height), 0.5f, 3.0f);
 }
 
+float Theme::reading_scale_for_size(int framebuffer_width, int framebuffer_height) {
+  if (framebuffer_height <= framebuffer_width) return scale_for_size(framebuffer_width, framebuffer_height);
+  const float by_width = static_cast<float>(framebuffer_width) / 1080.0f;
+  const float by_height = static_cast<float>(framebuffer_height) / 1920.0f;
+  return std::clamp(std::min(by_width, by_height), 0.5f, 3.0f);
+}
+
 bool Theme::apply(float scale) {
   scale_ = scale;
   ImGuiIO& io = ImGui::GetIO();

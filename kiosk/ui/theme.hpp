@@ -57,6 +57,11 @@ class Theme {
   // min(width / 1920, height / 1080), clamped the same way: what the window uses.
   static float scale_for_size(int framebuffer_width, int framebuffer_height);
 
+  // The visitor's screens in portrait: the design is 1080x1920 there (min(width / 1080,
+  // height / 1920)), so text is as large as on the same panel in landscape; in landscape it
+  // is scale_for_size. Their layouts reflow to the narrower screen (screens/info).
+  static float reading_scale_for_size(int framebuffer_width, int framebuffer_height);
+
   float scale() const { return scale_; }
   float px(float at_1080p) const { return at_1080p * scale_; }
   // Minimum touch target edge (48 px at 1080p; we use more where space allows).

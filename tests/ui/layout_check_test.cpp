@@ -38,8 +38,40 @@ TEST_CASE("two buttons on top of each other are an overlap; side by side, touchi
   log.items = {item("Send", 100, 100, 200, 64), popup};
   CHECK(check_layout(log, 1280).empty());
 
-  // A heading under a button is text, not a second target.
+  // A heading above a button is not in its way.
+  log.items = {item("Send", 100, 100, 200, 64), item("Title", 100, 40, 300, 40, false)};
+  CHECK(check_layout(log, 1280).empty());
+}
+
+TEST_CASE("a button drawn over a piece of text covers it; text beside text is no problem") {
+  ItemLog log;
   log.items = {item("Send", 100, 100, 200, 64), item("Title", 120, 110, 300, 40, false)};
+  auto problems = check_layout(log, 1280);
+  REQUIRE(problems.size() == 1);
+  CHECK(problems[0].what == "covers text");
+  CHECK(problems[0].detail.find("'Title'") != std::string::npos);
+
+  log.items = {item("Title", 100, 100, 300, 40, false), item("Intro", 120, 110, 300, 40, false)};
+  CHECK(check_layout(log, 1280).empty());
+
+  // The touch-anywhere backdrop has the screen's text on it by design.
+  auto backdrop = item("touch_to_start", 0, 0, 1280, 800);
+  backdrop.backdrop = true;
+  log.items = {backdrop, item("Title", 120, 110, 300, 40, false)};
+  CHECK(check_layout(log, 1280).empty());
+}
+
+TEST_CASE("text wider than the window that shows it is cut off at the side") {
+  ItemLog log;
+  auto name = item("request_name", 900, 100, 420, 40, false);
+  name.clip_max = ImVec2(1260, 800);  // its panel ends before the text does
+  log.items = {name};
+  auto problems = check_layout(log, 1280);
+  REQUIRE(problems.size() == 1);
+  CHECK(problems[0].what == "cut off");
+  name.min.x = 800;
+  name.max.x = 1220;
+  log.items = {name};
   CHECK(check_layout(log, 1280).empty());
 }
 

@@ -7,10 +7,12 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdio>
 #include <cstring>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <algorithm>
 #include <functional>
 #include <set>
 #include <sstream>
@@ -184,26 +186,82 @@ TEST_CASE("--screen home renders the attract screen, and the old name still work
   CHECK(home.colours >= 40);
 }
 
+// What a folder of pictures from `--screen all|migrant` holds: each PNG full size and not blank.
+std::vector<std::string> check_pictures(const std::filesystem::path& dir, int width, int height) {
+  std::vector<std::string> names;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    const std::string name = entry.path().filename().string();
+    CAPTURE(name);
+    names.push_back(name);
+    int w = 0, h = 0, channels = 0;
+    unsigned char* pixels = stbi_load(entry.path().c_str(), &w, &h, &channels, 3);
+    REQUIRE(pixels != nullptr);
+    CHECK(w == width);
+    CHECK(h == height);
+    std::set<std::uint32_t> distinct;  // every 7th pixel is plenty to tell a blank frame
+    for (std::size_t i = 0; i + 2 < static_cast<std::size_t>(w) * h * 3; i += 21)
+      distinct.insert(static_cast<std::uint32_t>(pixels[i] << 16 | pixels[i + 1] << 8 | pixels[i + 2]));
+    stbi_image_free(pixels);
+    CHECK(distinct.size() >= 20);
+  }
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
 // The layout check (kiosk/ui/layout_check.hpp) over every screen the kiosk has, drawn by the
 // real window at each screen shape the issue names: no two tappable widgets on top of each
-// other, no button label cut off, nothing pushed off the side.
-void check_every_screen(int width, int height, const std::string& lang = "en") {
+// other, no button label cut off, nothing pushed off the side. With `pictures`, the same run
+// writes every screen's PNG as scripts/screenshots does for docs/screenshots.
+std::vector<std::string> check_every_screen(int width, int height, const std::string& lang = "en",
+                                            bool pictures = false, const std::string& group = "all") {
   skip_without_xvfb();
-  const Run run = run_kiosk({"--screenshot", "-", "--screen", "all", "--check-layout", "--width", std::to_string(width),
-                             "--height", std::to_string(height), "--lang", lang},
+  const std::filesystem::path dir = std::filesystem::path(WS_SCREENSHOT_OUT_DIR) /
+                                    (group + "-" + lang + "-" + std::to_string(width) + "x" + std::to_string(height));
+  std::filesystem::remove_all(dir);
+  const Run run = run_kiosk({"--screenshot", pictures ? dir.string() : "-", "--screen", group, "--check-layout",
+                             "--width", std::to_string(width), "--height", std::to_string(height), "--lang", lang},
                             std::chrono::seconds(600));
   INFO(run.output);
   CHECK(run.exit_code == 0);
-  CHECK(run.output.find(" with problems") != std::string::npos);
+  int screens = -1;  // from the summary line, "layout: N screens at WxH, M with problems"
+  for (auto at = run.output.find("layout: "); at != std::string::npos && screens < 0; at = run.output.find("layout: ", at + 1))
+    if (std::sscanf(run.output.c_str() + at, "layout: %d screens", &screens) != 1) screens = -1;
+  REQUIRE(screens > 0);
+  if (!pictures) return {};
+  auto names = check_pictures(dir, width, height);
+  CHECK(names.size() == static_cast<std::size_t>(screens));  // one picture per screen checked
+  return names;
 }
 
-TEST_CASE("layout: every screen at 1920x1080") { check_every_screen(1920, 1080); }
-TEST_CASE("layout: every screen at 1366x768") { check_every_screen(1366, 768); }
-TEST_CASE("layout: every screen at 1280x800") { check_every_screen(1280, 800); }
-TEST_CASE("layout: every screen at 1080x1920") { check_every_screen(1080, 1920); }
+// Every scenario has its picture, under a name that stays the same between runs.
+void check_every_picture(int width, int height) {
+  const auto names = check_every_screen(width, height, "en", true);
+  const std::string size = "-" + std::to_string(width) + "x" + std::to_string(height) + ".png";
+  for (const char* scenario : {"attract", "languages", "info", "appointment", "appointment-sample", "login",
+                               "login-first-setup", "cases", "case", "case-conflicts", "inbox", "accounts", "sync",
+                               "sync-offline", "form-intake", "form-intake-errors", "form-consent", "idle-lock",
+                               "keyboard-prs", "keyboard-numeric"}) {
+    CAPTURE(scenario);
+    CHECK(std::binary_search(names.begin(), names.end(), scenario + size));
+  }
+  CHECK(names.size() >= 30);
+  CHECK_FALSE(std::binary_search(names.begin(), names.end(), "home" + size));  // an alias, not a screen of its own
+}
+
+TEST_CASE("layout and pictures: every screen at 1920x1080") { check_every_picture(1920, 1080); }
+TEST_CASE("layout: every screen at 1366x768") { (void)check_every_screen(1366, 768); }
+TEST_CASE("layout and pictures: every screen at 1280x800") { check_every_picture(1280, 800); }
+TEST_CASE("layout and pictures: every screen at 1080x1920") { check_every_picture(1080, 1920); }
 TEST_CASE("layout: every screen in Arabic (right to left) at 1080x1920 and 1280x800") {
-  check_every_screen(1080, 1920, "ar");
-  check_every_screen(1280, 800, "ar");
+  (void)check_every_screen(1080, 1920, "ar");
+  (void)check_every_screen(1280, 800, "ar");
+}
+
+TEST_CASE("the visitor's screens in Dari: their pictures only, named with the language") {
+  const auto names = check_every_screen(1080, 1920, "prs", true, "migrant");
+  CHECK(names == std::vector<std::string>{"appointment-prs-1080x1920.png", "appointment-sample-prs-1080x1920.png",
+                                          "attract-prs-1080x1920.png", "info-prs-1080x1920.png",
+                                          "languages-prs-1080x1920.png"});
 }
 
 TEST_CASE("typed Dari and mixed text shows shaped in the fields of a form and the appointment screen") {

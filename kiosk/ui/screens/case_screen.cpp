@@ -61,13 +61,14 @@ void CaseScreen::draw_header(Ui& ui, const vm::Workspace& ws, const vm::CaseDeta
   widgets::sync_badge(ui, c.summary.sync);
   ImGui::Dummy(ImVec2(0, t.px(4)));
   if (ImGui::BeginTable("##header_fields", 2, ImGuiTableFlags_None)) {
-    ImGui::TableSetupColumn("label", ImGuiTableColumnFlags_WidthFixed, t.px(240));
+    // As wide as the longest label: a fixed width ran "Responsible counsellor" into its value.
+    ImGui::TableSetupColumn("label", ImGuiTableColumnFlags_WidthFixed);
     ImGui::TableSetupColumn("value", ImGuiTableColumnFlags_WidthStretch);
     for (const auto& line : ws.describe("case", c.header)) {
       ImGui::TableNextRow();
       ImGui::TableSetColumnIndex(0);
       ImGui::PushStyleColor(ImGuiCol_Text, t.colors().text_muted);
-      ImGui::TextWrapped("%s", line.label.c_str());
+      ImGui::TextUnformatted(line.label.c_str());  // wrapped text cannot size an auto-fit column
       ImGui::PopStyleColor();
       ImGui::TableSetColumnIndex(1);
       native_.draw(ui, line.value);

@@ -86,11 +86,7 @@ void CasesScreen::draw_filters(Ui& ui, const vm::Workspace& ws) {
   ImGui::SameLine(0, t.gap());
   if (widgets::button(ui, "+ New case###new_case", new_case_w, widgets::Tone::Primary)) ui.emit(NewCase{});
 
-  ImGui::PushFont(t.fonts().small);
-  ImGui::AlignTextToFramePadding();
-  ImGui::TextUnformatted("Status");
-  ImGui::PopFont();
-  ImGui::SameLine();
+  widgets::row_label(ui, "Status");
   if (widgets::toggle(ui, "Any###status_any", status_.empty())) {
     status_.clear();
     emit_filter(ui);
@@ -106,11 +102,7 @@ void CasesScreen::draw_filters(Ui& ui, const vm::Workspace& ws) {
       emit_filter(ui);
     }
   }
-  ImGui::PushFont(t.fonts().small);
-  ImGui::AlignTextToFramePadding();
-  ImGui::TextUnformatted("Counsellor");
-  ImGui::PopFont();
-  ImGui::SameLine();
+  widgets::row_label(ui, "Counsellor");
   if (widgets::toggle(ui, "Anyone###counsellor_any", counsellor_.empty())) {
     counsellor_.clear();
     emit_filter(ui);

@@ -54,7 +54,7 @@ void InboxScreen::draw_request(Ui& ui, const vm::AppointmentRequest& r) {
   ImGui::Dummy(ImVec2(0, t.px(4)));
   // The name as written: shaped when it is in Arabic script.
   if (widgets::has_arabic_script(r.name)) {
-    native_.draw(ui, r.name);
+    native_.draw(ui, r.name, widgets::NativeText::Size::Heading);
   } else {
     ImGui::PushFont(t.fonts().heading);
     ImGui::TextUnformatted(r.name.empty() ? "\xe2\x80\x94" : r.name.c_str());
@@ -64,11 +64,7 @@ void InboxScreen::draw_request(Ui& ui, const vm::AppointmentRequest& r) {
   if (!r.phone.empty()) details += "   \xc2\xb7   Phone " + r.phone;
   ImGui::TextWrapped("%s", details.c_str());
   const float right_edge = ImGui::GetCursorPosX() + ImGui::GetContentRegionAvail().x - t.px(12);
-  ImGui::PushFont(t.fonts().small);
-  ImGui::AlignTextToFramePadding();
-  ImGui::TextUnformatted("Status");
-  ImGui::PopFont();
-  ImGui::SameLine(0, t.gap());
+  widgets::row_label(ui, "Status");
   bool first = true;
   for (const char* status : vm::kRequestStatuses) {
     const std::string label = std::string(vm::request_status_label(status)) + "###status_" + status;

@@ -135,11 +135,12 @@ void SyncScreen::draw_quarantine(Ui& ui, const vm::Workspace& ws) {
                        "it is sent again when saved. When the reason was fixed elsewhere (HQ published the form, "
                        "the network was repaired), \"Send again\" sends it unchanged.");
   const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_ScrollY;
-  if (!ImGui::BeginTable("##quarantined", 4, flags, ImVec2(-1, ImGui::GetContentRegionAvail().y))) return;
-  ImGui::TableSetupColumn("Case", ImGuiTableColumnFlags_WidthFixed, t.px(300));
-  ImGui::TableSetupColumn("Record", ImGuiTableColumnFlags_WidthFixed, t.px(260));
+  // Case and record as wide as their text; the reason takes the rest, with "Send again" under
+  // it (a fourth column squeezed the reason to a word per line).
+  if (!ImGui::BeginTable("##quarantined", 3, flags, ImVec2(-1, ImGui::GetContentRegionAvail().y))) return;
+  ImGui::TableSetupColumn("Case", ImGuiTableColumnFlags_WidthFixed);
+  ImGui::TableSetupColumn("Record", ImGuiTableColumnFlags_WidthFixed);
   ImGui::TableSetupColumn("Reason", ImGuiTableColumnFlags_WidthStretch);
-  ImGui::TableSetupColumn("", ImGuiTableColumnFlags_WidthFixed, t.px(220));
   ImGui::TableHeadersRow();
   for (const auto& q : records) {
     ImGui::TableNextRow(ImGuiTableRowFlags_None, t.touch());
@@ -151,9 +152,9 @@ void SyncScreen::draw_quarantine(Ui& ui, const vm::Workspace& ws) {
     ImGui::PushStyleColor(ImGuiCol_Text, t.colors().danger);
     ImGui::TextWrapped("%s", q.reason.c_str());
     ImGui::PopStyleColor();
-    ImGui::TableSetColumnIndex(3);
     const std::string label = "Send again###send_again_" + q.record_id;
-    if (widgets::button(ui, label.c_str(), -1.0f)) ui.emit(SendAgain{q.record_id});
+    if (widgets::button(ui, label.c_str())) ui.emit(SendAgain{q.record_id});
+    ImGui::Dummy(ImVec2(0, t.px(4)));
   }
   ImGui::EndTable();
 }

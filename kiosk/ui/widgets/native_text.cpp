@@ -1,5 +1,8 @@
 #include "kiosk/ui/widgets/native_text.hpp"
 
+#include <algorithm>
+#include <cmath>
+
 #include <imgui.h>
 
 #include "kiosk/ui/text/gl_texture_sink.hpp"
@@ -42,17 +45,21 @@ text::TextPainter& NativeText::painter() {
   return *painter_;
 }
 
-void NativeText::draw(Ui& ui, const std::string& value, bool small) {
+void NativeText::draw(Ui& ui, const std::string& value, Size size) {
+  const Fonts& fonts = ui.theme.fonts();
   if (!has_arabic_script(value)) {
-    if (small) ImGui::PushFont(ui.theme.fonts().small);
+    ImGui::PushFont(size == Size::Small ? fonts.small : size == Size::Heading ? fonts.heading : fonts.body);
     ImGui::TextWrapped("%s", value.c_str());
-    if (small) ImGui::PopFont();
+    ImGui::PopFont();
     return;
   }
   text::Style style;
-  style.size_px = ui.theme.px(small ? 24.0f : 30.0f);
+  style.size_px = ui.theme.px(size == Size::Small ? 24.0f : size == Size::Heading ? 42.0f : 30.0f);
+  style.bold = size == Size::Heading;
   // Dari's font and rules cover Pashto and Arabic letters too; the direction comes from the text.
-  painter().paragraph(value, "prs", style, ImGui::GetContentRegionAvail().x);
+  const float avail = ImGui::GetContentRegionAvail().x;
+  const float natural = painter().measure(value, "prs", style, 0.0f).x;
+  painter().paragraph(value, "prs", style, std::min(avail, std::ceil(natural) + 1.0f));
 }
 
 void NativeText::end_frame() {

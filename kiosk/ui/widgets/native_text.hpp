@@ -20,8 +20,11 @@ class NativeText {
  public:
   NativeText();
   ~NativeText();
-  // Draws `text` wrapped to the available width; shaped when it needs shaping.
-  void draw(Ui& ui, const std::string& text, bool small = false);
+  enum class Size { Small, Body, Heading };
+  // Draws `text` wrapped to the available width; shaped when it needs shaping. Right-to-left
+  // text shorter than the line starts where the screen's left-to-right text starts, under its
+  // label's column, not at the far edge.
+  void draw(Ui& ui, const std::string& text, Size size = Size::Body);
   // Once per frame after drawing: lets the painter free textures no longer shown.
   void end_frame();
 

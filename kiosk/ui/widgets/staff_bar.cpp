@@ -18,12 +18,14 @@ void staff_bar(Ui& ui, const char* title, bool back_button) {
                       t.px(8));
   const float button_y = pos.y + (height - t.touch()) / 2;
   ImGui::SetCursorScreenPos(ImVec2(pos.x + t.px(16), button_y));
+  float title_x = pos.x + t.px(24);
   if (back_button) {
     if (button(ui, "\xe2\x86\x90 Back###back")) ui.emit(GoBack{});
-    ImGui::SameLine();
+    // Not SameLine(): that would move the title down by the button's text offset.
+    title_x = ImGui::GetItemRectMax().x + t.gap() + t.px(8);
   }
   ImGui::PushFont(t.fonts().heading);
-  ImGui::SetCursorScreenPos(ImVec2(ImGui::GetCursorScreenPos().x + t.px(8), pos.y + (height - ImGui::GetFontSize()) / 2));
+  ImGui::SetCursorScreenPos(ImVec2(title_x, pos.y + (height - ImGui::GetFontSize()) / 2));
   ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1, 1, 1, 1));
   ImGui::TextUnformatted(title);
   ImGui::PopStyleColor();

@@ -126,6 +126,16 @@ bool text_field(Ui& ui, const char* label, std::string& value, float width, int 
   return changed;
 }
 
+void row_label(Ui& ui, const char* text) {
+  const float top = ImGui::GetCursorPosY();
+  ImGui::PushFont(ui.theme.fonts().small);
+  ImGui::SetCursorPosY(top + (ui.theme.touch() - ImGui::GetFontSize()) / 2);
+  ImGui::TextUnformatted(text);
+  ImGui::PopFont();
+  ImGui::SameLine();
+  ImGui::SetCursorPosY(top);
+}
+
 void heading(Ui& ui, const char* text) {
   ImGui::PushFont(ui.theme.fonts().heading);
   ImGui::TextUnformatted(text);
@@ -168,12 +178,14 @@ void title_bar(Ui& ui, const char* title, bool back_button) {
   ImGui::GetWindowDrawList()->AddRectFilled(pos, ImVec2(pos.x + width, pos.y + height),
                                             ImGui::ColorConvertFloat4ToU32(t.colors().header_bar), t.px(8));
   ImGui::SetCursorScreenPos(ImVec2(pos.x + t.px(16), pos.y + (height - t.touch()) / 2));
+  float title_x = pos.x + t.px(24);
   if (back_button) {
     if (button(ui, "\xe2\x86\x90 Back###back", 0.0f, Tone::Neutral)) ui.emit(GoBack{});
-    ImGui::SameLine();
+    // Not SameLine(): that would move the title down by the button's text offset.
+    title_x = ImGui::GetItemRectMax().x + t.gap() + t.px(8);
   }
   ImGui::PushFont(t.fonts().heading);
-  ImGui::SetCursorScreenPos(ImVec2(ImGui::GetCursorScreenPos().x + t.px(8), pos.y + (height - ImGui::GetFontSize()) / 2));
+  ImGui::SetCursorScreenPos(ImVec2(title_x, pos.y + (height - ImGui::GetFontSize()) / 2));
   ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1, 1, 1, 1));
   ImGui::TextUnformatted(title);
   ImGui::PopStyleColor();

@@ -28,6 +28,10 @@ bool toggle(Ui& ui, const char* label, bool selected, float width = 0.0f);
 // (text_input.hpp) unless `flags` has ImGuiInputTextFlags_Password, which keeps ImGui's dots.
 bool text_field(Ui& ui, const char* label, std::string& value, float width = -1.0f, int flags = 0);
 
+// A small label in front of a row of touch-sized buttons, centred on their height (the
+// buttons follow on the same line).
+void row_label(Ui& ui, const char* text);
+
 void heading(Ui& ui, const char* text);
 void caption(Ui& ui, const char* text);  // muted, small
 void message(Ui& ui, const std::string& text, bool error);

@@ -59,7 +59,7 @@ class AppointmentScreen : public Screen {
     top_bar(ui, *s_, *b, lang, true);
     const ImVec2 origin = ImGui::GetCursorPos();
     const float avail_w = ImGui::GetContentRegionAvail().x;
-    const float width = std::min(avail_w - t.px(80), t.px(1300));
+    const float width = std::min(avail_w - z.px(80), z.px(1300));
     const float left = origin.x + (avail_w - width) / 2;
     const Mirror m{is_rtl(lang), left, width};
     text::Style body;
@@ -69,22 +69,22 @@ class AppointmentScreen : public Screen {
     title.size_px = z.title;
     title.bold = true;
 
-    ImGui::SetCursorPos(ImVec2(left, origin.y + t.px(28)));
+    ImGui::SetCursorPos(ImVec2(left, origin.y + z.px(28)));
     s_->painter().paragraph(say(*b, lang, "appointment_title"), lang, title, width);
     widgets::log_item(ui, "appointment_title");
 
     if (d.sent) {
       ImGui::SetCursorPosX(left);
-      ImGui::Dummy(ImVec2(0, t.px(30)));
+      ImGui::Dummy(ImVec2(0, z.px(30)));
       ImGui::SetCursorPosX(left);
       text::Style done = body;
       done.size_px = z.heading;
       done.color = c.success;
       s_->painter().paragraph(say(*b, lang, "appointment_sent"), lang, done, width);
       widgets::log_item(ui, "appointment_sent");
-      ImGui::Dummy(ImVec2(0, t.px(30)));
-      ImGui::SetCursorPosX(m.at_start(t.px(360)));
-      if (shaped_button(ui, *s_, "finish", say(*b, lang, "home"), lang, ImVec2(t.px(360), z.button), ButtonTone::Primary)) {
+      ImGui::Dummy(ImVec2(0, z.px(30)));
+      ImGui::SetCursorPosX(m.at_start(z.px(360)));
+      if (shaped_button(ui, *s_, "finish", say(*b, lang, "home"), lang, ImVec2(z.px(360), z.button), ButtonTone::Primary)) {
         s_->wipe();
         ui.emit(Navigate{"attract", ""});
       }
@@ -92,7 +92,7 @@ class AppointmentScreen : public Screen {
     }
 
     // The form scrolls (by dragging) above a fixed row of buttons, so "send" is always in reach.
-    const float footer_h = z.button + t.px(40);
+    const float footer_h = z.button + z.px(40);
     const ImVec2 form_at = ImGui::GetCursorPos();
     // At x = 0 the child's coordinates equal the host's, so `left` and the mirror hold in both.
     ImGui::SetCursorPos(ImVec2(0, form_at.y));
@@ -112,12 +112,12 @@ class AppointmentScreen : public Screen {
     field(ui, "##name", d.name, m, width, widgets::InputFilter::None, widgets::KeyboardKind::Text);
     widgets::log_item(ui, "appointment_name");
     if (d.error_key == "appointment_name_missing") draw_error(ui, *b, d.error_key, lang, left, width);
-    ImGui::Dummy(ImVec2(0, t.px(12)));
+    ImGui::Dummy(ImVec2(0, z.px(12)));
 
     // Preferred language for the talk: every language in its own name.
     label(ui, left, width, say(*b, lang, "appointment_language"), lang);
     const auto& langs = wc::supported_languages();
-    const float gap = t.px(12);
+    const float gap = z.px(12);
     const float cell = (width - 3 * gap) / 4;
     // A button grows to fit its label (touch size, tall Naskh lines): rows are placed below the
     // tallest button drawn above them, and every cell takes the tallest height seen, so the
@@ -142,7 +142,7 @@ class AppointmentScreen : public Screen {
 
     // Phone (optional) and consent side by side, so everything fits above the buttons.
     const float phone_w = width * 0.38f;
-    const float consent_w = width - phone_w - t.px(24);
+    const float consent_w = width - phone_w - z.px(24);
     const float pair_y = ImGui::GetCursorPosY();
     label(ui, m.at_start(phone_w), phone_w, say(*b, lang, "appointment_phone"), lang);
     field(ui, "##phone", d.phone, Mirror{m.rtl, m.at_start(phone_w), phone_w}, phone_w, widgets::InputFilter::Phone,
@@ -154,14 +154,14 @@ class AppointmentScreen : public Screen {
     if (shaped_button(ui, *s_, "appointment_consent", tick + say(*b, lang, "appointment_consent"), lang,
                       ImVec2(consent_w, pair_h), d.consent ? ButtonTone::Selected : ButtonTone::Neutral))
       d.consent = !d.consent;
-    ImGui::Dummy(ImVec2(0, t.px(12)));
+    ImGui::Dummy(ImVec2(0, z.px(12)));
 
     if (!d.error_key.empty() && d.error_key != "appointment_name_missing") draw_error(ui, *b, d.error_key, lang, left, width);
 
     ImGui::EndChild();
 
-    const float bw = t.px(420);
-    const float by = ImGui::GetCursorPosY() + t.px(16);
+    const float bw = z.px(420);
+    const float by = ImGui::GetCursorPosY() + z.px(16);
     ImGui::SetCursorPos(ImVec2(m.at_end(bw), by));
     if (shaped_button(ui, *s_, "appointment_send", say(*b, lang, "appointment_send"), lang, ImVec2(bw, z.button),
                       ButtonTone::Primary) &&
@@ -211,13 +211,16 @@ class AppointmentScreen : public Screen {
                     widgets::InputFilter filter, widgets::KeyboardKind keyboard) {
     ImGui::SetCursorPosX(m.at_start(width));
     ImGui::PushFont(ui.theme.fonts().body);
-    ImGui::PushStyleVar(ImGuiStyleVar_FramePadding, ImVec2(ui.theme.px(16), ui.theme.px(16)));
+    const Sizes z = Sizes::of(ui.theme);
+    // As high as in landscape when the portrait text is larger than the ImGui font.
+    const float pad_y = z.px(16) + std::max(0.0f, (z.px(30) - ImGui::GetFontSize()) / 2);
+    ImGui::PushStyleVar(ImGuiStyleVar_FramePadding, ImVec2(z.px(16), pad_y));
     widgets::TextInputOptions options;
     options.width = width;
     options.filter = filter;
     options.keyboard = keyboard;
     options.max_bytes = kMaxAppointmentText;
-    options.size_px = Sizes::of(ui.theme).body;  // as the shaped labels above it
+    options.size_px = z.body;  // as the shaped labels above it
     (void)widgets::text_input(ui, id, value, options);
     ImGui::PopStyleVar();
     ImGui::PopFont();

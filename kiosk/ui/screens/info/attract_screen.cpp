@@ -38,7 +38,7 @@ class AttractScreen : public Screen {
     widgets::log_item(ui, "touch_to_start");
     widgets::allow_overlap(ui);
 
-    const float width = std::min(avail.x - t.px(80), t.px(1400));
+    const float width = std::min(avail.x - z.px(80), z.px(1400));
     const float left = screen.x + (avail.x - width) / 2;
     text::Style lead;
     lead.size_px = z.huge * 1.1f;
@@ -54,21 +54,21 @@ class AttractScreen : public Screen {
     const std::string& first = ui.view.lang;
     float y = screen.y + avail.y * 0.18f;
     y += s_->painter().draw_at(list, ImVec2(left, y), say(*b, first, "touch_to_start"), first, lead, width).y;
-    y += t.px(56);
+    y += z.px(56);
     for (const auto& l : wc::supported_languages()) {
       const std::string code(l.code);
       if (code == first) continue;
       y += s_->painter().draw_at(list, ImVec2(left, y), say(*b, code, "touch_to_start"), code, other, width).y;
-      y += t.px(18);
+      y += z.px(18);
     }
     // A pulsing ring would need a clock; a still hand-pointer circle invites the touch.
-    const ImVec2 centre(screen.x + avail.x / 2, std::min(y + t.px(90), screen.y + avail.y - t.px(110)));
-    list->AddCircle(centre, t.px(56), colour(ImVec4(1, 1, 1, 0.9f)), 48, t.px(6));
-    list->AddCircleFilled(centre, t.px(22), colour(ImVec4(1, 1, 1, 0.9f)), 32);
+    const ImVec2 centre(screen.x + avail.x / 2, std::min(y + z.px(90), screen.y + avail.y - z.px(110)));
+    list->AddCircle(centre, z.px(56), colour(ImVec4(1, 1, 1, 0.9f)), 48, z.px(6));
+    list->AddCircleFilled(centre, z.px(22), colour(ImVec4(1, 1, 1, 0.9f)), 32);
 
-    const float staff_w = t.px(200);
-    ImGui::SetCursorPos(ImVec2(origin.x + avail.x - staff_w - t.px(24), origin.y + avail.y - t.px(88)));
-    const bool staff = shaped_button(ui, *s_, "staff", "Staff", "en", ImVec2(staff_w, t.px(64)), ButtonTone::Quiet, z.small);
+    const float staff_w = z.px(200);
+    ImGui::SetCursorPos(ImVec2(origin.x + avail.x - staff_w - z.px(24), origin.y + avail.y - z.px(88)));
+    const bool staff = shaped_button(ui, *s_, "staff", "Staff", "en", ImVec2(staff_w, z.px(64)), ButtonTone::Quiet, z.small);
     if (staff) {
       ui.emit(Navigate{"login", ""});
     } else if (touched) {

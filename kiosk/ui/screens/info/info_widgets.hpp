@@ -14,12 +14,17 @@ namespace ws::kiosk::ui::info {
 
 enum class ButtonTone { Neutral, Primary, Selected, Quiet };
 
-// Sizes at 1080p, scaled by the theme; body text stays >= 28 px, touch targets >= 48 px.
+// Sizes of the visitor's screens: at 1080p in landscape, scaled as the theme; in portrait by
+// Theme::reading_scale_for_size, so text stays as large as in landscape (the theme alone would
+// make it 56% at 1080x1920). Body text stays >= 28 px, touch targets >= 48 px.
 struct Sizes {
+  float k;  // pixels per design pixel
   float body, small, heading, title, huge, bar, button;
-  static Sizes of(const Theme& t) {
-    return {t.px(32), t.px(28), t.px(38), t.px(50), t.px(64), t.px(104), t.px(80)};
-  }
+  bool portrait;  // taller than wide: layouts stack instead of sitting side by side
+  float px(float at_design) const { return at_design * k; }
+  float touch() const { return px(64); }
+  float gap() const { return px(16); }
+  static Sizes of(const Theme& t);
 };
 
 // Left/right for the reading direction: `start` is the right edge in Arabic script.

@@ -26,9 +26,9 @@ class LanguagesScreen : public Screen {
     top_bar(ui, *s_, *b, lang, true);
     const ImVec2 origin = ImGui::GetCursorPos();
     const float avail_w = ImGui::GetContentRegionAvail().x;
-    const float width = std::min(avail_w - t.px(80), t.px(1500));
+    const float width = std::min(avail_w - z.px(80), z.px(1500));
     const float left = origin.x + (avail_w - width) / 2;
-    ImGui::SetCursorPos(ImVec2(left, origin.y + t.px(40)));
+    ImGui::SetCursorPos(ImVec2(left, origin.y + z.px(40)));
     text::Style title;
     title.size_px = z.title;
     title.bold = true;
@@ -36,13 +36,14 @@ class LanguagesScreen : public Screen {
     title.align = ws::kiosk::text::Align::Center;
     s_->painter().paragraph(say(*b, lang, "choose_language"), lang, title, width);
     widgets::log_item(ui, "choose_language");
-    ImGui::Dummy(ImVec2(0, t.px(30)));
+    ImGui::Dummy(ImVec2(0, z.px(30)));
 
     // Two columns in reading order of the current language.
     const bool rtl = is_rtl(lang);
-    const float gap = t.px(32);
+    const float gap = z.px(32);
     const float cell_w = (width - gap) / 2;
-    const float cell_h = t.px(150);
+    // Room for the English name under the native one (at 150 a descender touched it).
+    const float cell_h = z.px(170);
     const auto& langs = wc::supported_languages();
     const float top = ImGui::GetCursorPosY();
     for (std::size_t i = 0; i < langs.size(); ++i) {
@@ -65,7 +66,7 @@ class LanguagesScreen : public Screen {
       english.align = ws::kiosk::text::Align::Center;
       const ImVec2 screen_at = ImGui::GetWindowPos();
       s_->painter().draw_at(ImGui::GetWindowDrawList(),
-                            ImVec2(screen_at.x + at.x, screen_at.y + at.y + cell_h - t.px(40) - ImGui::GetScrollY()),
+                            ImVec2(screen_at.x + at.x, screen_at.y + at.y + cell_h - z.px(42) - ImGui::GetScrollY()),
                             std::string(langs[i].english_name), "en", english, cell_w);
     }
   }

@@ -87,15 +87,15 @@ void draw_page(Ui& ui, InfoSession& s, const kc::ActiveBundle& b, const wc::Reso
     text::Style note = body;
     note.size_px = z.small;
     note.bold = true;
-    const float pad = t.px(14);
+    const float pad = z.px(14);
     const ImVec2 size = painter.measure(say(b, ui_lang, "fallback_note"), ui_lang, note, width - 2 * pad);
     ImGui::GetWindowDrawList()->AddRectFilled(at, ImVec2(at.x + width, at.y + size.y + 2 * pad),
-                                              colour(ImVec4(0.99f, 0.86f, 0.80f, 1)), t.px(10));
+                                              colour(ImVec4(0.99f, 0.86f, 0.80f, 1)), z.px(10));
     painter.draw_at(ImGui::GetWindowDrawList(), ImVec2(at.x + pad, at.y + pad), say(b, ui_lang, "fallback_note"),
                     ui_lang, note, width - 2 * pad);
     ImGui::Dummy(ImVec2(width, size.y + 2 * pad));
     widgets::log_item(ui, "fallback_note");
-    ImGui::Dummy(ImVec2(0, t.gap()));
+    ImGui::Dummy(ImVec2(0, z.gap()));
   }
 
   text::Style title = body;
@@ -110,7 +110,7 @@ void draw_page(Ui& ui, InfoSession& s, const kc::ActiveBundle& b, const wc::Reso
     painter.paragraph(say(b, lang, "translation_draft"), lang, draft, width);
     widgets::log_item(ui, "translation_draft");
   }
-  ImGui::Dummy(ImVec2(0, t.gap()));
+  ImGui::Dummy(ImVec2(0, z.gap()));
 
   for (std::size_t i = 0; i < page.text->blocks.size(); ++i) {
     const auto& block = page.text->blocks[i];
@@ -120,19 +120,19 @@ void draw_page(Ui& ui, InfoSession& s, const kc::ActiveBundle& b, const wc::Reso
         text::Style h = body;
         h.size_px = z.heading;
         h.bold = true;
-        ImGui::Dummy(ImVec2(0, t.gap() * 0.5f));
+        ImGui::Dummy(ImVec2(0, z.gap() * 0.5f));
         painter.paragraph(block.text, lang, h, width);
         break;
       }
       case BlockType::Paragraph: painter.paragraph(block.text, lang, body, width); break;
       case BlockType::Note: {
-        const float pad = t.px(18), bar = t.px(8);
+        const float pad = z.px(18), bar = z.px(8);
         const float inner = width - 2 * pad - bar;
         const ImVec2 size = painter.measure(block.text, lang, body, inner);
         const ImVec2 at = ImGui::GetCursorScreenPos();
         ImDrawList* list = ImGui::GetWindowDrawList();
         const float h = size.y + 2 * pad;
-        list->AddRectFilled(at, ImVec2(at.x + width, at.y + h), colour(ImVec4(0.88f, 0.93f, 0.99f, 1)), t.px(8));
+        list->AddRectFilled(at, ImVec2(at.x + width, at.y + h), colour(ImVec4(0.88f, 0.93f, 0.99f, 1)), z.px(8));
         // The accent bar sits on the start edge: the right edge in Arabic script.
         const float bar_x = m.rtl ? at.x + width - bar : at.x;
         list->AddRectFilled(ImVec2(bar_x, at.y), ImVec2(bar_x + bar, at.y + h), colour(c.primary));
@@ -142,7 +142,7 @@ void draw_page(Ui& ui, InfoSession& s, const kc::ActiveBundle& b, const wc::Reso
         break;
       }
       case BlockType::List: {
-        const float marker_w = t.px(block.ordered ? 64 : 44);
+        const float marker_w = z.px(block.ordered ? 64 : 44);
         const float text_w = width - marker_w;
         text::Style marker = body;
         marker.bold = block.ordered;
@@ -155,7 +155,7 @@ void draw_page(Ui& ui, InfoSession& s, const kc::ActiveBundle& b, const wc::Reso
           painter.draw_at(list, ImVec2(marker_x, at.y), mark, lang, marker, marker_w);
           const float text_x = m.rtl ? at.x : at.x + marker_w;
           const ImVec2 size = painter.draw_at(list, ImVec2(text_x, at.y), block.items[k], lang, body, text_w);
-          ImGui::Dummy(ImVec2(width, size.y + t.px(8)));
+          ImGui::Dummy(ImVec2(width, size.y + z.px(8)));
         }
         break;
       }
@@ -167,7 +167,7 @@ void draw_page(Ui& ui, InfoSession& s, const kc::ActiveBundle& b, const wc::Reso
         break;
       }
       case BlockType::Qr: {
-        const int module_px = std::max(3, static_cast<int>(t.px(5)));
+        const int module_px = std::max(3, static_cast<int>(z.px(5)));
         auto tex = painter.cache().bitmap("qr:" + std::to_string(module_px) + ":" + block.url,
                                           [&] { return kt::qr_bitmap(block.url, module_px); });
         if (!tex) break;
@@ -176,20 +176,20 @@ void draw_page(Ui& ui, InfoSession& s, const kc::ActiveBundle& b, const wc::Reso
         const float qr_x = m.rtl ? at.x + width - side : at.x;
         ImDrawList* list = ImGui::GetWindowDrawList();
         list->AddImage(text::to_imgui(tex->id), ImVec2(qr_x, at.y), ImVec2(qr_x + side, at.y + side));
-        const float text_w = width - side - t.gap();
-        const float text_x = m.rtl ? at.x : at.x + side + t.gap();
-        const ImVec2 cap = painter.draw_at(list, ImVec2(text_x, at.y + t.gap()), block.text, lang, body, text_w);
+        const float text_w = width - side - z.gap();
+        const float text_x = m.rtl ? at.x : at.x + side + z.gap();
+        const ImVec2 cap = painter.draw_at(list, ImVec2(text_x, at.y + z.gap()), block.text, lang, body, text_w);
         text::Style hint = body;
         hint.size_px = z.small;
         hint.color = c.text_muted;
-        painter.draw_at(list, ImVec2(text_x, at.y + t.gap() * 2 + cap.y), say(b, lang, "scan_qr"), lang, hint, text_w);
+        painter.draw_at(list, ImVec2(text_x, at.y + z.gap() * 2 + cap.y), say(b, lang, "scan_qr"), lang, hint, text_w);
         ImGui::Dummy(ImVec2(width, side));
         widgets::log_item(ui, "qr");
         break;
       }
     }
     ImGui::PopID();
-    ImGui::Dummy(ImVec2(0, t.gap()));
+    ImGui::Dummy(ImVec2(0, z.gap()));
   }
 }
 

@@ -26,7 +26,6 @@ class TopicScreen : public Screen {
     if (s_->watch_idle(ui)) return still_there_prompt(ui, *s_, *b, lang);
     const Theme& t = ui.theme;
     const Sizes z = Sizes::of(t);
-    const Palette& c = t.colors();
     const auto& pages = b->bundle->pages;
     const std::size_t index = wc::page_index(*b->bundle, ui.view.param).value_or(0);
     auto page = wc::resolve_page(*b->bundle, index, lang);
@@ -43,82 +42,90 @@ class TopicScreen : public Screen {
 
     const ImVec2 origin = ImGui::GetCursorPos();
     const ImVec2 avail = ImGui::GetContentRegionAvail();
-    const float footer_h = z.button + t.px(32);
+    // Portrait: back / next above appointment / listen, as four across do not fit.
+    const float footer_h = (z.portrait ? 2 * z.button + z.gap() : z.button) + z.px(32);
     const float body_h = avail.y - footer_h;
-    const float nav_w = std::min(t.px(520), avail.x * 0.3f);
+    const float nav_w = std::min(z.px(520), avail.x * 0.3f);
     const Mirror m{is_rtl(lang), origin.x, avail.x};
 
     // Topic list on the start side.
     ImGui::SetCursorPos(ImVec2(m.at_start(nav_w), origin.y));
     ImGui::BeginChild("##topics", ImVec2(nav_w, body_h), false);
-    ImGui::Dummy(ImVec2(0, t.px(12)));
+    ImGui::Dummy(ImVec2(0, z.px(12)));
     for (std::size_t i = 0; i < pages.size(); ++i) {
       auto entry = wc::resolve_page(*b->bundle, i, lang);
       if (!entry) continue;
-      ImGui::SetCursorPosX(t.px(16));
+      ImGui::SetCursorPosX(z.px(16));
       const std::string id = "topic_" + pages[i].id;
       // Titles in the page's own language: a fallback page is listed under its English title.
       // Narrower than the column by the scrollbar, which ImGui draws over the content.
       if (shaped_button(ui, *s_, id.c_str(), entry->text->title, entry->language,
-                        ImVec2(nav_w - t.px(32) - ImGui::GetStyle().ScrollbarSize, z.button * 1.15f), i == index ? ButtonTone::Selected : ButtonTone::Neutral,
+                        ImVec2(nav_w - z.px(32) - ImGui::GetStyle().ScrollbarSize, z.button * 1.15f), i == index ? ButtonTone::Selected : ButtonTone::Neutral,
                         z.small))
         ui.emit(Navigate{"info", pages[i].id});
-      ImGui::Dummy(ImVec2(0, t.px(4)));
+      ImGui::Dummy(ImVec2(0, z.px(4)));
     }
     ImGui::EndChild();
 
     // The page, scrollable by dragging (a touch screen has no wheel).
-    const float page_w = avail.x - nav_w - t.px(24);
+    const float page_w = avail.x - nav_w - z.px(24);
     ImGui::SetCursorPos(ImVec2(m.at_end(page_w), origin.y));
-    ImGui::PushStyleVar(ImGuiStyleVar_ScrollbarSize, t.px(28));
+    ImGui::PushStyleVar(ImGuiStyleVar_ScrollbarSize, z.px(28));
     ImGui::BeginChild("##page", ImVec2(page_w, body_h), false);
     if (scroll_to_top_) ImGui::SetScrollY(0);
     scroll_to_top_ = false;
     drag_to_scroll();
-    const float pad = t.px(32);
+    const float pad = z.px(32);
     ImGui::SetCursorPos(ImVec2(pad, pad));
     ImGui::BeginGroup();
-    draw_page(ui, *s_, *b, *page, lang, page_w - 2 * pad - t.px(28));
+    draw_page(ui, *s_, *b, *page, lang, page_w - 2 * pad - z.px(28));
     ImGui::EndGroup();
     ImGui::Dummy(ImVec2(0, pad));
     ImGui::EndChild();
     ImGui::PopStyleVar();
 
-    // Footer: back at the start edge, next at the end edge, listen and appointment between.
-    const float fy = origin.y + body_h + t.px(16);
-    const ImVec2 fs = ImGui::GetCursorScreenPos();
-    (void)fs;
-    ImGui::GetWindowDrawList()->AddLine(
-        ImVec2(ImGui::GetWindowPos().x + origin.x, ImGui::GetWindowPos().y + fy - t.px(8)),
-        ImVec2(ImGui::GetWindowPos().x + origin.x + avail.x, ImGui::GetWindowPos().y + fy - t.px(8)), colour(c.border),
-        t.px(2));
-    const float nav_button_w = t.px(300);
-    const float edge = t.px(24);
+    draw_footer(ui, *b, *page, index, Mirror{m.rtl, origin.x, avail.x}, origin.y + body_h + z.px(16));
+  }
+
+ private:
+  // Back at the start edge, next at the end edge, appointment and listen between them (in
+  // portrait, on a second row).
+  void draw_footer(Ui& ui, const kc::ActiveBundle& b, const wc::ResolvedPage& page, std::size_t index, const Mirror& m,
+                   float fy) {
+    const Sizes z = Sizes::of(ui.theme);
+    const auto& pages = b.bundle->pages;
+    const std::string& lang = ui.view.lang;
+    const ImVec2 win = ImGui::GetWindowPos();
+    ImGui::GetWindowDrawList()->AddLine(ImVec2(win.x + m.left, win.y + fy - z.px(8)),
+                                        ImVec2(win.x + m.left + m.width, win.y + fy - z.px(8)),
+                                        colour(ui.theme.colors().border), z.px(2));
+    const float edge = z.px(24);
+    const float nav_button_w = z.portrait ? (m.width - 2 * edge - z.px(24)) / 2 : z.px(300);
     // Arrows point the way the text runs: "back" points to the start edge.
     const std::string back_arrow = m.rtl ? "→ " : "← ";
     const std::string next_arrow = m.rtl ? " ←" : " →";
     if (index > 0) {
       ImGui::SetCursorPos(ImVec2(m.at_start(nav_button_w, edge), fy));
-      if (shaped_button(ui, *s_, "back", back_arrow + say(*b, lang, "back"), lang, ImVec2(nav_button_w, z.button)))
+      if (shaped_button(ui, *s_, "back", back_arrow + say(b, lang, "back"), lang, ImVec2(nav_button_w, z.button)))
         ui.emit(Navigate{"info", pages[index - 1].id});
     }
     if (index + 1 < pages.size()) {
       ImGui::SetCursorPos(ImVec2(m.at_end(nav_button_w, edge), fy));
-      if (shaped_button(ui, *s_, "next", say(*b, lang, "next") + next_arrow, lang, ImVec2(nav_button_w, z.button),
+      if (shaped_button(ui, *s_, "next", say(b, lang, "next") + next_arrow, lang, ImVec2(nav_button_w, z.button),
                         ButtonTone::Primary))
         ui.emit(Navigate{"info", pages[index + 1].id});
     }
-    const float mid_w = t.px(480);
-    const float mid_left = origin.x + (avail.x - 2 * mid_w - t.px(24)) / 2;
-    const Mirror mid{m.rtl, mid_left, 2 * mid_w + t.px(24)};
-    ImGui::SetCursorPos(ImVec2(mid.at_start(mid_w), fy));
-    if (shaped_button(ui, *s_, "appointment_button", say(*b, lang, "appointment_button"), lang, ImVec2(mid_w, z.button),
+    const float mid_w = z.portrait ? nav_button_w : z.px(480);
+    const float mid_y = z.portrait ? fy + z.button + z.gap() : fy;
+    const float mid_left = m.left + (m.width - 2 * mid_w - z.px(24)) / 2;
+    const Mirror mid{m.rtl, mid_left, 2 * mid_w + z.px(24)};
+    ImGui::SetCursorPos(ImVec2(mid.at_start(mid_w), mid_y));
+    if (shaped_button(ui, *s_, "appointment_button", say(b, lang, "appointment_button"), lang, ImVec2(mid_w, z.button),
                       ButtonTone::Primary))
       ui.emit(Navigate{"appointment", ""});
-    draw_listen_button(ui, *b, *page, lang, ImVec2(mid.at_end(mid_w), fy), ImVec2(mid_w, z.button));
+    draw_listen_button(ui, b, page, lang, ImVec2(mid.at_end(mid_w), mid_y), ImVec2(mid_w, z.button));
   }
 
- private:
   static void drag_to_scroll() {
     const ImGuiIO& io = ImGui::GetIO();
     if (ImGui::IsWindowHovered() && ImGui::IsMouseDragging(ImGuiMouseButton_Left))

@@ -5,7 +5,14 @@
 // case-number and filter queries, and GET /export?format=csv of everything in MB/s with the
 // process's RSS growth while it streams. Records are fictional (tests/support/records.hpp).
 //
-//   hq_bench [--records 1000000] [--centres 20] [--queries 200] [--dir /tmp]
+//   hq_bench [--records 1000000] [--centres 20] [--queries 200] [--dir /tmp] [--allow-busy]
+//            [--db FILE] [--save-export FILE] [--load-only] [--without TRIGGERS]
+//
+// --db keeps the loaded database in FILE and reuses it when FILE exists (the load takes minutes
+// at full size; its --records/--centres must match). --save-export writes the export's bytes to
+// FILE, so two builds' exports can be compared byte for byte. --load-only stops after the load;
+// --without case-index|all drops the case index's triggers (or those and the overview's daily
+// counts) before loading, to measure what they cost ingest like for like.
 //
 // Targets (issue #13): overview p95 < 100 ms, search p95 < 50 ms, export >= 50 MB/s with RSS
 // growth < 50 MB.
@@ -21,6 +28,8 @@
 #include <thread>
 #include <vector>
 
+#include <sys/resource.h>
+
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
@@ -31,6 +40,7 @@
 #include "sync-server/core/users.hpp"
 #include "sync-server/http/hq/console.hpp"
 #include "sync-server/http/routes.hpp"
+#include "bench/bench_common.hpp"
 #include "tests/support/records.hpp"
 #include "ws/ids.hpp"
 
@@ -44,7 +54,22 @@ struct Options {
   int centres = 20;
   int queries = 200;
   std::string dir = std::filesystem::temp_directory_path().string();
+  std::string db;           // keep and reuse this database file
+  std::string save_export;  // write the export's bytes here
+  bool allow_busy = false;
+  bool load_only = false;
+  std::string without;  // "", "case-index" or "all"
 };
+
+// Drops triggers on `records` before the load, so their cost shows against the same run with them.
+bool drop_triggers(ws::server::Database& db, const std::string& which) {
+  std::string sql = "DROP TRIGGER case_index_insert; DROP TRIGGER case_index_update;"
+                    "DROP TRIGGER case_index_link_insert; DROP TRIGGER case_index_link_update;";
+  if (which == "all") sql += "DROP TRIGGER record_counts_insert; DROP TRIGGER record_counts_update;";
+  else if (which != "case-index") return false;
+  auto lease = db.acquire();
+  return lease && (*lease)->exec(sql.c_str());
+}
 
 constexpr int kBatch = 500;  // records per push, as kiosks send them
 const char* kLatin[] = {"Ahmad", "Zahra", "Karimi", "Rezai", "Nur", "Amina", "Yusuf", "Hassan", "Fatima", "Omar",
@@ -59,6 +84,15 @@ double percentile(std::vector<double> v, double p) {
   if (v.empty()) return 0;
   std::sort(v.begin(), v.end());
   return v[std::min(v.size() - 1, static_cast<std::size_t>(p * static_cast<double>(v.size())))];
+}
+
+// User + system CPU seconds of the whole process (server and client threads): on a busy machine
+// the wall time mostly measures waiting for a core, this what the work costs.
+double cpu_seconds() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
+         static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
 }
 
 long rss_kb() {
@@ -162,26 +196,57 @@ std::vector<std::string> search_mix(const Options& o, std::mt19937& rng) {
   return out;
 }
 
+void remove_database(const std::string& path) {
+  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
+}
+
+// The query shapes behind the tail: the slowest queries, names shown as their shape only.
+void report_slowest(std::vector<std::pair<double, std::string>> timed) {
+  std::sort(timed.begin(), timed.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+  std::printf("  slowest searches:\n");
+  for (std::size_t i = 0; i < std::min<std::size_t>(8, timed.size()); ++i)
+    std::printf("    %7.1f ms  %s\n", timed[i].first, timed[i].second.c_str());
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   Options o;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    const std::string a = argv[i], v = argv[i + 1];
+  for (int i = 1; i < argc; ++i) {
+    if (std::string(argv[i]) == "--allow-busy" || std::string(argv[i]) == "--load-only") {
+      (std::string(argv[i]) == "--allow-busy" ? o.allow_busy : o.load_only) = true;
+      continue;
+    }
+    if (i + 1 >= argc) return 2;
+    const std::string a = argv[i], v = argv[++i];
     if (a == "--records") o.records = std::stol(v);
     else if (a == "--centres") o.centres = std::stoi(v);
     else if (a == "--queries") o.queries = std::stoi(v);
     else if (a == "--dir") o.dir = v;
+    else if (a == "--db") o.db = v;
+    else if (a == "--save-export") o.save_export = v;
+    else if (a == "--without") o.without = v;
     else {
-      std::fprintf(stderr, "usage: hq_bench [--records N] [--centres N] [--queries N] [--dir DIR]\n");
+      std::fprintf(stderr, "usage: hq_bench [--records N] [--centres N] [--queries N] [--dir DIR] [--db FILE]"
+                           " [--save-export FILE] [--allow-busy] [--load-only] [--without case-index|all]\n");
       return 2;
     }
   }
-  const std::string path = o.dir + "/hq_bench-" + ws::new_uuid_v7() + ".db";
+  ws::bench::check_load(o.allow_busy);
+  const std::string path = o.db.empty() ? o.dir + "/hq_bench-" + ws::new_uuid_v7() + ".db" : o.db;
+  const bool reuse = !o.db.empty() && std::filesystem::exists(path);
   int rc = 1;
   {
     auto db = ws::server::Database::open(path, ws::server::DatabaseOptions{true, std::chrono::milliseconds(250), false});
-    if (!db || !load(**db, o)) return 1;
+    if (!db) return 1;
+    if (!o.without.empty() && !drop_triggers(**db, o.without)) return 2;
+    if (reuse) std::printf("load: reusing %s\n", path.c_str());
+    else if (!load(**db, o)) return 1;
+    if (o.load_only) {
+      db->reset();
+      if (o.db.empty()) remove_database(path);
+      return 0;
+    }
     auto validator = ws::server::make_payload_validator("");
     ws::HlcClock clock;
     httplib::Server http;
@@ -213,9 +278,14 @@ int main(int argc, char** argv) {
       Timed overview, search;
       for (int i = 0; i < 50; ++i) overview.ms.push_back(timed_get("/overview"));
       std::mt19937 rng(11);
-      for (const auto& q : search_mix(o, rng)) search.ms.push_back(timed_get(q));
+      std::vector<std::pair<double, std::string>> slowest;
+      for (const auto& q : search_mix(o, rng)) {
+        search.ms.push_back(timed_get(q));
+        slowest.emplace_back(search.ms.back(), q);
+      }
       overview.report("overview", 100);
       search.report("search", 50);
+      report_slowest(slowest);
 
       const long rss_before = rss_kb();
       std::atomic<long> rss_peak{rss_before};
@@ -227,9 +297,13 @@ int main(int argc, char** argv) {
         }
       });
       std::size_t bytes = 0;
+      const double cpu0 = cpu_seconds();
       const auto t0 = Clock::now();
-      auto res = client.Get("/api/hq/v1/export?format=csv", headers, [&](const char*, std::size_t n) {
+      std::ofstream saved;
+      if (!o.save_export.empty()) saved.open(o.save_export, std::ios::binary);
+      auto res = client.Get("/api/hq/v1/export?format=csv", headers, [&](const char* data, std::size_t n) {
         bytes += n;
+        if (saved.is_open()) saved.write(data, static_cast<std::streamsize>(n));
         return true;
       });
       const double seconds = ms_since(t0) / 1000;
@@ -239,13 +313,13 @@ int main(int argc, char** argv) {
       std::printf("export    %s %.1f MB in %.2f s = %.1f MB/s (target >= 50: %s); RSS growth %.1f MB (target < 50: %s)\n",
                   res && res->status == 200 ? "ok" : "FAILED", mb, seconds, mb / seconds, mb / seconds >= 50 ? "met" : "NOT met",
                   growth, growth < 50 ? "met" : "NOT met");
+      const double cpu = cpu_seconds() - cpu0;
+      std::printf("export    CPU %.2f s (server and client) = %.1f MB per CPU-second\n", cpu, cpu > 0 ? mb / cpu : 0);
       rc = 0;
     }
     http.stop();
     server.join();
   }
-  std::filesystem::remove(path);
-  std::filesystem::remove(path + "-wal");
-  std::filesystem::remove(path + "-shm");
+  if (o.db.empty()) remove_database(path);
   return rc;
 }

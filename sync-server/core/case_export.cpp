@@ -1,7 +1,11 @@
 #include "sync-server/core/case_export.hpp"
 
+#include <unordered_map>
+
 #include "sync-server/core/devices.hpp"
 #include "sync-server/core/export.hpp"
+#include "sync-server/core/export_cells.hpp"
+#include "sync-server/core/json_scan.hpp"
 #include "sync-server/core/records.hpp"
 
 namespace ws::server {
@@ -14,12 +18,15 @@ using forms::FieldType;
 constexpr std::size_t kChunkBytes = 64 * 1024;
 constexpr std::string_view kBom = "\xEF\xBB\xBF";
 
+constexpr const char* kRowColumns = "r.id, r.centre, r.version, r.schema_version, r.payload";
+constexpr const char* kProbe = "1";
+
 // The records of one kind filed under the cases the filter selects, in no particular order (an
 // ORDER BY would sort the whole export in memory).
 Result<sql::Statement> select_kind(sql::Connection& db, const CaseFilter& filter, const std::string& kind,
-                                   bool probe) {
-  std::string sql = std::string("SELECT ") + (probe ? "1" : "r.id, r.kind, r.centre, r.version, r.deleted,"
-                                                            " r.schema_version, r.payload, r.field_versions, r.seq");
+                                   const char* columns) {
+  const bool probe = columns == kProbe;
+  std::string sql = std::string("SELECT ") + columns;
   // Each record finds its case by the case index's primary key (records by kind, then one
   // lookup each): no scan per case, and no sort.
   sql += kind == "case" ? " FROM records r JOIN case_index c ON c.case_id = r.id"
@@ -34,29 +41,40 @@ Result<sql::Statement> select_kind(sql::Connection& db, const CaseFilter& filter
   return std::move(*st);
 }
 
-// Runs `each` on every record the statement yields, stopping at the first failure.
+// What a row of the export needs, read without building an envelope (the field versions are
+// never looked at; the payload is scanned, not parsed).
+struct Row {
+  std::string id, centre, version, payload;
+  int schema_version = 0;
+  std::int64_t wall_ms = 0;
+};
+
+Status read_row(const sql::Statement& st, Row& row) {
+  row.id = st.column_text(0);
+  row.centre = st.column_text(1);
+  row.version = st.column_text(2);
+  auto version = Version::parse(row.version);
+  if (!version) return fail("corrupt", "stored record has a bad version");
+  row.wall_ms = version->hlc.wall_ms;
+  row.schema_version = static_cast<int>(st.column_int(3));
+  row.payload = st.column_text(4);
+  return ok();
+}
+
+// Runs `each` on every row the statement yields, stopping at the first failure.
 template <typename F>
-Status each_envelope(sql::Statement& st, F&& each) {
+Status each_row(sql::Statement& st, F&& each) {
+  Row row;
   for (;;) {
-    auto row = st.step();
-    if (!row) return fail(row.error());
-    if (!*row) return ok();
-    auto e = envelope_from_row(st);
-    if (!e) return fail(e.error());
-    if (auto s = each(*e); !s) return s;
+    auto more = st.step();
+    if (!more) return fail(more.error());
+    if (!*more) return ok();
+    if (auto s = read_row(st, row); !s) return s;
+    if (auto s = each(row); !s) return s;
   }
 }
 
-std::string cell_text(const json& v) {
-  if (v.is_null()) return "";
-  if (v.is_string()) return v.get<std::string>();
-  if (v.is_array() && std::all_of(v.begin(), v.end(), [](const json& x) { return x.is_string(); })) {
-    std::string out;
-    for (const auto& x : v) out += (out.empty() ? "" : "; ") + x.get<std::string>();
-    return out;
-  }
-  return v.dump();
-}
+Status corrupt() { return fail("corrupt", "stored record has unreadable JSON"); }
 
 std::string header_cell(std::string_view label, const std::string& key) {
   return csv_cell((label.empty() ? key : std::string(label)) + " [" + key + "]");
@@ -69,13 +87,16 @@ std::vector<const Field*> columns_of(const std::vector<Field>& fields) {
   return out;
 }
 
-// Buffers output and hands it on in chunks, into a ZIP entry or straight out.
+// Buffers output and hands it on in chunks, into a ZIP entry or straight out. Rows are
+// written into buffer() in place; commit() sends a chunk once enough has gathered.
 class Chunker {
  public:
-  Chunker(const ByteSink& out, ZipWriter* zip) : out_(out), zip_(zip) {}
+  Chunker(const ByteSink& out, ZipWriter* zip) : out_(out), zip_(zip) { buf_.reserve(kChunkBytes + 16 * 1024); }
+  std::string& buffer() { return buf_; }
+  Status commit() { return buf_.size() >= kChunkBytes ? flush() : ok(); }
   Status add(std::string_view s) {
     buf_ += s;
-    return buf_.size() >= kChunkBytes ? flush() : ok();
+    return commit();
   }
   Status flush() {
     if (buf_.empty()) return ok();
@@ -90,57 +111,165 @@ class Chunker {
   std::string buf_;
 };
 
+// Where each payload key goes in a file's rows, worked out once per file: a column, or
+// nowhere (a form field without a column: notes, repeat groups, which have their own files).
+constexpr int kNoColumn = -1;
+struct ColumnPlan {
+  std::vector<const Field*> columns;
+  std::unordered_map<std::string_view, int> slot;  // field name -> column index or kNoColumn
+
+  explicit ColumnPlan(const std::vector<Field>* fields) {
+    if (!fields) return;
+    columns = columns_of(*fields);
+    for (const auto& f : *fields) slot.emplace(f.name, kNoColumn);
+    for (std::size_t i = 0; i < columns.size(); ++i) slot[columns[i]->name] = static_cast<int>(i);
+  }
+};
+
+// One payload (or repeat row) spread over the plan's columns; the last of duplicate keys wins,
+// as when the payload is parsed.
+struct Spread {
+  std::vector<const json_scan::Value*> cells;
+  const json_scan::Value* special = nullptr;  // `_case_id` of a record, `_row` of a repeat row
+  std::vector<const json_scan::Member*> other;  // keys the form does not name (not `_...`)
+
+  void fill(const ColumnPlan& plan, const std::vector<json_scan::Member>& members, std::string_view special_key,
+            bool want_other) {
+    cells.assign(plan.columns.size(), nullptr);
+    special = nullptr;
+    other.clear();
+    for (const auto& m : members) {
+      const std::string decoded = m.key_escaped ? json_scan::key_of(m) : std::string();
+      const std::string_view key = m.key_escaped ? std::string_view(decoded) : m.key;
+      if (key == special_key) special = &m.value;
+      if (auto it = plan.slot.find(key); it != plan.slot.end()) {
+        if (it->second != kNoColumn) cells[static_cast<std::size_t>(it->second)] = &m.value;
+      } else if (want_other && !key.empty() && key[0] != '_') {
+        other.push_back(&m);
+      }
+    }
+  }
+};
+
+// The answers no column holds, as the JSON object they would be (sorted keys, last wins).
+bool append_other(std::string& line, const std::vector<const json_scan::Member*>& other) {
+  if (other.empty()) return true;
+  nlohmann::json j = nlohmann::json::object();
+  for (const auto* m : other) {
+    auto v = nlohmann::json::parse(m->value.text, nullptr, false);
+    if (v.is_discarded()) return false;
+    j[json_scan::key_of(*m)] = std::move(v);
+  }
+  append_csv_cell(line, j.dump());
+  return true;
+}
+
+struct Scratch {
+  std::string quoted_group;  // "name" of the repeat group being written, quotes included
+  std::vector<json_scan::Member> members, row_members;
+  std::vector<json_scan::Value> rows;
+  std::string text;
+  Spread spread;
+};
+
+Status write_main_row(const Row& r, const std::string& kind, const ColumnPlan& plan, Scratch& x, Chunker& out) {
+  if (!json_scan::members(r.payload, x.members)) return corrupt();
+  x.spread.fill(plan, x.members, "_case_id", true);
+  std::string& line = out.buffer();
+  append_csv_cell(line, r.id);
+  line += ',';
+  if (kind == "case") {
+    append_csv_cell(line, r.id);
+  } else if (!append_value_cell(line, x.spread.special, x.text)) {
+    return corrupt();
+  }
+  line += ',';
+  append_csv_cell(line, r.centre);
+  line += ',';
+  line += std::to_string(r.schema_version);
+  line += ',';
+  line += iso8601_utc(r.wall_ms);
+  for (const auto* cell : x.spread.cells) {
+    line += ',';
+    if (!append_value_cell(line, cell, x.text)) return corrupt();
+  }
+  line += ',';
+  if (!append_other(line, x.spread.other)) return corrupt();
+  line += "\r\n";
+  return out.commit();
+}
+
+// The last member named `name`, if any.
+const json_scan::Value* member_named(const std::vector<json_scan::Member>& members, std::string_view name) {
+  const json_scan::Value* found = nullptr;
+  for (const auto& m : members)
+    if ((m.key_escaped ? std::string_view(json_scan::key_of(m)) == name : m.key == name)) found = &m.value;
+  return found;
+}
+
+Status write_group_rows(const Row& r, const Field& group, const ColumnPlan& plan, Scratch& x, Chunker& out) {
+  // Most records have no rows of the group: skip them without a scan (unless a key might be
+  // spelt with \u escapes).
+  if (r.payload.find(x.quoted_group) == std::string::npos && r.payload.find("\\u") == std::string::npos) {
+    return ok();
+  }
+  if (!json_scan::members(r.payload, x.members)) return corrupt();
+  const json_scan::Value* rows = member_named(x.members, group.name);
+  if (!rows || rows->type != json_scan::Type::Array) return ok();
+  if (!json_scan::elements(rows->text, x.rows)) return corrupt();
+  for (const auto& row : x.rows) {
+    const bool object = row.type == json_scan::Type::Object;
+    if (object && !json_scan::members(row.text, x.row_members)) return corrupt();
+    if (object) x.spread.fill(plan, x.row_members, "_row", false);
+    std::string& line = out.buffer();
+    append_csv_cell(line, r.id);
+    line += ',';
+    if (object && !append_value_cell(line, x.spread.special, x.text)) return corrupt();
+    for (std::size_t i = 0; i < plan.columns.size(); ++i) {
+      line += ',';
+      if (object && !append_value_cell(line, x.spread.cells[i], x.text)) return corrupt();
+    }
+    line += "\r\n";
+    if (auto s = out.commit(); !s) return s;
+  }
+  return ok();
+}
+
 // One CSV file: the main rows of a kind (group == nullptr) or the rows of one repeat group.
 Status write_csv(sql::Connection& db, const CaseFilter& filter, const std::string& kind, const forms::FormDefinition* def,
                  const Field* group, Chunker& out) {
-  const auto columns = group ? columns_of(group->fields) : def ? columns_of(def->fields) : std::vector<const Field*>{};
+  const ColumnPlan plan(group ? &group->fields : def ? &def->fields : nullptr);
   std::string line(kBom);
   line += group ? "Parent record [parent_id],Row [_row]" : "Record [id],Case [case_id],Centre [centre],"
                                                            "Form version [form_version],Updated [updated_at]";
-  for (const Field* f : columns) line += "," + header_cell(f->label_for("en").text, f->name);
+  for (const Field* f : plan.columns) line += "," + header_cell(f->label_for("en").text, f->name);
   if (!group) line += ",Other answers [other]";
   if (auto s = out.add(line + "\r\n"); !s) return s;
-  auto st = select_kind(db, filter, kind, false);
+  auto st = select_kind(db, filter, kind, kRowColumns);
   if (!st) return fail(st.error());
-  auto status = each_envelope(*st, [&](const Envelope& e) -> Status {
-    if (group) {
-      auto rows = e.payload.find(group->name);
-      if (rows == e.payload.end() || !rows->is_array()) return ok();
-      for (const auto& r : *rows) {
-        line = csv_cell(e.id) + "," + csv_cell(r.is_object() ? cell_text(r.value("_row", json())) : "");
-        for (const Field* f : columns) line += "," + csv_cell(r.is_object() ? cell_text(r.value(f->name, json())) : "");
-        if (auto s = out.add(line + "\r\n"); !s) return s;
-      }
-      return ok();
-    }
-    const std::string case_id = kind == "case" ? e.id : cell_text(e.payload.value("_case_id", json()));
-    line = csv_cell(e.id) + "," + csv_cell(case_id) + "," + csv_cell(e.centre) + "," +
-           std::to_string(e.schema_version) + "," + iso8601_utc(e.version.hlc.wall_ms);
-    json other = json::object();
-    for (const auto& [key, value] : e.payload.items()) {
-      if (!key.empty() && key[0] != '_') other[key] = value;
-    }
-    for (const Field* f : columns) line += "," + csv_cell(cell_text(e.payload.value(f->name, json())));
-    if (def) {
-      for (const auto& f : def->fields) other.erase(f.name);  // repeat groups have their own files
-    }
-    line += "," + csv_cell(other.empty() ? "" : other.dump());
-    return out.add(line + "\r\n");
+  Scratch scratch;
+  if (group) scratch.quoted_group = "\"" + group->name + "\"";
+  auto status = each_row(*st, [&](const Row& r) {
+    return group ? write_group_rows(r, *group, plan, scratch, out) : write_main_row(r, kind, plan, scratch, out);
   });
   return status ? out.flush() : status;
 }
 
 Status write_jsonl(sql::Connection& db, const CaseFilter& filter, const std::string& kind, Chunker& out) {
-  auto st = select_kind(db, filter, kind, false);
+  auto st = select_kind(db, filter, kind, kRowColumns);
   if (!st) return fail(st.error());
-  auto status = each_envelope(*st, [&](const Envelope& e) {
-    const json line = {{"id", e.id},
-                       {"kind", e.kind},
-                       {"centre", e.centre},
-                       {"case_id", kind == "case" ? json(e.id) : e.payload.value("_case_id", json())},
-                       {"version", e.version.to_string()},
-                       {"form_version", e.schema_version},
-                       {"payload", e.payload}};
+  auto status = each_row(*st, [&](const Row& r) -> Status {
+    auto payload = json::parse(r.payload, nullptr, false);
+    if (payload.is_discarded() || !payload.is_object()) return corrupt();
+    auto version = Version::parse(r.version);
+    if (!version) return fail("corrupt", "stored record has a bad version");
+    const json line = {{"id", r.id},
+                       {"kind", kind},
+                       {"centre", r.centre},
+                       {"case_id", kind == "case" ? json(r.id) : payload.value("_case_id", json())},
+                       {"version", version->to_string()},
+                       {"form_version", r.schema_version},
+                       {"payload", std::move(payload)}};
     return out.add(line.dump() + "\n");
   });
   return status ? out.flush() : status;
@@ -167,7 +296,7 @@ Result<ExportPlan> plan_case_export(Database& db, const CentreScope& scope, cons
     auto lease = db.acquire();
     if (!lease) return fail(lease.error());
     for (const auto& kind : kCaseKinds) {
-      auto st = select_kind(**lease, *filter, kind, true);
+      auto st = select_kind(**lease, *filter, kind, kProbe);
       if (!st) return fail(st.error());
       auto row = st->step();
       if (!row) return fail(row.error());

@@ -73,6 +73,52 @@ CaseSummary summary_from_row(const sql::Statement& st) {
                      st.column_text(5), st.column_text(6), st.column_text(7), st.column_text(8), st.column_int(9)};
 }
 
+// Counts stop here: past it the page says "10,000+" (every match would be read to count them).
+constexpr std::int64_t kCountCap = 10'000;
+// A page of a larger match set walks the sort column's index and keeps the matches (about
+// (offset + per_page) * cases / matches rows), instead of reading every match and sorting.
+constexpr std::int64_t kWalkFrom = 2'000;
+
+// A name search and nothing else: counted in the FTS index itself, exactly, without reading a
+// case row.
+bool match_only(const CaseFilter& filter) { return filter.terms.size() == 1 && filter.match_term == 0; }
+
+// The matches, up to kCountCap + 1 (all of them when match_only).
+Result<std::int64_t> count_cases(sql::Connection& db, const CaseFilter& filter) {
+  auto st = match_only(filter) ? db.prepare("SELECT count(*) FROM case_index_fts WHERE case_index_fts MATCH ?")
+                       : db.prepare("SELECT count(*) FROM (SELECT 1 FROM case_index c" + filter.where + " LIMIT " +
+                                    std::to_string(kCountCap + 1) + ")");
+  if (!st) return fail(st.error());
+  bind_all(*st, filter.values);
+  if (auto row = st->step(); !row) return fail(row.error());
+  return st->column_int(0);
+}
+
+// The index whose order is the sort's, when there is one to walk.
+const char* walk_index(const std::string& sort) {
+  if (sort == "updated_at") return "case_index_updated";
+  if (sort == "name") return "case_index_name";
+  if (sort == "case_number") return "case_index_number";
+  if (sort == "opened") return "case_index_opened";
+  return nullptr;
+}
+
+std::string page_sql(const CaseFilter& filter, const CaseQuery& query, const char* column, std::int64_t total) {
+  const std::string order = query.order == "asc" ? " ASC" : " DESC";
+  std::string from = " FROM case_index c", where = filter.where;
+  const char* index = walk_index(query.sort);
+  if (total >= kWalkFrom && index) {
+    // Walk the sort's index; the name match becomes a test of each row (`+` keeps SQLite from
+    // looking the matches up one by one and sorting them all).
+    from += std::string(" INDEXED BY ") + index;
+    where = "";
+    for (std::size_t i = 0; i < filter.terms.size(); ++i)
+      where += (i == 0 ? " WHERE " : " AND ") + (i == filter.match_term ? "+" + filter.terms[i] : filter.terms[i]);
+  }
+  return std::string("SELECT ") + kSummaryColumns + from + where + " ORDER BY " + column + order + ", c.case_id" +
+         order + " LIMIT ? OFFSET ?";
+}
+
 }  // namespace
 
 Status register_case_index_functions(sql::Connection& conn) {
@@ -114,6 +160,7 @@ Result<CaseFilter> case_filter(const CentreScope& scope, const CaseQuery& query)
     add("c.centre = ?", query.centre);
   }
   if (const auto match = match_expression(query.q); !match.empty()) {
+    f.match_term = terms.size();
     add("c.rowid IN (SELECT rowid FROM case_index_fts WHERE case_index_fts MATCH ?)", match);
   }
   if (!query.case_number.empty()) add("c.case_number LIKE ? ESCAPE '\\'", escape_like(query.case_number) + "%");
@@ -123,6 +170,7 @@ Result<CaseFilter> case_filter(const CentreScope& scope, const CaseQuery& query)
   if (!query.counsellor.empty()) add("c.counsellor = ?", query.counsellor);
   if (!query.nationality.empty()) add("c.nationality = ?", query.nationality);
   for (std::size_t i = 0; i < terms.size(); ++i) f.where += (i == 0 ? " WHERE " : " AND ") + terms[i];
+  f.terms = std::move(terms);
   return f;
 }
 
@@ -135,18 +183,16 @@ Result<CasePage> search_cases(Database& db, const CentreScope& scope, const Case
   }
   auto filter = case_filter(scope, query);
   if (!filter) return fail(filter.error());
-  CasePage out{0, query.page, query.per_page, {}};
+  CasePage out{0, query.page, query.per_page, {}, false};
   if (filter->empty_scope) return out;
   auto lease = db.acquire();
   if (!lease) return fail(lease.error());
-  auto count = (*lease)->prepare("SELECT count(*) FROM case_index c" + filter->where);
-  if (!count) return fail(count.error());
-  bind_all(*count, filter->values);
-  if (auto row = count->step(); !row) return fail(row.error());
-  out.total = count->column_int(0);
-  const std::string order = query.order == "asc" ? " ASC" : " DESC";
-  auto st = (*lease)->prepare(std::string("SELECT ") + kSummaryColumns + " FROM case_index c" + filter->where +
-                              " ORDER BY " + column + order + ", c.case_id" + order + " LIMIT ? OFFSET ?");
+  auto total = count_cases(**lease, *filter);
+  if (!total) return fail(total.error());
+  out.total = *total;
+  out.total_capped = !match_only(*filter) && *total > kCountCap;
+  if (out.total_capped) out.total = kCountCap;
+  auto st = (*lease)->prepare(page_sql(*filter, query, column, *total));
   if (!st) return fail(st.error());
   bind_all(*st, filter->values);
   const int next = static_cast<int>(filter->values.size()) + 1;
@@ -184,7 +230,11 @@ json to_json(const CaseSummary& c) {
 json to_json(const CasePage& page) {
   json cases = json::array();
   for (const auto& c : page.cases) cases.push_back(to_json(c));
-  return {{"total", page.total}, {"page", page.page}, {"per_page", page.per_page}, {"cases", cases}};
+  return {{"total", page.total},
+          {"total_capped", page.total_capped},
+          {"page", page.page},
+          {"per_page", page.per_page},
+          {"cases", cases}};
 }
 
 }  // namespace ws::server

@@ -38,10 +38,11 @@ struct CaseSummary {
 };
 
 struct CasePage {
-  std::int64_t total = 0;
+  std::int64_t total = 0;  // at most 10,000: see total_capped
   int page = 1;
   int per_page = 50;
   std::vector<CaseSummary> cases;
+  bool total_capped = false;  // more than `total` match (counting them all would be slow)
 };
 
 // Errors: "invalid_request" (bad sort, order, date or paging), database codes.
@@ -54,6 +55,8 @@ struct CaseFilter {
   std::string where;  // " WHERE ..." over case_index aliased `c`
   std::vector<std::string> values;
   bool empty_scope = false;  // nothing can match (e.g. a centre outside the scope)
+  std::vector<std::string> terms;                  // the conditions `where` joins with AND
+  std::size_t match_term = std::string::npos;      // which of them is the FTS5 name match
 };
 Result<CaseFilter> case_filter(const CentreScope& scope, const CaseQuery& query);
 void bind_all(sql::Statement& st, const std::vector<std::string>& values, int first = 1);

@@ -22,4 +22,10 @@ DefinitionCheck publish_definition_check() {
   };
 }
 
+std::vector<Error> definition_problems(const std::string& kind, const nlohmann::json& definition) {
+  if (kind == "form") return forms::definition_problems(definition);
+  if (kind == "content") return content::bundle_problems(definition, /*require_files=*/true);
+  return {};
+}
+
 }  // namespace ws::server

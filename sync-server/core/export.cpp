@@ -3,6 +3,7 @@
 #include <set>
 #include <vector>
 
+#include "sync-server/core/export_cells.hpp"
 #include "sync-server/core/records.hpp"
 
 namespace ws::server {
@@ -33,17 +34,9 @@ std::string cell_text(const nlohmann::json& v) {
 }  // namespace
 
 std::string csv_cell(const std::string& value) {
-  std::string v = value;
-  if (!v.empty() && (v[0] == '=' || v[0] == '+' || v[0] == '-' || v[0] == '@' || v[0] == '\t' || v[0] == '\r')) {
-    v.insert(v.begin(), '\'');
-  }
-  if (v.find_first_of(",\"\r\n") == std::string::npos) return v;
-  std::string out = "\"";
-  for (char c : v) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + '"';
+  std::string out;
+  append_csv_cell(out, value);
+  return out;
 }
 
 Status export_records(Database& db, ExportFormat format, const std::optional<std::string>& kind, const Sink& out) {

@@ -3,6 +3,7 @@
 // forms and content libraries so the server judges exactly as the kiosks do.
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "sync-server/core/payload_validator.hpp"
 #include "sync-server/core/publish.hpp"
@@ -16,5 +17,8 @@ Result<std::unique_ptr<PayloadValidator>> make_payload_validator(const std::stri
 
 // What `sync-server publish` runs on a definition before storing it.
 DefinitionCheck publish_definition_check();
+// Every problem that check would find in a "form" or "content" definition (empty: none), for
+// the HQ console's check, which lists them all.
+std::vector<Error> definition_problems(const std::string& kind, const nlohmann::json& definition);
 
 }  // namespace ws::server

@@ -114,12 +114,17 @@ json bundle_preview(const content::Bundle& bundle) {
 
 PublicationCheck check_publication(const std::string& kind, const json& definition) {
   PublicationCheck out;
-  auto target = check_publishable(kind, definition, publish_definition_check());
+  // The shape, id and version first (one problem stops there), then every problem the kiosks'
+  // own parser finds, so HQ fixes them all in one go.
+  auto target = check_publishable(kind, definition, nullptr);
   if (!target) {
     out.errors.push_back(place(kind, definition, target.error().message));
     return out;
   }
-  // Parsed again for the preview: the check above only says yes or no.
+  for (const auto& problem : definition_problems(kind, definition))
+    out.errors.push_back(place(kind, definition, problem.message));
+  if (!out.errors.empty()) return out;
+  // Parsed again for the preview: the check above only lists problems.
   if (kind == "form") {
     auto def = forms::parse_definition(definition);
     if (def) out.preview = form_preview(*def);

@@ -1,5 +1,6 @@
 // Strict parsing of bundle JSON. Every refusal names where: the page, the language and the
 // field, so that whoever edits a bundle at HQ can find the mistake.
+#include <algorithm>
 #include <set>
 
 #include "ws/content/bundle.hpp"
@@ -237,7 +238,19 @@ bool is_safe_relative_path(const std::string& path) {
   return true;
 }
 
-Result<Bundle> parse_bundle(const nlohmann::json& j, bool require_files) {
+namespace {
+
+constexpr std::size_t kMaxProblems = 100;  // a hostile upload cannot make the list endless
+
+// With `all`, a problem confined to one page or one file is kept and the next one checked; the
+// bundle's head (format, id, languages, ui) still ends the parse at its first problem.
+Status go_on(Status s, std::vector<Error>* all) {
+  if (s || !all || all->size() >= kMaxProblems) return s;
+  all->push_back(s.error());
+  return ok();
+}
+
+Result<Bundle> parse(const nlohmann::json& j, bool require_files, std::vector<Error>* all) {
   if (!j.is_object()) return refuse("bundle", "must be a JSON object");
   if (auto st = only_keys(j, {"format", "bundle", "version", "source_language", "languages", "translations", "ui",
                               "pages", "files"},
@@ -314,10 +327,16 @@ Result<Bundle> parse_bundle(const nlohmann::json& j, bool require_files) {
   std::set<std::string> ids;
   for (std::size_t i = 0; i < pages.size(); ++i) {
     Page page;
-    if (auto st = parse_page(pages[i], i, b, ids, page); !st) return fail(st.error());
+    if (auto st = parse_page(pages[i], i, b, ids, page); !st) {
+      if (auto kept = go_on(st, all); !kept) return fail(kept.error());
+      continue;
+    }
     b.pages.push_back(std::move(page));
   }
-  if (b.pages.front().kind != PageKind::Topic) return refuse("page '" + b.pages.front().id + "'", "the first page must be a topic");
+  if (!b.pages.empty() && b.pages.front().kind != PageKind::Topic) {
+    if (auto st = go_on(refuse("page '" + b.pages.front().id + "'", "the first page must be a topic"), all); !st)
+      return fail(st.error());
+  }
 
   if (j.contains("files")) {
     if (auto st = parse_files(j["files"], b); !st) return fail(st.error());
@@ -325,9 +344,25 @@ Result<Bundle> parse_bundle(const nlohmann::json& j, bool require_files) {
   }
   if (require_files) {
     for (const auto& path : b.referenced_files())
-      if (!b.files.count(path)) return refuse("file '" + path + "'", "is named by a page but not in 'files'");
+      if (!b.files.count(path))
+        if (auto st = go_on(refuse("file '" + path + "'", "is named by a page but not in 'files'"), all); !st)
+          return fail(st.error());
   }
+  if (all && !all->empty()) return fail(all->front());
   return b;
+}
+
+}  // namespace
+
+Result<Bundle> parse_bundle(const nlohmann::json& j, bool require_files) { return parse(j, require_files, nullptr); }
+
+std::vector<Error> bundle_problems(const nlohmann::json& j, bool require_files) {
+  std::vector<Error> all;
+  auto parsed = parse(j, require_files, &all);
+  // A problem that stopped the parse is not in the list yet.
+  if (!parsed && std::none_of(all.begin(), all.end(), [&](const Error& e) { return e.message == parsed.error().message; }))
+    all.push_back(parsed.error());
+  return all;
 }
 
 }  // namespace ws::content

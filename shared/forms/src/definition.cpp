@@ -61,8 +61,14 @@ std::vector<std::string_view> type_keys(FieldType t) {
   }
 }
 
+constexpr std::size_t kMaxProblems = 100;  // a hostile upload cannot make the list endless
+
 class DefinitionParser {
  public:
+  // With `all`, every problem found goes there and parsing goes on to the next independent
+  // part (the next key, page, field); without, the first problem ends it.
+  explicit DefinitionParser(std::vector<Error>* all = nullptr) : all_(all) {}
+
   Result<FormDefinition> run(const nlohmann::json& j) {
     if (!j.is_object()) return top_error("a form definition must be a JSON object");
     // Copying and comparing a JSON value recurse once per level: refuse hostile nesting before
@@ -74,7 +80,7 @@ class DefinitionParser {
       static constexpr std::string_view known[] = {"id",    "version", "title",  "description",
                                                    "translation_status", "pages", "fields", "comment"};
       if (std::find(std::begin(known), std::end(known), key) == std::end(known))
-        return top_error("unknown key '" + key + "'");
+        if (auto s = go_on(top_error("unknown key '" + key + "'")); !s) return fail(s.error());
     }
     auto id = j.find("id");
     if (id == j.end() || !id->is_string() || !is_identifier(id->get<std::string>()))
@@ -82,28 +88,52 @@ class DefinitionParser {
     def_.id = id->get<std::string>();
     auto version = j.find("version");
     if (version == j.end() || !version->is_number_integer() || version->get<long long>() < 1 ||
-        version->get<long long>() > kMaxVersion)
-      return form_error("'version' must be a whole number from 1");
-    def_.version = version->get<int>();
+        version->get<long long>() > kMaxVersion) {
+      if (auto s = go_on(form_error("'version' must be a whole number from 1")); !s) return fail(s.error());
+    } else {
+      def_.version = version->get<int>();
+    }
     def_.source = j;
 
-    if (auto s = localized(j, "title", true, "", def_.title); !s) return fail(s.error());
-    if (auto s = localized(j, "description", false, "", def_.description); !s) return fail(s.error());
-    if (auto s = parse_pages(j); !s) return fail(s.error());
+    if (auto s = go_on(localized(j, "title", true, "", def_.title)); !s) return fail(s.error());
+    if (auto s = go_on(localized(j, "description", false, "", def_.description)); !s) return fail(s.error());
+    if (auto s = go_on(parse_pages(j)); !s) return fail(s.error());
+    if (auto s = parse_fields(j); !s) return fail(s.error());
+    if (auto s = go_on(parse_translation_status(j)); !s) return fail(s.error());
+    if (all_ && !all_->empty()) return fail(all_->front());
+    return std::move(def_);
+  }
 
+ private:
+  // A problem that leaves the rest checkable: kept (ok) when collecting, else returned.
+  Status go_on(Status s) {
+    if (s || !all_ || all_->size() >= kMaxProblems) return s;
+    all_->push_back(s.error());
+    return {};
+  }
+
+  // The fields one by one (each field's first problem), then what needs all of them.
+  Status parse_fields(const nlohmann::json& j) {
     auto fields = j.find("fields");
     if (fields == j.end() || !fields->is_array() || fields->empty())
       return form_error("'fields' must be a non-empty array");
+    bool all_parsed = true;
     for (std::size_t i = 0; i < fields->size(); ++i) {
       auto field = parse_field((*fields)[i], "", i);
-      if (!field) return fail(field.error());
+      if (!field) {
+        all_parsed = false;
+        if (auto s = go_on(fail(field.error())); !s) return s;
+        continue;
+      }
       def_.fields.push_back(std::move(*field));
     }
-    if (auto s = assign_pages(); !s) return fail(s.error());
-    if (auto s = build_index(); !s) return fail(s.error());
-    if (auto s = check_references(); !s) return fail(s.error());
-    if (auto s = parse_translation_status(j); !s) return fail(s.error());
-    return std::move(def_);
+    // Pages and references of a field that did not parse would only be reported as missing.
+    if (!all_parsed) return {};
+    const std::size_t before = all_ ? all_->size() : 0;
+    if (auto s = assign_pages(); !s) return s;
+    if (all_ && all_->size() > before) return {};
+    if (auto s = build_index(); !s) return s;
+    return check_references();
   }
 
  private:
@@ -151,22 +181,25 @@ class DefinitionParser {
     if (pages == j.end()) return {};
     if (!pages->is_array() || pages->empty()) return form_error("'pages' must be a non-empty array when present");
     declared_pages_ = true;
-    for (std::size_t i = 0; i < pages->size(); ++i) {
-      const auto& p = (*pages)[i];
-      const std::string where = "pages[" + std::to_string(i) + "]";
-      if (!p.is_object()) return form_error(where + " must be an object");
-      for (const auto& [key, _] : p.items())
-        if (key != "id" && key != "title" && key != "comment") return form_error(where + ": unknown key '" + key + "'");
-      auto id = p.find("id");
-      if (id == p.end() || !id->is_string() || !is_identifier(id->get<std::string>()))
-        return form_error(where + ": 'id' must be a name (lower-case letters, digits, '_')");
-      Page page;
-      page.id = id->get<std::string>();
-      for (const auto& other : def_.pages)
-        if (other.id == page.id) return form_error("page '" + page.id + "' is declared twice");
-      if (auto s = localized(p, "title", true, "page '" + page.id + "'", page.title); !s) return s;
-      def_.pages.push_back(std::move(page));
-    }
+    for (std::size_t i = 0; i < pages->size(); ++i)
+      if (auto s = go_on(parse_page((*pages)[i], i)); !s) return s;
+    return {};
+  }
+
+  Status parse_page(const nlohmann::json& p, std::size_t i) {
+    const std::string where = "pages[" + std::to_string(i) + "]";
+    if (!p.is_object()) return form_error(where + " must be an object");
+    for (const auto& [key, _] : p.items())
+      if (key != "id" && key != "title" && key != "comment") return form_error(where + ": unknown key '" + key + "'");
+    auto id = p.find("id");
+    if (id == p.end() || !id->is_string() || !is_identifier(id->get<std::string>()))
+      return form_error(where + ": 'id' must be a name (lower-case letters, digits, '_')");
+    Page page;
+    page.id = id->get<std::string>();
+    for (const auto& other : def_.pages)
+      if (other.id == page.id) return form_error("page '" + page.id + "' is declared twice");
+    if (auto s = localized(p, "title", true, "page '" + page.id + "'", page.title); !s) return s;
+    def_.pages.push_back(std::move(page));
     return {};
   }
 
@@ -399,14 +432,17 @@ class DefinitionParser {
     }
     std::set<std::string> used;
     for (const auto& f : def_.fields) {
-      if (f.page.empty()) return field_error(f.name, "'page' is required because the form declares 'pages'");
       bool found = false;
       for (const auto& p : def_.pages) found = found || p.id == f.page;
-      if (!found) return field_error(f.name, "page '" + f.page + "' is not declared in 'pages'");
       used.insert(f.page);
+      if (found) continue;
+      const Status s = f.page.empty() ? field_error(f.name, "'page' is required because the form declares 'pages'")
+                                      : field_error(f.name, "page '" + f.page + "' is not declared in 'pages'");
+      if (auto kept = go_on(s); !kept) return kept;
     }
     for (const auto& p : def_.pages)
-      if (!used.count(p.id)) return form_error("page '" + p.id + "' has no fields");
+      if (!used.count(p.id))
+        if (auto s = go_on(form_error("page '" + p.id + "' has no fields")); !s) return s;
     return {};
   }
 
@@ -453,9 +489,9 @@ class DefinitionParser {
   Status check_references() {
     for (std::size_t t = 0; t < def_.fields.size(); ++t) {
       const Field& f = def_.fields[t];
-      if (auto s = check_field_expressions(f, {t, std::nullopt}); !s) return s;
+      if (auto s = go_on(check_field_expressions(f, {t, std::nullopt})); !s) return s;
       for (std::size_t c = 0; c < f.fields.size(); ++c)
-        if (auto s = check_field_expressions(f.fields[c], {t, c}); !s) return s;
+        if (auto s = go_on(check_field_expressions(f.fields[c], {t, c})); !s) return s;
     }
     return {};
   }
@@ -476,6 +512,7 @@ class DefinitionParser {
     return {};
   }
 
+  std::vector<Error>* all_ = nullptr;
   FormDefinition def_;
   bool declared_pages_ = false;
   std::size_t field_count_ = 0;
@@ -552,6 +589,21 @@ Result<FormDefinition> parse_definition(const nlohmann::json& j) {
     // nlohmann throws only on misuse; keep the promise that bad input is a value, not a crash.
     return fail("invalid_form", "form definition: malformed JSON structure");
   }
+}
+
+std::vector<Error> definition_problems(const nlohmann::json& j) {
+  std::vector<Error> all;
+  auto parsed = [&]() -> Result<FormDefinition> {
+    try {
+      return DefinitionParser(&all).run(j);
+    } catch (const std::exception&) {
+      return fail("invalid_form", "form definition: malformed JSON structure");
+    }
+  }();
+  // A problem that stopped the parse is not in the list yet.
+  if (!parsed && std::none_of(all.begin(), all.end(), [&](const Error& e) { return e.message == parsed.error().message; }))
+    all.push_back(parsed.error());
+  return all;
 }
 
 }  // namespace ws::forms

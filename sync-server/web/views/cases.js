@@ -52,8 +52,11 @@ function sortButton(key, label, filter, onSort) {
 function resultTable(reply, filter, search) {
   const cases = reply.cases ?? [];
   const total = reply.total ?? cases.length;
+  // A capped count ("10,000+"): there are more pages than it says while a page comes back full.
+  const capped = reply.total_capped === true;
+  const perPage = reply.per_page ?? PER_PAGE;
   const page = Number(reply.page ?? filter.page ?? 1);
-  const pages = Math.max(1, Math.ceil(total / (reply.per_page ?? PER_PAGE)));
+  const pages = Math.max(1, Math.ceil(total / perPage), capped && cases.length === perPage ? page + 1 : 1);
   const onSort = (sort, order) => search({ ...filter, sort, order, page: 1 });
   const table = cases.length ? h('div', { class: 'table-wrap' }, h('table', { class: 'cases' },
     h('thead', {}, h('tr', {}, COLUMNS.map(([key, label]) => sortButton(key, t(label), filter, onSort)))),
@@ -63,9 +66,10 @@ function resultTable(reply, filter, search) {
       h('td', {}, auto(c.counsellor)), h('td', {}, auto(c.nationality)), h('td', {}, c.opened ?? ''), h('td', {}, formatTime(c.updated_at))))))) : null;
   const pager = h('nav', { class: 'pager', 'aria-label': t('cases.pages') },
     h('button', { type: 'button', disabled: page <= 1, onclick: () => search({ ...filter, page: page - 1 }) }, t('cases.previous')),
-    h('span', {}, t('cases.page_of', { page, pages })),
+    h('span', {}, t(capped ? 'cases.page_of_more' : 'cases.page_of', { page, pages: pages.toLocaleString() })),
     h('button', { type: 'button', disabled: page >= pages, onclick: () => search({ ...filter, page: page + 1 }) }, t('cases.next')));
-  return [h('p', { role: 'status', id: 'case-count' }, t('cases.found', { n: total })), table, cases.length ? pager : null];
+  const found = capped ? t('cases.found_more', { n: total.toLocaleString() }) : t('cases.found', { n: total });
+  return [h('p', { role: 'status', id: 'case-count' }, found), table, cases.length ? pager : null];
 }
 
 export async function renderCases(container, { state }) {

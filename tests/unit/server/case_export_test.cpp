@@ -121,3 +121,22 @@ TEST_CASE("CSV export of one kind is a plain CSV; JSON Lines has one record per 
   CHECK(count == 3);
   CHECK(f.run(CentreScope::only({"TROMSO"}), CaseQuery{}, CaseExportFormat::Jsonl).empty());
 }
+
+TEST_CASE("CSV export row: quoting, formula guard, empty answers, other answers as sorted JSON") {
+  ExportFixture f;
+  const std::string id = new_uuid_v7();
+  const json c = {{"case_number", "=X-1"}, {"name_latin", "Zahra, \"Z\""}, {"status", "open"},
+                  {"date_opened", "2026-01-02"}, {"zeta", {{"b", 1}, {"a", 2}}}, {"alpha", json::array({1, "x"})},
+                  {"_private", 1}, {"age", -3}};
+  const Device tromso_kiosk = enroll_device(*f.t.db, "TROMSO", "tromso-1");
+  f.push(tromso_kiosk, json::array({record_json(id, "case", "TROMSO", version_at(now_ms(), tromso_kiosk.id), c)}));
+  CaseQuery tromso;
+  tromso.centre = "TROMSO";
+  const std::string csv = f.run(CentreScope::every(), tromso, CaseExportFormat::Csv);
+  const auto at = csv.find("\r\n" + id + "," + id + ",TROMSO,");
+  REQUIRE(at != std::string::npos);
+  const std::string row = csv.substr(at + 2, csv.find("\r\n", at + 2) - at - 2);
+  const std::string tail = R"(,'=X-1,"Zahra, ""Z""",,open,,2026-01-02,"{""age"":-3,""alpha"":[1,""x""],""zeta"":{""a"":2,""b"":1}}")";
+  CHECK(row.size() > tail.size());
+  CHECK(row.substr(row.size() - tail.size()) == tail);
+}

@@ -1,9 +1,6 @@
 // The HQ console's admin routes against the real core: centre scope for codes, counsellors and
 // kiosks; revoke with confirmation; counsellor accounts; HQ users; publishing with its check,
 // preview and refusal; the audit log with who and from where.
-#include <fstream>
-#include <sstream>
-
 #include "sync-server/core/devices.hpp"
 #include "sync-server/core/publish.hpp"
 #include "tests/unit/server/hq_fixture.hpp"
@@ -13,18 +10,6 @@ namespace ws::server::hq::test {
 namespace {
 
 using nlohmann::json;
-
-json body_of(const httplib::Result& res) {
-  REQUIRE(res);
-  return json::parse(res->body, nullptr, false);
-}
-
-json intake_form() {
-  std::ifstream in(std::string(WS_SOURCE_ASSETS_DIR) + "/forms/intake.json");
-  std::stringstream text;
-  text << in.rdbuf();
-  return json::parse(text.str());
-}
 
 Enrolment enrol(Database& db, const std::string& centre) {
   DeviceRegistry devices(db);

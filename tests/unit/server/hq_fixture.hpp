@@ -12,7 +12,9 @@
 // test's, so expiry needs no waiting.
 #include <atomic>
 #include <chrono>
+#include <fstream>
 #include <memory>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -140,6 +142,20 @@ inline std::string error_code(const httplib::Result& res) {
   auto j = nlohmann::json::parse(res->body, nullptr, false);
   if (!j.is_object() || !j.contains("error")) return "";
   return j["error"].value("code", "");
+}
+
+// A reply's JSON body (discarded when it is not JSON).
+inline nlohmann::json body_of(const httplib::Result& res) {
+  REQUIRE(res);
+  return nlohmann::json::parse(res->body, nullptr, false);
+}
+
+// The shipped intake form (assets/forms/intake.json), to upload as it is or spoiled.
+inline nlohmann::json intake_form() {
+  std::ifstream in(std::string(WS_SOURCE_ASSETS_DIR) + "/forms/intake.json");
+  std::stringstream text;
+  text << in.rdbuf();
+  return nlohmann::json::parse(text.str());
 }
 
 }  // namespace ws::server::hq::test

@@ -79,6 +79,9 @@ struct Bundle {
 // field 'blocks.2.text': must be a non-empty string". With `require_files`, every referenced
 // file must be embedded (the published form); otherwise files are checked by the loader.
 Result<Bundle> parse_bundle(const nlohmann::json& j, bool require_files = false);
+// Every problem parse_bundle would find (at most 100): each page and each missing file on its
+// own, after the bundle's head (format, id, languages, translations, ui) passes. Empty: valid.
+std::vector<Error> bundle_problems(const nlohmann::json& j, bool require_files = false);
 
 // A page as shown in one language: its own text, or the fallback language's with a note.
 struct ResolvedPage {

@@ -117,5 +117,8 @@ struct FormDefinition {
 
 // Refuses invalid definitions with a message naming the form, the field and what is wrong.
 Result<FormDefinition> parse_definition(const nlohmann::json& j);
+// Every problem parse_definition would find, one after the other (at most 100): each top-level
+// key, page and field is checked on its own; empty when the definition is valid.
+std::vector<Error> definition_problems(const nlohmann::json& j);
 
 }  // namespace ws::forms

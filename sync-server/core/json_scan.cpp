@@ -1,0 +1,168 @@
+#include "sync-server/core/json_scan.hpp"
+
+#include <cstring>
+
+#include <nlohmann/json.hpp>
+
+namespace ws::server::json_scan {
+namespace {
+
+class Cursor {
+ public:
+  explicit Cursor(std::string_view t) : t_(t) {}
+  void skip_ws() {
+    while (i_ < t_.size() && (t_[i_] == ' ' || t_[i_] == '\n' || t_[i_] == '\r' || t_[i_] == '\t')) ++i_;
+  }
+  bool at_end() const { return i_ >= t_.size(); }
+  char peek() const { return i_ < t_.size() ? t_[i_] : '\0'; }
+  bool eat(char c) {
+    if (peek() != c) return false;
+    ++i_;
+    return true;
+  }
+  // A string starting at the cursor; `body` gets the text between the quotes.
+  bool string(std::string_view& body, bool& escaped) {
+    if (!eat('"')) return false;
+    const std::size_t start = i_;
+    escaped = false;
+    for (;;) {
+      const void* q = std::memchr(t_.data() + i_, '"', t_.size() - i_);
+      if (!q) return false;
+      const std::size_t quote = static_cast<std::size_t>(static_cast<const char*>(q) - t_.data());
+      // The quote ends the string unless an odd run of backslashes precedes it.
+      std::size_t slashes = 0;
+      while (quote - slashes > start && t_[quote - slashes - 1] == '\\') ++slashes;
+      if (slashes > 0 || std::memchr(t_.data() + i_, '\\', quote - i_)) escaped = true;
+      i_ = quote + 1;
+      if (slashes % 2 == 0) {
+        body = t_.substr(start, quote - start);
+        return true;
+      }
+    }
+  }
+  // One value starting at the cursor, delimited (nested values are not checked inside).
+  bool value(Value& v) {
+    const std::size_t start = i_;
+    const char c = peek();
+    if (c == '"') {
+      std::string_view body;
+      if (!string(body, v.escaped)) return false;
+      v.type = Type::String;
+    } else if (c == '{' || c == '[') {
+      if (!nested()) return false;
+      v.type = c == '{' ? Type::Object : Type::Array;
+    } else if (c == '-' || (c >= '0' && c <= '9')) {
+      while (i_ < t_.size() && std::strchr("+-.eE0123456789", t_[i_]) && t_[i_] != '\0') ++i_;
+      v.type = Type::Number;
+    } else if (word("true")) {
+      v.type = Type::True;
+    } else if (word("false")) {
+      v.type = Type::False;
+    } else if (word("null")) {
+      v.type = Type::Null;
+    } else {
+      return false;
+    }
+    v.text = t_.substr(start, i_ - start);
+    return true;
+  }
+
+ private:
+  bool word(std::string_view w) {
+    if (t_.substr(i_, w.size()) != w) return false;
+    i_ += w.size();
+    return true;
+  }
+  // Skips a bracketed value, strings inside included.
+  bool nested() {
+    int depth = 0;
+    while (i_ < t_.size()) {
+      const char c = t_[i_];
+      if (c == '"') {
+        std::string_view body;
+        bool escaped = false;
+        if (!string(body, escaped)) return false;
+        continue;
+      }
+      ++i_;
+      if (c == '{' || c == '[') ++depth;
+      if ((c == '}' || c == ']') && --depth == 0) return true;
+    }
+    return false;
+  }
+
+  std::string_view t_;
+  std::size_t i_ = 0;
+};
+
+// Scans `open` item (, item)* `close`, calling `item` at each item's start.
+template <typename F>
+bool list(std::string_view text, char open, char close, F&& item) {
+  Cursor c(text);
+  c.skip_ws();
+  if (!c.eat(open)) return false;
+  c.skip_ws();
+  if (!c.eat(close)) {
+    for (;;) {
+      if (!item(c)) return false;
+      c.skip_ws();
+      if (c.eat(close)) break;
+      if (!c.eat(',')) return false;
+      c.skip_ws();
+    }
+  }
+  c.skip_ws();
+  return c.at_end();
+}
+
+}  // namespace
+
+bool members(std::string_view text, std::vector<Member>& out) {
+  out.clear();
+  return list(text, '{', '}', [&out](Cursor& c) {
+    Member m;
+    if (!c.string(m.key, m.key_escaped)) return false;
+    c.skip_ws();
+    if (!c.eat(':')) return false;
+    c.skip_ws();
+    if (!c.value(m.value)) return false;
+    out.push_back(m);
+    return true;
+  });
+}
+
+bool elements(std::string_view text, std::vector<Value>& out) {
+  out.clear();
+  return list(text, '[', ']', [&out](Cursor& c) {
+    Value v;
+    if (!c.value(v)) return false;
+    out.push_back(v);
+    return true;
+  });
+}
+
+bool unescape(std::string_view body, std::string& out) {
+  out.clear();
+  if (body.find('\\') == std::string_view::npos) {
+    out.assign(body);
+    return true;
+  }
+  // Escapes are rare in stored payloads (a quote or a line break in a note): nlohmann decodes
+  // them, \u surrogate pairs included, exactly as a whole parse would.
+  std::string quoted;
+  quoted.reserve(body.size() + 2);
+  quoted.append(1, '"').append(body).append(1, '"');
+  const auto decoded = nlohmann::json::parse(quoted, nullptr, false);
+  if (!decoded.is_string()) return false;
+  out = decoded.get_ref<const std::string&>();
+  return true;
+}
+
+std::string key_of(const Member& m) {
+  std::string out;
+  if (!m.key_escaped) return std::string(m.key);
+  if (!unescape(m.key, out)) return std::string(m.key);
+  return out;
+}
+
+}  // namespace ws::server::json_scan

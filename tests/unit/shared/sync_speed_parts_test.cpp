@@ -65,7 +65,7 @@ TEST_CASE("sqlite: a moved connection keeps its statements, and a failed prepare
   { REQUIRE(db.prepare("INSERT INTO t VALUES(1)")->run()); }
   ws::sql::Connection moved = std::move(db);
   REQUIRE(moved.prepare("INSERT INTO t VALUES(1)")->run());
-  auto bad = moved.prepare("SELECT nothing FROM nowhere");
+  auto bad = moved.prepare("SELECT missing FROM nowhere");
   REQUIRE_FALSE(bad);
   CHECK(bad.error().message.find("no such table") != std::string::npos);
 }
@@ -81,7 +81,7 @@ TEST_CASE("hlc: stamps print as 13 hex digits, '-', 8 hex digits, as before") {
   CHECK(*parsed == v);
 }
 
-TEST_CASE("gzip_fast: a gzip stream that inflates to the input; accepts_gzip reads Accept-Encoding") {
+TEST_CASE("gzip_fast: a gzip stream that inflates to the input, and accepts_gzip reads Accept-Encoding") {
   std::string text;
   for (int i = 0; i < 2000; ++i) text += R"({"field":"value )" + std::to_string(i) + R"("},)";
   auto gz = ws::gzip_fast(text);

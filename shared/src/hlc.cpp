@@ -24,10 +24,21 @@ bool parse_hex(const std::string& s, std::size_t from, std::size_t len, std::uin
 }  // namespace
 
 std::string Hlc::to_string() const {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%013llx-%08x", static_cast<unsigned long long>(wall_ms),
-                static_cast<unsigned>(logical));
-  return buf;
+  // Formatted by hand: records carry a version per field, so stores and ingest format tens of
+  // these per record, and snprintf was a visible part of that.
+  const auto wall = static_cast<unsigned long long>(wall_ms);
+  if (wall >> 52) {  // more than 13 hex digits: never a real clock, but printed as it is
+    char buf[40];
+    std::snprintf(buf, sizeof buf, "%013llx-%08x", wall, static_cast<unsigned>(logical));
+    return buf;
+  }
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out(22, '-');
+  unsigned long long w = wall;
+  for (int i = 12; i >= 0; --i, w >>= 4) out[static_cast<std::size_t>(i)] = kHex[w & 0xF];
+  std::uint32_t l = logical;
+  for (int i = 21; i >= 14; --i, l >>= 4) out[static_cast<std::size_t>(i)] = kHex[l & 0xF];
+  return out;
 }
 
 Result<Hlc> Hlc::parse(const std::string& text) {

@@ -1,5 +1,7 @@
 #include "ws/sqlite.hpp"
 
+#include <mutex>
+#include <unordered_map>
 #include <utility>
 
 namespace ws::sql {
@@ -19,6 +21,41 @@ Unexpected db_error(sqlite3* db, const std::string& what) {
 }
 
 }  // namespace
+
+struct StatementCache {
+  // More distinct statements than any connection here uses; beyond it, extras are finalized.
+  static constexpr std::size_t kMaxIdle = 64;
+  // A statement may be destroyed on another thread than the one using the connection next
+  // (a pool hands connections around), so the map is locked; the lock is never contended long.
+  std::mutex mutex;
+  std::unordered_multimap<std::string, sqlite3_stmt*> idle;
+
+  ~StatementCache() {
+    for (auto& [sql, stmt] : idle) sqlite3_finalize(stmt);
+  }
+  sqlite3_stmt* take(const std::string& sql) {
+    std::lock_guard lock(mutex);
+    auto it = idle.find(sql);
+    if (it == idle.end()) return nullptr;
+    sqlite3_stmt* stmt = it->second;
+    idle.erase(it);
+    return stmt;
+  }
+  bool give_back(std::string&& sql, sqlite3_stmt* stmt) {
+    std::lock_guard lock(mutex);
+    if (idle.size() >= kMaxIdle) return false;
+    idle.emplace(std::move(sql), stmt);
+    return true;
+  }
+};
+
+Connection::Connection(sqlite3* db) : db_(db), cache_(std::make_shared<StatementCache>()) {}
+
+void Connection::close() {
+  cache_.reset();  // finalizes the idle statements before the handle closes
+  if (db_) sqlite3_close_v2(db_);
+  db_ = nullptr;
+}
 
 Result<Connection> Connection::open(const std::string& path, const OpenOptions& options) {
   int flags = SQLITE_OPEN_NOMUTEX;  // one connection per thread, by design
@@ -56,19 +93,19 @@ Result<Connection> Connection::open(const std::string& path, const OpenOptions& 
   return conn;
 }
 
-Connection::Connection(Connection&& other) noexcept : db_(std::exchange(other.db_, nullptr)) {}
+Connection::Connection(Connection&& other) noexcept
+    : db_(std::exchange(other.db_, nullptr)), cache_(std::move(other.cache_)) {}
 
 Connection& Connection::operator=(Connection&& other) noexcept {
   if (this != &other) {
-    if (db_) sqlite3_close_v2(db_);
+    close();
     db_ = std::exchange(other.db_, nullptr);
+    cache_ = std::move(other.cache_);
   }
   return *this;
 }
 
-Connection::~Connection() {
-  if (db_) sqlite3_close_v2(db_);
-}
+Connection::~Connection() { close(); }
 
 Status Connection::exec(const char* sql) {
   char* msg = nullptr;
@@ -81,13 +118,18 @@ Status Connection::exec(const char* sql) {
 }
 
 Result<Statement> Connection::prepare(std::string_view sql) {
+  std::string key(sql);
+  if (cache_) {
+    if (sqlite3_stmt* reused = cache_->take(key)) return Statement(reused, db_, cache_, std::move(key));
+  }
   sqlite3_stmt* stmt = nullptr;
-  const int rc = sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr);
+  const int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &stmt,
+                                    nullptr);
   if (rc != SQLITE_OK) {
     sqlite3_finalize(stmt);
     return db_error(db_, "cannot prepare statement");
   }
-  return Statement(stmt, db_);
+  return Statement(stmt, db_, cache_, std::move(key));
 }
 
 std::int64_t Connection::last_insert_rowid() const { return sqlite3_last_insert_rowid(db_); }
@@ -95,20 +137,34 @@ int Connection::changes() const { return sqlite3_changes(db_); }
 std::string Connection::last_error() const { return db_ ? sqlite3_errmsg(db_) : "no database"; }
 
 Statement::Statement(Statement&& other) noexcept
-    : stmt_(std::exchange(other.stmt_, nullptr)), db_(other.db_), bind_error_(other.bind_error_) {}
+    : stmt_(std::exchange(other.stmt_, nullptr)),
+      db_(other.db_),
+      bind_error_(other.bind_error_),
+      cache_(std::move(other.cache_)),
+      sql_(std::move(other.sql_)) {}
 
 Statement& Statement::operator=(Statement&& other) noexcept {
   if (this != &other) {
-    if (stmt_) sqlite3_finalize(stmt_);
+    release();
     stmt_ = std::exchange(other.stmt_, nullptr);
     db_ = other.db_;
     bind_error_ = other.bind_error_;
+    cache_ = std::move(other.cache_);
+    sql_ = std::move(other.sql_);
   }
   return *this;
 }
 
-Statement::~Statement() {
-  if (stmt_) sqlite3_finalize(stmt_);
+Statement::~Statement() { release(); }
+
+void Statement::release() {
+  if (!stmt_) return;
+  sqlite3_stmt* stmt = std::exchange(stmt_, nullptr);
+  // Reset before it is cached: a statement left mid-result would hold its read snapshot.
+  sqlite3_reset(stmt);
+  sqlite3_clear_bindings(stmt);
+  auto cache = cache_.lock();
+  if (!cache || !cache->give_back(std::move(sql_), stmt)) sqlite3_finalize(stmt);
 }
 
 // A failed bind is remembered and reported by step(), so call chains stay readable.

@@ -208,6 +208,147 @@ struct RecordOutcome {
   int conflicts = 0;
 };
 
+// The records of one batch, written one after another: each in a savepoint, so a refused one
+// leaves no trace while the batch goes on. Statements are prepared once per batch.
+class BatchRecords {
+ public:
+  static Result<BatchRecords> begin(sql::Connection& db, const Device& device, const std::string& batch_id,
+                                    HlcClock& clock) {
+    auto writer = RecordWriter::begin(db);
+    if (!writer) return fail(writer.error());
+    auto pulled = pulled_seq(db, device.id);
+    if (!pulled) return fail(pulled.error());
+    auto seen_before = last_visible_seq(db, device.centre, writer->last_seq());
+    if (!seen_before) return fail(seen_before.error());
+    auto erased = ErasureGuard::load(db, device.centre);
+    if (!erased) return fail(erased.error());
+    auto savepoint = db.prepare("SAVEPOINT record");
+    auto release = db.prepare("RELEASE record");
+    auto rollback = db.prepare("ROLLBACK TO record");
+    if (!savepoint || !release || !rollback) {
+      return fail(!savepoint ? savepoint.error() : !release ? release.error() : rollback.error());
+    }
+    return BatchRecords(db, device, batch_id, clock, std::move(*writer), *pulled, *seen_before, std::move(*erased),
+                        std::move(*savepoint), std::move(*release), std::move(*rollback));
+  }
+
+  // The record's outcome (a refusal is kept for HQ); an error is a batch fault.
+  Result<RecordOutcome> apply(Candidate& c) {
+    if (!c.envelope) {
+      if (auto s = keep_refusal(db_, refusal_of(c, device_, c.rejection)); !s) return fail(s.error());
+      return RecordOutcome{RecordStatus::Rejected, c.rejection, 0};
+    }
+    if (auto s = run(savepoint_); !s) return fail(s.error());
+    Result<RecordOutcome> outcome = fail("internal", "unprocessed");
+    try {
+      outcome = process(c);
+    } catch (const std::exception&) {
+      outcome = RecordOutcome{RecordStatus::Rejected, "the record could not be processed", 0};
+    }
+    if (!outcome && (outcome.error().code == "forbidden" || is_batch_fault(outcome.error()))) return outcome;
+    if (!outcome) outcome = RecordOutcome{RecordStatus::Rejected, "the record conflicts with stored data", 0};
+    if (outcome->status == RecordStatus::Rejected) {
+      if (auto s = run(rollback_); !s) return fail(s.error());
+      // A rolled-back write may have taken a sequence number; re-read so none is skipped.
+      auto writer = RecordWriter::begin(db_);
+      if (!writer) return fail(writer.error());
+      writer_ = std::move(*writer);
+    }
+    if (auto s = run(release_); !s) return fail(s.error());
+    if (outcome->status == RecordStatus::Rejected) {
+      auto kept = refusal_of(c, device_, outcome->error);
+      // What was erased is not kept again as a refusal.
+      if (is_erasure_refusal(outcome->error)) kept.payload = "{}";
+      if (auto s = keep_refusal(db_, kept); !s) return fail(s.error());
+    }
+    return outcome;
+  }
+
+  std::int64_t last_seq() const { return writer_.last_seq(); }
+  std::int64_t seen_before() const { return seen_before_; }
+
+ private:
+  BatchRecords(sql::Connection& db, const Device& device, const std::string& batch_id, HlcClock& clock,
+               RecordWriter writer, std::int64_t pulled, std::int64_t seen_before, ErasureGuard erased,
+               sql::Statement savepoint, sql::Statement release, sql::Statement rollback)
+      : db_(db), device_(device), batch_id_(batch_id), clock_(clock), writer_(std::move(writer)), pulled_(pulled),
+        seen_before_(seen_before), erased_(std::move(erased)), savepoint_(std::move(savepoint)),
+        release_(std::move(release)), rollback_(std::move(rollback)) {}
+
+  static Status run(sql::Statement& st) {
+    st.reset();
+    return st.run();
+  }
+  static RecordOutcome refusal(std::string why) { return RecordOutcome{RecordStatus::Rejected, std::move(why), 0}; }
+
+  Result<RecordOutcome> process(Candidate& c) {
+    Envelope& incoming = *c.envelope;
+    auto stored = writer_.load(incoming.id);
+    if (!stored) return fail(stored.error());
+    if (*stored && (*stored)->centre != device_.centre) {
+      return fail("forbidden", "the batch holds a record id that belongs to another centre; nothing was stored");
+    }
+    if (*stored && (*stored)->kind != incoming.kind) return refusal("id already belongs to a record of another kind");
+    if (auto why = erased_.refusal(*stored, c.payload_text); !why.empty()) return refusal(std::move(why));
+    if (auto seen = clock_.observe(incoming.version.hlc); !seen) return refusal(seen.error().message);
+    if (!*stored) return create(c);
+    return merge_into(c, **stored);
+  }
+
+  Result<RecordOutcome> create(Candidate& c) {
+    Envelope& incoming = *c.envelope;
+    if (auto why = authorship_refusal(incoming, nullptr, device_.id); !why.empty()) return refusal(why);
+    if (auto why = tombstone_refusal(incoming, nullptr); !why.empty()) return refusal(why);
+    if (incoming.kind == "counsellor") {
+      auto taken = centre_has_device_account(db_, device_.centre);
+      if (!taken) return fail(taken.error());
+      if (auto why = account_refusal(incoming, nullptr, true, *taken); !why.empty()) return refusal(why);
+      if (auto s = record_centre_setup(db_, incoming, device_.id); !s) return fail(s.error());
+    }
+    incoming.base_version.reset();
+    auto seq = writer_.write_new(incoming, c.payload_text, c.field_versions_text);
+    if (!seq) return fail(seq.error());
+    return RecordOutcome{RecordStatus::Applied, "", 0};
+  }
+
+  Result<RecordOutcome> merge_into(Candidate& c, Envelope& stored) {
+    Envelope& incoming = *c.envelope;
+    auto held = load_history(db_, stored);  // a copy: the merge below needs the stored record
+    if (!held) return fail(held.error());
+    if (auto why = authorship_refusal(incoming, &*held, device_.id); !why.empty()) return refusal(why);
+    if (auto why = tombstone_refusal(incoming, &stored); !why.empty()) return refusal(why);
+    // What the writer had seen is the server's call: the client's claim is replaced.
+    incoming.base_version = seen_version(incoming, *held, device_.id, pulled_);
+    incoming.payload = json::parse(c.payload_text);
+    MergeOutcome m = merge(stored, incoming);
+    if (incoming.kind == "counsellor") {
+      if (auto why = account_refusal(incoming, &stored, m.changed || !m.conflicts.empty(), true); !why.empty()) {
+        return refusal(why);
+      }
+    }
+    if (!m.changed && m.conflicts.empty()) return RecordOutcome{RecordStatus::Duplicate, "", 0};
+    if (m.changed) {
+      auto seq = writer_.write(m.merged);
+      if (!seq) return fail(seq.error());
+    }
+    if (auto s = log_conflicts(db_, m.merged, m.conflicts, batch_id_); !s) return fail(s.error());
+    const bool as_sent = m.conflicts.empty() && m.merged.payload == incoming.payload &&
+                         m.merged.deleted == incoming.deleted;
+    return RecordOutcome{as_sent ? RecordStatus::Applied : RecordStatus::Merged, "",
+                         static_cast<int>(m.conflicts.size())};
+  }
+
+  sql::Connection& db_;
+  const Device& device_;
+  const std::string& batch_id_;
+  HlcClock& clock_;
+  RecordWriter writer_;
+  std::int64_t pulled_;
+  std::int64_t seen_before_;
+  ErasureGuard erased_;
+  sql::Statement savepoint_, release_, rollback_;
+};
+
 }  // namespace
 
 bool kiosk_may_push(const std::string& kind) {
@@ -281,14 +422,27 @@ Result<PushReply> Ingest::push(const Device& device, protocol::PushRequest&& req
   for (const auto& c : candidates) append_canonical(canonical, c);
   const std::string digest = crypto::token_digest(canonical);
 
-  auto w = WriteScope::begin(db_);
-  if (!w) return fail(w.error());
-  auto& db = w->conn();
+  // The batch shares a transaction (and its fsync) with the batches other kiosks sent meanwhile;
+  // a batch that fails is rolled back alone.
+  PushReply reply;
+  auto written = group_.run([&](sql::Connection& db) -> Status {
+    auto r = write_batch(db, device, request.batch_id, candidates, digest);
+    if (!r) return fail(r.error());
+    reply = std::move(*r);
+    return ok();
+  });
+  if (!written) return fail(written.error());
+  return reply;
+}
 
+// One batch's writes, inside the group's transaction: the replay check, every record's merge
+// result, the refusals, the batch log entry. Any error leaves it to the caller to roll back.
+Result<PushReply> Ingest::write_batch(sql::Connection& db, const Device& device, const std::string& batch_id,
+                                      std::vector<Candidate>& candidates, const std::string& digest) {
   {
     auto seen = db.prepare("SELECT device_id, digest, reply FROM batches WHERE batch_id = ?1");
     if (!seen) return fail(seen.error());
-    seen->bind(1, request.batch_id);
+    seen->bind(1, batch_id);
     auto row = seen->step();
     if (!row) return fail(row.error());
     if (*row) {
@@ -299,121 +453,16 @@ Result<PushReply> Ingest::push(const Device& device, protocol::PushRequest&& req
     }
   }
 
-  auto writer = RecordWriter::begin(db);
-  if (!writer) return fail(writer.error());
-  auto pulled = pulled_seq(db, device.id);
-  if (!pulled) return fail(pulled.error());
-  auto seen_before = last_visible_seq(db, device.centre, writer->last_seq());
-  if (!seen_before) return fail(seen_before.error());
-  auto erased = ErasureGuard::load(db, device.centre);
-  if (!erased) return fail(erased.error());
-  // Each record runs in a savepoint so a refused one leaves no trace; prepared once per batch.
-  auto savepoint = db.prepare("SAVEPOINT record");
-  auto release = db.prepare("RELEASE record");
-  auto rollback = db.prepare("ROLLBACK TO record");
-  if (!savepoint || !release || !rollback) {
-    return fail(!savepoint ? savepoint.error() : !release ? release.error() : rollback.error());
-  }
-  auto run = [](sql::Statement& st) {
-    st.reset();
-    return st.run();
-  };
-
+  auto records = BatchRecords::begin(db, device, batch_id, clock_);
+  if (!records) return fail(records.error());
   PushReply reply;
   protocol::PushResponse response;
-  response.batch_id = request.batch_id;
-
+  response.batch_id = batch_id;
   std::vector<std::string> accepted;
   for (auto& c : candidates) {
-    if (!c.envelope) {
-      if (auto s = keep_refusal(db, refusal_of(c, device, c.rejection)); !s) return fail(s.error());
-      response.results.push_back({c.id, RecordStatus::Rejected, c.rejection});
-      ++reply.counts.rejected;
-      continue;
-    }
-    Envelope& incoming = *c.envelope;
-    if (auto s = run(*savepoint); !s) return fail(s.error());
-    auto process = [&]() -> Result<RecordOutcome> {
-      auto stored = writer->load(incoming.id);
-      if (!stored) return fail(stored.error());
-      if (*stored && (*stored)->centre != device.centre) {
-        return fail("forbidden", "the batch holds a record id that belongs to another centre; nothing was stored");
-      }
-      if (*stored && (*stored)->kind != incoming.kind) {
-        return RecordOutcome{RecordStatus::Rejected, "id already belongs to a record of another kind", 0};
-      }
-      if (auto why = erased->refusal(*stored, c.payload_text); !why.empty()) {
-        return RecordOutcome{RecordStatus::Rejected, std::move(why), 0};
-      }
-      if (auto seen = clock_.observe(incoming.version.hlc); !seen) {
-        return RecordOutcome{RecordStatus::Rejected, seen.error().message, 0};
-      }
-      auto refusal = [](std::string why) { return RecordOutcome{RecordStatus::Rejected, std::move(why), 0}; };
-      const bool account = incoming.kind == "counsellor";
-      if (!*stored) {
-        if (auto why = authorship_refusal(incoming, nullptr, device.id); !why.empty()) return refusal(why);
-        if (auto why = tombstone_refusal(incoming, nullptr); !why.empty()) return refusal(why);
-        if (account) {
-          auto taken = centre_has_device_account(db, device.centre);
-          if (!taken) return fail(taken.error());
-          if (auto why = account_refusal(incoming, nullptr, true, *taken); !why.empty()) return refusal(why);
-          if (auto s = record_centre_setup(db, incoming, device.id); !s) return fail(s.error());
-        }
-        incoming.base_version.reset();
-        auto seq = writer->write(incoming, c.payload_text, c.field_versions_text);
-        if (!seq) return fail(seq.error());
-        return RecordOutcome{RecordStatus::Applied, "", 0};
-      }
-      auto held = load_history(db, **stored);  // a copy: the merge below needs the stored record
-      if (!held) return fail(held.error());
-      if (auto why = authorship_refusal(incoming, &*held, device.id); !why.empty()) return refusal(why);
-      if (auto why = tombstone_refusal(incoming, &**stored); !why.empty()) return refusal(why);
-      // What the writer had seen is the server's call: the client's claim is replaced.
-      incoming.base_version = seen_version(incoming, *held, device.id, *pulled);
-      incoming.payload = json::parse(c.payload_text);
-      MergeOutcome m = merge(**stored, incoming);
-      if (account) {
-        if (auto why = account_refusal(incoming, &**stored, m.changed || !m.conflicts.empty(), true); !why.empty()) {
-          return refusal(why);
-        }
-      }
-      if (!m.changed && m.conflicts.empty()) return RecordOutcome{RecordStatus::Duplicate, "", 0};
-      if (m.changed) {
-        auto seq = writer->write(m.merged);
-        if (!seq) return fail(seq.error());
-      }
-      if (auto s = log_conflicts(db, m.merged, m.conflicts, request.batch_id); !s) return fail(s.error());
-      const bool as_sent = m.conflicts.empty() && m.merged.payload == incoming.payload &&
-                           m.merged.deleted == incoming.deleted;
-      return RecordOutcome{as_sent ? RecordStatus::Applied : RecordStatus::Merged, "",
-                           static_cast<int>(m.conflicts.size())};
-    };
-    Result<RecordOutcome> outcome = fail("internal", "unprocessed");
-    try {
-      outcome = process();
-    } catch (const std::exception&) {
-      outcome = RecordOutcome{RecordStatus::Rejected, "the record could not be processed", 0};
-    }
-    if (!outcome && (outcome.error().code == "forbidden" || is_batch_fault(outcome.error()))) {
-      return fail(outcome.error());  // the scope rolls the whole batch back
-    }
-    if (!outcome) outcome = RecordOutcome{RecordStatus::Rejected, "the record conflicts with stored data", 0};
-    if (outcome->status == RecordStatus::Rejected) {
-      if (auto s = run(*rollback); !s) return fail(s.error());
-      // A rolled-back write may have taken a sequence number; re-read so none is skipped.
-      writer = RecordWriter::begin(db);
-      if (!writer) return fail(writer.error());
-    }
-    if (auto s = run(*release); !s) return fail(s.error());
-    if (outcome->status == RecordStatus::Rejected) {
-      auto refusal = refusal_of(c, device, outcome->error);
-      // What was erased is not kept again as a refusal.
-      if (is_erasure_refusal(outcome->error)) refusal.payload = "{}";
-      if (auto s = keep_refusal(db, refusal); !s) return fail(s.error());
-    } else {
-      accepted.push_back(c.id);
-    }
-
+    auto outcome = records->apply(c);
+    if (!outcome) return fail(outcome.error());  // the caller rolls the whole batch back
+    if (outcome->status != RecordStatus::Rejected) accepted.push_back(c.id);
     response.results.push_back({c.id, outcome->status, outcome->error});
     switch (outcome->status) {
       case RecordStatus::Applied: ++reply.counts.applied; break;
@@ -425,23 +474,21 @@ Result<PushReply> Ingest::push(const Device& device, protocol::PushRequest&& req
   }
 
   if (auto s = resolve_refusals(db, device.centre, accepted, unix_ms_now()); !s) return fail(s.error());
-  response.cursor = std::to_string(writer->last_seq());
+  response.cursor = std::to_string(records->last_seq());
   // Under the write lock nothing else writes: of the feed this device pulls, the changes after
   // cursor_from up to cursor are this batch alone.
-  response.cursor_from = std::to_string(*seen_before);
+  response.cursor_from = std::to_string(records->seen_before());
   reply.body = protocol::to_json(response).dump();
 
   auto store = db.prepare(
       "INSERT INTO batches (batch_id, device_id, digest, reply, received_at_ms) VALUES (?1, ?2, ?3, ?4, ?5)");
   if (!store) return fail(store.error());
-  store->bind(1, request.batch_id).bind(2, device.id).bind(3, digest).bind(4, reply.body).bind(5, unix_ms_now());
+  store->bind(1, batch_id).bind(2, device.id).bind(3, digest).bind(4, reply.body).bind(5, unix_ms_now());
   if (auto s = store->run(); !s) return fail(s.error());
   auto seen = db.prepare("UPDATE devices SET last_seen_at_ms = ?1 WHERE id = ?2");
   if (!seen) return fail(seen.error());
   seen->bind(1, unix_ms_now()).bind(2, device.id);
   if (auto s = seen->run(); !s) return fail(s.error());
-  // synchronous=FULL: the commit returns after the WAL is fsynced, before we reply.
-  if (auto s = w->commit(); !s) return fail(s.error());
   return reply;
 }
 

@@ -9,6 +9,7 @@
 
 #include "sync-server/core/database.hpp"
 #include "sync-server/core/devices.hpp"
+#include "sync-server/core/group_commit.hpp"
 #include "sync-server/core/payload_validator.hpp"
 #include "ws/hlc.hpp"
 #include "ws/protocol.hpp"
@@ -35,10 +36,15 @@ bool kiosk_may_push(const std::string& kind);
 
 struct Candidate;  // one pushed record after its checks (ingest.cpp)
 
+// Batches that may share one transaction (group_commit.hpp). 1: each batch commits alone. On the
+// 2-core development VM (fsync ~1 ms, CPU-bound at 10 kiosks) groups of 2-32 used as much CPU
+// and gave no more throughput (docs/performance.md, session 7); where fsync is slow, raise it.
+inline constexpr std::size_t kPushGroupMax = 1;
+
 class Ingest {
  public:
   Ingest(Database& db, PayloadValidator& validator, HlcClock& clock)
-      : db_(db), validator_(validator), clock_(clock) {}
+      : db_(db), validator_(validator), clock_(clock), group_(db, kPushGroupMax) {}
 
   // Errors (mapped to HTTP by the caller): "invalid_request" and "invalid_json" 400, "too_large" 413,
   // "forbidden" 403 (a record of another centre: nothing stored), "batch_conflict" 409,
@@ -53,10 +59,13 @@ class Ingest {
  private:
   void check_all(protocol::PushRequest& request, const std::string& device_centre,
                  std::vector<Candidate>& out) const;
+  Result<PushReply> write_batch(sql::Connection& db, const Device& device, const std::string& batch_id,
+                                std::vector<Candidate>& candidates, const std::string& digest);
 
   Database& db_;
   PayloadValidator& validator_;
   HlcClock& clock_;
+  GroupCommit group_;
 };
 
 }  // namespace ws::server

@@ -117,6 +117,11 @@ Result<std::int64_t> RecordWriter::write(const Envelope& e, const std::string& p
                                          const std::string& field_versions_text) {
   history_.reset();
   if (auto s = history_.bind(1, e.id).bind(2, unix_ms_now()).run(); !s) return fail(s.error());
+  return write_new(e, payload_text, field_versions_text);
+}
+
+Result<std::int64_t> RecordWriter::write_new(const Envelope& e, const std::string& payload_text,
+                                             const std::string& field_versions_text) {
   if (auto s = upsert_with(upsert_, e, payload_text, field_versions_text, seq_ + 1); !s) return fail(s.error());
   return ++seq_;
 }

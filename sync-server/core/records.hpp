@@ -37,6 +37,10 @@ class RecordWriter {
   Result<std::int64_t> write(const Envelope& e);
   // The same with the payload and field versions already serialised (as ingest has them).
   Result<std::int64_t> write(const Envelope& e, const std::string& payload_text, const std::string& field_versions_text);
+  // A record whose id the caller's load() found absent in this transaction: it has no version
+  // to keep in the history, so that statement is not run.
+  Result<std::int64_t> write_new(const Envelope& e, const std::string& payload_text,
+                                 const std::string& field_versions_text);
   std::int64_t last_seq() const { return seq_; }
 
  private:

@@ -13,6 +13,7 @@
 #include "sync-server/http/body.hpp"
 #include "sync-server/http/fleet_metrics.hpp"
 #include "sync-server/http/web_routes.hpp"
+#include "ws/gzip.hpp"
 #include "ws/push_seal.hpp"
 
 namespace ws::server {
@@ -83,6 +84,25 @@ std::shared_ptr<const seal::KeyPair> load_seal_keys(Database& db) {
     return nullptr;
   }
   return std::make_shared<const seal::KeyPair>(std::move(*keys));
+}
+
+// A pull page is up to 8 MiB of JSON. httplib would gzip it at zlib's default level, several
+// times the CPU of level 1 for a few percent less; the page is compressed here instead. The
+// charset parameter keeps httplib from compressing it a second time (it compresses only a
+// bare "application/json").
+void send_json_page(const Request& req, Response& res, std::string page) {
+  // Moved in, not copied (httplib 0.11's set_content copies); no Content-Type was set before.
+  auto send = [&res](std::string body, const char* type) {
+    res.body = std::move(body);
+    res.set_header("Content-Type", type);
+  };
+  if (accepts_gzip(req.get_header_value("Accept-Encoding"))) {
+    if (auto gz = gzip_fast(page)) {
+      res.set_header("Content-Encoding", "gzip");
+      return send(std::move(*gz), "application/json; charset=utf-8");
+    }
+  }
+  send(std::move(page), "application/json");
 }
 
 }  // namespace
@@ -331,7 +351,7 @@ void Api::pull(const Request& req, Response& res) {
   // What this device has seen, for the conflict log of its later pushes (authority.hpp).
   if (auto s = remember_pulled(db_, device->id, delivered); !s) return send_error(res, s.error());
   res.status = 200;
-  res.set_content(*page, "application/json");
+  send_json_page(req, res, std::move(*page));
 }
 
 void Api::health(Response& res) {

@@ -1,6 +1,5 @@
 // The real transport: cpp-httplib with timeouts, TCP_NODELAY, gzip request bodies and TLS.
 #include <httplib.h>
-#include <zlib.h>
 
 #include <charconv>
 #include <memory>
@@ -10,6 +9,7 @@
 #include "kiosk/core/sync/pinned_tls.hpp"
 #include "kiosk/core/sync/transport.hpp"
 #include "ws/address.hpp"
+#include "ws/gzip.hpp"
 #include "ws/kiosk_state.hpp"
 #include "ws/protocol.hpp"
 #include "ws/push_seal.hpp"
@@ -32,24 +32,6 @@ std::string explain(httplib::Error e) {
     case httplib::Error::Canceled: return "the request was cancelled";
     default: return "the request failed (" + httplib::to_string(e) + ")";
   }
-}
-
-// gzip at level 1 rather than httplib's default 6: a push body is mostly field names and
-// versions repeated record after record, which the fastest level already shrinks to ~10%, and
-// compressing a megabyte-sized batch sits on the sync's critical path.
-std::optional<std::string> gzip_fast(const std::string& body) {
-  z_stream z{};
-  if (deflateInit2(&z, 1, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) return std::nullopt;
-  std::string out(deflateBound(&z, static_cast<uLong>(body.size())), '\0');
-  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(body.data()));
-  z.avail_in = static_cast<uInt>(body.size());
-  z.next_out = reinterpret_cast<Bytef*>(out.data());
-  z.avail_out = static_cast<uInt>(out.size());
-  const int rc = deflate(&z, Z_FINISH);
-  out.resize(z.total_out);
-  deflateEnd(&z);
-  if (rc != Z_STREAM_END) return std::nullopt;
-  return out;
 }
 
 struct ServerUrl {

@@ -222,35 +222,45 @@ Result<std::size_t> SyncRound::pull() {
     if (!since.empty()) req.path += "&since=" + url_encode(since);
     req.bearer_token = id->token;
     req.kiosk_state = state;
-    // One request at a time on the transport; the store stays on this thread.
-    return std::async(std::launch::async, [this, req = std::move(req)] { return transport_.send(req); });
+    // One request at a time on the transport; the store stays on this thread. The page is
+    // parsed on the download's thread too, so that parse overlaps the previous page's commit.
+    return std::async(std::launch::async, [this, req = std::move(req)] { return fetch_page(req); });
   };
   std::size_t changed = 0;
   std::string since = *cursor;
   auto in_flight = request(since);
   for (int page = 0; page < options_.max_pull_pages; ++page) {
-    auto reply = in_flight.get();
-    if (!reply) return fail(reply.error());
-    if (reply->status != 200) return http_failure(*reply, "receiving changes");
-    auto j = parse_body(*reply, "pull");
-    if (!j) return fail(j.error());
-    auto parsed = protocol::parse_pull_response(std::move(*j));
-    if (!parsed) return fail(parsed.error());
-    const bool more = parsed->more;
-    if (more && parsed->cursor == since && parsed->records.empty()) {
+    auto fetched = in_flight.get();
+    if (!fetched) return fail(fetched.error());
+    if (fetched->reply.status != 200) return http_failure(fetched->reply, "receiving changes");
+    if (!fetched->page) return fail(fetched->page.error());
+    protocol::PullResponse& parsed = *fetched->page;
+    const bool more = parsed.more;
+    if (more && parsed.cursor == since && parsed.records.empty()) {
       return fail("invalid_response", "the server said there is more to pull but sent nothing");
     }
     // The next page downloads while this one is merged and committed. Pages are applied in
     // order, each with its cursor, so a failure here leaves the cursor at the last page applied
     // and the page in flight is simply not used.
-    if (more && page + 1 < options_.max_pull_pages) in_flight = request(parsed->cursor);
-    auto applied = store_.apply_pull(*parsed);
+    if (more && page + 1 < options_.max_pull_pages) in_flight = request(parsed.cursor);
+    auto applied = store_.apply_pull(parsed);
     if (!applied) return fail(applied.error());
     changed += *applied;
     if (!more) break;
-    since = parsed->cursor;
+    since = parsed.cursor;
   }
   return changed;
+}
+
+Result<SyncRound::FetchedPage> SyncRound::fetch_page(const HttpRequest& req) {
+  auto reply = transport_.send(req);
+  if (!reply) return fail(reply.error());
+  FetchedPage fetched{std::move(*reply), fail("invalid_response", "no page")};
+  if (fetched.reply.status != 200) return fetched;
+  auto j = parse_body(fetched.reply, "pull");
+  fetched.page = j ? protocol::parse_pull_response(std::move(*j)) : Result<protocol::PullResponse>(fail(j.error()));
+  fetched.reply.body.clear();  // parsed; a megabyte need not wait for the page to be applied
+  return fetched;
 }
 
 Status SyncRound::reconcile_epoch() {

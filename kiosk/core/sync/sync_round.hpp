@@ -51,6 +51,12 @@ class SyncRound {
   std::optional<int> retry_after_seconds() const { return retry_after_; }
 
  private:
+  // A pull page as it came (status, headers) and, for a 200, its body parsed.
+  struct FetchedPage {
+    HttpReply reply;
+    Result<protocol::PullResponse> page;
+  };
+  Result<FetchedPage> fetch_page(const HttpRequest& req);
   Result<DeviceIdentity> enrolled_identity();
   Unexpected http_failure(const HttpReply& reply, const std::string& action);
   Result<RoundReport> resend_requeued(RoundReport report, std::int64_t waiting_before_pull, const ProgressFn& progress);

@@ -4,6 +4,7 @@
 #include <sqlite3.h>
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -25,6 +26,8 @@ struct OpenOptions {
 };
 
 class Statement;
+// Prepared statements a connection keeps for reuse (sqlite.cpp).
+struct StatementCache;
 
 class Connection {
  public:
@@ -38,6 +41,9 @@ class Connection {
 
   // For fixed SQL without parameters (schema, pragmas). Never pass user data here.
   Status exec(const char* sql);
+  // A statement finished with (destroyed) goes back to its connection, reset, and the next
+  // prepare of the same SQL text reuses it: code that prepares per call (per record, per batch)
+  // pays SQLite's compile once per connection, not every time.
   Result<Statement> prepare(std::string_view sql);
   std::int64_t last_insert_rowid() const;
   int changes() const;
@@ -45,8 +51,10 @@ class Connection {
   std::string last_error() const;
 
  private:
-  explicit Connection(sqlite3* db) : db_(db) {}
+  explicit Connection(sqlite3* db);
+  void close();
   sqlite3* db_ = nullptr;
+  std::shared_ptr<StatementCache> cache_;  // on the heap: statements find it after a move
 };
 
 class Statement {
@@ -84,10 +92,14 @@ class Statement {
 
  private:
   friend class Connection;
-  Statement(sqlite3_stmt* stmt, sqlite3* db) : stmt_(stmt), db_(db) {}
+  Statement(sqlite3_stmt* stmt, sqlite3* db, std::weak_ptr<StatementCache> cache, std::string sql)
+      : stmt_(stmt), db_(db), cache_(std::move(cache)), sql_(std::move(sql)) {}
+  void release();  // back to the connection's cache, or finalized
   sqlite3_stmt* stmt_ = nullptr;
   sqlite3* db_ = nullptr;
   int bind_error_ = SQLITE_OK;
+  std::weak_ptr<StatementCache> cache_;
+  std::string sql_;  // the cache's key
 };
 
 enum class TxMode { Deferred, Immediate };

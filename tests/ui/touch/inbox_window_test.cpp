@@ -2,7 +2,9 @@
 // by taps alone; A's own sync worker sends it; kiosk B of the same centre syncs, and a
 // counsellor signs in on B's window by taps (the name on the on-screen keyboard, the PIN on
 // the PIN pad) and finds the request, its name shaped in Arabic script, in the inbox. The real
-// sync-server binary on a free loopback port; each window in its own private Xvfb.
+// sync-server binary on a free loopback port; each window in its own private Xvfb. The two
+// screenshots (A's keyboard, B's inbox) go to the build's tests/ui/touch/screenshots;
+// docs/screenshots/touch-*.png are copies, looked at by a person.
 #include <filesystem>
 
 #include "tests/e2e/kiosk/harness.hpp"

@@ -25,16 +25,8 @@ while [ $# -gt 0 ]; do
   esac
 done
 
-load=$(cut -d' ' -f1 /proc/loadavg)
-echo "load average (1 min): $load"
-if awk "BEGIN{exit !($load > 1.0)}"; then
-  if [ "$allow_busy" = 0 ]; then
-    echo "footprint: the load average is $load (> 1.0): the machine is busy and the figures would be noise." \
-         "Wait for a quiet machine, or pass --allow-busy." >&2
-    exit 3
-  fi
-  echo "WARNING: load average $load > 1.0: BUSY MACHINE, these figures are not comparable."
-fi
+. "$(dirname "$0")/procstat.sh"
+load_gate footprint "$allow_busy"
 browser=$(command -v chromium || command -v chromium-browser || true)
 for tool in Xvfb xdotool; do
   command -v "$tool" >/dev/null || { echo "footprint: $tool is not installed: skipped"; exit 0; }
@@ -72,46 +64,6 @@ cat > "$work/page.html" <<'HTML'
 </body></html>
 HTML
 
-now_ms() { date +%s%3N; }
-
-# The pids of a process and all its descendants.
-tree() {
-  local pids=$1 frontier=$1 next
-  while [ -n "$frontier" ]; do
-    next=$(for p in $frontier; do cat /proc/"$p"/task/*/children 2>/dev/null; done | tr '\n' ' ')
-    frontier=$next
-    pids="$pids $next"
-  done
-  echo $pids
-}
-pss_kb() {
-  local total=0 kb
-  for p in $(tree "$1"); do
-    kb=$(awk '/^Pss:/ {print $2}' /proc/"$p"/smaps_rollup 2>/dev/null || true)
-    total=$((total + ${kb:-0}))
-  done
-  echo $total
-}
-cpu_ticks() {
-  local total=0 t
-  for p in $(tree "$1"); do
-    # Fields 14 and 15 (utime, stime), counted after the command name's closing parenthesis.
-    t=$(sed 's/.*) //' /proc/"$p"/stat 2>/dev/null | awk '{print $12 + $13}' || true)
-    total=$((total + ${t:-0}))
-  done
-  echo $total
-}
-median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-
-start_display() {
-  local fifo="$work/displayfd"
-  rm -f "$fifo"; mkfifo "$fifo"
-  Xvfb -displayfd 8 -screen 0 1920x1080x24 -nolisten tcp 8>"$fifo" 2>/dev/null &
-  xvfb_pid=$!
-  local n
-  read -r n < "$fifo"
-  export DISPLAY=":$n"
-}
 stop_app() {
   kill "$app_pid" 2>/dev/null || true
   wait "$app_pid" 2>/dev/null || true
@@ -150,13 +102,11 @@ measure() {
     return 1
   fi
   sleep 10  # settle: the figure is the idle state after start-up, not start-up itself
-  local pss before after
+  local pss idle
   pss=$(pss_kb "$app_pid")
-  before=$(cpu_ticks "$app_pid")
-  sleep 20  # the measured window is 20 s of wall time by definition
-  after=$(cpu_ticks "$app_pid")
+  idle=$(idle_ms_per_20s "$app_pid")
   stop_app
-  echo "$((first - t0)) $pss $(( (after - before) * 1000 / $(getconf CLK_TCK) ))"
+  echo "$((first - t0)) $pss $idle"
 }
 
 : > "$work/kiosk.txt"

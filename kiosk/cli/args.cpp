@@ -216,6 +216,8 @@ void print_command_help(std::ostream& out, const CommandInfo& c) {
 void print_help(std::ostream& out) {
   out << "usage: kiosk --data-dir DIR COMMAND [options]     (headless commands)\n"
          "       kiosk --data-dir DIR [--assets DIR] [--fullscreen]     (the kiosk window)\n"
+         "       kiosk --data-dir DIR --trace-frames FILE     (the window, noting each input event and presented\n"
+         "                                                     frame with its time: docs/performance.md)\n"
          "       kiosk --screenshot OUT.png --screen NAME [--lang CODE] [--width W --height H]\n"
          "       kiosk --screenshot DIR --screen all|migrant [--check-layout] [--lang CODE] [--width W --height H]\n"
          "       kiosk COMMAND --help     (one command's options)\n\n"

@@ -6,6 +6,8 @@
 #include <future>
 #include <memory>
 #include <mutex>
+#include <optional>
+#include <string>
 
 #include <malloc.h>
 
@@ -13,11 +15,13 @@
 
 #include "kiosk/core/vm/store_data.hpp"
 #include "kiosk/core/vm/workspace.hpp"
+#include "kiosk/ui/frame_trace.hpp"
 #include "kiosk/ui/options.hpp"
 #include "kiosk/ui/redraw_policy.hpp"
 #include "kiosk/ui/screenshot.hpp"
 #include "kiosk/ui/shell.hpp"
 #include "kiosk/ui/startup_trace.hpp"
+#include "kiosk/ui/text/gl_texture_sink.hpp"
 #include "kiosk/ui/window.hpp"
 
 namespace ws::kiosk::ui {
@@ -60,25 +64,38 @@ FrameActivity frame_activity(Window& window, const Shell& shell) {
   return a;
 }
 
+bool id_like(const std::string& s) {
+  return !s.empty() && s.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_#") == std::string::npos;
+}
+
 // KIOSK_DEBUG_FRAMES=1: one line per frame drawn (its number, the button transitions fed so
 // far, the screen and its parameter as drawn) and the rectangles of the labelled widgets, so a
-// real-window test can tap them and count frames. Labels only: never a typed value.
+// real-window test can tap them and count frames. Never a typed value: migrant screens name
+// widgets by lowercase ids ("topic_what", "touch_to_start"); on staff screens, whose visible
+// labels may be a person's name, only the "###id" part the code chose is printed.
 void print_frame(int frame, std::size_t transitions, const std::string& drawn_screen, const std::string& drawn_param,
-                 const ItemLog& log) {
+                 bool migrant, const ItemLog& log) {
   std::printf("frame %d transitions %zu screen %s param %s\n", frame, transitions, drawn_screen.c_str(),
-              drawn_param.empty() ? "-" : drawn_param.c_str());
+              id_like(drawn_param) ? drawn_param.c_str() : "-");
   for (const auto& item : log.items) {
-    // Widget ids only ("topic_what", "touch_to_start"): a visible label may be a person's name.
-    if (item.label.empty() || item.label.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_#") != std::string::npos)
-      continue;
-    std::printf("item %s %.0f %.0f %.0f %.0f\n", item.label.c_str(), item.min.x, item.min.y, item.max.x, item.max.y);
+    const std::string& name = migrant ? item.label : item.id;
+    if (!id_like(name)) continue;
+    std::printf("item %s %.0f %.0f %.0f %.0f\n", name.c_str(), item.min.x, item.min.y, item.max.x, item.max.y);
   }
   std::fflush(stdout);
 }
 
+// --trace-frames: the frame is timed once the GPU has finished it, then hashed.
+void trace_frame(Window& window, FrameTrace& trace, int number) {
+  window.finish();
+  const std::int64_t shown = FrameTrace::now_us();
+  trace.frame(number, shown, draw_data_hash(ImGui::GetDrawData(), text::texture_uploads()), window.button_transitions());
+}
+
 // The window loop: a frame only when something changed, else asleep in glfwWaitEvents until
 // input, the next deadline, or a wake from the sync engine.
-int run_loop(Window& window, Theme& theme, Shell& shell, vm::Workspace& workspace, StartupTrace& trace) {
+int run_loop(Window& window, Theme& theme, Shell& shell, vm::Workspace& workspace, StartupTrace& trace,
+             FrameTrace* frames) {
   const bool debug_frames = std::getenv("KIOSK_DEBUG_FRAMES") != nullptr;
   RedrawPolicy policy;
   ItemLog log;
@@ -93,24 +110,24 @@ int run_loop(Window& window, Theme& theme, Shell& shell, vm::Workspace& workspac
       trimmed = true;
       trace.next("settled-and-trimmed");
     }
+    if (frames && will_sleep) frames->sleep();
     window.wait(wait);
     const bool first = policy.frames_drawn() == 0;
     const std::int64_t now = monotonic_ms();
     const std::string drawn_screen = shell.current(), drawn_param = shell.param();
     window.new_frame(theme);
     if (first) trace.next("first-new-frame");
-    // Migrant screens only: staff screens hold people's data and are not tapped by these tests.
     const ScreenSpec* spec = shell.registry().find(drawn_screen);
-    const bool log_items = debug_frames && spec && spec->audience == Audience::Migrant;
-    (void)shell.frame(theme, now, log_items ? &log : nullptr);
+    const bool migrant = spec && spec->audience == Audience::Migrant;
+    (void)shell.frame(theme, now, debug_frames ? &log : nullptr);
     if (first) trace.next("first-screen-draw");
-    if (!log_items) log.items.clear();
     window.draw(theme.colors().background);
     if (first) trace.next("first-render");
     window.present();
     if (first) trace.next("first-present");
     policy.frame_drawn(frame_activity(window, shell));
-    if (debug_frames) print_frame(policy.frames_drawn(), window.button_transitions(), drawn_screen, drawn_param, log);
+    if (frames) trace_frame(window, *frames, policy.frames_drawn());
+    if (debug_frames) print_frame(policy.frames_drawn(), window.button_transitions(), drawn_screen, drawn_param, migrant, log);
   }
   workspace.session().logout();  // keeps unsaved answers as a draft before the store closes
   return 0;
@@ -148,6 +165,16 @@ int run_interactive(const AppOptions& options) {
     std::fprintf(stderr, "kiosk: %s\n", window.error().message.c_str());
     return 1;
   }
+  std::unique_ptr<FrameTrace> frames;
+  if (!options.trace_frames.empty()) {
+    auto opened = FrameTrace::open(options.trace_frames);
+    if (!opened) {
+      std::fprintf(stderr, "kiosk: %s\n", opened.error().message.c_str());
+      return 1;
+    }
+    frames = std::move(*opened);
+    (*window)->set_trace(frames.get());
+  }
   waker->set_open(true);
   AppView view;
   view.assets_dir = options.assets_dir;
@@ -163,7 +190,8 @@ int run_interactive(const AppOptions& options) {
     return 1;
   }
   trace.next("shell");
-  const int code = run_loop(**window, theme, shell, workspace, trace);
+  const int code = run_loop(**window, theme, shell, workspace, trace, frames.get());
+  (*window)->set_trace(nullptr);  // the frame trace closes before the window does
   waker->set_open(false);  // before the window (and GLFW) go away
   return code;
 }

@@ -15,7 +15,7 @@ std::optional<int> parse_dimension(const std::string& text) {
 }  // namespace
 
 std::string usage() {
-  return "usage: kiosk --data-dir DIR [--assets DIR] [--fullscreen]\n"
+  return "usage: kiosk --data-dir DIR [--assets DIR] [--fullscreen] [--trace-frames FILE]\n"
          "       kiosk --screenshot OUT.png --screen NAME [--lang CODE] [--width W --height H] [--assets DIR] [--check-layout]\n"
          "       kiosk --screenshot DIR|- --screen all|migrant [--check-layout] [--lang CODE] [--width W --height H]\n"
          "       kiosk --help     (every command with its options)\n";
@@ -47,6 +47,7 @@ Result<AppOptions> parse_options(const std::vector<std::string>& args) {
     else if (a == "--screenshot") target = &o.screenshot_path;
     else if (a == "--screen") target = &o.screen;
     else if (a == "--lang") target = &o.lang;
+    else if (a == "--trace-frames") target = &o.trace_frames;
     else if (a == "--width") dimension = &o.width;
     else if (a == "--height") dimension = &o.height;
     else return fail("usage", "unknown option '" + a + "'");
@@ -62,6 +63,8 @@ Result<AppOptions> parse_options(const std::vector<std::string>& args) {
   }
   if (!o.screenshot_path.empty() && o.screen.empty()) return fail("usage", "--screenshot needs --screen NAME");
   if (o.screenshot_path.empty() && !o.screen.empty()) return fail("usage", "--screen is only used with --screenshot");
+  if (!o.trace_frames.empty() && !o.screenshot_path.empty())
+    return fail("usage", "--trace-frames traces the window; it is not used with --screenshot");
   if (o.check_layout && o.screenshot_path.empty()) return fail("usage", "--check-layout is only used with --screenshot");
   const bool group = o.screen == "all" || o.screen == "migrant";
   if (group && o.screenshot_path == "-" && !o.check_layout)

@@ -16,6 +16,7 @@ struct AppOptions {
   std::string screen;           // e.g. "login", "form:intake", "sync-offline"
   std::string lang = "en";
   bool check_layout = false;    // screenshot mode: report overlapping or clipped widgets
+  std::string trace_frames;     // the window notes input events and presented frames here
   int width = 1920;
   int height = 1080;
 };

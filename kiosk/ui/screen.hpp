@@ -41,6 +41,7 @@ struct AppView {
 struct ItemLog {
   struct Item {
     std::string label;
+    std::string id;                 // what follows "##" in its ImGui label: chosen by code, never data
     ImVec2 min, max;
     bool interactive = false;       // takes taps (ImGui gave it an id)
     unsigned window = 0;            // its root window: widgets of a popup may cover the page

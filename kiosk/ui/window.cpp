@@ -18,6 +18,7 @@
 #include <backends/imgui_impl_glfw.h>
 #include <backends/imgui_impl_opengl3.h>
 
+#include "kiosk/ui/frame_trace.hpp"
 #include "kiosk/ui/png_writer.hpp"
 #include "kiosk/ui/startup_trace.hpp"
 
@@ -87,6 +88,10 @@ void create_imgui_context() {
   io.Fonts->Flags |= ImFontAtlasFlags_NoPowerOfTwoHeight;
 }
 
+void trace_input(FrameTrace* trace, const char* kind, int button = -1) {
+  if (trace) trace->input(kind, button);
+}
+
 }  // namespace
 
 Result<std::unique_ptr<Window>> Window::open(const WindowConfig& config, const BesideWindow& beside,
@@ -146,24 +151,30 @@ Result<std::unique_ptr<Window>> Window::open(const WindowConfig& config, const B
 void Window::install_input_callbacks() {
   glfwSetWindowUserPointer(window_, this);
   glfwSetCursorPosCallback(window_, [](GLFWwindow* w, double x, double y) {
+    trace_input(owner(w)->trace_, "move");
     owner(w)->input_.push_move(static_cast<float>(x), static_cast<float>(y));
   });
   glfwSetMouseButtonCallback(window_, [](GLFWwindow* w, int button, int action, int) {
-    if (action == GLFW_PRESS || action == GLFW_RELEASE) owner(w)->input_.push_button(button, action == GLFW_PRESS);
+    if (action != GLFW_PRESS && action != GLFW_RELEASE) return;
+    trace_input(owner(w)->trace_, action == GLFW_PRESS ? "press" : "release", button);
+    owner(w)->input_.push_button(button, action == GLFW_PRESS);
   });
   glfwSetCursorEnterCallback(window_, [](GLFWwindow* w, int entered) {
     ImGui_ImplGlfw_CursorEnterCallback(w, entered);
     if (!entered) owner(w)->input_.push_leave();
   });
   glfwSetScrollCallback(window_, [](GLFWwindow* w, double dx, double dy) {
+    trace_input(owner(w)->trace_, "scroll");
     ImGui_ImplGlfw_ScrollCallback(w, dx, dy);
     owner(w)->other_input_ = true;
   });
   glfwSetKeyCallback(window_, [](GLFWwindow* w, int key, int scancode, int action, int mods) {
+    trace_input(owner(w)->trace_, "key");
     ImGui_ImplGlfw_KeyCallback(w, key, scancode, action, mods);
     owner(w)->other_input_ = true;
   });
   glfwSetCharCallback(window_, [](GLFWwindow* w, unsigned int c) {
+    trace_input(owner(w)->trace_, "char");
     ImGui_ImplGlfw_CharCallback(w, c);
     owner(w)->other_input_ = true;
   });
@@ -239,6 +250,7 @@ void Window::draw(const ImVec4& clear_colour) {
 }
 
 void Window::present() { glfwSwapBuffers(window_); }
+void Window::finish() { glFinish(); }
 
 std::vector<std::uint8_t> Window::read_pixels(int& width, int& height) const {
   glfwGetFramebufferSize(window_, &width, &height);

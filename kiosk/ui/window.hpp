@@ -17,6 +17,8 @@ struct GLFWwindow;
 
 namespace ws::kiosk::ui {
 
+class FrameTrace;
+
 struct WindowConfig {
   int width = 1920;
   int height = 1080;
@@ -71,6 +73,10 @@ class Window {
   // Renders the ImGui frame into the back buffer; present() shows it.
   void draw(const ImVec4& clear_colour);
   void present();
+  // Waits until the GPU has drawn everything (a frame trace times the picture, not the call).
+  void finish();
+  // Every input event is noted in `trace` as it arrives (null: none). It must outlive the window.
+  void set_trace(FrameTrace* trace) { trace_ = trace; }
   // The back buffer as RGBA rows top to bottom (call after draw, before present).
   std::vector<std::uint8_t> read_pixels(int& width, int& height) const;
 
@@ -87,6 +93,7 @@ class Window {
   bool other_input_ = false;  // a key, character or wheel event arrived since the last frame
   bool input_fed_ = false;
   bool ignore_pointer_ = false;
+  FrameTrace* trace_ = nullptr;
 };
 
 }  // namespace ws::kiosk::ui

@@ -258,6 +258,7 @@ void OnScreenKeyboard::draw_keys(Ui& ui) {
       // other, not with the page the keyboard slides over.
       ItemLog::Item item;
       item.label = p.id;
+      item.id = p.id;
       item.min = p.min;
       item.max = p.max;
       item.interactive = true;

@@ -55,6 +55,7 @@ void InboxScreen::draw_request(Ui& ui, const vm::AppointmentRequest& r) {
   // The name as written: shaped when it is in Arabic script.
   if (widgets::has_arabic_script(r.name)) {
     native_.draw(ui, r.name, widgets::NativeText::Size::Heading);
+    widgets::log_item(ui, "###name_shaped");  // tests see a shaped name here, never its text
   } else {
     ImGui::PushFont(t.fonts().heading);
     ImGui::TextUnformatted(r.name.empty() ? "\xe2\x80\x94" : r.name.c_str());

@@ -1,10 +1,18 @@
 #include "kiosk/ui/text/gl_texture_sink.hpp"
 
+#include <atomic>
+
 #include <GLFW/glfw3.h>  // includes the GL 1.x API we need (texture objects)
 
 namespace ws::kiosk::ui::text {
 
 namespace kt = ws::kiosk::text;
+
+namespace {
+std::atomic<std::uint64_t> uploads{0};
+}  // namespace
+
+std::uint64_t texture_uploads() { return uploads.load(std::memory_order_relaxed); }
 
 kt::TextureId GlTextureSink::upload(const kt::Bitmap& bitmap) {
   if (!glfwGetCurrentContext() || bitmap.width <= 0 || bitmap.height <= 0) return 0;
@@ -19,6 +27,7 @@ kt::TextureId GlTextureSink::upload(const kt::Bitmap& bitmap) {
   glPixelStorei(GL_UNPACK_ALIGNMENT, 4);  // rows are width*4 bytes: always 4-aligned
   glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA, bitmap.width, bitmap.height, 0, GL_RGBA, GL_UNSIGNED_BYTE,
                bitmap.rgba.data());
+  uploads.fetch_add(1, std::memory_order_relaxed);
   return id;
 }
 

@@ -62,6 +62,7 @@ void log_item(Ui& ui, const char* label) {
   if (name.empty()) name = label;
   ItemLog::Item item;
   item.label = std::move(name);
+  if (const char* hashes = std::strstr(label, "##")) item.id = std::string(hashes).substr(std::strspn(hashes, "#"));
   item.min = ImGui::GetItemRectMin();
   item.max = ImGui::GetItemRectMax();
   item.interactive = ImGui::GetItemID() != 0;

@@ -3,10 +3,13 @@
 // readout parsed into frames and widget centres: shared by the real-window tests.
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -43,6 +46,7 @@ class Child {
     pid_ = fork();
     REQUIRE(pid_ >= 0);
     if (pid_ == 0) {
+      prctl(PR_SET_PDEATHSIG, SIGKILL);  // a test killed on its timeout takes its kiosk along
       const int fd = open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
       if (fd >= 0) dup2(fd, STDOUT_FILENO);
       const int null = open("/dev/null", O_WRONLY);
@@ -123,6 +127,41 @@ inline std::vector<Frame> parse_frames(const std::string& path) {
   return frames;
 }
 
+// `kiosk --trace-frames FILE` read back (kiosk/ui/frame_trace.hpp).
+struct Trace {
+  struct Input {
+    std::int64_t us = 0;
+    std::string kind;  // press, release, move, key, char, scroll
+  };
+  struct Shown {
+    int number = 0;
+    std::int64_t us = 0;
+    std::string hash;
+    std::size_t transitions = 0;
+  };
+  std::vector<Input> inputs;
+  std::map<int, Shown> frames;  // by frame number, the same as the readout's
+};
+
+inline Trace parse_trace(const std::string& path) {
+  std::ifstream in(path);
+  Trace t;
+  std::string line;
+  while (std::getline(in, line)) {
+    std::istringstream l(line);
+    std::string word;
+    l >> word;
+    if (word == "input") {
+      Trace::Input i;
+      if (l >> i.us >> i.kind) t.inputs.push_back(i);
+    } else if (word == "frame") {
+      Trace::Shown f;
+      if (l >> f.number >> f.us >> f.hash >> f.transitions) t.frames[f.number] = f;
+    }
+  }
+  return t;
+}
+
 // Polls the kiosk's readout until `done` holds (bounded generously for a slow machine).
 inline std::vector<Frame> wait_for(const std::string& path, const std::function<bool(const std::vector<Frame>&)>& done,
                             const char* what, std::chrono::seconds limit = std::chrono::seconds(120)) {
@@ -137,19 +176,33 @@ inline std::vector<Frame> wait_for(const std::string& path, const std::function<
   return frames;
 }
 
+// How a real-window test starts the kiosk.
+struct WindowSetup {
+  std::string data_dir{};               // empty: a fresh folder of its own (not enrolled)
+  int width = 1920, height = 1080;      // the private Xvfb screen and the window
+  std::vector<std::string> extra_args{};  // e.g. {"--trace-frames", FILE}
+};
+
+inline void skip_without_display_tools() {
+  if (!ws::kiosk::ui::xvfb_available() || !on_path("xdotool")) {
+    MESSAGE("Xvfb or xdotool is not installed (scripts/setup installs them): skipped");
+    std::exit(77);  // CTest SKIP_RETURN_CODE
+  }
+}
+
 class KioskWindow {
  public:
-  KioskWindow() {
-    if (!ws::kiosk::ui::xvfb_available() || !on_path("xdotool")) {
-      MESSAGE("Xvfb or xdotool is not installed (scripts/setup installs them): skipped");
-      std::exit(77);  // CTest SKIP_RETURN_CODE
-    }
-    auto display = ws::kiosk::ui::VirtualDisplay::start(1920, 1080);  // also sets DISPLAY
+  explicit KioskWindow(WindowSetup setup = {}) : setup_(std::move(setup)) {
+    skip_without_display_tools();
+    auto display = ws::kiosk::ui::VirtualDisplay::start(setup_.width, setup_.height);  // also sets DISPLAY
     REQUIRE_MESSAGE(display, (display ? "" : display.error().message));
     display_.emplace(std::move(*display));
     out_ = (std::filesystem::path(dir_.path()) / "frames.log").string();
-    kiosk_.emplace(std::vector<std::string>{WS_KIOSK_BINARY, "--data-dir", (std::filesystem::path(dir_.path()) / "data").string()}, out_,
-                   std::vector<std::string>{"KIOSK_DEBUG_FRAMES=1"});
+    if (setup_.data_dir.empty()) setup_.data_dir = (std::filesystem::path(dir_.path()) / "data").string();
+    std::vector<std::string> argv{WS_KIOSK_BINARY, "--data-dir", setup_.data_dir, "--width", std::to_string(setup_.width),
+                                  "--height", std::to_string(setup_.height)};
+    argv.insert(argv.end(), setup_.extra_args.begin(), setup_.extra_args.end());
+    kiosk_.emplace(argv, out_, std::vector<std::string>{"KIOSK_DEBUG_FRAMES=1"});
     wait_for(out_, [](const auto& f) { return !f.empty() && f.back().centres.count("touch_to_start"); },
              "the attract screen");
     xdotool({"search", "--sync", "--name", "^Waystation$"});
@@ -157,7 +210,7 @@ class KioskWindow {
 
   const std::string& log() const { return out_; }
   pid_t pid() const { return kiosk_->pid(); }
-  std::string data_dir() const { return (std::filesystem::path(dir_.path()) / "data").string(); }
+  std::string data_dir() const { return setup_.data_dir; }
   std::string scratch() const { return dir_.path(); }
   // Ends the kiosk (SIGTERM: it signs out and closes its store) before the folder is read.
   void stop() { kiosk_.reset(); }
@@ -200,12 +253,83 @@ class KioskWindow {
              screen.c_str());
   }
 
+  // Taps a widget of the last frame and waits until the kiosk has fed both transitions and drawn
+  // the frame after them (the tap's effect and, e.g., the keyboard's next state).
+  void tap_and_settle(const std::string& id) {
+    INFO("tapping " << id);
+    auto frames = parse_frames(out_);
+    REQUIRE(!frames.empty());
+    const Frame last = frames.back();
+    REQUIRE_MESSAGE(last.centres.count(id), "no widget " << id << " on " << last.screen);
+    tap_all({last.centres.at(id)});
+    wait_for(
+        out_,
+        [&](const auto& f) {
+          int after = 0;
+          for (const auto& frame : f) after += frame.transitions >= last.transitions + 2 ? 1 : 0;
+          return after >= 2;
+        },
+        id.c_str());
+  }
+  void tap_each(const std::vector<std::string>& ids) {
+    for (const auto& id : ids) tap_and_settle(id);
+  }
+
+  Frame last_frame() const {
+    auto frames = parse_frames(out_);
+    REQUIRE(!frames.empty());
+    return frames.back();
+  }
+
  private:
+  WindowSetup setup_;
   ws::test::TempDir dir_{"ws-touch-"};
   std::optional<ws::kiosk::ui::VirtualDisplay> display_;
   std::string out_;
   std::optional<Child> kiosk_;
   std::string window_;
 };
+
+// The on-screen keyboard's key for each character of an ASCII or Arabic-script word:
+// "kb_u" and the code point (letters as the keyboard's layout shows them, space as kb_space).
+inline std::vector<std::string> keys_for(const std::u32string& text) {
+  std::vector<std::string> keys;
+  for (char32_t c : text) {
+    char id[16];
+    std::snprintf(id, sizeof id, "kb_u%04x", static_cast<unsigned>(c));
+    keys.push_back(c == U' ' ? std::string("kb_space") : std::string(id));
+  }
+  return keys;
+}
+
+// The PIN pad's keys for a PIN: 1-9 are key0-key8, 0 is key10.
+inline std::vector<std::string> pin_keys(const std::string& pin) {
+  std::vector<std::string> keys;
+  for (char c : pin) keys.push_back(c == '0' ? "key10" : "key" + std::to_string(c - '1'));
+  return keys;
+}
+
+// احمد پ (Ahmad P.): Dari letters, one of them Dari's own (پ).
+inline const std::u32string kDariName = U"\u0627\u062d\u0645\u062f \u067e";
+
+// A migrant on the attract screen asks for a talk in Dari by taps alone: Dari, the appointment
+// form, the name on the on-screen Dari keyboard (closed with its done key), consent, Send.
+// `on_keyboard` runs while the typed name and the keyboard are on screen.
+inline void ask_for_a_talk_in_dari(KioskWindow& k, const std::function<void()>& on_keyboard = {}) {
+  k.tap("touch_to_start", "languages");
+  k.tap("lang_prs", "info");
+  k.tap("appointment_button", "appointment");
+  k.tap_and_settle("appointment_name");
+  REQUIRE_MESSAGE(k.last_frame().centres.count("kb_u0627"), "the Dari keyboard did not open");
+  k.tap_each(keys_for(kDariName));
+  if (on_keyboard) on_keyboard();
+  k.tap_and_settle("kb_enter");
+  REQUIRE_FALSE(k.last_frame().centres.count("kb_space"));  // done: the keyboard closed
+  k.tap_and_settle("appointment_consent");
+  k.tap_and_settle("appointment_send");
+}
+
+// The whole X screen of the current DISPLAY as a PNG (what a person in front of it would see).
+void screenshot(const std::string& png_path);
 
 }  // namespace touch_test

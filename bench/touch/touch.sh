@@ -1,0 +1,136 @@
+#!/usr/bin/env bash
+# Tap-to-photon bench (issue 12): the real kiosk window alone on a private 1920x1080 Xvfb, run
+# with --trace-frames (kiosk/ui/frame_trace.hpp: each input event's arrival as GLFW delivers
+# it, each presented frame's time after SwapBuffers + glFinish and a hash of its draw data).
+#   1. attract screen, once the window loop sleeps: PSS and idle CPU per 20 s;
+#   2. by xdotool taps to the appointment form, its name field focused and the on-screen
+#      keyboard open; TAPS taps on keyboard keys, alternately "a" and backspace, one at a time
+#      (the next once the loop sleeps again), each press and release sent back to back;
+#   3. the same form, still: PSS and idle CPU per 20 s.
+# Per tap, from its release event:
+#   - tap to photon: to the first presented frame whose draw data differs from the frame on
+#     screen when the release arrived;
+#   - tap to effect: to the first presented frame showing the state the tap ends in.
+# Prints median and p99 of both, in ms.
+#
+#   bench/touch/touch.sh KIOSK_BINARY [--taps 100] [--allow-busy]
+# Skipped (exit 0) with a message when Xvfb or xdotool is missing. Refuses to run above a load
+# average of 1.0 unless --allow-busy.
+set -euo pipefail
+kiosk=${1:?usage: touch.sh KIOSK_BINARY [--taps N] [--allow-busy]}
+shift
+taps=100
+allow_busy=0
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --taps) taps=$2; shift 2 ;;
+    --allow-busy) allow_busy=1; shift ;;
+    *) echo "touch: unknown option $1" >&2; exit 2 ;;
+  esac
+done
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/../footprint/procstat.sh"
+load_gate touch "$allow_busy"
+for tool in Xvfb xdotool; do
+  command -v "$tool" >/dev/null || { echo "touch: $tool is not installed: skipped"; exit 0; }
+done
+[ -x "$kiosk" ] || { echo "touch: no kiosk binary at $kiosk" >&2; exit 2; }
+
+work=$(mktemp -d)
+xvfb_pid=
+app_pid=
+cleanup() {
+  local pid
+  for pid in $app_pid $xvfb_pid; do
+    kill "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true  # its exit status (killed) is not the bench's
+  done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+frames=$work/frames   # KIOSK_DEBUG_FRAMES readout: frames and widget rectangles
+trace=$work/trace     # --trace-frames
+
+# The centre of widget $1 on the last frame of the readout ("" when it is not there).
+centre() {
+  awk -v id="$1" '$1 == "frame" {c = ""} $1 == "item" && $2 == id {c = int(($3 + $5) / 2) " " int(($4 + $6) / 2)}
+                  END {print c}' "$frames"
+}
+releases() { grep -c '^input [0-9]* release' "$trace" || true; }
+# The loop has gone to sleep (nothing left to draw) after at least $1 releases.
+asleep_after() { [ "$(releases)" -ge "$1" ] && [ "$(tail -n 1 "$trace" | cut -d' ' -f1)" = sleep ]; }
+has_widget() { [ -n "$(centre "$1")" ]; }
+# Polls a condition (bounded generously for a busy machine); never a fixed wait.
+wait_until() {
+  local what=$1 end=$(( $(date +%s) + 120 ))
+  shift
+  until "$@"; do
+    [ "$(date +%s)" -lt "$end" ] || { echo "touch: the kiosk never reached: $what" >&2; exit 1; }
+    sleep 0.02
+  done
+}
+tap() {
+  local xy n
+  xy=$(centre "$1")
+  [ -n "$xy" ] || { echo "touch: no widget $1 on screen" >&2; exit 1; }
+  n=$(releases)
+  # shellcheck disable=SC2086  # "x y"
+  xdotool mousemove --window "$window" $xy click 1
+  wait_until "the frames after tapping $1" asleep_after $((n + 1))
+}
+
+start_display 1920 1080
+KIOSK_DEBUG_FRAMES=1 "$kiosk" --data-dir "$work/data" --trace-frames "$trace" > "$frames" 2>/dev/null &
+app_pid=$!
+wait_until "the attract screen" has_widget touch_to_start
+window=$(xdotool search --sync --name '^Waystation$' | head -n 1)
+wait_until "a still attract screen" asleep_after 0
+attract_pss=$(pss_kb "$app_pid")
+attract_idle=$(idle_ms_per_20s "$app_pid")
+
+tap touch_to_start
+wait_until "the language list" has_widget lang_en
+tap lang_en
+wait_until "the information screen" has_widget appointment_button
+tap appointment_button
+wait_until "the appointment form" has_widget appointment_name
+tap appointment_name
+wait_until "the on-screen keyboard" has_widget kb_u0061
+first_tap=$(( $(releases) + 1 ))
+for i in $(seq 1 "$taps"); do
+  if [ $((i % 2)) = 1 ]; then tap kb_u0061; else tap kb_backspace; fi
+done
+form_pss=$(pss_kb "$app_pid")
+form_idle=$(idle_ms_per_20s "$app_pid")
+
+# Per tap (from its release on): the hash on screen when the release arrived, the first frame
+# that differs from it, and the first frame showing the hash the tap settles on.
+awk -v first="$first_tap" -v out="$work" '
+  $1 == "frame" { shown = $4; if (k >= first) { n[k]++; t[k, n[k]] = $3; h[k, n[k]] = $4 } }
+  $1 == "input" && $3 == "release" { k++; rel[k] = $2; before[k] = shown }
+  END {
+    for (i = first; i <= k; i++) {
+      settled = h[i, n[i]]
+      if (n[i] == 0 || settled == before[i]) { lost++; continue }
+      photon = ""; effect = ""
+      for (j = 1; j <= n[i]; j++) {
+        if (photon == "" && h[i, j] != before[i]) photon = t[i, j] - rel[i]
+        if (effect == "" && h[i, j] == settled) effect = t[i, j] - rel[i]
+      }
+      print photon / 1000 > (out "/photon.txt"); print effect / 1000 > (out "/effect.txt")
+    }
+    print lost + 0 > (out "/lost.txt")
+  }' "$trace"
+pct() { sort -n "$work/$1.txt" | awk -v p="$2" '{a[NR] = $1} END {i = int(NR * p / 100 + 0.999999); if (i < 1) i = 1; printf "%.1f", a[i]}'; }
+measured=$(wc -l < "$work/photon.txt")
+
+echo
+echo "kiosk window, 1920x1080 Xvfb (Mesa llvmpipe): $measured taps measured, $(cat "$work/lost.txt") without effect"
+printf '%-34s %10s %10s\n' "" median p99
+printf '%-34s %7s ms %7s ms\n' "tap to photon (first changed frame)" "$(pct photon 50)" "$(pct photon 99)"
+printf '%-34s %7s ms %7s ms\n' "tap to effect (its final state)" "$(pct effect 50)" "$(pct effect 99)"
+echo "idle CPU resolution $((1000 / $(getconf CLK_TCK))) ms"
+printf '%-34s %10s %14s\n' "" PSS "idle CPU/20 s"
+printf '%-34s %7d MB %11d ms\n' "attract screen" "$((attract_pss / 1024))" "$attract_idle"
+printf '%-34s %7d MB %11d ms\n' "appointment form, keyboard open" "$((form_pss / 1024))" "$form_idle"

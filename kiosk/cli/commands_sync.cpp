@@ -10,6 +10,7 @@
 #include "kiosk/core/sync/sync_round.hpp"
 #include "kiosk/core/sync/transport.hpp"
 #include "ws/cert_pin.hpp"
+#include "ws/push_seal.hpp"
 
 namespace ws::kiosk::cli {
 namespace {
@@ -100,6 +101,12 @@ int cmd_enroll(const Context& ctx) {
   target->centre = reply->centre;
   if (auto s = (*store)->set_identity(*target); !s) {
     return report(ctx, explain_storage_error(s.error(), "enrolment succeeded but could not be saved"));
+  }
+  // Learnt now, so the first records are sealed to the server when they are saved.
+  if (const auto key = push_seal::decode_key(reply->seal_key); !key.empty()) {
+    if (auto s = (*store)->set_server_seal_key(key); !s) {
+      ctx.err << "kiosk: warning: " << explain_storage_error(s.error(), "cannot keep the server's key").message << "\n";
+    }
   }
   if (auto s = audit_command(**store, "kiosk.enrolled", reply->device_id,
                              {{"centre", reply->centre}, {"again", current->enrolled()}});

@@ -51,7 +51,9 @@ Result<RecordStatus> record_status_from_string(const std::string& s) {
 
 nlohmann::json to_json(const EnrollRequest& r) { return {{"code", r.code}, {"device_name", r.device_name}}; }
 nlohmann::json to_json(const EnrollResponse& r) {
-  return {{"device_id", r.device_id}, {"token", r.token}, {"centre", r.centre}};
+  nlohmann::json j = {{"device_id", r.device_id}, {"token", r.token}, {"centre", r.centre}};
+  if (!r.seal_key.empty()) j["seal_key"] = r.seal_key;
+  return j;
 }
 nlohmann::json to_json(const PushRequest& r) {
   return {{"batch_id", r.batch_id}, {"records", r.records}};
@@ -90,7 +92,13 @@ Result<EnrollResponse> parse_enroll_response(const nlohmann::json& j) {
   if (!id) return fail(id.error());
   if (!token) return fail(token.error());
   if (!centre) return fail(centre.error());
-  return EnrollResponse{*id, *token, *centre};
+  std::string seal_key;
+  if (j.contains("seal_key")) {
+    auto key = string_field(j, "seal_key", 64);
+    if (!key) return fail(key.error());
+    seal_key = std::move(*key);
+  }
+  return EnrollResponse{*id, *token, *centre, std::move(seal_key)};
 }
 
 Result<PushRequest> parse_push_request(const nlohmann::json& j) {

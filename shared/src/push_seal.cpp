@@ -3,11 +3,16 @@
 #include <sodium.h>
 #include <zlib.h>
 
+#include <algorithm>
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <mutex>
 
+#include <nlohmann/json.hpp>
+
 #include "ws/crypto.hpp"
+#include "ws/protocol.hpp"
 
 namespace ws::push_seal {
 namespace {
@@ -15,6 +20,10 @@ namespace {
 const unsigned char* u8(std::string_view s) { return reinterpret_cast<const unsigned char*>(s.data()); }
 
 std::string aad_for(const std::string& device_id) { return std::string("waystation-push-v1") + '\0' + device_id; }
+// Another label for items: an item can never be taken for a whole body, nor the reverse.
+std::string item_aad_for(const std::string& device_id) {
+  return std::string("waystation-push-item-v1") + '\0' + device_id;
+}
 
 // One ephemeral key pair per server key, for the life of the process; only the shared key and
 // the ephemeral public key are kept.
@@ -75,9 +84,103 @@ Unexpected does_not_open() {
   return fail("invalid_request", "the sealed body does not open with this server's key (another server, or changed)");
 }
 
+Unexpected malformed(const std::string& what) {
+  return fail("invalid_request", "the sealed push is malformed: " + what);
+}
+
+// Header of a stored item before its nonce: the ephemeral public key.
+constexpr std::size_t kItemHeader = crypto_box_PUBLICKEYBYTES + crypto_aead_xchacha20poly1305_ietf_NPUBBYTES;
+
+void put_be(std::string& out, std::size_t value, int bytes) {
+  for (int i = bytes - 1; i >= 0; --i) out += static_cast<char>((value >> (8 * i)) & 0xFF);
+}
+
+// Reads the body front to back; every read is bounds-checked.
+struct Reader {
+  std::string_view rest;
+  bool take(std::size_t n, std::string_view& out) {
+    if (rest.size() < n) return false;
+    out = rest.substr(0, n);
+    rest.remove_prefix(n);
+    return true;
+  }
+  bool be(int bytes, std::size_t& out) {
+    std::string_view raw;
+    if (!take(static_cast<std::size_t>(bytes), raw)) return false;
+    out = 0;
+    for (unsigned char c : raw) out = (out << 8) | c;
+    return true;
+  }
+};
+
+Result<seal::SecretKey> shared_key(const seal::KeyPair& server_keys, std::string_view ephemeral_public) {
+  seal::SecretKey shared(crypto_box_BEFORENMBYTES);
+  if (shared.empty()) return fail("internal", "could not allocate locked memory for a key");
+  if (crypto_box_beforenm(shared.data(), u8(ephemeral_public), server_keys.secret_key.data()) != 0) {
+    return fail("invalid_request", "an ephemeral key is not usable");
+  }
+  return shared;
+}
+
+// Each item is opened and inflated before any of the batch is parsed, so a bad one refuses the
+// whole body and nothing of it is applied.
+Result<std::string> open_items(const seal::KeyPair& server_keys, const std::string& device_id, std::string_view body,
+                               std::size_t cap) {
+  Reader in{body.substr(kItemsMagic.size())};
+  std::size_t id_size = 0, key_count = 0;
+  std::string_view batch_id;
+  if (!in.be(1, id_size) || id_size == 0 || !in.take(id_size, batch_id)) return malformed("no batch id");
+  if (!in.be(2, key_count) || key_count == 0) return malformed("no ephemeral keys");
+  std::vector<std::string_view> keys(key_count);
+  for (auto& k : keys)
+    if (!in.take(crypto_box_PUBLICKEYBYTES, k)) return malformed("the ephemeral keys are cut short");
+  std::vector<seal::SecretKey> shared(key_count);  // made when an item first uses the key
+  const std::string aad = item_aad_for(device_id);
+  std::string out = "{\"batch_id\":" +
+                    nlohmann::json(std::string(batch_id)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) +
+                    ",\"records\":[";
+  std::size_t count = 0;
+  while (!in.rest.empty()) {
+    const std::string n = std::to_string(++count);
+    if (count > protocol::kMaxBatchRecords) {
+      return fail("too_large", "a batch may hold at most " + std::to_string(protocol::kMaxBatchRecords) + " records");
+    }
+    std::size_t key = 0, size = 0;
+    std::string_view boxed;
+    if (!in.be(2, key) || !in.be(4, size) || !in.take(size, boxed)) return malformed("item " + n + " is cut short");
+    if (key >= key_count) return malformed("item " + n + " names an ephemeral key the body does not hold");
+    if (shared[key].empty()) {
+      auto made = shared_key(server_keys, keys[key]);
+      if (!made) return fail(made.error().code, "item " + n + ": " + made.error().message);
+      shared[key] = std::move(*made);
+    }
+    auto deflated = seal::decrypt(shared[key], boxed, aad);
+    if (!deflated) {
+      return fail("invalid_request", "sealed item " + n +
+                                         " does not open with this server's key (another server, another device, or changed)");
+    }
+    const std::size_t budget = cap > out.size() ? cap - out.size() : 0;
+    auto envelope = inflate_capped(*deflated, budget);
+    if (!envelope) {
+      if (envelope.error().code == "too_large") return fail("too_large", "the sealed push is larger than " + std::to_string(cap) + " bytes");
+      return fail(envelope.error().code, "sealed item " + n + ": " + envelope.error().message);
+    }
+    if (envelope->empty() || envelope->front() != '{' || envelope->back() != '}') {
+      return fail("invalid_request", "sealed item " + n + " does not hold one JSON object");
+    }
+    if (count > 1) out += ',';
+    out += *envelope;
+  }
+  out += "]}";
+  return out;
+}
+
 }  // namespace
 
-bool is_sealed(std::string_view body) { return body.substr(0, kMagic.size()) == kMagic; }
+bool is_sealed(std::string_view body) {
+  const auto magic = body.substr(0, kMagic.size());
+  return magic == kMagic || magic == kItemsMagic;
+}
 
 Result<std::string> seal(const std::string& server_public_key, const std::string& device_id, std::string_view body) {
   crypto::init();
@@ -92,18 +195,56 @@ Result<std::string> seal(const std::string& server_public_key, const std::string
   return out;
 }
 
+Result<std::string> seal_item(const std::string& server_public_key, const std::string& device_id,
+                              std::string_view envelope_json) {
+  crypto::init();
+  if (server_public_key.size() != crypto_box_PUBLICKEYBYTES) {
+    return fail("invalid_argument", "the server's public key has the wrong size");
+  }
+  auto eph = ephemeral_for(server_public_key);
+  if (!eph) return fail("crypto", "could not make the key to seal a record");
+  return eph->public_key + seal::encrypt(eph->shared, deflate_fast(envelope_json), item_aad_for(device_id));
+}
+
+Result<std::string> items_body(const std::string& batch_id, const std::vector<std::string>& items) {
+  if (batch_id.empty() || batch_id.size() > 255) return fail("invalid_argument", "a batch id must be 1-255 bytes");
+  // Items sealed by one process share its ephemeral key: the body names each key once.
+  std::vector<std::string_view> keys;
+  std::vector<std::uint16_t> index_of(items.size());
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (items[i].size() <= kItemHeader) return fail("invalid_argument", "a sealed item is too short");
+    const std::string_view key(items[i].data(), crypto_box_PUBLICKEYBYTES);
+    auto it = std::find(keys.begin(), keys.end(), key);
+    if (it == keys.end()) {
+      if (keys.size() == 0xFFFF) return fail("invalid_argument", "too many ephemeral keys in one batch");
+      it = keys.insert(keys.end(), key);
+    }
+    index_of[i] = static_cast<std::uint16_t>(it - keys.begin());
+  }
+  std::string out(kItemsMagic);
+  out += static_cast<char>(batch_id.size());
+  out += batch_id;
+  put_be(out, keys.size(), 2);
+  for (const auto& k : keys) out += k;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    const std::string_view boxed = std::string_view(items[i]).substr(crypto_box_PUBLICKEYBYTES);
+    put_be(out, index_of[i], 2);
+    put_be(out, boxed.size(), 4);
+    out += boxed;
+  }
+  return out;
+}
+
 Result<std::string> open(const seal::KeyPair& server_keys, const std::string& device_id, std::string_view sealed,
                          std::size_t cap) {
   crypto::init();
-  const std::size_t header = kMagic.size() + crypto_box_PUBLICKEYBYTES;
-  if (!is_sealed(sealed) || sealed.size() <= header) return does_not_open();
   if (server_keys.secret_key.size() != crypto_box_SECRETKEYBYTES) return fail("internal", "the server's key is unusable");
-  seal::SecretKey shared(crypto_box_BEFORENMBYTES);
-  if (shared.empty()) return fail("internal", "could not allocate locked memory for a key");
-  if (crypto_box_beforenm(shared.data(), u8(sealed.substr(kMagic.size())), server_keys.secret_key.data()) != 0) {
-    return does_not_open();
-  }
-  auto deflated = seal::decrypt(shared, sealed.substr(header), aad_for(device_id));
+  if (sealed.substr(0, kItemsMagic.size()) == kItemsMagic) return open_items(server_keys, device_id, sealed, cap);
+  const std::size_t header = kMagic.size() + crypto_box_PUBLICKEYBYTES;
+  if (sealed.substr(0, kMagic.size()) != kMagic || sealed.size() <= header) return does_not_open();
+  auto shared = shared_key(server_keys, sealed.substr(kMagic.size(), crypto_box_PUBLICKEYBYTES));
+  if (!shared) return does_not_open();
+  auto deflated = seal::decrypt(*shared, sealed.substr(header), aad_for(device_id));
   if (!deflated) return does_not_open();
   return inflate_capped(*deflated, cap);
 }

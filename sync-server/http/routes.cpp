@@ -276,7 +276,8 @@ void Api::enroll(const Request& req, Response& res, const ContentReader& reader)
   // write is let pass, as refusing the kiosk now would strand it with a used code.
   (void)record_audit(db_, audit::Event{"device:" + enrolled->device.id, "device.enrolled", enrolled->device.id,
                                        {{"centre", enrolled->device.centre}}});
-  protocol::EnrollResponse reply{enrolled->device.id, enrolled->token, enrolled->device.centre};
+  protocol::EnrollResponse reply{enrolled->device.id, enrolled->token, enrolled->device.centre,
+                                 seal_keys_ ? push_seal::encode_key(seal_keys_->public_key) : std::string()};
   res.status = 200;
   res.set_content(protocol::to_json(reply).dump(), "application/json");
 }

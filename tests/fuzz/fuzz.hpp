@@ -17,6 +17,7 @@ int expression(const std::uint8_t* data, std::size_t size);
 int content_bundle(const std::uint8_t* data, std::size_t size);
 int publish(const std::uint8_t* data, std::size_t size);
 int pull_reply(const std::uint8_t* data, std::size_t size);
+int sealed_push(const std::uint8_t* data, std::size_t size);
 
 inline std::string_view text_of(const std::uint8_t* data, std::size_t size) {
   return {reinterpret_cast<const char*>(data), size};

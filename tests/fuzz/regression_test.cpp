@@ -62,3 +62,4 @@ TEST_CASE("expression: corpus and regressions") { run_target(ws::fuzz::expressio
 TEST_CASE("content_bundle: corpus and regressions") { run_target(ws::fuzz::content_bundle, "content_bundle"); }
 TEST_CASE("publish: corpus and regressions") { run_target(ws::fuzz::publish, "publish"); }
 TEST_CASE("pull_reply: corpus and regressions") { run_target(ws::fuzz::pull_reply, "pull_reply"); }
+TEST_CASE("sealed_push: corpus and regressions") { run_target(ws::fuzz::sealed_push, "sealed_push"); }

@@ -106,7 +106,7 @@ Result<std::size_t> Store::recover_future_stamps() {
     r.sync_state = SyncState::Pending;
     r.sync_error.clear();
     if (auto s = row::upsert(db_, r); !s) return fail(s.error());
-    if (auto s = enqueue(r.envelope.id); !s) return fail(s.error());
+    if (auto s = enqueue(r.envelope); !s) return fail(s.error());
   }
   if (auto s = set_meta("hlc", clock_.last().to_string()); !s) return fail(s.error());
   if (auto s = tx->commit(); !s) return fail(s.error());

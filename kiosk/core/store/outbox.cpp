@@ -33,22 +33,64 @@ Result<std::optional<OutboxBatch>> open_batch(sql::Connection& db, const std::st
   return std::optional<OutboxBatch>(std::move(b));
 }
 
-}  // namespace
-
-Result<std::string> Store::seal_for_server(std::string body) {
-  auto key = server_seal_key();
-  if (!key) return fail(key.error());
-  if (key->empty()) return body;  // an older server, or no reply yet: sent as it is
-  auto me = identity();
-  if (!me) return fail(me.error());
-  return push_seal::seal(*key, me->device_id, body);
+// The frozen body: sealed items when the server's key is known (docs/protocol.md "Sealed
+// items"), else the plain JSON push body older servers take.
+Result<std::string> batch_body(const std::string& batch_id, const std::vector<FrozenItem>& taken, bool sealing) {
+  if (sealing) {
+    std::vector<std::string> items;
+    items.reserve(taken.size());
+    for (const auto& it : taken) items.push_back(it.item);
+    return push_seal::items_body(batch_id, items);
+  }
+  std::string body = "{\"batch_id\":\"" + batch_id + "\",\"records\":[";
+  for (std::size_t i = 0; i < taken.size(); ++i) {
+    if (i > 0) body += ',';
+    body += taken[i].item;
+  }
+  return body + "]}";
 }
+
+}  // namespace
 
 Result<std::optional<OutboxBatch>> Store::next_batch(const BatchLimits& limits, const std::string& in_flight) {
   if (auto s = writable(); !s) return fail(s.error());
   // Freezing a batch writes it (body and marks) before it is sent: on a full disk that is what
   // the reserve is for.
   return retry_on_full([&] { return next_batch_once(limits, in_flight); });
+}
+
+Result<std::optional<FrozenItem>> Store::freeze_item(const sql::Statement& row, sql::Statement& lookup, bool sealing) {
+  FrozenItem it;
+  it.seq = row.column_int(0);
+  if (auto version = row.column_optional_text(3); sealing && version) {
+    // Sealed when it was queued: nothing of the record is read.
+    it.item = row.column_blob(2);
+    it.version = std::move(*version);
+    it.size = static_cast<std::size_t>(row.column_int(4));
+    return std::optional<FrozenItem>(std::move(it));
+  }
+  // No copy yet (queued before the server's key was known, or while the records could not be
+  // read): made from the record now, as long as it can be read.
+  lookup.reset();
+  lookup.bind(1, row.column_text(1));
+  auto found = lookup.step();
+  if (!found) return fail(found.error());
+  if (!*found) return std::optional<FrozenItem>();
+  auto text = row::envelope_json_text(lookup);
+  if (!text && text.error().code == "locked") return std::optional<FrozenItem>();  // waits for an unlock
+  if (!text) return fail(text.error());
+  it.version = lookup.column_text(3);
+  it.size = text->size();
+  if (!sealing) {
+    it.item = std::move(*text);
+    return std::optional<FrozenItem>(std::move(it));
+  }
+  auto copy = seal_copy(*text, it.version);
+  if (!copy) return fail(copy.error());
+  if (!*copy) return fail("internal", "the server's key went missing while a batch was made");
+  it.item = std::move((*copy)->item);
+  it.fresh = true;
+  return std::optional<FrozenItem>(std::move(it));
 }
 
 Result<std::optional<OutboxBatch>> Store::next_batch_once(const BatchLimits& limits, const std::string& in_flight) {
@@ -62,52 +104,58 @@ Result<std::optional<OutboxBatch>> Store::next_batch_once(const BatchLimits& lim
     if (auto s = tx->commit(); !s) return fail(s.error());
     return pending;
   }
-
-  auto st = db_.prepare(std::string("SELECT ") + row::kColumns +
-                        ", outbox.seq FROM outbox JOIN records ON records.id = outbox.record_id "
-                        "WHERE outbox.batch_id IS NULL ORDER BY outbox.seq LIMIT ?1");
-  if (!st) return fail(st.error());
-  st->bind(1, static_cast<std::int64_t>(std::max<std::size_t>(limits.max_records, 1)));
+  auto key = server_seal_key();
+  if (!key) return fail(key.error());
+  const bool sealing = !key->empty();  // an older server, or no reply yet: sent plain
+  auto rows = db_.prepare(
+      "SELECT seq, record_id, sealed, sealed_version, sealed_size FROM outbox WHERE batch_id IS NULL ORDER BY seq");
+  auto lookup = db_.prepare(std::string("SELECT ") + row::kColumns + " FROM records WHERE id = ?1");
+  if (!rows || !lookup) return fail("db_error", "cannot prepare making a batch");
   OutboxBatch b;
   b.batch_id = new_uuid_v7();
-  std::string records;
-  std::vector<std::pair<std::int64_t, std::string>> taken;  // seq, sent version
-  for (;;) {
-    auto row = st->step();
-    if (!row) return fail(row.error());
-    if (!*row) break;
-    auto one = row::envelope_json_text(*st);
-    if (!one) return fail(one.error());
-    if (!taken.empty() && records.size() + one->size() + 1 > limits.max_bytes) break;
-    if (!records.empty()) records += ',';
-    records += *one;
-    taken.emplace_back(st->column_int(13), st->column_text(3));  // seq, the version sent
-    b.record_ids.push_back(st->column_text(0));
+  std::vector<FrozenItem> taken;
+  std::size_t bytes = 0;
+  while (taken.size() < std::max<std::size_t>(limits.max_records, 1)) {
+    auto step = rows->step();
+    if (!step) return fail(step.error());
+    if (!*step) break;
+    auto item = freeze_item(*rows, *lookup, sealing);
+    if (!item) return fail(item.error());
+    if (!*item) continue;
+    if (!taken.empty() && bytes + (*item)->size + 1 > limits.max_bytes) break;
+    bytes += (*item)->size + 1;
+    b.record_ids.push_back(rows->column_text(1));
+    taken.push_back(std::move(**item));
   }
   if (taken.empty()) {
     if (auto s = tx->commit(); !s) return fail(s.error());
     return std::optional<OutboxBatch>();
   }
-  b.body = "{\"batch_id\":\"" + b.batch_id + "\",\"records\":[" + records + "]}";
+  auto body = batch_body(b.batch_id, taken, sealing);
+  if (!body) return fail(body.error());
+  b.body = std::move(*body);
   b.record_count = taken.size();
-  // Frozen sealed when the server's key is known: the copy waiting in kiosk.db is the server's
-  // to read, and a retry still sends the same bytes.
-  auto sealed = seal_for_server(b.body);
-  if (!sealed) return fail(sealed.error());
-  b.body = std::move(*sealed);
-
-  auto mark = db_.prepare("UPDATE outbox SET batch_id = ?1, sent_version = ?2 WHERE seq = ?3");
-  if (!mark) return fail(mark.error());
-  for (const auto& [seq, version] : taken) {
-    mark->reset();
-    if (auto s = mark->bind(1, b.batch_id).bind(2, version).bind(3, seq).run(); !s) return fail(s.error());
-  }
-  auto insert = db_.prepare("INSERT INTO outbox_batches(batch_id, body, record_count, created_ms) VALUES(?1, ?2, ?3, ?4)");
-  if (!insert) return fail(insert.error());
-  insert->bind(1, b.batch_id).bind_blob(2, b.body).bind(3, static_cast<std::int64_t>(b.record_count));
-  if (auto s = insert->bind(4, HlcClock::system_wall_ms()).run(); !s) return fail(s.error());
+  if (auto s = mark_frozen(b, taken); !s) return fail(s.error());
   if (auto s = tx->commit(); !s) return fail(s.error());
   return std::optional<OutboxBatch>(std::move(b));
+}
+
+Status Store::mark_frozen(const OutboxBatch& b, const std::vector<FrozenItem>& taken) {
+  auto mark = db_.prepare("UPDATE outbox SET batch_id = ?1, sent_version = ?2 WHERE seq = ?3");
+  auto keep = db_.prepare("UPDATE outbox SET sealed = ?2, sealed_version = ?3, sealed_size = ?4 WHERE seq = ?1");
+  auto insert = db_.prepare("INSERT INTO outbox_batches(batch_id, body, record_count, created_ms) VALUES(?1, ?2, ?3, ?4)");
+  if (!mark || !keep || !insert) return fail("db_error", "cannot prepare freezing a batch");
+  for (const auto& it : taken) {
+    mark->reset();
+    if (auto s = mark->bind(1, b.batch_id).bind(2, it.version).bind(3, it.seq).run(); !s) return s;
+    if (!it.fresh) continue;
+    // Sealed at freeze time: the row keeps the copy, so a dissolved batch needs no record to resend.
+    keep->reset();
+    keep->bind(1, it.seq).bind_blob(2, it.item).bind(3, it.version);
+    if (auto s = keep->bind(4, static_cast<std::int64_t>(it.size)).run(); !s) return s;
+  }
+  insert->bind(1, b.batch_id).bind_blob(2, b.body).bind(3, static_cast<std::int64_t>(b.record_count));
+  return insert->bind(4, HlcClock::system_wall_ms()).run();
 }
 
 Result<AckOutcome> Store::acknowledge(const std::string& batch_id, const protocol::PushResponse& reply) {

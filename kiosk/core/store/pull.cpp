@@ -49,8 +49,9 @@ Result<std::size_t> Store::apply_pull_once(const protocol::PullResponse& page) {
 
     auto local = get(incoming.id);
     if (!local) return fail(local.error());
+    const bool existed = local->has_value();
     StoredRecord r;
-    if (!*local) {
+    if (!existed) {
       r.envelope = incoming;
       r.envelope.base_version = incoming.version;
       r.sync_state = SyncState::Sent;
@@ -81,6 +82,10 @@ Result<std::size_t> Store::apply_pull_once(const protocol::PullResponse& page) {
     }
     r.updated_ms = now;
     if (auto s = row::upsert(db_, r); !s) return fail(s.error());
+    // A queued local edit now goes out merged, as a batch made from the record would send it.
+    if (existed) {
+      if (auto s = reseal_queued(r.envelope); !s) return fail(s.error());
+    }
     ++changed;
   }
   if (auto s = requeue_for_forms(page); !s) return fail(s.error());

@@ -1,4 +1,5 @@
-// Local writes (save, update, delete) with their outbox rows, and the read side for listings.
+// Local writes (save, update, delete) with their outbox rows (each with its envelope sealed to
+// the server, outbox_seal.cpp), and the read side for listings.
 #include <algorithm>
 
 #include "kiosk/core/store/record_row.hpp"
@@ -68,16 +69,6 @@ Result<std::vector<StoredRecord>> collect(sql::Statement& st) {
 
 }  // namespace
 
-Status Store::enqueue(const std::string& record_id) {
-  // One unsent row per record: the batch reads the record's state when it is made, so a
-  // record edited five times offline is sent once, with all five edits.
-  auto st = db_.prepare(
-      "INSERT INTO outbox(record_id, enqueued_ms) VALUES(?1, ?2) "
-      "ON CONFLICT(record_id) WHERE batch_id IS NULL DO NOTHING");
-  if (!st) return fail(st.error());
-  return st->bind(1, record_id).bind(2, HlcClock::system_wall_ms()).run();
-}
-
 Result<std::string> Store::insert_new(const DeviceIdentity& id, const std::string& kind, nlohmann::json payload,
                                       int schema_version) {
   if (!is_valid_kind(kind)) return fail("invalid_kind", "'" + kind + "' is not a valid record kind");
@@ -97,7 +88,7 @@ Result<std::string> Store::insert_new(const DeviceIdentity& id, const std::strin
   r.sync_state = SyncState::Pending;
   r.updated_ms = HlcClock::system_wall_ms();
   if (auto s = row::upsert(db_, r); !s) return fail(s.error());
-  if (auto s = enqueue(r.envelope.id); !s) return fail(s.error());
+  if (auto s = enqueue(r.envelope); !s) return fail(s.error());
   return r.envelope.id;
 }
 
@@ -169,7 +160,7 @@ Result<Envelope> Store::update(const std::string& id, const nlohmann::json& patc
   r.sync_state = SyncState::Pending;
   r.updated_ms = HlcClock::system_wall_ms();
   if (auto s = row::upsert(db_, r); !s) return fail(s.error());
-  if (auto s = enqueue(id); !s) return fail(s.error());
+  if (auto s = enqueue(r.envelope); !s) return fail(s.error());
   if (auto s = tx->commit(); !s) return fail(s.error());
   return r.envelope;
 }
@@ -193,7 +184,7 @@ Status Store::remove(const std::string& id) {
   r.sync_state = SyncState::Pending;
   r.updated_ms = HlcClock::system_wall_ms();
   if (auto s = row::upsert(db_, r); !s) return s;
-  if (auto s = enqueue(id); !s) return s;
+  if (auto s = enqueue(r.envelope); !s) return s;
   return tx->commit();
 }
 

@@ -6,17 +6,6 @@
 namespace ws::kiosk {
 namespace {
 
-// Inside the caller's transaction: the record leaves quarantine and gets one unsent outbox row.
-Status requeue_one(sql::Connection& db, const std::string& record_id) {
-  auto enqueue = db.prepare(
-      "INSERT INTO outbox(record_id, enqueued_ms) VALUES(?1, ?2) "
-      "ON CONFLICT(record_id) WHERE batch_id IS NULL DO NOTHING");
-  auto mark = db.prepare("UPDATE records SET sync_state = 1, sync_error = '' WHERE id = ?1 AND sync_state = 2");
-  if (!enqueue || !mark) return fail("db_error", "cannot prepare sending the record again");
-  if (auto s = enqueue->bind(1, record_id).bind(2, HlcClock::system_wall_ms()).run(); !s) return s;
-  return mark->bind(1, record_id).run();
-}
-
 Result<std::vector<std::string>> quarantined_ids(sql::Connection& db) {
   auto st = db.prepare("SELECT id FROM records WHERE sync_state = 2 ORDER BY id");
   if (!st) return fail(st.error());
@@ -30,6 +19,15 @@ Result<std::vector<std::string>> quarantined_ids(sql::Connection& db) {
 }
 
 }  // namespace
+
+// Inside the caller's transaction: the record leaves quarantine and gets one unsent outbox row,
+// with a fresh sealed copy when the record can be read (a copy the server refused is not reused).
+Status Store::requeue_one(const std::string& record_id) {
+  auto mark = db_.prepare("UPDATE records SET sync_state = 1, sync_error = '' WHERE id = ?1 AND sync_state = 2");
+  if (!mark) return fail(mark.error());
+  if (auto s = enqueue(record_id); !s) return s;
+  return mark->bind(1, record_id).run();
+}
 
 Status Store::requeue_for_forms(const protocol::PullResponse& page) {
   auto refused = db_.prepare("SELECT id FROM records WHERE sync_state = 2 AND kind = ?1 AND schema_version = ?2");
@@ -49,7 +47,7 @@ Status Store::requeue_for_forms(const protocol::PullResponse& page) {
       ids.push_back(refused->column_text(0));
     }
     for (const auto& record_id : ids) {
-      if (auto s = requeue_one(db_, record_id); !s) return s;
+      if (auto s = requeue_one(record_id); !s) return s;
     }
   }
   return ok();
@@ -68,7 +66,7 @@ Status Store::send_again(const std::string& record_id) {
   if (st->column_int(0) != static_cast<int>(SyncState::Quarantined)) {
     return fail("not_quarantined", "this record was not refused by the server; there is nothing to send again");
   }
-  if (auto s = requeue_one(db_, record_id); !s) return s;
+  if (auto s = requeue_one(record_id); !s) return s;
   return tx->commit();
 }
 
@@ -79,7 +77,7 @@ Result<std::size_t> Store::send_again_all() {
   auto ids = quarantined_ids(db_);
   if (!ids) return fail(ids.error());
   for (const auto& id : *ids) {
-    if (auto s = requeue_one(db_, id); !s) return fail(s.error());
+    if (auto s = requeue_one(id); !s) return fail(s.error());
   }
   if (auto s = tx->commit(); !s) return fail(s.error());
   return ids->size();

@@ -142,7 +142,18 @@ Status v10(sql::Connection& db) {
   return db.exec("ALTER TABLE login_guard ADD COLUMN last_signin_ms INTEGER NOT NULL DEFAULT 0");
 }
 
-const std::function<Status(sql::Connection&)> kSteps[] = {v1, v2, v3, v4, v5, v6, v7, v8, v9, v10};
+// Each outbox row's own copy of its envelope sealed to the server's key when it is queued
+// (outbox_seal.cpp), so a batch is made without reading the records. Rows queued before stay
+// without a copy and are sealed from their records at freeze time.
+Status v11(sql::Connection& db) {
+  return db.exec(R"sql(
+    ALTER TABLE outbox ADD COLUMN sealed BLOB;
+    ALTER TABLE outbox ADD COLUMN sealed_version TEXT;
+    ALTER TABLE outbox ADD COLUMN sealed_size INTEGER;
+  )sql");
+}
+
+const std::function<Status(sql::Connection&)> kSteps[] = {v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11};
 static_assert(sizeof(kSteps) / sizeof(kSteps[0]) == kLatest);
 
 }  // namespace

@@ -1,7 +1,5 @@
-// The server's public key that outbox batches are sealed to (ws/push_seal.hpp): a frozen batch
-// waiting in kiosk.db is readable by the server only, and the sync engine needs no kiosk secret.
-#include <vector>
-
+// The server's public key that outbox rows are sealed to (ws/push_seal.hpp): what waits in
+// kiosk.db to be sent is readable by the server only, and the sync engine needs no kiosk secret.
 #include "kiosk/core/store/store.hpp"
 
 namespace ws::kiosk {
@@ -15,22 +13,16 @@ Status Store::set_server_seal_key(const std::string& public_key) {
   if (*known == public_key) return ok();
   auto tx = sql::Transaction::begin(db_);
   if (!tx) return fail(tx.error());
-  // Batches sealed to a key the server no longer holds would never open there: their rows go
-  // back to the queue and are sealed to the new key when batched again.
-  if (!known->empty()) {
-    auto st = db_.prepare("SELECT batch_id FROM outbox_batches");
-    if (!st) return fail(st.error());
-    std::vector<std::string> frozen;
-    for (;;) {
-      auto row = st->step();
-      if (!row) return fail(row.error());
-      if (!*row) break;
-      frozen.push_back(st->column_text(0));
-    }
-    for (const auto& b : frozen)
-      if (auto s = release_batch_rows(b); !s) return s;
-  }
   if (auto s = set_meta("server_seal_key", public_key); !s) return s;
+  if (known->empty()) {
+    // The first key: rows queued before it are sealed now where their records can be read
+    // (the rest at freeze time or after the next unlock). Batches frozen plain stay as sent.
+    if (auto sealed = seal_waiting(); !sealed) return fail(sealed.error());
+  } else {
+    // Batches and copies sealed to a key the server no longer holds would never open there:
+    // the rows go back to the queue and are sealed to the new key from the records.
+    if (auto s = forget_sealed_copies(); !s) return s;
+  }
   return tx->commit();
 }
 

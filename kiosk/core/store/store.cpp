@@ -226,6 +226,8 @@ Status Store::set_identity(const DeviceIdentity& id) {
   }
   auto tx = sql::Transaction::begin(db_);
   if (!tx) return fail(tx.error());
+  auto before = meta("device_id");
+  if (!before) return fail(before.error());
   for (auto [key, value] : {std::pair<const char*, const std::string*>{"device_id", &id.device_id},
                             {"token", &id.token},
                             {"centre", &id.centre},
@@ -234,6 +236,10 @@ Status Store::set_identity(const DeviceIdentity& id) {
     if (auto s = set_meta(key, *value); !s) return s;
   }
   if (auto s = set_meta("insecure_http", id.insecure_http ? "1" : "0"); !s) return s;
+  // Sealed copies name the device they were sealed for: after enrolling again they are made anew.
+  if (!before->empty() && *before != id.device_id) {
+    if (auto s = forget_sealed_copies(); !s) return s;
+  }
   return tx->commit();
 }
 

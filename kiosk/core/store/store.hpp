@@ -89,6 +89,22 @@ struct OutboxBatch {
   std::vector<std::string> record_ids;
 };
 
+// An outbox row's own copy of its envelope, sealed to the server's key (ws/push_seal.hpp item).
+struct SealedCopy {
+  std::string item;             // as push_seal::seal_item made it
+  std::string version;          // the record version inside
+  std::size_t plain_size = 0;   // the envelope JSON's size, for the batch's byte limit
+};
+
+// One outbox row on its way into a frozen batch (outbox.cpp).
+struct FrozenItem {
+  std::int64_t seq = 0;
+  std::string version;    // the record version sent
+  std::string item;       // the sealed item, or the envelope JSON when sent plain
+  std::size_t size = 0;   // the envelope JSON's size
+  bool fresh = false;     // sealed at freeze time: the row keeps the copy
+};
+
 struct BatchLimits {
   std::size_t max_records = 500;
   std::size_t max_bytes = 4 * 1024 * 1024;  // raw JSON, before gzip
@@ -206,11 +222,16 @@ class Store {
   // The epoch of the server data this kiosk last synced with; empty before the first contact.
   Result<std::string> server_epoch();
   Status set_server_epoch(const std::string& epoch);
-  // The server's X25519 public key (32 raw bytes) that outbox batches are sealed to
-  // (ws/push_seal.hpp); empty until a reply named it. A new key (another server, a reinstall)
-  // gives up the batches sealed to the old one: their rows go back to the queue.
+  // The server's X25519 public key (32 raw bytes) that outbox rows are sealed to
+  // (ws/push_seal.hpp); empty until the enrolment or a reply named it. A new key (another
+  // server, a reinstall) gives up the batches and copies sealed to the old one: their rows go
+  // back to the queue and are sealed again from the records (now, or once they can be read).
   Result<std::string> server_seal_key();
   Status set_server_seal_key(const std::string& public_key);
+  // Seals the queued rows that have no sealed copy yet (queued before the key was known, or
+  // while the vault was locked) from their records; rows whose record cannot be read now are
+  // left waiting. For after an unlock. Returns how many were sealed (outbox_seal.cpp).
+  Result<std::size_t> seal_waiting_outbox();
   // The next pull starts from the beginning of the server's change feed.
   Status reset_pull_cursor();
   struct HeldRecord {
@@ -275,7 +296,19 @@ class Store {
   Result<Version> stamp_after(const std::string& device, const Hlc& after);
   Result<std::string> meta(const std::string& key);
   Status set_meta(const std::string& key, const std::string& value);
+  // Queues the record with its envelope sealed to the server's key (outbox_seal.cpp), or
+  // replaces the copy of its unsent row. Inside the caller's write transaction.
+  Status enqueue(const Envelope& e);
+  // The same for a record known by id: read and sealed when readable, else queued without a copy.
   Status enqueue(const std::string& record_id);
+  // A queued record changed (a pull merged into it): its rows take the new sealed copy.
+  Status reseal_queued(const Envelope& e);
+  // The key or the device id changed: frozen batches are released and every copy is dropped,
+  // then sealed again from the records that can be read (inside a write transaction).
+  Status forget_sealed_copies();
+  Result<std::size_t> seal_waiting();  // inside a write transaction
+  // The envelope text sealed to the server's key; nullopt while no key is known.
+  Result<std::optional<SealedCopy>> seal_copy(std::string_view text, const std::string& version);
   Status log_conflict(const LocalConflict& conflict);  // inside apply_pull's transaction
   Status writable() const;
   // The rows of a frozen batch go back to the queue (inside a write transaction).
@@ -283,6 +316,7 @@ class Store {
   Status release_batches_of(const std::vector<StoredRecord>& records);
   void load_clock_offset();  // another connection may have measured it since
   Status requeue_for_forms(const protocol::PullResponse& page);  // inside apply_pull's transaction
+  Status requeue_one(const std::string& record_id);               // inside a write transaction
   // Both inside a write transaction (erasure.cpp).
   Status apply_erased(const Envelope& tombstone, std::int64_t now_ms);
   // Removes these records' rows (all but `keep_row`), outbox rows, frozen batches, conflict
@@ -299,9 +333,10 @@ class Store {
     return first;
   }
   bool spend_reserve(const Error& e);
-  // A batch body sealed to the server's key when it is known, else as it is.
-  Result<std::string> seal_for_server(std::string body);
   Result<std::optional<OutboxBatch>> next_batch_once(const BatchLimits& limits, const std::string& in_flight);
+  // One unsent row as a batch item; nullopt when its record cannot be read now (it waits).
+  Result<std::optional<FrozenItem>> freeze_item(const sql::Statement& row, sql::Statement& lookup, bool sealing);
+  Status mark_frozen(const OutboxBatch& b, const std::vector<FrozenItem>& taken);
   Result<AckOutcome> acknowledge_once(const std::string& batch_id, const protocol::PushResponse& reply);
   Result<std::size_t> apply_pull_once(const protocol::PullResponse& page);
   Result<std::string> insert_new(const DeviceIdentity& id, const std::string& kind, nlohmann::json payload,

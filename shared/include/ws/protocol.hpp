@@ -46,6 +46,9 @@ struct EnrollResponse {
   std::string device_id;
   std::string token;
   std::string centre;
+  // The server's X25519 public key that pushes are sealed to (URL-safe base64, no padding), so
+  // a new kiosk seals its first records when it saves them; empty from older servers.
+  std::string seal_key{};
 };
 
 enum class RecordStatus { Applied, Duplicate, Merged, Rejected };

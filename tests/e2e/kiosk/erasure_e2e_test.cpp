@@ -7,7 +7,7 @@
 #include <filesystem>
 
 #include "tests/e2e/kiosk/harness.hpp"
-#include "tests/support/fixture_scan.hpp"
+#include "tests/support/folder_scan.hpp"
 
 using namespace ws::e2e;
 using nlohmann::json;

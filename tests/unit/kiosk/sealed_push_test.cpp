@@ -33,17 +33,6 @@ std::string stored_server_key(TestServer& server) {
   return st->column_blob(0);
 }
 
-ws::Result<HttpReply> post_push(const std::string& url, const std::string& token, const std::string& body) {
-  auto t = make_http_transport(url);
-  REQUIRE(t);
-  HttpRequest req;
-  req.method = HttpRequest::Method::Post;
-  req.path = ws::protocol::kRoutePush;
-  req.body = body;
-  req.bearer_token = token;
-  return (*t)->send(req);
-}
-
 }  // namespace
 
 TEST_CASE("the first round learns the server's key; batches wait in kiosk.db sealed and the server opens them") {
@@ -84,19 +73,19 @@ TEST_CASE("a sealed body opens only for the device it was sealed for, and only u
 
   auto sealed = ws::push_seal::seal(key, a.identity.device_id, plain);
   REQUIRE(sealed);
-  auto own = post_push(server.url(), a.identity.token, *sealed);
+  auto own = test::post_raw_push(server.url(), a.identity.token, *sealed);
   REQUIRE(own);
   CHECK(own->status == 200);
 
   // Replayed under another device's token: the device id is authenticated data.
-  auto replayed = post_push(server.url(), b.identity.token, *sealed);
+  auto replayed = test::post_raw_push(server.url(), b.identity.token, *sealed);
   REQUIRE(replayed);
   CHECK(replayed->status == 400);
   CHECK(ws::protocol::parse_error_body(replayed->body, replayed->status).code == "invalid_request");
 
   std::string changed = *sealed;
   changed.back() = static_cast<char>(changed.back() ^ 1);
-  auto tampered = post_push(server.url(), a.identity.token, changed);
+  auto tampered = test::post_raw_push(server.url(), a.identity.token, changed);
   REQUIRE(tampered);
   CHECK(tampered->status == 400);
 
@@ -105,7 +94,7 @@ TEST_CASE("a sealed body opens only for the device it was sealed for, and only u
   REQUIRE(other);
   auto foreign = ws::push_seal::seal(other->public_key, a.identity.device_id, plain);
   REQUIRE(foreign);
-  auto refused = post_push(server.url(), a.identity.token, *foreign);
+  auto refused = test::post_raw_push(server.url(), a.identity.token, *foreign);
   REQUIRE(refused);
   CHECK(refused->status == 400);
 }
@@ -120,7 +109,7 @@ TEST_CASE("an older kiosk's plain push still works against a server with a key")
   REQUIRE(batch);
   REQUIRE(batch->has_value());
   CHECK_FALSE(ws::push_seal::is_sealed((*batch)->body));
-  auto reply = post_push(server.url(), k.identity.token, (*batch)->body);
+  auto reply = test::post_raw_push(server.url(), k.identity.token, (*batch)->body);
   REQUIRE(reply);
   CHECK(reply->status == 200);
   CHECK(server.records().count(*id) == 1);

@@ -74,6 +74,17 @@ DeviceIdentity TestServer::enroll(const std::string& centre, const std::string& 
   return {enrolled->device_id, enrolled->token, enrolled->centre, url()};
 }
 
+Result<HttpReply> post_raw_push(const std::string& url, const std::string& token, const std::string& body) {
+  auto t = make_http_transport(url);
+  if (!t) return fail(t.error());
+  HttpRequest req;
+  req.method = HttpRequest::Method::Post;
+  req.path = protocol::kRoutePush;
+  req.body = body;
+  req.bearer_token = token;
+  return (*t)->send(req);
+}
+
 std::map<std::string, Envelope> TestServer::records() {
   auto lease = db_->acquire();
   if (!lease) die("server database", lease.error());

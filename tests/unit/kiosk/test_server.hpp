@@ -67,6 +67,10 @@ class TestServer {
   int port_ = 0;
 };
 
+// POST /v1/push with `body` as it is (JSON, or sealed: the transport sets the content type),
+// through the real HTTP transport: for pushes no store would make.
+Result<HttpReply> post_raw_push(const std::string& url, const std::string& token, const std::string& body);
+
 // A kiosk store in `dir` holding the identity of `device`.
 std::unique_ptr<Store> enrolled_store(const std::string& dir, const DeviceIdentity& device);
 

@@ -1,0 +1,149 @@
+// Each outbox row's own copy of its envelope, sealed to the server's key when the row is queued
+// (ws/push_seal.hpp "sealed items"): the plaintext is at hand then, so freezing a batch later
+// concatenates sealed items and never reads the records, which a locked vault keeps closed.
+//
+// The rule every writer keeps: an unsent row's copy, when it has one, is the record's current
+// envelope sealed to the server key in `meta` for this kiosk's device id. Rows without a copy
+// (no key known yet, or the key or device changed while the records could not be read) are
+// sealed at freeze time, or by seal_waiting_outbox(), once the record can be read.
+#include "kiosk/core/store/record_row.hpp"
+#include "kiosk/core/store/store.hpp"
+#include "ws/push_seal.hpp"
+
+namespace ws::kiosk {
+namespace {
+
+// The envelope as the outbox sends it: the same text row::envelope_json_text splices from the
+// stored columns (the payload as the store encodes it, field versions in compact form).
+std::string envelope_text(const Envelope& e) {
+  const std::string payload = e.payload.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  const std::string field_versions = field_versions_json(e.field_versions);
+  const std::string version = e.version.to_string();
+  std::optional<std::string> base;
+  if (e.base_version) base = e.base_version->to_string();
+  return envelope_json({.id = e.id,
+                        .kind = e.kind,
+                        .centre = e.centre,
+                        .version = version,
+                        .deleted = e.deleted,
+                        .schema_version = e.schema_version,
+                        .payload = payload,
+                        .field_versions = field_versions,
+                        .base_version = base ? std::optional<std::string_view>(*base) : std::nullopt});
+}
+
+// The first column of every row `sql` selects.
+Result<std::vector<std::string>> first_column(sql::Connection& db, const char* sql) {
+  auto st = db.prepare(sql);
+  if (!st) return fail(st.error());
+  std::vector<std::string> out;
+  for (;;) {
+    auto row = st->step();
+    if (!row) return fail(row.error());
+    if (!*row) return out;
+    out.push_back(st->column_text(0));
+  }
+}
+
+}  // namespace
+
+Result<std::optional<SealedCopy>> Store::seal_copy(std::string_view text, const std::string& version) {
+  auto key = server_seal_key();
+  if (!key) return fail(key.error());
+  if (key->empty()) return std::optional<SealedCopy>();  // no key yet: sealed when it arrives
+  auto device = meta("device_id");
+  if (!device) return fail(device.error());
+  auto item = push_seal::seal_item(*key, *device, text);
+  if (!item) return fail(item.error());
+  return std::optional<SealedCopy>(SealedCopy{std::move(*item), version, text.size()});
+}
+
+Status Store::enqueue(const Envelope& e) {
+  auto copy = seal_copy(envelope_text(e), e.version.to_string());
+  if (!copy) return fail(copy.error());
+  // One unsent row per record: a record edited five times offline is sent once, with all five
+  // edits; the row keeps its place in the queue and takes the newest copy.
+  auto st = db_.prepare(
+      "INSERT INTO outbox(record_id, enqueued_ms, sealed, sealed_version, sealed_size) VALUES(?1, ?2, ?3, ?4, ?5) "
+      "ON CONFLICT(record_id) WHERE batch_id IS NULL DO UPDATE SET "
+      "sealed = excluded.sealed, sealed_version = excluded.sealed_version, sealed_size = excluded.sealed_size");
+  if (!st) return fail(st.error());
+  st->bind(1, e.id).bind(2, HlcClock::system_wall_ms());
+  if (*copy) {
+    st->bind_blob(3, (*copy)->item).bind(4, (*copy)->version).bind(5, static_cast<std::int64_t>((*copy)->plain_size));
+  } else {
+    st->bind_null(3).bind_null(4).bind_null(5);
+  }
+  return st->run();
+}
+
+Status Store::enqueue(const std::string& record_id) {
+  auto current = get(record_id);
+  if (current && *current) return enqueue((*current)->envelope);
+  if (!current && current.error().code != "locked") return fail(current.error());
+  // Unreadable while the vault is locked: queued without a copy, sealed once it can be read.
+  auto st = db_.prepare(
+      "INSERT INTO outbox(record_id, enqueued_ms) VALUES(?1, ?2) ON CONFLICT(record_id) WHERE batch_id IS NULL DO NOTHING");
+  if (!st) return fail(st.error());
+  return st->bind(1, record_id).bind(2, HlcClock::system_wall_ms()).run();
+}
+
+Status Store::reseal_queued(const Envelope& e) {
+  auto queued = db_.prepare("SELECT 1 FROM outbox WHERE record_id = ?1 LIMIT 1");
+  if (!queued) return fail(queued.error());
+  queued->bind(1, e.id);
+  auto row = queued->step();
+  if (!row) return fail(row.error());
+  if (!*row) return ok();
+  auto copy = seal_copy(envelope_text(e), e.version.to_string());
+  if (!copy) return fail(copy.error());
+  // Frozen rows too: their batch body stays as it was sent, but if the batch is ever dissolved
+  // the rows go back to the queue carrying the record's current state, as a fresh batch would.
+  auto st = db_.prepare("UPDATE outbox SET sealed = ?2, sealed_version = ?3, sealed_size = ?4 WHERE record_id = ?1");
+  if (!st) return fail(st.error());
+  st->bind(1, e.id);
+  if (*copy) st->bind_blob(2, (*copy)->item).bind(3, (*copy)->version).bind(4, static_cast<std::int64_t>((*copy)->plain_size));
+  else st->bind_null(2).bind_null(3).bind_null(4);
+  return st->run();
+}
+
+Status Store::forget_sealed_copies() {
+  auto frozen = first_column(db_, "SELECT batch_id FROM outbox_batches");
+  if (!frozen) return fail(frozen.error());
+  for (const auto& b : *frozen)
+    if (auto s = release_batch_rows(b); !s) return s;
+  if (auto s = db_.exec("UPDATE outbox SET sealed = NULL, sealed_version = NULL, sealed_size = NULL"); !s) return s;
+  auto sealed = seal_waiting();
+  if (!sealed) return fail(sealed.error());
+  return ok();
+}
+
+Result<std::size_t> Store::seal_waiting() {
+  auto ids = first_column(db_, "SELECT record_id FROM outbox WHERE batch_id IS NULL AND sealed IS NULL ORDER BY seq");
+  if (!ids) return fail(ids.error());
+  std::size_t sealed = 0;
+  for (const auto& id : *ids) {
+    auto current = get(id);
+    if (!current && current.error().code == "locked") continue;  // waits for the next unlock
+    if (!current) return fail(current.error());
+    if (!*current) continue;
+    if (auto s = reseal_queued((*current)->envelope); !s) return fail(s.error());
+    ++sealed;
+  }
+  return sealed;
+}
+
+Result<std::size_t> Store::seal_waiting_outbox() {
+  if (auto s = writable(); !s) return fail(s.error());
+  auto key = server_seal_key();
+  if (!key) return fail(key.error());
+  if (key->empty()) return std::size_t{0};
+  auto tx = sql::Transaction::begin(db_);
+  if (!tx) return fail(tx.error());
+  auto sealed = seal_waiting();
+  if (!sealed) return sealed;
+  if (auto s = tx->commit(); !s) return fail(s.error());
+  return sealed;
+}
+
+}  // namespace ws::kiosk

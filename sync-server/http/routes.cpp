@@ -14,6 +14,7 @@
 #include "sync-server/http/fleet_metrics.hpp"
 #include "sync-server/http/web_routes.hpp"
 #include "ws/push_seal.hpp"
+#include "ws/vault_grant.hpp"
 
 namespace ws::server {
 namespace {
@@ -33,11 +34,6 @@ thread_local RequestContext t_request;
 
 // Enrolment bodies are two short strings; anything bigger is not an enrolment.
 constexpr std::size_t kMaxEnrollBodyBytes = 4096;
-
-void send_error(Response& res, const Error& e) {
-  res.status = http_status_for(e);
-  res.set_content(protocol::error_body(e.code, e.message).dump(), "application/json");
-}
 
 // The one wrapper: handlers return errors as values, and anything thrown ends here too.
 template <typename F>
@@ -87,6 +83,11 @@ std::shared_ptr<const seal::KeyPair> load_seal_keys(Database& db) {
 
 }  // namespace
 
+void send_error(Response& res, const Error& e) {
+  res.status = http_status_for(e);
+  res.set_content(protocol::error_body(e.code, e.message).dump(), "application/json");
+}
+
 int http_status_for(const Error& e) {
   const std::string& c = e.code;
   if (c == "invalid_request" || c == "invalid_json" || c == "invalid_envelope" || c == "protocol_version") return 400;
@@ -109,7 +110,9 @@ Api::Api(Database& db, PayloadValidator& validator, HlcClock& clock, ApiOptions 
       ingest_(db, validator, clock),
       device_limiter_(options.device_rate_per_second, options.device_burst),
       enroll_limiter_(options.enroll_rate_per_second, options.enroll_burst),
-      failed_token_limiter_(options.failed_token_rate_per_second, options.failed_token_burst) {}
+      failed_token_limiter_(options.failed_token_rate_per_second, options.failed_token_burst),
+      grant_failures_by_device_(options.grant_failure_rate_per_second, options.grant_failure_burst),
+      grant_failures_by_account_(options.grant_failure_rate_per_second, options.grant_failure_burst) {}
 
 template <typename Handler>
 void Api::add_route(httplib::Server& server, const char* method, const char* path, Handler handler) {
@@ -158,6 +161,12 @@ void Api::install(httplib::Server& server) {
   });
   add_route(server, "POST", protocol::kRouteHave, [this](const Request& req, Response& res, const ContentReader& reader) {
     guarded(res, [&] { have(req, res, reader); });
+  });
+  add_route(server, "POST", vault_grant::kRouteEscrow, [this](const Request& req, Response& res, const ContentReader& reader) {
+    guarded(res, [&] { escrow_vault_key(req, res, reader); });
+  });
+  add_route(server, "POST", vault_grant::kRouteGrant, [this](const Request& req, Response& res, const ContentReader& reader) {
+    guarded(res, [&] { grant_vault_key(req, res, reader); });
   });
   add_route(server, "GET", protocol::kRouteHealth,
             [this](const Request&, Response& res) { guarded(res, [&] { health(res); }); });

@@ -260,7 +260,7 @@ CREATE TABLE seal_key (
     // 10 -> 11: each kiosk's vault secret in escrow, sealed to the server's key (vault_escrow.hpp),
     // granted to a counsellor of its centre who has no copy on that kiosk; one row per device.
     R"sql(
-CREATE TABLE vault_escrow (
+CREATE TABLE IF NOT EXISTS vault_escrow (
   device_id TEXT PRIMARY KEY,
   public_key BLOB NOT NULL,
   sealed_secret BLOB NOT NULL,

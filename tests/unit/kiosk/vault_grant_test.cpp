@@ -18,6 +18,7 @@
 #include "sync-server/core/records.hpp"
 #include "tests/unit/kiosk/test_server.hpp"
 #include "ws/ids.hpp"
+#include "ws/vault_grant.hpp"
 
 namespace ws::kiosk {
 namespace {
@@ -190,6 +191,35 @@ TEST_CASE("vault grant: another centre's device cannot get the key, nor can a re
   REQUIRE_FALSE(revoked);
   CHECK(revoked.error().code == "revoked");
   CHECK_FALSE(vault::unlocked(c.dir()));
+}
+
+TEST_CASE("vault grant: the server refuses an escrow that is not the named key's secret, and a request naming another device") {
+  Centre c;
+  const std::string server_key = c.kiosk.store->server_seal_key().value();
+  auto mine = seal::make_key_pair();
+  auto other = seal::make_key_pair();
+  REQUIRE(mine);
+  REQUIRE(other);
+  auto post = [&](const test::EnrolledKiosk& from, const char* route, std::string body) {
+    HttpRequest req;
+    req.method = HttpRequest::Method::Post;
+    req.path = route;
+    req.body = std::move(body);
+    req.bearer_token = from.identity.token;
+    auto reply = c.kiosk.transport.send(req);
+    REQUIRE(reply);
+    return *reply;
+  };
+  const auto forged = vault_grant::seal_secret(seal::KeyPair{mine->public_key, std::move(other->secret_key)}, server_key);
+  CHECK(post(c.kiosk, vault_grant::kRouteEscrow, vault_grant::to_json(forged).dump()).status == 400);
+  CHECK(audit_count(c.server, "vault.escrowed") == 1);
+
+  // Another centre's kiosk replaying a request made for this one (its device id inside).
+  test::EnrolledKiosk bergen(c.server, "BERGEN");
+  const vault_grant::GrantRequest request{c.kiosk.identity.device_id, c.ben, kBenPin, mine->public_key};
+  const auto replayed = post(bergen, vault_grant::kRouteGrant, vault_grant::seal_request(server_key, request));
+  CHECK(replayed.status == 403);
+  CHECK(replayed.body.find("sealed_secret") == std::string::npos);
 }
 
 TEST_CASE("vault grant: no PIN in the server's audit log or files, nor in the kiosk's folder") {

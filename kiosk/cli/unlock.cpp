@@ -2,8 +2,34 @@
 #include "kiosk/cli/commands.hpp"
 #include "kiosk/core/store/counsellors.hpp"
 #include "kiosk/core/store/vault.hpp"
+#include "kiosk/core/store/vault_escrow.hpp"
+#include "kiosk/core/sync/vault_grant_client.hpp"
+#include "ws/crypto.hpp"
 
 namespace ws::kiosk::cli {
+namespace {
+
+// As the window's sign-in does: the account's own copy opens the vault (the unwrap is the
+// check); without one, the PIN is checked against the account first, then the vault is made
+// (a folder without one) or the server's escrow gives the account a copy (docs/security.md).
+Status open_as(Store& store, const counsellors::Account& account, const std::string& secret) {
+  auto has = vault::has_copy(store, account.id);
+  if (!has) return fail(has.error());
+  if (*has) return vault::unlock(store, account.id, secret);
+  if (!crypto::verify_password(account.pin_hash, secret)) {
+    return fail("wrong_secret", "the PIN does not open this kiosk's data");
+  }
+  auto pk = vault::public_key(store);
+  if (!pk) return fail(pk.error());
+  if (pk->empty()) return vault::add_copy(store, account.id, secret);
+  if (auto s = request_grant_online(store, account.id, secret); !s) {
+    return fail(s.error().code, "this account has no key to this kiosk's data yet, and the server did not give one: " +
+                                    s.error().message);
+  }
+  return ok();
+}
+
+}  // namespace
 
 Status unlock_if_asked(const Context& ctx, Store& store) {
   const auto name = ctx.args.value("--counsellor");
@@ -15,8 +41,9 @@ Status unlock_if_asked(const Context& ctx, Store& store) {
   const std::string wanted = counsellors::clean_name(*name);
   for (const auto& a : *accounts) {
     if (a.name != wanted) continue;
-    // The unwrap is the check: a wrong PIN opens nothing, and each try costs a full Argon2id.
-    if (auto s = vault::unlock(store, a.id, *secret); !s) return s;
+    if (auto s = open_as(store, a, *secret); !s) return s;
+    // Ready for the next sync to send to the server (no secret needed then).
+    (void)vault_escrow::prepare(store);
     return ok();
   }
   return fail("unknown_counsellor", "no active account of that name on this kiosk");

@@ -3,6 +3,7 @@
 #include <ctime>
 
 #include "sync-server/core/records.hpp"
+#include "sync-server/core/vault_escrow.hpp"
 #include "ws/crypto.hpp"
 #include "ws/envelope.hpp"
 #include "ws/ids.hpp"
@@ -165,6 +166,8 @@ Status DeviceRegistry::revoke(const std::string& device_id) {
   st->bind(1, unix_ms_now()).bind(2, device_id);
   if (auto s = st->run(); !s) return s;
   if (w->conn().changes() == 0) return fail("not_found", "no device with that id");
+  // A revoked kiosk's data key leaves the server with it: nobody can be granted it any more.
+  if (auto s = vault_escrow::forget(w->conn(), device_id); !s) return s;
   return w->commit();
 }
 

@@ -257,6 +257,16 @@ CREATE TABLE seal_key (
     "DELETE FROM case_index_fts;"
     "INSERT INTO case_index_fts (rowid, text)"
     " SELECT rowid, ws_fold(name || ' ' || name_native || ' ' || case_number) FROM case_index;",
+    // 10 -> 11: each kiosk's vault secret in escrow, sealed to the server's key (vault_escrow.hpp),
+    // granted to a counsellor of its centre who has no copy on that kiosk; one row per device.
+    R"sql(
+CREATE TABLE IF NOT EXISTS vault_escrow (
+  device_id TEXT PRIMARY KEY,
+  public_key BLOB NOT NULL,
+  sealed_secret BLOB NOT NULL,
+  updated_at_ms INTEGER NOT NULL
+);
+)sql",
 };
 
 }  // namespace

@@ -4,6 +4,7 @@
 
 #include "sync-server/core/ingest.hpp"
 #include "ws/protocol.hpp"
+#include "ws/vault_grant.hpp"
 
 namespace ws::server {
 namespace {
@@ -18,7 +19,8 @@ std::string number(double v) {
 
 std::string route_label(const std::string& path) {
   namespace p = protocol;
-  for (const char* r : {p::kRouteEnroll, p::kRoutePush, p::kRoutePull, p::kRouteHave, p::kRouteHealth, p::kRouteMetrics}) {
+  for (const char* r : {p::kRouteEnroll, p::kRoutePush, p::kRoutePull, p::kRouteHave, p::kRouteHealth, p::kRouteMetrics,
+                        vault_grant::kRouteEscrow, vault_grant::kRouteGrant}) {
     if (path == r) return r;
   }
   // The HQ console: its API and its page, each one label (ids in paths stay out).

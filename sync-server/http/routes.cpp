@@ -15,6 +15,7 @@
 #include "sync-server/http/web_routes.hpp"
 #include "ws/gzip.hpp"
 #include "ws/push_seal.hpp"
+#include "ws/vault_grant.hpp"
 
 namespace ws::server {
 namespace {
@@ -34,11 +35,6 @@ thread_local RequestContext t_request;
 
 // Enrolment bodies are two short strings; anything bigger is not an enrolment.
 constexpr std::size_t kMaxEnrollBodyBytes = 4096;
-
-void send_error(Response& res, const Error& e) {
-  res.status = http_status_for(e);
-  res.set_content(protocol::error_body(e.code, e.message).dump(), "application/json");
-}
 
 // The one wrapper: handlers return errors as values, and anything thrown ends here too.
 template <typename F>
@@ -107,6 +103,11 @@ void send_json_page(const Request& req, Response& res, std::string page) {
 
 }  // namespace
 
+void send_error(Response& res, const Error& e) {
+  res.status = http_status_for(e);
+  res.set_content(protocol::error_body(e.code, e.message).dump(), "application/json");
+}
+
 int http_status_for(const Error& e) {
   const std::string& c = e.code;
   if (c == "invalid_request" || c == "invalid_json" || c == "invalid_envelope" || c == "protocol_version") return 400;
@@ -129,7 +130,9 @@ Api::Api(Database& db, PayloadValidator& validator, HlcClock& clock, ApiOptions 
       ingest_(db, validator, clock),
       device_limiter_(options.device_rate_per_second, options.device_burst),
       enroll_limiter_(options.enroll_rate_per_second, options.enroll_burst),
-      failed_token_limiter_(options.failed_token_rate_per_second, options.failed_token_burst) {}
+      failed_token_limiter_(options.failed_token_rate_per_second, options.failed_token_burst),
+      grant_failures_by_device_(options.grant_failure_rate_per_second, options.grant_failure_burst),
+      grant_failures_by_account_(options.grant_failure_rate_per_second, options.grant_failure_burst) {}
 
 template <typename Handler>
 void Api::add_route(httplib::Server& server, const char* method, const char* path, Handler handler) {
@@ -178,6 +181,12 @@ void Api::install(httplib::Server& server) {
   });
   add_route(server, "POST", protocol::kRouteHave, [this](const Request& req, Response& res, const ContentReader& reader) {
     guarded(res, [&] { have(req, res, reader); });
+  });
+  add_route(server, "POST", vault_grant::kRouteEscrow, [this](const Request& req, Response& res, const ContentReader& reader) {
+    guarded(res, [&] { escrow_vault_key(req, res, reader); });
+  });
+  add_route(server, "POST", vault_grant::kRouteGrant, [this](const Request& req, Response& res, const ContentReader& reader) {
+    guarded(res, [&] { grant_vault_key(req, res, reader); });
   });
   add_route(server, "GET", protocol::kRouteHealth,
             [this](const Request&, Response& res) { guarded(res, [&] { health(res); }); });

@@ -7,6 +7,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <httplib.h>
@@ -35,10 +36,16 @@ struct ApiOptions {
   double failed_token_burst = 20;
   std::size_t max_body_bytes = protocol::kMaxBodyBytes;  // after decompression
   bool log_requests = true;
+  // Refused vault grants (a wrong PIN, an account that cannot have one), counted per device and
+  // per account: 5, then one per minute; once spent, 429 before the PIN is looked at.
+  double grant_failure_rate_per_second = 1.0 / 60;
+  double grant_failure_burst = 5;
 };
 
 // The HTTP status for an error code from the core or the middleware.
 int http_status_for(const Error& e);
+// Sets the reply to the JSON error object with its status (the one shape of every error).
+void send_error(httplib::Response& res, const Error& e);
 
 class Api {
  public:
@@ -68,6 +75,12 @@ class Api {
                                      const httplib::ContentReader& reader, const Device& device);
   void pull(const httplib::Request& req, httplib::Response& res);
   void have(const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader);
+  // POST /v1/vault/escrow and /v1/vault/grant (vault_routes.cpp).
+  void escrow_vault_key(const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader);
+  void grant_vault_key(const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader);
+  // A small JSON body for a device-authenticated route, or the error already sent.
+  Result<std::pair<Device, nlohmann::json>> device_json_body(const httplib::Request& req, httplib::Response& res,
+                                                             const httplib::ContentReader& reader, std::size_t cap);
   void health(httplib::Response& res);
   std::string fleet_gauges();
   void log_request(const httplib::Request& req, const httplib::Response& res);
@@ -80,6 +93,8 @@ class Api {
   RateLimiter device_limiter_;
   RateLimiter enroll_limiter_;
   RateLimiter failed_token_limiter_;
+  RateLimiter grant_failures_by_device_;
+  RateLimiter grant_failures_by_account_;
   std::vector<RouteEntry> routes_;
   std::function<std::string(const std::string&)> other_allowed_;
   KioskReports kiosk_reports_{db_};  // each kiosk's X-Waystation-Kiosk-State, for HQ

@@ -189,6 +189,24 @@ Status open_on_sign_in(Store& store, const std::string& counsellor_id, const std
   return unlock(store, counsellor_id, secret);
 }
 
+Result<vault_grant::SealedSecret> seal_secret_to(Store& store, const std::string& to_public_key) {
+  auto pk = public_key(store);
+  if (!pk) return fail(pk.error());
+  auto keys = open_keys(store.data_dir());
+  if (!keys || pk->empty() || keys->public_key != *pk) return fail("locked", "the kiosk's data is locked");
+  return vault_grant::seal_secret(*keys, to_public_key);
+}
+
+Status adopt(Store& store, seal::SecretKey secret) {
+  auto pk = public_key(store);
+  if (!pk) return fail(pk.error());
+  if (pk->empty() || seal::public_key_of(secret) != *pk) {
+    return fail("wrong_secret", "the key the server sent does not open this kiosk's data");
+  }
+  keep_open(store.data_dir(), seal::KeyPair{*pk, std::move(secret)});
+  return ok();
+}
+
 void lock(const std::string& data_dir) {
   std::shared_ptr<const seal::KeyPair> dropped;
   {

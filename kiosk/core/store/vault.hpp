@@ -11,6 +11,7 @@
 #include "kiosk/core/store/payload_codec.hpp"
 #include "ws/result.hpp"
 #include "ws/sealing.hpp"
+#include "ws/vault_grant.hpp"
 
 namespace ws::kiosk {
 class Store;
@@ -40,6 +41,11 @@ Status unlock(Store& store, const std::string& counsellor_id, const std::string&
 // none yet (first use, which also seals what an older folder kept in clear), else opens it with
 // the account's copy ("no_copy" for an account that has none on this kiosk yet).
 Status open_on_sign_in(Store& store, const std::string& counsellor_id, const std::string& secret);
+// The server's escrow and grant (ws/vault_grant.hpp, vault_escrow.hpp): the open vault's secret
+// sealed to `to_public_key` ("locked" when this process has not opened the vault), and opening
+// the vault with its secret obtained from the server ("wrong_secret" unless it is this vault's).
+Result<vault_grant::SealedSecret> seal_secret_to(Store& store, const std::string& to_public_key);
+Status adopt(Store& store, seal::SecretKey secret);
 // Wipes the secret of `data_dir`'s vault from memory.
 void lock(const std::string& data_dir);
 bool unlocked(const std::string& data_dir);

@@ -175,9 +175,9 @@ bool Session::start_check(const std::string& bucket, const std::string& hash, co
   state_ = SessionState::Verifying;
   // Argon2id is deliberately slow: run it away from the UI thread and poll it per frame.
   pending_ = std::async(std::launch::async, [verify = verifier_, unlock = unlocker_, id = bucket, hash, secret]() {
-    const bool ok = verify(hash, secret);
-    if (ok && unlock) unlock(id, secret);
-    return ok;
+    Checked checked{verify(hash, secret), ""};
+    if (checked.ok && unlock) checked.notice = unlock(id, secret);
+    return checked;
   });
   return true;
 }
@@ -201,10 +201,12 @@ void Session::wait_for_verification() {
   if (pending_.valid()) pending_.wait();
 }
 
-void Session::finish_verification(bool ok, std::int64_t now_ms) {
+void Session::finish_verification(Checked checked, std::int64_t now_ms) {
   Attempts& attempts = attempts_for(pending_account_);
   const CounsellorAccount* account = find_account(pending_account_);
-  if (ok && account) {
+  unlock_notice_.clear();
+  if (checked.ok && account) {
+    unlock_notice_ = std::move(checked.notice);
     attempts.failures = 0;
     attempts.locked_until_ms = 0;
     attempts.last_signin_unix_ms = unix_now();
@@ -295,6 +297,7 @@ void Session::end(SignOutReason reason) {
   if (!current_) return;
   const CounsellorAccount leaving = *current_;
   current_.reset();
+  unlock_notice_.clear();
   state_ = SessionState::SignedOut;
   last_error_ = reason == SignOutReason::IdleLock ? "Locked after a pause to protect people's data." : "";
   if (on_sign_out_) on_sign_out_(leaving, reason);

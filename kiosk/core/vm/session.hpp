@@ -56,8 +56,9 @@ class Session {
   using Verifier = std::function<bool(const std::string& stored_hash, const std::string& secret)>;
   using SignOutHandler = std::function<void(const CounsellorAccount&, SignOutReason)>;
   // Runs on the checking thread right after a PIN passed, with that PIN: encryption at rest
-  // opens the kiosk's data with it (slow Argon2id, so never on the UI thread).
-  using Unlocker = std::function<void(const std::string& account_id, const std::string& secret)>;
+  // opens the kiosk's data with it (slow Argon2id and maybe a request to the server, so never on
+  // the UI thread). Returns what the counsellor should be told about it, or "".
+  using Unlocker = std::function<std::string(const std::string& account_id, const std::string& secret)>;
 
   // `verifier` defaults to ws::crypto::verify_password (Argon2id, ~50-100 ms). `guards` (may
   // be null; must outlive the session) keeps wrong-PIN counts across restarts.
@@ -94,6 +95,9 @@ class Session {
   bool signed_in() const { return state_ == SessionState::SignedIn || state_ == SessionState::IdleWarning; }
   const CounsellorAccount* counsellor() const;
   const std::string& last_error() const { return last_error_; }
+  // What the unlocker said at the last sign-in (e.g. that this account's cases open once the
+  // kiosk has been online during a sign-in); "" when the kiosk's data opened.
+  const std::string& unlock_notice() const { return unlock_notice_; }
   // Milliseconds until `account_id` may try again (0 = now).
   std::int64_t lockout_remaining_ms(const std::string& account_id, std::int64_t now_ms) const;
   int failed_attempts(const std::string& account_id) const;
@@ -119,7 +123,11 @@ class Session {
   Attempts& attempts_for(const std::string& account_id);
   const Attempts* find_attempts(const std::string& account_id) const;
   const CounsellorAccount* find_account(const std::string& id) const;
-  void finish_verification(bool ok, std::int64_t now_ms);
+  struct Checked {
+    bool ok = false;
+    std::string notice;  // the unlocker's
+  };
+  void finish_verification(Checked checked, std::int64_t now_ms);
   void end(SignOutReason reason);
   void restore_guards(std::int64_t now_ms);
   void persist_guard(const Attempts& attempts, std::int64_t now_ms);
@@ -137,7 +145,8 @@ class Session {
   std::optional<CounsellorAccount> current_;
   std::string pending_account_;
   bool pending_by_name_ = false;  // failures are then worded without saying whether the name exists
-  std::future<bool> pending_;
+  std::future<Checked> pending_;
+  std::string unlock_notice_;
   std::int64_t last_activity_ms_ = 0;
   std::string last_error_;
 };

@@ -53,7 +53,7 @@ class StoreWorkspaceData : public WorkspaceData {
   Status send_again(const std::string& record_id) override;
   void request_sync() override;
   bool take_pulled_changes() override;
-  void open_vault(const std::string& counsellor_id, const std::string& secret) override;
+  std::string open_vault(const std::string& counsellor_id, const std::string& secret) override;
   void close_vault() override;
 
  private:

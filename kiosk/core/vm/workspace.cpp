@@ -24,7 +24,7 @@ Workspace::Workspace(WorkspaceData& data, SessionPolicy policy, Session::Verifie
                      AccountCreator::Hasher hasher)
     : data_(data), session_(policy, std::move(verifier), &data), today_(std::move(today)), creator_(std::move(hasher)) {
   session_.on_sign_out([this](const CounsellorAccount& who, SignOutReason reason) { on_signed_out(who, reason); });
-  session_.on_verified([this](const std::string& id, const std::string& secret) { data_.open_vault(id, secret); });
+  session_.on_verified([this](const std::string& id, const std::string& secret) { return data_.open_vault(id, secret); });
   refresh_accounts();
   refresh_sync();
 }
@@ -80,7 +80,8 @@ void Workspace::set_notice(std::string text, bool error) {
 }
 
 void Workspace::on_signed_in() {
-  set_notice("");
+  // A counsellor whose cases stay closed is told why, in words, on the first screen.
+  set_notice(session_.unlock_notice());
   filter_ = {};
   reload_cases();
   reload_inbox();

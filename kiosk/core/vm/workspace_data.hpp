@@ -82,8 +82,10 @@ class WorkspaceData : public LoginGuardStore {
   virtual bool take_pulled_changes() { return false; }
   // Encryption at rest (kiosk/core/store/vault.hpp). Called off the UI thread after a PIN
   // passed: opens the kiosk's data with that counsellor's copy of the vault key (or makes the
-  // vault at first use). close_vault wipes the key at sign-out and idle lock.
-  virtual void open_vault(const std::string& /*counsellor_id*/, const std::string& /*secret*/) {}
+  // vault at first use, or asks the server for it when the account has no copy on this kiosk).
+  // Returns what to tell the counsellor when the data stays closed, else "". close_vault wipes
+  // the key at sign-out and idle lock.
+  virtual std::string open_vault(const std::string& /*counsellor_id*/, const std::string& /*secret*/) { return {}; }
   virtual void close_vault() {}
 };
 

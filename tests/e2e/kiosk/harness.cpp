@@ -162,7 +162,8 @@ void Server::start() {
   const std::string out = log_dir_ + "/server-" + std::to_string(++starts_) + ".out";
   // The server checks payloads against the same form definitions the kiosks use, as deployed.
   std::vector<std::string> argv{server_bin(), "serve",  "--db",  db_, "--listen", "127.0.0.1:0",
-                                "--forms",    assets_dir() + "/forms", "--quiet"};
+                                "--forms",    assets_dir() + "/forms"};
+  if (quiet_) argv.push_back("--quiet");
   argv.insert(argv.end(), extra_.begin(), extra_.end());
   process_ = Process(argv, {.stdout_path = out, .stderr_path = log_dir_ + "/server-" + std::to_string(starts_) + ".err"});
   const auto until = std::chrono::steady_clock::now() + 30s;

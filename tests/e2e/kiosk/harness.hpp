@@ -76,6 +76,9 @@ class Server {
   // Before start(): serve TLS with a self-signed certificate made in `dir` (sync-server
   // make-cert); url() is then https and enroll_code() carries the fingerprint kiosks pin.
   void use_tls(const std::string& dir);
+  // Before start(): log one line per request to server-N.err beside the database (off by default).
+  void log_requests() { quiet_ = false; }
+  const std::string& db() const { return db_; }
   std::string enroll_code(const std::string& centre);
   // sync-server publish; returns its JSON reply. `file` is a form's JSON or a bundle folder.
   nlohmann::json publish(const std::string& kind, const std::string& file, const std::string& centre = "");
@@ -89,6 +92,7 @@ class Server {
   std::string tls_cert_;
   int starts_ = 0;
   int port_ = 0;
+  bool quiet_ = true;
   Process process_;
 };
 

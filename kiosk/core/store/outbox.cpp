@@ -76,7 +76,7 @@ Result<std::optional<OutboxBatch>> Store::next_batch_once(const BatchLimits& lim
     auto row = st->step();
     if (!row) return fail(row.error());
     if (!*row) break;
-    auto one = row::envelope_json_text(*st);
+    auto one = row::envelope_json_text(*st, data_dir_);
     if (!one) return fail(one.error());
     if (!taken.empty() && records.size() + one->size() + 1 > limits.max_bytes) break;
     if (!records.empty()) records += ',';

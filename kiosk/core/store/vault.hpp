@@ -4,6 +4,7 @@
 // secret key is stored only wrapped, one copy per counsellor account, each under a key derived
 // with Argon2id from that counsellor's PIN (own salt, not the pin_hash's). Signing in unwraps
 // it into the process keyring (locked memory); signing out or the idle lock wipes it.
+#include <memory>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -11,6 +12,7 @@
 #include "kiosk/core/store/payload_codec.hpp"
 #include "ws/result.hpp"
 #include "ws/sealing.hpp"
+#include "ws/sqlite.hpp"
 
 namespace ws::kiosk {
 class Store;
@@ -40,9 +42,24 @@ Status unlock(Store& store, const std::string& counsellor_id, const std::string&
 // none yet (first use, which also seals what an older folder kept in clear), else opens it with
 // the account's copy ("no_copy" for an account that has none on this kiosk yet).
 Status open_on_sign_in(Store& store, const std::string& counsellor_id, const std::string& secret);
+// With the vault just opened (off the UI thread): merges the pulls that waited in the sealed
+// inbox and re-encrypts the records sealed while locked under the data key, so lists never pay
+// a sealed box's X25519. Failures leave the work for later (the next pull merges the inbox).
+void settle_after_unlock(Store& store);
 // Wipes the secret of `data_dir`'s vault from memory.
 void lock(const std::string& data_dir);
 bool unlocked(const std::string& data_dir);
+
+// The symmetric key records are encrypted with while the vault is open (record_codec.hpp):
+// derived from the vault secret (crypto_kdf, context "wsrecord"), held beside it in the keyring
+// and wiped with it. Null while the vault of `data_dir` is locked, or when `public_key` is given
+// and the open vault is not that one (a write never goes under a key the folder cannot open).
+std::shared_ptr<const seal::SecretKey> data_key(const std::string& data_dir, const std::string& public_key = {});
+Result<seal::SecretKey> derive_data_key(const seal::KeyPair& keys);
+// The public key read through a connection (for code below the Store, e.g. row writes).
+Result<std::string> public_key(sql::Connection& db);
+// The name the process-wide keyring and search index know a data folder by.
+std::string folder_key(const std::string& data_dir);
 
 // Seals `plain` to a vault's public key; opens a sealed value with the secret unlocked in this
 // process ("locked" when nobody has opened the vault).

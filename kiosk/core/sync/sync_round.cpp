@@ -98,6 +98,11 @@ Result<RoundReport> SyncRound::run(const ProgressFn& progress) {
   // window are made again before anything is sent, so they are not refused.
   if (auto recovered = store_.recover_future_stamps(); !recovered) return fail(recovered.error());
   auto report = push(progress);
+  // With the vault locked, records encrypted at rest cannot be read into a new batch (docs/
+  // security.md "Encryption at rest"): they wait for the next sign-in, and the pull still runs,
+  // so erasures and other kiosks' work keep arriving.
+  const bool push_locked = !report && report.error().code == "vault_locked";
+  if (push_locked) report = RoundReport{};
   if (!report) return report;
   auto waiting = store_.pending_count();
   if (!waiting) return fail(waiting.error());
@@ -106,6 +111,9 @@ Result<RoundReport> SyncRound::run(const ProgressFn& progress) {
   report->pulled_changes = *pulled;
   // Closed cases past the centre's retention go once the server holds every version of them.
   if (auto expired = store_.apply_retention(); !expired) return fail(expired.error());
+  if (push_locked) {
+    return fail("vault_locked", "pulled; the records not sent yet are encrypted and go out after the next sign-in");
+  }
   return resend_requeued(std::move(*report), *waiting, progress);
 }
 

@@ -11,7 +11,8 @@ namespace ws::kiosk::vm {
 void StoreWorkspaceData::open_vault(const std::string& counsellor_id, const std::string& secret) {
   auto own = Store::open(store_->data_dir());
   if (!own || (*own)->read_only()) return;
-  (void)vault::open_on_sign_in(**own, counsellor_id, secret);
+  if (!vault::open_on_sign_in(**own, counsellor_id, secret)) return;
+  vault::settle_after_unlock(**own);
 }
 
 void StoreWorkspaceData::close_vault() { vault::lock(store_->data_dir()); }

@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include "tests/e2e/kiosk/harness.hpp"
+#include "tests/support/folder_scan.hpp"
 
 using namespace ws::e2e;
 using nlohmann::json;
@@ -17,43 +18,8 @@ namespace {
 const std::vector<std::string> kFixture = {"Yusuf Erasable-Qx", "يوسف الممحو", "+47 912 34 567",
                                            "Yusuf Offline-Qx"};
 
-std::string utf16le(const std::string& utf8) {
-  std::string out;
-  for (std::size_t i = 0; i < utf8.size();) {
-    const auto c = static_cast<unsigned char>(utf8[i]);
-    unsigned cp = 0;
-    int len = 1;
-    if (c < 0x80) cp = c;
-    else if ((c >> 5) == 6) cp = c & 0x1F, len = 2;
-    else if ((c >> 4) == 14) cp = c & 0x0F, len = 3;
-    else cp = c & 0x07, len = 4;
-    for (int k = 1; k < len; ++k) cp = (cp << 6) | (static_cast<unsigned char>(utf8[i + k]) & 0x3F);
-    i += static_cast<std::size_t>(len);
-    if (cp >= 0x10000) {
-      cp -= 0x10000;
-      const unsigned hi = 0xD800 + (cp >> 10), lo = 0xDC00 + (cp & 0x3FF);
-      out += {static_cast<char>(hi & 0xFF), static_cast<char>(hi >> 8), static_cast<char>(lo & 0xFF), static_cast<char>(lo >> 8)};
-    } else {
-      out += {static_cast<char>(cp & 0xFF), static_cast<char>(cp >> 8)};
-    }
-  }
-  return out;
-}
-
 // Every file under `root` that holds any fixture value, in either encoding (empty: none).
-std::string files_holding_fixtures(const std::string& root) {
-  std::string found;
-  for (const auto& entry : fs::recursive_directory_iterator(root)) {
-    if (!entry.is_regular_file()) continue;
-    const std::string bytes = read_file(entry.path().string());
-    for (const auto& value : kFixture) {
-      if (bytes.find(value) != std::string::npos || bytes.find(utf16le(value)) != std::string::npos) {
-        found += entry.path().filename().string() + " holds " + value + "\n";
-      }
-    }
-  }
-  return found;
-}
+std::string files_holding_fixtures(const std::string& root) { return ws::test::files_holding(root, kFixture); }
 
 json run_json(const std::vector<std::string>& argv) {
   auto r = run(argv);

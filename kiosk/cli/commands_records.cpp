@@ -14,6 +14,17 @@ nlohmann::json record_json(const StoredRecord& r) {
           {"updated", iso8601_utc(r.updated_ms)}};
 }
 
+// Encrypted records read while the vault is locked carry no answers: printing them would look
+// like records without any, so the command says what to do instead.
+Status readable(const std::vector<StoredRecord>& rows) {
+  for (const auto& r : rows) {
+    if (r.payload_locked) {
+      return fail("vault_locked", "the records are encrypted: give --counsellor NAME and that counsellor's PIN on stdin");
+    }
+  }
+  return ok();
+}
+
 }  // namespace
 
 int cmd_add(const Context& ctx) {
@@ -77,6 +88,7 @@ int cmd_list(const Context& ctx) {
   if (!offset) return report(ctx, offset.error(), kExitUsage);
   auto store = open_store(ctx);
   if (!store) return report(ctx, store.error());
+  if (auto s = unlock_if_asked(ctx, **store); !s) return report(ctx, s.error());
   ListQuery q;
   q.kind = *kind;
   q.text = ctx.args.value("--search").value_or("");
@@ -85,6 +97,9 @@ int cmd_list(const Context& ctx) {
   q.offset = static_cast<int>(*offset);
   auto rows = (*store)->list(q);
   if (!rows) return report(ctx, explain_storage_error(rows.error(), "cannot list records"));
+  if (ctx.args.flag("--json")) {
+    if (auto s = readable(*rows); !s) return report(ctx, s.error());
+  }
   // The search text stays out of the entry: it may be a name.
   if (auto s = audit_command(**store, "records.listed", q.case_id.value_or(""),
                              {{"kind", q.kind}, {"records", rows->size()}, {"json", ctx.args.flag("--json")}});
@@ -108,9 +123,11 @@ int cmd_show(const Context& ctx) {
   if (!id) return report(ctx, id.error(), kExitUsage);
   auto store = open_store(ctx);
   if (!store) return report(ctx, store.error());
+  if (auto s = unlock_if_asked(ctx, **store); !s) return report(ctx, s.error());
   auto r = (*store)->get(*id);
   if (!r) return report(ctx, explain_storage_error(r.error(), "cannot read the record"));
   if (!*r) return report(ctx, Error{"not_found", "no record with id " + *id});
+  if (auto s = readable({**r}); !s) return report(ctx, s.error());
   if (auto s = audit_command(**store, "record.shown", *id, {{"kind", (*r)->envelope.kind}}); !s)
     return report(ctx, explain_storage_error(s.error(), "cannot write the audit log"));
   ctx.out << record_json(**r).dump(ctx.args.flag("--json") ? -1 : 2) << "\n";

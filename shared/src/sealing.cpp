@@ -70,6 +70,15 @@ Result<SecretKey> derive_key(std::string_view secret, const std::string& salt, c
   return key;
 }
 
+Result<SecretKey> derive_subkey(const SecretKey& master, std::uint64_t id, const char (&context)[9]) {
+  static_assert(crypto_kdf_CONTEXTBYTES == 8 && crypto_kdf_KEYBYTES == kKeyBytes);
+  if (master.size() != crypto_kdf_KEYBYTES) return fail("crypto", "a master key must be 32 bytes");
+  SecretKey key(kKeyBytes);
+  if (key.empty()) return fail(out_of_memory().error());
+  crypto_kdf_derive_from_key(key.data(), key.size(), id, context, master.data());
+  return key;
+}
+
 std::string encrypt(const SecretKey& key, std::string_view plain, std::string_view aad) {
   constexpr std::size_t kNonce = crypto_aead_xchacha20poly1305_ietf_NPUBBYTES;
   std::string out(kNonce + plain.size() + crypto_aead_xchacha20poly1305_ietf_ABYTES, '\0');

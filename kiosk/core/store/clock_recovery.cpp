@@ -15,7 +15,7 @@
 namespace ws::kiosk {
 namespace {
 
-Result<std::vector<StoredRecord>> records_after(sql::Connection& db, const std::string& limit) {
+Result<std::vector<StoredRecord>> records_after(sql::Connection& db, const std::string& data_dir, const std::string& limit) {
   auto st = db.prepare(std::string("SELECT ") + row::kColumns + " FROM records WHERE version > ?1 ORDER BY version");
   if (!st) return fail(st.error());
   st->bind(1, limit);
@@ -24,7 +24,7 @@ Result<std::vector<StoredRecord>> records_after(sql::Connection& db, const std::
     auto step = st->step();
     if (!step) return fail(step.error());
     if (!*step) return out;
-    auto r = row::read_record(*st);
+    auto r = row::read_record(*st, data_dir);
     if (!r) return fail(r.error());
     out.push_back(std::move(*r));
   }
@@ -87,10 +87,13 @@ Result<std::size_t> Store::recover_future_stamps() {
   if (!still_ahead) return fail(still_ahead.error());
   if (!*still_ahead) return std::size_t{0};
 
-  auto ahead = records_after(db_, limit);
+  auto ahead = records_after(db_, data_dir_, limit);
   if (!ahead) return fail(ahead.error());
   // A version the server acknowledged is held elsewhere: then the clock must not go back.
   if (std::any_of(ahead->begin(), ahead->end(), [](const StoredRecord& r) { return r.sync_state == SyncState::Sent; }))
+    return std::size_t{0};
+  // Re-stamping rewrites the records: with their data locked it waits for the next sign-in.
+  if (std::any_of(ahead->begin(), ahead->end(), [](const StoredRecord& r) { return r.payload_locked; }))
     return std::size_t{0};
   auto kept = newest_kept(db_, limit);
   if (!kept) return fail(kept.error());
@@ -105,7 +108,7 @@ Result<std::size_t> Store::recover_future_stamps() {
     r.envelope.version = fresh;
     r.sync_state = SyncState::Pending;
     r.sync_error.clear();
-    if (auto s = row::upsert(db_, r); !s) return fail(s.error());
+    if (auto s = row::upsert(db_, data_dir_, r); !s) return fail(s.error());
     if (auto s = enqueue(r.envelope); !s) return fail(s.error());
   }
   if (auto s = set_meta("hlc", clock_.last().to_string()); !s) return fail(s.error());

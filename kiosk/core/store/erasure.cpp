@@ -66,7 +66,8 @@ Status Store::forget_records(const std::set<std::string>& ids, const std::string
   auto outbox = db_.prepare("DELETE FROM outbox WHERE record_id = ?1");
   auto conflicts = db_.prepare("DELETE FROM conflicts WHERE record_id = ?1");
   auto record = db_.prepare("DELETE FROM records WHERE id = ?1");
-  if (!batches || !outbox || !conflicts || !record) return fail("db_error", "cannot prepare the erasure");
+  auto inbox = db_.prepare("DELETE FROM pull_inbox WHERE record_id = ?1");
+  if (!batches || !outbox || !conflicts || !record || !inbox) return fail("db_error", "cannot prepare the erasure");
   for (const auto& id : ids) {
     // A frozen batch's body holds the record's values: the batch is dissolved and made anew
     // from the rows that remain.
@@ -81,6 +82,8 @@ Status Store::forget_records(const std::set<std::string>& ids, const std::string
     if (auto s = outbox->bind(1, id).run(); !s) return s;
     conflicts->reset();
     if (auto s = conflicts->bind(1, id).run(); !s) return s;
+    inbox->reset();
+    if (auto s = inbox->bind(1, id).run(); !s) return s;
     if (id == keep_row) continue;
     record->reset();
     if (auto s = record->bind(1, id).run(); !s) return s;
@@ -103,7 +106,7 @@ Status Store::apply_erased(const Envelope& tombstone, std::int64_t now_ms) {
   r.envelope.base_version = tombstone.version;
   r.sync_state = SyncState::Sent;
   r.updated_ms = now_ms;
-  return row::upsert(db_, r);
+  return row::upsert(db_, data_dir_, r);
 }
 
 Result<bool> Store::scrub_wal() {
@@ -170,7 +173,7 @@ Result<std::size_t> Store::apply_retention_at(std::int64_t now_ms) {
     auto row = cases->step();
     if (!row) return fail(row.error());
     if (!*row) break;
-    auto r = row::read_record(*cases);
+    auto r = row::read_record(*cases, data_dir_);
     if (!r) continue;  // an unreadable row is kept, not guessed at
     const auto& p = r->envelope.payload;
     if (!p.is_object() || p.value("status", "") != "closed") continue;

@@ -1,6 +1,7 @@
 // The transactional outbox: batches frozen for identical retries, verdicts applied atomically.
 #include <unordered_map>
 
+#include "kiosk/core/store/record_codec.hpp"
 #include "kiosk/core/store/record_row.hpp"
 #include "kiosk/core/store/store.hpp"
 #include "ws/ids.hpp"
@@ -76,8 +77,8 @@ Result<std::optional<FrozenItem>> Store::freeze_item(const sql::Statement& row, 
   auto found = lookup.step();
   if (!found) return fail(found.error());
   if (!*found) return std::optional<FrozenItem>();
-  auto text = row::envelope_json_text(lookup);
-  if (!text && text.error().code == "locked") return std::optional<FrozenItem>();  // waits for an unlock
+  auto text = row::envelope_json_text(lookup, data_dir_);
+  if (!text && text.error().code == record_codec::kLocked) return std::optional<FrozenItem>();  // waits for an unlock
   if (!text) return fail(text.error());
   it.version = lookup.column_text(3);
   it.size = text->size();

@@ -79,8 +79,8 @@ Status Store::enqueue(const Envelope& e) {
 
 Status Store::enqueue(const std::string& record_id) {
   auto current = get(record_id);
-  if (current && *current) return enqueue((*current)->envelope);
-  if (!current && current.error().code != "locked") return fail(current.error());
+  if (current && *current && !(*current)->payload_locked) return enqueue((*current)->envelope);
+  if (!current) return fail(current.error());
   // Unreadable while the vault is locked: queued without a copy, sealed once it can be read.
   auto st = db_.prepare(
       "INSERT INTO outbox(record_id, enqueued_ms) VALUES(?1, ?2) ON CONFLICT(record_id) WHERE batch_id IS NULL DO NOTHING");
@@ -124,9 +124,8 @@ Result<std::size_t> Store::seal_waiting() {
   std::size_t sealed = 0;
   for (const auto& id : *ids) {
     auto current = get(id);
-    if (!current && current.error().code == "locked") continue;  // waits for the next unlock
     if (!current) return fail(current.error());
-    if (!*current) continue;
+    if (!*current || (*current)->payload_locked) continue;  // locked: waits for the next unlock
     if (auto s = reseal_queued((*current)->envelope); !s) return fail(s.error());
     ++sealed;
   }

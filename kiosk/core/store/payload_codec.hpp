@@ -12,6 +12,7 @@ namespace ws::kiosk::codec {
 
 inline constexpr int kJsonText = 1;  // UTF-8 JSON text, no encryption
 inline constexpr int kSealedJson = 2;  // JSON text sealed to the kiosk vault's public key (vault.hpp)
+inline constexpr int kDataKey = 3;     // a record under the vault's data key (record_codec.hpp)
 inline constexpr int kCurrent = kJsonText;
 
 struct Encoded {

@@ -13,6 +13,53 @@ bool visible_everywhere(const std::string& kind) { return kind == "form" || kind
 
 }  // namespace
 
+Result<bool> Store::merge_pulled(const Envelope& incoming, std::int64_t now_ms) {
+  auto local = get(incoming.id);
+  if (!local) return fail(local.error());
+  StoredRecord r;
+  if (!*local) {
+    r.envelope = incoming;
+    r.envelope.base_version = incoming.version;
+    r.sync_state = SyncState::Sent;
+  } else if ((*local)->payload_locked) {
+    // The merge needs the local values: kept sealed until the next sign-in (pull_inbox.cpp).
+    if (auto s = stash_pulled(incoming, now_ms); !s) return fail(s.error());
+    return false;
+  } else {
+    r = std::move(**local);
+    if (r.envelope.kind != incoming.kind || r.envelope.centre != incoming.centre) return false;
+    const auto outcome = merge(r.envelope, incoming);
+    for (const auto& c : outcome.conflicts) {
+      // Pulled records carry no base version, so the merge flags every replaced value; only
+      // a local value newer than what the server has acknowledged was never seen there.
+      const bool local_lost = c.stored_lost;
+      const bool unseen = !r.envelope.base_version || *r.envelope.base_version < c.lost_version;
+      if (!local_lost || !unseen) continue;
+      if (auto s = log_conflict({incoming.id, c.field, c.lost_value, c.lost_version, c.won_version, now_ms, 0, std::nullopt}); !s) {
+        return fail(s.error());
+      }
+    }
+    const bool base_moves = !r.envelope.base_version || *r.envelope.base_version < incoming.version;
+    if (!outcome.changed && !base_moves) return false;
+    const auto base = base_moves ? incoming.version : *r.envelope.base_version;
+    r.envelope = outcome.merged;
+    r.envelope.base_version = base;
+    if (!outcome.changed) {
+      // Only the base moves: what we know the server has seen.
+      if (auto s = row::upsert(db_, data_dir_, r); !s) return fail(s.error());
+      return false;
+    }
+  }
+  const bool existed = local->has_value();
+  r.updated_ms = now_ms;
+  if (auto s = row::upsert(db_, data_dir_, r); !s) return fail(s.error());
+  // A queued local edit now goes out merged, as a batch made from the record would send it.
+  if (existed) {
+    if (auto s = reseal_queued(r.envelope); !s) return fail(s.error());
+  }
+  return true;
+}
+
 Result<std::size_t> Store::apply_pull(const protocol::PullResponse& page) {
   if (auto s = writable(); !s) return fail(s.error());
   return retry_on_full([&] { return apply_pull_once(page); });
@@ -32,6 +79,10 @@ Result<std::size_t> Store::apply_pull_once(const protocol::PullResponse& page) {
   std::size_t changed = 0;
   bool erased = false;
   const auto now = HlcClock::system_wall_ms();
+  // What arrived while the vault was locked is older than this page: merged first.
+  auto from_inbox = merge_inbox(now);
+  if (!from_inbox) return fail(from_inbox.error());
+  changed += *from_inbox;
   for (const auto& incoming : page.records) {
     // Defence in depth: the server scopes pulls by centre; a record of another centre that
     // arrives anyway is never stored, so it can never be shown here.
@@ -46,47 +97,9 @@ Result<std::size_t> Store::apply_pull_once(const protocol::PullResponse& page) {
       ++changed;
       continue;
     }
-
-    auto local = get(incoming.id);
-    if (!local) return fail(local.error());
-    const bool existed = local->has_value();
-    StoredRecord r;
-    if (!existed) {
-      r.envelope = incoming;
-      r.envelope.base_version = incoming.version;
-      r.sync_state = SyncState::Sent;
-    } else {
-      r = std::move(**local);
-      if (r.envelope.kind != incoming.kind || r.envelope.centre != incoming.centre) continue;
-      const auto outcome = merge(r.envelope, incoming);
-      for (const auto& c : outcome.conflicts) {
-        // Pulled records carry no base version, so the merge flags every replaced value; only
-        // a local value newer than what the server has acknowledged was never seen there.
-        const bool local_lost = c.stored_lost;
-        const bool unseen = !r.envelope.base_version || *r.envelope.base_version < c.lost_version;
-        if (!local_lost || !unseen) continue;
-        if (auto s = log_conflict({incoming.id, c.field, c.lost_value, c.lost_version, c.won_version, now, 0, std::nullopt}); !s) {
-          return fail(s.error());
-        }
-      }
-      const bool base_moves = !r.envelope.base_version || *r.envelope.base_version < incoming.version;
-      if (!outcome.changed && !base_moves) continue;
-      const auto base = base_moves ? incoming.version : *r.envelope.base_version;
-      r.envelope = outcome.merged;
-      r.envelope.base_version = base;
-      if (!outcome.changed) {
-        // Only the base moves: what we know the server has seen.
-        if (auto s = row::upsert(db_, r); !s) return fail(s.error());
-        continue;
-      }
-    }
-    r.updated_ms = now;
-    if (auto s = row::upsert(db_, r); !s) return fail(s.error());
-    // A queued local edit now goes out merged, as a batch made from the record would send it.
-    if (existed) {
-      if (auto s = reseal_queued(r.envelope); !s) return fail(s.error());
-    }
-    ++changed;
+    auto one = merge_pulled(incoming, now);
+    if (!one) return fail(one.error());
+    if (*one) ++changed;
   }
   if (auto s = requeue_for_forms(page); !s) return fail(s.error());
   if (auto s = set_meta("hlc", clock_.last().to_string()); !s) return fail(s.error());

@@ -1,11 +1,11 @@
 #include "kiosk/core/store/record_row.hpp"
 
 #include "kiosk/core/store/payload_codec.hpp"
-#include "kiosk/core/store/search_text.hpp"
+#include "kiosk/core/store/record_codec.hpp"
 
 namespace ws::kiosk::row {
 
-Result<StoredRecord> read_record(const sql::Statement& st) {
+Result<StoredRecord> read_record(const sql::Statement& st, const std::string& data_dir) {
   StoredRecord r;
   Envelope& e = r.envelope;
   e.id = st.column_text(0);
@@ -16,9 +16,15 @@ Result<StoredRecord> read_record(const sql::Statement& st) {
   e.version = *version;
   e.deleted = st.column_int(4) != 0;
   e.schema_version = static_cast<int>(st.column_int(5));
-  auto payload = codec::decode(static_cast<int>(st.column_int(6)), st.column_blob(7));
-  if (!payload) return fail(payload.error());
-  e.payload = std::move(*payload);
+  auto payload = record_codec::decode(data_dir, e.id, static_cast<int>(st.column_int(6)), st.column_blob(7));
+  if (payload) {
+    e.payload = std::move(*payload);
+  } else if (payload.error().code == record_codec::kLocked) {
+    e.payload = nlohmann::json::object();
+    r.payload_locked = true;
+  } else {
+    return fail(payload.error());
+  }
   auto fv = nlohmann::json::parse(st.column_text(8), nullptr, false);
   if (!fv.is_object()) return fail("corrupt", "stored record has bad field versions");
   for (const auto& [field, text] : fv.items()) {
@@ -39,8 +45,8 @@ Result<StoredRecord> read_record(const sql::Statement& st) {
   return r;
 }
 
-Result<std::string> envelope_json_text(const sql::Statement& st) {
-  auto payload = codec::decode_text(static_cast<int>(st.column_int(6)), st.column_blob(7));
+Result<std::string> envelope_json_text(const sql::Statement& st, const std::string& data_dir) {
+  auto payload = record_codec::decode_text(data_dir, st.column_text(0), static_cast<int>(st.column_int(6)), st.column_blob(7));
   if (!payload) return fail(payload.error());
   const std::string field_versions = st.column_text(8);
   if (field_versions.size() < 2 || field_versions.front() != '{' || field_versions.back() != '}') {
@@ -60,7 +66,8 @@ Result<std::string> envelope_json_text(const sql::Statement& st) {
                         .base_version = base ? std::optional<std::string_view>(*base) : std::nullopt});
 }
 
-Status upsert(sql::Connection& db, const StoredRecord& r) {
+Status upsert(sql::Connection& db, const std::string& data_dir, const StoredRecord& r) {
+  if (r.payload_locked) return fail(record_codec::kLocked, "sign in first: the record's data is locked");
   auto st = db.prepare(R"sql(
     INSERT INTO records(id, kind, centre, case_id, version, deleted, schema_version, payload_codec, payload,
                         field_versions, base_version, updated_ms, sync_state, sync_error, search_text)
@@ -78,11 +85,12 @@ Status upsert(sql::Connection& db, const StoredRecord& r) {
   if (auto it = e.payload.find("_case_id"); it != e.payload.end() && it->is_string()) case_id = it->get<std::string>();
   std::optional<std::string> base;
   if (e.base_version) base = e.base_version->to_string();
-  const auto encoded = codec::encode(e.payload);
+  const auto encoded = record_codec::encode(db, data_dir, e.id, e.kind, e.payload);
+  if (!encoded) return fail(encoded.error());
   st->bind(1, e.id).bind(2, e.kind).bind(3, e.centre).bind(4, case_id).bind(5, e.version.to_string());
-  st->bind(6, e.deleted ? 1 : 0).bind(7, e.schema_version).bind(8, encoded.codec).bind_blob(9, encoded.bytes);
+  st->bind(6, e.deleted ? 1 : 0).bind(7, e.schema_version).bind(8, encoded->codec).bind_blob(9, encoded->bytes);
   st->bind(10, ws::field_versions_json(e.field_versions)).bind(11, base).bind(12, r.updated_ms);
-  st->bind(13, static_cast<int>(r.sync_state)).bind(14, r.sync_error).bind(15, search_text_of(e.payload));
+  st->bind(13, static_cast<int>(r.sync_state)).bind(14, r.sync_error).bind(15, std::string());
   return st->run();
 }
 

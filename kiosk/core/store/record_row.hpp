@@ -11,10 +11,15 @@ inline constexpr const char* kColumns =
     "id, kind, centre, version, deleted, schema_version, payload_codec, payload, field_versions, "
     "base_version, updated_ms, sync_state, sync_error";
 
-Result<StoredRecord> read_record(const sql::Statement& st);
+// An encrypted payload while the vault of `data_dir` is locked reads as an empty object with
+// `payload_locked` set: the metadata (id, kind, case, state, versions) stays readable.
+Result<StoredRecord> read_record(const sql::Statement& st, const std::string& data_dir);
 // The row as the envelope JSON that to_json() would give, spliced from the stored texts: the
 // outbox sends thousands of records per sync and would otherwise parse and re-dump each one.
-Result<std::string> envelope_json_text(const sql::Statement& st);
-Status upsert(sql::Connection& db, const StoredRecord& r);
+// "vault_locked" for an encrypted payload while the vault is locked.
+Result<std::string> envelope_json_text(const sql::Statement& st, const std::string& data_dir);
+// Writes the payload through record_codec::encode. A record read while locked is refused
+// ("vault_locked"): writing it back would replace the payload with nothing.
+Status upsert(sql::Connection& db, const std::string& data_dir, const StoredRecord& r);
 
 }  // namespace ws::kiosk::row

@@ -3,7 +3,8 @@
 #include <algorithm>
 
 #include "kiosk/core/store/record_row.hpp"
-#include "kiosk/core/store/search_text.hpp"
+#include "kiosk/core/store/record_codec.hpp"
+#include "kiosk/core/store/search_index.hpp"
 #include "kiosk/core/store/store.hpp"
 #include "ws/ids.hpp"
 #include "ws/merge.hpp"
@@ -44,6 +45,7 @@ Result<StoredRecord> existing(Store& store, const std::string& id) {
   auto current = store.get(id);
   if (!current) return fail(current.error());
   if (!*current) return fail("not_found", "no record with id " + id);
+  if ((*current)->payload_locked) return fail(record_codec::kLocked, "sign in first: the record's data is locked");
   return std::move(**current);
 }
 
@@ -55,13 +57,13 @@ void keep_field_versions(Envelope& e) {
   }
 }
 
-Result<std::vector<StoredRecord>> collect(sql::Statement& st) {
+Result<std::vector<StoredRecord>> collect(sql::Statement& st, const std::string& data_dir) {
   std::vector<StoredRecord> out;
   for (;;) {
     auto row = st.step();
     if (!row) return fail(row.error());
     if (!*row) return out;
-    auto r = row::read_record(st);
+    auto r = row::read_record(st, data_dir);
     if (!r) return fail(r.error());
     out.push_back(std::move(*r));
   }
@@ -87,7 +89,7 @@ Result<std::string> Store::insert_new(const DeviceIdentity& id, const std::strin
   r.envelope.payload = std::move(payload);
   r.sync_state = SyncState::Pending;
   r.updated_ms = HlcClock::system_wall_ms();
-  if (auto s = row::upsert(db_, r); !s) return fail(s.error());
+  if (auto s = row::upsert(db_, data_dir_, r); !s) return fail(s.error());
   if (auto s = enqueue(r.envelope); !s) return fail(s.error());
   return r.envelope.id;
 }
@@ -159,7 +161,7 @@ Result<Envelope> Store::update(const std::string& id, const nlohmann::json& patc
   r.envelope.version = *version;
   r.sync_state = SyncState::Pending;
   r.updated_ms = HlcClock::system_wall_ms();
-  if (auto s = row::upsert(db_, r); !s) return fail(s.error());
+  if (auto s = row::upsert(db_, data_dir_, r); !s) return fail(s.error());
   if (auto s = enqueue(r.envelope); !s) return fail(s.error());
   if (auto s = tx->commit(); !s) return fail(s.error());
   return r.envelope;
@@ -183,7 +185,7 @@ Status Store::remove(const std::string& id) {
   r.envelope.deleted = true;
   r.sync_state = SyncState::Pending;
   r.updated_ms = HlcClock::system_wall_ms();
-  if (auto s = row::upsert(db_, r); !s) return s;
+  if (auto s = row::upsert(db_, data_dir_, r); !s) return s;
   if (auto s = enqueue(r.envelope); !s) return s;
   return tx->commit();
 }
@@ -192,7 +194,7 @@ Result<std::optional<StoredRecord>> Store::get(const std::string& id) {
   auto st = db_.prepare(std::string("SELECT ") + row::kColumns + " FROM records WHERE id = ?1");
   if (!st) return fail(st.error());
   st->bind(1, id);
-  auto rows = collect(*st);
+  auto rows = collect(*st, data_dir_);
   if (!rows) return fail(rows.error());
   if (rows->empty()) return std::optional<StoredRecord>();
   return std::optional<StoredRecord>(std::move(rows->front()));
@@ -200,20 +202,18 @@ Result<std::optional<StoredRecord>> Store::get(const std::string& id) {
 
 Result<std::vector<StoredRecord>> Store::list(const ListQuery& q) {
   if (!is_valid_kind(q.kind)) return fail("invalid_kind", "'" + q.kind + "' is not a valid record kind");
+  // A search matches text nothing on disk holds: the in-memory index answers it.
+  if (!q.text.empty()) return search_index::search(*this, q);
   const int limit = std::clamp(q.limit, 1, 10000);
   const int offset = std::max(q.offset, 0);
   // Optional filters are bound as NULL when unused, so one prepared statement serves all.
   auto st = db_.prepare(std::string("SELECT ") + row::kColumns + R"sql(
     FROM records
-    WHERE kind = ?1 AND (?2 OR deleted = 0)
-      AND (?3 IS NULL OR instr(search_text, ?3) > 0)
-      AND (?4 IS NULL OR case_id = ?4)
-    ORDER BY id DESC LIMIT ?5 OFFSET ?6)sql");
+    WHERE kind = ?1 AND (?2 OR deleted = 0) AND (?3 IS NULL OR case_id = ?3)
+    ORDER BY id DESC LIMIT ?4 OFFSET ?5)sql");
   if (!st) return fail(st.error());
-  std::optional<std::string> text;
-  if (!q.text.empty()) text = fold_case(q.text);
-  st->bind(1, q.kind).bind(2, q.include_deleted ? 1 : 0).bind(3, text).bind(4, q.case_id).bind(5, limit).bind(6, offset);
-  return collect(*st);
+  st->bind(1, q.kind).bind(2, q.include_deleted ? 1 : 0).bind(3, q.case_id).bind(4, limit).bind(5, offset);
+  return collect(*st, data_dir_);
 }
 
 Result<std::vector<StoredRecord>> Store::linked_to_case(const std::string& case_id) {
@@ -221,13 +221,13 @@ Result<std::vector<StoredRecord>> Store::linked_to_case(const std::string& case_
                         " FROM records WHERE case_id = ?1 AND deleted = 0 ORDER BY id DESC");
   if (!st) return fail(st.error());
   st->bind(1, case_id);
-  return collect(*st);
+  return collect(*st, data_dir_);
 }
 
 Result<std::vector<StoredRecord>> Store::quarantined() {
   auto st = db_.prepare(std::string("SELECT ") + row::kColumns + " FROM records WHERE sync_state = 2 ORDER BY id DESC");
   if (!st) return fail(st.error());
-  return collect(*st);
+  return collect(*st, data_dir_);
 }
 
 }  // namespace ws::kiosk

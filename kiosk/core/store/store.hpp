@@ -38,6 +38,9 @@ struct StoredRecord {
   SyncState sync_state = SyncState::Pending;
   std::string sync_error;         // the server's reason when quarantined
   std::int64_t updated_ms = 0;    // local wall time of the last local or pulled change
+  // The payload is encrypted and the vault is locked: `envelope.payload` is an empty object and
+  // only the metadata is real. Such a record cannot be written back (upsert refuses it).
+  bool payload_locked = false;
 };
 
 // Who this kiosk is to the server; empty until `enroll`.
@@ -218,6 +221,12 @@ class Store {
   // outbox in the same transaction: the server refused them for lacking that version.
   Result<std::size_t> apply_pull(const protocol::PullResponse& page);
 
+  // Pulled records that could not be merged while the vault was locked (pull_inbox.cpp) are
+  // merged now, with the vault open (after sign-in, off the UI thread; apply_pull also does it
+  // first). Returns how many records changed; 0 while locked.
+  Result<std::size_t> merge_pull_inbox();
+  Result<std::int64_t> pull_inbox_count();
+
   // --- server epoch (see docs/protocol.md "Epochs and restores") ---------------------------
   // The epoch of the server data this kiosk last synced with; empty before the first contact.
   Result<std::string> server_epoch();
@@ -259,6 +268,8 @@ class Store {
   // Copies the WAL into the database and truncates it, so its old frames keep no removed value.
   // False when another connection's reader kept it (the next scrub empties it).
   Result<bool> scrub_wal();
+  // scrub_wal(), and when a reader kept it from finishing, again at the next sync round.
+  Status scrub_wal_soon() { return scrub_wal_now_or_later(true); }
 
   // Local edits pulls have overwritten, oldest first.
   Result<std::vector<LocalConflict>> conflicts();
@@ -317,6 +328,12 @@ class Store {
   void load_clock_offset();  // another connection may have measured it since
   Status requeue_for_forms(const protocol::PullResponse& page);  // inside apply_pull's transaction
   Status requeue_one(const std::string& record_id);               // inside a write transaction
+  // One pulled record merged into the local one (inside apply_pull's transaction); a local
+  // record whose data is locked keeps the pulled one in the sealed inbox instead. True when the
+  // record changed.
+  Result<bool> merge_pulled(const Envelope& incoming, std::int64_t now_ms);
+  Status stash_pulled(const Envelope& incoming, std::int64_t now_ms);
+  Result<std::size_t> merge_inbox(std::int64_t now_ms);  // inside a write transaction
   // Both inside a write transaction (erasure.cpp).
   Status apply_erased(const Envelope& tombstone, std::int64_t now_ms);
   // Removes these records' rows (all but `keep_row`), outbox rows, frozen batches, conflict

@@ -8,6 +8,8 @@
 #include <vector>
 
 #include "kiosk/core/store/payload_codec.hpp"
+#include "kiosk/core/store/record_codec.hpp"
+#include "kiosk/core/store/search_index.hpp"
 #include "kiosk/core/store/store.hpp"
 
 namespace ws::kiosk::vault {
@@ -15,25 +17,35 @@ namespace {
 
 std::mutex g_mutex;
 seal::KdfLimits g_limits{};
+
+// What an open vault holds in locked memory: its key pair and the records' data key.
+struct Unlocked {
+  seal::KeyPair keys;
+  seal::SecretKey data_key;
+};
 // One open vault per data folder: every Store of the process (UI, sync worker) shares it.
-std::map<std::string, std::shared_ptr<const seal::KeyPair>> g_open;
+std::map<std::string, std::shared_ptr<const Unlocked>> g_open;
 
-std::string folder_key(const std::string& data_dir) {
-  std::error_code ec;
-  auto canonical = std::filesystem::weakly_canonical(data_dir, ec);
-  return ec ? data_dir : canonical.string();
-}
-
-std::shared_ptr<const seal::KeyPair> open_keys(const std::string& data_dir) {
+std::shared_ptr<const Unlocked> open_vault(const std::string& data_dir) {
+  const auto key = folder_key(data_dir);
   std::lock_guard lock(g_mutex);
-  auto it = g_open.find(folder_key(data_dir));
+  auto it = g_open.find(key);
   return it == g_open.end() ? nullptr : it->second;
 }
 
-void keep_open(const std::string& data_dir, seal::KeyPair keys) {
-  auto shared = std::make_shared<const seal::KeyPair>(std::move(keys));
+std::shared_ptr<const seal::KeyPair> open_keys(const std::string& data_dir) {
+  auto u = open_vault(data_dir);
+  return u ? std::shared_ptr<const seal::KeyPair>(u, &u->keys) : nullptr;
+}
+
+Status keep_open(const std::string& data_dir, seal::KeyPair keys) {
+  auto data = derive_data_key(keys);
+  if (!data) return fail(data.error());
+  auto shared = std::make_shared<const Unlocked>(Unlocked{std::move(keys), std::move(*data)});
+  const auto key = folder_key(data_dir);
   std::lock_guard lock(g_mutex);
-  g_open[folder_key(data_dir)] = std::move(shared);
+  g_open[key] = std::move(shared);
+  return ok();
 }
 
 // Binds a copy to this vault and this account: a copy moved to another kiosk's folder (another
@@ -124,9 +136,13 @@ Status create(Store& store, const std::string& counsellor_id, const std::string&
   if (auto s = st->bind_blob(1, keys->public_key).bind(2, HlcClock::system_wall_ms()).run(); !s) return s;
   if (auto s = write_copy(db, *keys, counsellor_id, secret); !s) return s;
   if (auto s = seal_existing(db, keys->public_key); !s) return s;
+  auto data = derive_data_key(*keys);
+  if (!data) return fail(data.error());
+  if (auto s = record_codec::encrypt_plain_records(db, *data); !s) return s;
   if (auto s = tx->commit(); !s) return s;
-  keep_open(store.data_dir(), std::move(*keys));
-  return ok();
+  // secure_delete zeroed the clear pages in the database; the WAL still holds them.
+  (void)store.scrub_wal_soon();
+  return keep_open(store.data_dir(), std::move(*keys));
 }
 
 }  // namespace
@@ -141,8 +157,40 @@ seal::KdfLimits kdf_limits() {
   return g_limits;
 }
 
-Result<std::string> public_key(Store& store) {
-  auto st = store.connection().prepare("SELECT public_key FROM vault WHERE one = 1");
+std::string folder_key(const std::string& data_dir) {
+  // Asked for every record read and written: an absolute path is resolved once per spelling
+  // (a relative one depends on the working directory).
+  const bool absolute = !data_dir.empty() && data_dir.front() == '/';
+  static std::mutex cache_mutex;
+  static std::map<std::string, std::string> cache;
+  if (absolute) {
+    std::lock_guard lock(cache_mutex);
+    if (auto it = cache.find(data_dir); it != cache.end()) return it->second;
+  }
+  std::error_code ec;
+  auto canonical = std::filesystem::weakly_canonical(data_dir, ec);
+  const std::string key = ec ? data_dir : canonical.string();
+  if (absolute) {
+    std::lock_guard lock(cache_mutex);
+    cache.emplace(data_dir, key);
+  }
+  return key;
+}
+
+Result<seal::SecretKey> derive_data_key(const seal::KeyPair& keys) {
+  return seal::derive_subkey(keys.secret_key, 1, "wsrecord");
+}
+
+std::shared_ptr<const seal::SecretKey> data_key(const std::string& data_dir, const std::string& public_key) {
+  auto u = open_vault(data_dir);
+  if (!u || (!public_key.empty() && u->keys.public_key != public_key)) return nullptr;
+  return std::shared_ptr<const seal::SecretKey>(u, &u->data_key);
+}
+
+Result<std::string> public_key(Store& store) { return public_key(store.connection()); }
+
+Result<std::string> public_key(sql::Connection& db) {
+  auto st = db.prepare("SELECT public_key FROM vault WHERE one = 1");
   if (!st) return fail(st.error());
   auto row = st->step();
   if (!row) return fail(row.error());
@@ -178,8 +226,7 @@ Status unlock(Store& store, const std::string& counsellor_id, const std::string&
   // The AAD already binds the copy to this public key; checking the pair as well means a
   // tampered vault row can never make the kiosk seal to a key it cannot open.
   if (!sk || seal::public_key_of(*sk) != *pk) return fail("wrong_secret", "the PIN does not open this kiosk's data");
-  keep_open(store.data_dir(), seal::KeyPair{*pk, std::move(*sk)});
-  return ok();
+  return keep_open(store.data_dir(), seal::KeyPair{*pk, std::move(*sk)});
 }
 
 Status open_on_sign_in(Store& store, const std::string& counsellor_id, const std::string& secret) {
@@ -205,13 +252,21 @@ Status adopt(Store& store, seal::SecretKey secret) {
   }
   keep_open(store.data_dir(), seal::KeyPair{*pk, std::move(secret)});
   return ok();
+void settle_after_unlock(Store& store) {
+  (void)store.merge_pull_inbox();
+  (void)record_codec::reseal_to_data_key(store);
+  // Outbox rows queued while the records could not be read get their sealed copy now.
+  (void)store.seal_waiting_outbox();
 }
 
 void lock(const std::string& data_dir) {
-  std::shared_ptr<const seal::KeyPair> dropped;
+  // The search index holds text derived from the records: it goes with the key.
+  search_index::drop(data_dir);
+  const auto key = folder_key(data_dir);
+  std::shared_ptr<const Unlocked> dropped;
   {
     std::lock_guard guard(g_mutex);
-    auto it = g_open.find(folder_key(data_dir));
+    auto it = g_open.find(key);
     if (it == g_open.end()) return;
     dropped = std::move(it->second);
     g_open.erase(it);

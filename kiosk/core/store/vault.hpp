@@ -4,6 +4,7 @@
 // secret key is stored only wrapped, one copy per counsellor account, each under a key derived
 // with Argon2id from that counsellor's PIN (own salt, not the pin_hash's). Signing in unwraps
 // it into the process keyring (locked memory); signing out or the idle lock wipes it.
+#include <memory>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -12,6 +13,7 @@
 #include "ws/result.hpp"
 #include "ws/sealing.hpp"
 #include "ws/vault_grant.hpp"
+#include "ws/sqlite.hpp"
 
 namespace ws::kiosk {
 class Store;
@@ -46,9 +48,24 @@ Status open_on_sign_in(Store& store, const std::string& counsellor_id, const std
 // the vault with its secret obtained from the server ("wrong_secret" unless it is this vault's).
 Result<vault_grant::SealedSecret> seal_secret_to(Store& store, const std::string& to_public_key);
 Status adopt(Store& store, seal::SecretKey secret);
+// With the vault just opened (off the UI thread): merges the pulls that waited in the sealed
+// inbox and re-encrypts the records sealed while locked under the data key, so lists never pay
+// a sealed box's X25519. Failures leave the work for later (the next pull merges the inbox).
+void settle_after_unlock(Store& store);
 // Wipes the secret of `data_dir`'s vault from memory.
 void lock(const std::string& data_dir);
 bool unlocked(const std::string& data_dir);
+
+// The symmetric key records are encrypted with while the vault is open (record_codec.hpp):
+// derived from the vault secret (crypto_kdf, context "wsrecord"), held beside it in the keyring
+// and wiped with it. Null while the vault of `data_dir` is locked, or when `public_key` is given
+// and the open vault is not that one (a write never goes under a key the folder cannot open).
+std::shared_ptr<const seal::SecretKey> data_key(const std::string& data_dir, const std::string& public_key = {});
+Result<seal::SecretKey> derive_data_key(const seal::KeyPair& keys);
+// The public key read through a connection (for code below the Store, e.g. row writes).
+Result<std::string> public_key(sql::Connection& db);
+// The name the process-wide keyring and search index know a data folder by.
+std::string folder_key(const std::string& data_dir);
 
 // Seals `plain` to a vault's public key; opens a sealed value with the secret unlocked in this
 // process ("locked" when nobody has opened the vault).

@@ -99,6 +99,12 @@ Result<RoundReport> SyncRound::run(const ProgressFn& progress) {
   // window are made again before anything is sent, so they are not refused.
   if (auto recovered = store_.recover_future_stamps(); !recovered) return fail(recovered.error());
   auto report = push(progress);
+  // Outbox rows carry their own copy sealed to the server, so a locked vault does not stop a
+  // push; should a batch still need a record that cannot be read now (docs/security.md
+  // "Encryption at rest"), it waits for the next sign-in and the pull still runs, so erasures
+  // and other kiosks' work keep arriving.
+  const bool push_locked = !report && report.error().code == "vault_locked";
+  if (push_locked) report = RoundReport{};
   if (!report) return report;
   auto waiting = store_.pending_count();
   if (!waiting) return fail(waiting.error());
@@ -107,6 +113,9 @@ Result<RoundReport> SyncRound::run(const ProgressFn& progress) {
   report->pulled_changes = *pulled;
   // Closed cases past the centre's retention go once the server holds every version of them.
   if (auto expired = store_.apply_retention(); !expired) return fail(expired.error());
+  if (push_locked) {
+    return fail("vault_locked", "pulled; the records not sent yet are encrypted and go out after the next sign-in");
+  }
   auto done = resend_requeued(std::move(*report), *waiting, progress);
   // The vault key's escrow needs no secret to send; the next round tries again if this fails.
   if (auto id = enrolled_identity(); done && id) (void)offer_escrow(store_, transport_, *id);

@@ -19,6 +19,7 @@ std::string StoreWorkspaceData::open_vault(const std::string& counsellor_id, con
   if (opened) {
     // The sync worker uploads it with its next round; it needs no secret for that.
     (void)vault_escrow::prepare(**own);
+    vault::settle_after_unlock(**own);
     return {};
   }
   if (opened.error().code == "forbidden") {

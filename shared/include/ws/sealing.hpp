@@ -3,6 +3,7 @@
 // derivation, XChaCha20-Poly1305 wrapping and anonymous sealing to an X25519 public key.
 // Nothing here is home-made cryptography; every primitive is libsodium's.
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -54,6 +55,11 @@ std::string public_key_of(const SecretKey& secret);
 
 // A 32-byte key from a person's secret (PIN or passphrase) with Argon2id.
 Result<SecretKey> derive_key(std::string_view secret, const std::string& salt, const KdfLimits& limits);
+
+// A key for one purpose from a master key (crypto_kdf_derive_from_key: BLAKE2b keyed with the
+// master; `context` is 8 characters naming the purpose), so one secret yields keys that tell
+// nothing about each other or about the master.
+Result<SecretKey> derive_subkey(const SecretKey& master, std::uint64_t id, const char (&context)[9]);
 
 // XChaCha20-Poly1305 (IETF): nonce || ciphertext. `aad` is authenticated, not stored.
 std::string encrypt(const SecretKey& key, std::string_view plain, std::string_view aad);

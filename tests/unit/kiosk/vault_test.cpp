@@ -58,8 +58,10 @@ std::string utf16le(const std::string& ascii) {
   return out;
 }
 
-// A local edit ("Omar Khalil Saleh") that another kiosk's later edit replaces in a pull.
-void pull_over_local_edit(Store& store) {
+// A local edit ("Omar Khalil Saleh", made with the vault open: a locked record cannot be edited)
+// that another kiosk's later edit replaces in a pull; `lock_before_pull` pulls with nobody
+// signed in.
+void pull_over_local_edit(Store& store, bool lock_before_pull = false) {
   auto id = store.save("intake", {{"full_name", "Omar Khalil"}});
   REQUIRE(id);
   REQUIRE(store.update(*id, {{"full_name", "Omar Khalil Saleh"}}));
@@ -68,6 +70,7 @@ void pull_over_local_edit(Store& store) {
   incoming.payload["full_name"] = "Omar K. Saleh";
   incoming.field_versions["full_name"] = incoming.version;
   incoming.base_version.reset();
+  if (lock_before_pull) vault::lock(store.data_dir());
   REQUIRE(store.apply_pull(protocol::PullResponse{{incoming}, "5", false}));
 }
 
@@ -157,26 +160,38 @@ TEST_CASE("drafts are sealed once the folder has a vault, also those written bef
   vault::lock(dir.path());
 }
 
-TEST_CASE("a conflict logged by a pull while nobody is signed in is sealed until the vault opens") {
+TEST_CASE("a pull while nobody is signed in waits sealed, and the next unlock merges it and logs the conflict sealed") {
   LockedVault v("c1", "161803");
   auto& store = v.store;
   auto& dir = v.dir;
-  pull_over_local_edit(*store);
+  REQUIRE(vault::unlock(*store, "c1", "161803"));
+  pull_over_local_edit(*store, true);
+  // The merge needs the local values: nothing merged or logged yet, the pulled record waits.
+  CHECK(store->conflict_count().value() == 0);
+  CHECK(store->pull_inbox_count().value() == 1);
+  auto inbox = store->connection().prepare("SELECT envelope FROM pull_inbox");
+  REQUIRE(inbox);
+  REQUIRE(inbox->step().value());
+  CHECK(inbox->column_blob(0).find("Omar") == std::string::npos);
 
+  REQUIRE(vault::unlock(*store, "c1", "161803"));
+  CHECK(store->merge_pull_inbox().value() == 1);
+  CHECK(store->pull_inbox_count().value() == 0);
   auto raw = store->connection().prepare("SELECT lost_codec, lost_value FROM conflicts");
   REQUIRE(raw);
   REQUIRE(raw->step().value());
   CHECK(raw->column_int(0) == codec::kSealedJson);
   CHECK(raw->column_blob(1).find("Omar") == std::string::npos);
-  CHECK(store->conflicts().error().code == "locked");
-  CHECK(store->conflict_count().value() == 1);
-
-  REQUIRE(vault::unlock(*store, "c1", "161803"));
   auto log = store->conflicts();
   REQUIRE(log);
   REQUIRE(log->size() == 1);
   CHECK(log->front().lost_value == "Omar Khalil Saleh");
+  auto merged = store->list({.kind = "intake"}).value();
+  REQUIRE(merged.size() == 1);
+  CHECK(merged.front().envelope.payload["full_name"] == "Omar K. Saleh");
   vault::lock(dir.path());
+  CHECK(store->conflicts().error().code == "locked");
+  CHECK(store->conflict_count().value() == 1);
 }
 
 TEST_CASE("kiosk conflicts --counsellor NAME opens the sealed values with that counsellor's PIN") {
@@ -187,8 +202,8 @@ TEST_CASE("kiosk conflicts --counsellor NAME opens the sealed values with that c
     auto id = counsellors::save(*store, "Amal Haddad", "counsellor", crypto::hash_password("135790").value());
     REQUIRE(id);
     REQUIRE(vault::add_copy(*store, *id, "135790"));
-    vault::lock(dir.path());
     pull_over_local_edit(*store);
+    vault::lock(dir.path());
   }
   auto conflicts = [&](std::vector<std::string> extra, const std::string& stdin_text) {
     std::vector<std::string> args{"--data-dir", dir.path(), "conflicts", "--json"};

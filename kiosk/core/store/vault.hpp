@@ -12,8 +12,8 @@
 #include "kiosk/core/store/payload_codec.hpp"
 #include "ws/result.hpp"
 #include "ws/sealing.hpp"
-#include "ws/vault_grant.hpp"
 #include "ws/sqlite.hpp"
+#include "ws/vault_grant.hpp"
 
 namespace ws::kiosk {
 class Store;

@@ -33,6 +33,9 @@ int cmd_add(const Context& ctx) {
   if (!kind) return report(ctx, kind.error(), kExitUsage);
   auto file = required(ctx, "--json");
   if (!file) return report(ctx, file.error(), kExitUsage);
+  if (*file == "-" && ctx.args.value("--counsellor")) {
+    return report(ctx, Error{"usage", "with --counsellor the PIN comes on stdin: give the answers in a file"}, kExitUsage);
+  }
   auto payload = read_json_file(*file);
   if (!payload) return report(ctx, payload.error());
   if (!payload->is_object()) return report(ctx, Error{"usage", "the record must be a JSON object of answers"});
@@ -40,6 +43,7 @@ int cmd_add(const Context& ctx) {
 
   auto store = open_store(ctx);
   if (!store) return report(ctx, store.error());
+  if (auto s = unlock_if_asked(ctx, **store); !s) return report(ctx, s.error());
   auto check = FormCheck::load(**store, ctx.assets_dir);
   if (!check) return report(ctx, check.error());
   auto schema_version = check->check_new(*kind, *payload);
@@ -56,15 +60,22 @@ int cmd_edit(const Context& ctx) {
   if (!id) return report(ctx, id.error(), kExitUsage);
   auto file = required(ctx, "--json");
   if (!file) return report(ctx, file.error(), kExitUsage);
+  if (*file == "-" && ctx.args.value("--counsellor")) {
+    return report(ctx, Error{"usage", "with --counsellor the PIN comes on stdin: give the answers in a file"}, kExitUsage);
+  }
   auto patch = read_json_file(*file);
   if (!patch) return report(ctx, patch.error());
   if (!patch->is_object()) return report(ctx, Error{"usage", "the edit must be a JSON object of fields"});
 
   auto store = open_store(ctx);
   if (!store) return report(ctx, store.error());
+  if (auto s = unlock_if_asked(ctx, **store); !s) return report(ctx, s.error());
   auto current = (*store)->get(*id);
   if (!current) return report(ctx, explain_storage_error(current.error(), "cannot read the record"));
   if (!*current) return report(ctx, Error{"not_found", "no record with id " + *id});
+  if ((*current)->payload_locked) {
+    return report(ctx, Error{"vault_locked", "the record is encrypted: give --counsellor NAME and that counsellor's PIN on stdin"});
+  }
   nlohmann::json merged = (*current)->envelope.payload;
   for (const auto& [field, value] : patch->items()) merged[field] = value;
   auto check = FormCheck::load(**store, ctx.assets_dir);

@@ -44,6 +44,9 @@ Status unlock_if_asked(const Context& ctx, Store& store) {
     if (auto s = open_as(store, a, *secret); !s) return s;
     // Ready for the next sync to send to the server (no secret needed then).
     (void)vault_escrow::prepare(store);
+    // As after the window's sign-in: pulls that waited are merged, records sealed while locked
+    // re-encrypted, queued rows sealed to the server.
+    vault::settle_after_unlock(store);
     return ok();
   }
   return fail("unknown_counsellor", "no active account of that name on this kiosk");

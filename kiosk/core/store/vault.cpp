@@ -250,8 +250,9 @@ Status adopt(Store& store, seal::SecretKey secret) {
   if (pk->empty() || seal::public_key_of(secret) != *pk) {
     return fail("wrong_secret", "the key the server sent does not open this kiosk's data");
   }
-  keep_open(store.data_dir(), seal::KeyPair{*pk, std::move(secret)});
-  return ok();
+  return keep_open(store.data_dir(), seal::KeyPair{*pk, std::move(secret)});
+}
+
 void settle_after_unlock(Store& store) {
   (void)store.merge_pull_inbox();
   (void)record_codec::reseal_to_data_key(store);

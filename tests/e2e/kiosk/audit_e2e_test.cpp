@@ -16,9 +16,7 @@ namespace {
 
 // `printf '%s\n' SECRET | kiosk ARGS...`: the PIN on stdin, as an operator gives it.
 RunResult with_stdin(const Kiosk& k, const std::string& secret, std::vector<std::string> args) {
-  std::vector<std::string> argv{"/bin/sh", "-c", "printf '%s\\n' \"$0\" | \"$@\"", secret};
-  for (auto& a : k.argv(std::move(args))) argv.push_back(a);
-  return run(argv);
+  return run(ws::e2e::with_stdin(secret, k.argv(std::move(args))));
 }
 
 std::vector<json> kiosk_audit(const Kiosk& k) {

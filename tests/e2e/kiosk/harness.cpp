@@ -263,6 +263,30 @@ nlohmann::json Kiosk::status() const {
   return j;
 }
 
+std::vector<std::string> with_stdin(const std::string& line, std::vector<std::string> argv) {
+  std::vector<std::string> full{"/bin/sh", "-c", "printf '%s\\n' \"$0\" | \"$@\"", line};
+  full.insert(full.end(), argv.begin(), argv.end());
+  return full;
+}
+
+std::string forms_with_intake_v2(const TempDir& dir, std::string& form_file) {
+  const std::string assets = dir.sub("assets-v2");
+  std::filesystem::create_directories(assets + "/forms");
+  for (const auto& f : std::filesystem::directory_iterator(assets_dir() + "/forms")) {
+    std::filesystem::copy(f.path(), assets + "/forms");
+  }
+  auto intake_form = nlohmann::json::parse(read_file(assets + "/forms/intake.json"));
+  intake_form["version"] = 2;
+  write_file(assets + "/forms/intake.json", intake_form.dump(2));
+  form_file = dir.sub("intake-v2.json");
+  write_file(form_file, intake_form.dump(2));
+  // Content bundles come from the same folder.
+  if (std::filesystem::exists(assets_dir() + "/content")) {
+    std::filesystem::copy(assets_dir() + "/content", assets + "/content", std::filesystem::copy_options::recursive);
+  }
+  return assets;
+}
+
 nlohmann::json intake(int n) {
   auto answers = ws::test::intake_answers(n);
   answers["legal_status_notes"] = "Fictional record " + std::to_string(n) + " made by the end-to-end tests.";

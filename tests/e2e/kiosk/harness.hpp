@@ -110,6 +110,14 @@ struct Kiosk {
   nlohmann::json status() const;
 };
 
+// `argv` run with `line` and a newline on its standard input (a PIN, as an operator types it).
+std::vector<std::string> with_stdin(const std::string& line, std::vector<std::string> argv);
+
+// A copy of the kiosk assets whose intake form says version 2, which the server has never been
+// given: a kiosk using it has its intakes refused (quarantined). `form_file` gets the form's
+// path, for publishing it later.
+std::string forms_with_intake_v2(const TempDir& dir, std::string& form_file);
+
 // A valid, fictional intake interview of about 1 KB.
 nlohmann::json intake(int n);
 nlohmann::json case_header(int n);

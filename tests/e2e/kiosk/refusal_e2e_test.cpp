@@ -49,26 +49,6 @@ TEST_CASE("a proxy's HTML 403, 400 and 413 quarantine nothing, and everything sy
 
 namespace {
 
-// A copy of the shipped forms in which `intake` is version 2, which the server does not know
-// until HQ publishes it. Returns the folder; `form_file` gets the version-2 definition.
-std::string forms_with_intake_v2(const TempDir& dir, std::string& form_file) {
-  const std::string assets = dir.sub("assets-v2");
-  std::filesystem::create_directories(assets + "/forms");
-  for (const auto& f : std::filesystem::directory_iterator(assets_dir() + "/forms")) {
-    std::filesystem::copy(f.path(), assets + "/forms");
-  }
-  auto intake_form = nlohmann::json::parse(read_file(assets + "/forms/intake.json"));
-  intake_form["version"] = 2;
-  write_file(assets + "/forms/intake.json", intake_form.dump(2));
-  form_file = dir.sub("intake-v2.json");
-  write_file(form_file, intake_form.dump(2));
-  // Content bundles come from the same folder.
-  if (std::filesystem::exists(assets_dir() + "/content")) {
-    std::filesystem::copy(assets_dir() + "/content", assets + "/content", std::filesystem::copy_options::recursive);
-  }
-  return assets;
-}
-
 // `sync-server refused --db FILE [options]`: the records HQ sees as refused.
 nlohmann::json refused_on_server(const std::string& db, std::vector<std::string> options = {}) {
   std::vector<std::string> argv{server_bin(), "refused", "--db", db};

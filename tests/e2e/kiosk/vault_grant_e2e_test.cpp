@@ -16,13 +16,6 @@ constexpr const char* kAmalPin = "135790";
 constexpr const char* kBenPin = "246810";
 constexpr const char* kWrongPin = "975310";
 
-// `argv` with `stdin_text` and a newline on its standard input.
-std::vector<std::string> with_stdin(const std::string& stdin_text, std::vector<std::string> argv) {
-  std::vector<std::string> full{"/bin/sh", "-c", "printf '%s\\n' \"$0\" | \"$@\"", stdin_text};
-  full.insert(full.end(), argv.begin(), argv.end());
-  return full;
-}
-
 // Every byte of every file under `dir`.
 std::string all_bytes(const std::string& dir) {
   std::string all;

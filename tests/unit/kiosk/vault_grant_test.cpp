@@ -16,6 +16,7 @@
 #include "kiosk/core/vm/store_data.hpp"
 #include "kiosk/core/vm/workspace.hpp"
 #include "sync-server/core/records.hpp"
+#include "tests/support/folder_scan.hpp"
 #include "tests/unit/kiosk/test_server.hpp"
 #include "ws/ids.hpp"
 #include "ws/vault_grant.hpp"
@@ -70,16 +71,6 @@ std::string server_text(test::TestServer& server, const std::string& sql, const 
 
 int audit_count(test::TestServer& server, const std::string& action) {
   return std::stoi(server_text(server, "SELECT count(*) FROM audit_log WHERE action = ?1", action));
-}
-
-std::string file_bytes(const std::string& dir) {
-  std::string all;
-  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
-    if (!entry.is_regular_file()) continue;
-    std::ifstream in(entry.path(), std::ios::binary);
-    all.append(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-  }
-  return all;
 }
 
 // A centre whose kiosk Amal set up: her vault, a value sealed to it, escrowed at the next sync;
@@ -231,9 +222,9 @@ TEST_CASE("vault grant: no PIN in the server's audit log or files, nor in the ki
   CHECK(audit.find("vault.granted") != std::string::npos);
   for (const std::string pin : {kBenPin, "999999", kAmalPin}) {
     CHECK(audit.find(pin) == std::string::npos);
-    CHECK(file_bytes(std::filesystem::path(c.server.database().path()).parent_path().string()).find(pin) ==
-          std::string::npos);
-    CHECK(file_bytes(c.dir()).find(pin) == std::string::npos);
+    CHECK(ws::test::files_holding(std::filesystem::path(c.server.database().path()).parent_path().string(), {pin}) ==
+          "");
+    CHECK(ws::test::files_holding(c.dir(), {pin}) == "");
   }
 }
 

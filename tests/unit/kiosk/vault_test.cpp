@@ -16,6 +16,7 @@
 #include "ws/crypto.hpp"
 #include "ws/hlc.hpp"
 #include "ws/ids.hpp"
+#include "tests/support/folder_scan.hpp"
 #include "tests/unit/kiosk/support.hpp"
 
 namespace ws::kiosk {
@@ -37,26 +38,6 @@ struct LockedVault {
     vault::lock(dir.path());
   }
 };
-
-// Every byte of every file in the folder (database, WAL, journal).
-std::string folder_bytes(const std::string& dir) {
-  std::string all;
-  for (const auto& entry : std::filesystem::recursive_directory_iterator(dir)) {
-    if (!entry.is_regular_file()) continue;
-    std::ifstream in(entry.path(), std::ios::binary);
-    all.append(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-  }
-  return all;
-}
-
-std::string utf16le(const std::string& ascii) {
-  std::string out;
-  for (char c : ascii) {
-    out += c;
-    out += '\0';
-  }
-  return out;
-}
 
 // A local edit ("Omar Khalil Saleh", made with the vault open: a locked record cannot be edited)
 // that another kiosk's later edit replaces in a pull; `lock_before_pull` pulls with nobody
@@ -145,11 +126,7 @@ TEST_CASE("drafts are sealed once the folder has a vault, also those written bef
   CHECK(store->get_draft("c1", "form:intake").error().code == "locked");
 
   store.reset();
-  const std::string bytes = folder_bytes(dir.path());
-  for (const std::string& v : {name, std::string("Tariq Mansour"), std::string("Amina Yusuf")}) {
-    CHECK(bytes.find(v) == std::string::npos);
-    CHECK(bytes.find(utf16le(v)) == std::string::npos);
-  }
+  CHECK(ws::test::files_holding(dir.path(), {name, "Tariq Mansour", "Amina Yusuf"}) == "");
 
   auto reopened = Store::open(dir.path());
   REQUIRE(reopened);

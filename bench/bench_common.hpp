@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -36,6 +37,26 @@ inline void check_load(bool allow_busy) {
   std::printf("WARNING: load average %.2f > 1.0: BUSY MACHINE, these figures are not comparable; only ratios "
               "within this run mean anything.\n",
               load);
+}
+
+// The benches' command line: `--allow-busy` (returned), and `--NAME VALUE` options handed to
+// `take`, which answers false for a name it does not know. A missing value or an unknown name
+// ends the program with a message.
+inline bool parse_options(int argc, char** argv, const std::function<bool(const std::string&, const char*)>& take) {
+  bool allow_busy = false;
+  for (int i = 1; i < argc; ++i) {
+    const std::string name = argv[i];
+    if (name == "--allow-busy") {
+      allow_busy = true;
+    } else if (i + 1 >= argc) {
+      std::fprintf(stderr, "bench: missing value for %s\n", name.c_str());
+      std::exit(2);
+    } else if (!take(name, argv[++i])) {
+      std::fprintf(stderr, "bench: unknown option %s\n", name.c_str());
+      std::exit(2);
+    }
+  }
+  return allow_busy;
 }
 
 inline double median(std::vector<double> v) {

@@ -197,22 +197,16 @@ Run one_run(int records, std::size_t batch, int saves, int run_index, bool seal)
 int main(int argc, char** argv) {
   int records = 20000, runs = 5, saves = 200;
   std::size_t batch = 1000;
-  bool allow_busy = false;
   bool seal = true;
-  for (int i = 1; i < argc; ++i) {
-    const std::string a = argv[i];
-    if (a == "--allow-busy") {
-      allow_busy = true;
-      continue;
-    }
-    if (i + 1 >= argc) die("missing value for " + a);
-    if (a == "--records") records = std::atoi(argv[++i]);
-    else if (a == "--runs") runs = std::atoi(argv[++i]);
-    else if (a == "--batch") batch = static_cast<std::size_t>(std::atoi(argv[++i]));
-    else if (a == "--saves") saves = std::atoi(argv[++i]);
-    else if (a == "--seal") seal = std::string(argv[++i]) != "off";
-    else die("unknown option " + a);
-  }
+  const bool allow_busy = ws::bench::parse_options(argc, argv, [&](const std::string& name, const char* value) {
+    if (name == "--records") records = std::atoi(value);
+    else if (name == "--runs") runs = std::atoi(value);
+    else if (name == "--batch") batch = static_cast<std::size_t>(std::atoi(value));
+    else if (name == "--saves") saves = std::atoi(value);
+    else if (name == "--seal") seal = std::string(value) != "off";
+    else return false;
+    return true;
+  });
   if (records < 1 || runs < 1 || batch < 1 || batch > 1000 || saves < 1) die("bad arguments");
   ws::bench::check_load(allow_busy);
 

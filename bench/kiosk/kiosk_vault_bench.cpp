@@ -135,20 +135,15 @@ void print_sign_in(const char* label, const std::vector<SignIn>& runs) {
 
 int main(int argc, char** argv) {
   int cases = 10000, runs = 3, saves = 200;
-  bool fast_kdf = false, allow_busy = false;
-  for (int i = 1; i < argc; ++i) {
-    const std::string a = argv[i];
-    if (a == "--allow-busy") {
-      allow_busy = true;
-      continue;
-    }
-    if (i + 1 >= argc) die("missing value for " + a);
-    if (a == "--cases") cases = std::atoi(argv[++i]);
-    else if (a == "--runs") runs = std::atoi(argv[++i]);
-    else if (a == "--saves") saves = std::atoi(argv[++i]);
-    else if (a == "--kdf") fast_kdf = std::string(argv[++i]) == "fast";
-    else die("unknown option " + a);
-  }
+  bool fast_kdf = false;
+  const bool allow_busy = ws::bench::parse_options(argc, argv, [&](const std::string& name, const char* value) {
+    if (name == "--cases") cases = std::atoi(value);
+    else if (name == "--runs") runs = std::atoi(value);
+    else if (name == "--saves") saves = std::atoi(value);
+    else if (name == "--kdf") fast_kdf = std::string(value) == "fast";
+    else return false;
+    return true;
+  });
   if (cases < 100 || runs < 1 || saves < 1) die("bad arguments (--cases at least 100)");
   ws::bench::check_load(allow_busy);
   if (fast_kdf) vault::set_kdf_limits({1, 64 * 1024});

@@ -93,19 +93,13 @@ double seal_item_us(int records, int salt) {
 
 int main(int argc, char** argv) {
   int records = 2000, runs = 5, saves = 200;
-  bool allow_busy = false;
-  for (int i = 1; i < argc; ++i) {
-    const std::string a = argv[i];
-    if (a == "--allow-busy") {
-      allow_busy = true;
-      continue;
-    }
-    if (i + 1 >= argc) die("missing value for " + a);
-    if (a == "--records") records = std::atoi(argv[++i]);
-    else if (a == "--runs") runs = std::atoi(argv[++i]);
-    else if (a == "--saves") saves = std::atoi(argv[++i]);
-    else die("unknown option " + a);
-  }
+  const bool allow_busy = ws::bench::parse_options(argc, argv, [&](const std::string& name, const char* value) {
+    if (name == "--records") records = std::atoi(value);
+    else if (name == "--runs") runs = std::atoi(value);
+    else if (name == "--saves") saves = std::atoi(value);
+    else return false;
+    return true;
+  });
   if (records < 1 || runs < 1 || saves < 1) die("bad arguments");
   bench::check_load(allow_busy);
   std::vector<double> all_on, all_off, one_on, one_off, freeze_on, freeze_off, item;

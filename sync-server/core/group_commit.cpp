@@ -55,6 +55,18 @@ void GroupCommit::write_group(const std::vector<Job*>& group) {
   auto w = WriteScope::begin(db_);
   if (!w) return fail_all(w.error());
   auto& db = w->conn();
+  if (group.size() == 1) {
+    // A lone write needs no savepoint: its failure rolls the transaction back. A savepoint
+    // around it would also nest every savepoint the write opens (one per record in a push),
+    // and SQLite's in-memory sub-journal walks its chunk list from the start on each nested
+    // release: quadratic in the pages a batch touches (37% of the ingest CPU at 100,000
+    // records, 3x slower loading at 1,000,000).
+    Job& j = *group.front();
+    j.result = run_guarded(*j.work, db);
+    if (!j.result) return;  // the scope rolls back
+    if (auto s = w->commit(); !s) j.result = fail(s.error());
+    return;
+  }
   auto savepoint = db.prepare("SAVEPOINT job");
   auto release = db.prepare("RELEASE job");
   auto rollback = db.prepare("ROLLBACK TO job");

@@ -1,8 +1,9 @@
 #pragma once
 // Group commit: writes that concurrent requests queue while one transaction is being written
 // and fsynced share the next transaction, so N kiosks pushing at once cost one fsync per
-// group instead of one per batch. Each write runs in a savepoint of its own, so one that fails
-// leaves no trace and the others still commit; every caller returns only after the commit
+// group instead of one per batch. In a group of several, each write runs in a savepoint of its
+// own, so one that fails leaves no trace and the others still commit (a lone write is the
+// transaction); every caller returns only after the commit
 // that holds its write is durable (or has failed).
 #include <condition_variable>
 #include <cstddef>

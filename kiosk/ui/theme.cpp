@@ -128,18 +128,16 @@ float Theme::scale_for_height(int framebuffer_height) {
 }
 
 float Theme::scale_for_size(int framebuffer_width, int framebuffer_height) {
-  // The design is 1920x1080: the smaller ratio keeps every screen inside the frame, in
-  // portrait too (scaling by height alone made 1080x1920 nearly twice too wide).
-  const float by_width = static_cast<float>(framebuffer_width) / 1920.0f;
-  const float by_height = static_cast<float>(framebuffer_height) / 1080.0f;
+  // The smaller ratio keeps every screen inside the frame; the reference turns with the screen.
+  const bool portrait = framebuffer_height > framebuffer_width;
+  const float by_width = static_cast<float>(framebuffer_width) / (portrait ? 1080.0f : 1920.0f);
+  const float by_height = static_cast<float>(framebuffer_height) / (portrait ? 1920.0f : 1080.0f);
   return std::clamp(std::min(by_width, by_height), 0.5f, 3.0f);
 }
 
-float Theme::reading_scale_for_size(int framebuffer_width, int framebuffer_height) {
-  if (framebuffer_height <= framebuffer_width) return scale_for_size(framebuffer_width, framebuffer_height);
-  const float by_width = static_cast<float>(framebuffer_width) / 1080.0f;
-  const float by_height = static_cast<float>(framebuffer_height) / 1920.0f;
-  return std::clamp(std::min(by_width, by_height), 0.5f, 3.0f);
+float Theme::design_width() const {
+  const float width = ImGui::GetCurrentContext() ? ImGui::GetIO().DisplaySize.x : 0.0f;
+  return width > 0 ? width / scale_ : 1920.0f;
 }
 
 bool Theme::apply(float scale) {

@@ -54,13 +54,19 @@ class Theme {
  public:
   // 1.0 at a 1080-pixel-high framebuffer; clamped so tiny test windows stay legible.
   static float scale_for_height(int framebuffer_height);
-  // min(width / 1920, height / 1080), clamped the same way: what the window uses.
+  // What the window uses. Landscape: the design is 1920x1080, min(width / 1920, height / 1080).
+  // Portrait: the design is 1080x1920, min(width / 1080, height / 1920), so text and buttons are
+  // as large as on the same panel turned sideways (by the landscape rule a 1080x1920 screen got
+  // 0.56 and half of it stayed empty). Clamped as scale_for_height. Screens reflow to the
+  // narrower design width (see narrow()).
   static float scale_for_size(int framebuffer_width, int framebuffer_height);
-
-  // The visitor's screens in portrait: the design is 1080x1920 there (min(width / 1080,
-  // height / 1920)), so text is as large as on the same panel in landscape; in landscape it
-  // is scale_for_size. Their layouts reflow to the narrower screen (screens/info).
-  static float reading_scale_for_size(int framebuffer_width, int framebuffer_height);
+  // Design pixels across the display (display width / scale): 1920 or more in landscape, about
+  // 1080 in portrait. Screens lay out for this width, not for the orientation.
+  float design_width() const;
+  // Fewer than kNarrowWidth design pixels across: layouts stack panes, wrap rows of buttons and
+  // show tables with fewer, two-line columns.
+  static constexpr float kNarrowWidth = 1600.0f;
+  bool narrow() const { return design_width() < kNarrowWidth; }
 
   float scale() const { return scale_; }
   float px(float at_1080p) const { return at_1080p * scale_; }

@@ -9,6 +9,7 @@
 
 #include "kiosk/core/vm/workspace.hpp"
 #include "kiosk/ui/screens/staff_screens.hpp"
+#include "kiosk/ui/widgets/panes.hpp"
 #include "kiosk/ui/widgets/staff_bar.hpp"
 #include "kiosk/ui/widgets/touch.hpp"
 
@@ -59,13 +60,13 @@ void AccountsScreen::draw(Ui& ui) {
     role_ = "counsellor";
   }
   const Theme& t = ui.theme;
-  const float height = ImGui::GetContentRegionAvail().y;
-  const float left = ImGui::GetContentRegionAvail().x * 0.45f;
-  ImGui::BeginChild("##account_list", ImVec2(left, height), true);
+  // The list beside the form in landscape; in portrait the list above the form, one column.
+  const widgets::TwoPanes panes = widgets::two_panes(ImGui::GetContentRegionAvail(), t.gap(), 0.45f, 0.4f);
+  ImGui::BeginChild("##account_list", panes.first, true);
   draw_list(ui, *ws);
   ImGui::EndChild();
-  ImGui::SameLine(0, t.gap());
-  ImGui::BeginChild("##account_form", ImVec2(0, height), true);
+  widgets::next_pane(panes, t.gap());
+  ImGui::BeginChild("##account_form", panes.second, true);
   draw_form(ui, *ws);
   ImGui::EndChild();
 }

@@ -1,5 +1,6 @@
 // One case: who it is, its status (changeable), the records of every interview and session
 // with their sync state, and buttons to start the next record.
+#include <algorithm>
 #include <cstdio>
 #include <string>
 
@@ -26,6 +27,7 @@ class CaseScreen : public Screen {
  private:
   void draw_header(Ui& ui, const vm::Workspace& ws, const vm::CaseDetail& c);
   void draw_timeline(Ui& ui, const vm::Workspace& ws, const vm::CaseDetail& c);
+  void draw_new_record(Ui& ui, const vm::Workspace& ws, const vm::CaseDetail& c);
   void draw_conflicts(Ui& ui, const vm::Workspace& ws, const vm::CaseDetail& c);
   void draw_value(Ui& ui, const std::string& value, const std::string& who);
   bool changing_status_ = false;
@@ -81,6 +83,8 @@ void CaseScreen::draw_header(Ui& ui, const vm::Workspace& ws, const vm::CaseDeta
   widgets::heading(ui, status.c_str());
   if (!changing_status_) {
     if (widgets::button(ui, "Change status###change_status")) changing_status_ = true;
+    // Beside it on a stacked (portrait) page, where the header pane is wide and short.
+    if (t.narrow()) ImGui::SameLine(0, t.gap());
     if (widgets::button(ui, "Edit case details###edit_case")) ui.emit(OpenForm{"case", c.summary.id, c.summary.id});
     return;
   }
@@ -97,16 +101,7 @@ void CaseScreen::draw_header(Ui& ui, const vm::Workspace& ws, const vm::CaseDeta
 
 void CaseScreen::draw_timeline(Ui& ui, const vm::Workspace& ws, const vm::CaseDetail& c) {
   const Theme& t = ui.theme;
-  widgets::heading(ui, "New record");
-  const float w = (ImGui::GetContentRegionAvail().x - 3 * t.gap()) / 4;
-  bool first = true;
-  for (const char* form_id : kCaseForms) {
-    if (!ws.has_form(form_id)) continue;
-    if (!first) ImGui::SameLine(0, t.gap());
-    first = false;
-    const std::string label = ws.form_title(form_id) + "###new_" + form_id;
-    if (widgets::button(ui, label.c_str(), w, widgets::Tone::Primary)) ui.emit(OpenForm{form_id, c.summary.id, ""});
-  }
+  draw_new_record(ui, ws, c);
   draw_conflicts(ui, ws, c);
   ImGui::Dummy(ImVec2(0, t.px(8)));
   widgets::heading(ui, "Timeline");
@@ -114,23 +109,33 @@ void CaseScreen::draw_timeline(Ui& ui, const vm::Workspace& ws, const vm::CaseDe
     widgets::caption(ui, "No interviews or sessions recorded yet.");
     return;
   }
+  // Narrow: who wrote a record goes under its title, so the title keeps room for its words.
+  const bool narrow = t.narrow();
   const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_ScrollY;
-  if (!ImGui::BeginTable("##timeline", 4, flags, ImVec2(-1, ImGui::GetContentRegionAvail().y))) return;
+  if (!ImGui::BeginTable("##timeline", narrow ? 3 : 4, flags, ImVec2(-1, ImGui::GetContentRegionAvail().y))) return;
   ImGui::TableSetupColumn("When", ImGuiTableColumnFlags_WidthFixed, t.px(250));
   ImGui::TableSetupColumn("Record", ImGuiTableColumnFlags_WidthStretch);
-  ImGui::TableSetupColumn("By", ImGuiTableColumnFlags_WidthFixed, t.px(220));
-  ImGui::TableSetupColumn("Sync", ImGuiTableColumnFlags_WidthFixed, t.px(250));
+  if (!narrow) ImGui::TableSetupColumn("By", ImGuiTableColumnFlags_WidthFixed, t.px(220));
+  ImGui::TableSetupColumn("Sync", ImGuiTableColumnFlags_WidthFixed, t.px(narrow ? 230 : 250));
+  const float row_h = narrow ? t.touch() + t.px(40) : t.touch();
   for (const auto& e : c.timeline) {
-    ImGui::TableNextRow(ImGuiTableRowFlags_None, t.touch());
+    ImGui::TableNextRow(ImGuiTableRowFlags_None, row_h);
     ImGui::TableSetColumnIndex(0);
     const std::string label = e.when + "###record_" + e.record_id;
     // Sized so the selectable's reach (half the item spacing each way) ends where the row does.
-    const float target_h = t.touch() - ImGui::GetStyle().ItemSpacing.y;
+    const float target_h = row_h - ImGui::GetStyle().ItemSpacing.y;
     if (ImGui::Selectable(label.c_str(), false, ImGuiSelectableFlags_SpanAllColumns, ImVec2(0, target_h)))
       ui.emit(OpenForm{e.kind, c.summary.id, e.record_id});
     widgets::log_item(ui, label.c_str());
     ImGui::TableSetColumnIndex(1);
     ImGui::TextUnformatted(ws.form_title(e.kind).c_str());
+    if (narrow) {
+      ImGui::PushFont(t.fonts().small);
+      ImGui::PushStyleColor(ImGuiCol_Text, t.colors().text_muted);
+      ImGui::TextUnformatted(("by " + e.author).c_str());
+      ImGui::PopStyleColor();
+      ImGui::PopFont();
+    }
     if (!e.quarantine_reason.empty()) {
       ImGui::PushStyleColor(ImGuiCol_Text, t.colors().danger);
       ImGui::PushFont(t.fonts().small);
@@ -138,12 +143,34 @@ void CaseScreen::draw_timeline(Ui& ui, const vm::Workspace& ws, const vm::CaseDe
       ImGui::PopFont();
       ImGui::PopStyleColor();
     }
-    ImGui::TableSetColumnIndex(2);
-    ImGui::TextUnformatted(e.author.c_str());
-    ImGui::TableSetColumnIndex(3);
+    if (!narrow) {
+      ImGui::TableSetColumnIndex(2);
+      ImGui::TextUnformatted(e.author.c_str());
+    }
+    ImGui::TableSetColumnIndex(narrow ? 2 : 3);
     widgets::sync_badge(ui, e.sync);
   }
   ImGui::EndTable();
+}
+
+// A button per form, four across when their labels fit and two across when not (portrait).
+void CaseScreen::draw_new_record(Ui& ui, const vm::Workspace& ws, const vm::CaseDetail& c) {
+  const Theme& t = ui.theme;
+  widgets::heading(ui, "New record");
+  float widest = 0;
+  for (const char* form_id : kCaseForms)
+    if (ws.has_form(form_id)) widest = std::max(widest, ImGui::CalcTextSize(ws.form_title(form_id).c_str()).x);
+  const float avail = ImGui::GetContentRegionAvail().x;
+  const int across = (avail - 3 * t.gap()) / 4 >= widest + ImGui::GetStyle().FramePadding.x * 3 ? 4 : 2;
+  const float w = (avail - static_cast<float>(across - 1) * t.gap()) / static_cast<float>(across);
+  int placed = 0;
+  for (const char* form_id : kCaseForms) {
+    if (!ws.has_form(form_id)) continue;
+    if (placed % across != 0) ImGui::SameLine(0, t.gap());
+    ++placed;
+    const std::string label = ws.form_title(form_id) + "###new_" + form_id;
+    if (widgets::button(ui, label.c_str(), w, widgets::Tone::Primary)) ui.emit(OpenForm{form_id, c.summary.id, ""});
+  }
 }
 
 // A conflict's value (in any script) and, below it, who wrote it and when.
@@ -164,11 +191,13 @@ void CaseScreen::draw_conflicts(Ui& ui, const vm::Workspace& ws, const vm::CaseD
   widgets::log_item(ui, "Edits replaced by later ones");
   widgets::caption(ui, "An edit made here was replaced by a later edit from another kiosk. Check which value is right.");
   const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH;
-  if (!ImGui::BeginTable("##conflicts", 4, flags)) return;
+  // Narrow: the action goes under the lost value instead of a column of its own.
+  const bool narrow = t.narrow();
+  if (!ImGui::BeginTable("##conflicts", narrow ? 3 : 4, flags)) return;
   ImGui::TableSetupColumn("Answer", ImGuiTableColumnFlags_WidthStretch, 1.0f);
   ImGui::TableSetupColumn("Kept", ImGuiTableColumnFlags_WidthStretch, 1.2f);
   ImGui::TableSetupColumn("Lost", ImGuiTableColumnFlags_WidthStretch, 1.2f);
-  ImGui::TableSetupColumn("Action", ImGuiTableColumnFlags_WidthFixed, t.px(260));
+  if (!narrow) ImGui::TableSetupColumn("Action", ImGuiTableColumnFlags_WidthFixed, t.px(260));
   ImGui::TableHeadersRow();
   for (const auto& k : c.conflicts) {
     ImGui::TableNextRow(ImGuiTableRowFlags_None, t.touch());
@@ -178,7 +207,7 @@ void CaseScreen::draw_conflicts(Ui& ui, const vm::Workspace& ws, const vm::CaseD
     draw_value(ui, k.value_kept, "by " + k.kept_by + ", " + k.kept_when);
     ImGui::TableSetColumnIndex(2);
     draw_value(ui, k.value_lost, "by this kiosk, " + k.lost_when);
-    ImGui::TableSetColumnIndex(3);
+    if (!narrow) ImGui::TableSetColumnIndex(3);
     if (k.resolved) {
       widgets::caption(ui, "Dealt with");
       widgets::log_item(ui, "Dealt with");

@@ -25,6 +25,13 @@ class CasesScreen : public Screen {
   void draw_filters(Ui& ui, const vm::Workspace& ws);
   void draw_draft_banner(Ui& ui, const vm::Workspace& ws);
   void draw_table(Ui& ui, const vm::Workspace& ws);
+  float row_target(Ui& ui, const vm::CaseSummary& c, float row_h);
+  void draw_row(Ui& ui, const vm::Workspace& ws, const vm::CaseSummary& c);
+  void draw_two_line_row(Ui& ui, const vm::Workspace& ws, const vm::CaseSummary& c);
+  static void second_line(Ui& ui, const std::string& text);
+  static const char* counsellor_of(const vm::CaseSummary& c) {
+    return c.counsellor_name.empty() ? "\xe2\x80\x94" : c.counsellor_name.c_str();
+  }
   void emit_filter(Ui& ui) { ui.emit(SetCaseFilter{query_, status_, counsellor_}); }
 
   bool initialised_ = false;
@@ -68,19 +75,24 @@ void CasesScreen::draw_draft_banner(Ui& ui, const vm::Workspace& ws) {
 
 void CasesScreen::draw_filters(Ui& ui, const vm::Workspace& ws) {
   const Theme& t = ui.theme;
-  const float new_case_w = t.px(260);
   // The inbox button carries the badge: how many requests nobody has taken up yet.
   const std::size_t fresh = ws.new_requests();
   const std::string inbox_label =
       (fresh > 0 ? "Requests \xc2\xb7 " + std::to_string(fresh) + " new" : std::string("Requests")) + "###open_inbox";
-  const float inbox_w = ImGui::CalcTextSize(widgets::visible_label(inbox_label.c_str()).c_str()).x +
-                        ImGui::GetStyle().FramePadding.x * 3;
+  // Wide: [search ...] [Requests] [+ New case] on one row. Narrow: the search has the row to
+  // itself and the two buttons share the next one.
+  const bool narrow = t.narrow();
+  const float avail = ImGui::GetContentRegionAvail().x;
+  const float new_case_w = narrow ? (avail - t.gap()) / 2 : t.px(260);
+  const float inbox_w = narrow ? new_case_w
+                               : ImGui::CalcTextSize(widgets::visible_label(inbox_label.c_str()).c_str()).x +
+                                     ImGui::GetStyle().FramePadding.x * 3;
   widgets::TextInputOptions search;
-  search.width = ImGui::GetContentRegionAvail().x - new_case_w - inbox_w - 2 * t.gap();
+  search.width = narrow ? avail : avail - new_case_w - inbox_w - 2 * t.gap();
   search.hint = "Search name, case number or date (2024-05)";
   if (widgets::text_input(ui, "##search", query_, search)) emit_filter(ui);
   widgets::log_item(ui, "##search");
-  ImGui::SameLine(0, t.gap());
+  if (!narrow) ImGui::SameLine(0, t.gap());
   if (widgets::button(ui, inbox_label.c_str(), inbox_w, fresh > 0 ? widgets::Tone::Danger : widgets::Tone::Neutral))
     ui.emit(Navigate{"inbox", ""});
   ImGui::SameLine(0, t.gap());
@@ -127,40 +139,83 @@ void CasesScreen::draw_table(Ui& ui, const vm::Workspace& ws) {
   }
   const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_ScrollY |
                                 ImGuiTableFlags_BordersOuter;
-  if (!ImGui::BeginTable("##cases", 6, flags, ImVec2(-1, ImGui::GetContentRegionAvail().y))) return;
+  // Narrow: three columns with two lines a row (date under the number; status and counsellor
+  // under the name), so no column is squeezed until its text is cut off.
+  const bool narrow = t.narrow();
+  if (!ImGui::BeginTable("##cases", narrow ? 3 : 6, flags, ImVec2(-1, ImGui::GetContentRegionAvail().y))) return;
   ImGui::TableSetupScrollFreeze(0, 1);
-  ImGui::TableSetupColumn("Case", ImGuiTableColumnFlags_WidthFixed, t.px(300));
-  ImGui::TableSetupColumn("Name", ImGuiTableColumnFlags_WidthStretch);
-  ImGui::TableSetupColumn("Status", ImGuiTableColumnFlags_WidthFixed, t.px(260));
-  ImGui::TableSetupColumn("Counsellor", ImGuiTableColumnFlags_WidthFixed, t.px(260));
-  ImGui::TableSetupColumn("Updated", ImGuiTableColumnFlags_WidthFixed, t.px(180));
-  ImGui::TableSetupColumn("Sync", ImGuiTableColumnFlags_WidthFixed, t.px(260));
+  if (narrow) {
+    ImGui::TableSetupColumn("Case \xc2\xb7 updated", ImGuiTableColumnFlags_WidthFixed, t.px(300));
+    ImGui::TableSetupColumn("Name \xc2\xb7 status \xc2\xb7 counsellor", ImGuiTableColumnFlags_WidthStretch);
+    ImGui::TableSetupColumn("Sync", ImGuiTableColumnFlags_WidthFixed, t.px(230));
+  } else {
+    ImGui::TableSetupColumn("Case", ImGuiTableColumnFlags_WidthFixed, t.px(300));
+    ImGui::TableSetupColumn("Name", ImGuiTableColumnFlags_WidthStretch);
+    ImGui::TableSetupColumn("Status", ImGuiTableColumnFlags_WidthFixed, t.px(260));
+    ImGui::TableSetupColumn("Counsellor", ImGuiTableColumnFlags_WidthFixed, t.px(260));
+    ImGui::TableSetupColumn("Updated", ImGuiTableColumnFlags_WidthFixed, t.px(180));
+    ImGui::TableSetupColumn("Sync", ImGuiTableColumnFlags_WidthFixed, t.px(260));
+  }
   ImGui::TableHeadersRow();
-  const float row_h = t.touch() + t.px(8);
   for (const auto& c : cases) {
-    ImGui::TableNextRow(ImGuiTableRowFlags_None, row_h);
-    ImGui::TableSetColumnIndex(0);
-    // One selectable spans the row: the whole row is the touch target. The id comes from the
-    // record id, so selection and scroll stay put when the list is re-sorted.
-    const std::string label = c.case_number + "###case_" + c.id;
-    // A selectable reaches half the item spacing above and below its size: sized so, rows touch
-    // and never share a strip that one tap could mean for either.
-    const float target_h = row_h - ImGui::GetStyle().ItemSpacing.y;
-    if (ImGui::Selectable(label.c_str(), false, ImGuiSelectableFlags_SpanAllColumns, ImVec2(0, target_h)))
-      ui.emit(OpenCase{c.id});
-    widgets::log_item(ui, label.c_str());
-    ImGui::TableSetColumnIndex(1);
-    ImGui::TextUnformatted(c.display_name().c_str());
-    ImGui::TableSetColumnIndex(2);
-    ImGui::TextUnformatted(ws.status_label(c.status).c_str());
-    ImGui::TableSetColumnIndex(3);
-    ImGui::TextUnformatted(c.counsellor_name.empty() ? "\xe2\x80\x94" : c.counsellor_name.c_str());
-    ImGui::TableSetColumnIndex(4);
-    ImGui::TextUnformatted(c.updated_on.c_str());
-    ImGui::TableSetColumnIndex(5);
-    widgets::sync_badge(ui, c.sync);
+    if (narrow) draw_two_line_row(ui, ws, c);
+    else draw_row(ui, ws, c);
   }
   ImGui::EndTable();
+}
+
+// One selectable spans the row: the whole row is the touch target. The id comes from the
+// record id, so selection and scroll stay put when the list is re-sorted. Returns the y where
+// the row's first line starts.
+float CasesScreen::row_target(Ui& ui, const vm::CaseSummary& c, float row_h) {
+  ImGui::TableNextRow(ImGuiTableRowFlags_None, row_h);
+  ImGui::TableSetColumnIndex(0);
+  const float top = ImGui::GetCursorPosY();
+  const std::string label = c.case_number + "###case_" + c.id;
+  // A selectable reaches half the item spacing above and below its size: sized so, rows touch
+  // and never share a strip that one tap could mean for either.
+  const float target_h = row_h - ImGui::GetStyle().ItemSpacing.y;
+  if (ImGui::Selectable(label.c_str(), false, ImGuiSelectableFlags_SpanAllColumns, ImVec2(0, target_h)))
+    ui.emit(OpenCase{c.id});
+  widgets::log_item(ui, label.c_str());
+  return top;
+}
+
+void CasesScreen::draw_row(Ui& ui, const vm::Workspace& ws, const vm::CaseSummary& c) {
+  const float row_h = ui.theme.touch() + ui.theme.px(8);
+  row_target(ui, c, row_h);
+  ImGui::TableSetColumnIndex(1);
+  ImGui::TextUnformatted(c.display_name().c_str());
+  ImGui::TableSetColumnIndex(2);
+  ImGui::TextUnformatted(ws.status_label(c.status).c_str());
+  ImGui::TableSetColumnIndex(3);
+  ImGui::TextUnformatted(counsellor_of(c));
+  ImGui::TableSetColumnIndex(4);
+  ImGui::TextUnformatted(c.updated_on.c_str());
+  ImGui::TableSetColumnIndex(5);
+  widgets::sync_badge(ui, c.sync);
+}
+
+void CasesScreen::draw_two_line_row(Ui& ui, const vm::Workspace& ws, const vm::CaseSummary& c) {
+  const Theme& t = ui.theme;
+  const float row_h = t.touch() + t.px(40);
+  const float top = row_target(ui, c, row_h);
+  // The selectable drew the number and spans the row; the date goes right under the number.
+  ImGui::SetCursorPosY(top + ImGui::GetTextLineHeightWithSpacing());
+  second_line(ui, c.updated_on);
+  ImGui::TableSetColumnIndex(1);
+  ImGui::TextUnformatted(c.display_name().c_str());
+  second_line(ui, ws.status_label(c.status) + " \xc2\xb7 " + counsellor_of(c));
+  ImGui::TableSetColumnIndex(2);
+  widgets::sync_badge(ui, c.sync);
+}
+
+void CasesScreen::second_line(Ui& ui, const std::string& text) {
+  ImGui::PushFont(ui.theme.fonts().small);
+  ImGui::PushStyleColor(ImGuiCol_Text, ui.theme.colors().text_muted);
+  ImGui::TextUnformatted(text.c_str());
+  ImGui::PopStyleColor();
+  ImGui::PopFont();
 }
 
 }  // namespace

@@ -25,7 +25,7 @@ class FormScreen : public Screen {
   void draw_footer(Ui& ui, const vm::FormEditor& editor);
   widgets::FormRenderer renderer_;
   std::size_t shown_page_ = static_cast<std::size_t>(-1);
-  bool status_reserved_ = false;
+  float status_height_ = 0.0f;  // the message box under the tabs, once shown
 };
 
 void FormScreen::draw(Ui& ui) {
@@ -47,7 +47,9 @@ void FormScreen::draw(Ui& ui) {
   draw_status(ui, *ws, *editor);
 
   const Theme& t = ui.theme;
-  const float footer = t.touch() + t.px(24);
+  // Narrow: the four footer buttons in two rows (Previous / Next above Close / Save), as four
+  // across cut their labels off.
+  const float footer = (t.narrow() ? 2 * t.touch() + ImGui::GetStyle().ItemSpacing.y : t.touch()) + t.px(24);
   ImGui::BeginChild("##form_page", ImVec2(-1, ImGui::GetContentRegionAvail().y - footer), true);
   if (shown_page_ != s.page_index()) {
     ImGui::SetScrollY(0.0f);  // a new page starts at its first question
@@ -60,8 +62,9 @@ void FormScreen::draw(Ui& ui) {
   draw_footer(ui, *editor);
 }
 
-// The messages about the form sit in a box of fixed height, so that the questions below do not
-// move when a message goes or changes.
+// The messages about the form sit in a box under the tabs that never shrinks, so the questions
+// below do not move when a message goes or gets shorter; it grows only when a longer message
+// comes (after Next or Save, when the page changes anyway). A red bar marks it at a glance.
 void FormScreen::draw_status(Ui& ui, const vm::Workspace& ws, const vm::FormEditor& editor) {
   const forms::FormSession& s = editor.session();
   std::string text;
@@ -75,20 +78,26 @@ void FormScreen::draw_status(Ui& ui, const vm::Workspace& ws, const vm::FormEdit
     add(std::to_string(n) + (n == 1 ? " answer on this page needs attention." : " answers on this page need attention."));
   add(editor.refusal());
   if (ws.notice_is_error()) add(ws.notice());
-  // The box appears with the first message (the page changes then anyway) and stays.
-  if (text.empty() && !status_reserved_) return;
-  status_reserved_ = true;
+  if (text.empty() && status_height_ <= 0) return;
   const Theme& t = ui.theme;
-  ImGui::PushFont(t.fonts().small);
-  const float height = ImGui::GetTextLineHeightWithSpacing() * 2;
-  ImGui::PushStyleColor(ImGuiCol_ChildBg, ImVec4(0, 0, 0, 0));
-  ImGui::BeginChild("##form_status", ImVec2(-1, height), false, ImGuiWindowFlags_NoScrollbar);
-  ImGui::PushStyleColor(ImGuiCol_Text, t.colors().danger);
-  ImGui::TextWrapped("%s", text.c_str());
-  ImGui::PopStyleColor();
+  const float bar = t.px(6), indent = t.px(22), pad = t.px(10);
+  const float text_h = text.empty() ? 0.0f
+                                    : ImGui::CalcTextSize(text.c_str(), nullptr, false,
+                                                          ImGui::GetContentRegionAvail().x - indent).y;
+  status_height_ = std::max(status_height_, text_h + 2 * pad);
+  ImGui::Dummy(ImVec2(0, t.px(2)));  // air between the tabs and the message
+  const ImVec2 pos = ImGui::GetCursorScreenPos();
+  ImGui::BeginChild("##form_status", ImVec2(-1, status_height_), false,
+                    ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoBackground);
+  if (!text.empty()) {
+    ImGui::GetWindowDrawList()->AddRectFilled(pos, ImVec2(pos.x + bar, pos.y + status_height_),
+                                              ImGui::ColorConvertFloat4ToU32(t.colors().danger), bar / 2);
+    ImGui::SetCursorPos(ImVec2(indent, (status_height_ - text_h) / 2));
+    ImGui::PushStyleColor(ImGuiCol_Text, t.colors().danger);
+    ImGui::TextWrapped("%s", text.c_str());
+    ImGui::PopStyleColor();
+  }
   ImGui::EndChild();
-  ImGui::PopStyleColor();
-  ImGui::PopFont();
   if (!text.empty()) widgets::log_item(ui, "##form_status");
 }
 
@@ -128,9 +137,21 @@ void FormScreen::draw_pages(Ui& ui, const vm::FormEditor& editor) {
 void FormScreen::draw_footer(Ui& ui, const vm::FormEditor& editor) {
   const Theme& t = ui.theme;
   const forms::FormSession& s = editor.session();
-  const float w = (ImGui::GetContentRegionAvail().x - 3 * t.gap()) / 4;
-  if (widgets::button(ui, "Close (keep draft)###close_form", w)) ui.emit(CloseForm{});
-  ImGui::SameLine(0, t.gap());
+  const bool narrow = t.narrow();
+  const int across = narrow ? 2 : 4;
+  const float w = (ImGui::GetContentRegionAvail().x - static_cast<float>(across - 1) * t.gap()) / static_cast<float>(across);
+  auto close = [&] {
+    if (widgets::button(ui, "Close (keep draft)###close_form", w)) ui.emit(CloseForm{});
+  };
+  auto save = [&] {
+    // Saving is always possible: the session checks every page and shows the first bad one.
+    if (widgets::button(ui, "Save###save_form", w, s.is_last_page() ? widgets::Tone::Primary : widgets::Tone::Neutral))
+      ui.emit(SaveForm{});
+  };
+  if (!narrow) {
+    close();
+    ImGui::SameLine(0, t.gap());
+  }
   ImGui::BeginDisabled(s.is_first_page());
   if (widgets::button(ui, "\xe2\x86\x90 Previous###previous_page", w)) ui.emit(PreviousPage{});
   ImGui::EndDisabled();
@@ -138,10 +159,9 @@ void FormScreen::draw_footer(Ui& ui, const vm::FormEditor& editor) {
   ImGui::BeginDisabled(s.is_last_page());
   if (widgets::button(ui, "Next \xe2\x86\x92###next_page", w, widgets::Tone::Primary)) ui.emit(NextPage{});
   ImGui::EndDisabled();
+  if (narrow) close();
   ImGui::SameLine(0, t.gap());
-  // Saving is always possible: the session checks every page and shows the first bad one.
-  if (widgets::button(ui, "Save###save_form", w, s.is_last_page() ? widgets::Tone::Primary : widgets::Tone::Neutral))
-    ui.emit(SaveForm{});
+  save();
 }
 
 }  // namespace

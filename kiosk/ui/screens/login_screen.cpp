@@ -11,6 +11,7 @@
 #include "kiosk/core/vm/workspace.hpp"
 #include "kiosk/ui/screens/staff_screens.hpp"
 #include "kiosk/ui/widgets/active_field.hpp"
+#include "kiosk/ui/widgets/panes.hpp"
 #include "kiosk/ui/widgets/touch.hpp"
 
 namespace ws::kiosk::ui {
@@ -59,13 +60,13 @@ void LoginScreen::draw(Ui& ui) {
   if (recent.empty()) by_name_ = true;
   else if (!by_name_ && selected_.empty() && recent.size() == 1) selected_ = recent.front()->id;
 
-  const float column = (ImGui::GetContentRegionAvail().x - t.gap()) / 2;
-  const float height = ImGui::GetContentRegionAvail().y;
-  ImGui::BeginChild("##accounts", ImVec2(column, height), true);
+  // Names beside the keypad in landscape; in portrait the names above it, one column.
+  const widgets::TwoPanes panes = widgets::two_panes(ImGui::GetContentRegionAvail(), t.gap(), 0.5f, 0.4f);
+  ImGui::BeginChild("##accounts", panes.first, true);
   draw_accounts(ui, session);
   ImGui::EndChild();
-  ImGui::SameLine(0, t.gap());
-  ImGui::BeginChild("##pin", ImVec2(column, height), true);
+  widgets::next_pane(panes, t.gap());
+  ImGui::BeginChild("##pin", panes.second, true);
   draw_keypad(ui, session);
   ImGui::EndChild();
 }

@@ -14,7 +14,7 @@ Sizes Sizes::of(const Theme& t) {
   // The frame ImGui draws this frame; the theme's own scale when there is none yet.
   const ImVec2 d = ImGui::GetIO().DisplaySize;
   const bool portrait = d.y > d.x && d.x > 0;
-  const float k = portrait ? Theme::reading_scale_for_size(static_cast<int>(d.x), static_cast<int>(d.y)) : t.scale();
+  const float k = portrait ? Theme::scale_for_size(static_cast<int>(d.x), static_cast<int>(d.y)) : t.scale();
   return {k, 32 * k, 28 * k, 38 * k, 50 * k, 64 * k, 104 * k, 80 * k, portrait};
 }
 
@@ -27,13 +27,12 @@ const std::string& say(const kc::ActiveBundle& b, const std::string& lang, const
   return wc::ui_text(*b.bundle, lang, key);
 }
 
-bool shaped_button(Ui& ui, InfoSession& s, const char* id, const std::string& label, const std::string& lang,
-                   ImVec2 size, ButtonTone tone, float text_px) {
+namespace {
+
+text::Style button_text_style(const Ui& ui, ButtonTone tone, float text_px) {
   const Palette& c = ui.theme.colors();
-  const Sizes z = Sizes::of(ui.theme);
-  size.x = std::max(size.x, z.touch());
   text::Style style;
-  style.size_px = text_px > 0 ? text_px : z.body;
+  style.size_px = text_px > 0 ? text_px : Sizes::of(ui.theme).body;
   style.bold = tone == ButtonTone::Primary;
   style.align = ws::kiosk::text::Align::Center;
   // The colour is part of the texture's key: measure with the one that will be drawn, so
@@ -41,6 +40,29 @@ bool shaped_button(Ui& ui, InfoSession& s, const char* id, const std::string& la
   style.color = tone == ButtonTone::Primary || tone == ButtonTone::Selected ? ImVec4(1, 1, 1, 1)
                 : tone == ButtonTone::Quiet                                 ? c.on_dark_muted
                                                                             : c.text;
+  return style;
+}
+
+}  // namespace
+
+ImVec2 shaped_button_size(Ui& ui, InfoSession& s, const std::string& label, const std::string& lang, float max_width,
+                          ButtonTone tone, float text_px) {
+  const Sizes z = Sizes::of(ui.theme);
+  const text::Style style = button_text_style(ui, tone, text_px);
+  const float pad = z.px(12);
+  const ImVec2 one_line = s.painter().measure(label, lang, style, 0.0f);
+  // +1: the measured width is rounded; wrapping at exactly it could break the last word off.
+  const float width = std::clamp(one_line.x + 2 * pad + 1.0f, z.touch(), std::max(z.touch(), max_width));
+  const float text_h = width < max_width ? one_line.y : s.painter().measure(label, lang, style, width - 2 * pad).y;
+  return ImVec2(width, std::max(z.touch(), text_h + 2 * pad));
+}
+
+bool shaped_button(Ui& ui, InfoSession& s, const char* id, const std::string& label, const std::string& lang,
+                   ImVec2 size, ButtonTone tone, float text_px) {
+  const Palette& c = ui.theme.colors();
+  const Sizes z = Sizes::of(ui.theme);
+  size.x = std::max(size.x, z.touch());
+  const text::Style style = button_text_style(ui, tone, text_px);
   const float pad = z.px(12);
   const float inner = size.x - 2 * pad;
   const ImVec2 measured = s.painter().measure(label, lang, style, inner);

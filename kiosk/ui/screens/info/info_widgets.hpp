@@ -14,9 +14,9 @@ namespace ws::kiosk::ui::info {
 
 enum class ButtonTone { Neutral, Primary, Selected, Quiet };
 
-// Sizes of the visitor's screens: at 1080p in landscape, scaled as the theme; in portrait by
-// Theme::reading_scale_for_size, so text stays as large as in landscape (the theme alone would
-// make it 56% at 1080x1920). Body text stays >= 28 px, touch targets >= 48 px.
+// Sizes of the visitor's screens: the theme's scale (Theme::scale_for_size: a 1080x1920 design
+// in portrait, so text stays as large as in landscape). Body text stays >= 28 px, touch targets
+// >= 48 px.
 struct Sizes {
   float k;  // pixels per design pixel
   float body, small, heading, title, huge, bar, button;
@@ -45,6 +45,11 @@ const std::string& say(const kc::ActiveBundle& b, const std::string& lang, const
 // ui.log by that id). Placed at the window cursor.
 bool shaped_button(Ui& ui, InfoSession& s, const char* id, const std::string& label, const std::string& lang,
                    ImVec2 size, ButtonTone tone = ButtonTone::Neutral, float text_px = 0);
+
+// The size of a shaped_button showing `label` on one line, or wrapped when that would be wider
+// than `max_width` (then as tall as its lines); never smaller than a touch target.
+ImVec2 shaped_button_size(Ui& ui, InfoSession& s, const std::string& label, const std::string& lang, float max_width,
+                          ButtonTone tone, float text_px = 0);
 
 // The top bar: home on the start side, the language button on the end side.
 void top_bar(Ui& ui, InfoSession& s, const kc::ActiveBundle& b, const std::string& lang, bool show_home);

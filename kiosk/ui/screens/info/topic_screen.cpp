@@ -2,6 +2,7 @@
 // back / listen / next / appointment along the bottom, all mirrored for right-to-left
 // languages. The screen's parameter is the page id (empty: the first page).
 #include <algorithm>
+#include <vector>
 
 #include "kiosk/core/content/narration.hpp"
 #include "kiosk/ui/screens/info/info_widgets.hpp"
@@ -26,7 +27,6 @@ class TopicScreen : public Screen {
     if (s_->watch_idle(ui)) return still_there_prompt(ui, *s_, *b, lang);
     const Theme& t = ui.theme;
     const Sizes z = Sizes::of(t);
-    const auto& pages = b->bundle->pages;
     const std::size_t index = wc::page_index(*b->bundle, ui.view.param).value_or(0);
     auto page = wc::resolve_page(*b->bundle, index, lang);
     if (!page) return content_missing(ui, *s_);
@@ -44,32 +44,24 @@ class TopicScreen : public Screen {
     const ImVec2 avail = ImGui::GetContentRegionAvail();
     // Portrait: back / next above appointment / listen, as four across do not fit.
     const float footer_h = (z.portrait ? 2 * z.button + z.gap() : z.button) + z.px(32);
-    const float body_h = avail.y - footer_h;
-    const float nav_w = std::min(z.px(520), avail.x * 0.3f);
     const Mirror m{is_rtl(lang), origin.x, avail.x};
-
-    // Topic list on the start side.
-    ImGui::SetCursorPos(ImVec2(m.at_start(nav_w), origin.y));
-    ImGui::BeginChild("##topics", ImVec2(nav_w, body_h), false);
-    ImGui::Dummy(ImVec2(0, z.px(12)));
-    for (std::size_t i = 0; i < pages.size(); ++i) {
-      auto entry = wc::resolve_page(*b->bundle, i, lang);
-      if (!entry) continue;
-      ImGui::SetCursorPosX(z.px(16));
-      const std::string id = "topic_" + pages[i].id;
-      // Titles in the page's own language: a fallback page is listed under its English title.
-      // Narrower than the column by the scrollbar, which ImGui draws over the content.
-      if (shaped_button(ui, *s_, id.c_str(), entry->text->title, entry->language,
-                        ImVec2(nav_w - z.px(32) - ImGui::GetStyle().ScrollbarSize, z.button * 1.15f), i == index ? ButtonTone::Selected : ButtonTone::Neutral,
-                        z.small))
-        ui.emit(Navigate{"info", pages[i].id});
-      ImGui::Dummy(ImVec2(0, z.px(4)));
+    // Landscape: the topic list is a column on the start side. Portrait: a column would leave
+    // each title a few words per line, so the topics flow as one-line chips above the page,
+    // which then has the whole width.
+    float body_h = avail.y - footer_h;
+    float page_w = avail.x, page_y = origin.y;
+    if (z.portrait) {
+      const float topics_h = draw_topic_chips(ui, *b, index, lang, m, origin.y, body_h * 0.4f);
+      page_y += topics_h + z.gap();
+      body_h -= topics_h + z.gap();
+    } else {
+      const float nav_w = std::min(z.px(520), avail.x * 0.3f);
+      draw_topic_column(ui, *b, index, lang, ImVec2(m.at_start(nav_w), origin.y), ImVec2(nav_w, body_h));
+      page_w = avail.x - nav_w - z.px(24);
     }
-    ImGui::EndChild();
 
     // The page, scrollable by dragging (a touch screen has no wheel).
-    const float page_w = avail.x - nav_w - z.px(24);
-    ImGui::SetCursorPos(ImVec2(m.at_end(page_w), origin.y));
+    ImGui::SetCursorPos(ImVec2(m.at_end(page_w), page_y));
     ImGui::PushStyleVar(ImGuiStyleVar_ScrollbarSize, z.px(28));
     ImGui::BeginChild("##page", ImVec2(page_w, body_h), false);
     if (scroll_to_top_) ImGui::SetScrollY(0);
@@ -84,10 +76,80 @@ class TopicScreen : public Screen {
     ImGui::EndChild();
     ImGui::PopStyleVar();
 
-    draw_footer(ui, *b, *page, index, Mirror{m.rtl, origin.x, avail.x}, origin.y + body_h + z.px(16));
+    draw_footer(ui, *b, *page, index, Mirror{m.rtl, origin.x, avail.x}, page_y + body_h + z.px(16));
   }
 
  private:
+  // One button per topic, in a column at `pos` (`size`), titles in the page's own language: a
+  // fallback page is listed under its English title.
+  void draw_topic_column(Ui& ui, const kc::ActiveBundle& b, std::size_t index, const std::string& lang, ImVec2 pos,
+                         ImVec2 size) {
+    const Sizes z = Sizes::of(ui.theme);
+    const auto& pages = b.bundle->pages;
+    ImGui::SetCursorPos(pos);
+    ImGui::BeginChild("##topics", size, false);
+    ImGui::Dummy(ImVec2(0, z.px(12)));
+    for (std::size_t i = 0; i < pages.size(); ++i) {
+      auto entry = wc::resolve_page(*b.bundle, i, lang);
+      if (!entry) continue;
+      ImGui::SetCursorPosX(z.px(16));
+      const std::string id = "topic_" + pages[i].id;
+      // Narrower than the column by the scrollbar, which ImGui draws over the content.
+      if (shaped_button(ui, *s_, id.c_str(), entry->text->title, entry->language,
+                        ImVec2(size.x - z.px(32) - ImGui::GetStyle().ScrollbarSize, z.button * 1.15f),
+                        i == index ? ButtonTone::Selected : ButtonTone::Neutral, z.small))
+        ui.emit(Navigate{"info", pages[i].id});
+      ImGui::Dummy(ImVec2(0, z.px(4)));
+    }
+    ImGui::EndChild();
+  }
+
+  // The topics as chips as wide as their titles, flowing from the start edge and wrapping into
+  // rows (a title longer than a whole row wraps inside its chip). At most `max_h` high, then
+  // scrolled by dragging. Returns the height used.
+  float draw_topic_chips(Ui& ui, const kc::ActiveBundle& b, std::size_t index, const std::string& lang, const Mirror& m,
+                         float top, float max_h) {
+    const Sizes z = Sizes::of(ui.theme);
+    const auto& pages = b.bundle->pages;
+    struct Chip {
+      std::size_t page;
+      float x, y;
+      ImVec2 size;
+    };
+    std::vector<Chip> chips;
+    const float edge = z.px(16), gap = z.px(12), row_w = m.width - 2 * edge;
+    float x = 0, y = z.px(8), row_h = 0;
+    for (std::size_t i = 0; i < pages.size(); ++i) {
+      auto entry = wc::resolve_page(*b.bundle, i, lang);
+      if (!entry) continue;
+      const ButtonTone tone = i == index ? ButtonTone::Selected : ButtonTone::Neutral;
+      const ImVec2 size = shaped_button_size(ui, *s_, entry->text->title, entry->language, row_w, tone, z.small);
+      if (x > 0 && x + size.x > row_w) {
+        x = 0;
+        y += row_h + gap;
+        row_h = 0;
+      }
+      chips.push_back({i, x, y, size});
+      x += size.x + gap;
+      row_h = std::max(row_h, size.y);
+    }
+    const float height = std::min(max_h, y + row_h + z.px(8));
+    const Mirror local{m.rtl, 0.0f, m.width};
+    ImGui::SetCursorPos(ImVec2(m.left, top));
+    ImGui::BeginChild("##topics", ImVec2(m.width, height), false);
+    drag_to_scroll();
+    for (const Chip& c : chips) {
+      auto entry = wc::resolve_page(*b.bundle, c.page, lang);
+      ImGui::SetCursorPos(ImVec2(local.at_start(c.size.x, edge + c.x), c.y));
+      const std::string id = "topic_" + pages[c.page].id;
+      if (shaped_button(ui, *s_, id.c_str(), entry->text->title, entry->language, c.size,
+                        c.page == index ? ButtonTone::Selected : ButtonTone::Neutral, z.small))
+        ui.emit(Navigate{"info", pages[c.page].id});
+    }
+    ImGui::EndChild();
+    return height;
+  }
+
   // Back at the start edge, next at the end edge, appointment and listen between them (in
   // portrait, on a second row).
   void draw_footer(Ui& ui, const kc::ActiveBundle& b, const wc::ResolvedPage& page, std::size_t index, const Mirror& m,

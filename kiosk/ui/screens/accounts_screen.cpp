@@ -51,6 +51,7 @@ class AccountsScreen : public Screen {
   std::string pin_;
   std::string pin_again_;
   std::string holder_pin_;  // the grant dialog's: the account holder's PIN until submitted
+  float dialog_height_ = 0;  // its content's height in the last frame (0: fill the screen)
   std::uint64_t seen_added_ = 0;
   bool first_frame_ = true;
 };
@@ -168,11 +169,16 @@ void AccountsScreen::draw_grant(Ui& ui, const vm::Workspace& ws) {
   const vm::LocalGrant& grant = ws.grant();
   widgets::title_bar(ui, "Give access on this kiosk", false);
   const Theme& t = ui.theme;
-  const float width = std::min(ImGui::GetContentRegionAvail().x, t.px(900));
+  // A column in landscape; the whole width on a portrait screen, where the keys need it.
+  const float avail = ImGui::GetContentRegionAvail().x;
+  const bool portrait = ImGui::GetWindowHeight() > ImGui::GetWindowWidth();
+  const float width = portrait ? avail : std::min(avail, t.px(900));
   ImGui::SetCursorPosX((ImGui::GetWindowWidth() - width) / 2);
-  ImGui::BeginChild("##grant_dialog", ImVec2(width, 0), true);
+  // As tall as what it held last frame (ImGui 1.86 children cannot fit their content).
+  ImGui::BeginChild("##grant_dialog", ImVec2(width, dialog_height_), true);
   if (grant.step() == vm::GrantStep::Confirm) draw_grant_confirm(ui, grant);
   else draw_grant_pin(ui, ws, grant);
+  dialog_height_ = ImGui::GetCursorPosY() + ImGui::GetStyle().WindowPadding.y;
   ImGui::EndChild();
 }
 

@@ -101,13 +101,24 @@ struct AddCounsellor {
   std::string pin;
   std::string pin_again;
 };
+// Accounts screen (admins): the local vault grant (vm/local_grant.hpp) for an account without a
+// copy of the vault key on this kiosk. The admin starts and confirms; its holder types the PIN.
+struct StartVaultGrant {
+  std::string account_id;
+};
+struct ConfirmVaultGrant {};
+struct SubmitVaultGrantPin {
+  std::string secret;
+};
+struct CancelVaultGrant {};
 
 using Intent = std::variant<Navigate, GoBack, SetLanguage, SubmitRecord, SubmitLogin, Logout,
                             ConfirmPresence, SetCaseFilter, OpenCase, ChangeCaseStatus, RestoreConflict, NewCase,
                             SetRequestStatus, MakeCaseFromRequest,
                             OpenForm, SetAnswer, ToggleChoice, AddRepeatItem, RemoveRepeatItem,
                             GoToPage, NextPage, PreviousPage, SaveForm, CloseForm, ResumeDraft, DiscardDraft, SyncNow,
-                            SendAgain, AddCounsellor>;
+                            SendAgain, AddCounsellor, StartVaultGrant, ConfirmVaultGrant, SubmitVaultGrantPin,
+                            CancelVaultGrant>;
 
 class IntentQueue {
  public:

@@ -1,6 +1,7 @@
 #include "kiosk/ui/scenarios.hpp"
 
 #include <algorithm>
+#include <set>
 
 #include "kiosk/core/vm/workspace.hpp"
 
@@ -80,6 +81,23 @@ Status open_mixed_text_form(vm::FixtureWorld& w, bool notes_page, std::int64_t n
   return ok();
 }
 
+// The admin on the Accounts screen of a kiosk whose vault holds copies for the first counsellor
+// and the admin only: the other account came from HQ. With `dialog`, "Give access on this
+// kiosk" was tapped for it and confirmed: its holder's PIN pad shows.
+Status prepare_vault_grant(vm::FixtureWorld& w, bool dialog, std::int64_t now_ms) {
+  const std::set<std::string> holders{w.counsellor_id(), w.admin_id()};
+  w.data->set_vault_copies(holders);
+  w.workspace->refresh_accounts();
+  if (auto s = w.sign_in(now_ms, w.admin_id()); !s || !dialog) return s;
+  for (const auto& a : w.data->accounts) {
+    if (holders.count(a.id)) continue;
+    if (auto s = w.workspace->start_grant(a.id); !s) return s;
+    w.workspace->confirm_grant();
+    return ok();
+  }
+  return fail("scenario", "every fixture account holds a copy");
+}
+
 }  // namespace
 
 std::vector<std::string> scenario_names(const ScreenRegistry& registry, const vm::FixtureWorld& world) {
@@ -92,7 +110,7 @@ std::vector<std::string> scenario_names(const ScreenRegistry& registry, const vm
   names.insert(names.end(), {"form:intake-errors", "form:case-new", "form:intake-new", "sync-offline", "sync-syncing",
                               "sync-clock", "idle-lock", "login-first-setup", "case-conflicts", "form:intake-mixed",
                               "form:counselling-notes", "appointment:sample", "keyboard-prs", "keyboard-ti",
-                              "keyboard-numeric"});
+                              "keyboard-numeric", "accounts-no-copy", "accounts-grant"});
   std::sort(names.begin(), names.end());
   names.erase(std::unique(names.begin(), names.end()), names.end());
   return names;
@@ -117,6 +135,8 @@ Result<ScenarioTarget> prepare_scenario(const std::string& name, const ScreenReg
     return done(ok(), {"login", ""});
   }
   if (name == "accounts") return done(world.sign_in(now_ms, world.admin_id()), {"accounts", ""});
+  if (name == "accounts-no-copy" || name == "accounts-grant")
+    return done(prepare_vault_grant(world, name == "accounts-grant", now_ms), {"accounts", ""});
   if (name == "cases") return done(world.sign_in(now_ms), {"cases", ""});
   if (name == "case") return done(open_fixture_case(world, now_ms), {"case", world.first_case_id()});
   if (name == "case-conflicts") {
@@ -196,6 +216,7 @@ ScenarioScript scenario_script(const std::string& name) {
   if (name == "keyboard-ti")
     return {"ti", {"appointment_name", "kb_c1230", "kb_s1230", "kb_c1208", "kb_s120b", "kb_c1218"}};
   if (name == "keyboard-numeric") return {"en", {"appointment_phone", "kb_u002b", "kb_u0034", "kb_u0037"}};
+  if (name == "accounts-grant") return {"", {"2", "4", "6", "8"}};  // the holder has typed four digits
   return {};
 }
 

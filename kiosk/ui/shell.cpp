@@ -281,6 +281,18 @@ void Shell::apply(const Intent& intent) {
           [&](const AddCounsellor& a) {
             if (ws) (void)ws->add_account(vm::NewAccount{a.name, a.role, a.pin, a.pin_again});
           },
+          [&](const StartVaultGrant& g) {
+            if (ws) (void)ws->start_grant(g.account_id);
+          },
+          [&](const ConfirmVaultGrant&) {
+            if (ws) ws->confirm_grant();
+          },
+          [&](const SubmitVaultGrantPin& g) {
+            if (ws) (void)ws->submit_grant_pin(g.secret, view_.now_ms);
+          },
+          [&](const CancelVaultGrant&) {
+            if (ws) ws->cancel_grant();
+          },
       },
       intent);
   guard_staff_screens();

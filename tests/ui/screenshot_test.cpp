@@ -136,7 +136,9 @@ void all_differ(const std::vector<std::pair<std::string, Picture>>& shots) {
 TEST_CASE("login, case list, case, inbox and accounts screens render and differ") {
   skip_without_xvfb();
   std::vector<std::pair<std::string, Picture>> shots;
-  for (const char* s : {"login", "login-first-setup", "cases", "case", "inbox", "accounts"}) shots.emplace_back(s, shoot(s));
+  for (const char* s :
+       {"login", "login-first-setup", "cases", "case", "inbox", "accounts", "accounts-no-copy", "accounts-grant"})
+    shots.emplace_back(s, shoot(s));
   all_differ(shots);
 }
 
@@ -238,7 +240,8 @@ void check_every_picture(int width, int height) {
   const auto names = check_every_screen(width, height, "en", true);
   const std::string size = "-" + std::to_string(width) + "x" + std::to_string(height) + ".png";
   for (const char* scenario : {"attract", "languages", "info", "appointment", "appointment-sample", "login",
-                               "login-first-setup", "cases", "case", "case-conflicts", "inbox", "accounts", "sync",
+                               "login-first-setup", "cases", "case", "case-conflicts", "inbox", "accounts", "accounts-no-copy",
+                               "accounts-grant", "sync",
                                "sync-offline", "form-intake", "form-intake-errors", "form-consent", "idle-lock",
                                "keyboard-prs", "keyboard-numeric"}) {
     CAPTURE(scenario);

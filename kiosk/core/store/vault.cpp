@@ -214,6 +214,25 @@ Status add_copy(Store& store, const std::string& counsellor_id, const std::strin
   return write_copy(store.connection(), *keys, counsellor_id, secret);
 }
 
+Status add_further_copy(Store& store, const std::string& counsellor_id, const std::string& secret) {
+  auto pk = public_key(store);
+  if (!pk) return fail(pk.error());
+  if (pk->empty()) return fail("no_vault", "this kiosk has no vault yet: its first sign-in makes one");
+  return add_copy(store, counsellor_id, secret);
+}
+
+Result<std::vector<std::string>> copy_holders(Store& store) {
+  auto st = store.connection().prepare("SELECT counsellor FROM vault_copies ORDER BY counsellor");
+  if (!st) return fail(st.error());
+  std::vector<std::string> out;
+  for (;;) {
+    auto row = st->step();
+    if (!row) return fail(row.error());
+    if (!*row) return out;
+    out.push_back(st->column_text(0));
+  }
+}
+
 Status unlock(Store& store, const std::string& counsellor_id, const std::string& secret) {
   auto pk = public_key(store);
   if (!pk) return fail(pk.error());

@@ -6,6 +6,7 @@
 // it into the process keyring (locked memory); signing out or the idle lock wipes it.
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -35,6 +36,11 @@ Result<std::string> public_key(Store& store);
 // available without a counsellor who already has a copy.
 Status add_copy(Store& store, const std::string& counsellor_id, const std::string& secret);
 Result<bool> has_copy(Store& store, const std::string& counsellor_id);
+// The admin's local grant (vm/local_grant.hpp): a further copy of the vault open in this
+// process, never a new vault ("no_vault" when the folder has none, "locked" when it is closed).
+Status add_further_copy(Store& store, const std::string& counsellor_id, const std::string& secret);
+// The accounts holding a copy on this kiosk; empty while the folder has no vault.
+Result<std::vector<std::string>> copy_holders(Store& store);
 
 // Opens the vault with `counsellor_id`'s copy. "no_copy" when that account has none on this
 // kiosk, "wrong_secret" when the copy does not open (wrong PIN, or a copy from another kiosk).

@@ -186,4 +186,23 @@ Result<std::vector<QuarantinedRecord>> MemoryWorkspaceData::quarantined() {
   return out;
 }
 
+std::optional<std::vector<std::string>> MemoryWorkspaceData::vault_copy_holders() {
+  std::lock_guard lock(vault_mutex_);
+  if (!vault_copies_) return std::nullopt;
+  return std::vector<std::string>(vault_copies_->begin(), vault_copies_->end());
+}
+
+Status MemoryWorkspaceData::give_vault_copy(const std::string& account_id, const std::string& /*secret*/) {
+  std::lock_guard lock(vault_mutex_);
+  if (!vault_copies_) return fail("no_vault", "this kiosk has no vault yet");
+  if (!vault_is_open) return fail("locked", "the kiosk's data is locked");
+  vault_copies_->insert(account_id);
+  return ok();
+}
+
+void MemoryWorkspaceData::set_vault_copies(std::optional<std::set<std::string>> holders) {
+  std::lock_guard lock(vault_mutex_);
+  vault_copies_ = std::move(holders);
+}
+
 }  // namespace ws::kiosk::vm

@@ -2,7 +2,11 @@
 // WorkspaceData kept in memory: the fixtures behind screenshot mode and the view-model tests.
 // Behaves like the store where the workspace can tell (new ids, updates that patch, drafts per
 // counsellor), without SQLite.
+#include <atomic>
 #include <map>
+#include <mutex>
+#include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -75,11 +79,21 @@ class MemoryWorkspaceData : public WorkspaceData {
   Status send_again(const std::string& record_id) override;
   void request_sync() override { ++sync_requests; }
 
+  // Encryption at rest as the Accounts screen sees it: who holds a copy of the vault key
+  // (nullopt = no vault, as in most fixtures), whether it is open, and what a grant gives.
+  std::optional<std::vector<std::string>> vault_copy_holders() override;
+  bool vault_open() override { return vault_is_open; }
+  Status give_vault_copy(const std::string& account_id, const std::string& secret) override;
+  void set_vault_copies(std::optional<std::set<std::string>> holders);
+  std::atomic<bool> vault_is_open{true};
+
   MemoryRecord* find(const std::string& id);
 
  private:
   CaseSummary summarise(const MemoryRecord& c) const;
   const forms::FormRegistry& forms_;
+  std::mutex vault_mutex_;  // a grant writes from its worker thread
+  std::optional<std::set<std::string>> vault_copies_;
 };
 
 }  // namespace ws::kiosk::vm

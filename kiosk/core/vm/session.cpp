@@ -202,11 +202,11 @@ void Session::wait_for_verification() {
 }
 
 void Session::finish_verification(Checked checked, std::int64_t now_ms) {
-  Attempts& attempts = attempts_for(pending_account_);
   const CounsellorAccount* account = find_account(pending_account_);
   unlock_notice_.clear();
   if (checked.ok && account) {
     unlock_notice_ = std::move(checked.notice);
+    Attempts& attempts = attempts_for(pending_account_);
     attempts.failures = 0;
     attempts.locked_until_ms = 0;
     attempts.last_signin_unix_ms = unix_now();
@@ -219,11 +219,23 @@ void Session::finish_verification(Checked checked, std::int64_t now_ms) {
     return;
   }
   state_ = SessionState::SignedOut;
-  ++attempts.failures;
+  const auto counted =
+      count_wrong_pin(pending_account_, pending_by_name_ ? "Name or PIN not recognised." : "Wrong PIN.", now_ms);
   // An unknown name is logged as such, never as what was typed: a name is personal data.
   const std::string who = account ? pending_account_ : std::string("unknown");
-  note(audit::Event{"counsellor:" + who, "signin.failed", who, {{"failures", attempts.failures}}});
-  const char* wrong = pending_by_name_ ? "Name or PIN not recognised." : "Wrong PIN.";
+  note(audit::Event{"counsellor:" + who, "signin.failed", who, {{"failures", counted.failures}}});
+  if (counted.locked_ms > 0) {
+    note(audit::Event{"counsellor:" + who, "signin.locked_out", who,
+                      {{"failures", counted.failures}, {"seconds", counted.locked_ms / 1000}}});
+  }
+  last_error_ = counted.text;
+}
+
+Session::WrongPin Session::count_wrong_pin(const std::string& account_id, const char* wrong, std::int64_t now_ms) {
+  restore_guards(now_ms);
+  Attempts& attempts = attempts_for(account_id);
+  ++attempts.failures;
+  WrongPin out{attempts.failures, 0, ""};
   const int over = attempts.failures - policy_.free_attempts;
   if (over >= 0) {
     // 30 s, 60 s, 120 s, ... capped: guessing a 4-6 digit PIN stays impractical.
@@ -231,13 +243,21 @@ void Session::finish_verification(Checked checked, std::int64_t now_ms) {
     for (int i = 0; i < over && delay < policy_.max_lockout_ms; ++i) delay *= 2;
     delay = std::min(delay, policy_.max_lockout_ms);
     attempts.locked_until_ms = now_ms + delay;
-    last_error_ = std::string(wrong) + " Locked for " + std::to_string(delay / 1000) + " s.";
-    note(audit::Event{"counsellor:" + who, "signin.locked_out", who,
-                      {{"failures", attempts.failures}, {"seconds", delay / 1000}}});
+    out.locked_ms = delay;
+    out.text = std::string(wrong) + " Locked for " + std::to_string(delay / 1000) + " s.";
   } else {
     const int left = policy_.free_attempts - attempts.failures;
-    last_error_ = std::string(wrong) + " " + std::to_string(left) + (left == 1 ? " try" : " tries") + " left before a pause.";
+    out.text = std::string(wrong) + " " + std::to_string(left) + (left == 1 ? " try" : " tries") + " left before a pause.";
   }
+  persist_guard(attempts, now_ms);
+  return out;
+}
+
+void Session::count_right_pin(const std::string& account_id, std::int64_t now_ms) {
+  restore_guards(now_ms);
+  Attempts& attempts = attempts_for(account_id);
+  attempts.failures = 0;
+  attempts.locked_until_ms = 0;
   persist_guard(attempts, now_ms);
 }
 

@@ -101,6 +101,18 @@ class Session {
   // Milliseconds until `account_id` may try again (0 = now).
   std::int64_t lockout_remaining_ms(const std::string& account_id, std::int64_t now_ms) const;
   int failed_attempts(const std::string& account_id) const;
+
+  // The admin's local vault grant (local_grant.hpp) checks another account's PIN while the admin
+  // is signed in. Its tries count in that account's sign-in counts (same pauses, kept across
+  // restarts), so the grant dialog is no way around the sign-in lockout, nor the other way round.
+  const Verifier& verifier() const { return verifier_; }
+  struct WrongPin {
+    int failures = 0;
+    std::int64_t locked_ms = 0;  // the pause this try started, 0 while tries are left
+    std::string text;            // "<wrong> 3 tries left before a pause." / "<wrong> Locked for 30 s."
+  };
+  WrongPin count_wrong_pin(const std::string& account_id, const char* wrong, std::int64_t now_ms);
+  void count_right_pin(const std::string& account_id, std::int64_t now_ms);
   // Milliseconds left before the idle lock while the warning shows.
   std::int64_t idle_lock_in_ms(std::int64_t now_ms) const;
   // The next monotonic time the session changes on its own (the idle warning, each second of

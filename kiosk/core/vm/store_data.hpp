@@ -55,6 +55,9 @@ class StoreWorkspaceData : public WorkspaceData {
   bool take_pulled_changes() override;
   std::string open_vault(const std::string& counsellor_id, const std::string& secret) override;
   void close_vault() override;
+  std::optional<std::vector<std::string>> vault_copy_holders() override;
+  bool vault_open() override;
+  Status give_vault_copy(const std::string& account_id, const std::string& secret) override;
 
  private:
   StoreWorkspaceData() = default;

@@ -1,5 +1,9 @@
 // Encryption at rest for the workspace: the signed-in counsellor's PIN opens the kiosk vault,
-// or, for an account with no copy of its key on this kiosk, gets one from the server's escrow.
+// or, for an account with no copy of its key on this kiosk, gets one from the server's escrow;
+// an admin with the vault open gives an account its copy at the kiosk (local_grant.hpp).
+#include <algorithm>
+
+#include "kiosk/core/store/counsellors.hpp"
 #include "kiosk/core/store/store.hpp"
 #include "kiosk/core/store/vault.hpp"
 #include "kiosk/core/store/vault_escrow.hpp"
@@ -33,5 +37,28 @@ std::string StoreWorkspaceData::open_vault(const std::string& counsellor_id, con
 }
 
 void StoreWorkspaceData::close_vault() { vault::lock(store_->data_dir()); }
+
+std::optional<std::vector<std::string>> StoreWorkspaceData::vault_copy_holders() {
+  auto pk = vault::public_key(*store_);
+  if (!pk || pk->empty()) return std::nullopt;
+  auto holders = vault::copy_holders(*store_);
+  if (!holders) return std::nullopt;
+  return std::move(*holders);
+}
+
+bool StoreWorkspaceData::vault_open() { return vault::unlocked(store_->data_dir()); }
+
+// On the grant's worker thread: its own connection, as open_vault. The account is read again
+// here, so one HQ disabled since the dialog opened gets nothing.
+Status StoreWorkspaceData::give_vault_copy(const std::string& account_id, const std::string& secret) {
+  auto own = Store::open(store_->data_dir());
+  if (!own) return fail(own.error());
+  if ((*own)->read_only()) return fail("read_only", "the data folder cannot be written now (is the disk full?)");
+  auto accounts = counsellors::active(**own);
+  if (!accounts) return fail(accounts.error());
+  const bool active = std::any_of(accounts->begin(), accounts->end(), [&](const auto& a) { return a.id == account_id; });
+  if (!active) return fail("disabled", "this account is disabled");
+  return vault::add_further_copy(**own, account_id, secret);
+}
 
 }  // namespace ws::kiosk::vm

@@ -29,7 +29,10 @@ Workspace::Workspace(WorkspaceData& data, SessionPolicy policy, Session::Verifie
   refresh_sync();
 }
 
-void Workspace::refresh_accounts() { session_.set_accounts(data_.counsellors()); }
+void Workspace::refresh_accounts() {
+  session_.set_accounts(data_.counsellors());
+  refresh_vault_holders();
+}
 
 bool Workspace::tick(std::int64_t now_ms) {
   now_ms_ = now_ms;
@@ -46,10 +49,11 @@ bool Workspace::tick(std::int64_t now_ms) {
   const std::uint64_t added_before = accounts_added_;
   session_.tick(now_ms);
   save_hashed_account();
+  const bool granted = take_grant(now_ms);
   const bool signed_in = session_.signed_in();
   if (signed_in && !was_signed_in_) on_signed_in();
   was_signed_in_ = signed_in;
-  return changed || session_.state() != before || accounts_added_ != added_before;
+  return changed || granted || session_.state() != before || accounts_added_ != added_before;
 }
 
 // The engine's status is a cheap copy under its lock: look every frame, re-read the store only
@@ -82,6 +86,7 @@ void Workspace::set_notice(std::string text, bool error) {
 void Workspace::on_signed_in() {
   // A counsellor whose cases stay closed is told why, in words, on the first screen.
   set_notice(session_.unlock_notice());
+  refresh_vault_holders();  // the first sign-in makes the vault; an online grant adds a copy
   filter_ = {};
   reload_cases();
   reload_inbox();
@@ -97,6 +102,10 @@ void Workspace::on_signed_out(const CounsellorAccount& who, SignOutReason /*reas
   // Unsaved answers are never lost: they become this counsellor's draft before the screen is
   // cleared, and only this counsellor is offered them again.
   keep_draft(who.id);
+  // A copy being written under this admin's eyes is finished, and audited, before the vault closes.
+  finish_grant_now();
+  grant_.close();
+  grant_by_.clear();
   clear_personal_data();
   data_.close_vault();
   was_signed_in_ = false;

@@ -12,6 +12,7 @@
 #include "kiosk/core/vm/case_models.hpp"
 #include "kiosk/core/vm/form_editor.hpp"
 #include "kiosk/core/vm/inbox.hpp"
+#include "kiosk/core/vm/local_grant.hpp"
 #include "kiosk/core/vm/session.hpp"
 #include "kiosk/core/vm/workspace_data.hpp"
 
@@ -127,6 +128,28 @@ class Workspace {
   // Blocks until a running hash is done and saves the account (tests, scripted screenshots).
   void finish_account_now();
 
+  // --- the admin's local vault grant (local_grant.hpp, workspace_grant.cpp; admins only) ----
+  // Whether the kiosk keeps a vault at all (else nobody needs a copy) and whether `account_id`
+  // holds its own copy of the key here; read with the accounts and after each grant.
+  bool kiosk_has_vault() const { return vault_holders_.has_value(); }
+  bool has_vault_copy(const std::string& account_id) const;
+  // The signed-in admin can give copies: the vault is open in this process.
+  bool can_give_vault_copies() const;
+  // "Give access on this kiosk": opens the dialog for an active account without a copy.
+  Status start_grant(const std::string& account_id);
+  // The admin confirmed: the account's holder types their PIN next.
+  void confirm_grant();
+  // The holder's PIN: refused at once while that account's sign-in is paused; else checked
+  // against its hash and, when right, the copy is written, all off the UI thread. A later tick
+  // closes the dialog (grants_given() grows) or shows the refusal; wrong PINs count in the
+  // account's sign-in lockout.
+  Status submit_grant_pin(const std::string& secret, std::int64_t now_ms);
+  void cancel_grant();
+  const LocalGrant& grant() const { return grant_; }
+  std::uint64_t grants_given() const { return grants_given_; }
+  // Blocks until a running grant is done and applies its outcome (tests, scripted screenshots).
+  void finish_grant_now();
+
   // --- sync ----------------------------------------------------------------------------------
   const SyncPanel& sync() const { return sync_; }
   void refresh_sync();
@@ -148,6 +171,9 @@ class Workspace {
   void clear_personal_data();
   void keep_draft(const std::string& counsellor_id);
   void save_hashed_account();
+  bool take_grant(std::int64_t now_ms);
+  void settle_grant(const LocalGrant::Outcome& outcome, std::int64_t now_ms);
+  void refresh_vault_holders();
   const forms::FormDefinition* definition(const std::string& form_id) const;
   void prefill_from_case(forms::FormSession& session, const std::string& case_id);
   void link_request_to_case(const std::string& case_id);
@@ -171,6 +197,10 @@ class Workspace {
   bool was_syncing_ = false;
   AccountCreator creator_;
   std::uint64_t accounts_added_ = 0;
+  LocalGrant grant_;
+  std::string grant_by_;  // the admin who opened the dialog: the audit log's actor
+  std::uint64_t grants_given_ = 0;
+  std::optional<std::vector<std::string>> vault_holders_;
   std::string notice_;
   bool notice_error_ = false;
 };

@@ -87,6 +87,16 @@ class WorkspaceData : public LoginGuardStore {
   // the key at sign-out and idle lock.
   virtual std::string open_vault(const std::string& /*counsellor_id*/, const std::string& /*secret*/) { return {}; }
   virtual void close_vault() {}
+  // The admin's local vault grant (local_grant.hpp). The accounts holding a copy of the vault key
+  // on this kiosk, nullopt while it has no vault (nothing is encrypted: nobody needs a copy);
+  // whether the vault is open in this process; and, off the UI thread, a new copy for
+  // `account_id` wrapped by its holder's `secret` ("disabled" when the account is no longer
+  // active, "locked" when the vault is closed). The PIN was checked before.
+  virtual std::optional<std::vector<std::string>> vault_copy_holders() { return std::nullopt; }
+  virtual bool vault_open() { return false; }
+  virtual Status give_vault_copy(const std::string& /*account_id*/, const std::string& /*secret*/) {
+    return fail("unsupported", "this kiosk keeps no vault");
+  }
 };
 
 }  // namespace ws::kiosk::vm

@@ -3,7 +3,6 @@
 // the next sync; B, whom HQ made and the kiosk pulled, signs in and gets a copy; a wrong PIN,
 // another centre's device and a revoked device get nothing.
 #include <doctest/doctest.h>
-#include <sodium.h>
 
 #include <filesystem>
 #include <fstream>
@@ -16,6 +15,7 @@
 #include "kiosk/core/vm/store_data.hpp"
 #include "kiosk/core/vm/workspace.hpp"
 #include "sync-server/core/records.hpp"
+#include "tests/support/fast_vault.hpp"
 #include "tests/support/folder_scan.hpp"
 #include "tests/unit/kiosk/test_server.hpp"
 #include "ws/ids.hpp"
@@ -26,18 +26,6 @@ namespace {
 
 constexpr const char* kAmalPin = "135790";
 constexpr const char* kBenPin = "246810";
-
-struct FastKdf {
-  FastKdf() { vault::set_kdf_limits({1, 64 * 1024}); }
-  ~FastKdf() { vault::set_kdf_limits({}); }
-};
-
-// Argon2id at its cheapest: these tests are about who gets the key, not about the cost.
-std::string cheap_hash(const std::string& pin) {
-  char out[crypto_pwhash_STRBYTES];
-  REQUIRE(crypto_pwhash_str(out, pin.data(), pin.size(), crypto_pwhash_OPSLIMIT_MIN, crypto_pwhash_MEMLIMIT_MIN) == 0);
-  return out;
-}
 
 // An account HQ made (as `sync-server counsellor-add` writes it).
 std::string hq_account(test::TestServer& server, const std::string& centre, const std::string& name,
@@ -51,7 +39,7 @@ std::string hq_account(test::TestServer& server, const std::string& centre, cons
   e.kind = "counsellor";
   e.centre = centre;
   e.version = *stamp;
-  e.payload = {{"name", name}, {"role", "counsellor"}, {"pin_hash", cheap_hash(pin)}, {"active", true}};
+  e.payload = {{"name", name}, {"role", "counsellor"}, {"pin_hash", ws::test::cheap_hash(pin)}, {"active", true}};
   for (const auto& [field, value] : e.payload.items()) e.field_versions[field] = *stamp;
   REQUIRE(server::write_record(w->conn(), e));
   REQUIRE(w->commit());
@@ -76,7 +64,7 @@ int audit_count(test::TestServer& server, const std::string& action) {
 // A centre whose kiosk Amal set up: her vault, a value sealed to it, escrowed at the next sync;
 // Ben's account HQ made, pulled by the kiosk, which holds no copy for him. The vault is locked.
 struct Centre {
-  FastKdf fast;
+  ws::test::FastKdf fast;
   test::TestServer server;
   test::EnrolledKiosk kiosk{server, "OSLO"};
   std::string amal;
@@ -84,7 +72,7 @@ struct Centre {
   std::string sealed;
 
   Centre() {
-    amal = counsellors::save(*kiosk.store, "Amal Haddad", "admin", cheap_hash(kAmalPin)).value();
+    amal = counsellors::save(*kiosk.store, "Amal Haddad", "admin", ws::test::cheap_hash(kAmalPin)).value();
     ben = hq_account(server, "OSLO", "Ben Tesfaye", kBenPin);
     REQUIRE(kiosk.sync());
     REQUIRE(vault::add_copy(*kiosk.store, amal, kAmalPin));

@@ -4,9 +4,12 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <functional>
 #include <string>
 #include <vector>
+
+#include <unistd.h>
 
 namespace ws::bench {
 
@@ -72,6 +75,25 @@ inline double percentile(std::vector<double> v, double p) {
   const double rank = p * static_cast<double>(v.size());
   std::size_t idx = rank <= 1 ? 0 : static_cast<std::size_t>(rank + 0.999999) - 1;
   return v[std::min(idx, v.size() - 1)];
+}
+
+// CPU seconds (user + system) a process has used so far, from /proc/PID/stat ("self" for this
+// one); -1 when it cannot be read. Wall times on a busy machine are noise; CPU is much less so.
+inline double cpu_seconds(const std::string& pid = "self") {
+  double ticks = -1;
+  if (FILE* f = std::fopen(("/proc/" + pid + "/stat").c_str(), "r")) {
+    char line[1024];
+    if (std::fgets(line, sizeof line, f)) {
+      // Fields 14 and 15 (utime, stime), counted after the command name's closing parenthesis.
+      const char* p = std::strrchr(line, ')');
+      unsigned long long utime = 0, stime = 0;
+      if (p && std::sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &utime, &stime) == 2) {
+        ticks = static_cast<double>(utime + stime);
+      }
+    }
+    std::fclose(f);
+  }
+  return ticks < 0 ? -1 : ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
 }
 
 }  // namespace ws::bench

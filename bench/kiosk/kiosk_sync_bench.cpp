@@ -37,6 +37,9 @@ using ws::bench::median;
 
 struct Run {
   double push_s = 0;         // in-process push (SyncRound) straight to the server
+  double push_kiosk_cpu_s = 0;   // the kiosk side's CPU during the push (this process: store, round, proxy)
+  double push_server_cpu_s = 0;  // the server process's CPU during the push
+  kiosk::PushTimings push_time;  // the round thread's wall time: freezing, waiting for replies, acknowledging
   double pull_s = 0;         // a new kiosk's initial pull of the same records
   double cli_sync_s = 0;     // `kiosk sync` on a second identical backlog: push + pull, process start included
   double floor_s = 0;        // raw SQLite inserts of the same envelopes
@@ -151,11 +154,16 @@ Run one_run(int records, std::size_t batch, int saves, int run_index, bool seal)
     o.batch.max_records = batch;
     kiosk::SyncRound round(**store, **transport, o);
     proxy.reset_counters();
+    const std::string server_pid = std::to_string(server.pid());
+    const double kiosk_cpu0 = ws::bench::cpu_seconds(), server_cpu0 = ws::bench::cpu_seconds(server_pid);
     const auto t = Clock::now();
     auto report = round.push();
     r.push_s = seconds_since(t);
+    r.push_kiosk_cpu_s = ws::bench::cpu_seconds() - kiosk_cpu0;
+    r.push_server_cpu_s = ws::bench::cpu_seconds(server_pid) - server_cpu0;
     r.wire_bytes = static_cast<double>(proxy.bytes_up() + proxy.bytes_down());
     if (!report || report->accepted != r.records) die("push incomplete: " + (report ? std::string("count") : report.error().message));
+    r.push_time = report->push_time;
     // One counsellor save at a time, from the call to its durable commit (fsync).
     for (int i = 0; i < saves; ++i) {
       const auto s0 = Clock::now();
@@ -211,6 +219,7 @@ int main(int argc, char** argv) {
   ws::bench::check_load(allow_busy);
 
   std::vector<double> push, pull, cli, floor, push_ratio, pull_ratio, raw, wire, pull_wire, env_ratio, full_ratio, saves_ms;
+  std::vector<double> kiosk_cpu, server_cpu, freeze, wait, ack;
   for (int i = 0; i < runs; ++i) {
     const Run r = one_run(records, batch, saves, i, seal);
     const double n = static_cast<double>(r.records);
@@ -226,10 +235,18 @@ int main(int argc, char** argv) {
     env_ratio.push_back(r.raw_json_bytes / r.answers_bytes);
     full_ratio.push_back(r.full_json_bytes / r.answers_bytes);
     saves_ms.insert(saves_ms.end(), r.save_ms.begin(), r.save_ms.end());
+    kiosk_cpu.push_back(r.push_kiosk_cpu_s);
+    server_cpu.push_back(r.push_server_cpu_s);
+    freeze.push_back(r.push_time.freeze_s);
+    wait.push_back(r.push_time.wait_s);
+    ack.push_back(r.push_time.ack_s);
     std::printf("run %d: push %.3f s (%.2f x floor), initial pull %.3f s (%.2f x floor), kiosk sync %.3f s, "
                 "sqlite floor %.3f s (%.0f rec/s)\n",
                 i + 1, r.push_s, r.floor_s / r.push_s, r.pull_s, r.floor_s / r.pull_s, r.cli_sync_s, r.floor_s,
                 n / r.floor_s);
+    std::printf("       push CPU: kiosk %.3f s, server %.3f s; round thread: freezing %.3f s, waiting %.3f s, "
+                "acknowledging %.3f s\n",
+                r.push_kiosk_cpu_s, r.push_server_cpu_s, r.push_time.freeze_s, r.push_time.wait_s, r.push_time.ack_s);
     std::fflush(stdout);
   }
   const double mp = median(push), mpl = median(pull), mc = median(cli), mf = median(floor);
@@ -237,6 +254,8 @@ int main(int argc, char** argv) {
               runs, seal ? "on" : "off");
   std::printf("push (engine -> server, fsync both sides):        %.3f s, %6.0f records/s, %.2f x floor\n", mp,
               records / mp, median(push_ratio));
+  std::printf("push CPU, kiosk / server: %.3f s / %.3f s; round thread: freezing %.3f s, waiting %.3f s, acknowledging %.3f s\n",
+              median(kiosk_cpu), median(server_cpu), median(freeze), median(wait), median(ack));
   std::printf("initial pull by a new kiosk (fsync per page):     %.3f s, %6.0f records/s, %.2f x floor\n", mpl,
               records / mpl, median(pull_ratio));
   std::printf("kiosk sync command (process, push + pull):        %.3f s, %6.0f records/s\n", mc, records / mc);

@@ -10,30 +10,6 @@
 namespace ws::kiosk {
 namespace {
 
-Result<std::optional<OutboxBatch>> open_batch(sql::Connection& db, const std::string& in_flight) {
-  auto st = db.prepare(
-      "SELECT batch_id, body, record_count FROM outbox_batches WHERE batch_id <> ?1 ORDER BY created_ms, rowid LIMIT 1");
-  if (!st) return fail(st.error());
-  st->bind(1, in_flight);
-  auto row = st->step();
-  if (!row) return fail(row.error());
-  if (!*row) return std::optional<OutboxBatch>();
-  OutboxBatch b;
-  b.batch_id = st->column_text(0);
-  b.body = st->column_blob(1);
-  b.record_count = static_cast<std::size_t>(st->column_int(2));
-  auto ids = db.prepare("SELECT record_id FROM outbox WHERE batch_id = ?1 ORDER BY seq");
-  if (!ids) return fail(ids.error());
-  ids->bind(1, b.batch_id);
-  for (;;) {
-    auto r = ids->step();
-    if (!r) return fail(r.error());
-    if (!*r) break;
-    b.record_ids.push_back(ids->column_text(0));
-  }
-  return std::optional<OutboxBatch>(std::move(b));
-}
-
 // The frozen body: sealed items when the server's key is known (docs/protocol.md "Sealed
 // items"), else the plain JSON push body older servers take.
 Result<std::string> batch_body(const std::string& batch_id, const std::vector<FrozenItem>& taken, bool sealing) {
@@ -51,7 +27,71 @@ Result<std::string> batch_body(const std::string& batch_id, const std::vector<Fr
   return body + "]}";
 }
 
+// The oldest frozen batch other than `in_flight`, with its stored body (empty when it is made
+// from its rows' items: `from_items`) and its records in order.
+Result<std::optional<OutboxBatch>> oldest_frozen(sql::Connection& db, const std::string& in_flight, bool& from_items) {
+  auto st = db.prepare(
+      "SELECT batch_id, body, record_count, from_items FROM outbox_batches WHERE batch_id <> ?1 "
+      "ORDER BY created_ms, rowid LIMIT 1");
+  if (!st) return fail(st.error());
+  st->bind(1, in_flight);
+  auto row = st->step();
+  if (!row) return fail(row.error());
+  if (!*row) return std::optional<OutboxBatch>();
+  OutboxBatch b;
+  b.batch_id = st->column_text(0);
+  b.body = st->column_blob(1);
+  b.record_count = static_cast<std::size_t>(st->column_int(2));
+  from_items = st->column_int(3) != 0;
+  auto ids = db.prepare("SELECT record_id FROM outbox WHERE batch_id = ?1 ORDER BY seq");
+  if (!ids) return fail(ids.error());
+  ids->bind(1, b.batch_id);
+  for (;;) {
+    auto r = ids->step();
+    if (!r) return fail(r.error());
+    if (!*r) break;
+    b.record_ids.push_back(ids->column_text(0));
+  }
+  return std::optional<OutboxBatch>(std::move(b));
+}
+
+// A batch's sealed items as they were frozen: a row's copy replaced since then left the frozen
+// one in outbox_frozen_items (schema 13).
+Result<std::vector<std::string>> frozen_items(sql::Connection& db, const std::string& batch_id) {
+  auto st = db.prepare(
+      "SELECT COALESCE(f.item, o.sealed) FROM outbox o LEFT JOIN outbox_frozen_items f ON f.seq = o.seq "
+      "WHERE o.batch_id = ?1 ORDER BY o.seq");
+  if (!st) return fail(st.error());
+  st->bind(1, batch_id);
+  std::vector<std::string> items;
+  for (;;) {
+    auto r = st->step();
+    if (!r) return fail(r.error());
+    if (!*r) return items;
+    items.push_back(st->column_blob(0));
+  }
+}
+
 }  // namespace
+
+Result<std::optional<OutboxBatch>> Store::frozen_batch(const std::string& in_flight) {
+  for (;;) {
+    bool from_items = false;
+    auto b = oldest_frozen(db_, in_flight, from_items);
+    if (!b || !*b || !from_items) return b;
+    // A sealed batch is not stored twice: its body is its rows' items as they were frozen.
+    auto items = frozen_items(db_, (*b)->batch_id);
+    if (!items) return fail(items.error());
+    auto body = push_seal::items_body((*b)->batch_id, *items);
+    if (body && (*b)->record_ids.size() == (*b)->record_count) {
+      (*b)->body = std::move(*body);
+      return b;
+    }
+    // Not what was frozen any more (cannot happen while every writer keeps the outbox rules):
+    // its rows are batched again under a new batch_id rather than block the queue.
+    if (auto s = release_batch_rows((*b)->batch_id); !s) return fail(s.error());
+  }
+}
 
 Result<std::optional<OutboxBatch>> Store::next_batch(const BatchLimits& limits, const std::string& in_flight) {
   if (auto s = writable(); !s) return fail(s.error());
@@ -99,7 +139,7 @@ Result<std::optional<OutboxBatch>> Store::next_batch_once(const BatchLimits& lim
   if (!tx) return fail(tx.error());
   // An unacknowledged batch goes out again exactly as it was, under its batch_id, so the
   // server can recognise the retry and answer from its stored reply.
-  auto pending = open_batch(db_, in_flight);
+  auto pending = frozen_batch(in_flight);
   if (!pending) return pending;
   if (*pending) {
     if (auto s = tx->commit(); !s) return fail(s.error());
@@ -136,27 +176,54 @@ Result<std::optional<OutboxBatch>> Store::next_batch_once(const BatchLimits& lim
   if (!body) return fail(body.error());
   b.body = std::move(*body);
   b.record_count = taken.size();
-  if (auto s = mark_frozen(b, taken); !s) return fail(s.error());
+  if (auto s = mark_frozen(b, taken, sealing); !s) return fail(s.error());
   if (auto s = tx->commit(); !s) return fail(s.error());
   return std::optional<OutboxBatch>(std::move(b));
 }
 
-Status Store::mark_frozen(const OutboxBatch& b, const std::vector<FrozenItem>& taken) {
-  auto mark = db_.prepare("UPDATE outbox SET batch_id = ?1, sent_version = ?2 WHERE seq = ?3");
+Status Store::mark_frozen(const OutboxBatch& b, const std::vector<FrozenItem>& taken, bool sealing) {
   auto keep = db_.prepare("UPDATE outbox SET sealed = ?2, sealed_version = ?3, sealed_size = ?4 WHERE seq = ?1");
-  auto insert = db_.prepare("INSERT INTO outbox_batches(batch_id, body, record_count, created_ms) VALUES(?1, ?2, ?3, ?4)");
-  if (!mark || !keep || !insert) return fail("db_error", "cannot prepare freezing a batch");
+  auto insert = db_.prepare(
+      "INSERT INTO outbox_batches(batch_id, body, record_count, created_ms, from_items) VALUES(?1, ?2, ?3, ?4, ?5)");
+  if (!keep || !insert) return fail("db_error", "cannot prepare freezing a batch");
   for (const auto& it : taken) {
-    mark->reset();
-    if (auto s = mark->bind(1, b.batch_id).bind(2, it.version).bind(3, it.seq).run(); !s) return s;
     if (!it.fresh) continue;
     // Sealed at freeze time: the row keeps the copy, so a dissolved batch needs no record to resend.
     keep->reset();
     keep->bind(1, it.seq).bind_blob(2, it.item).bind(3, it.version);
     if (auto s = keep->bind(4, static_cast<std::int64_t>(it.size)).run(); !s) return s;
   }
-  insert->bind(1, b.batch_id).bind_blob(2, b.body).bind(3, static_cast<std::int64_t>(b.record_count));
-  return insert->bind(4, HlcClock::system_wall_ms()).run();
+  if (auto s = sealing ? mark_sealed_rows(b, taken) : mark_rows(b, taken); !s) return s;
+  // A sealed body is the rows' items put together (frozen_batch makes it again); a plain one was
+  // made from the records, which may change, so it is kept as sent.
+  insert->bind(1, b.batch_id).bind_blob(2, sealing ? std::string_view("") : std::string_view(b.body));
+  insert->bind(3, static_cast<std::int64_t>(b.record_count)).bind(4, HlcClock::system_wall_ms());
+  return insert->bind(5, sealing ? 1 : 0).run();
+}
+
+Status Store::mark_rows(const OutboxBatch& b, const std::vector<FrozenItem>& taken) {
+  auto mark = db_.prepare("UPDATE outbox SET batch_id = ?1, sent_version = ?2 WHERE seq = ?3");
+  if (!mark) return fail(mark.error());
+  for (const auto& it : taken) {
+    mark->reset();
+    if (auto s = mark->bind(1, b.batch_id).bind(2, it.version).bind(3, it.seq).run(); !s) return s;
+  }
+  return ok();
+}
+
+Status Store::mark_sealed_rows(const OutboxBatch& b, const std::vector<FrozenItem>& taken) {
+  // Sealing, a batch takes every unsent row with a copy, oldest first, up to its last row; the
+  // rows it passed over are the ones still without a copy (their records cannot be read now).
+  // So one statement marks exactly the rows taken, each with the version its copy holds.
+  auto mark = db_.prepare(
+      "UPDATE outbox SET batch_id = ?1, sent_version = sealed_version "
+      "WHERE seq BETWEEN ?2 AND ?3 AND batch_id IS NULL AND sealed_version IS NOT NULL");
+  if (!mark) return fail(mark.error());
+  if (auto s = mark->bind(1, b.batch_id).bind(2, taken.front().seq).bind(3, taken.back().seq).run(); !s) return s;
+  if (static_cast<std::size_t>(db_.changes()) != taken.size()) {
+    return fail("internal", "the outbox changed while a batch was made");
+  }
+  return ok();
 }
 
 Result<AckOutcome> Store::acknowledge(const std::string& batch_id, const protocol::PushResponse& reply) {
@@ -169,34 +236,39 @@ Result<AckOutcome> Store::acknowledge_once(const std::string& batch_id, const pr
   if (reply.batch_id != batch_id) {
     return fail("invalid_response", "the server answered for another batch than the one sent");
   }
-  std::unordered_map<std::string, const protocol::RecordResult*> verdicts;
-  for (const auto& r : reply.results) verdicts[r.id] = &r;
-
   auto tx = sql::Transaction::begin(db_);
   if (!tx) return fail(tx.error());
-  auto rows = db_.prepare("SELECT seq, record_id, sent_version FROM outbox WHERE batch_id = ?1 ORDER BY seq");
-  if (!rows) return fail(rows.error());
-  rows->bind(1, batch_id);
-  struct Row {
-    std::int64_t seq;
-    std::string record_id;
-    std::string sent_version;
-  };
-  std::vector<Row> in_batch;
-  for (;;) {
-    auto r = rows->step();
-    if (!r) return fail(r.error());
-    if (!*r) break;
-    in_batch.push_back({rows->column_int(0), rows->column_text(1), rows->column_text(2)});
+  if (auto s = forget_frozen_items(batch_id); !s) return fail(s.error());
+  auto out = settle_exceptions(batch_id, reply);
+  if (!out) return out;
+  // What is left of the batch was kept by the server: one statement for all of it, not two per
+  // record.
+  if (out->accepted > 0) {
+    if (auto s = accept_batch_rows(batch_id); !s) return fail(s.error());
   }
+  auto done = db_.prepare("DELETE FROM outbox_batches WHERE batch_id = ?1");
+  if (!done) return fail(done.error());
+  if (auto s = done->bind(1, batch_id).run(); !s) return fail(s.error());
+  // The server's changes (cursor_from, cursor] are this batch's own writes. When this kiosk had
+  // pulled exactly up to cursor_from and the server kept every record as sent, it holds them
+  // all already: the next pull need not bring its own records back.
+  if (!out->any_merged && !reply.cursor_from.empty() && !reply.cursor.empty()) {
+    auto cursor = meta("pull_cursor");
+    if (!cursor) return fail(cursor.error());
+    if (*cursor == reply.cursor_from) {
+      if (auto s = set_meta("pull_cursor", reply.cursor); !s) return fail(s.error());
+      out->pull_cursor_advanced = true;
+    }
+  }
+  if (auto s = tx->commit(); !s) return fail(s.error());
+  return out;
+}
 
+Result<AckOutcome> Store::settle_exceptions(const std::string& batch_id, const protocol::PushResponse& reply) {
+  std::unordered_map<std::string_view, const protocol::RecordResult*> verdicts;
+  for (const auto& r : reply.results) verdicts[r.id] = &r;
+  auto rows = db_.prepare("SELECT seq, record_id FROM outbox WHERE batch_id = ?1 ORDER BY seq");
   auto drop = db_.prepare("DELETE FROM outbox WHERE seq = ?1");
-  auto accepted = db_.prepare(R"sql(
-    UPDATE records SET
-      base_version = CASE WHEN base_version IS NULL OR base_version < ?2 THEN ?2 ELSE base_version END,
-      sync_state = CASE WHEN EXISTS(SELECT 1 FROM outbox WHERE record_id = ?1) THEN 1 ELSE 0 END,
-      sync_error = ''
-    WHERE id = ?1)sql");
   // A rejected record that was edited again meanwhile stays pending: the newer version may be
   // the fix, and it gets its own verdict.
   auto rejected = db_.prepare(R"sql(
@@ -207,52 +279,54 @@ Result<AckOutcome> Store::acknowledge_once(const std::string& batch_id, const pr
   auto requeue = db_.prepare(R"sql(
     UPDATE outbox SET batch_id = NULL, sent_version = NULL
     WHERE seq = ?1 AND NOT EXISTS(SELECT 1 FROM outbox o WHERE o.record_id = ?2 AND o.batch_id IS NULL))sql");
-  if (!drop || !accepted || !rejected || !requeue) return fail("db_error", "cannot prepare the acknowledgement");
-
+  if (!rows || !drop || !rejected || !requeue) return fail("db_error", "cannot prepare the acknowledgement");
+  rows->bind(1, batch_id);
   AckOutcome out;
-  bool merged = false;
-  for (const auto& row : in_batch) {
-    auto it = verdicts.find(row.record_id);
-    if (it == verdicts.end()) {
-      requeue->reset();
-      if (auto s = requeue->bind(1, row.seq).bind(2, row.record_id).run(); !s) return fail(s.error());
-      if (db_.changes() == 0) {
-        drop->reset();
-        if (auto s = drop->bind(1, row.seq).run(); !s) return fail(s.error());
-      }
-      ++out.requeued;
+  for (;;) {
+    auto r = rows->step();
+    if (!r) return fail(r.error());
+    if (!*r) break;
+    const std::int64_t seq = rows->column_int(0);
+    const std::string record_id = rows->column_text(1);
+    auto it = verdicts.find(record_id);
+    if (it != verdicts.end() && it->second->status != protocol::RecordStatus::Rejected) {
+      out.any_merged = out.any_merged || it->second->status == protocol::RecordStatus::Merged;
+      ++out.accepted;  // left in the batch for accept_batch_rows
       continue;
     }
+    if (it == verdicts.end()) {
+      // Absent from the reply: sent again later, unless a newer edit is queued already.
+      requeue->reset();
+      if (auto s = requeue->bind(1, seq).bind(2, record_id).run(); !s) return fail(s.error());
+      ++out.requeued;
+      if (db_.changes() > 0) continue;
+    }
     drop->reset();
-    if (auto s = drop->bind(1, row.seq).run(); !s) return fail(s.error());
-    if (it->second->status == protocol::RecordStatus::Rejected) {
-      const std::string reason = it->second->error.empty() ? "rejected by the server (no reason given)" : it->second->error;
-      rejected->reset();
-      if (auto s = rejected->bind(1, row.record_id).bind(2, reason.substr(0, 2000)).run(); !s) return fail(s.error());
-      ++out.rejected;
-    } else {
-      merged = merged || it->second->status == protocol::RecordStatus::Merged;
-      accepted->reset();
-      if (auto s = accepted->bind(1, row.record_id).bind(2, row.sent_version).run(); !s) return fail(s.error());
-      ++out.accepted;
-    }
+    if (auto s = drop->bind(1, seq).run(); !s) return fail(s.error());
+    if (it == verdicts.end()) continue;
+    const std::string reason = it->second->error.empty() ? "rejected by the server (no reason given)" : it->second->error;
+    rejected->reset();
+    if (auto s = rejected->bind(1, record_id).bind(2, reason.substr(0, 2000)).run(); !s) return fail(s.error());
+    ++out.rejected;
   }
-  auto done = db_.prepare("DELETE FROM outbox_batches WHERE batch_id = ?1");
-  if (!done) return fail(done.error());
-  if (auto s = done->bind(1, batch_id).run(); !s) return fail(s.error());
-  // The server's changes (cursor_from, cursor] are this batch's own writes. When this kiosk had
-  // pulled exactly up to cursor_from and the server kept every record as sent, it holds them
-  // all already: the next pull need not bring its own records back.
-  if (!merged && !reply.cursor_from.empty() && !reply.cursor.empty()) {
-    auto cursor = meta("pull_cursor");
-    if (!cursor) return fail(cursor.error());
-    if (*cursor == reply.cursor_from) {
-      if (auto s = set_meta("pull_cursor", reply.cursor); !s) return fail(s.error());
-      out.pull_cursor_advanced = true;
-    }
-  }
-  if (auto s = tx->commit(); !s) return fail(s.error());
   return out;
+}
+
+Status Store::accept_batch_rows(const std::string& batch_id) {
+  // The server holds at least the version each row carried; a record with another row still
+  // queued (edited after freezing) stays pending.
+  auto accepted = db_.prepare(R"sql(
+    UPDATE records SET
+      base_version = CASE WHEN records.base_version IS NULL OR records.base_version < o.sent_version
+                          THEN o.sent_version ELSE records.base_version END,
+      sync_state = CASE WHEN EXISTS(SELECT 1 FROM outbox x WHERE x.record_id = o.record_id AND x.seq <> o.seq)
+                        THEN 1 ELSE 0 END,
+      sync_error = ''
+    FROM outbox o WHERE o.batch_id = ?1 AND records.id = o.record_id)sql");
+  auto drop = db_.prepare("DELETE FROM outbox WHERE batch_id = ?1");
+  if (!accepted || !drop) return fail("db_error", "cannot prepare the acknowledgement");
+  if (auto s = accepted->bind(1, batch_id).run(); !s) return s;
+  return drop->bind(1, batch_id).run();
 }
 
 Status Store::dissolve_batch(const std::string& batch_id) {
@@ -263,7 +337,14 @@ Status Store::dissolve_batch(const std::string& batch_id) {
   return tx->commit();
 }
 
+Status Store::forget_frozen_items(const std::string& batch_id) {
+  auto st = db_.prepare("DELETE FROM outbox_frozen_items WHERE seq IN (SELECT seq FROM outbox WHERE batch_id = ?1)");
+  if (!st) return fail(st.error());
+  return st->bind(1, batch_id).run();
+}
+
 Status Store::release_batch_rows(const std::string& batch_id) {
+  if (auto s = forget_frozen_items(batch_id); !s) return s;
   auto merge_dups = db_.prepare(
       "DELETE FROM outbox WHERE batch_id = ?1 AND record_id IN (SELECT record_id FROM outbox WHERE batch_id IS NULL)");
   auto release = db_.prepare("UPDATE outbox SET batch_id = NULL, sent_version = NULL WHERE batch_id = ?1");

@@ -170,7 +170,21 @@ Status v12(sql::Connection& db) {
   )sql");
 }
 
-const std::function<Status(sql::Connection&)> kSteps[] = {v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12};
+// A sealed batch is not stored a second time: its body is its rows' sealed items put together
+// again whenever it is sent (outbox.cpp), so `body` stays empty when `from_items` is 1. A
+// frozen row whose copy is replaced later (a pull merged into its record) first keeps the item
+// it was frozen with in outbox_frozen_items, so a retry still sends the same bytes.
+Status v13(sql::Connection& db) {
+  return db.exec(R"sql(
+    ALTER TABLE outbox_batches ADD COLUMN from_items INTEGER NOT NULL DEFAULT 0;
+    CREATE TABLE outbox_frozen_items(seq INTEGER PRIMARY KEY, item BLOB NOT NULL);
+    CREATE TRIGGER outbox_keep_frozen_item BEFORE UPDATE OF sealed ON outbox
+      WHEN OLD.batch_id IS NOT NULL AND OLD.sealed IS NOT NULL
+      BEGIN INSERT OR IGNORE INTO outbox_frozen_items(seq, item) VALUES(OLD.seq, OLD.sealed); END;
+  )sql");
+}
+
+const std::function<Status(sql::Connection&)> kSteps[] = {v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13};
 static_assert(sizeof(kSteps) / sizeof(kSteps[0]) == kLatest);
 
 }  // namespace

@@ -245,8 +245,16 @@ Status Store::set_identity(const DeviceIdentity& id) {
 
 Result<std::string> Store::pull_cursor() { return meta("pull_cursor"); }
 
+Status Store::set_bulk_cache(bool on) {
+  if (auto s = db_.exec(on ? "PRAGMA cache_size = -16384" : "PRAGMA cache_size = -2000"); !s) return s;
+  if (!on) sqlite3_db_release_memory(db_.handle());
+  return ok();
+}
+
 Result<std::int64_t> Store::pending_count() {
-  auto st = db_.prepare("SELECT count(*) FROM records WHERE sync_state = 1");
+  // Naming records_by_state's own condition (sync_state <> 0) lets SQLite count from that
+  // partial index instead of reading every record (a push asks at its start).
+  auto st = db_.prepare("SELECT count(*) FROM records WHERE sync_state <> 0 AND sync_state = 1");
   if (!st) return fail(st.error());
   auto row = st->step();
   if (!row) return fail(row.error());
@@ -254,7 +262,7 @@ Result<std::int64_t> Store::pending_count() {
 }
 
 Result<std::int64_t> Store::quarantined_count() {
-  auto st = db_.prepare("SELECT count(*) FROM records WHERE sync_state = 2");
+  auto st = db_.prepare("SELECT count(*) FROM records WHERE sync_state <> 0 AND sync_state = 2");
   if (!st) return fail(st.error());
   auto row = st->step();
   if (!row) return fail(row.error());

@@ -118,6 +118,7 @@ struct AckOutcome {
   std::size_t accepted = 0;
   std::size_t rejected = 0;
   std::size_t requeued = 0;  // in the batch but absent from the reply: sent again later
+  bool any_merged = false;   // the server merged some record with others' changes: a pull brings it
   bool pull_cursor_advanced = false;  // the batch's own changes need not be pulled back
 };
 
@@ -203,6 +204,11 @@ class Store {
   // Applies the server's per-record verdicts in one transaction: accepted rows leave the
   // outbox, rejected records are quarantined with the server's message.
   Result<AckOutcome> acknowledge(const std::string& batch_id, const protocol::PushResponse& reply);
+  // A push freezes and acknowledges up to 1,000 rows per transaction, more pages than SQLite's
+  // default cache (2 MB) holds: it would spill them to the WAL before the commit and read back
+  // what it just wrote. On: a 16 MiB cache for this connection; off: the default again, and
+  // the memory given back.
+  Status set_bulk_cache(bool on);
   // Gives up a batch without verdicts (the server refused it whole): its rows go back to the
   // queue and a new batch_id will be used.
   Status dissolve_batch(const std::string& batch_id);
@@ -324,6 +330,8 @@ class Store {
   Status writable() const;
   // The rows of a frozen batch go back to the queue (inside a write transaction).
   Status release_batch_rows(const std::string& batch_id);
+  // Drops the items a batch's rows were frozen with where their copies changed since (schema 13).
+  Status forget_frozen_items(const std::string& batch_id);
   Status release_batches_of(const std::vector<StoredRecord>& records);
   void load_clock_offset();  // another connection may have measured it since
   Status requeue_for_forms(const protocol::PullResponse& page);  // inside apply_pull's transaction
@@ -351,10 +359,18 @@ class Store {
   }
   bool spend_reserve(const Error& e);
   Result<std::optional<OutboxBatch>> next_batch_once(const BatchLimits& limits, const std::string& in_flight);
+  // The oldest frozen batch other than `in_flight`, with its body as first sent.
+  Result<std::optional<OutboxBatch>> frozen_batch(const std::string& in_flight);
   // One unsent row as a batch item; nullopt when its record cannot be read now (it waits).
   Result<std::optional<FrozenItem>> freeze_item(const sql::Statement& row, sql::Statement& lookup, bool sealing);
-  Status mark_frozen(const OutboxBatch& b, const std::vector<FrozenItem>& taken);
+  Status mark_frozen(const OutboxBatch& b, const std::vector<FrozenItem>& taken, bool sealing);
+  Status mark_rows(const OutboxBatch& b, const std::vector<FrozenItem>& taken);
+  Status mark_sealed_rows(const OutboxBatch& b, const std::vector<FrozenItem>& taken);
   Result<AckOutcome> acknowledge_once(const std::string& batch_id, const protocol::PushResponse& reply);
+  // Rows the reply rejects or leaves out, one by one; counts the accepted ones, left in place.
+  Result<AckOutcome> settle_exceptions(const std::string& batch_id, const protocol::PushResponse& reply);
+  // Every row still in the batch was kept by the server: records updated and rows gone, set-wise.
+  Status accept_batch_rows(const std::string& batch_id);
   Result<std::size_t> apply_pull_once(const protocol::PullResponse& page);
   Result<std::string> insert_new(const DeviceIdentity& id, const std::string& kind, nlohmann::json payload,
                                  int schema_version);

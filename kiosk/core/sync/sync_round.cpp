@@ -6,6 +6,7 @@
 #include "ws/kiosk_state.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <future>
 
 namespace ws::kiosk {
@@ -37,6 +38,15 @@ Result<nlohmann::json> parse_body(const HttpReply& reply, const std::string& wha
 // splitting the batch finds the record at fault, which is then quarantined, so it never blocks
 // the others.
 bool refuses_content(const HttpReply& reply) { return classify_push_refusal(reply) == ReplyMeaning::BadContent; }
+
+// Runs `step`, adding its wall time to `seconds`.
+template <typename F>
+auto timed(double& seconds, F&& step) {
+  const auto start = std::chrono::steady_clock::now();
+  auto result = step();
+  seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return result;
+}
 
 }  // namespace
 
@@ -160,7 +170,14 @@ Result<RoundReport> SyncRound::push(const ProgressFn& progress) {
     return std::async(std::launch::async, [this, req = std::move(req)] { return transport_.send(req); });
   };
 
-  auto first = store_.next_batch(limits);
+  // Batches of up to 1,000 rows a transaction want a page cache that holds them.
+  (void)store_.set_bulk_cache(true);
+  struct DefaultCache {
+    Store& store;
+    ~DefaultCache() { (void)store.set_bulk_cache(false); }
+  } default_cache_after{store_};
+  PushTimings& time = report.push_time;
+  auto first = timed(time.freeze_s, [&] { return store_.next_batch(limits); });
   if (!first) return fail(first.error());
   std::optional<OutboxBatch> current = std::move(*first);
   std::future<Result<HttpReply>> in_flight;
@@ -170,8 +187,8 @@ Result<RoundReport> SyncRound::push(const ProgressFn& progress) {
     const OutboxBatch& b = *current;
     // While the server works on this batch, the kiosk freezes the next one, and sends it
     // before acknowledging this one: the two sides' fsyncs overlap instead of taking turns.
-    auto upcoming = store_.next_batch(limits, b.batch_id);
-    auto reply = in_flight.get();
+    auto upcoming = timed(time.freeze_s, [&] { return store_.next_batch(limits, b.batch_id); });
+    auto reply = timed(time.wait_s, [&] { return in_flight.get(); });
     if (!upcoming) return fail(upcoming.error());
     if (!reply) return fail(reply.error());
     if (*upcoming) in_flight = send(**upcoming);
@@ -181,7 +198,7 @@ Result<RoundReport> SyncRound::push(const ProgressFn& progress) {
       if (!j) return fail(j.error());
       auto parsed = protocol::parse_push_response(*j);
       if (!parsed) return fail(parsed.error());
-      auto ack = store_.acknowledge(b.batch_id, *parsed);
+      auto ack = timed(time.ack_s, [&] { return store_.acknowledge(b.batch_id, *parsed); });
       if (!ack) return fail(ack.error());
       if (ack->accepted + ack->rejected == 0) {
         return fail("invalid_response", "the server acknowledged none of the records it was sent");
@@ -211,7 +228,7 @@ Result<RoundReport> SyncRound::push(const ProgressFn& progress) {
     current = std::move(*upcoming);
     if (!current) {
       // Batches this one's verdict put back in the queue (dissolved, requeued) go out now.
-      auto rest = store_.next_batch(limits);
+      auto rest = timed(time.freeze_s, [&] { return store_.next_batch(limits); });
       if (!rest) return fail(rest.error());
       current = std::move(*rest);
       if (current) in_flight = send(*current);

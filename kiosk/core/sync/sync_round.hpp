@@ -18,11 +18,19 @@ struct RoundOptions {
   int max_pull_pages = 100000;
 };
 
+// Where a push's wall time went on the round's thread (benchmarks print it; docs/performance.md).
+struct PushTimings {
+  double freeze_s = 0;  // making batches: store transactions, their fsync included
+  double wait_s = 0;    // waiting for the server's replies
+  double ack_s = 0;     // applying verdicts: store transactions, their fsync included
+};
+
 struct RoundReport {
   std::size_t batches = 0;
   std::size_t accepted = 0;    // acknowledged as applied, merged or duplicate
   std::size_t rejected = 0;    // quarantined in this round
   std::size_t pulled_changes = 0;
+  PushTimings push_time;
 };
 
 // (records acknowledged so far, records the round set out to send)

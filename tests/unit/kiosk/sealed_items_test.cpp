@@ -139,7 +139,7 @@ TEST_CASE("the outbox tables hold no fixture value after saves and a frozen batc
   const std::string outbox = all_bytes(*k.store, "outbox", 8);
   const std::string batches = all_bytes(*k.store, "outbox_batches", 4);
   CHECK(outbox.size() > 600);  // the copies are there, sealed
-  CHECK(batches.size() > 300);
+  CHECK(batches.size() > 30);  // the frozen batch; its body is its rows' sealed items (schema 13)
   CHECK(fixtures_in(outbox).empty());
   CHECK(fixtures_in(batches).empty());
   // The search itself finds what it looks for, in both encodings.

@@ -5,20 +5,32 @@
 // bytes on the wire per record, the envelope size against its answers' JSON, and the p50/p99
 // of one counsellor save through the kiosk store (call to durable commit).
 //
-//   kiosk_sync_bench [--records 20000] [--runs 5] [--batch 1000] [--saves 200] [--seal on|off] [--allow-busy]
+//   kiosk_sync_bench [--records 20000] [--runs 5] [--batch 1000] [--saves 200] [--seal on|off]
+//                    [--pull-vault none,open,locked] [--allow-busy]
 //
 // --seal off pushes plain JSON (as a kiosk that has not learnt the server's key does), to
 // measure what sealing to the server's key (ws/push_seal.hpp) costs; on is what kiosks do: each
 // record is sealed when it is saved (outside the timed push), the push sends the sealed items.
+//
+// --pull-vault lists the vault states the initial pull is timed in, each into its own new kiosk:
+// none (a kiosk nobody has signed in to yet, records stored plain: what a kiosk's first pull
+// after enrolment meets), open (a counsellor signed in: each record encrypted under the data
+// key) and locked (each record sealed to the vault's public key). The first state listed is the
+// "initial pull" line; each state also prints the CPU the kiosk process and the server used.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
+#include <sstream>
 #include <string>
 #include <vector>
 
+#include <unistd.h>
+
 #include "bench/bench_common.hpp"
 #include "kiosk/core/store/store.hpp"
+#include "kiosk/core/store/vault.hpp"
 #include "kiosk/core/sync/sync_round.hpp"
 #include "kiosk/core/sync/transport.hpp"
 #include "tests/e2e/kiosk/fault_proxy.hpp"
@@ -35,12 +47,23 @@ double seconds_since(Clock::time_point t) { return std::chrono::duration<double>
 
 using ws::bench::median;
 
+enum class VaultState { None, Open, Locked };
+
+const char* name_of(VaultState v) { return v == VaultState::None ? "none" : v == VaultState::Open ? "open" : "locked"; }
+
+struct PullRun {
+  double wall_s = 0;
+  double kiosk_cpu_s = 0;   // this process (the kiosk's store and transport), user + system
+  double server_cpu_s = 0;  // the sync-server process
+};
+
 struct Run {
   double push_s = 0;         // in-process push (SyncRound) straight to the server
   double push_kiosk_cpu_s = 0;   // the kiosk side's CPU during the push (this process: store, round, proxy)
   double push_server_cpu_s = 0;  // the server process's CPU during the push
   kiosk::PushTimings push_time;  // the round thread's wall time: freezing, waiting for replies, acknowledging
-  double pull_s = 0;         // a new kiosk's initial pull of the same records
+  double pull_s = 0;         // a new kiosk's initial pull of the same records (first vault state)
+  std::vector<PullRun> pulls;  // one per vault state asked for
   double cli_sync_s = 0;     // `kiosk sync` on a second identical backlog: push + pull, process start included
   double floor_s = 0;        // raw SQLite inserts of the same envelopes
   double raw_json_bytes = 0; // sum of the records' envelope JSON as sent (compact)
@@ -115,13 +138,47 @@ void learn_seal_key(kiosk::Store& store, kiosk::Transport& transport) {
   if (!store.set_server_seal_key(reply->server_seal_key)) die("could not store the sealing key");
 }
 
+// A new kiosk's data folder in `state`: the vault made (cheap KDF: not what is timed) and left
+// open in this process, or locked again.
+void prepare_vault(const std::string& data_dir, VaultState state) {
+  if (state == VaultState::None) return;
+  auto store = kiosk::Store::open(data_dir);
+  if (!store) die(store.error().message);
+  kiosk::vault::set_kdf_limits({1, 64 * 1024});
+  if (auto s = kiosk::vault::add_copy(**store, "bench-counsellor", "402718"); !s) die(s.error().message);
+  if (state == VaultState::Locked) kiosk::vault::lock(data_dir);
+}
+
+// The timed initial pull of everything the centre holds into the new kiosk at `data_dir`.
+PullRun timed_pull(const std::string& data_dir, const std::string& url, const Server& server, FaultProxy& proxy,
+                   std::size_t records, double& wire_bytes) {
+  auto store = kiosk::Store::open(data_dir);
+  if (!store) die(store.error().message);
+  auto transport = kiosk::make_http_transport(url);
+  if (!transport) die(transport.error().message);
+  kiosk::SyncRound round(**store, **transport, kiosk::RoundOptions{});
+  proxy.reset_counters();
+  const std::string server_pid = std::to_string(server.pid());
+  const double kiosk_cpu = ws::bench::cpu_seconds(), server_cpu = ws::bench::cpu_seconds(server_pid);
+  const auto t = Clock::now();
+  auto pulled = round.pull();
+  PullRun r;
+  r.wall_s = seconds_since(t);
+  r.kiosk_cpu_s = ws::bench::cpu_seconds() - kiosk_cpu;
+  r.server_cpu_s = ws::bench::cpu_seconds(server_pid) - server_cpu;
+  wire_bytes = static_cast<double>(proxy.bytes_up() + proxy.bytes_down());
+  if (!pulled || *pulled < records) die("pull incomplete: " + (pulled ? std::to_string(*pulled) : pulled.error().message));
+  kiosk::vault::lock(data_dir);
+  return r;
+}
+
 // A kiosk that never learnt the key (enrolled against an older server): rows wait plain.
 void forget_seal_key(const std::string& data_dir) {
   auto store = kiosk::Store::open(data_dir);
   if (!store || !(*store)->set_server_seal_key("")) die("could not forget the sealing key");
 }
 
-Run one_run(int records, std::size_t batch, int saves, int run_index, bool seal) {
+Run one_run(int records, std::size_t batch, int saves, int run_index, bool seal, const std::vector<VaultState>& vaults) {
   TempDir dir;
   Server server(dir.sub("server.db"));
   server.start();
@@ -135,8 +192,13 @@ Run one_run(int records, std::size_t batch, int saves, int run_index, bool seal)
   const std::string via_proxy = "http://127.0.0.1:" + std::to_string(proxy.port());
   Kiosk k{dir.sub("push")};
   k.enroll(server, "OSLO", via_proxy);
-  Kiosk fresh{dir.sub("pull")};
-  fresh.enroll(server, "OSLO", via_proxy);
+  // New kiosks of the same centre, enrolled before the push (enrolling pulls), one per state.
+  std::vector<Kiosk> fresh;
+  for (VaultState v : vaults) {
+    fresh.push_back(Kiosk{dir.sub(std::string("pull-") + name_of(v))});
+    fresh.back().enroll(server, "OSLO", via_proxy);
+    prepare_vault(fresh.back().data_dir, v);
+  }
   if (!seal) forget_seal_key(k.data_dir);  // the enrolment taught it; saves would seal
   seed(k.data_dir, records, run_index * 1000000);
   Sizes sizes;
@@ -172,20 +234,14 @@ Run one_run(int records, std::size_t batch, int saves, int run_index, bool seal)
     }
   }
 
-  // 2. A new kiosk of the same centre (enrolled before the push: enrolling pulls) pulls
-  // everything the first one pushed.
-  {
-    auto store = kiosk::Store::open(fresh.data_dir);
-    if (!store) die(store.error().message);
-    auto transport = kiosk::make_http_transport(via_proxy);
-    if (!transport) die(transport.error().message);
-    kiosk::SyncRound round(**store, **transport, kiosk::RoundOptions{});
-    proxy.reset_counters();
-    const auto t = Clock::now();
-    auto pulled = round.pull();
-    r.pull_s = seconds_since(t);
-    r.pull_wire_bytes = static_cast<double>(proxy.bytes_up() + proxy.bytes_down());
-    if (!pulled || *pulled < r.records) die("pull incomplete: " + (pulled ? std::to_string(*pulled) : pulled.error().message));
+  // 2. Each new kiosk pulls everything the first one pushed.
+  for (std::size_t i = 0; i < fresh.size(); ++i) {
+    double wire = 0;
+    r.pulls.push_back(timed_pull(fresh[i].data_dir, via_proxy, server, proxy, r.records, wire));
+    if (i == 0) {
+      r.pull_s = r.pulls.back().wall_s;
+      r.pull_wire_bytes = wire;
+    }
   }
 
   // 3. The same size of backlog with the real `kiosk sync` command (another centre, so its
@@ -200,28 +256,45 @@ Run one_run(int records, std::size_t batch, int saves, int run_index, bool seal)
   return r;
 }
 
+std::vector<VaultState> parse_vault_states(const std::string& list) {
+  std::vector<VaultState> states;
+  std::istringstream in(list);
+  std::string name;
+  while (std::getline(in, name, ',')) {
+    if (name == "none") states.push_back(VaultState::None);
+    else if (name == "open") states.push_back(VaultState::Open);
+    else if (name == "locked") states.push_back(VaultState::Locked);
+    else die("--pull-vault takes none, open and locked, separated by commas");
+  }
+  return states;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   int records = 20000, runs = 5, saves = 200;
   std::size_t batch = 1000;
   bool seal = true;
+  std::vector<VaultState> vaults{VaultState::None, VaultState::Open, VaultState::Locked};
   const bool allow_busy = ws::bench::parse_options(argc, argv, [&](const std::string& name, const char* value) {
     if (name == "--records") records = std::atoi(value);
     else if (name == "--runs") runs = std::atoi(value);
     else if (name == "--batch") batch = static_cast<std::size_t>(std::atoi(value));
     else if (name == "--saves") saves = std::atoi(value);
     else if (name == "--seal") seal = std::string(value) != "off";
+    else if (name == "--pull-vault") vaults = parse_vault_states(value);
     else return false;
     return true;
   });
-  if (records < 1 || runs < 1 || batch < 1 || batch > 1000 || saves < 1) die("bad arguments");
+  if (records < 1 || runs < 1 || batch < 1 || batch > 1000 || saves < 1 || vaults.empty()) die("bad arguments");
   ws::bench::check_load(allow_busy);
 
+  std::vector<std::vector<double>> by_vault_s(vaults.size()), by_vault_ratio(vaults.size()),
+      by_vault_kiosk_cpu(vaults.size()), by_vault_server_cpu(vaults.size());
   std::vector<double> push, pull, cli, floor, push_ratio, pull_ratio, raw, wire, pull_wire, env_ratio, full_ratio, saves_ms;
   std::vector<double> kiosk_cpu, server_cpu, freeze, wait, ack;
   for (int i = 0; i < runs; ++i) {
-    const Run r = one_run(records, batch, saves, i, seal);
+    const Run r = one_run(records, batch, saves, i, seal, vaults);
     const double n = static_cast<double>(r.records);
     push.push_back(r.push_s);
     pull.push_back(r.pull_s);
@@ -240,6 +313,12 @@ int main(int argc, char** argv) {
     freeze.push_back(r.push_time.freeze_s);
     wait.push_back(r.push_time.wait_s);
     ack.push_back(r.push_time.ack_s);
+    for (std::size_t v = 0; v < vaults.size(); ++v) {
+      by_vault_s[v].push_back(r.pulls[v].wall_s);
+      by_vault_ratio[v].push_back(r.floor_s / r.pulls[v].wall_s);
+      by_vault_kiosk_cpu[v].push_back(r.pulls[v].kiosk_cpu_s);
+      by_vault_server_cpu[v].push_back(r.pulls[v].server_cpu_s);
+    }
     std::printf("run %d: push %.3f s (%.2f x floor), initial pull %.3f s (%.2f x floor), kiosk sync %.3f s, "
                 "sqlite floor %.3f s (%.0f rec/s)\n",
                 i + 1, r.push_s, r.floor_s / r.push_s, r.pull_s, r.floor_s / r.pull_s, r.cli_sync_s, r.floor_s,
@@ -256,8 +335,13 @@ int main(int argc, char** argv) {
               records / mp, median(push_ratio));
   std::printf("push CPU, kiosk / server: %.3f s / %.3f s; round thread: freezing %.3f s, waiting %.3f s, acknowledging %.3f s\n",
               median(kiosk_cpu), median(server_cpu), median(freeze), median(wait), median(ack));
-  std::printf("initial pull by a new kiosk (fsync per page):     %.3f s, %6.0f records/s, %.2f x floor\n", mpl,
+  std::printf("initial pull by a new kiosk, vault %s (fsync per page): %.3f s, %6.0f records/s, %.2f x floor\n", name_of(vaults.front()), mpl,
               records / mpl, median(pull_ratio));
+  for (std::size_t v = 0; v < vaults.size(); ++v) {
+    std::printf("  pull, vault %-6s: %.3f s, %6.0f records/s, %.2f x floor; CPU kiosk %.3f s, server %.3f s\n",
+                name_of(vaults[v]), median(by_vault_s[v]), records / median(by_vault_s[v]), median(by_vault_ratio[v]),
+                median(by_vault_kiosk_cpu[v]), median(by_vault_server_cpu[v]));
+  }
   std::printf("kiosk sync command (process, push + pull):        %.3f s, %6.0f records/s\n", mc, records / mc);
   std::printf("raw SQLite floor (same envelopes, tx size, FULL):  %.3f s, %6.0f records/s, 1.00\n", mf, records / mf);
   std::printf("envelope: %.0f B per record as sent, %.2f x its answers' JSON (protocol 1's full form: %.2f x)\n",

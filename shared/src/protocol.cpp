@@ -162,10 +162,13 @@ Result<PullResponse> parse_pull_response(nlohmann::json&& j) {
   auto records = j.find("records");
   if (records == j.end() || !records->is_array()) return fail("invalid_response", "pull reply has no records array");
   r.records.reserve(records->size());
+  r.payload_json.reserve(records->size());
   for (auto& x : *records) {
-    auto e = envelope_from_json(std::move(x), EnvelopeLimits{});
+    std::string payload;
+    auto e = envelope_from_json(std::move(x), EnvelopeLimits{}, &payload);
     if (!e) return fail("invalid_response", "pull reply has a bad record: " + e.error().message);
     r.records.push_back(std::move(*e));
+    r.payload_json.push_back(std::move(payload));
   }
   auto cursor = j.find("cursor");
   if (cursor == j.end() || !cursor->is_string()) return fail("invalid_response", "pull reply has no cursor");

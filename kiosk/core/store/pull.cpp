@@ -1,5 +1,7 @@
 // Applying the server's change feed: per-field HLC merge into local records, and the cursor
 // committed with the changes it covers, so a crash never skips or half-applies a page.
+#include <unordered_set>
+
 #include "kiosk/core/store/record_row.hpp"
 #include "kiosk/core/store/store.hpp"
 #include "ws/erasure.hpp"
@@ -11,17 +13,43 @@ namespace {
 // HQ publishes forms and content for every centre; everything else must be ours.
 bool visible_everywhere(const std::string& kind) { return kind == "form" || kind == "content"; }
 
+// Which of the page's records this kiosk holds already, in one query for the page: the others
+// (on a new kiosk, all of them) are stored as they came, without a lookup each.
+Result<std::unordered_set<std::string>> held_ids(sql::Connection& db, const protocol::PullResponse& page) {
+  nlohmann::json ids = nlohmann::json::array();
+  for (const auto& e : page.records) ids.push_back(e.id);
+  auto st = db.prepare("SELECT id FROM records WHERE id IN (SELECT value FROM json_each(?1))");
+  if (!st) return fail(st.error());
+  st->bind(1, ids.dump());
+  std::unordered_set<std::string> held;
+  for (;;) {
+    auto row = st->step();
+    if (!row) return fail(row.error());
+    if (!*row) return held;
+    held.insert(st->column_text(0));
+  }
+}
+
+// The payload text the page's parse kept for record `i`, when it kept them.
+const std::string* page_payload_json(const protocol::PullResponse& page, std::size_t i) {
+  return page.payload_json.size() == page.records.size() ? &page.payload_json[i] : nullptr;
+}
+
 }  // namespace
+
+Status Store::insert_pulled(const Envelope& incoming, std::int64_t now_ms, const std::string* payload_json) {
+  return row::insert_pulled(db_, data_dir_, incoming, now_ms, payload_json);
+}
 
 Result<bool> Store::merge_pulled(const Envelope& incoming, std::int64_t now_ms) {
   auto local = get(incoming.id);
   if (!local) return fail(local.error());
-  StoredRecord r;
   if (!*local) {
-    r.envelope = incoming;
-    r.envelope.base_version = incoming.version;
-    r.sync_state = SyncState::Sent;
-  } else if ((*local)->payload_locked) {
+    if (auto s = insert_pulled(incoming, now_ms); !s) return fail(s.error());
+    return true;
+  }
+  StoredRecord r;
+  if ((*local)->payload_locked) {
     // The merge needs the local values: kept sealed until the next sign-in (pull_inbox.cpp).
     if (auto s = stash_pulled(incoming, now_ms); !s) return fail(s.error());
     return false;
@@ -50,13 +78,10 @@ Result<bool> Store::merge_pulled(const Envelope& incoming, std::int64_t now_ms) 
       return false;
     }
   }
-  const bool existed = local->has_value();
   r.updated_ms = now_ms;
   if (auto s = row::upsert(db_, data_dir_, r); !s) return fail(s.error());
   // A queued local edit now goes out merged, as a batch made from the record would send it.
-  if (existed) {
-    if (auto s = reseal_queued(r.envelope); !s) return fail(s.error());
-  }
+  if (auto s = reseal_queued(r.envelope); !s) return fail(s.error());
   return true;
 }
 
@@ -83,7 +108,10 @@ Result<std::size_t> Store::apply_pull_once(const protocol::PullResponse& page) {
   auto from_inbox = merge_inbox(now);
   if (!from_inbox) return fail(from_inbox.error());
   changed += *from_inbox;
-  for (const auto& incoming : page.records) {
+  auto held = held_ids(db_, page);
+  if (!held) return fail(held.error());
+  for (std::size_t i = 0; i < page.records.size(); ++i) {
+    const Envelope& incoming = page.records[i];
     // Defence in depth: the server scopes pulls by centre; a record of another centre that
     // arrives anyway is never stored, so it can never be shown here.
     if (incoming.centre != me->centre && !visible_everywhere(incoming.kind)) continue;
@@ -94,6 +122,12 @@ Result<std::size_t> Store::apply_pull_once(const protocol::PullResponse& page) {
       // Replaced whole, never merged: a merge would keep the local values.
       if (auto s = apply_erased(incoming, now); !s) return fail(s.error());
       erased = true;
+      ++changed;
+      held->insert(incoming.id);
+      continue;
+    }
+    if (held->insert(incoming.id).second) {
+      if (auto s = insert_pulled(incoming, now, page_payload_json(page, i)); !s) return fail(s.error());
       ++changed;
       continue;
     }

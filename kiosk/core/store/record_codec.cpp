@@ -59,7 +59,12 @@ bool stays_plain(const std::string& kind) {
 
 Result<codec::Encoded> encode(sql::Connection& db, const std::string& data_dir, const std::string& id,
                               const std::string& kind, const nlohmann::json& payload) {
-  auto plain = codec::encode(payload);
+  return encode_text(db, data_dir, id, kind, codec::encode(payload).bytes);
+}
+
+Result<codec::Encoded> encode_text(sql::Connection& db, const std::string& data_dir, const std::string& id,
+                                   const std::string& kind, std::string payload_json) {
+  codec::Encoded plain{codec::kJsonText, std::move(payload_json)};
   if (stays_plain(kind)) return plain;
   auto pk = vault::public_key(db);
   if (!pk) return fail(pk.error());

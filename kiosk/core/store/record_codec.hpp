@@ -33,6 +33,9 @@ bool stays_plain(const std::string& kind);
 
 Result<codec::Encoded> encode(sql::Connection& db, const std::string& data_dir, const std::string& id,
                               const std::string& kind, const nlohmann::json& payload);
+// The same from the payload's compact JSON text (what codec::encode would write for it).
+Result<codec::Encoded> encode_text(sql::Connection& db, const std::string& data_dir, const std::string& id,
+                                   const std::string& kind, std::string payload_json);
 Result<nlohmann::json> decode(const std::string& data_dir, const std::string& id, int codec_id,
                               const std::string& bytes);
 // The payload as JSON text (for building a push batch), as codec::decode_text gives for plain rows.

@@ -66,9 +66,9 @@ Result<std::string> envelope_json_text(const sql::Statement& st, const std::stri
                         .base_version = base ? std::optional<std::string_view>(*base) : std::nullopt});
 }
 
-Status upsert(sql::Connection& db, const std::string& data_dir, const StoredRecord& r) {
-  if (r.payload_locked) return fail(record_codec::kLocked, "sign in first: the record's data is locked");
-  auto st = db.prepare(R"sql(
+namespace {
+
+constexpr const char* kUpsert = R"sql(
     INSERT INTO records(id, kind, centre, case_id, version, deleted, schema_version, payload_codec, payload,
                         field_versions, base_version, updated_ms, sync_state, sync_error, search_text)
     VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
@@ -78,20 +78,46 @@ Status upsert(sql::Connection& db, const std::string& data_dir, const StoredReco
       payload = excluded.payload, field_versions = excluded.field_versions,
       base_version = excluded.base_version, updated_ms = excluded.updated_ms,
       sync_state = excluded.sync_state, sync_error = excluded.sync_error, search_text = excluded.search_text
-  )sql");
+  )sql";
+
+// The row state beside the envelope (StoredRecord's other members).
+struct RowState {
+  const Version* base;  // none for a record the server has not acknowledged
+  std::int64_t updated_ms;
+  SyncState sync_state;
+  const std::string& sync_error;
+};
+
+Status write(sql::Connection& db, const std::string& data_dir, const Envelope& e, const RowState& state,
+             const std::string* payload_json) {
+  auto st = db.prepare(kUpsert);
   if (!st) return fail(st.error());
-  const Envelope& e = r.envelope;
   std::optional<std::string> case_id;
   if (auto it = e.payload.find("_case_id"); it != e.payload.end() && it->is_string()) case_id = it->get<std::string>();
   std::optional<std::string> base;
-  if (e.base_version) base = e.base_version->to_string();
-  const auto encoded = record_codec::encode(db, data_dir, e.id, e.kind, e.payload);
+  if (state.base) base = state.base->to_string();
+  const auto encoded = payload_json ? record_codec::encode_text(db, data_dir, e.id, e.kind, *payload_json)
+                                    : record_codec::encode(db, data_dir, e.id, e.kind, e.payload);
   if (!encoded) return fail(encoded.error());
   st->bind(1, e.id).bind(2, e.kind).bind(3, e.centre).bind(4, case_id).bind(5, e.version.to_string());
   st->bind(6, e.deleted ? 1 : 0).bind(7, e.schema_version).bind(8, encoded->codec).bind_blob(9, encoded->bytes);
-  st->bind(10, ws::field_versions_json(e.field_versions)).bind(11, base).bind(12, r.updated_ms);
-  st->bind(13, static_cast<int>(r.sync_state)).bind(14, r.sync_error).bind(15, std::string());
+  st->bind(10, ws::field_versions_json(e.field_versions)).bind(11, base).bind(12, state.updated_ms);
+  st->bind(13, static_cast<int>(state.sync_state)).bind(14, state.sync_error).bind(15, std::string());
   return st->run();
+}
+
+}  // namespace
+
+Status upsert(sql::Connection& db, const std::string& data_dir, const StoredRecord& r) {
+  if (r.payload_locked) return fail(record_codec::kLocked, "sign in first: the record's data is locked");
+  const Version* base = r.envelope.base_version ? &*r.envelope.base_version : nullptr;
+  return write(db, data_dir, r.envelope, {base, r.updated_ms, r.sync_state, r.sync_error}, nullptr);
+}
+
+Status insert_pulled(sql::Connection& db, const std::string& data_dir, const Envelope& e, std::int64_t updated_ms,
+                     const std::string* payload_json) {
+  static const std::string no_error;
+  return write(db, data_dir, e, {&e.version, updated_ms, SyncState::Sent, no_error}, payload_json);
 }
 
 }  // namespace ws::kiosk::row

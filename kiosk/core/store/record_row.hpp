@@ -21,5 +21,10 @@ Result<std::string> envelope_json_text(const sql::Statement& st, const std::stri
 // Writes the payload through record_codec::encode. A record read while locked is refused
 // ("vault_locked"): writing it back would replace the payload with nothing.
 Status upsert(sql::Connection& db, const std::string& data_dir, const StoredRecord& r);
+// A pulled record this kiosk does not hold yet, as it came: sent, its base its version.
+// `payload_json` is the payload's compact JSON when the caller has it (the pull's parse made
+// it), which saves dumping the payload again.
+Status insert_pulled(sql::Connection& db, const std::string& data_dir, const Envelope& e, std::int64_t updated_ms,
+                     const std::string* payload_json);
 
 }  // namespace ws::kiosk::row

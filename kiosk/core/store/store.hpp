@@ -340,6 +340,8 @@ class Store {
   // record whose data is locked keeps the pulled one in the sealed inbox instead. True when the
   // record changed.
   Result<bool> merge_pulled(const Envelope& incoming, std::int64_t now_ms);
+  // A pulled record this kiosk does not hold: stored as it came (inside apply_pull's transaction).
+  Status insert_pulled(const Envelope& incoming, std::int64_t now_ms, const std::string* payload_json = nullptr);
   Status stash_pulled(const Envelope& incoming, std::int64_t now_ms);
   Result<std::size_t> merge_inbox(std::int64_t now_ms);  // inside a write transaction
   // Both inside a write transaction (erasure.cpp).

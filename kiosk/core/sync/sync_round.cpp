@@ -245,7 +245,9 @@ Result<std::size_t> SyncRound::pull() {
   if (!cursor) return fail(cursor.error());
   // Read from the store here, on this thread; every page's request reports the same state.
   const std::string state = kiosk_state();
-  auto request = [this, &id, &state](const std::string& since) {
+  // `spent` is a page applied earlier: its thousands of parsed values are freed on the download
+  // thread, while it waits for the server, instead of on this thread between two pages.
+  auto request = [this, &id, &state](const std::string& since, std::optional<protocol::PullResponse> spent) {
     HttpRequest req;
     req.path = std::string(protocol::kRoutePull) + "?limit=" +
                std::to_string(std::clamp(options_.pull_limit, 1, protocol::kMaxPullLimit));
@@ -254,11 +256,15 @@ Result<std::size_t> SyncRound::pull() {
     req.kiosk_state = state;
     // One request at a time on the transport; the store stays on this thread. The page is
     // parsed on the download's thread too, so that parse overlaps the previous page's commit.
-    return std::async(std::launch::async, [this, req = std::move(req)] { return fetch_page(req); });
+    return std::async(std::launch::async, [this, req = std::move(req), spent = std::move(spent)]() mutable {
+      spent.reset();
+      return fetch_page(req);
+    });
   };
   std::size_t changed = 0;
   std::string since = *cursor;
-  auto in_flight = request(since);
+  std::optional<protocol::PullResponse> spent;
+  auto in_flight = request(since, std::nullopt);
   for (int page = 0; page < options_.max_pull_pages; ++page) {
     auto fetched = in_flight.get();
     if (!fetched) return fail(fetched.error());
@@ -272,12 +278,13 @@ Result<std::size_t> SyncRound::pull() {
     // The next page downloads while this one is merged and committed. Pages are applied in
     // order, each with its cursor, so a failure here leaves the cursor at the last page applied
     // and the page in flight is simply not used.
-    if (more && page + 1 < options_.max_pull_pages) in_flight = request(parsed.cursor);
+    if (more && page + 1 < options_.max_pull_pages) in_flight = request(parsed.cursor, std::move(spent));
     auto applied = store_.apply_pull(parsed);
     if (!applied) return fail(applied.error());
     changed += *applied;
     if (!more) break;
     since = parsed.cursor;
+    spent = std::move(parsed);
   }
   return changed;
 }
@@ -289,7 +296,7 @@ Result<SyncRound::FetchedPage> SyncRound::fetch_page(const HttpRequest& req) {
   if (fetched.reply.status != 200) return fetched;
   auto j = parse_body(fetched.reply, "pull");
   fetched.page = j ? protocol::parse_pull_response(std::move(*j)) : Result<protocol::PullResponse>(fail(j.error()));
-  fetched.reply.body.clear();  // parsed; a megabyte need not wait for the page to be applied
+  std::string().swap(fetched.reply.body);  // parsed; a megabyte need not wait for the page to be applied
   return fetched;
 }
 

@@ -83,6 +83,9 @@ struct PullResponse {
   std::vector<Envelope> records;
   std::string cursor;
   bool more = false;
+  // Each record's payload as compact JSON, in `records`' order (parse_pull_response keeps what
+  // its checks dumped anyway, so a store need not dump the payloads again); may be left empty.
+  std::vector<std::string> payload_json{};
 };
 
 nlohmann::json to_json(const EnrollRequest& r);

@@ -24,7 +24,10 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <random>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -129,7 +132,38 @@ struct RunResult {
   int errors = 0;
   double seconds = 0;
   std::vector<double> latencies_ms;
+  double server_cpu_s = 0;       // the server process's utime + stime: independent of the load
+  double db_bytes_per_record = 0;  // page_count * page_size / records, every table and index
 };
+
+// utime + stime of a child process from /proc/PID/stat (0 when unreadable).
+double process_cpu_seconds(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const auto paren = stat.rfind(')');  // the command name may hold spaces
+  if (paren == std::string::npos) return 0;
+  std::istringstream fields(stat.substr(paren + 2));
+  std::string field;
+  double ticks = 0;
+  for (int i = 3; i <= 15 && fields >> field; ++i) {
+    if (i == 14 || i == 15) ticks += std::stod(field);
+  }
+  return ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
+double db_bytes_per_record(const std::string& db) {
+  ws::sql::OpenOptions read_only;
+  read_only.read_only = true;
+  auto conn = ws::sql::Connection::open(db, read_only);
+  if (!conn) return 0;
+  auto one = [&](const char* sql) -> double {
+    auto st = conn->prepare(sql);
+    if (!st || !st->step().value_or(false)) return 0;
+    return static_cast<double>(st->column_int(0));
+  };
+  const double records = one("SELECT COUNT(*) FROM records");
+  return records > 0 ? one("PRAGMA page_count") * one("PRAGMA page_size") / records : 0;
+}
 
 RunResult run_kiosks(const Options& o, int n, const std::string& dir) {
   RunResult r;
@@ -210,6 +244,8 @@ RunResult run_kiosks(const Options& o, int n, const std::string& dir) {
   }
   for (auto& t : threads) t.join();
   r.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  r.server_cpu_s = process_cpu_seconds(server.pid);
+  r.db_bytes_per_record = db_bytes_per_record(db);
   r.errors = errors.load();
   r.records = static_cast<long>(r.latencies_ms.size()) * o.records;
   std::filesystem::remove(db);
@@ -299,7 +335,7 @@ int main(int argc, char** argv) {
   std::printf("envelopes: %s; %d runs, the floor measured before each kiosk count in every run\n",
               o.form == ws::EnvelopeForm::Compact ? "compact (protocol 2)" : "full (protocol 1)", o.runs);
   struct Figures {
-    std::vector<double> rate, p50, p99, ratio;
+    std::vector<double> rate, p50, p99, ratio, cpu, bytes;
     long records = 0;
     int errors = 0;
   };
@@ -316,22 +352,26 @@ int main(int argc, char** argv) {
       f.p50.push_back(percentile(r.latencies_ms, 0.50));
       f.p99.push_back(percentile(r.latencies_ms, 0.99));
       f.ratio.push_back(floor > 0 ? rate / floor : 0);
+      f.cpu.push_back(r.server_cpu_s);
+      f.bytes.push_back(r.db_bytes_per_record);
       f.records = r.records;
       f.errors += r.errors;
-      std::printf("run %d: %d kiosks %.0f records/s, floor %.0f records/s, %.2f x floor, errors %d\n", run + 1,
-                  o.kiosks[i], rate, floor, f.ratio.back(), r.errors);
+      std::printf("run %d: %d kiosks %.0f records/s, floor %.0f records/s, %.2f x floor, errors %d,"
+                  " server CPU %.2f s, %.0f B per record in the database\n",
+                  run + 1, o.kiosks[i], rate, floor, f.ratio.back(), r.errors, r.server_cpu_s, r.db_bytes_per_record);
       std::fflush(stdout);
     }
   }
   std::printf("\nfloor (plain SQLite, %d rows/tx, synchronous=FULL): median %.0f records/s\n", o.records,
               ws::bench::median(floors));
-  std::printf("%8s %10s %12s %10s %10s %8s %8s   (medians of %d)\n", "kiosks", "records", "records/s", "p50 ms",
-              "p99 ms", "errors", "x floor", o.runs);
+  std::printf("%8s %10s %12s %10s %10s %8s %8s %10s %10s   (medians of %d)\n", "kiosks", "records", "records/s",
+              "p50 ms", "p99 ms", "errors", "x floor", "server s", "B/record", o.runs);
   bool failed = false;
   for (std::size_t i = 0; i < o.kiosks.size(); ++i) {
     const auto& f = figures[i];
-    std::printf("%8d %10ld %12.0f %10.1f %10.1f %8d %8.2f\n", o.kiosks[i], f.records, ws::bench::median(f.rate),
-                ws::bench::median(f.p50), ws::bench::median(f.p99), f.errors, ws::bench::median(f.ratio));
+    std::printf("%8d %10ld %12.0f %10.1f %10.1f %8d %8.2f %10.2f %10.0f\n", o.kiosks[i], f.records,
+                ws::bench::median(f.rate), ws::bench::median(f.p50), ws::bench::median(f.p99), f.errors,
+                ws::bench::median(f.ratio), ws::bench::median(f.cpu), ws::bench::median(f.bytes));
     failed = failed || f.errors != 0;
   }
   return failed ? 1 : 0;

@@ -62,7 +62,7 @@ nlohmann::json to_json(const Envelope& e, EnvelopeForm form) {
   };
   nlohmann::json fv = nlohmann::json::object();
   for (const auto& [field, v] : e.field_versions) {
-    if (form == EnvelopeForm::Compact && field.find('/') == std::string::npos && v == e.version) continue;
+    if (form == EnvelopeForm::Compact && !kept_in_compact(field, v, e.version)) continue;
     fv[field] = v.to_string();
   }
   j["field_versions"] = std::move(fv);
@@ -75,7 +75,8 @@ Result<Envelope> envelope_from_json(const nlohmann::json& j, const EnvelopeLimit
   return envelope_from_json(std::move(copy), limits, nullptr);
 }
 
-Result<Envelope> envelope_from_json(nlohmann::json&& j, const EnvelopeLimits& limits, std::string* payload_text) {
+Result<Envelope> envelope_from_json(nlohmann::json&& j, const EnvelopeLimits& limits, std::string* payload_text,
+                                    EnvelopeForm form) {
   if (!j.is_object()) return fail("invalid_envelope", "a record must be a JSON object");
   static const char* known[] = {"id",      "kind",           "centre",  "version",        "deleted",
                                 "payload", "schema_version", "field_versions", "base_version"};
@@ -141,7 +142,7 @@ Result<Envelope> envelope_from_json(nlohmann::json&& j, const EnvelopeLimits& li
       if (fv->hlc > e.version.hlc) {
         return field_error("field_versions." + field, "is newer than the record's version");
       }
-      e.field_versions.emplace(field, *fv);
+      if (form == EnvelopeForm::Full || kept_in_compact(field, *fv, e.version)) e.field_versions.emplace(field, *fv);
     }
   }
   if (auto it = j.find("base_version"); it != j.end() && !it->is_null()) {
@@ -153,7 +154,7 @@ Result<Envelope> envelope_from_json(nlohmann::json&& j, const EnvelopeLimits& li
   // Taken only now that nothing can refuse the record, so a refused `j` is still whole.
   e.payload = std::move(*payload);
   if (payload_text) *payload_text = std::move(text);
-  expand_field_versions(e);
+  if (form == EnvelopeForm::Full) expand_field_versions(e);
   return e;
 }
 
@@ -250,9 +251,16 @@ std::string compact_field_versions_json(std::string_view text, std::string_view 
   return out;
 }
 
-std::string field_versions_json(const std::map<std::string, Version>& field_versions) {
+bool kept_in_compact(const std::string& key, const Version& v, const Version& version) {
+  return v != version || key.find('/') != std::string::npos;
+}
+
+namespace {
+
+std::string versions_json(const std::map<std::string, Version>& field_versions, const Version* compact_at) {
   std::string out = "{";
   for (const auto& [field, v] : field_versions) {
+    if (compact_at && !kept_in_compact(field, v, *compact_at)) continue;
     if (out.size() > 1) out += ',';
     if (plain_key(field)) {
       out += '"';
@@ -267,6 +275,16 @@ std::string field_versions_json(const std::map<std::string, Version>& field_vers
   }
   out += '}';
   return out;
+}
+
+}  // namespace
+
+std::string field_versions_json(const std::map<std::string, Version>& field_versions) {
+  return versions_json(field_versions, nullptr);
+}
+
+std::string compact_field_versions_json(const std::map<std::string, Version>& field_versions, const Version& version) {
+  return versions_json(field_versions, &version);
 }
 
 }  // namespace ws

@@ -3,6 +3,7 @@
 #include <set>
 
 #include "sync-server/core/records.hpp"
+#include "sync-server/core/stored_versions.hpp"
 
 namespace ws::server {
 namespace {
@@ -47,7 +48,8 @@ Result<RecordHistory> load_history(sql::Connection& db, Envelope current) {
   auto found = seq->step();
   if (!found) return fail(found.error());
   if (*found) h.current.seq = seq->column_int(0);
-  auto st = db.prepare("SELECT version, field_versions, seq FROM record_history WHERE record_id = ?1 ORDER BY id");
+  auto st = db.prepare(
+      "SELECT version, field_versions, seq, payload FROM record_history WHERE record_id = ?1 ORDER BY id");
   if (!st) return fail(st.error());
   st->bind(1, h.current.record.id);
   for (;;) {
@@ -55,16 +57,15 @@ Result<RecordHistory> load_history(sql::Connection& db, Envelope current) {
     if (!row) return fail(row.error());
     if (!*row) return h;
     auto version = Version::parse(st->column_text(0));
-    auto fv = nlohmann::json::parse(st->column_text(1), nullptr, false);
-    if (!version || !fv.is_object()) return fail("corrupt", "a record's history has a bad version");
+    if (!version) return fail("corrupt", "a record's history has a bad version");
+    auto versions = parse_stored_versions(st->column_text(1));
+    if (!versions) return fail(versions.error());
+    // Stored compact: a field the old version held at its own version counts for descends_from.
+    if (auto s = add_implied_versions(*versions, st->column_text(3), *version); !s) return fail(s.error());
     Envelope record;
     record.id = h.current.record.id;
     record.version = *version;
-    for (const auto& [key, text] : fv.items()) {
-      auto v = Version::parse(text.is_string() ? text.get<std::string>() : std::string());
-      if (!v) return fail("corrupt", "a record's history has a bad field version");
-      record.field_versions.emplace(key, *v);
-    }
+    record.field_versions = std::move(*versions);
     h.prior.push_back(KnownVersion{std::move(record), st->column_int(2)});
   }
 }

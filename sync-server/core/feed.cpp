@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "sync-server/core/records.hpp"
+#include "sync-server/core/stored_versions.hpp"
 #include "ws/protocol.hpp"
 
 namespace ws::server {
@@ -20,6 +21,14 @@ Result<std::int64_t> parse_non_negative(const std::string& text, const char* nam
     n = n * 10 + (c - '0');
   }
   return n;
+}
+
+// The stored field versions (compact, or full in rows written before schema 12) as the
+// client's protocol wants them: protocol 2 takes either as they are, protocol 1 the full form.
+Result<std::string> versions_as_sent(std::string stored, const std::string& payload, const std::string& version,
+                                     EnvelopeForm form) {
+  if (form == EnvelopeForm::Compact) return stored;
+  return full_versions_text(payload, stored, version);
 }
 
 struct Row {
@@ -42,7 +51,9 @@ Result<std::vector<Row>> scope_rows(sql::Connection& db, const std::string& cent
     if (!*row) break;
     // Stored payloads and field versions are JSON text already: splice, do not parse and dump.
     const std::string id = st->column_text(0), kind = st->column_text(1), rec_centre = st->column_text(2),
-                      version = st->column_text(3), payload = st->column_text(6), versions = st->column_text(7);
+                      version = st->column_text(3), payload = st->column_text(6);
+    auto versions = versions_as_sent(st->column_text(7), payload, version, form);
+    if (!versions) return fail(versions.error());
     rows.push_back({st->column_int(8), envelope_json({.id = id,
                                                       .kind = kind,
                                                       .centre = rec_centre,
@@ -50,9 +61,9 @@ Result<std::vector<Row>> scope_rows(sql::Connection& db, const std::string& cent
                                                       .deleted = st->column_int(4) != 0,
                                                       .schema_version = static_cast<int>(st->column_int(5)),
                                                       .payload = payload,
-                                                      .field_versions = versions,
+                                                      .field_versions = *versions,
                                                       .base_version = std::nullopt,
-                                                      .form = form})});
+                                                      .form = EnvelopeForm::Full})});
   }
   return rows;
 }

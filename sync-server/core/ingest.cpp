@@ -30,11 +30,12 @@ struct Candidate {
   bool malformed_json = false;  // its text did not parse: the whole body is malformed
   bool foreign_centre = false;  // names another centre than the device's
   std::string id;  // echoed in the result even when the record is unreadable
-  std::optional<Envelope> envelope;  // accepted records; the payload is kept as payload_text
+  // Accepted records; the payload is kept as payload_text, field_versions in compact form.
+  std::optional<Envelope> envelope;
   std::string rejection;
   // Serialised once here and reused for replay detection and storage.
   std::string payload_text;          // accepted records
-  std::string field_versions_text;   // accepted records
+  std::string field_versions_text;   // accepted records, compact form (stored_versions.hpp)
   std::string raw_text;              // refused records, for replay detection only
 };
 
@@ -121,7 +122,9 @@ Candidate check_record(json& raw, const std::string& device_centre, const Payloa
     c.foreign_centre = centre != raw.end() && centre->is_string() &&
                        centre->get_ref<const std::string&>() != device_centre;
   }
-  auto e = envelope_from_json(std::move(raw), EnvelopeLimits{}, &c.payload_text);
+  // Compact, as stored: a record written in one go carries no per-field entry at all, so none
+  // is made, written as text and freed for it (either form sent parses to the same entries).
+  auto e = envelope_from_json(std::move(raw), EnvelopeLimits{}, &c.payload_text, EnvelopeForm::Compact);
   if (!e) return refused(std::move(c), e.error().message, raw);
   c.field_versions_text = field_versions_json(e->field_versions);
   // From here on the payload lives in *e, not in raw: a refusal keeps the record's own texts.
@@ -320,6 +323,7 @@ class BatchRecords {
     // What the writer had seen is the server's call: the client's claim is replaced.
     incoming.base_version = seen_version(incoming, *held, device_.id, pulled_);
     incoming.payload = json::parse(c.payload_text);
+    expand_field_versions(incoming);  // the merge's inputs in full form, as the stored one is
     MergeOutcome m = merge(stored, incoming);
     if (incoming.kind == "counsellor") {
       if (auto why = account_refusal(incoming, &stored, m.changed || !m.conflicts.empty(), true); !why.empty()) {

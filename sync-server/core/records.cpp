@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 
+#include "sync-server/core/stored_versions.hpp"
 #include "ws/hlc.hpp"
 
 namespace ws::server {
@@ -23,17 +24,13 @@ Result<Envelope> envelope_from_row(const sql::Statement& st) {
   e.deleted = st.column_int(4) != 0;
   e.schema_version = static_cast<int>(st.column_int(5));
   auto payload = nlohmann::json::parse(st.column_text(6), nullptr, false);
-  auto fv = nlohmann::json::parse(st.column_text(7), nullptr, false);
-  if (payload.is_discarded() || !payload.is_object() || fv.is_discarded() || !fv.is_object()) {
-    return fail("corrupt", "stored record has unreadable JSON");
-  }
+  if (payload.is_discarded() || !payload.is_object()) return fail("corrupt", "stored record has unreadable JSON");
+  auto versions = parse_stored_versions(st.column_text(7));
+  if (!versions) return fail(versions.error());
   e.payload = std::move(payload);
-  for (const auto& [field, text] : fv.items()) {
-    if (!text.is_string()) return fail("corrupt", "stored record has a bad field version");
-    auto v = Version::parse(text.get<std::string>());
-    if (!v) return fail("corrupt", "stored record has a bad field version");
-    e.field_versions.emplace(field, *v);
-  }
+  e.field_versions = std::move(*versions);
+  // Stored compact; every reader of an Envelope (merge, authority, export) sees the full form.
+  expand_field_versions(e);
   return e;
 }
 
@@ -110,7 +107,7 @@ Result<RecordWriter> RecordWriter::begin(sql::Connection& db) {
 Result<std::optional<Envelope>> RecordWriter::load(const std::string& id) { return load_with(load_, id); }
 
 Result<std::int64_t> RecordWriter::write(const Envelope& e) {
-  return write(e, e.payload.dump(), field_versions_json(e.field_versions));
+  return write(e, e.payload.dump(), compact_field_versions_json(e.field_versions, e.version));
 }
 
 Result<std::int64_t> RecordWriter::write(const Envelope& e, const std::string& payload_text,

@@ -35,7 +35,8 @@ class RecordWriter {
   static Result<RecordWriter> begin(sql::Connection& db);
   Result<std::optional<Envelope>> load(const std::string& id);
   Result<std::int64_t> write(const Envelope& e);
-  // The same with the payload and field versions already serialised (as ingest has them).
+  // The same with the payload and field versions already serialised (as ingest has them);
+  // `field_versions_text` in the compact form (stored_versions.hpp), as write(e) makes it.
   Result<std::int64_t> write(const Envelope& e, const std::string& payload_text, const std::string& field_versions_text);
   // A record whose id the caller's load() found absent in this transaction: it has no version
   // to keep in the history, so that statement is not run.
@@ -71,7 +72,8 @@ Result<Version> next_server_version(sql::Connection& db);
 // Column list for SELECTs that feed envelope_from_row, in this order.
 inline constexpr const char* kRecordColumns =
     "id, kind, centre, version, deleted, schema_version, payload, field_versions, seq";
-// Builds an envelope from a row selected with kRecordColumns starting at column 0.
+// Builds an envelope from a row selected with kRecordColumns starting at column 0, with its
+// field versions in full form (every payload field has an entry).
 Result<Envelope> envelope_from_row(const sql::Statement& st);
 
 }  // namespace ws::server

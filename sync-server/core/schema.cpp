@@ -267,6 +267,26 @@ CREATE TABLE IF NOT EXISTS vault_escrow (
   updated_at_ms INTEGER NOT NULL
 );
 )sql",
+    // 11 -> 12: field versions kept in compact form (stored_versions.hpp): an entry that equals
+    // the record's version goes (row paths stay). Texts with an escape keep the full form, which
+    // reads the same, rather than trusting json_each with escaped labels. The UPDATE fires the
+    // HQ triggers on records; what they would count or move again is put back as it was.
+    R"sql(
+CREATE TEMP TABLE keep_record_counts AS SELECT * FROM record_counts;
+CREATE TEMP TABLE keep_case_index AS SELECT case_id, nationality, updated_at_ms FROM case_index;
+UPDATE records SET field_versions = (SELECT json_group_object(j.key, j.value) FROM json_each(records.field_versions) j
+  WHERE j.value <> records.version OR instr(j.key, '/') > 0)
+  WHERE field_versions <> '{}' AND instr(field_versions, '\') = 0;
+UPDATE record_history SET field_versions = (SELECT json_group_object(j.key, j.value)
+  FROM json_each(record_history.field_versions) j WHERE j.value <> record_history.version OR instr(j.key, '/') > 0)
+  WHERE field_versions <> '{}' AND instr(field_versions, '\') = 0;
+DELETE FROM record_counts;
+INSERT INTO record_counts SELECT * FROM keep_record_counts;
+UPDATE case_index SET nationality = k.nationality, updated_at_ms = k.updated_at_ms
+  FROM keep_case_index k WHERE k.case_id = case_index.case_id;
+DROP TABLE keep_record_counts;
+DROP TABLE keep_case_index;
+)sql",
 };
 
 }  // namespace

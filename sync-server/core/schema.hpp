@@ -5,7 +5,7 @@
 
 namespace ws::server {
 
-inline constexpr int kSchemaVersion = 11;
+inline constexpr int kSchemaVersion = 12;
 
 // Brings the file up to kSchemaVersion in one transaction; refuses a newer file.
 Status migrate(sql::Connection& db);

@@ -52,8 +52,10 @@ Result<Envelope> envelope_from_json(const nlohmann::json& j, const EnvelopeLimit
 // The same, taking the payload out of `j` instead of copying it (`j` is left intact when the
 // record is refused). When `payload_text` is given it receives the payload's compact JSON,
 // which the size check computes anyway, so that a caller storing it need not dump it again.
+// `form` is the form of the returned `field_versions`: Compact keeps only the entries the
+// compact form sends (what the server stores), so no entry is made only to be dropped again.
 Result<Envelope> envelope_from_json(nlohmann::json&& j, const EnvelopeLimits& limits,
-                                    std::string* payload_text = nullptr);
+                                    std::string* payload_text = nullptr, EnvelopeForm form = EnvelopeForm::Full);
 
 // `field_versions` as a compact JSON object of version strings, as to_json writes it; built
 // directly because the server and the kiosk store it for every record they write.
@@ -62,6 +64,11 @@ std::string field_versions_json(const std::map<std::string, Version>& field_vers
 // Gives every top-level payload field without an entry the record's version explicitly (what
 // its missing entry meant), so later edits and merges see the same versions in either form.
 void expand_field_versions(Envelope& e);
+// Whether the compact form keeps this entry of a record at `version`: row paths always, a
+// top-level field only when its version differs from the record's.
+bool kept_in_compact(const std::string& key, const Version& v, const Version& version);
+// field_versions_json of the entries the compact form keeps.
+std::string compact_field_versions_json(const std::map<std::string, Version>& field_versions, const Version& version);
 // `field_versions` text (as field_versions_json writes it) in compact form for a record at
 // `version`. Text it cannot read as such is returned unchanged: the full form is always valid.
 std::string compact_field_versions_json(std::string_view field_versions, std::string_view version);

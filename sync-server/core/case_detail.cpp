@@ -72,7 +72,7 @@ std::int64_t wall_of(const std::string& version) {
 // The case record itself and every record filed under it (records_case_link index).
 Result<std::vector<Envelope>> records_of_case(sql::Connection& db, const std::string& case_id) {
   auto st = db.prepare(std::string("SELECT ") + kRecordColumns +
-                       " FROM records WHERE id = ?1 OR json_extract(payload, '$._case_id') = ?1");
+                       " FROM records WHERE id = ?1 OR case_id = ?1");
   if (!st) return fail(st.error());
   st->bind(1, case_id);
   std::vector<Envelope> out;

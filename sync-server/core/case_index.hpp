@@ -1,7 +1,8 @@
 #pragma once
 // The HQ console's case search. The index (table `case_index` and its FTS5 table) is kept by
-// triggers on `records` (schema.cpp, 6 -> 7), so ingest, publishing and erasure maintain it in
-// their own transactions; this file reads it. Every query takes the caller's CentreScope.
+// triggers on `records` (schema.cpp, 7 -> 8; since 11 -> 12 they read the case columns every
+// write fills, case_columns.hpp), so ingest, publishing and erasure maintain it in their own
+// transactions; this file reads it. Every query takes the caller's CentreScope.
 #include <cstdint>
 #include <optional>
 #include <string>

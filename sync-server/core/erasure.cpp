@@ -22,11 +22,12 @@ constexpr const char* kErasedCaseRefusal = "the record's case was erased at HQ; 
 constexpr const char* kOnlyHqErases = "only HQ erases records (payload field '_erased')";
 constexpr std::size_t kMaxReasonChars = 500;
 
-// Records are linked to their case by payload `_case_id`; refused payloads may be any text,
-// so they are read only when they are valid JSON.
+// Records are linked to their case by payload `_case_id` (the indexed column `case_id` of
+// records holds it); refused payloads may be any text, so they are read only when they are
+// valid JSON.
 constexpr const char* kLinkedIdsSql =
     "SELECT id FROM records WHERE id = ?1 AND kind = 'case' "
-    "UNION ALL SELECT id FROM records WHERE centre = ?2 AND id <> ?1 AND json_extract(payload, '$._case_id') = ?1";
+    "UNION ALL SELECT id FROM records WHERE centre = ?2 AND id <> ?1 AND case_id = ?1";
 
 Result<std::vector<std::string>> linked_ids(sql::Connection& db, const std::string& case_id, const std::string& centre) {
   auto st = db.prepare(kLinkedIdsSql);

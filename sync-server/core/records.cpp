@@ -36,12 +36,19 @@ Result<Envelope> envelope_from_row(const sql::Statement& st) {
 
 namespace {
 
+// The case columns (case_columns.hpp) follow the payload they are read from.
 constexpr const char* kUpsertSql =
     "INSERT INTO records (id, kind, centre, version, deleted, schema_version, payload, field_versions, seq,"
-    " updated_at_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
+    " updated_at_ms, case_id, case_number, case_name, case_name_native, case_status, case_counsellor,"
+    " case_opened, case_nationality)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)"
     " ON CONFLICT(id) DO UPDATE SET version = excluded.version, deleted = excluded.deleted,"
     " schema_version = excluded.schema_version, payload = excluded.payload,"
-    " field_versions = excluded.field_versions, seq = excluded.seq, updated_at_ms = excluded.updated_at_ms";
+    " field_versions = excluded.field_versions, seq = excluded.seq, updated_at_ms = excluded.updated_at_ms,"
+    " case_id = excluded.case_id, case_number = excluded.case_number, case_name = excluded.case_name,"
+    " case_name_native = excluded.case_name_native, case_status = excluded.case_status,"
+    " case_counsellor = excluded.case_counsellor, case_opened = excluded.case_opened,"
+    " case_nationality = excluded.case_nationality";
 
 // The version being replaced goes to the history first, in the same transaction; a new id
 // selects nothing.
@@ -64,7 +71,7 @@ Result<std::optional<Envelope>> load_with(sql::Statement& st, const std::string&
 }
 
 Status upsert_with(sql::Statement& st, const Envelope& e, const std::string& payload_text,
-                   const std::string& field_versions_text, std::int64_t seq) {
+                   const std::string& field_versions_text, std::int64_t seq, const CaseColumns& c) {
   st.reset();
   st.bind(1, e.id)
       .bind(2, e.kind)
@@ -75,7 +82,15 @@ Status upsert_with(sql::Statement& st, const Envelope& e, const std::string& pay
       .bind(7, payload_text)
       .bind(8, field_versions_text)
       .bind(9, seq)
-      .bind(10, unix_ms_now());
+      .bind(10, unix_ms_now())
+      .bind(11, c.case_id)
+      .bind(12, c.number)
+      .bind(13, c.name)
+      .bind(14, c.name_native)
+      .bind(15, c.status)
+      .bind(16, c.counsellor)
+      .bind(17, c.opened)
+      .bind(18, c.nationality);
   return st.run();
 }
 
@@ -119,7 +134,10 @@ Result<std::int64_t> RecordWriter::write(const Envelope& e, const std::string& p
 
 Result<std::int64_t> RecordWriter::write_new(const Envelope& e, const std::string& payload_text,
                                              const std::string& field_versions_text) {
-  if (auto s = upsert_with(upsert_, e, payload_text, field_versions_text, seq_ + 1); !s) return fail(s.error());
+  const CaseColumns columns = case_columns_.read(e.kind, payload_text);
+  if (auto s = upsert_with(upsert_, e, payload_text, field_versions_text, seq_ + 1, columns); !s) {
+    return fail(s.error());
+  }
   return ++seq_;
 }
 

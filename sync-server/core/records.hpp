@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "sync-server/core/case_columns.hpp"
 #include "ws/envelope.hpp"
 #include "ws/merge.hpp"
 #include "ws/result.hpp"
@@ -50,6 +51,7 @@ class RecordWriter {
   sql::Statement upsert_;
   sql::Statement history_;  // keeps the replaced version in record_history
   std::int64_t seq_ = 0;
+  CaseColumnReader case_columns_;  // every write fills the case columns from its payload text
 };
 
 Status log_conflicts(sql::Connection& db, const Envelope& record, const std::vector<FieldConflict>& conflicts,

@@ -5,9 +5,15 @@
 
 namespace ws::server {
 
-inline constexpr int kSchemaVersion = 12;
+inline constexpr int kSchemaVersion = 13;
+// The migration that stored field versions in compact form (stored_versions.hpp) goes to this version.
+inline constexpr int kCompactVersionsSchema = 12;
+// The migration that gave `records` its case columns (case_columns.hpp) goes to this version.
+inline constexpr int kCaseColumnsSchema = 13;
 
 // Brings the file up to kSchemaVersion in one transaction; refuses a newer file.
 Status migrate(sql::Connection& db);
+// The same up to `version` only (tests of a migration start from the schema before it).
+Status migrate_to(sql::Connection& db, int version);
 
 }  // namespace ws::server

@@ -146,7 +146,7 @@ TEST_CASE("case search folds digits and ae, and migration 10 folds an older inde
     REQUIRE(lease.has_value());
     REQUIRE((*lease)->exec("UPDATE case_index_fts SET text = 'stale'; PRAGMA user_version = 9"));
     CHECK(f.by_name("hejar").total == 0);
-    REQUIRE(migrate(**lease));
+    REQUIRE(migrate_to(**lease, 10));  // migration 10 alone: the later ones are not made to run twice
   }
   CHECK(f.by_name("hejar").cases.at(0).case_id == hejar);
   CHECK(f.by_name("osl-12").cases.at(0).case_id == hejar);

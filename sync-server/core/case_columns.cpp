@@ -1,0 +1,59 @@
+#include "sync-server/core/case_columns.hpp"
+
+namespace ws::server {
+namespace {
+
+using json_scan::Type;
+
+// json_extract's value of a member, as the TEXT column stores it: strings decoded, true and
+// false as 1 and 0, numbers, objects and arrays as their (compact, stored) JSON text.
+std::optional<std::string> column_text(const json_scan::Value& v) {
+  switch (v.type) {
+    case Type::Null:
+      return std::nullopt;
+    case Type::True:
+      return std::string("1");
+    case Type::False:
+      return std::string("0");
+    case Type::String: {
+      const std::string_view body = v.text.substr(1, v.text.size() - 2);
+      if (!v.escaped) return std::string(body);
+      std::string out;
+      if (!json_scan::unescape(body, out)) return std::nullopt;
+      return out;
+    }
+    default:
+      return std::string(v.text);
+  }
+}
+
+// The column a payload key feeds for this kind of record, or nullptr.
+std::optional<std::string>* slot_of(CaseColumns& c, std::string_view kind, std::string_view key) {
+  if (key == "_case_id") return &c.case_id;
+  if (kind == "intake") return key == "nationality" ? &c.nationality : nullptr;
+  if (kind != "case") return nullptr;
+  if (key == "case_number") return &c.number;
+  if (key == "name_latin") return &c.name;
+  if (key == "name_native") return &c.name_native;
+  if (key == "status") return &c.status;
+  if (key == "counsellor") return &c.counsellor;
+  if (key == "date_opened") return &c.opened;
+  return nullptr;
+}
+
+}  // namespace
+
+CaseColumns CaseColumnReader::read(std::string_view kind, std::string_view payload_text) {
+  CaseColumns c;
+  if (!json_scan::members(payload_text, members_)) return c;
+  std::string decoded;
+  for (const auto& m : members_) {
+    if (m.key_escaped) decoded = json_scan::key_of(m);
+    auto* slot = slot_of(c, kind, m.key_escaped ? std::string_view(decoded) : m.key);
+    // Stored payloads are nlohmann dumps: no key appears twice.
+    if (slot) *slot = column_text(m.value);
+  }
+  return c;
+}
+
+}  // namespace ws::server

@@ -1,10 +1,12 @@
 #include "sync-server/core/case_export.hpp"
 
+#include <memory>
 #include <unordered_map>
 
 #include "sync-server/core/devices.hpp"
 #include "sync-server/core/export.hpp"
 #include "sync-server/core/export_cells.hpp"
+#include "sync-server/core/export_spill.hpp"
 #include "sync-server/core/json_scan.hpp"
 #include "sync-server/core/records.hpp"
 
@@ -165,7 +167,6 @@ bool append_other(std::string& line, const std::vector<const json_scan::Member*>
 }
 
 struct Scratch {
-  std::string quoted_group;  // "name" of the repeat group being written, quotes included
   std::vector<json_scan::Member> members, row_members;
   std::vector<json_scan::Value> rows;
   std::string text;
@@ -208,12 +209,7 @@ const json_scan::Value* member_named(const std::vector<json_scan::Member>& membe
 }
 
 Status write_group_rows(const Row& r, const Field& group, const ColumnPlan& plan, Scratch& x, Chunker& out) {
-  // Most records have no rows of the group: skip them without a scan (unless a key might be
-  // spelt with \u escapes).
-  if (r.payload.find(x.quoted_group) == std::string::npos && r.payload.find("\\u") == std::string::npos) {
-    return ok();
-  }
-  if (!json_scan::members(r.payload, x.members)) return corrupt();
+  // x.members holds this record's payload, scanned for its main row.
   const json_scan::Value* rows = member_named(x.members, group.name);
   if (!rows || rows->type != json_scan::Type::Array) return ok();
   if (!json_scan::elements(rows->text, x.rows)) return corrupt();
@@ -235,24 +231,74 @@ Status write_group_rows(const Row& r, const Field& group, const ColumnPlan& plan
   return ok();
 }
 
-// One CSV file: the main rows of a kind (group == nullptr) or the rows of one repeat group.
-Status write_csv(sql::Connection& db, const CaseFilter& filter, const std::string& kind, const forms::FormDefinition* def,
-                 const Field* group, Chunker& out) {
-  const ColumnPlan plan(group ? &group->fields : def ? &def->fields : nullptr);
+// The first line of a file: the main rows of a kind (group == nullptr) or one repeat group's.
+std::string header_line(const ColumnPlan& plan, const Field* group) {
   std::string line(kBom);
   line += group ? "Parent record [parent_id],Row [_row]" : "Record [id],Case [case_id],Centre [centre],"
                                                            "Form version [form_version],Updated [updated_at]";
   for (const Field* f : plan.columns) line += "," + header_cell(f->label_for("en").text, f->name);
   if (!group) line += ",Other answers [other]";
-  if (auto s = out.add(line + "\r\n"); !s) return s;
+  return line + "\r\n";
+}
+
+// A repeat group's file while its parent's file is written: its rows wait in a Spill.
+struct GroupFile {
+  const Field& field;
+  ColumnPlan plan;
+  Spill spill;
+  ByteSink into_spill;
+  Chunker rows;
+  Status spill_status;
+
+  explicit GroupFile(const Field& f)
+      : field(f),
+        plan(&f.fields),
+        into_spill([this](std::string_view bytes) { return (spill_status = spill.append(bytes)).has_value(); }),
+        rows(into_spill, nullptr) {}
+  Status failed(const Status& s) const { return spill_status ? s : spill_status; }
+};
+
+std::vector<const Field*> repeat_groups(const forms::FormDefinition* def) {
+  std::vector<const Field*> out;
+  if (def) {
+    for (const auto& f : def->fields)
+      if (f.type == FieldType::Repeat) out.push_back(&f);
+  }
+  return out;
+}
+
+// Every CSV file of one kind from ONE pass over its records: the main rows stream into
+// `<kind>.csv`; each repeat group's rows, made from the same scan of the payload, follow as
+// `<kind>-<group>.csv` once the main file is done (ZIP entries go one after the other).
+Status write_kind_csv(sql::Connection& db, const CaseFilter& filter, const std::string& kind,
+                      const forms::FormDefinition* def, ZipWriter* zip, Chunker& out) {
+  const ColumnPlan plan(def ? &def->fields : nullptr);
+  std::vector<std::unique_ptr<GroupFile>> groups;
+  for (const Field* g : repeat_groups(def)) groups.push_back(std::make_unique<GroupFile>(*g));
+  if (zip) {
+    if (auto s = zip->begin_entry(kind + ".csv"); !s) return s;
+  }
+  if (auto s = out.add(header_line(plan, nullptr)); !s) return s;
   auto st = select_kind(db, filter, kind, kRowColumns);
   if (!st) return fail(st.error());
   Scratch scratch;
-  if (group) scratch.quoted_group = "\"" + group->name + "\"";
   auto status = each_row(*st, [&](const Row& r) {
-    return group ? write_group_rows(r, *group, plan, scratch, out) : write_main_row(r, kind, plan, scratch, out);
+    if (auto s = write_main_row(r, kind, plan, scratch, out); !s) return s;
+    for (auto& g : groups) {
+      if (auto s = write_group_rows(r, g->field, g->plan, scratch, g->rows); !s) return g->failed(s);
+    }
+    return ok();
   });
-  return status ? out.flush() : status;
+  if (auto s = status ? out.flush() : status; !s) return s;
+  for (auto& g : groups) {
+    if (!zip) return fail("internal", "repeat groups need a ZIP");
+    if (auto s = g->rows.flush(); !s) return g->failed(s);
+    if (auto s = zip->begin_entry(kind + "-" + g->field.name + ".csv"); !s) return s;
+    if (auto s = out.add(header_line(g->plan, &g->field)); !s) return s;
+    if (auto s = g->spill.replay([&out](std::string_view piece) { return out.add(piece); }); !s) return s;
+    if (auto s = out.flush(); !s) return s;
+  }
+  return ok();
 }
 
 Status write_jsonl(sql::Connection& db, const CaseFilter& filter, const std::string& kind, Chunker& out) {
@@ -273,15 +319,6 @@ Status write_jsonl(sql::Connection& db, const CaseFilter& filter, const std::str
     return out.add(line.dump() + "\n");
   });
   return status ? out.flush() : status;
-}
-
-std::vector<const Field*> repeat_groups(const forms::FormDefinition* def) {
-  std::vector<const Field*> out;
-  if (def) {
-    for (const auto& f : def->fields)
-      if (f.type == FieldType::Repeat) out.push_back(&f);
-  }
-  return out;
 }
 
 }  // namespace
@@ -336,14 +373,8 @@ Status run_case_export(Database& db, const CentreScope& scope, const CaseQuery& 
       if (auto s = write_jsonl(**lease, *filter, kind, chunks); !s) return s;
       continue;
     }
-    const auto* def = registry.find(kind);
-    if (plan.zip) {
-      if (auto s = zip.begin_entry(kind + ".csv"); !s) return s;
-    }
-    if (auto s = write_csv(**lease, *filter, kind, def, nullptr, chunks); !s) return s;
-    for (const Field* group : repeat_groups(def)) {
-      if (auto s = zip.begin_entry(kind + "-" + group->name + ".csv"); !s) return s;
-      if (auto s = write_csv(**lease, *filter, kind, def, group, chunks); !s) return s;
+    if (auto s = write_kind_csv(**lease, *filter, kind, registry.find(kind), plan.zip ? &zip : nullptr, chunks); !s) {
+      return s;
     }
   }
   return plan.zip ? zip.finish() : ok();

@@ -51,13 +51,30 @@ struct Row {
   std::int64_t wall_ms = 0;
 };
 
-Status read_row(const sql::Statement& st, Row& row) {
+// Records of one batch share their version, so its clock is parsed once per run of them.
+class VersionClock {
+ public:
+  Status read(const std::string& version, std::int64_t& wall_ms) {
+    if (version != last_) {
+      auto parsed = Version::parse(version);
+      if (!parsed) return fail("corrupt", "stored record has a bad version");
+      last_ = version;
+      wall_ms_ = parsed->hlc.wall_ms;
+    }
+    wall_ms = wall_ms_;
+    return ok();
+  }
+
+ private:
+  std::string last_;
+  std::int64_t wall_ms_ = 0;
+};
+
+Status read_row(const sql::Statement& st, VersionClock& clock, Row& row) {
   row.id = st.column_text(0);
   row.centre = st.column_text(1);
   row.version = st.column_text(2);
-  auto version = Version::parse(row.version);
-  if (!version) return fail("corrupt", "stored record has a bad version");
-  row.wall_ms = version->hlc.wall_ms;
+  if (auto s = clock.read(row.version, row.wall_ms); !s) return s;
   row.schema_version = static_cast<int>(st.column_int(3));
   row.payload = st.column_text(4);
   return ok();
@@ -67,11 +84,12 @@ Status read_row(const sql::Statement& st, Row& row) {
 template <typename F>
 Status each_row(sql::Statement& st, F&& each) {
   Row row;
+  VersionClock clock;
   for (;;) {
     auto more = st.step();
     if (!more) return fail(more.error());
     if (!*more) return ok();
-    if (auto s = read_row(st, row); !s) return s;
+    if (auto s = read_row(st, clock, row); !s) return s;
     if (auto s = each(row); !s) return s;
   }
 }
@@ -129,7 +147,9 @@ struct ColumnPlan {
 };
 
 // One payload (or repeat row) spread over the plan's columns; the last of duplicate keys wins,
-// as when the payload is parsed.
+// as when the payload is parsed. A Spread serves one plan: payloads of a kind list the same keys
+// in the same order, so where the key at each position goes is remembered from the last row
+// (a compare instead of a hash lookup).
 struct Spread {
   std::vector<const json_scan::Value*> cells;
   const json_scan::Value* special = nullptr;  // `_case_id` of a record, `_row` of a repeat row
@@ -140,16 +160,35 @@ struct Spread {
     cells.assign(plan.columns.size(), nullptr);
     special = nullptr;
     other.clear();
-    for (const auto& m : members) {
-      const std::string decoded = m.key_escaped ? json_scan::key_of(m) : std::string();
-      const std::string_view key = m.key_escaped ? std::string_view(decoded) : m.key;
-      if (key == special_key) special = &m.value;
-      if (auto it = plan.slot.find(key); it != plan.slot.end()) {
-        if (it->second != kNoColumn) cells[static_cast<std::size_t>(it->second)] = &m.value;
-      } else if (want_other && !key.empty() && key[0] != '_') {
-        other.push_back(&m);
+    for (std::size_t i = 0; i < members.size(); ++i) {
+      const auto& m = members[i];
+      if (m.key_escaped) {
+        const std::string key = json_scan::key_of(m);
+        place(m, key, where(plan, key, want_other), special_key);
+        continue;
       }
+      if (i >= memo_.size()) memo_.resize(i + 1);
+      if (memo_[i].key != m.key) memo_[i] = Memo{std::string(m.key), where(plan, m.key, want_other)};
+      place(m, m.key, memo_[i].where, special_key);
     }
+  }
+
+ private:
+  static constexpr int kOther = -2, kSkip = -3;
+  struct Memo {
+    std::string key;
+    int where = kSkip;
+  };
+  std::vector<Memo> memo_;
+
+  static int where(const ColumnPlan& plan, std::string_view key, bool want_other) {
+    if (auto it = plan.slot.find(key); it != plan.slot.end()) return it->second;
+    return want_other && !key.empty() && key[0] != '_' ? kOther : kSkip;
+  }
+  void place(const json_scan::Member& m, std::string_view key, int where, std::string_view special_key) {
+    if (key == special_key) special = &m.value;
+    if (where >= 0) cells[static_cast<std::size_t>(where)] = &m.value;
+    else if (where == kOther) other.push_back(&m);
   }
 };
 
@@ -166,7 +205,24 @@ bool append_other(std::string& line, const std::vector<const json_scan::Member*>
   return true;
 }
 
+// Rows of one batch share their second: its text is formatted once.
+class UpdatedText {
+ public:
+  const std::string& of(std::int64_t wall_ms) {
+    if (text_.empty() || wall_ms / 1000 != seconds_) {
+      seconds_ = wall_ms / 1000;
+      text_ = iso8601_utc(wall_ms);
+    }
+    return text_;
+  }
+
+ private:
+  std::int64_t seconds_ = 0;
+  std::string text_;
+};
+
 struct Scratch {
+  UpdatedText updated;
   std::vector<json_scan::Member> members, row_members;
   std::vector<json_scan::Value> rows;
   std::string text;
@@ -189,7 +245,7 @@ Status write_main_row(const Row& r, const std::string& kind, const ColumnPlan& p
   line += ',';
   line += std::to_string(r.schema_version);
   line += ',';
-  line += iso8601_utc(r.wall_ms);
+  line += x.updated.of(r.wall_ms);
   for (const auto* cell : x.spread.cells) {
     line += ',';
     if (!append_value_cell(line, cell, x.text)) return corrupt();
@@ -208,22 +264,42 @@ const json_scan::Value* member_named(const std::vector<json_scan::Member>& membe
   return found;
 }
 
-Status write_group_rows(const Row& r, const Field& group, const ColumnPlan& plan, Scratch& x, Chunker& out) {
+// A repeat group's file while its parent's file is written: its rows wait in a Spill.
+struct GroupFile {
+  const Field& field;
+  ColumnPlan plan;
+  Spread spread;
+  Spill spill;
+  ByteSink into_spill;
+  Chunker rows;
+  Status spill_status;
+
+  explicit GroupFile(const Field& f)
+      : field(f),
+        plan(&f.fields),
+        into_spill([this](std::string_view bytes) { return (spill_status = spill.append(bytes)).has_value(); }),
+        rows(into_spill, nullptr) {}
+  Status failed(const Status& s) const { return spill_status ? s : spill_status; }
+};
+
+Status write_group_rows(const Row& r, GroupFile& g, Scratch& x) {
   // x.members holds this record's payload, scanned for its main row.
-  const json_scan::Value* rows = member_named(x.members, group.name);
+  const ColumnPlan& plan = g.plan;
+  Chunker& out = g.rows;
+  const json_scan::Value* rows = member_named(x.members, g.field.name);
   if (!rows || rows->type != json_scan::Type::Array) return ok();
   if (!json_scan::elements(rows->text, x.rows)) return corrupt();
   for (const auto& row : x.rows) {
     const bool object = row.type == json_scan::Type::Object;
     if (object && !json_scan::members(row.text, x.row_members)) return corrupt();
-    if (object) x.spread.fill(plan, x.row_members, "_row", false);
+    if (object) g.spread.fill(plan, x.row_members, "_row", false);
     std::string& line = out.buffer();
     append_csv_cell(line, r.id);
     line += ',';
-    if (object && !append_value_cell(line, x.spread.special, x.text)) return corrupt();
+    if (object && !append_value_cell(line, g.spread.special, x.text)) return corrupt();
     for (std::size_t i = 0; i < plan.columns.size(); ++i) {
       line += ',';
-      if (object && !append_value_cell(line, x.spread.cells[i], x.text)) return corrupt();
+      if (object && !append_value_cell(line, g.spread.cells[i], x.text)) return corrupt();
     }
     line += "\r\n";
     if (auto s = out.commit(); !s) return s;
@@ -240,23 +316,6 @@ std::string header_line(const ColumnPlan& plan, const Field* group) {
   if (!group) line += ",Other answers [other]";
   return line + "\r\n";
 }
-
-// A repeat group's file while its parent's file is written: its rows wait in a Spill.
-struct GroupFile {
-  const Field& field;
-  ColumnPlan plan;
-  Spill spill;
-  ByteSink into_spill;
-  Chunker rows;
-  Status spill_status;
-
-  explicit GroupFile(const Field& f)
-      : field(f),
-        plan(&f.fields),
-        into_spill([this](std::string_view bytes) { return (spill_status = spill.append(bytes)).has_value(); }),
-        rows(into_spill, nullptr) {}
-  Status failed(const Status& s) const { return spill_status ? s : spill_status; }
-};
 
 std::vector<const Field*> repeat_groups(const forms::FormDefinition* def) {
   std::vector<const Field*> out;
@@ -285,7 +344,7 @@ Status write_kind_csv(sql::Connection& db, const CaseFilter& filter, const std::
   auto status = each_row(*st, [&](const Row& r) {
     if (auto s = write_main_row(r, kind, plan, scratch, out); !s) return s;
     for (auto& g : groups) {
-      if (auto s = write_group_rows(r, g->field, g->plan, scratch, g->rows); !s) return g->failed(s);
+      if (auto s = write_group_rows(r, *g, scratch); !s) return g->failed(s);
     }
     return ok();
   });

@@ -1,10 +1,12 @@
 #include "sync-server/core/case_export.hpp"
 
+#include <memory>
 #include <unordered_map>
 
 #include "sync-server/core/devices.hpp"
 #include "sync-server/core/export.hpp"
 #include "sync-server/core/export_cells.hpp"
+#include "sync-server/core/export_spill.hpp"
 #include "sync-server/core/json_scan.hpp"
 #include "sync-server/core/records.hpp"
 
@@ -49,13 +51,30 @@ struct Row {
   std::int64_t wall_ms = 0;
 };
 
-Status read_row(const sql::Statement& st, Row& row) {
+// Records of one batch share their version, so its clock is parsed once per run of them.
+class VersionClock {
+ public:
+  Status read(const std::string& version, std::int64_t& wall_ms) {
+    if (version != last_) {
+      auto parsed = Version::parse(version);
+      if (!parsed) return fail("corrupt", "stored record has a bad version");
+      last_ = version;
+      wall_ms_ = parsed->hlc.wall_ms;
+    }
+    wall_ms = wall_ms_;
+    return ok();
+  }
+
+ private:
+  std::string last_;
+  std::int64_t wall_ms_ = 0;
+};
+
+Status read_row(const sql::Statement& st, VersionClock& clock, Row& row) {
   row.id = st.column_text(0);
   row.centre = st.column_text(1);
   row.version = st.column_text(2);
-  auto version = Version::parse(row.version);
-  if (!version) return fail("corrupt", "stored record has a bad version");
-  row.wall_ms = version->hlc.wall_ms;
+  if (auto s = clock.read(row.version, row.wall_ms); !s) return s;
   row.schema_version = static_cast<int>(st.column_int(3));
   row.payload = st.column_text(4);
   return ok();
@@ -65,11 +84,12 @@ Status read_row(const sql::Statement& st, Row& row) {
 template <typename F>
 Status each_row(sql::Statement& st, F&& each) {
   Row row;
+  VersionClock clock;
   for (;;) {
     auto more = st.step();
     if (!more) return fail(more.error());
     if (!*more) return ok();
-    if (auto s = read_row(st, row); !s) return s;
+    if (auto s = read_row(st, clock, row); !s) return s;
     if (auto s = each(row); !s) return s;
   }
 }
@@ -127,7 +147,9 @@ struct ColumnPlan {
 };
 
 // One payload (or repeat row) spread over the plan's columns; the last of duplicate keys wins,
-// as when the payload is parsed.
+// as when the payload is parsed. A Spread serves one plan: payloads of a kind list the same keys
+// in the same order, so where the key at each position goes is remembered from the last row
+// (a compare instead of a hash lookup).
 struct Spread {
   std::vector<const json_scan::Value*> cells;
   const json_scan::Value* special = nullptr;  // `_case_id` of a record, `_row` of a repeat row
@@ -138,16 +160,35 @@ struct Spread {
     cells.assign(plan.columns.size(), nullptr);
     special = nullptr;
     other.clear();
-    for (const auto& m : members) {
-      const std::string decoded = m.key_escaped ? json_scan::key_of(m) : std::string();
-      const std::string_view key = m.key_escaped ? std::string_view(decoded) : m.key;
-      if (key == special_key) special = &m.value;
-      if (auto it = plan.slot.find(key); it != plan.slot.end()) {
-        if (it->second != kNoColumn) cells[static_cast<std::size_t>(it->second)] = &m.value;
-      } else if (want_other && !key.empty() && key[0] != '_') {
-        other.push_back(&m);
+    for (std::size_t i = 0; i < members.size(); ++i) {
+      const auto& m = members[i];
+      if (m.key_escaped) {
+        const std::string key = json_scan::key_of(m);
+        place(m, key, where(plan, key, want_other), special_key);
+        continue;
       }
+      if (i >= memo_.size()) memo_.resize(i + 1);
+      if (memo_[i].key != m.key) memo_[i] = Memo{std::string(m.key), where(plan, m.key, want_other)};
+      place(m, m.key, memo_[i].where, special_key);
     }
+  }
+
+ private:
+  static constexpr int kOther = -2, kSkip = -3;
+  struct Memo {
+    std::string key;
+    int where = kSkip;
+  };
+  std::vector<Memo> memo_;
+
+  static int where(const ColumnPlan& plan, std::string_view key, bool want_other) {
+    if (auto it = plan.slot.find(key); it != plan.slot.end()) return it->second;
+    return want_other && !key.empty() && key[0] != '_' ? kOther : kSkip;
+  }
+  void place(const json_scan::Member& m, std::string_view key, int where, std::string_view special_key) {
+    if (key == special_key) special = &m.value;
+    if (where >= 0) cells[static_cast<std::size_t>(where)] = &m.value;
+    else if (where == kOther) other.push_back(&m);
   }
 };
 
@@ -164,8 +205,24 @@ bool append_other(std::string& line, const std::vector<const json_scan::Member*>
   return true;
 }
 
+// Rows of one batch share their second: its text is formatted once.
+class UpdatedText {
+ public:
+  const std::string& of(std::int64_t wall_ms) {
+    if (text_.empty() || wall_ms / 1000 != seconds_) {
+      seconds_ = wall_ms / 1000;
+      text_ = iso8601_utc(wall_ms);
+    }
+    return text_;
+  }
+
+ private:
+  std::int64_t seconds_ = 0;
+  std::string text_;
+};
+
 struct Scratch {
-  std::string quoted_group;  // "name" of the repeat group being written, quotes included
+  UpdatedText updated;
   std::vector<json_scan::Member> members, row_members;
   std::vector<json_scan::Value> rows;
   std::string text;
@@ -188,7 +245,7 @@ Status write_main_row(const Row& r, const std::string& kind, const ColumnPlan& p
   line += ',';
   line += std::to_string(r.schema_version);
   line += ',';
-  line += iso8601_utc(r.wall_ms);
+  line += x.updated.of(r.wall_ms);
   for (const auto* cell : x.spread.cells) {
     line += ',';
     if (!append_value_cell(line, cell, x.text)) return corrupt();
@@ -207,27 +264,42 @@ const json_scan::Value* member_named(const std::vector<json_scan::Member>& membe
   return found;
 }
 
-Status write_group_rows(const Row& r, const Field& group, const ColumnPlan& plan, Scratch& x, Chunker& out) {
-  // Most records have no rows of the group: skip them without a scan (unless a key might be
-  // spelt with \u escapes).
-  if (r.payload.find(x.quoted_group) == std::string::npos && r.payload.find("\\u") == std::string::npos) {
-    return ok();
-  }
-  if (!json_scan::members(r.payload, x.members)) return corrupt();
-  const json_scan::Value* rows = member_named(x.members, group.name);
+// A repeat group's file while its parent's file is written: its rows wait in a Spill.
+struct GroupFile {
+  const Field& field;
+  ColumnPlan plan;
+  Spread spread;
+  Spill spill;
+  ByteSink into_spill;
+  Chunker rows;
+  Status spill_status;
+
+  explicit GroupFile(const Field& f)
+      : field(f),
+        plan(&f.fields),
+        into_spill([this](std::string_view bytes) { return (spill_status = spill.append(bytes)).has_value(); }),
+        rows(into_spill, nullptr) {}
+  Status failed(const Status& s) const { return spill_status ? s : spill_status; }
+};
+
+Status write_group_rows(const Row& r, GroupFile& g, Scratch& x) {
+  // x.members holds this record's payload, scanned for its main row.
+  const ColumnPlan& plan = g.plan;
+  Chunker& out = g.rows;
+  const json_scan::Value* rows = member_named(x.members, g.field.name);
   if (!rows || rows->type != json_scan::Type::Array) return ok();
   if (!json_scan::elements(rows->text, x.rows)) return corrupt();
   for (const auto& row : x.rows) {
     const bool object = row.type == json_scan::Type::Object;
     if (object && !json_scan::members(row.text, x.row_members)) return corrupt();
-    if (object) x.spread.fill(plan, x.row_members, "_row", false);
+    if (object) g.spread.fill(plan, x.row_members, "_row", false);
     std::string& line = out.buffer();
     append_csv_cell(line, r.id);
     line += ',';
-    if (object && !append_value_cell(line, x.spread.special, x.text)) return corrupt();
+    if (object && !append_value_cell(line, g.spread.special, x.text)) return corrupt();
     for (std::size_t i = 0; i < plan.columns.size(); ++i) {
       line += ',';
-      if (object && !append_value_cell(line, x.spread.cells[i], x.text)) return corrupt();
+      if (object && !append_value_cell(line, g.spread.cells[i], x.text)) return corrupt();
     }
     line += "\r\n";
     if (auto s = out.commit(); !s) return s;
@@ -235,24 +307,57 @@ Status write_group_rows(const Row& r, const Field& group, const ColumnPlan& plan
   return ok();
 }
 
-// One CSV file: the main rows of a kind (group == nullptr) or the rows of one repeat group.
-Status write_csv(sql::Connection& db, const CaseFilter& filter, const std::string& kind, const forms::FormDefinition* def,
-                 const Field* group, Chunker& out) {
-  const ColumnPlan plan(group ? &group->fields : def ? &def->fields : nullptr);
+// The first line of a file: the main rows of a kind (group == nullptr) or one repeat group's.
+std::string header_line(const ColumnPlan& plan, const Field* group) {
   std::string line(kBom);
   line += group ? "Parent record [parent_id],Row [_row]" : "Record [id],Case [case_id],Centre [centre],"
                                                            "Form version [form_version],Updated [updated_at]";
   for (const Field* f : plan.columns) line += "," + header_cell(f->label_for("en").text, f->name);
   if (!group) line += ",Other answers [other]";
-  if (auto s = out.add(line + "\r\n"); !s) return s;
+  return line + "\r\n";
+}
+
+std::vector<const Field*> repeat_groups(const forms::FormDefinition* def) {
+  std::vector<const Field*> out;
+  if (def) {
+    for (const auto& f : def->fields)
+      if (f.type == FieldType::Repeat) out.push_back(&f);
+  }
+  return out;
+}
+
+// Every CSV file of one kind from ONE pass over its records: the main rows stream into
+// `<kind>.csv`; each repeat group's rows, made from the same scan of the payload, follow as
+// `<kind>-<group>.csv` once the main file is done (ZIP entries go one after the other).
+Status write_kind_csv(sql::Connection& db, const CaseFilter& filter, const std::string& kind,
+                      const forms::FormDefinition* def, ZipWriter* zip, Chunker& out) {
+  const ColumnPlan plan(def ? &def->fields : nullptr);
+  std::vector<std::unique_ptr<GroupFile>> groups;
+  for (const Field* g : repeat_groups(def)) groups.push_back(std::make_unique<GroupFile>(*g));
+  if (zip) {
+    if (auto s = zip->begin_entry(kind + ".csv"); !s) return s;
+  }
+  if (auto s = out.add(header_line(plan, nullptr)); !s) return s;
   auto st = select_kind(db, filter, kind, kRowColumns);
   if (!st) return fail(st.error());
   Scratch scratch;
-  if (group) scratch.quoted_group = "\"" + group->name + "\"";
   auto status = each_row(*st, [&](const Row& r) {
-    return group ? write_group_rows(r, *group, plan, scratch, out) : write_main_row(r, kind, plan, scratch, out);
+    if (auto s = write_main_row(r, kind, plan, scratch, out); !s) return s;
+    for (auto& g : groups) {
+      if (auto s = write_group_rows(r, *g, scratch); !s) return g->failed(s);
+    }
+    return ok();
   });
-  return status ? out.flush() : status;
+  if (auto s = status ? out.flush() : status; !s) return s;
+  for (auto& g : groups) {
+    if (!zip) return fail("internal", "repeat groups need a ZIP");
+    if (auto s = g->rows.flush(); !s) return g->failed(s);
+    if (auto s = zip->begin_entry(kind + "-" + g->field.name + ".csv"); !s) return s;
+    if (auto s = out.add(header_line(g->plan, &g->field)); !s) return s;
+    if (auto s = g->spill.replay([&out](std::string_view piece) { return out.add(piece); }); !s) return s;
+    if (auto s = out.flush(); !s) return s;
+  }
+  return ok();
 }
 
 Status write_jsonl(sql::Connection& db, const CaseFilter& filter, const std::string& kind, Chunker& out) {
@@ -273,15 +378,6 @@ Status write_jsonl(sql::Connection& db, const CaseFilter& filter, const std::str
     return out.add(line.dump() + "\n");
   });
   return status ? out.flush() : status;
-}
-
-std::vector<const Field*> repeat_groups(const forms::FormDefinition* def) {
-  std::vector<const Field*> out;
-  if (def) {
-    for (const auto& f : def->fields)
-      if (f.type == FieldType::Repeat) out.push_back(&f);
-  }
-  return out;
 }
 
 }  // namespace
@@ -336,14 +432,8 @@ Status run_case_export(Database& db, const CentreScope& scope, const CaseQuery& 
       if (auto s = write_jsonl(**lease, *filter, kind, chunks); !s) return s;
       continue;
     }
-    const auto* def = registry.find(kind);
-    if (plan.zip) {
-      if (auto s = zip.begin_entry(kind + ".csv"); !s) return s;
-    }
-    if (auto s = write_csv(**lease, *filter, kind, def, nullptr, chunks); !s) return s;
-    for (const Field* group : repeat_groups(def)) {
-      if (auto s = zip.begin_entry(kind + "-" + group->name + ".csv"); !s) return s;
-      if (auto s = write_csv(**lease, *filter, kind, def, group, chunks); !s) return s;
+    if (auto s = write_kind_csv(**lease, *filter, kind, registry.find(kind), plan.zip ? &zip : nullptr, chunks); !s) {
+      return s;
     }
   }
   return plan.zip ? zip.finish() : ok();

@@ -15,7 +15,12 @@
 // Sealed items (docs/protocol.md "Sealed items"): each outbox row keeps its own envelope sealed
 // the same way when it is queued, so a batch is frozen by concatenating items, without reading
 // the records (which may be encrypted to a vault nobody has opened). Stored item:
-//   ephemeral public key (32) || nonce (24) || XChaCha20-Poly1305(deflate(envelope JSON))
+//   ephemeral public key (32) || nonce (24) || XChaCha20-Poly1305(plaintext)
+//   plaintext: u8 dictionary id || raw deflate of the envelope JSON from a preset dictionary
+//   (ws/push_dictionary.hpp, followed by "-00000000@<device id>\"}"), so that an item compressed
+//   alone still borrows the keys and words every record repeats. Items sealed before
+//   dictionaries hold a zlib stream instead (first byte 0x78, which no id takes); the server
+//   opens both, in one body.
 // Wire form of a batch of items:
 //   "WSI1" || u8 L || batch_id (L bytes) || u16 K || K ephemeral public keys (32 each)
 //          || items: { u16 key index || u32 N || N bytes (nonce || ciphertext) }...

@@ -1,11 +1,13 @@
 // What the server's push route runs on a sealed body before anything parses it
 // (ws/push_seal.hpp: sealed items "WSI1" and whole bodies "WSS1"): any bytes are refused or
-// opened, never a crash or an over-read. Then the round trip: the input cut into items, each
-// sealed as a kiosk seals an outbox row, must open to exactly the push body of those items.
+// opened, never a crash or an over-read. Then the round trip: the input cut into items, sealed
+// alternately as a kiosk seals an outbox row now (from the preset dictionary) and as kiosks
+// before dictionaries did (zlib inside), must open to exactly the push body of those items.
 #include <memory>
 #include <nlohmann/json.hpp>
 
 #include "tests/fuzz/fuzz.hpp"
+#include "tests/support/sealed_item.hpp"
 #include "ws/push_seal.hpp"
 
 namespace ws::fuzz {
@@ -34,8 +36,9 @@ int sealed_push(const std::uint8_t* data, std::size_t size) {
     const std::size_t end = std::min(input.find('\0', start), input.size());
     const std::string text = nlohmann::json{{"v", std::string(input.substr(start, end - start))}}.dump(
         -1, ' ', false, nlohmann::json::error_handler_t::replace);
-    auto item = push_seal::seal_item(server_keys().public_key, kDevice, text);
-    WS_FUZZ_CHECK(item.has_value());
+    auto item = items.size() % 2 ? Result<std::string>(test::zlib_item(server_keys().public_key, kDevice, text))
+                                  : push_seal::seal_item(server_keys().public_key, kDevice, text);
+    WS_FUZZ_CHECK(item.has_value() && !item->empty());
     items.push_back(std::move(*item));
     expected += (items.size() > 1 ? "," : "") + text;
     start = end + 1;

@@ -153,7 +153,7 @@ TEST_CASE("schema 12 makes full-form rows compact and leaves the HQ counts and c
       REQUIRE(up->bind(1, text).bind(2, rowid).run().has_value());
     }
   }
-  REQUIRE(db.exec("PRAGMA user_version = " + std::to_string(kCompactVersionsSchema - 1)).has_value());
+  REQUIRE(db.exec(("PRAGMA user_version = " + std::to_string(kCompactVersionsSchema - 1)).c_str()).has_value());
   const std::string counts_sql = "SELECT group_concat(centre || kind || day || ':' || created || '/' || received)"
                                  " FROM record_counts";
   const std::string cases_sql = "SELECT group_concat(case_id || nationality || updated_at_ms) FROM case_index";

@@ -229,6 +229,15 @@ std::string Statement::column_blob(int col) const {
   const void* p = sqlite3_column_blob(stmt_, col);
   return p ? std::string(static_cast<const char*>(p), sqlite3_column_bytes(stmt_, col)) : std::string();
 }
+Result<std::vector<std::string>> Statement::collect_column(int col) {
+  std::vector<std::string> out;
+  for (;;) {
+    auto row = step();
+    if (!row) return fail(row.error());
+    if (!*row) return out;
+    out.push_back(column_blob(col));
+  }
+}
 std::optional<std::string> Statement::column_optional_text(int col) const {
   if (is_null(col)) return std::nullopt;
   return column_text(col);

@@ -63,13 +63,7 @@ Result<std::vector<std::string>> frozen_items(sql::Connection& db, const std::st
       "WHERE o.batch_id = ?1 ORDER BY o.seq");
   if (!st) return fail(st.error());
   st->bind(1, batch_id);
-  std::vector<std::string> items;
-  for (;;) {
-    auto r = st->step();
-    if (!r) return fail(r.error());
-    if (!*r) return items;
-    items.push_back(st->column_blob(0));
-  }
+  return st->collect_column();
 }
 
 }  // namespace

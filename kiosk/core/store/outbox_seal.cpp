@@ -36,13 +36,7 @@ std::string envelope_text(const Envelope& e) {
 Result<std::vector<std::string>> first_column(sql::Connection& db, const char* sql) {
   auto st = db.prepare(sql);
   if (!st) return fail(st.error());
-  std::vector<std::string> out;
-  for (;;) {
-    auto row = st->step();
-    if (!row) return fail(row.error());
-    if (!*row) return out;
-    out.push_back(st->column_text(0));
-  }
+  return st->collect_column();
 }
 
 }  // namespace

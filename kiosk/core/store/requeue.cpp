@@ -9,13 +9,7 @@ namespace {
 Result<std::vector<std::string>> quarantined_ids(sql::Connection& db) {
   auto st = db.prepare("SELECT id FROM records WHERE sync_state = 2 ORDER BY id");
   if (!st) return fail(st.error());
-  std::vector<std::string> ids;
-  for (;;) {
-    auto row = st->step();
-    if (!row) return fail(row.error());
-    if (!*row) return ids;
-    ids.push_back(st->column_text(0));
-  }
+  return st->collect_column();
 }
 
 }  // namespace

@@ -224,13 +224,7 @@ Status add_further_copy(Store& store, const std::string& counsellor_id, const st
 Result<std::vector<std::string>> copy_holders(Store& store) {
   auto st = store.connection().prepare("SELECT counsellor FROM vault_copies ORDER BY counsellor");
   if (!st) return fail(st.error());
-  std::vector<std::string> out;
-  for (;;) {
-    auto row = st->step();
-    if (!row) return fail(row.error());
-    if (!*row) return out;
-    out.push_back(st->column_text(0));
-  }
+  return st->collect_column();
 }
 
 Status unlock(Store& store, const std::string& counsellor_id, const std::string& secret) {

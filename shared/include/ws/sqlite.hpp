@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 #include <string_view>
 
 #include "ws/result.hpp"
@@ -89,6 +90,8 @@ class Statement {
   std::string column_text(int col) const;
   std::string column_blob(int col) const;
   std::optional<std::string> column_optional_text(int col) const;
+  // Column `col` of every remaining row (its bytes, text or blob alike), stepping to the end.
+  Result<std::vector<std::string>> collect_column(int col = 0);
 
  private:
   friend class Connection;

@@ -1,17 +1,16 @@
 // Counsellor sign-in: tap your name (only those who signed in on this kiosk lately are listed)
 // or type it under "Someone else", type the PIN on a big keypad (or a passphrase on a keyboard),
 // sign in. The secret lives in this screen only until it is submitted.
-#include <algorithm>
 #include <cstdio>
 #include <string>
 
 #include <imgui.h>
-#include <imgui_stdlib.h>
 
 #include "kiosk/core/vm/workspace.hpp"
 #include "kiosk/ui/screens/staff_screens.hpp"
 #include "kiosk/ui/widgets/active_field.hpp"
 #include "kiosk/ui/widgets/panes.hpp"
+#include "kiosk/ui/widgets/pin_pad.hpp"
 #include "kiosk/ui/widgets/touch.hpp"
 
 namespace ws::kiosk::ui {
@@ -38,8 +37,7 @@ class LoginScreen : public Screen {
 void LoginScreen::submit(Ui& ui) {
   ui.emit(by_name_ ? SubmitLogin{"", secret_, typed_name_} : SubmitLogin{selected_, secret_, ""});
   // Forget the secret at once: it must not outlive the attempt in UI memory.
-  std::fill(secret_.begin(), secret_.end(), '\0');
-  secret_.clear();
+  widgets::forget_secret(secret_);
 }
 
 void LoginScreen::draw(Ui& ui) {
@@ -105,13 +103,13 @@ void LoginScreen::draw_accounts(Ui& ui, const vm::Session& session) {
       if (widgets::toggle(ui, label, !by_name_ && account->id == selected_, -1.0f)) {
         selected_ = account->id;
         by_name_ = false;
-        secret_.clear();
+        widgets::forget_secret(secret_);
       }
     }
     if (widgets::toggle(ui, "Someone else###someone_else", by_name_, -1.0f)) {
       by_name_ = true;
       selected_.clear();
-      secret_.clear();
+      widgets::forget_secret(secret_);
     }
   }
   if (!by_name_) return;
@@ -130,38 +128,11 @@ void LoginScreen::draw_keypad(Ui& ui, const vm::Session& session) {
   const bool blocked = verifying || wait_ms > 0 || !ready_to_check();
 
   widgets::heading(ui, "PIN or passphrase");
-  ImGui::SetNextItemWidth(-1);
-  ImGui::PushFont(t.fonts().huge);
-  ImGuiInputTextFlags flags = ImGuiInputTextFlags_Password | ImGuiInputTextFlags_EnterReturnsTrue;
-  if (blocked) flags |= ImGuiInputTextFlags_ReadOnly;
-  const bool entered = ImGui::InputText("##secret", &secret_, flags);
-  widgets::hint_active_field(widgets::KeyboardKind::Text, "en");
-  widgets::log_item(ui, "##secret");
-  ImGui::PopFont();
-
-  // Keypad: three columns of square-ish keys, each far above the 48 px minimum.
-  const float key_w = (ImGui::GetContentRegionAvail().x - 2 * t.gap()) / 3;
-  const char* keys[] = {"1", "2", "3", "4", "5", "6", "7", "8", "9", "Clear", "0", "Delete"};
-  ImGui::PushFont(t.fonts().huge);
-  ImGui::BeginDisabled(blocked);
-  for (int i = 0; i < 12; ++i) {
-    if (i % 3 != 0) ImGui::SameLine(0, t.gap());
-    char label[32];
-    std::snprintf(label, sizeof label, "%s###key%d", keys[i], i);
-    const ImVec2 size(key_w, t.px(96));
-    if (ImGui::Button(label, size)) {
-      if (i == 9) secret_.clear();
-      else if (i == 11) { if (!secret_.empty()) secret_.pop_back(); }
-      else if (secret_.size() < 128) secret_ += keys[i];
-    }
-    widgets::log_item(ui, label);
-  }
-  ImGui::EndDisabled();
-  ImGui::PopFont();
+  const bool entered = widgets::pin_pad(ui, secret_, blocked, 96.0f);
 
   ImGui::Dummy(ImVec2(0, t.px(8)));
   ImGui::BeginDisabled(blocked || secret_.empty());
-  if (widgets::button(ui, "Sign in###sign_in", -1.0f, widgets::Tone::Primary) || (entered && !blocked && !secret_.empty()))
+  if (widgets::button(ui, "Sign in###sign_in", -1.0f, widgets::Tone::Primary) || (entered && !secret_.empty()))
     submit(ui);
   ImGui::EndDisabled();
 

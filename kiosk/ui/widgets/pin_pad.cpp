@@ -11,7 +11,7 @@
 
 namespace ws::kiosk::ui::widgets {
 
-bool pin_pad(Ui& ui, std::string& secret, bool blocked) {
+bool pin_pad(Ui& ui, std::string& secret, bool blocked, float key_height_px) {
   const Theme& t = ui.theme;
   ImGui::SetNextItemWidth(-1);
   ImGui::PushFont(t.fonts().huge);
@@ -29,7 +29,7 @@ bool pin_pad(Ui& ui, std::string& secret, bool blocked) {
     if (i % 3 != 0) ImGui::SameLine(0, t.gap());
     char label[32];
     std::snprintf(label, sizeof label, "%s###pin_key%d", keys[i], i);
-    if (ImGui::Button(label, ImVec2(key_w, t.px(88)))) {
+    if (ImGui::Button(label, ImVec2(key_w, t.px(key_height_px)))) {
       if (i == 9) forget_secret(secret);
       else if (i == 11) { if (!secret.empty()) secret.pop_back(); }
       else if (secret.size() < 128) secret += keys[i];

@@ -9,8 +9,9 @@
 namespace ws::kiosk::ui::widgets {
 
 // `blocked` makes the field read-only and the keys disabled (a check running, a pause).
-// Returns true when Enter was pressed in the field.
-bool pin_pad(Ui& ui, std::string& secret, bool blocked);
+// Returns true when Enter was pressed in the field. The keys are logged (widgets::log_item) as
+// pin_key0-pin_key11, row by row: 1-9, Clear, 0, Delete.
+bool pin_pad(Ui& ui, std::string& secret, bool blocked, float key_height_px = 88.0f);
 
 // Zeroes and empties a secret buffer.
 void forget_secret(std::string& secret);

@@ -302,10 +302,10 @@ inline std::vector<std::string> keys_for(const std::u32string& text) {
   return keys;
 }
 
-// The PIN pad's keys for a PIN: 1-9 are key0-key8, 0 is key10.
+// The PIN pad's keys for a PIN (widgets::pin_pad): 1-9 are pin_key0-pin_key8, 0 is pin_key10.
 inline std::vector<std::string> pin_keys(const std::string& pin) {
   std::vector<std::string> keys;
-  for (char c : pin) keys.push_back(c == '0' ? "key10" : "key" + std::to_string(c - '1'));
+  for (char c : pin) keys.push_back(c == '0' ? "pin_key10" : "pin_key" + std::to_string(c - '1'));
   return keys;
 }
 

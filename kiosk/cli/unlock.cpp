@@ -9,19 +9,14 @@
 namespace ws::kiosk::cli {
 namespace {
 
-// As the window's sign-in does: the account's own copy opens the vault (the unwrap is the
-// check); without one, the PIN is checked against the account first, then the vault is made
-// (a folder without one) or the server's escrow gives the account a copy (docs/security.md).
+// As the window's sign-in does (vault::sign_in): one Argon2id run checks the PIN and opens the
+// vault when the account's copy is the check for its pin_hash; otherwise the pin_hash is checked
+// first, then the copy opens, the vault is made (a folder without one) or the server's escrow
+// gives the account a copy (docs/security.md).
 Status open_as(Store& store, const counsellors::Account& account, const std::string& secret) {
-  auto has = vault::has_copy(store, account.id);
-  if (!has) return fail(has.error());
-  if (*has) return vault::unlock(store, account.id, secret);
-  if (!crypto::verify_password(account.pin_hash, secret)) {
-    return fail("wrong_secret", "the PIN does not open this kiosk's data");
-  }
-  auto pk = vault::public_key(store);
-  if (!pk) return fail(pk.error());
-  if (pk->empty()) return vault::add_copy(store, account.id, secret);
+  auto checked = vault::sign_in(store, account.id, account.pin_hash, secret, crypto::verify_password);
+  if (!checked.pin_ok) return fail("wrong_secret", "the PIN does not open this kiosk's data");
+  if (checked.opened || checked.opened.error().code != "no_copy") return checked.opened;
   if (auto s = request_grant_online(store, account.id, secret); !s) {
     return fail(s.error().code, "this account has no key to this kiosk's data yet, and the server did not give one: " +
                                     s.error().message);

@@ -184,7 +184,17 @@ Status v13(sql::Connection& db) {
   )sql");
 }
 
-const std::function<Status(sql::Connection&)> kSteps[] = {v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13};
+// Vault copies in form 2 (vault_copy.hpp): one Argon2id per sign-in checks the PIN and unwraps
+// the key. Older copies stay form 1 until their account's next sign-in rewrites them.
+Status v14(sql::Connection& db) {
+  return db.exec(R"sql(
+    ALTER TABLE vault_copies ADD COLUMN form INTEGER NOT NULL DEFAULT 1;
+    ALTER TABLE vault_copies ADD COLUMN verifier BLOB NOT NULL DEFAULT x'';
+    ALTER TABLE vault_copies ADD COLUMN pin_tag TEXT NOT NULL DEFAULT '';
+  )sql");
+}
+
+const std::function<Status(sql::Connection&)> kSteps[] = {v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13, v14};
 static_assert(sizeof(kSteps) / sizeof(kSteps[0]) == kLatest);
 
 }  // namespace

@@ -11,6 +11,7 @@
 #include "kiosk/core/store/record_codec.hpp"
 #include "kiosk/core/store/search_index.hpp"
 #include "kiosk/core/store/store.hpp"
+#include "kiosk/core/store/vault_copy.hpp"
 
 namespace ws::kiosk::vault {
 namespace {
@@ -48,46 +49,17 @@ Status keep_open(const std::string& data_dir, seal::KeyPair keys) {
   return ok();
 }
 
-// Binds a copy to this vault and this account: a copy moved to another kiosk's folder (another
-// public key) or to another account's row does not open, even with the right PIN.
-std::string copy_aad(const std::string& public_key, const std::string& counsellor_id) {
-  return std::string("waystation-vault-copy-v1") + '\0' + public_key + counsellor_id;
-}
-
-struct Copy {
-  std::string salt;
-  seal::KdfLimits limits;
-  std::string wrapped;
-};
-
-Result<std::optional<Copy>> read_copy(sql::Connection& db, const std::string& counsellor_id) {
-  auto st = db.prepare("SELECT salt, ops, mem, wrapped FROM vault_copies WHERE counsellor = ?1");
-  if (!st) return fail(st.error());
-  st->bind(1, counsellor_id);
-  auto row = st->step();
-  if (!row) return fail(row.error());
-  if (!*row) return std::optional<Copy>();
-  Copy c{st->column_blob(0),
-         seal::KdfLimits{static_cast<unsigned long long>(st->column_int(1)), static_cast<std::size_t>(st->column_int(2))},
-         st->column_blob(3)};
-  return std::optional<Copy>(std::move(c));
-}
-
-Status write_copy(sql::Connection& db, const seal::KeyPair& keys, const std::string& counsellor_id,
-                  const std::string& secret) {
+// A new copy: its own salt (never the pin_hash's), the current cost, one Argon2id run.
+Status write_new_copy(sql::Connection& db, const seal::KeyPair& keys, const std::string& counsellor_id,
+                      const std::string& secret, const std::string& pin_hash) {
   const auto limits = kdf_limits();
   const std::string salt = seal::random_bytes(seal::kSaltBytes);
-  auto kek = seal::derive_key(secret, salt, limits);
-  if (!kek) return fail(kek.error());
-  const std::string_view sk(reinterpret_cast<const char*>(keys.secret_key.data()), keys.secret_key.size());
-  const std::string wrapped = seal::encrypt(*kek, sk, copy_aad(keys.public_key, counsellor_id));
-  auto st = db.prepare(
-      "INSERT OR REPLACE INTO vault_copies(counsellor, salt, ops, mem, wrapped, created_ms) VALUES(?1, ?2, ?3, ?4, ?5, ?6)");
-  if (!st) return fail(st.error());
-  return st->bind(1, counsellor_id).bind_blob(2, salt).bind(3, static_cast<std::int64_t>(limits.ops))
-      .bind(4, static_cast<std::int64_t>(limits.mem_bytes)).bind_blob(5, wrapped)
-      .bind(6, HlcClock::system_wall_ms()).run();
+  auto master = seal::derive_key(secret, salt, limits);
+  if (!master) return fail(master.error());
+  return copy::write(db, keys, counsellor_id, *master, salt, limits, pin_hash);
 }
+
+Status no_copy() { return fail("no_copy", "this account cannot open this kiosk's data yet"); }
 
 // What a folder held in clear before its vault existed is sealed when the vault is made. The
 // select yields (key..., value) with `keys` key columns; the update binds (codec, value, key...).
@@ -125,7 +97,7 @@ Status seal_existing(sql::Connection& db, const std::string& public_key) {
                     "UPDATE conflicts SET lost_codec = ?1, lost_value = ?2 WHERE seq = CAST(?3 AS INTEGER)");
 }
 
-Status create(Store& store, const std::string& counsellor_id, const std::string& secret) {
+Status create(Store& store, const std::string& counsellor_id, const std::string& secret, const std::string& pin_hash) {
   auto keys = seal::make_key_pair();
   if (!keys) return fail(keys.error());
   auto& db = store.connection();
@@ -134,7 +106,7 @@ Status create(Store& store, const std::string& counsellor_id, const std::string&
   auto st = db.prepare("INSERT INTO vault(one, public_key, created_ms) VALUES(1, ?1, ?2)");
   if (!st) return fail(st.error());
   if (auto s = st->bind_blob(1, keys->public_key).bind(2, HlcClock::system_wall_ms()).run(); !s) return s;
-  if (auto s = write_copy(db, *keys, counsellor_id, secret); !s) return s;
+  if (auto s = write_new_copy(db, *keys, counsellor_id, secret, pin_hash); !s) return s;
   if (auto s = seal_existing(db, keys->public_key); !s) return s;
   auto data = derive_data_key(*keys);
   if (!data) return fail(data.error());
@@ -198,27 +170,28 @@ Result<std::string> public_key(sql::Connection& db) {
 }
 
 Result<bool> has_copy(Store& store, const std::string& counsellor_id) {
-  auto c = read_copy(store.connection(), counsellor_id);
+  auto c = copy::read(store.connection(), counsellor_id);
   if (!c) return fail(c.error());
   return c->has_value();
 }
 
-Status add_copy(Store& store, const std::string& counsellor_id, const std::string& secret) {
+Status add_copy(Store& store, const std::string& counsellor_id, const std::string& secret, const std::string& pin_hash) {
   auto pk = public_key(store);
   if (!pk) return fail(pk.error());
-  if (pk->empty()) return create(store, counsellor_id, secret);
+  if (pk->empty()) return create(store, counsellor_id, secret, pin_hash);
   auto keys = open_keys(store.data_dir());
   if (!keys || keys->public_key != *pk) {
     return fail("locked", "a counsellor who can already open this kiosk's data must be signed in first");
   }
-  return write_copy(store.connection(), *keys, counsellor_id, secret);
+  return write_new_copy(store.connection(), *keys, counsellor_id, secret, pin_hash);
 }
 
-Status add_further_copy(Store& store, const std::string& counsellor_id, const std::string& secret) {
+Status add_further_copy(Store& store, const std::string& counsellor_id, const std::string& secret,
+                        const std::string& pin_hash) {
   auto pk = public_key(store);
   if (!pk) return fail(pk.error());
   if (pk->empty()) return fail("no_vault", "this kiosk has no vault yet: its first sign-in makes one");
-  return add_copy(store, counsellor_id, secret);
+  return add_copy(store, counsellor_id, secret, pin_hash);
 }
 
 Result<std::vector<std::string>> copy_holders(Store& store) {
@@ -227,26 +200,58 @@ Result<std::vector<std::string>> copy_holders(Store& store) {
   return st->collect_column();
 }
 
+namespace {
+
+// Opens the vault with the account's copy and `master` (stretched from the PIN). A copy that is
+// not yet the check for `pin_hash` (form 1, or written under another or no pin_hash) is
+// rewritten in form 2 with the same salt and master: no further Argon2id run, and one statement,
+// so a crash leaves the old copy or the new one, both of which open with this PIN.
+Status open_copy(Store& store, const copy::Copy& c, const seal::SecretKey& master, const std::string& pk,
+                 const std::string& counsellor_id, const std::string& pin_hash) {
+  auto sk = copy::unwrap(c, master, pk, counsellor_id);
+  if (!sk) return fail(sk.error());
+  seal::KeyPair keys{pk, std::move(*sk)};
+  if (!pin_hash.empty() && !copy::checks(c, pin_hash)) {
+    // Best effort: a read-only folder still opens, and upgrades at a later sign-in.
+    (void)copy::write(store.connection(), keys, counsellor_id, master, c.salt, c.limits, pin_hash);
+  }
+  return keep_open(store.data_dir(), std::move(keys));
+}
+
+}  // namespace
+
 Status unlock(Store& store, const std::string& counsellor_id, const std::string& secret) {
   auto pk = public_key(store);
   if (!pk) return fail(pk.error());
-  auto copy = read_copy(store.connection(), counsellor_id);
-  if (!copy) return fail(copy.error());
-  if (pk->empty() || !*copy) return fail("no_copy", "this account cannot open this kiosk's data yet");
-  auto kek = seal::derive_key(secret, (*copy)->salt, (*copy)->limits);
-  if (!kek) return fail(kek.error());
-  auto sk = seal::decrypt_key(*kek, (*copy)->wrapped, copy_aad(*pk, counsellor_id));
-  // The AAD already binds the copy to this public key; checking the pair as well means a
-  // tampered vault row can never make the kiosk seal to a key it cannot open.
-  if (!sk || seal::public_key_of(*sk) != *pk) return fail("wrong_secret", "the PIN does not open this kiosk's data");
-  return keep_open(store.data_dir(), seal::KeyPair{*pk, std::move(*sk)});
+  auto c = copy::read(store.connection(), counsellor_id);
+  if (!c) return fail(c.error());
+  if (pk->empty() || !*c) return no_copy();
+  auto master = copy::stretch(**c, secret);
+  if (!master) return fail(master.error());
+  return open_copy(store, **c, *master, *pk, counsellor_id, {});
 }
 
-Status open_on_sign_in(Store& store, const std::string& counsellor_id, const std::string& secret) {
+SignIn sign_in(Store& store, const std::string& counsellor_id, const std::string& pin_hash, const std::string& secret,
+               const HashCheck& check_hash) {
   auto pk = public_key(store);
-  if (!pk) return fail(pk.error());
-  if (pk->empty()) return add_copy(store, counsellor_id, secret);
-  return unlock(store, counsellor_id, secret);
+  auto c = pk ? copy::read(store.connection(), counsellor_id) : Result<std::optional<copy::Copy>>(fail(pk.error()));
+  if (pk && c && !pk->empty() && *c && copy::checks(**c, pin_hash)) {
+    // The copy is the PIN check: one Argon2id run checks the PIN and opens the vault.
+    auto master = copy::stretch(**c, secret);
+    if (!master) return SignIn{false, fail(master.error())};
+    if (!copy::verifies(**c, *master)) return SignIn{false, fail("wrong_secret", "wrong PIN")};
+    return SignIn{true, open_copy(store, **c, *master, *pk, counsellor_id, pin_hash)};
+  }
+  // Form 1, a copy from before HQ's last PIN reset, no copy, or an unreadable folder: the
+  // account's pin_hash decides, and the vault opens (and the copy is rewritten) after it.
+  if (!check_hash(pin_hash, secret)) return SignIn{false, fail("wrong_secret", "wrong PIN")};
+  if (!pk) return SignIn{true, fail(pk.error())};
+  if (!c) return SignIn{true, fail(c.error())};
+  if (pk->empty()) return SignIn{true, create(store, counsellor_id, secret, pin_hash)};
+  if (!*c) return SignIn{true, no_copy()};
+  auto master = copy::stretch(**c, secret);
+  if (!master) return SignIn{true, fail(master.error())};
+  return SignIn{true, open_copy(store, **c, *master, *pk, counsellor_id, pin_hash)};
 }
 
 Result<vault_grant::SealedSecret> seal_secret_to(Store& store, const std::string& to_public_key) {

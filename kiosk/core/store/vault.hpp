@@ -2,8 +2,9 @@
 // The kiosk vault (docs/security.md, "Encryption at rest"): an X25519 key pair per data folder.
 // The public key is stored in clear, so anything can be sealed with nobody signed in; the
 // secret key is stored only wrapped, one copy per counsellor account, each under a key derived
-// with Argon2id from that counsellor's PIN (own salt, not the pin_hash's). Signing in unwraps
-// it into the process keyring (locked memory); signing out or the idle lock wipes it.
+// with Argon2id from that counsellor's PIN (own salt, not the pin_hash's; vault_copy.hpp). Signing
+// in unwraps it into the process keyring (locked memory); signing out or the idle lock wipes it.
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -30,25 +31,40 @@ seal::KdfLimits kdf_limits();
 // The vault's public key (32 raw bytes), empty while the folder has no vault yet.
 Result<std::string> public_key(Store& store);
 
-// Gives `counsellor_id` a wrapped copy of the vault secret under `secret`. The first copy
-// creates the vault and seals what the folder held in clear (drafts, conflict log). Later
-// copies need the vault open in this process ("locked" otherwise): the secret is never
-// available without a counsellor who already has a copy.
-Status add_copy(Store& store, const std::string& counsellor_id, const std::string& secret);
+// Gives `counsellor_id` a wrapped copy of the vault secret under `secret`, a PIN the caller
+// checked against the account's `pin_hash` (the copy then is the check for that hash at the next
+// sign-in; "" when the caller has no hash at hand: the next sign-in checks the hash and binds the
+// copy to it). The first copy creates the vault and seals what the folder held in clear (drafts,
+// conflict log). Later copies need the vault open in this process ("locked" otherwise): the
+// secret is never available without a counsellor who already has a copy.
+Status add_copy(Store& store, const std::string& counsellor_id, const std::string& secret,
+                const std::string& pin_hash = {});
 Result<bool> has_copy(Store& store, const std::string& counsellor_id);
 // The admin's local grant (vm/local_grant.hpp): a further copy of the vault open in this
 // process, never a new vault ("no_vault" when the folder has none, "locked" when it is closed).
-Status add_further_copy(Store& store, const std::string& counsellor_id, const std::string& secret);
+Status add_further_copy(Store& store, const std::string& counsellor_id, const std::string& secret,
+                        const std::string& pin_hash);
 // The accounts holding a copy on this kiosk; empty while the folder has no vault.
 Result<std::vector<std::string>> copy_holders(Store& store);
 
-// Opens the vault with `counsellor_id`'s copy. "no_copy" when that account has none on this
-// kiosk, "wrong_secret" when the copy does not open (wrong PIN, or a copy from another kiosk).
+// Opens the vault with `counsellor_id`'s copy, without checking any pin_hash (tests, benches).
+// "no_copy" when that account has none on this kiosk, "wrong_secret" when the copy does not open
+// (wrong PIN, or a copy from another kiosk).
 Status unlock(Store& store, const std::string& counsellor_id, const std::string& secret);
-// What a successful sign-in does: makes the vault with this account's copy when the folder has
-// none yet (first use, which also seals what an older folder kept in clear), else opens it with
-// the account's copy ("no_copy" for an account that has none on this kiosk yet).
-Status open_on_sign_in(Store& store, const std::string& counsellor_id, const std::string& secret);
+
+// The PIN check of every sign-in (the window, the CLI's --counsellor): checks `secret` for the
+// account whose pin_hash is `pin_hash` and opens the vault with it. When the account's copy on
+// this kiosk was written under that pin_hash, its verifier is the check and one Argon2id run
+// does both; otherwise `check_hash(pin_hash, secret)` decides (ws::crypto::verify_password, a
+// fake in tests), and then the vault is made (a folder without one), opened with the copy (which
+// is rewritten as the check for this pin_hash), or "no_copy". Slow: never on the UI thread.
+using HashCheck = std::function<bool(const std::string& pin_hash, const std::string& secret)>;
+struct SignIn {
+  bool pin_ok = false;  // counts as a right or wrong PIN in the lockout
+  Status opened;        // the vault, when pin_ok ("no_copy", "wrong_secret", ...)
+};
+SignIn sign_in(Store& store, const std::string& counsellor_id, const std::string& pin_hash, const std::string& secret,
+               const HashCheck& check_hash);
 // The server's escrow and grant (ws/vault_grant.hpp, vault_escrow.hpp): the open vault's secret
 // sealed to `to_public_key` ("locked" when this process has not opened the vault), and opening
 // the vault with its secret obtained from the server ("wrong_secret" unless it is this vault's).

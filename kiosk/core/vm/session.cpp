@@ -174,10 +174,11 @@ bool Session::start_check(const std::string& bucket, const std::string& hash, co
   pending_account_ = bucket;
   state_ = SessionState::Verifying;
   // Argon2id is deliberately slow: run it away from the UI thread and poll it per frame.
-  pending_ = std::async(std::launch::async, [verify = verifier_, unlock = unlocker_, id = bucket, hash, secret]() {
-    Checked checked{verify(hash, secret), ""};
-    if (checked.ok && unlock) checked.notice = unlock(id, secret);
-    return checked;
+  // An unknown name has no data to open: its one Argon2id run is the check against nobody's hash.
+  const bool account = bucket != kUnknownName;
+  pending_ = std::async(std::launch::async, [verify = verifier_, check = checker_, account, id = bucket, hash, secret]() {
+    if (check && account) return check(id, hash, secret, verify);
+    return PinCheck{verify(hash, secret), ""};
   });
   return true;
 }
@@ -201,7 +202,7 @@ void Session::wait_for_verification() {
   if (pending_.valid()) pending_.wait();
 }
 
-void Session::finish_verification(Checked checked, std::int64_t now_ms) {
+void Session::finish_verification(PinCheck checked, std::int64_t now_ms) {
   const CounsellorAccount* account = find_account(pending_account_);
   unlock_notice_.clear();
   if (checked.ok && account) {

@@ -55,10 +55,19 @@ class Session {
  public:
   using Verifier = std::function<bool(const std::string& stored_hash, const std::string& secret)>;
   using SignOutHandler = std::function<void(const CounsellorAccount&, SignOutReason)>;
-  // Runs on the checking thread right after a PIN passed, with that PIN: encryption at rest
-  // opens the kiosk's data with it (slow Argon2id and maybe a request to the server, so never on
-  // the UI thread). Returns what the counsellor should be told about it, or "".
-  using Unlocker = std::function<std::string(const std::string& account_id, const std::string& secret)>;
+  // What a PIN check found: right or wrong (what the lockout counts), and what the counsellor
+  // should be told about the kiosk's data ("" when it opened).
+  struct PinCheck {
+    bool ok = false;
+    std::string notice;
+  };
+  // Checks an account's PIN on the checking thread and opens the kiosk's data with it in the
+  // same step (encryption at rest: one Argon2id run does both when the account's vault copy is
+  // the check, vault.hpp sign_in; maybe a request to the server; never on the UI thread).
+  // `verify` is the pin_hash check for when it must run. Without one, the session checks the
+  // pin_hash alone.
+  using Checker = std::function<PinCheck(const std::string& account_id, const std::string& pin_hash,
+                                         const std::string& secret, const Verifier& verify)>;
 
   // `verifier` defaults to ws::crypto::verify_password (Argon2id, ~50-100 ms). `guards` (may
   // be null; must outlive the session) keeps wrong-PIN counts across restarts.
@@ -70,7 +79,7 @@ class Session {
   void set_accounts(std::vector<CounsellorAccount> accounts);
   const std::vector<CounsellorAccount>& accounts() const { return accounts_; }
   void on_sign_out(SignOutHandler handler) { on_sign_out_ = std::move(handler); }
-  void on_verified(Unlocker unlocker) { unlocker_ = std::move(unlocker); }
+  void on_check(Checker checker) { checker_ = std::move(checker); }
 
   // Starts checking `secret` in the background. Refused (false, with last_error set) when the
   // account is unknown, locked out, or a check is already running.
@@ -95,7 +104,7 @@ class Session {
   bool signed_in() const { return state_ == SessionState::SignedIn || state_ == SessionState::IdleWarning; }
   const CounsellorAccount* counsellor() const;
   const std::string& last_error() const { return last_error_; }
-  // What the unlocker said at the last sign-in (e.g. that this account's cases open once the
+  // What the checker said at the last sign-in (e.g. that this account's cases open once the
   // kiosk has been online during a sign-in); "" when the kiosk's data opened.
   const std::string& unlock_notice() const { return unlock_notice_; }
   // Milliseconds until `account_id` may try again (0 = now).
@@ -135,11 +144,7 @@ class Session {
   Attempts& attempts_for(const std::string& account_id);
   const Attempts* find_attempts(const std::string& account_id) const;
   const CounsellorAccount* find_account(const std::string& id) const;
-  struct Checked {
-    bool ok = false;
-    std::string notice;  // the unlocker's
-  };
-  void finish_verification(Checked checked, std::int64_t now_ms);
+  void finish_verification(PinCheck checked, std::int64_t now_ms);
   void end(SignOutReason reason);
   void restore_guards(std::int64_t now_ms);
   void persist_guard(const Attempts& attempts, std::int64_t now_ms);
@@ -150,14 +155,14 @@ class Session {
   LoginGuardStore* guards_ = nullptr;
   bool guards_restored_ = false;  // false until the persisted counts of `accounts_` are read
   SignOutHandler on_sign_out_;
-  Unlocker unlocker_;
+  Checker checker_;
   std::vector<CounsellorAccount> accounts_;
   std::vector<Attempts> attempts_;
   SessionState state_ = SessionState::SignedOut;
   std::optional<CounsellorAccount> current_;
   std::string pending_account_;
   bool pending_by_name_ = false;  // failures are then worded without saying whether the name exists
-  std::future<Checked> pending_;
+  std::future<PinCheck> pending_;
   std::string unlock_notice_;
   std::int64_t last_activity_ms_ = 0;
   std::string last_error_;

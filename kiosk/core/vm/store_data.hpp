@@ -53,7 +53,8 @@ class StoreWorkspaceData : public WorkspaceData {
   Status send_again(const std::string& record_id) override;
   void request_sync() override;
   bool take_pulled_changes() override;
-  std::string open_vault(const std::string& counsellor_id, const std::string& secret) override;
+  Session::PinCheck check_pin(const std::string& counsellor_id, const std::string& pin_hash, const std::string& secret,
+                              const Session::Verifier& verify) override;
   void close_vault() override;
   std::optional<std::vector<std::string>> vault_copy_holders() override;
   bool vault_open() override;

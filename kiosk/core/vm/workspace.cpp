@@ -24,7 +24,8 @@ Workspace::Workspace(WorkspaceData& data, SessionPolicy policy, Session::Verifie
                      AccountCreator::Hasher hasher)
     : data_(data), session_(policy, std::move(verifier), &data), today_(std::move(today)), creator_(std::move(hasher)) {
   session_.on_sign_out([this](const CounsellorAccount& who, SignOutReason reason) { on_signed_out(who, reason); });
-  session_.on_verified([this](const std::string& id, const std::string& secret) { return data_.open_vault(id, secret); });
+  session_.on_check([this](const std::string& id, const std::string& pin_hash, const std::string& secret,
+                           const Session::Verifier& verify) { return data_.check_pin(id, pin_hash, secret, verify); });
   refresh_accounts();
   refresh_sync();
 }

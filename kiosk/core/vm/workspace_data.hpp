@@ -80,12 +80,15 @@ class WorkspaceData : public LoginGuardStore {
   // what the screens keep from them (published forms) and returns true, so the caller refreshes
   // accounts and lists. Cheap when nothing was pulled.
   virtual bool take_pulled_changes() { return false; }
-  // Encryption at rest (kiosk/core/store/vault.hpp). Called off the UI thread after a PIN
-  // passed: opens the kiosk's data with that counsellor's copy of the vault key (or makes the
-  // vault at first use, or asks the server for it when the account has no copy on this kiosk).
-  // Returns what to tell the counsellor when the data stays closed, else "". close_vault wipes
-  // the key at sign-out and idle lock.
-  virtual std::string open_vault(const std::string& /*counsellor_id*/, const std::string& /*secret*/) { return {}; }
+  // The sign-in's PIN check with encryption at rest (kiosk/core/store/vault.hpp sign_in), off
+  // the UI thread: checks `secret` for the account and opens the kiosk's data with it (or makes
+  // the vault at first use, or asks the server for it when the account has no copy on this
+  // kiosk). `verify` checks a pin_hash. The notice says what to tell the counsellor when the data
+  // stays closed, else "". close_vault wipes the key at sign-out and idle lock.
+  virtual Session::PinCheck check_pin(const std::string& /*counsellor_id*/, const std::string& pin_hash,
+                                      const std::string& secret, const Session::Verifier& verify) {
+    return {verify(pin_hash, secret), ""};
+  }
   virtual void close_vault() {}
   // The admin's local vault grant (local_grant.hpp). The accounts holding a copy of the vault key
   // on this kiosk, nullopt while it has no vault (nothing is encrypted: nobody needs a copy);

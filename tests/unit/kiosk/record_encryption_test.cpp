@@ -173,7 +173,7 @@ TEST_CASE("the first sign-in encrypts what a folder kept in clear, and search ke
   REQUIRE(plain);
   CHECK(codec_of(*store, *plain) == codec::kJsonText);
   CHECK(ids_of(store->list({.kind = "intake", .text = "ahm"}).value()) == std::vector<std::string>{*plain});
-  REQUIRE(vault::open_on_sign_in(*store, "c1", kPin));
+  REQUIRE(vault::add_copy(*store, "c1", kPin));
   CHECK(codec_of(*store, *plain) == codec::kDataKey);
   CHECK(ids_of(store->list({.kind = "intake", .text = "ahm"}).value()) == std::vector<std::string>{*plain});
   vault::lock(dir.path());

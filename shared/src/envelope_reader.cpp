@@ -14,10 +14,17 @@ namespace dom = simdjson::dom;
 using nlohmann::json;
 
 // One parser per thread: it keeps its buffers from one text to the next, and the texts it
-// hands out (string views into them) never cross threads.
-dom::parser& thread_parser() {
-  thread_local dom::parser parser;
-  return parser;
+// hands out (string views into them) never cross threads. A text larger than this gets a
+// parser of its own, freed after it, so that no thread keeps buffers (several times a text's
+// size) for the largest text it ever saw.
+constexpr std::size_t kKeptParserBytes = 8 * 1024 * 1024;
+
+Result<dom::element> parse(std::string_view text, std::optional<dom::parser>& own) {
+  thread_local dom::parser kept;
+  dom::parser& parser = text.size() > kKeptParserBytes ? own.emplace() : kept;
+  dom::element doc;
+  if (parser.parse(text.data(), text.size()).get(doc) != simdjson::SUCCESS) return fail("invalid_json", "");
+  return doc;
 }
 
 // The payload as nlohmann would have parsed it (the validator and the merge read that), or
@@ -65,6 +72,72 @@ bool to_nlohmann(dom::element el, int depth, int max_depth, json& out) {
     case dom::element_type::NULL_VALUE: out = nullptr; return true;
   }
   return false;
+}
+
+// nlohmann's dump() (no indent, UTF-8 kept) for strings already known to be valid UTF-8: its
+// own checks every byte through a UTF-8 decoder, and was the largest part of the read.
+void append_escaped(std::string& out, const std::string& s) {
+  out += '"';
+  std::size_t plain = 0;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    out.append(s, plain, i - plain);
+    plain = i + 1;
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\b': out += "\\b"; break;
+      case '\t': out += "\\t"; break;
+      case '\n': out += "\\n"; break;
+      case '\f': out += "\\f"; break;
+      case '\r': out += "\\r"; break;
+      default: {
+        static const char hex[] = "0123456789abcdef";
+        out += "\\u00";
+        out += hex[c >> 4];
+        out += hex[c & 0xf];
+      }
+    }
+  }
+  out.append(s, plain, std::string::npos);
+  out += '"';
+}
+
+// The text j.dump() gives, for a tree to_nlohmann built (valid UTF-8, finite numbers).
+void append_compact(std::string& out, const json& j) {
+  switch (j.type()) {
+    case json::value_t::object: {
+      out += '{';
+      bool first = true;
+      for (const auto& [key, value] : j.get_ref<const json::object_t&>()) {
+        if (!first) out += ',';
+        first = false;
+        append_escaped(out, key);
+        out += ':';
+        append_compact(out, value);
+      }
+      out += '}';
+      return;
+    }
+    case json::value_t::array: {
+      out += '[';
+      bool first = true;
+      for (const auto& item : j.get_ref<const json::array_t&>()) {
+        if (!first) out += ',';
+        first = false;
+        append_compact(out, item);
+      }
+      out += ']';
+      return;
+    }
+    case json::value_t::string: append_escaped(out, j.get_ref<const std::string&>()); return;
+    case json::value_t::boolean: out += j.get<bool>() ? "true" : "false"; return;
+    case json::value_t::null: out += "null"; return;
+    case json::value_t::number_integer: out += std::to_string(j.get<std::int64_t>()); return;
+    case json::value_t::number_unsigned: out += std::to_string(j.get<std::uint64_t>()); return;
+    default: out += j.dump(); return;  // floats: nlohmann's own shortest form
+  }
 }
 
 std::optional<std::string> string_of(dom::element el) {
@@ -166,7 +239,7 @@ std::optional<ReadEnvelope> read_record(dom::element el, const EnvelopeLimits& l
     return std::nullopt;
   }
   if (!to_nlohmann(*m.payload, 1, limits.max_depth, e.payload)) return std::nullopt;
-  out.payload_text = e.payload.dump();
+  append_compact(out.payload_text, e.payload);
   if (out.payload_text.size() > limits.max_payload_bytes) return std::nullopt;
   if (m.field_versions && !read_field_versions(*m.field_versions, form, e)) return std::nullopt;
   if (form == EnvelopeForm::Full) expand_field_versions(e);
@@ -176,20 +249,19 @@ std::optional<ReadEnvelope> read_record(dom::element el, const EnvelopeLimits& l
 }  // namespace
 
 std::optional<ReadEnvelope> read_envelope(std::string_view text, const EnvelopeLimits& limits, EnvelopeForm form) {
-  dom::element doc;
-  if (thread_parser().parse(text.data(), text.size()).get(doc) != simdjson::SUCCESS) return std::nullopt;
-  return read_record(doc, limits, form);
+  std::optional<dom::parser> own;
+  auto doc = parse(text, own);
+  if (!doc) return std::nullopt;
+  return read_record(*doc, limits, form);
 }
 
 namespace protocol {
 
 std::optional<PullResponse> read_pull_page(std::string_view body) {
-  dom::element doc;
+  std::optional<dom::parser> own;
+  auto doc = parse(body, own);
   dom::object page;
-  if (thread_parser().parse(body.data(), body.size()).get(doc) != simdjson::SUCCESS ||
-      doc.get_object().get(page) != simdjson::SUCCESS) {
-    return std::nullopt;
-  }
+  if (!doc || doc->get_object().get(page) != simdjson::SUCCESS) return std::nullopt;
   std::optional<dom::element> records, cursor, more;
   for (dom::key_value_pair kv : page) {
     auto* slot = kv.key == "records" ? &records : kv.key == "cursor" ? &cursor : kv.key == "more" ? &more : nullptr;

@@ -71,6 +71,7 @@ TEST_CASE("the envelope reader returns what the strict parse returns") {
   check_accepted(record(R"({})"));
   check_accepted(record(R"({"a":-5,"b":18446744073709551615,"c":1.5,"d":1e2,"e":-2.25e-3,"f":0})"));
   check_accepted(record(R"({"s":"tab\tquote\"slash\/u\u00e9\u0000nul","t":true,"n":null})"));
+  check_accepted(record(R"({"c":"\b\f\n\r\u001f\u007f\\ end","k\"ey\u0001":[0.1,1e100,1e-7,-3.0,2.5e-308]})"));
   check_accepted(record(R"({"rows":[{"id":"r1","x":[1,[2,[3]]]},{"id":"r2"}],"z":"last"})"));
   // Field versions: an entry equal to the record's (dropped in compact form), an older one, a row path.
   check_accepted(record(R"({"a":1,"b":2})", R"(,"field_versions":{"a":")" + kVersion +
@@ -166,4 +167,20 @@ TEST_CASE("the pull page reader declines pages the strict parse must judge") {
   CHECK_FALSE(ws::protocol::read_pull_page(R"({"records":[)" + record(R"({"a":1})", R"(,"x":1)") +
                                            R"(],"cursor":"7"})"));
   CHECK_FALSE(ws::protocol::read_pull_page("[]"));
+}
+
+TEST_CASE("a pull page larger than the kept parser's buffers is read by a parser of its own") {
+  const std::string one = record(R"({"notes":")" + std::string(9000, 'x') + R"("})");
+  std::string body = R"({"records":[)";
+  for (int i = 0; i < 1000; ++i) body += (i ? "," : "") + one;
+  body += R"(],"cursor":"9","more":false})";
+  REQUIRE(body.size() > 8u * 1024 * 1024);
+  auto fast = ws::protocol::read_pull_page(body);
+  auto slow = ws::protocol::parse_pull_response(json::parse(body));
+  REQUIRE(fast);
+  REQUIRE(slow);
+  CHECK(fast->records.size() == 1000);
+  CHECK(fast->payload_json == slow->payload_json);
+  // The thread's own parser still reads small texts afterwards.
+  CHECK(ws::read_envelope(record(R"({"a":1})")));
 }

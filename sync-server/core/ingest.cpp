@@ -12,6 +12,7 @@
 #include "sync-server/core/refused.hpp"
 #include "ws/crypto.hpp"
 #include "ws/envelope.hpp"
+#include "ws/envelope_reader.hpp"
 #include "ws/merge.hpp"
 #include "ws/protocol.hpp"
 
@@ -115,19 +116,10 @@ Candidate refused(Candidate c, std::string why, const json& raw) {
   return c;
 }
 
-Candidate check_record(json& raw, const std::string& device_centre, const PayloadValidator& validator) {
-  Candidate c{false, false, echo_id(raw), std::nullopt, "", "", "", ""};
-  if (raw.is_object()) {
-    auto centre = raw.find("centre");
-    c.foreign_centre = centre != raw.end() && centre->is_string() &&
-                       centre->get_ref<const std::string&>() != device_centre;
-  }
-  // Compact, as stored: a record written in one go carries no per-field entry at all, so none
-  // is made, written as text and freed for it (either form sent parses to the same entries).
-  auto e = envelope_from_json(std::move(raw), EnvelopeLimits{}, &c.payload_text, EnvelopeForm::Compact);
-  if (!e) return refused(std::move(c), e.error().message, raw);
+// The checks after the parse, whichever parse read the envelope. From here on the payload
+// lives in *e, not in the text or tree it came from: a refusal keeps the record's own texts.
+Candidate check_envelope(Candidate c, std::optional<Envelope> e, const PayloadValidator& validator) {
   c.field_versions_text = field_versions_json(e->field_versions);
-  // From here on the payload lives in *e, not in raw: a refusal keeps the record's own texts.
   auto refuse = [&](std::string why) {
     c.rejection = std::move(why);
     c.raw_text = to_json(*e).dump();
@@ -153,6 +145,34 @@ Candidate check_record(json& raw, const std::string& device_centre, const Payloa
   e->payload = json();
   c.envelope = std::move(*e);
   return c;
+}
+
+Candidate check_record(json& raw, const std::string& device_centre, const PayloadValidator& validator) {
+  Candidate c{false, false, echo_id(raw), std::nullopt, "", "", "", ""};
+  if (raw.is_object()) {
+    auto centre = raw.find("centre");
+    c.foreign_centre = centre != raw.end() && centre->is_string() &&
+                       centre->get_ref<const std::string&>() != device_centre;
+  }
+  // Compact, as stored: a record written in one go carries no per-field entry at all, so none
+  // is made, written as text and freed for it (either form sent parses to the same entries).
+  auto e = envelope_from_json(std::move(raw), EnvelopeLimits{}, &c.payload_text, EnvelopeForm::Compact);
+  if (!e) return refused(std::move(c), e.error().message, raw);
+  return check_envelope(std::move(c), std::move(*e), validator);
+}
+
+// The parse step of a record sent as text: simdjson's reader (ws/envelope_reader.hpp) reads
+// the records it accepts without a JSON tree for the envelope; every other text goes through
+// nlohmann's strict parse, so its verdict and messages stay the only ones.
+Candidate check_text(std::string_view text, const std::string& device_centre, const PayloadValidator& validator) {
+  if (auto read = read_envelope(text, EnvelopeLimits{}, EnvelopeForm::Compact)) {
+    const bool foreign = read->envelope.centre != device_centre;
+    Candidate c{false, foreign, read->envelope.id, std::nullopt, "", std::move(read->payload_text), "", ""};
+    return check_envelope(std::move(c), std::move(read->envelope), validator);
+  }
+  json raw = json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (raw.is_discarded()) return Candidate{true, false, "", std::nullopt, "", "", "", ""};
+  return check_record(raw, device_centre, validator);
 }
 
 // What makes a replayed batch "the same batch": every record, field by field, in order. Built
@@ -371,12 +391,7 @@ void Ingest::check_all(protocol::PushRequest& request, const std::string& device
         out[i] = check_record(request.records[i], device_centre, validator_);
         continue;
       }
-      json raw = json::parse(request.record_texts[i], nullptr, /*allow_exceptions=*/false);
-      if (raw.is_discarded()) {
-        out[i].malformed_json = true;
-        continue;
-      }
-      out[i] = check_record(raw, device_centre, validator_);
+      out[i] = check_text(request.record_texts[i], device_centre, validator_);
     }
   };
   // Parsing and checking are most of a push's CPU time and need no lock: a large batch uses a

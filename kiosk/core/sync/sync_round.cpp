@@ -3,6 +3,7 @@
 #include "kiosk/core/store/audit.hpp"
 #include "kiosk/core/sync/refusal.hpp"
 #include "kiosk/core/sync/vault_grant_client.hpp"
+#include "ws/envelope_reader.hpp"
 #include "ws/kiosk_state.hpp"
 
 #include <algorithm>
@@ -294,8 +295,13 @@ Result<SyncRound::FetchedPage> SyncRound::fetch_page(const HttpRequest& req) {
   if (!reply) return fail(reply.error());
   FetchedPage fetched{std::move(*reply), fail("invalid_response", "no page")};
   if (fetched.reply.status != 200) return fetched;
-  auto j = parse_body(fetched.reply, "pull");
-  fetched.page = j ? protocol::parse_pull_response(std::move(*j)) : Result<protocol::PullResponse>(fail(j.error()));
+  // simdjson reads the pages it accepts; any other goes to the strict parse for its verdict.
+  if (auto read = protocol::read_pull_page(fetched.reply.body)) {
+    fetched.page = std::move(*read);
+  } else {
+    auto j = parse_body(fetched.reply, "pull");
+    fetched.page = j ? protocol::parse_pull_response(std::move(*j)) : Result<protocol::PullResponse>(fail(j.error()));
+  }
   std::string().swap(fetched.reply.body);  // parsed; a megabyte need not wait for the page to be applied
   return fetched;
 }

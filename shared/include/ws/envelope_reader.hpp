@@ -1,0 +1,35 @@
+#pragma once
+// A fast reader of record envelopes and pull pages (simdjson), for the texts both sides parse
+// by the thousand: the server's pushed records and the kiosk's pull pages.
+//
+// It is a fast path, not a second set of rules: it accepts only what the strict nlohmann path
+// (envelope_from_json, parse_pull_response) accepts, and then returns exactly what that path
+// returns. Whatever it does not accept (malformed JSON, a check failing, a duplicate key, a
+// number it would read differently) it leaves to the strict path, by returning nothing, so
+// that path's verdict and its error messages stay the only ones.
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "ws/envelope.hpp"
+#include "ws/protocol.hpp"
+
+namespace ws {
+
+struct ReadEnvelope {
+  Envelope envelope;
+  std::string payload_text;  // the payload's compact JSON, as envelope_from_json's payload_text
+};
+
+// The envelope in `text` (one record's JSON), as envelope_from_json(json::parse(text), limits,
+// &payload_text, form) returns it when it accepts; nullopt where the strict path must decide.
+std::optional<ReadEnvelope> read_envelope(std::string_view text, const EnvelopeLimits& limits = {},
+                                          EnvelopeForm form = EnvelopeForm::Full);
+
+namespace protocol {
+// A pull page's body, as parse_pull_response(json::parse(body)) returns it when it accepts
+// (payload_json filled); nullopt where the strict path must decide.
+std::optional<PullResponse> read_pull_page(std::string_view body);
+}  // namespace protocol
+
+}  // namespace ws

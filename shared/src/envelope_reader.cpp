@@ -1,0 +1,291 @@
+#include "ws/envelope_reader.hpp"
+
+#include <cmath>
+#include <cstdint>
+
+#include <simdjson.h>
+
+#include "ws/ids.hpp"
+
+namespace ws {
+namespace {
+
+namespace dom = simdjson::dom;
+using nlohmann::json;
+
+// One parser per thread: it keeps its buffers from one text to the next, and the texts it
+// hands out (string views into them) never cross threads. A text larger than this gets a
+// parser of its own, freed after it, so that no thread keeps buffers (several times a text's
+// size) for the largest text it ever saw.
+constexpr std::size_t kKeptParserBytes = 8 * 1024 * 1024;
+
+Result<dom::element> parse(std::string_view text, std::optional<dom::parser>& own) {
+  thread_local dom::parser kept;
+  dom::parser& parser = text.size() > kKeptParserBytes ? own.emplace() : kept;
+  dom::element doc;
+  if (parser.parse(text.data(), text.size()).get(doc) != simdjson::SUCCESS) return fail("invalid_json", "");
+  return doc;
+}
+
+// The payload as nlohmann would have parsed it (the validator and the merge read that), or
+// false where it could differ: deeper than `max_depth` (the strict path's refusal), a duplicate
+// key (nlohmann keeps the last), a -0 (nlohmann reads an integer 0).
+bool to_nlohmann(dom::element el, int depth, int max_depth, json& out) {
+  if (depth > max_depth) return false;
+  switch (el.type()) {
+    case dom::element_type::OBJECT: {
+      out = json::object();
+      auto& fields = out.get_ref<json::object_t&>();
+      for (dom::key_value_pair kv : dom::object(el)) {
+        auto [it, inserted] = fields.try_emplace(std::string(kv.key));
+        if (!inserted || !to_nlohmann(kv.value, depth + 1, max_depth, it->second)) return false;
+      }
+      return true;
+    }
+    case dom::element_type::ARRAY: {
+      out = json::array();
+      auto& items = out.get_ref<json::array_t&>();
+      dom::array array(el);
+      items.reserve(array.size());
+      for (dom::element item : array) {
+        items.emplace_back();
+        if (!to_nlohmann(item, depth + 1, max_depth, items.back())) return false;
+      }
+      return true;
+    }
+    case dom::element_type::INT64: {
+      // nlohmann keeps a number without sign as unsigned, one with a sign as signed.
+      const std::int64_t v = el.get_int64().value_unsafe();
+      if (v >= 0) out = static_cast<std::uint64_t>(v);
+      else out = v;
+      return true;
+    }
+    case dom::element_type::UINT64: out = el.get_uint64().value_unsafe(); return true;
+    case dom::element_type::DOUBLE: {
+      const double v = el.get_double().value_unsafe();
+      if (v == 0 && std::signbit(v)) return false;
+      out = v;
+      return true;
+    }
+    case dom::element_type::STRING: out = std::string(el.get_string().value_unsafe()); return true;
+    case dom::element_type::BOOL: out = el.get_bool().value_unsafe(); return true;
+    case dom::element_type::NULL_VALUE: out = nullptr; return true;
+  }
+  return false;
+}
+
+// nlohmann's dump() (no indent, UTF-8 kept) for strings already known to be valid UTF-8: its
+// own checks every byte through a UTF-8 decoder, and was the largest part of the read.
+void append_escaped(std::string& out, const std::string& s) {
+  out += '"';
+  std::size_t plain = 0;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    out.append(s, plain, i - plain);
+    plain = i + 1;
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\b': out += "\\b"; break;
+      case '\t': out += "\\t"; break;
+      case '\n': out += "\\n"; break;
+      case '\f': out += "\\f"; break;
+      case '\r': out += "\\r"; break;
+      default: {
+        static const char hex[] = "0123456789abcdef";
+        out += "\\u00";
+        out += hex[c >> 4];
+        out += hex[c & 0xf];
+      }
+    }
+  }
+  out.append(s, plain, std::string::npos);
+  out += '"';
+}
+
+// The text j.dump() gives, for a tree to_nlohmann built (valid UTF-8, finite numbers).
+void append_compact(std::string& out, const json& j) {
+  switch (j.type()) {
+    case json::value_t::object: {
+      out += '{';
+      bool first = true;
+      for (const auto& [key, value] : j.get_ref<const json::object_t&>()) {
+        if (!first) out += ',';
+        first = false;
+        append_escaped(out, key);
+        out += ':';
+        append_compact(out, value);
+      }
+      out += '}';
+      return;
+    }
+    case json::value_t::array: {
+      out += '[';
+      bool first = true;
+      for (const auto& item : j.get_ref<const json::array_t&>()) {
+        if (!first) out += ',';
+        first = false;
+        append_compact(out, item);
+      }
+      out += ']';
+      return;
+    }
+    case json::value_t::string: append_escaped(out, j.get_ref<const std::string&>()); return;
+    case json::value_t::boolean: out += j.get<bool>() ? "true" : "false"; return;
+    case json::value_t::null: out += "null"; return;
+    case json::value_t::number_integer: out += std::to_string(j.get<std::int64_t>()); return;
+    case json::value_t::number_unsigned: out += std::to_string(j.get<std::uint64_t>()); return;
+    default: out += j.dump(); return;  // floats: nlohmann's own shortest form
+  }
+}
+
+std::optional<std::string> string_of(dom::element el) {
+  std::string_view s;
+  if (el.get_string().get(s) != simdjson::SUCCESS) return std::nullopt;
+  return std::string(s);
+}
+
+std::optional<Version> version_of(dom::element el) {
+  auto text = string_of(el);
+  if (!text) return std::nullopt;
+  auto v = Version::parse(*text);
+  if (!v) return std::nullopt;
+  return *v;
+}
+
+// The top-level members of an envelope, each seen at most once.
+struct Members {
+  std::optional<dom::element> id, kind, centre, version, deleted, payload, schema_version, field_versions,
+      base_version;
+
+  // False for an unknown or repeated key.
+  bool take(std::string_view key, dom::element value) {
+    std::optional<dom::element>* slot = key == "id"               ? &id
+                                        : key == "kind"           ? &kind
+                                        : key == "centre"         ? &centre
+                                        : key == "version"        ? &version
+                                        : key == "deleted"        ? &deleted
+                                        : key == "payload"        ? &payload
+                                        : key == "schema_version" ? &schema_version
+                                        : key == "field_versions" ? &field_versions
+                                        : key == "base_version"   ? &base_version
+                                                                  : nullptr;
+    if (slot == nullptr || slot->has_value()) return false;
+    *slot = value;
+    return true;
+  }
+};
+
+bool read_field_versions(dom::element el, EnvelopeForm form, Envelope& e) {
+  dom::object versions;
+  if (el.get_object().get(versions) != simdjson::SUCCESS) return false;
+  for (dom::key_value_pair kv : versions) {
+    auto v = version_of(kv.value);
+    if (!v || v->hlc > e.version.hlc) return false;
+    std::string field(kv.key);
+    if (form == EnvelopeForm::Compact && !kept_in_compact(field, *v, e.version)) {
+      // A repeated key would have replaced the entry in the strict path: let it decide.
+      if (e.field_versions.count(field) > 0) return false;
+      continue;
+    }
+    if (!e.field_versions.emplace(std::move(field), *v).second) return false;
+  }
+  return true;
+}
+
+bool read_scalars(const Members& m, Envelope& e) {
+  auto id = string_of(*m.id);
+  auto kind = string_of(*m.kind);
+  auto centre = string_of(*m.centre);
+  auto version = version_of(*m.version);
+  if (!id || !is_uuid(*id) || !kind || !is_valid_kind(*kind) || !centre || !is_valid_centre(*centre) || !version) {
+    return false;
+  }
+  e.id = std::move(*id);
+  e.kind = std::move(*kind);
+  e.centre = std::move(*centre);
+  e.version = *version;
+  if (m.deleted && m.deleted->get_bool().get(e.deleted) != simdjson::SUCCESS) return false;
+  if (m.schema_version) {
+    std::int64_t v = 0;
+    // An unsigned beyond int64 is the strict path's to refuse.
+    if (m.schema_version->type() != dom::element_type::INT64) return false;
+    v = m.schema_version->get_int64().value_unsafe();
+    if (v < 1 || v > 10000) return false;
+    e.schema_version = static_cast<int>(v);
+  }
+  if (m.base_version && !m.base_version->is_null()) {
+    auto bv = version_of(*m.base_version);
+    if (!bv) return false;
+    e.base_version = *bv;
+  }
+  return true;
+}
+
+std::optional<ReadEnvelope> read_record(dom::element el, const EnvelopeLimits& limits, EnvelopeForm form) {
+  dom::object record;
+  if (el.get_object().get(record) != simdjson::SUCCESS) return std::nullopt;
+  Members m;
+  for (dom::key_value_pair kv : record) {
+    if (!m.take(kv.key, kv.value)) return std::nullopt;
+  }
+  if (!m.id || !m.kind || !m.centre || !m.version || !m.payload) return std::nullopt;
+  ReadEnvelope out;
+  Envelope& e = out.envelope;
+  if (!read_scalars(m, e)) return std::nullopt;
+  dom::object payload;
+  if (m.payload->get_object().get(payload) != simdjson::SUCCESS || payload.size() > limits.max_fields) {
+    return std::nullopt;
+  }
+  if (!to_nlohmann(*m.payload, 1, limits.max_depth, e.payload)) return std::nullopt;
+  append_compact(out.payload_text, e.payload);
+  if (out.payload_text.size() > limits.max_payload_bytes) return std::nullopt;
+  if (m.field_versions && !read_field_versions(*m.field_versions, form, e)) return std::nullopt;
+  if (form == EnvelopeForm::Full) expand_field_versions(e);
+  return out;
+}
+
+}  // namespace
+
+std::optional<ReadEnvelope> read_envelope(std::string_view text, const EnvelopeLimits& limits, EnvelopeForm form) {
+  std::optional<dom::parser> own;
+  auto doc = parse(text, own);
+  if (!doc) return std::nullopt;
+  return read_record(*doc, limits, form);
+}
+
+namespace protocol {
+
+std::optional<PullResponse> read_pull_page(std::string_view body) {
+  std::optional<dom::parser> own;
+  auto doc = parse(body, own);
+  dom::object page;
+  if (!doc || doc->get_object().get(page) != simdjson::SUCCESS) return std::nullopt;
+  std::optional<dom::element> records, cursor, more;
+  for (dom::key_value_pair kv : page) {
+    auto* slot = kv.key == "records" ? &records : kv.key == "cursor" ? &cursor : kv.key == "more" ? &more : nullptr;
+    if (slot == nullptr) continue;  // the strict path ignores other members too
+    if (slot->has_value()) return std::nullopt;
+    *slot = kv.value;
+  }
+  dom::array list;
+  if (!records || records->get_array().get(list) != simdjson::SUCCESS || !cursor) return std::nullopt;
+  PullResponse r;
+  auto cursor_text = string_of(*cursor);
+  if (!cursor_text) return std::nullopt;
+  r.cursor = std::move(*cursor_text);
+  if (more && more->is_bool()) r.more = more->get_bool().value_unsafe();
+  r.records.reserve(list.size());
+  r.payload_json.reserve(list.size());
+  for (dom::element x : list) {
+    auto e = read_record(x, EnvelopeLimits{}, EnvelopeForm::Full);
+    if (!e) return std::nullopt;
+    r.records.push_back(std::move(e->envelope));
+    r.payload_json.push_back(std::move(e->payload_text));
+  }
+  return r;
+}
+
+}  // namespace protocol
+}  // namespace ws

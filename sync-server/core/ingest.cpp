@@ -52,21 +52,15 @@ std::string echo_id(const json& raw) {
   return "";
 }
 
-bool contains_nul(const json& root) {
-  std::vector<const json*> todo{&root};
-  while (!todo.empty()) {
-    const json* node = todo.back();
-    todo.pop_back();
-    if (node->is_string()) {
-      if (node->get_ref<const std::string&>().find('\0') != std::string::npos) return true;
-    } else if (node->is_object()) {
-      for (const auto& [key, child] : node->items()) {
-        if (key.find('\0') != std::string::npos) return true;
-        todo.push_back(&child);
-      }
-    } else if (node->is_array()) {
-      for (const auto& child : *node) todo.push_back(&child);
-    }
+// Read from the payload's compact text (nlohmann writes a NUL, in a key or a value, as \u0000)
+// instead of walking the parsed tree again: an escape counts unless its backslash is itself
+// escaped.
+bool contains_nul(const std::string& payload_text) {
+  const std::string_view nul = "\\u0000";
+  for (auto at = payload_text.find(nul); at != std::string::npos; at = payload_text.find(nul, at + 1)) {
+    std::size_t slashes = 0;
+    while (slashes < at && payload_text[at - 1 - slashes] == '\\') ++slashes;
+    if (slashes % 2 == 0) return true;
   }
   return false;
 }
@@ -131,7 +125,7 @@ Candidate check_envelope(Candidate c, std::optional<Envelope> e, const PayloadVa
     return refuse("kind '" + e->kind + "' is published by HQ; kiosks may not push it");
   }
   if (!kiosk_may_push(e->kind)) return refuse("unknown kind '" + e->kind + "'");
-  if (contains_nul(e->payload)) return refuse("payload contains a NUL character");
+  if (contains_nul(c.payload_text)) return refuse("payload contains a NUL character");
   // A tombstone must be accepted whatever its last payload looked like, or a bad record could
   // never be deleted.
   if (!e->deleted) {
@@ -231,8 +225,8 @@ struct RecordOutcome {
   int conflicts = 0;
 };
 
-// The records of one batch, written one after another: each in a savepoint, so a refused one
-// leaves no trace while the batch goes on. Statements are prepared once per batch.
+// The records of one batch, written one after another: each that writes more than one statement
+// in a savepoint, so a refused one leaves no trace while the batch goes on. Statements are prepared once per batch.
 class BatchRecords {
  public:
   static Result<BatchRecords> begin(sql::Connection& db, const Device& device, const std::string& batch_id,
@@ -261,23 +255,35 @@ class BatchRecords {
       if (auto s = keep_refusal(db_, refusal_of(c, device_, c.rejection)); !s) return fail(s.error());
       return RecordOutcome{RecordStatus::Rejected, c.rejection, 0};
     }
-    if (auto s = run(savepoint_); !s) return fail(s.error());
+    auto stored = writer_.load(c.envelope->id);
+    if (!stored) return fail(stored.error());
+    // A new record (but an account) is written by one INSERT after every check: if it fails,
+    // SQLite undoes that statement with its triggers, so it needs no savepoint of its own. A
+    // savepoint copies every page the record touches into the sub-journal first.
+    const bool guarded = stored->has_value() || c.envelope->kind == "counsellor";
+    if (guarded) {
+      if (auto s = run(savepoint_); !s) return fail(s.error());
+    }
     Result<RecordOutcome> outcome = fail("internal", "unprocessed");
     try {
-      outcome = process(c);
+      outcome = process(c, *stored);
     } catch (const std::exception&) {
       outcome = RecordOutcome{RecordStatus::Rejected, "the record could not be processed", 0};
     }
     if (!outcome && (outcome.error().code == "forbidden" || is_batch_fault(outcome.error()))) return outcome;
     if (!outcome) outcome = RecordOutcome{RecordStatus::Rejected, "the record conflicts with stored data", 0};
     if (outcome->status == RecordStatus::Rejected) {
-      if (auto s = run(rollback_); !s) return fail(s.error());
+      if (guarded) {
+        if (auto s = run(rollback_); !s) return fail(s.error());
+      }
       // A rolled-back write may have taken a sequence number; re-read so none is skipped.
       auto writer = RecordWriter::begin(db_);
       if (!writer) return fail(writer.error());
       writer_ = std::move(*writer);
     }
-    if (auto s = run(release_); !s) return fail(s.error());
+    if (guarded) {
+      if (auto s = run(release_); !s) return fail(s.error());
+    }
     if (outcome->status == RecordStatus::Rejected) {
       auto kept = refusal_of(c, device_, outcome->error);
       // What was erased is not kept again as a refusal.
@@ -304,18 +310,16 @@ class BatchRecords {
   }
   static RecordOutcome refusal(std::string why) { return RecordOutcome{RecordStatus::Rejected, std::move(why), 0}; }
 
-  Result<RecordOutcome> process(Candidate& c) {
+  Result<RecordOutcome> process(Candidate& c, std::optional<Envelope>& stored) {
     Envelope& incoming = *c.envelope;
-    auto stored = writer_.load(incoming.id);
-    if (!stored) return fail(stored.error());
-    if (*stored && (*stored)->centre != device_.centre) {
+    if (stored && stored->centre != device_.centre) {
       return fail("forbidden", "the batch holds a record id that belongs to another centre; nothing was stored");
     }
-    if (*stored && (*stored)->kind != incoming.kind) return refusal("id already belongs to a record of another kind");
-    if (auto why = erased_.refusal(*stored, c.payload_text); !why.empty()) return refusal(std::move(why));
+    if (stored && stored->kind != incoming.kind) return refusal("id already belongs to a record of another kind");
+    if (auto why = erased_.refusal(stored, c.payload_text); !why.empty()) return refusal(std::move(why));
     if (auto seen = clock_.observe(incoming.version.hlc); !seen) return refusal(seen.error().message);
-    if (!*stored) return create(c);
-    return merge_into(c, **stored);
+    if (!stored) return create(c);
+    return merge_into(c, *stored);
   }
 
   Result<RecordOutcome> create(Candidate& c) {

@@ -53,6 +53,12 @@ bool has_control_characters(std::u32string_view text, bool allow_newlines) {
   return false;
 }
 
+bool is_printable_ascii(std::string_view text) {
+  for (char c : text)
+    if (c < 0x20 || c > 0x7E) return false;
+  return true;
+}
+
 bool is_blank(std::string_view text) {
   for (char c : text)
     if (c != ' ' && c != '\t' && c != '\n' && c != '\r') return false;

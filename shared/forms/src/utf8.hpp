@@ -13,6 +13,8 @@ std::optional<std::size_t> length(std::string_view text);
 // True for C0/C1 control characters other than the ones allowed (tab, and newline when
 // `allow_newlines`).
 bool has_control_characters(std::u32string_view text, bool allow_newlines);
+// Bytes 0x20-0x7E only: such text is valid UTF-8, one character per byte, with no control character.
+bool is_printable_ascii(std::string_view text);
 // True when the text holds only white space (or nothing).
 bool is_blank(std::string_view text);
 

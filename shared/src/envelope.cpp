@@ -1,4 +1,5 @@
 #include "ws/envelope.hpp"
+#include "ws/envelope_append.hpp"
 
 #include "ws/ids.hpp"
 
@@ -172,6 +173,11 @@ bool plain_key(const std::string& key) {
 std::string envelope_json(const EnvelopeText& e) {
   std::string out;
   out.reserve(e.payload.size() + e.field_versions.size() + 256);
+  append_envelope_json(out, e);
+  return out;
+}
+
+void append_envelope_json(std::string& out, const EnvelopeText& e) {
   auto text = [&](const char* key, std::string_view value) {
     out += '"';
     out += key;
@@ -197,7 +203,6 @@ std::string envelope_json(const EnvelopeText& e) {
   out += ",\"version\":\"";
   out += e.version;
   out += "\"}";
-  return out;
 }
 
 void expand_field_versions(Envelope& e) {

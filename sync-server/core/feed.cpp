@@ -1,11 +1,12 @@
 #include "sync-server/core/feed.hpp"
 
-#include <vector>
+#include <algorithm>
 
 #include <nlohmann/json.hpp>
 
 #include "sync-server/core/records.hpp"
 #include "sync-server/core/stored_versions.hpp"
+#include "ws/envelope_append.hpp"
 #include "ws/protocol.hpp"
 
 namespace ws::server {
@@ -31,41 +32,61 @@ Result<std::string> versions_as_sent(std::string stored, const std::string& payl
   return full_versions_text(payload, stored, version);
 }
 
-struct Row {
-  std::int64_t seq;
-  std::string json;
+// One scope's rows after `since`, in sequence order, served by the (centre, seq) index without
+// sorting the whole history; read one row at a time, so the page is written from SQLite's
+// row straight into the reply.
+class ScopeRows {
+ public:
+  static Result<ScopeRows> open(sql::Connection& db, const std::string& centre, std::int64_t since, int limit) {
+    auto st = db.prepare(std::string("SELECT ") + kRecordColumns +
+                         " FROM records WHERE centre = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3");
+    if (!st) return fail(st.error());
+    st->bind(1, centre).bind(2, since).bind(3, limit);
+    ScopeRows rows(std::move(*st));
+    if (auto s = rows.advance(); !s) return fail(s.error());
+    return rows;
+  }
+
+  bool has_row() const { return has_row_; }
+  std::int64_t seq() const { return seq_; }
+  Status advance() {
+    auto row = st_.step();
+    if (!row) return fail(row.error());
+    has_row_ = *row;
+    if (has_row_) seq_ = st_.column_int(8);
+    return ok();
+  }
+  // The current row's envelope appended to `out`.
+  Status append_to(std::string& out, EnvelopeForm form) const {
+    // Stored payloads and field versions are JSON text already: splice, do not parse and dump.
+    const std::string id = st_.column_text(0), kind = st_.column_text(1), centre = st_.column_text(2),
+                      version = st_.column_text(3), payload = st_.column_text(6);
+    auto versions = versions_as_sent(st_.column_text(7), payload, version, form);
+    if (!versions) return fail(versions.error());
+    append_envelope_json(out, {.id = id,
+                               .kind = kind,
+                               .centre = centre,
+                               .version = version,
+                               .deleted = st_.column_int(4) != 0,
+                               .schema_version = static_cast<int>(st_.column_int(5)),
+                               .payload = payload,
+                               .field_versions = *versions,
+                               .base_version = std::nullopt,
+                               .form = EnvelopeForm::Full});
+    return ok();
+  }
+
+ private:
+  explicit ScopeRows(sql::Statement st) : st_(std::move(st)) {}
+  sql::Statement st_;
+  bool has_row_ = false;
+  std::int64_t seq_ = 0;
 };
 
-// Up to `limit` rows of one scope after `since`, in sequence order, served by the
-// (centre, seq) index without sorting the whole history.
-Result<std::vector<Row>> scope_rows(sql::Connection& db, const std::string& centre, std::int64_t since, int limit,
-                                    EnvelopeForm form) {
-  auto st = db.prepare(std::string("SELECT ") + kRecordColumns +
-                       " FROM records WHERE centre = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3");
-  if (!st) return fail(st.error());
-  st->bind(1, centre).bind(2, since).bind(3, limit);
-  std::vector<Row> rows;
-  for (;;) {
-    auto row = st->step();
-    if (!row) return fail(row.error());
-    if (!*row) break;
-    // Stored payloads and field versions are JSON text already: splice, do not parse and dump.
-    const std::string id = st->column_text(0), kind = st->column_text(1), rec_centre = st->column_text(2),
-                      version = st->column_text(3), payload = st->column_text(6);
-    auto versions = versions_as_sent(st->column_text(7), payload, version, form);
-    if (!versions) return fail(versions.error());
-    rows.push_back({st->column_int(8), envelope_json({.id = id,
-                                                      .kind = kind,
-                                                      .centre = rec_centre,
-                                                      .version = version,
-                                                      .deleted = st->column_int(4) != 0,
-                                                      .schema_version = static_cast<int>(st->column_int(5)),
-                                                      .payload = payload,
-                                                      .field_versions = *versions,
-                                                      .base_version = std::nullopt,
-                                                      .form = EnvelopeForm::Full})});
-  }
-  return rows;
+// Room for a page of `limit` records at about what an intake takes, so the reply is not copied
+// each time it doubles.
+std::size_t page_reserve(int limit) {
+  return std::min<std::size_t>(kMaxPullPageBytes, static_cast<std::size_t>(limit) * 2560) + 256;
 }
 
 }  // namespace
@@ -96,35 +117,41 @@ Result<std::string> pull(Database& db, const std::string& centre, const PullQuer
   auto tx = sql::Transaction::begin(**lease, sql::TxMode::Deferred);
   if (!tx) return fail(tx.error());
   // One row beyond the limit tells whether more follow.
-  auto own = scope_rows(**lease, centre, query.since, query.limit + 1, form);
+  auto own = ScopeRows::open(**lease, centre, query.since, query.limit + 1);
   if (!own) return fail(own.error());
-  auto everyone = scope_rows(**lease, kAllCentres, query.since, query.limit + 1, form);
+  auto everyone = ScopeRows::open(**lease, kAllCentres, query.since, query.limit + 1);
   if (!everyone) return fail(everyone.error());
 
-  std::string records = "[";
-  std::size_t taken = 0, bytes = 0;
+  // The records are written as they are read (already JSON text) into the reply itself.
+  std::string page;
+  page.reserve(page_reserve(query.limit));
+  page += "{\"records\":[";
+  const std::size_t records_start = page.size();
+  std::size_t taken = 0;
   std::int64_t cursor = query.since;
-  std::size_t a = 0, b = 0;
   bool more = false;
-  while (a < own->size() || b < everyone->size()) {
-    const bool from_own = b >= everyone->size() || (a < own->size() && (*own)[a].seq < (*everyone)[b].seq);
-    const Row& row = from_own ? (*own)[a] : (*everyone)[b];
-    if (taken == static_cast<std::size_t>(query.limit) || (taken > 0 && bytes + row.json.size() > kMaxPullPageBytes)) {
+  while (own->has_row() || everyone->has_row()) {
+    const bool from_own = !everyone->has_row() || (own->has_row() && own->seq() < everyone->seq());
+    ScopeRows& rows = from_own ? *own : *everyone;
+    if (taken == static_cast<std::size_t>(query.limit)) {
       more = true;
       break;
     }
-    if (taken > 0) records += ',';
-    records += row.json;
-    bytes += row.json.size();
-    cursor = row.seq;
+    const std::size_t before = page.size();
+    if (taken > 0) page += ',';
+    if (auto s = rows.append_to(page, form); !s) return fail(s.error());
+    if (taken > 0 && page.size() - records_start > kMaxPullPageBytes) {
+      page.resize(before);  // this one starts the next page
+      more = true;
+      break;
+    }
+    cursor = rows.seq();
     ++taken;
-    (from_own ? a : b)++;
+    if (auto s = rows.advance(); !s) return fail(s.error());
   }
-  records += ']';
   if (delivered) *delivered = cursor;
-  // The records are already JSON text; splice them rather than parse and dump them again.
-  return std::string("{\"records\":") + records + ",\"cursor\":\"" + std::to_string(cursor) +
-         "\",\"more\":" + (more ? "true" : "false") + "}";
+  page += "],\"cursor\":\"" + std::to_string(cursor) + "\",\"more\":" + (more ? "true" : "false") + "}";
+  return page;
 }
 
 }  // namespace ws::server

@@ -226,6 +226,12 @@ class Store {
   // Records quarantined for a form version the page brings (HQ published it) go back to the
   // outbox in the same transaction: the server refused them for lacking that version.
   Result<std::size_t> apply_pull(const protocol::PullResponse& page);
+  // An initial pull commits thousands of pages, each crossing SQLite's 1,000-page automatic
+  // checkpoint: every other commit would also copy the WAL back and fsync the database. On:
+  // the automatic checkpoint at 64 MiB of WAL instead (16,384 pages of 4 KiB: a checkpoint every
+  // ~25 pages, and a bound on the WAL for a pull of any size); off: the default again, and one
+  // checkpoint of what the pull left in the WAL.
+  Status defer_checkpoints(bool on);
 
   // Pulled records that could not be merged while the vault was locked (pull_inbox.cpp) are
   // merged now, with the vault open (after sign-in, off the UI thread; apply_pull also does it

@@ -262,6 +262,17 @@ Result<std::size_t> SyncRound::pull() {
       return fetch_page(req);
     });
   };
+  // Pages of up to 1,000 records a transaction want a page cache that holds them, and one
+  // checkpoint after the last page rather than one every other commit.
+  (void)store_.set_bulk_cache(true);
+  (void)store_.defer_checkpoints(true);
+  struct DefaultsAfterPull {
+    Store& store;
+    ~DefaultsAfterPull() {
+      (void)store.defer_checkpoints(false);
+      (void)store.set_bulk_cache(false);
+    }
+  } defaults_after{store_};
   std::size_t changed = 0;
   std::string since = *cursor;
   std::optional<protocol::PullResponse> spent;

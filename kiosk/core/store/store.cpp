@@ -10,6 +10,7 @@
 
 #include "kiosk/core/store/reserve.hpp"
 #include "kiosk/core/store/schema.hpp"
+#include "kiosk/core/store/wal_checkpointer.hpp"
 
 namespace ws::kiosk {
 namespace fs = std::filesystem;
@@ -248,6 +249,18 @@ Result<std::string> Store::pull_cursor() { return meta("pull_cursor"); }
 Status Store::set_bulk_cache(bool on) {
   if (auto s = db_.exec(on ? "PRAGMA cache_size = -16384" : "PRAGMA cache_size = -2000"); !s) return s;
   if (!on) sqlite3_db_release_memory(db_.handle());
+  return ok();
+}
+
+Status Store::set_background_checkpoints(bool on) {
+  if (!on) {
+    checkpointer_.reset();
+    return ok();
+  }
+  if (checkpointer_ || read_only_) return ok();
+  auto started = WalCheckpointer::start(db_, database_path(data_dir_));
+  if (!started) return fail(started.error());
+  checkpointer_ = std::move(*started);
   return ok();
 }
 

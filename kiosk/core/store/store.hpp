@@ -29,6 +29,8 @@
 
 namespace ws::kiosk {
 
+class WalCheckpointer;
+
 // Where a record stands with the server.
 enum class SyncState { Sent = 0, Pending = 1, Quarantined = 2 };
 const char* to_string(SyncState s);
@@ -209,6 +211,10 @@ class Store {
   // what it just wrote. On: a 16 MiB cache for this connection; off: the default again, and
   // the memory given back.
   Status set_bulk_cache(bool on);
+  // On: this connection's commits no longer run SQLite's automatic WAL checkpoint; a thread with
+  // its own connection checkpoints after each acknowledgement instead (wal_checkpointer.hpp).
+  // Off: that thread catches up and stops, and the automatic checkpoint is back.
+  Status set_background_checkpoints(bool on);
   // Gives up a batch without verdicts (the server refused it whole): its rows go back to the
   // queue and a new batch_id will be used.
   Status dissolve_batch(const std::string& batch_id);
@@ -384,6 +390,8 @@ class Store {
                                  int schema_version);
 
   sql::Connection db_;
+  // Declared after db_, so it stops before the connection it checkpoints for closes.
+  std::unique_ptr<WalCheckpointer> checkpointer_;
   HlcClock clock_;
   std::atomic<bool> clock_measured_{false};  // a reply told the server's time in this process
   std::string data_dir_;

@@ -4,7 +4,6 @@
 #include "kiosk/core/store/record_codec.hpp"
 #include "kiosk/core/store/record_row.hpp"
 #include "kiosk/core/store/store.hpp"
-#include "kiosk/core/store/wal_checkpointer.hpp"
 #include "ws/ids.hpp"
 #include "ws/push_seal.hpp"
 
@@ -256,7 +255,6 @@ Result<AckOutcome> Store::acknowledge_once(const std::string& batch_id, const pr
     }
   }
   if (auto s = tx->commit(); !s) return fail(s.error());
-  if (checkpointer_) checkpointer_->nudge();
   return out;
 }
 

@@ -85,14 +85,6 @@ Result<bool> Store::merge_pulled(const Envelope& incoming, std::int64_t now_ms) 
   return true;
 }
 
-Status Store::defer_checkpoints(bool on) {
-  if (on) return db_.exec("PRAGMA wal_autocheckpoint = 16384");
-  if (auto s = db_.exec("PRAGMA wal_autocheckpoint = 1000"); !s) return s;
-  // PASSIVE: never waits for a reader (the UI's connection); what it cannot copy now, the
-  // next commit's automatic checkpoint does.
-  return db_.exec("PRAGMA wal_checkpoint(PASSIVE)");
-}
-
 Result<std::size_t> Store::apply_pull(const protocol::PullResponse& page) {
   if (auto s = writable(); !s) return fail(s.error());
   return retry_on_full([&] { return apply_pull_once(page); });

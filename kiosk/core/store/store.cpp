@@ -10,7 +10,6 @@
 
 #include "kiosk/core/store/reserve.hpp"
 #include "kiosk/core/store/schema.hpp"
-#include "kiosk/core/store/wal_checkpointer.hpp"
 
 namespace ws::kiosk {
 namespace fs = std::filesystem;
@@ -252,16 +251,12 @@ Status Store::set_bulk_cache(bool on) {
   return ok();
 }
 
-Status Store::set_background_checkpoints(bool on) {
-  if (!on) {
-    checkpointer_.reset();
-    return ok();
-  }
-  if (checkpointer_ || read_only_) return ok();
-  auto started = WalCheckpointer::start(db_, database_path(data_dir_));
-  if (!started) return fail(started.error());
-  checkpointer_ = std::move(*started);
-  return ok();
+Status Store::defer_checkpoints(bool on) {
+  if (on) return db_.exec("PRAGMA wal_autocheckpoint = 16384");
+  if (auto s = db_.exec("PRAGMA wal_autocheckpoint = 1000"); !s) return s;
+  // PASSIVE: never waits for a reader (the UI's connection); what it cannot copy now, the
+  // next commit's automatic checkpoint does.
+  return db_.exec("PRAGMA wal_checkpoint(PASSIVE)");
 }
 
 Result<std::int64_t> Store::pending_count() {

@@ -29,8 +29,6 @@
 
 namespace ws::kiosk {
 
-class WalCheckpointer;
-
 // Where a record stands with the server.
 enum class SyncState { Sent = 0, Pending = 1, Quarantined = 2 };
 const char* to_string(SyncState s);
@@ -211,10 +209,6 @@ class Store {
   // what it just wrote. On: a 16 MiB cache for this connection; off: the default again, and
   // the memory given back.
   Status set_bulk_cache(bool on);
-  // On: this connection's commits no longer run SQLite's automatic WAL checkpoint; a thread with
-  // its own connection checkpoints after each acknowledgement instead (wal_checkpointer.hpp).
-  // Off: that thread catches up and stops, and the automatic checkpoint is back.
-  Status set_background_checkpoints(bool on);
   // Gives up a batch without verdicts (the server refused it whole): its rows go back to the
   // queue and a new batch_id will be used.
   Status dissolve_batch(const std::string& batch_id);
@@ -232,11 +226,11 @@ class Store {
   // Records quarantined for a form version the page brings (HQ published it) go back to the
   // outbox in the same transaction: the server refused them for lacking that version.
   Result<std::size_t> apply_pull(const protocol::PullResponse& page);
-  // An initial pull commits thousands of pages, each crossing SQLite's 1,000-page automatic
-  // checkpoint: every other commit would also copy the WAL back and fsync the database. On:
-  // the automatic checkpoint at 64 MiB of WAL instead (16,384 pages of 4 KiB: a checkpoint every
-  // ~25 pages, and a bound on the WAL for a pull of any size); off: the default again, and one
-  // checkpoint of what the pull left in the WAL.
+  // A sync round commits a transaction per batch or page, each crossing SQLite's 1,000-page
+  // automatic checkpoint: nearly every commit would also copy the WAL back and fsync the
+  // database, and copy again pages the next batch rewrites anyway. On: the automatic checkpoint
+  // at 64 MiB of WAL instead (16,384 pages of 4 KiB: a bound on the WAL for a round of any size);
+  // off: the default again, and one checkpoint of what the round left in the WAL.
   Status defer_checkpoints(bool on);
 
   // Pulled records that could not be merged while the vault was locked (pull_inbox.cpp) are
@@ -390,8 +384,6 @@ class Store {
                                  int schema_version);
 
   sql::Connection db_;
-  // Declared after db_, so it stops before the connection it checkpoints for closes.
-  std::unique_ptr<WalCheckpointer> checkpointer_;
   HlcClock clock_;
   std::atomic<bool> clock_measured_{false};  // a reply told the server's time in this process
   std::string data_dir_;

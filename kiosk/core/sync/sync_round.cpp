@@ -171,15 +171,15 @@ Result<RoundReport> SyncRound::push(const ProgressFn& progress) {
     return std::async(std::launch::async, [this, req = std::move(req)] { return transport_.send(req); });
   };
 
-  // Batches of up to 1,000 rows a transaction want a page cache that holds them, and the WAL
-  // checkpointed beside the round rather than inside its acknowledgements. Best effort: without
-  // either the push is only slower.
+  // Batches of up to 1,000 rows a transaction want a page cache that holds them, and one
+  // checkpoint after the last acknowledgement rather than one inside nearly every one. Best
+  // effort: without either the push is only slower.
   (void)store_.set_bulk_cache(true);
-  (void)store_.set_background_checkpoints(true);
+  (void)store_.defer_checkpoints(true);
   struct BulkWrites {
     Store& store;
     ~BulkWrites() {
-      (void)store.set_background_checkpoints(false);
+      (void)store.defer_checkpoints(false);
       (void)store.set_bulk_cache(false);
     }
   } default_writes_after{store_};

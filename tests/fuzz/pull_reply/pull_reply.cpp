@@ -14,6 +14,7 @@
 #include "kiosk/core/store/store.hpp"
 #include "kiosk/core/sync/capped_inflate.hpp"
 #include "tests/fuzz/fuzz.hpp"
+#include "ws/envelope_reader.hpp"
 #include "ws/protocol.hpp"
 
 namespace ws::fuzz {
@@ -57,10 +58,23 @@ int pull_reply(const std::uint8_t* data, std::size_t size) {
     WS_FUZZ_CHECK(inflated->size() <= kReplyCap);
     body = std::move(*inflated);
   }
+  // The kiosk reads pages with the simdjson reader first: it may decline any page, but one it
+  // accepts the strict parse must accept, with the same records.
+  auto read = protocol::read_pull_page(body);
   auto j = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
+  WS_FUZZ_CHECK(!read || !j.is_discarded());
   if (j.is_discarded()) return 0;
   auto page = protocol::parse_pull_response(std::move(j));
+  WS_FUZZ_CHECK(!read || page);
   if (!page) return 0;
+  if (read) {
+    WS_FUZZ_CHECK(read->cursor == page->cursor && read->more == page->more);
+    WS_FUZZ_CHECK(read->payload_json == page->payload_json && read->records.size() == page->records.size());
+    for (std::size_t i = 0; i < page->records.size(); ++i) {
+      WS_FUZZ_CHECK(to_json(read->records[i]) == to_json(page->records[i]));
+      WS_FUZZ_CHECK(read->records[i].field_versions == page->records[i].field_versions);
+    }
+  }
   kiosk::Store& s = store();
   (void)s.apply_pull(*page);
   // Whatever the page did, the store must still answer.

@@ -49,7 +49,7 @@ TEST_CASE("a new record refused between two applied ones leaves no row, no seque
   CHECK(f.count("SELECT count(*) FROM case_index") == 2);
 }
 
-TEST_CASE("a NUL in a payload key or value is refused; an escaped backslash before u0000 is text") {
+TEST_CASE("a NUL in a payload key or value is refused, an escaped backslash before u0000 is text") {
   Fixture f;
   const auto v = version_at(unix_ms_now(), f.oslo.id);
   const auto text_id = new_uuid_v7();

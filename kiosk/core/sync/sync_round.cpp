@@ -49,6 +49,26 @@ auto timed(double& seconds, F&& step) {
   return result;
 }
 
+// A push or a pull commits up to 1,000 records a transaction: for as long as it runs, a page
+// cache that holds them and one checkpoint at the end rather than one inside nearly every
+// commit. Best effort: without either the phase is only slower.
+class BulkWrites {
+ public:
+  explicit BulkWrites(Store& store) : store_(store) {
+    (void)store_.set_bulk_cache(true);
+    (void)store_.defer_checkpoints(true);
+  }
+  ~BulkWrites() {
+    (void)store_.defer_checkpoints(false);
+    (void)store_.set_bulk_cache(false);
+  }
+  BulkWrites(const BulkWrites&) = delete;
+  BulkWrites& operator=(const BulkWrites&) = delete;
+
+ private:
+  Store& store_;
+};
+
 }  // namespace
 
 Result<protocol::EnrollResponse> enroll_device(Transport& transport, const std::string& code,
@@ -171,18 +191,7 @@ Result<RoundReport> SyncRound::push(const ProgressFn& progress) {
     return std::async(std::launch::async, [this, req = std::move(req)] { return transport_.send(req); });
   };
 
-  // Batches of up to 1,000 rows a transaction want a page cache that holds them, and one
-  // checkpoint after the last acknowledgement rather than one inside nearly every one. Best
-  // effort: without either the push is only slower.
-  (void)store_.set_bulk_cache(true);
-  (void)store_.defer_checkpoints(true);
-  struct BulkWrites {
-    Store& store;
-    ~BulkWrites() {
-      (void)store.defer_checkpoints(false);
-      (void)store.set_bulk_cache(false);
-    }
-  } default_writes_after{store_};
+  BulkWrites bulk{store_};
   PushTimings& time = report.push_time;
   auto first = timed(time.freeze_s, [&] { return store_.next_batch(limits); });
   if (!first) return fail(first.error());
@@ -268,17 +277,7 @@ Result<std::size_t> SyncRound::pull() {
       return fetch_page(req);
     });
   };
-  // Pages of up to 1,000 records a transaction want a page cache that holds them, and one
-  // checkpoint after the last page rather than one every other commit.
-  (void)store_.set_bulk_cache(true);
-  (void)store_.defer_checkpoints(true);
-  struct DefaultsAfterPull {
-    Store& store;
-    ~DefaultsAfterPull() {
-      (void)store.defer_checkpoints(false);
-      (void)store.set_bulk_cache(false);
-    }
-  } defaults_after{store_};
+  BulkWrites bulk{store_};
   std::size_t changed = 0;
   std::string since = *cursor;
   std::optional<protocol::PullResponse> spent;

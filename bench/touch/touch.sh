@@ -30,55 +30,14 @@ while [ $# -gt 0 ]; do
 done
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../footprint/procstat.sh"
-load_gate touch "$allow_busy"
-for tool in Xvfb xdotool; do
-  command -v "$tool" >/dev/null || { echo "touch: $tool is not installed: skipped"; exit 0; }
-done
-[ -x "$kiosk" ] || { echo "touch: no kiosk binary at $kiosk" >&2; exit 2; }
+. "$here/taps.sh"
+precheck touch "$allow_busy" "$kiosk"
 
 work=$(mktemp -d)
-xvfb_pid=
-app_pid=
-cleanup() {
-  local pid
-  for pid in $app_pid $xvfb_pid; do
-    kill "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true  # its exit status (killed) is not the bench's
-  done
-  rm -rf "$work"
-}
 trap cleanup EXIT
 
 frames=$work/frames   # KIOSK_DEBUG_FRAMES readout: frames and widget rectangles
 trace=$work/trace     # --trace-frames
-
-# The centre of widget $1 on the last frame of the readout ("" when it is not there).
-centre() {
-  awk -v id="$1" '$1 == "frame" {c = ""} $1 == "item" && $2 == id {c = int(($3 + $5) / 2) " " int(($4 + $6) / 2)}
-                  END {print c}' "$frames"
-}
-releases() { grep -c '^input [0-9]* release' "$trace" || true; }
-# The loop has gone to sleep (nothing left to draw) after at least $1 releases.
-asleep_after() { [ "$(releases)" -ge "$1" ] && [ "$(tail -n 1 "$trace" | cut -d' ' -f1)" = sleep ]; }
-has_widget() { [ -n "$(centre "$1")" ]; }
-# Polls a condition (bounded generously for a busy machine); never a fixed wait.
-wait_until() {
-  local what=$1 end=$(( $(date +%s) + 120 ))
-  shift
-  until "$@"; do
-    [ "$(date +%s)" -lt "$end" ] || { echo "touch: the kiosk never reached: $what" >&2; exit 1; }
-    sleep 0.02
-  done
-}
-tap() {
-  local xy n
-  xy=$(centre "$1")
-  [ -n "$xy" ] || { echo "touch: no widget $1 on screen" >&2; exit 1; }
-  n=$(releases)
-  # shellcheck disable=SC2086  # "x y"
-  xdotool mousemove --window "$window" $xy click 1
-  wait_until "the frames after tapping $1" asleep_after $((n + 1))
-}
 
 start_display 1920 1080
 KIOSK_DEBUG_FRAMES=1 "$kiosk" --data-dir "$work/data" --trace-frames "$trace" > "$frames" 2>/dev/null &
@@ -122,14 +81,13 @@ awk -v first="$first_tap" -v out="$work" '
     }
     print lost + 0 > (out "/lost.txt")
   }' "$trace"
-pct() { sort -n "$work/$1.txt" | awk -v p="$2" '{a[NR] = $1} END {i = int(NR * p / 100 + 0.999999); if (i < 1) i = 1; printf "%.1f", a[i]}'; }
 measured=$(wc -l < "$work/photon.txt")
 
 echo
 echo "kiosk window, 1920x1080 Xvfb (Mesa llvmpipe): $measured taps measured, $(cat "$work/lost.txt") without effect"
 printf '%-34s %10s %10s\n' "" median p99
-printf '%-34s %7s ms %7s ms\n' "tap to photon (first changed frame)" "$(pct photon 50)" "$(pct photon 99)"
-printf '%-34s %7s ms %7s ms\n' "tap to effect (its final state)" "$(pct effect 50)" "$(pct effect 99)"
+printf '%-34s %7s ms %7s ms\n' "tap to photon (first changed frame)" "$(pct "$work/photon.txt" 50)" "$(pct "$work/photon.txt" 99)"
+printf '%-34s %7s ms %7s ms\n' "tap to effect (its final state)" "$(pct "$work/effect.txt" 50)" "$(pct "$work/effect.txt" 99)"
 echo "idle CPU resolution $((1000 / $(getconf CLK_TCK))) ms"
 printf '%-34s %10s %14s\n' "" PSS "idle CPU/20 s"
 printf '%-34s %7d MB %11d ms\n' "attract screen" "$((attract_pss / 1024))" "$attract_idle"

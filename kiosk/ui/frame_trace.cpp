@@ -28,10 +28,23 @@ Result<std::unique_ptr<FrameTrace>> FrameTrace::open(const std::string& path) {
   std::FILE* f = std::fopen(path.c_str(), "w");
   if (!f) return fail("trace", "cannot write the frame trace " + path + ": " + std::strerror(errno));
   std::fprintf(f, "# waystation frame trace 1: CLOCK_MONOTONIC microseconds\n");
-  return std::unique_ptr<FrameTrace>(new FrameTrace(f));
+  auto trace = std::unique_ptr<FrameTrace>(new FrameTrace(f));
+  open_ = trace.get();
+  return trace;
 }
 
-FrameTrace::~FrameTrace() { std::fclose(file_); }
+FrameTrace::~FrameTrace() {
+  if (open_ == this) open_ = nullptr;
+  std::fclose(file_);
+}
+
+FrameTrace* FrameTrace::open_ = nullptr;
+
+void FrameTrace::saved() {
+  if (!open_) return;
+  std::fprintf(open_->file_, "saved %lld\n", static_cast<long long>(now_us()));
+  std::fflush(open_->file_);
+}
 
 std::int64_t FrameTrace::now_us() {
   return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now().time_since_epoch())

@@ -7,6 +7,8 @@
 //   frame N T HASH TRANSITIONS        frame N shown at T (after SwapBuffers and glFinish);
 //                                     HASH of its draw data; button transitions fed so far
 //   sleep T                           the loop blocks: nothing left to draw
+//   saved T                           a form's save returned: its commit is durable
+//                                     (synchronous=FULL), written by FrameTrace::saved()
 //
 // Kinds only: never a key, a character or a position, which could spell what someone typed.
 #include <cstdint>
@@ -31,10 +33,14 @@ class FrameTrace {
   void input(const char* kind, int button = -1);
   void frame(int number, std::int64_t shown_us, std::uint64_t hash, std::size_t transitions);
   void sleep();
+  // Marks a durable save in the trace that is open, if any: the Shell's save runs far from
+  // the window loop that owns the trace, and without --trace-frames this does nothing.
+  static void saved();
 
  private:
   explicit FrameTrace(std::FILE* file) : file_(file) {}
   std::FILE* file_;
+  static FrameTrace* open_;  // the one trace of this process (the window's), or nullptr
 };
 
 // What the frame shows: vertices, indices, clip rectangles and textures of every draw command,

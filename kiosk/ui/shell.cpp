@@ -6,6 +6,7 @@
 #include <imgui.h>
 
 #include "kiosk/core/vm/workspace.hpp"
+#include "kiosk/ui/frame_trace.hpp"
 #include "kiosk/ui/redraw_policy.hpp"
 #include "kiosk/ui/widgets/touch.hpp"
 
@@ -258,6 +259,7 @@ void Shell::apply(const Intent& intent) {
             const bool new_case = ws->form()->form_id() == "case" && ws->form()->is_new();
             auto saved = ws->save_form();
             if (!saved) return;  // the form stays open with its errors
+            FrameTrace::saved();  // durable now (synchronous=FULL): bench/touch/save.sh
             go_back();
             if (new_case) (void)navigate("case", *saved);
           },

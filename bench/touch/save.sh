@@ -67,7 +67,7 @@ tap login_name
 wait_until "the on-screen keyboard" has_widget kb_u0061
 for key in kb_u0061 kb_u006c kb_u0069 kb_space kb_u006e kb_u006f kb_u006f kb_u0072 kb_enter; do tap "$key"; done
 for digit in $(echo "$pin" | fold -w1); do
-  if [ "$digit" = 0 ]; then tap key10; else tap "key$((digit - 1))"; fi
+  if [ "$digit" = 0 ]; then tap pin_key10; else tap "pin_key$((digit - 1))"; fi
 done
 tap sign_in
 wait_until "the case list" has_widget new_case

@@ -25,6 +25,9 @@ using protocol::RecordStatus;
 // Below this many records a second thread costs more than it saves.
 constexpr std::size_t kParallelCheckMinRecords = 64;
 
+// A record the store itself refused (a constraint), not one of the checks.
+constexpr const char* kConflictsWithStored = "the record conflicts with stored data";
+
 }  // namespace
 
 struct Candidate {
@@ -226,7 +229,9 @@ struct RecordOutcome {
 };
 
 // The records of one batch, written one after another: each that writes more than one statement
-// in a savepoint, so a refused one leaves no trace while the batch goes on. Statements are prepared once per batch.
+// in a savepoint, so a refused one leaves no trace while the batch goes on; new records are
+// queued and written several to one INSERT (records_insert.hpp). Statements are prepared once
+// per batch.
 class BatchRecords {
  public:
   static Result<BatchRecords> begin(sql::Connection& db, const Device& device, const std::string& batch_id,
@@ -249,8 +254,9 @@ class BatchRecords {
                         std::move(*savepoint), std::move(*release), std::move(*rollback));
   }
 
-  // The record's outcome (a refusal is kept for HQ); an error is a batch fault.
-  Result<RecordOutcome> apply(Candidate& c) {
+  // The record's outcome (a refusal is kept for HQ); an error is a batch fault. A new record's
+  // "applied" holds unless finish() names `index` (the candidate's place in the batch).
+  Result<RecordOutcome> apply(Candidate& c, std::size_t index) {
     if (!c.envelope) {
       if (auto s = keep_refusal(db_, refusal_of(c, device_, c.rejection)); !s) return fail(s.error());
       return RecordOutcome{RecordStatus::Rejected, c.rejection, 0};
@@ -262,24 +268,23 @@ class BatchRecords {
     // savepoint copies every page the record touches into the sub-journal first.
     const bool guarded = stored->has_value() || c.envelope->kind == "counsellor";
     if (guarded) {
+      // Queued records are written before the savepoint: a rollback to it must not undo them.
+      if (auto s = writer_.flush(); !s) return fail(s.error());
       if (auto s = run(savepoint_); !s) return fail(s.error());
     }
     Result<RecordOutcome> outcome = fail("internal", "unprocessed");
     try {
-      outcome = process(c, *stored);
+      outcome = process(c, *stored, index);
     } catch (const std::exception&) {
       outcome = RecordOutcome{RecordStatus::Rejected, "the record could not be processed", 0};
     }
     if (!outcome && (outcome.error().code == "forbidden" || is_batch_fault(outcome.error()))) return outcome;
-    if (!outcome) outcome = RecordOutcome{RecordStatus::Rejected, "the record conflicts with stored data", 0};
-    if (outcome->status == RecordStatus::Rejected) {
-      if (guarded) {
-        if (auto s = run(rollback_); !s) return fail(s.error());
-      }
-      // A rolled-back write may have taken a sequence number; re-read so none is skipped.
-      auto writer = RecordWriter::begin(db_);
-      if (!writer) return fail(writer.error());
-      writer_ = std::move(*writer);
+    if (!outcome) outcome = RecordOutcome{RecordStatus::Rejected, kConflictsWithStored, 0};
+    if (outcome->status == RecordStatus::Rejected && guarded) {
+      if (auto s = run(rollback_); !s) return fail(s.error());
+      // A rolled-back write may have taken a sequence number; re-read so none is skipped. An
+      // unguarded record is refused before its row is queued, so it took none.
+      if (auto s = writer_.resync(); !s) return fail(s.error());
     }
     if (guarded) {
       if (auto s = run(release_); !s) return fail(s.error());
@@ -291,6 +296,19 @@ class BatchRecords {
       if (auto s = keep_refusal(db_, kept); !s) return fail(s.error());
     }
     return outcome;
+  }
+
+  // Writes the queued records; returns the indexes of those a constraint refused then (each
+  // left nothing; its refusal is kept for HQ like any other).
+  Result<std::vector<std::size_t>> finish(const std::vector<Candidate>& candidates) {
+    if (auto s = writer_.flush(); !s) return fail(s.error());
+    auto refused = writer_.take_refused();
+    for (std::size_t index : refused) {
+      if (auto s = keep_refusal(db_, refusal_of(candidates[index], device_, kConflictsWithStored)); !s) {
+        return fail(s.error());
+      }
+    }
+    return refused;
   }
 
   std::int64_t last_seq() const { return writer_.last_seq(); }
@@ -310,7 +328,7 @@ class BatchRecords {
   }
   static RecordOutcome refusal(std::string why) { return RecordOutcome{RecordStatus::Rejected, std::move(why), 0}; }
 
-  Result<RecordOutcome> process(Candidate& c, std::optional<Envelope>& stored) {
+  Result<RecordOutcome> process(Candidate& c, std::optional<Envelope>& stored, std::size_t index) {
     Envelope& incoming = *c.envelope;
     if (stored && stored->centre != device_.centre) {
       return fail("forbidden", "the batch holds a record id that belongs to another centre; nothing was stored");
@@ -318,11 +336,11 @@ class BatchRecords {
     if (stored && stored->kind != incoming.kind) return refusal("id already belongs to a record of another kind");
     if (auto why = erased_.refusal(stored, c.payload_text); !why.empty()) return refusal(std::move(why));
     if (auto seen = clock_.observe(incoming.version.hlc); !seen) return refusal(seen.error().message);
-    if (!stored) return create(c);
+    if (!stored) return create(c, index);
     return merge_into(c, *stored);
   }
 
-  Result<RecordOutcome> create(Candidate& c) {
+  Result<RecordOutcome> create(Candidate& c, std::size_t index) {
     Envelope& incoming = *c.envelope;
     if (auto why = authorship_refusal(incoming, nullptr, device_.id); !why.empty()) return refusal(why);
     if (auto why = tombstone_refusal(incoming, nullptr); !why.empty()) return refusal(why);
@@ -333,8 +351,12 @@ class BatchRecords {
       if (auto s = record_centre_setup(db_, incoming, device_.id); !s) return fail(s.error());
     }
     incoming.base_version.reset();
-    auto seq = writer_.write_new(incoming, c.payload_text, c.field_versions_text);
-    if (!seq) return fail(seq.error());
+    if (incoming.kind == "counsellor") {
+      auto seq = writer_.write_new(incoming, c.payload_text, c.field_versions_text);
+      if (!seq) return fail(seq.error());
+    } else if (auto s = writer_.queue_new(incoming, c.payload_text, c.field_versions_text, index); !s) {
+      return fail(s.error());
+    }
     return RecordOutcome{RecordStatus::Applied, "", 0};
   }
 
@@ -478,22 +500,33 @@ Result<PushReply> Ingest::write_batch(sql::Connection& db, const Device& device,
 
   auto records = BatchRecords::begin(db, device, batch_id, clock_);
   if (!records) return fail(records.error());
+  std::vector<RecordOutcome> outcomes;
+  outcomes.reserve(candidates.size());
+  for (std::size_t i = 0; i < candidates.size(); ++i) {
+    auto outcome = records->apply(candidates[i], i);
+    if (!outcome) return fail(outcome.error());  // the caller rolls the whole batch back
+    outcomes.push_back(std::move(*outcome));
+  }
+  auto late = records->finish(candidates);
+  if (!late) return fail(late.error());
+  for (std::size_t i : *late) outcomes[i] = RecordOutcome{RecordStatus::Rejected, kConflictsWithStored, 0};
+
   PushReply reply;
   protocol::PushResponse response;
   response.batch_id = batch_id;
   std::vector<std::string> accepted;
-  for (auto& c : candidates) {
-    auto outcome = records->apply(c);
-    if (!outcome) return fail(outcome.error());  // the caller rolls the whole batch back
-    if (outcome->status != RecordStatus::Rejected) accepted.push_back(c.id);
-    response.results.push_back({c.id, outcome->status, outcome->error});
-    switch (outcome->status) {
+  for (std::size_t i = 0; i < candidates.size(); ++i) {
+    const Candidate& c = candidates[i];
+    const RecordOutcome& outcome = outcomes[i];
+    if (outcome.status != RecordStatus::Rejected) accepted.push_back(c.id);
+    response.results.push_back({c.id, outcome.status, outcome.error});
+    switch (outcome.status) {
       case RecordStatus::Applied: ++reply.counts.applied; break;
       case RecordStatus::Duplicate: ++reply.counts.duplicate; break;
       case RecordStatus::Merged: ++reply.counts.merged; break;
       case RecordStatus::Rejected: ++reply.counts.rejected; break;
     }
-    reply.counts.conflicts += outcome->conflicts;
+    reply.counts.conflicts += outcome.conflicts;
   }
 
   if (auto s = resolve_refusals(db, device.centre, accepted, unix_ms_now()); !s) return fail(s.error());

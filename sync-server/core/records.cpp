@@ -112,6 +112,8 @@ Result<RecordWriter> RecordWriter::begin(sql::Connection& db) {
   if (!history) return fail(history.error());
   auto seq = current_seq(db);
   if (!seq) return fail(seq.error());
+  w.db_ = &db;
+  w.queued_ = NewRecordRows(db);
   w.load_ = std::move(*load);
   w.upsert_ = std::move(*upsert);
   w.history_ = std::move(*history);
@@ -119,7 +121,34 @@ Result<RecordWriter> RecordWriter::begin(sql::Connection& db) {
   return w;
 }
 
-Result<std::optional<Envelope>> RecordWriter::load(const std::string& id) { return load_with(load_, id); }
+Result<std::optional<Envelope>> RecordWriter::load(const std::string& id) {
+  if (queued_.holds(id)) {
+    if (auto s = flush(); !s) return fail(s.error());
+  }
+  return load_with(load_, id);
+}
+
+Status RecordWriter::queue_new(const Envelope& e, std::string_view payload_text,
+                               std::string_view field_versions_text, std::size_t tag) {
+  queued_.add(e, payload_text, field_versions_text, case_columns_.read(e.kind, payload_text), tag);
+  return queued_.size() >= kRowsPerInsert ? flush() : ok();
+}
+
+Status RecordWriter::flush() {
+  if (queued_.size() == 0) return ok();
+  auto refused = queued_.flush(seq_);
+  if (!refused) return fail(refused.error());
+  refused_.insert(refused_.end(), refused->begin(), refused->end());
+  return ok();
+}
+
+Status RecordWriter::resync() {
+  if (auto s = flush(); !s) return s;
+  auto seq = current_seq(*db_);
+  if (!seq) return fail(seq.error());
+  seq_ = *seq;
+  return ok();
+}
 
 Result<std::int64_t> RecordWriter::write(const Envelope& e) {
   return write(e, e.payload.dump(), compact_field_versions_json(e.field_versions, e.version));
@@ -127,6 +156,7 @@ Result<std::int64_t> RecordWriter::write(const Envelope& e) {
 
 Result<std::int64_t> RecordWriter::write(const Envelope& e, const std::string& payload_text,
                                          const std::string& field_versions_text) {
+  if (auto s = flush(); !s) return fail(s.error());
   history_.reset();
   if (auto s = history_.bind(1, e.id).bind(2, unix_ms_now()).run(); !s) return fail(s.error());
   return write_new(e, payload_text, field_versions_text);
@@ -134,6 +164,7 @@ Result<std::int64_t> RecordWriter::write(const Envelope& e, const std::string& p
 
 Result<std::int64_t> RecordWriter::write_new(const Envelope& e, const std::string& payload_text,
                                              const std::string& field_versions_text) {
+  if (auto s = flush(); !s) return fail(s.error());
   const CaseColumns columns = case_columns_.read(e.kind, payload_text);
   if (auto s = upsert_with(upsert_, e, payload_text, field_versions_text, seq_ + 1, columns); !s) {
     return fail(s.error());

@@ -4,9 +4,12 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "sync-server/core/case_columns.hpp"
+#include "sync-server/core/records_insert.hpp"
 #include "ws/envelope.hpp"
 #include "ws/merge.hpp"
 #include "ws/result.hpp"
@@ -31,6 +34,10 @@ Result<std::int64_t> write_record(sql::Connection& db, const Envelope& e);
 // Every write of an existing id first copies the version it replaces into record_history.
 // The same writes for many records in one transaction: statements prepared once, the change
 // sequence read once and then counted up (the write lock is held throughout).
+//
+// New records may also be queued (queue_new) and written several to one INSERT: a load of a
+// queued id, every other write and flush() write the queue first, so the change sequences
+// follow the calls' order whichever way a record is written.
 class RecordWriter {
  public:
   static Result<RecordWriter> begin(sql::Connection& db);
@@ -43,10 +50,23 @@ class RecordWriter {
   // to keep in the history, so that statement is not run.
   Result<std::int64_t> write_new(const Envelope& e, const std::string& payload_text,
                                  const std::string& field_versions_text);
+  // A record whose id load() found absent and that is not queued yet; its envelope and texts
+  // must outlive the next flush. `tag` names it in take_refused().
+  Status queue_new(const Envelope& e, std::string_view payload_text, std::string_view field_versions_text,
+                   std::size_t tag);
+  Status flush();
+  // Tags of queued records a constraint refused when they were written (they left nothing).
+  std::vector<std::size_t> take_refused() { return std::exchange(refused_, {}); }
+  // Reads the change sequence again, after a rollback to a savepoint (the queue written first).
+  Status resync();
+  // The last sequence given; queued records have none until flushed.
   std::int64_t last_seq() const { return seq_; }
 
  private:
   RecordWriter() = default;
+  sql::Connection* db_ = nullptr;
+  NewRecordRows queued_;
+  std::vector<std::size_t> refused_;
   sql::Statement load_;
   sql::Statement upsert_;
   sql::Statement history_;  // keeps the replaced version in record_history

@@ -1,8 +1,7 @@
 #include <doctest/doctest.h>
 
-#include "sync-server/core/ingest.hpp"
 #include "sync-server/core/records.hpp"
-#include "tests/unit/server/fixtures.hpp"
+#include "tests/unit/server/ingest_fixture.hpp"
 
 // A new record is written without a savepoint of its own (ingest.cpp): what a refusal in the
 // middle of a batch leaves, and the NUL check that now reads the payload's text.
@@ -14,19 +13,9 @@ using nlohmann::json;
 
 namespace {
 
-struct Fixture {
-  TestDb t;
-  NameRequired validator;
-  HlcClock clock;
-  Ingest ingest{*t.db, validator, clock};
-  Device oslo = enroll_device(*t.db, "OSLO", "oslo-1");
-
-  json push(const json& records) {
-    auto r = ingest.push(oslo, batch_json(new_uuid_v7(), records));
-    REQUIRE_MESSAGE(r.has_value(), (r.has_value() ? "" : r.error().message));
-    return json::parse(r->body)["results"];
-  }
-  std::int64_t count(const std::string& sql) { return db_count(*t.db, sql); }
+// The results of a batch the server took.
+struct Fixture : OsloIngest {
+  json push(const json& records) { return OsloIngest::push(records)["results"]; }
 };
 
 }  // namespace

@@ -1,0 +1,106 @@
+#include "sync-server/core/records_insert.hpp"
+
+#include <string>
+
+#include "sync-server/core/records.hpp"
+
+namespace ws::server {
+namespace {
+
+constexpr int kColumns = 18;
+
+std::string insert_sql(std::size_t rows) {
+  std::string sql =
+      "INSERT INTO records (id, kind, centre, version, deleted, schema_version, payload, field_versions, seq,"
+      " updated_at_ms, ";
+  sql += kCaseColumnNames;
+  sql += ") VALUES ";
+  for (std::size_t r = 0; r < rows; ++r) {
+    sql += r == 0 ? "(" : ",(";
+    for (int c = 0; c < kColumns; ++c) sql += c == 0 ? "?" : ",?";
+    sql += ')';
+  }
+  return sql;
+}
+
+// The largest chunk the remainder allows: all of it up to kRowsPerInsert, else a power of two.
+std::size_t chunk_of(std::size_t remaining) {
+  if (remaining >= kRowsPerInsert) return kRowsPerInsert;
+  std::size_t chunk = 1;
+  while (chunk * 2 <= remaining) chunk *= 2;
+  return chunk;
+}
+
+}  // namespace
+
+void NewRecordRows::add(const Envelope& e, std::string_view payload_text, std::string_view field_versions_text,
+                        CaseColumns columns, std::size_t tag) {
+  rows_.push_back(Row{&e, payload_text, field_versions_text, std::move(columns), tag});
+}
+
+bool NewRecordRows::holds(std::string_view id) const {
+  for (const auto& row : rows_) {
+    if (row.envelope->id == id) return true;
+  }
+  return false;
+}
+
+Status NewRecordRows::insert(std::size_t from, std::size_t count, std::int64_t first_seq) {
+  auto st = db_->prepare(insert_sql(count));
+  if (!st) return fail(st.error());
+  const std::int64_t now = unix_ms_now();
+  for (std::size_t i = 0; i < count; ++i) {
+    const Row& row = rows_[from + i];
+    const Envelope& e = *row.envelope;
+    const int at = static_cast<int>(i) * kColumns;
+    st->bind(at + 1, e.id)
+        .bind(at + 2, e.kind)
+        .bind(at + 3, e.centre)
+        .bind(at + 4, e.version.to_string())
+        .bind(at + 5, e.deleted ? 1 : 0)
+        .bind(at + 6, e.schema_version)
+        .bind(at + 7, row.payload_text)
+        .bind(at + 8, row.field_versions_text)
+        .bind(at + 9, first_seq + static_cast<std::int64_t>(i))
+        .bind(at + 10, now)
+        .bind(at + 11, row.columns.case_id)
+        .bind(at + 12, row.columns.number)
+        .bind(at + 13, row.columns.name)
+        .bind(at + 14, row.columns.name_native)
+        .bind(at + 15, row.columns.status)
+        .bind(at + 16, row.columns.counsellor)
+        .bind(at + 17, row.columns.opened)
+        .bind(at + 18, row.columns.nationality);
+  }
+  return st->run();
+}
+
+Result<std::vector<std::size_t>> NewRecordRows::flush(std::int64_t& seq) {
+  std::vector<std::size_t> refused;
+  // A row's outcome: written (the next sequence), refused by a constraint, or a batch fault.
+  auto settle = [&](std::size_t row, const Status& written) -> Status {
+    if (written) ++seq;
+    else if (written.error().code == "constraint") refused.push_back(rows_[row].tag);
+    else return written;
+    return ok();
+  };
+  Status fault = ok();
+  for (std::size_t from = 0; fault && from < rows_.size();) {
+    const std::size_t count = chunk_of(rows_.size() - from);
+    auto shared = insert(from, count, seq + 1);
+    if (shared) {
+      seq += static_cast<std::int64_t>(count);
+    } else if (count == 1 || shared.error().code != "constraint") {
+      fault = settle(from, shared);
+    } else {
+      // Undone whole: the rows one by one find the refused ones; the others keep their order.
+      for (std::size_t i = from; fault && i < from + count; ++i) fault = settle(i, insert(i, 1, seq + 1));
+    }
+    from += count;
+  }
+  rows_.clear();
+  if (!fault) return fail(fault.error());
+  return refused;
+}
+
+}  // namespace ws::server

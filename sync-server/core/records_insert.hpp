@@ -1,0 +1,54 @@
+#pragma once
+// New records written several to one INSERT. Every statement that inserts into `records` runs
+// its triggers under a statement journal: each page it touches is first copied into that
+// journal, and each statement allocates its trigger frames anew. One multi-row INSERT pays that
+// once for many records (docs/performance.md, "Session 10").
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+#include "sync-server/core/case_columns.hpp"
+#include "ws/envelope.hpp"
+#include "ws/result.hpp"
+#include "ws/sqlite.hpp"
+
+namespace ws::server {
+
+// Rows per shared INSERT; a remainder is written in halving chunks (32, 16, ... 1), so a
+// connection prepares at most seven distinct statements for it.
+inline constexpr std::size_t kRowsPerInsert = 64;
+
+class NewRecordRows {
+ public:
+  NewRecordRows() = default;
+  explicit NewRecordRows(sql::Connection& db) : db_(&db) {}
+
+  // Queues a record whose id is absent from `records` and from the queue. The envelope and
+  // the texts are read at flush: they must outlive it. `tag` names the row in flush()'s answer.
+  void add(const Envelope& e, std::string_view payload_text, std::string_view field_versions_text,
+           CaseColumns columns, std::size_t tag);
+  bool holds(std::string_view id) const;
+  std::size_t size() const { return rows_.size(); }
+
+  // Writes the queued rows in their order with the sequences after `seq`, and advances `seq`.
+  // When a shared INSERT fails on a constraint, SQLite has undone it whole; its rows are then
+  // written one by one, and the tags of those a constraint refuses are returned (each leaves no
+  // row and takes no sequence). Any other error is the caller's to roll back.
+  Result<std::vector<std::size_t>> flush(std::int64_t& seq);
+
+ private:
+  struct Row {
+    const Envelope* envelope;
+    std::string_view payload_text;
+    std::string_view field_versions_text;
+    CaseColumns columns;
+    std::size_t tag;
+  };
+  Status insert(std::size_t from, std::size_t count, std::int64_t first_seq);
+
+  sql::Connection* db_ = nullptr;
+  std::vector<Row> rows_;
+};
+
+}  // namespace ws::server

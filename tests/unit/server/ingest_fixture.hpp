@@ -1,0 +1,26 @@
+#pragma once
+// One centre's kiosk pushing to a real Ingest over a fresh database, for the ingest tests.
+#include <string>
+
+#include "sync-server/core/ingest.hpp"
+#include "tests/unit/server/fixtures.hpp"
+
+namespace ws::server::testing {
+
+struct OsloIngest {
+  TestDb t;
+  NameRequired validator;
+  HlcClock clock;
+  Ingest ingest{*t.db, validator, clock};
+  Device oslo = enroll_device(*t.db, "OSLO", "oslo-1");
+
+  // The reply's JSON; a batch the server refuses whole fails the test.
+  nlohmann::json push(const nlohmann::json& records) {
+    auto r = ingest.push(oslo, batch_json(new_uuid_v7(), records));
+    REQUIRE_MESSAGE(r.has_value(), (r.has_value() ? "" : r.error().message));
+    return nlohmann::json::parse(r->body);
+  }
+  std::int64_t count(const std::string& sql) { return db_count(*t.db, sql); }
+};
+
+}  // namespace ws::server::testing

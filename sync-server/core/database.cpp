@@ -1,6 +1,7 @@
 #include "sync-server/core/database.hpp"
 
 #include <fcntl.h>
+#include <sqlite3.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -32,6 +33,15 @@ Status make_private(const std::string& path) {
   return ok();
 }
 
+// SQLite's memory statistics take a process-wide mutex around every allocation it makes and
+// frees (several per row written); nothing here reads them (sqlite3_memory_used, heap limits).
+// Only possible before SQLite initialises: where it already has (a test that opened a database
+// first), it stays on and all works as before.
+void turn_off_memory_statistics() {
+  static const int once = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+  (void)once;
+}
+
 }  // namespace
 
 Lease::Lease(Lease&& other) noexcept : owner_(std::exchange(other.owner_, nullptr)), conn_(std::move(other.conn_)) {}
@@ -41,6 +51,7 @@ Lease::~Lease() {
 }
 
 Result<std::shared_ptr<Database>> Database::open(const std::string& path, DatabaseOptions options) {
+  turn_off_memory_statistics();
   std::shared_ptr<Database> db(new Database(path, options));
   if (options.serving) {
     auto lock = ServingLock::acquire(path);

@@ -51,6 +51,12 @@ class FormsValidator final : public PayloadValidator {
     {
       std::lock_guard lock(mutex_);
       if (latest == seen_form_seq_) return;
+      // Nothing published yet: the shipped definitions loaded at start-up are the registry a
+      // reload would build, and loading them again was a server's first push's largest cost.
+      if (latest == 0 && seen_form_seq_ == -1 && registry_) {
+        seen_form_seq_ = 0;
+        return;
+      }
     }
     auto fresh = std::make_shared<forms::FormRegistry>();
     if (!dir_.empty()) (void)fresh->load_directory(dir_);  // checked at start-up

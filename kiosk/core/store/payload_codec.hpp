@@ -13,6 +13,7 @@ namespace ws::kiosk::codec {
 inline constexpr int kJsonText = 1;  // UTF-8 JSON text, no encryption
 inline constexpr int kSealedJson = 2;  // JSON text sealed to the kiosk vault's public key (vault.hpp)
 inline constexpr int kDataKey = 3;     // a record under the vault's data key (record_codec.hpp)
+inline constexpr int kPageKey = 4;     // written locked, under its pull page's key (page_key.hpp)
 inline constexpr int kCurrent = kJsonText;
 
 struct Encoded {

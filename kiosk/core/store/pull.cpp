@@ -2,6 +2,7 @@
 // committed with the changes it covers, so a crash never skips or half-applies a page.
 #include <unordered_set>
 
+#include "kiosk/core/store/page_key.hpp"
 #include "kiosk/core/store/record_row.hpp"
 #include "kiosk/core/store/store.hpp"
 #include "ws/erasure.hpp"
@@ -95,6 +96,8 @@ Result<std::size_t> Store::apply_pull_once(const protocol::PullResponse& page) {
   if (!me) return fail(me.error());
   auto tx = sql::Transaction::begin(db_);
   if (!tx) return fail(tx.error());
+  // With the vault locked, the page's records are sealed under one key: one X25519 per page.
+  page_key::Scope page_key(db_, data_dir_);
   auto last = meta("hlc");
   if (!last) return fail(last.error());
   if (!last->empty()) {

@@ -3,6 +3,7 @@
 #include <utility>
 #include <vector>
 
+#include "kiosk/core/store/page_key.hpp"
 #include "kiosk/core/store/store.hpp"
 #include "kiosk/core/store/vault.hpp"
 
@@ -22,6 +23,15 @@ Result<std::string> open_sealed(const std::string& data_dir, const std::string& 
   const std::string prefix = id + '\0';
   if (opened->compare(0, prefix.size(), prefix) != 0) return foreign();
   return opened->substr(prefix.size());
+}
+
+// Either locked form (kSealedJson, kPageKey) opened; `db` when the caller has the connection.
+Result<std::string> open_locked_form(const std::string& data_dir, sql::Connection* db, const std::string& id,
+                                     int codec_id, const std::string& bytes) {
+  if (codec_id == codec::kSealedJson) return open_sealed(data_dir, id, bytes);
+  auto plain = page_key::decrypt(data_dir, db, bytes, page_key::kRecord, id);
+  if (!plain) return plain.error().code == "locked" ? locked() : foreign();
+  return plain;
 }
 
 struct Row {
@@ -72,6 +82,10 @@ Result<codec::Encoded> encode_text(sql::Connection& db, const std::string& data_
   if (auto key = vault::data_key(data_dir, *pk)) {
     return codec::Encoded{codec::kDataKey, seal::encrypt(*key, plain.bytes, aad(id))};
   }
+  // A pull page's records share one key sealed once (page_key.hpp); other writes are sealed each.
+  auto paged = page_key::encrypt(db, *pk, plain.bytes, page_key::kRecord, id);
+  if (!paged) return fail(paged.error());
+  if (*paged) return codec::Encoded{codec::kPageKey, std::move(**paged)};
   return codec::Encoded{codec::kSealedJson, vault::seal(*pk, sealed_plain(id, plain.bytes))};
 }
 
@@ -83,8 +97,8 @@ Result<std::string> decode_text(const std::string& data_dir, const std::string& 
     if (!plain) return foreign();
     return codec::decode_text(codec::kJsonText, std::move(*plain));
   }
-  if (codec_id == codec::kSealedJson) {
-    auto plain = open_sealed(data_dir, id, bytes);
+  if (codec_id == codec::kSealedJson || codec_id == codec::kPageKey) {
+    auto plain = open_locked_form(data_dir, nullptr, id, codec_id, bytes);
     if (!plain) return fail(plain.error());
     return codec::decode_text(codec::kJsonText, std::move(*plain));
   }
@@ -119,17 +133,21 @@ Result<std::size_t> reseal_to_data_key(Store& store) {
   if (!key || store.read_only()) return std::size_t{0};
   auto tx = sql::Transaction::begin(db);
   if (!tx) return fail(tx.error());
-  auto rows = rows_with_codec(db, codec::kSealedJson);
-  if (!rows) return fail(rows.error());
   auto up = db.prepare(kUpdate);
   if (!up) return fail(up.error());
   std::size_t changed = 0;
-  for (const auto& row : *rows) {
-    auto plain = open_sealed(store.data_dir(), row.id, row.bytes);
-    if (!plain) continue;  // a row that does not open is kept as it is, never guessed at
-    if (auto s = write_encrypted(*up, *key, row, *plain); !s) return fail(s.error());
-    ++changed;
+  // Each page key is opened once (page_key.hpp keeps it), however many records it sealed.
+  for (const int codec_id : {codec::kSealedJson, codec::kPageKey}) {
+    auto rows = rows_with_codec(db, codec_id);
+    if (!rows) return fail(rows.error());
+    for (const auto& row : *rows) {
+      auto plain = open_locked_form(store.data_dir(), &db, row.id, codec_id, row.bytes);
+      if (!plain) continue;  // a row that does not open is kept as it is, never guessed at
+      if (auto s = write_encrypted(*up, *key, row, *plain); !s) return fail(s.error());
+      ++changed;
+    }
   }
+  if (auto s = page_key::forget_unused(db, store.data_dir()); !s) return fail(s.error());
   if (auto s = tx->commit(); !s) return fail(s.error());
   return changed;
 }

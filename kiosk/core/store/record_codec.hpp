@@ -1,13 +1,15 @@
 #pragma once
 // A record's payload as stored in the records table, with encryption at rest (docs/security.md
-// "Encryption at rest"). Three codecs (payload_codec.hpp):
+// "Encryption at rest"). Four codecs (payload_codec.hpp):
 //  - kJsonText: plain, for kinds without personal values (stays_plain) and for every kind in a
 //    folder that has no vault yet (nobody has signed in; the first sign-in converts the folder);
 //  - kDataKey: XChaCha20-Poly1305 under the vault's data key, the record id as additional data,
 //    written while the vault is open (one AEAD pass, no public-key work);
 //  - kSealedJson: crypto_box_seal to the vault's public key of "<id>\0<json>", written while the
-//    vault is locked (sync worker, migrant screens, CLI); re-encrypted to kDataKey after unlock.
-// Reading kDataKey or kSealedJson needs the vault open: "vault_locked" otherwise. A ciphertext
+//    vault is locked outside a pull page (migrant screens, CLI); re-encrypted to kDataKey after unlock;
+//  - kPageKey: written by a pull page while the vault is locked, under the page's one key sealed
+//    to the vault (page_key.hpp); re-encrypted to kDataKey after unlock like kSealedJson.
+// Reading kDataKey, kSealedJson or kPageKey needs the vault open: "vault_locked" otherwise. A ciphertext
 // moved to another row does not open there ("corrupt").
 #include <cstddef>
 #include <string>

@@ -194,7 +194,17 @@ Status v14(sql::Connection& db) {
   )sql");
 }
 
-const std::function<Status(sql::Connection&)> kSteps[] = {v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13, v14};
+// One key exchange per pull page while the vault is locked (page_key.hpp): each page's key is
+// stored once, sealed to the vault; records (payload codec 4) and inbox entries of the page are
+// encrypted under it. Inbox entries say their form; the older ones stay sealed boxes (codec 2).
+Status v15(sql::Connection& db) {
+  return db.exec(R"sql(
+    CREATE TABLE page_keys(id INTEGER PRIMARY KEY AUTOINCREMENT, sealed BLOB NOT NULL);
+    ALTER TABLE pull_inbox ADD COLUMN codec INTEGER NOT NULL DEFAULT 2;
+  )sql");
+}
+
+const std::function<Status(sql::Connection&)> kSteps[] = {v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13, v14, v15};
 static_assert(sizeof(kSteps) / sizeof(kSteps[0]) == kLatest);
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include <optional>
 #include <vector>
 
+#include "kiosk/core/store/page_key.hpp"
 #include "kiosk/core/store/payload_codec.hpp"
 #include "kiosk/core/store/record_codec.hpp"
 #include "kiosk/core/store/search_index.hpp"
@@ -279,8 +280,10 @@ void settle_after_unlock(Store& store) {
 }
 
 void lock(const std::string& data_dir) {
-  // The search index holds text derived from the records: it goes with the key.
+  // The search index holds text derived from the records: it goes with the key, and so do the
+  // pull pages' keys opened since the unlock.
   search_index::drop(data_dir);
+  page_key::forget(data_dir);
   const auto key = folder_key(data_dir);
   std::shared_ptr<const Unlocked> dropped;
   {

@@ -9,6 +9,7 @@
 #include "kiosk/core/store/search_index.hpp"
 #include "kiosk/core/store/vault.hpp"
 #include "tests/support/folder_scan.hpp"
+#include "tests/unit/kiosk/record_rows.hpp"
 #include "tests/unit/kiosk/support.hpp"
 #include "ws/hlc.hpp"
 #include "ws/ids.hpp"
@@ -38,21 +39,8 @@ struct OpenVault {
   void unlock() { REQUIRE(vault::unlock(*store, "c1", kPin)); }
 };
 
-int codec_of(Store& s, const std::string& id) {
-  auto st = s.connection().prepare("SELECT payload_codec FROM records WHERE id = ?1");
-  REQUIRE(st);
-  st->bind(1, id);
-  REQUIRE(st->step().value());
-  return static_cast<int>(st->column_int(0));
-}
-
-std::string payload_bytes(Store& s, const std::string& id) {
-  auto st = s.connection().prepare("SELECT payload FROM records WHERE id = ?1");
-  REQUIRE(st);
-  st->bind(1, id);
-  REQUIRE(st->step().value());
-  return st->column_blob(0);
-}
+using test::codec_of;
+using test::payload_bytes;
 
 void set_payload(Store& s, const std::string& id, int codec_id, const std::string& bytes) {
   auto st = s.connection().prepare("UPDATE records SET payload_codec = ?1, payload = ?2 WHERE id = ?3");

@@ -4,17 +4,14 @@
 // that sign-in leaves a folder the same PIN opens.
 #include <doctest/doctest.h>
 
-#include <signal.h>
 #include <sys/wait.h>
-#include <unistd.h>
 
-#include <chrono>
 #include <filesystem>
-#include <thread>
 #include <vector>
 
 #include "kiosk/core/store/vault.hpp"
 #include "ws/hlc.hpp"
+#include "tests/unit/kiosk/killed_child.hpp"
 #include "tests/unit/kiosk/support.hpp"
 
 namespace ws::kiosk {
@@ -156,21 +153,13 @@ TEST_CASE("killed at any moment of the upgrading sign-in, the old-form folder st
   for (const int delay_us : kill_after_us) {
     const std::string dir = base.path() + "/run" + std::to_string(delay_us);
     fs::copy(pristine, dir, fs::copy_options::recursive);
-    const pid_t child = fork();
-    REQUIRE(child >= 0);
-    if (child == 0) {
+    const int status = test::run_killed_after(delay_us, [&] {
       auto store = Store::open(dir);
       HashCheck hash;
       const bool opened = store && vault::sign_in(**store, "c1", kHash, kPin, hash.fn()).opened;
-      _exit(opened ? 0 : 3);
-    }
-    if (delay_us >= 0) {
-      // Where the kill lands is what varies; nothing waits on it.
-      std::this_thread::sleep_for(std::chrono::microseconds(delay_us));
-      kill(child, SIGKILL);
-    }
-    int status = 0;
-    REQUIRE(waitpid(child, &status, 0) == child);
+      return opened ? 0 : 3;
+    });
+    REQUIRE(status != -1);
     if (delay_us < 0) CHECK((WIFEXITED(status) && WEXITSTATUS(status) == 0));
     auto store = Store::open(dir);
     REQUIRE(store);

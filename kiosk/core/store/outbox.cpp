@@ -131,14 +131,17 @@ Result<std::optional<FrozenItem>> Store::freeze_item(const sql::Statement& row, 
 Result<std::optional<OutboxBatch>> Store::next_batch_once(const BatchLimits& limits, const std::string& in_flight) {
   auto tx = sql::Transaction::begin(db_);
   if (!tx) return fail(tx.error());
+  auto b = freeze_next(limits, in_flight);
+  if (!b) return b;
+  if (auto s = tx->commit(); !s) return fail(s.error());
+  return b;
+}
+
+Result<std::optional<OutboxBatch>> Store::freeze_next(const BatchLimits& limits, const std::string& in_flight) {
   // An unacknowledged batch goes out again exactly as it was, under its batch_id, so the
   // server can recognise the retry and answer from its stored reply.
   auto pending = frozen_batch(in_flight);
-  if (!pending) return pending;
-  if (*pending) {
-    if (auto s = tx->commit(); !s) return fail(s.error());
-    return pending;
-  }
+  if (!pending || *pending) return pending;
   auto key = server_seal_key();
   if (!key) return fail(key.error());
   const bool sealing = !key->empty();  // an older server, or no reply yet: sent plain
@@ -162,16 +165,12 @@ Result<std::optional<OutboxBatch>> Store::next_batch_once(const BatchLimits& lim
     b.record_ids.push_back(rows->column_text(1));
     taken.push_back(std::move(**item));
   }
-  if (taken.empty()) {
-    if (auto s = tx->commit(); !s) return fail(s.error());
-    return std::optional<OutboxBatch>();
-  }
+  if (taken.empty()) return std::optional<OutboxBatch>();
   auto body = batch_body(b.batch_id, taken, sealing);
   if (!body) return fail(body.error());
   b.body = std::move(*body);
   b.record_count = taken.size();
   if (auto s = mark_frozen(b, taken, sealing); !s) return fail(s.error());
-  if (auto s = tx->commit(); !s) return fail(s.error());
   return std::optional<OutboxBatch>(std::move(b));
 }
 
@@ -226,12 +225,36 @@ Result<AckOutcome> Store::acknowledge(const std::string& batch_id, const protoco
   return retry_on_full([&] { return acknowledge_once(batch_id, reply); });
 }
 
+Result<AckAndNext> Store::acknowledge_and_freeze(const std::string& batch_id, const protocol::PushResponse& reply,
+                                                 const BatchLimits& limits, const std::string& in_flight) {
+  if (auto s = writable(); !s) return fail(s.error());
+  return retry_on_full([&]() -> Result<AckAndNext> {
+    auto tx = sql::Transaction::begin(db_);
+    if (!tx) return fail(tx.error());
+    // Acknowledged first, so the freeze below cannot offer this batch again.
+    auto ack = apply_verdicts(batch_id, reply);
+    if (!ack) return fail(ack.error());
+    auto next = freeze_next(limits, in_flight);
+    if (!next) return fail(next.error());
+    // One commit, so one WAL fsync, for both: the batch is forgotten only once this returns.
+    if (auto s = tx->commit(); !s) return fail(s.error());
+    return AckAndNext{std::move(*ack), std::move(*next)};
+  });
+}
+
 Result<AckOutcome> Store::acknowledge_once(const std::string& batch_id, const protocol::PushResponse& reply) {
+  auto tx = sql::Transaction::begin(db_);
+  if (!tx) return fail(tx.error());
+  auto out = apply_verdicts(batch_id, reply);
+  if (!out) return out;
+  if (auto s = tx->commit(); !s) return fail(s.error());
+  return out;
+}
+
+Result<AckOutcome> Store::apply_verdicts(const std::string& batch_id, const protocol::PushResponse& reply) {
   if (reply.batch_id != batch_id) {
     return fail("invalid_response", "the server answered for another batch than the one sent");
   }
-  auto tx = sql::Transaction::begin(db_);
-  if (!tx) return fail(tx.error());
   if (auto s = forget_frozen_items(batch_id); !s) return fail(s.error());
   auto out = settle_exceptions(batch_id, reply);
   if (!out) return out;
@@ -254,7 +277,6 @@ Result<AckOutcome> Store::acknowledge_once(const std::string& batch_id, const pr
       out->pull_cursor_advanced = true;
     }
   }
-  if (auto s = tx->commit(); !s) return fail(s.error());
   return out;
 }
 

@@ -122,6 +122,12 @@ struct AckOutcome {
   bool pull_cursor_advanced = false;  // the batch's own changes need not be pulled back
 };
 
+// Acknowledging one batch and freezing the next in one transaction (Store::acknowledge_and_freeze).
+struct AckAndNext {
+  AckOutcome ack;
+  std::optional<OutboxBatch> next;  // as next_batch() would give it
+};
+
 struct StoreOptions {
   bool read_only = false;   // open for reading only (also chosen automatically when the folder is,
                             // or when the disk is too full to open for writing)
@@ -204,6 +210,11 @@ class Store {
   // Applies the server's per-record verdicts in one transaction: accepted rows leave the
   // outbox, rejected records are quarantined with the server's message.
   Result<AckOutcome> acknowledge(const std::string& batch_id, const protocol::PushResponse& reply);
+  // acknowledge() and then next_batch(limits, in_flight) in one transaction, so one commit (one
+  // WAL fsync) where the two took two: the push acknowledges batch N while freezing the batch
+  // after the one in flight. Atomic: on failure neither happened.
+  Result<AckAndNext> acknowledge_and_freeze(const std::string& batch_id, const protocol::PushResponse& reply,
+                                            const BatchLimits& limits, const std::string& in_flight);
   // A push freezes and acknowledges up to 1,000 rows per transaction, more pages than SQLite's
   // default cache (2 MB) holds: it would spill them to the WAL before the commit and read back
   // what it just wrote. On: a 16 MiB cache for this connection; off: the default again, and
@@ -367,6 +378,8 @@ class Store {
   }
   bool spend_reserve(const Error& e);
   Result<std::optional<OutboxBatch>> next_batch_once(const BatchLimits& limits, const std::string& in_flight);
+  // next_batch's work inside the caller's write transaction.
+  Result<std::optional<OutboxBatch>> freeze_next(const BatchLimits& limits, const std::string& in_flight);
   // The oldest frozen batch other than `in_flight`, with its body as first sent.
   Result<std::optional<OutboxBatch>> frozen_batch(const std::string& in_flight);
   // One unsent row as a batch item; nullopt when its record cannot be read now (it waits).
@@ -375,6 +388,8 @@ class Store {
   Status mark_rows(const OutboxBatch& b, const std::vector<FrozenItem>& taken);
   Status mark_sealed_rows(const OutboxBatch& b, const std::vector<FrozenItem>& taken);
   Result<AckOutcome> acknowledge_once(const std::string& batch_id, const protocol::PushResponse& reply);
+  // acknowledge's work inside the caller's write transaction.
+  Result<AckOutcome> apply_verdicts(const std::string& batch_id, const protocol::PushResponse& reply);
   // Rows the reply rejects or leaves out, one by one; counts the accepted ones, left in place.
   Result<AckOutcome> settle_exceptions(const std::string& batch_id, const protocol::PushResponse& reply);
   // Every row still in the batch was kept by the server: records updated and rows gone, set-wise.

@@ -193,64 +193,91 @@ Result<RoundReport> SyncRound::push(const ProgressFn& progress) {
 
   BulkWrites bulk{store_};
   PushTimings& time = report.push_time;
-  auto first = timed(time.freeze_s, [&] { return store_.next_batch(limits); });
-  if (!first) return fail(first.error());
-  std::optional<OutboxBatch> current = std::move(*first);
+  // Two batches ahead of the verdicts: `current` on its way, `upcoming` frozen. When batch N's
+  // reply is in, N+1 goes out and N is acknowledged in the transaction that freezes N+2 (one
+  // fsync, not two), while the server works on N+1.
+  std::optional<OutboxBatch> current;
+  std::optional<OutboxBatch> upcoming;
   std::future<Result<HttpReply>> in_flight;
-  if (current) in_flight = send(*current);
+  auto start_next = [&]() -> Status {
+    auto first = timed(time.freeze_s, [&] { return store_.next_batch(limits); });
+    if (!first) return fail(first.error());
+    current = std::move(*first);
+    if (!current) return ok();
+    in_flight = send(*current);
+    auto second = timed(time.freeze_s, [&] { return store_.next_batch(limits, current->batch_id); });
+    if (!second) return fail(second.error());
+    upcoming = std::move(*second);
+    return ok();
+  };
+  if (auto s = start_next(); !s) return fail(s.error());
   int conflicts_in_a_row = 0;
   while (current) {
     const OutboxBatch& b = *current;
-    // While the server works on this batch, the kiosk freezes the next one, and sends it
-    // before acknowledging this one: the two sides' fsyncs overlap instead of taking turns.
-    auto upcoming = timed(time.freeze_s, [&] { return store_.next_batch(limits, b.batch_id); });
     auto reply = timed(time.wait_s, [&] { return in_flight.get(); });
-    if (!upcoming) return fail(upcoming.error());
     if (!reply) return fail(reply.error());
-    if (*upcoming) in_flight = send(**upcoming);
+    if (upcoming) in_flight = send(*upcoming);
+    const std::string ahead = upcoming ? upcoming->batch_id : std::string();
+    std::optional<OutboxBatch> after;  // frozen behind `upcoming`
 
     if (reply->status == 200) {
       auto j = parse_body(*reply, "push");
       if (!j) return fail(j.error());
       auto parsed = protocol::parse_push_response(*j);
       if (!parsed) return fail(parsed.error());
-      auto ack = timed(time.ack_s, [&] { return store_.acknowledge(b.batch_id, *parsed); });
-      if (!ack) return fail(ack.error());
-      if (ack->accepted + ack->rejected == 0) {
+      auto done = timed(time.ack_s, [&] { return store_.acknowledge_and_freeze(b.batch_id, *parsed, limits, ahead); });
+      if (!done) return fail(done.error());
+      const AckOutcome& ack = done->ack;
+      if (ack.accepted + ack.rejected == 0) {
         return fail("invalid_response", "the server acknowledged none of the records it was sent");
       }
+      after = std::move(done->next);
       ++report.batches;
-      report.accepted += ack->accepted;
-      report.rejected += ack->rejected;
+      report.accepted += ack.accepted;
+      report.rejected += ack.rejected;
       conflicts_in_a_row = 0;
       if (progress) progress(static_cast<std::int64_t>(report.accepted + report.rejected), *total);
-    } else if (reply->status == 409 && ++conflicts_in_a_row <= 3) {
-      // The server holds different content under this batch_id (e.g. a data folder restored
-      // from a backup). Records are idempotent by version, so a fresh batch_id is safe.
-      if (auto s = store_.dissolve_batch(b.batch_id); !s) return fail(s.error());
-    } else if (refuses_content(*reply)) {
-      if (auto s = store_.dissolve_batch(b.batch_id); !s) return fail(s.error());
-      if (b.record_count > 1) {
-        limits.max_records = std::max<std::size_t>(1, b.record_count / 2);
-      } else if (!b.record_ids.empty()) {
-        const auto e = protocol::parse_error_body(reply->body, reply->status);
-        if (auto s = store_.quarantine(b.record_ids.front(), e.message); !s) return fail(s.error());
-        ++report.rejected;
-        if (progress) progress(static_cast<std::int64_t>(report.accepted + report.rejected), *total);
-      }
     } else {
-      return http_failure(*reply, "sending records");
+      if (auto s = settle_refused(*reply, b, limits, conflicts_in_a_row, report, *total, progress); !s) return fail(s.error());
+      auto next = timed(time.freeze_s, [&] { return store_.next_batch(limits, ahead); });
+      if (!next) return fail(next.error());
+      after = std::move(*next);
     }
-    current = std::move(*upcoming);
-    if (!current) {
-      // Batches this one's verdict put back in the queue (dissolved, requeued) go out now.
-      auto rest = timed(time.freeze_s, [&] { return store_.next_batch(limits); });
-      if (!rest) return fail(rest.error());
-      current = std::move(*rest);
-      if (current) in_flight = send(*current);
+    current = std::move(upcoming);
+    upcoming = std::move(after);
+    if (!current && upcoming) {
+      // Nothing was in flight: what this verdict put back in the queue (dissolved, requeued)
+      // was frozen just now and goes out first.
+      current = std::move(upcoming);
+      upcoming.reset();
+      in_flight = send(*current);
+      auto second = timed(time.freeze_s, [&] { return store_.next_batch(limits, current->batch_id); });
+      if (!second) return fail(second.error());
+      upcoming = std::move(*second);
     }
   }
   return report;
+}
+
+Status SyncRound::settle_refused(const HttpReply& reply, const OutboxBatch& b, BatchLimits& limits,
+                                 int& conflicts_in_a_row, RoundReport& report, std::int64_t total,
+                                 const ProgressFn& progress) {
+  if (reply.status == 409 && ++conflicts_in_a_row <= 3) {
+    // The server holds different content under this batch_id (e.g. a data folder restored
+    // from a backup). Records are idempotent by version, so a fresh batch_id is safe.
+    return store_.dissolve_batch(b.batch_id);
+  }
+  if (!refuses_content(reply)) return http_failure(reply, "sending records");
+  if (auto s = store_.dissolve_batch(b.batch_id); !s) return s;
+  if (b.record_count > 1) {
+    limits.max_records = std::max<std::size_t>(1, b.record_count / 2);
+  } else if (!b.record_ids.empty()) {
+    const auto e = protocol::parse_error_body(reply.body, reply.status);
+    if (auto s = store_.quarantine(b.record_ids.front(), e.message); !s) return s;
+    ++report.rejected;
+    if (progress) progress(static_cast<std::int64_t>(report.accepted + report.rejected), total);
+  }
+  return ok();
 }
 
 Result<std::size_t> SyncRound::pull() {

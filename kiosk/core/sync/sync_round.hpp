@@ -22,7 +22,7 @@ struct RoundOptions {
 struct PushTimings {
   double freeze_s = 0;  // making batches: store transactions, their fsync included
   double wait_s = 0;    // waiting for the server's replies
-  double ack_s = 0;     // applying verdicts: store transactions, their fsync included
+  double ack_s = 0;     // applying verdicts and freezing the batch after the next (one transaction each)
 };
 
 struct RoundReport {
@@ -67,6 +67,10 @@ class SyncRound {
   Result<FetchedPage> fetch_page(const HttpRequest& req);
   Result<DeviceIdentity> enrolled_identity();
   Unexpected http_failure(const HttpReply& reply, const std::string& action);
+  // A push reply other than 200: the batch is dissolved (and split, or its one record
+  // quarantined, when its content is refused), or the round fails.
+  Status settle_refused(const HttpReply& reply, const OutboxBatch& b, BatchLimits& limits, int& conflicts_in_a_row,
+                        RoundReport& report, std::int64_t total, const ProgressFn& progress);
   Result<RoundReport> resend_requeued(RoundReport report, std::int64_t waiting_before_pull, const ProgressFn& progress);
   Status offer_back(const DeviceIdentity& id);
   // The sync report for HQ (ws/kiosk_state.hpp), read from the store on this thread; empty

@@ -101,8 +101,8 @@ Result<PullQuery> parse_pull_query(const std::string* since, const std::string* 
   if (limit) {
     auto n = parse_non_negative(*limit, "limit");
     if (!n) return fail(n.error());
-    if (*n < 1 || *n > protocol::kMaxPullLimit) {
-      return fail("invalid_request", "'limit' must be between 1 and " + std::to_string(protocol::kMaxPullLimit));
+    if (*n < 1 || *n > kMaxPullLimit) {
+      return fail("invalid_request", "'limit' must be between 1 and " + std::to_string(kMaxPullLimit));
     }
     q.limit = static_cast<int>(*n);
   }

@@ -11,6 +11,10 @@
 namespace ws::server {
 
 inline constexpr int kDefaultPullLimit = 500;
+// The most records a page may ask for, announced on every pull reply (protocol::kPullLimitHeader).
+// Fewer, larger pages mean fewer commits on the kiosk; an intake is ~1 KB compact, so a page of
+// this many usually stays under kMaxPullPageBytes (which cuts it otherwise).
+inline constexpr int kMaxPullLimit = 5000;
 // A page stops early once its records reach this many bytes, so a page stays a sane reply.
 inline constexpr std::size_t kMaxPullPageBytes = 8 * 1024 * 1024;
 

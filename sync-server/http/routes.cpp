@@ -345,6 +345,8 @@ void Api::have(const Request& req, Response& res, const ContentReader& reader) {
 }
 
 void Api::pull(const Request& req, Response& res) {
+  // On refusals too, so a kiosk that asked for too many learns what it may ask.
+  res.set_header(protocol::kPullLimitHeader, std::to_string(server::kMaxPullLimit));
   auto device = authorise(req, res);
   if (!device) return send_error(res, device.error());
   if (req.has_param("centre") && req.get_param_value("centre") != device->centre) {

@@ -190,6 +190,12 @@ class HttpTransport final : public Transport {
     if (res.has_header(push_seal::kSealKeyHeader)) {
       reply.server_seal_key = push_seal::decode_key(res.get_header_value(push_seal::kSealKeyHeader));
     }
+    if (res.has_header(protocol::kPullLimitHeader)) {
+      const auto value = res.get_header_value(protocol::kPullLimitHeader);
+      int limit = 0;
+      const auto* end = value.data() + value.size();
+      if (std::from_chars(value.data(), end, limit).ptr == end && limit >= 1) reply.server_pull_limit = limit;
+    }
     if (res.has_header("Retry-After")) {
       const auto value = res.get_header_value("Retry-After");
       int seconds = 0;

@@ -290,10 +290,11 @@ Result<std::size_t> SyncRound::pull() {
   const std::string state = kiosk_state();
   // `spent` is a page applied earlier: its thousands of parsed values are freed on the download
   // thread, while it waits for the server, instead of on this thread between two pages.
-  auto request = [this, &id, &state](const std::string& since, std::optional<protocol::PullResponse> spent) {
+  // What every server accepts, until a reply announces this server's own limit.
+  int limit = std::clamp(options_.pull_limit, 1, protocol::kMaxPullLimit);
+  auto request = [this, &id, &state, &limit](const std::string& since, std::optional<protocol::PullResponse> spent) {
     HttpRequest req;
-    req.path = std::string(protocol::kRoutePull) + "?limit=" +
-               std::to_string(std::clamp(options_.pull_limit, 1, protocol::kMaxPullLimit));
+    req.path = std::string(protocol::kRoutePull) + "?limit=" + std::to_string(limit);
     if (!since.empty()) req.path += "&since=" + url_encode(since);
     req.bearer_token = id->token;
     req.kiosk_state = state;
@@ -312,6 +313,7 @@ Result<std::size_t> SyncRound::pull() {
   for (int page = 0; page < options_.max_pull_pages; ++page) {
     auto fetched = in_flight.get();
     if (!fetched) return fail(fetched.error());
+    if (const auto announced = fetched->reply.server_pull_limit) limit = std::clamp(options_.pull_limit, 1, *announced);
     if (fetched->reply.status != 200) return http_failure(fetched->reply, "receiving changes");
     if (!fetched->page) return fail(fetched->page.error());
     protocol::PullResponse& parsed = *fetched->page;

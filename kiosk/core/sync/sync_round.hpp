@@ -14,7 +14,9 @@ namespace ws::kiosk {
 
 struct RoundOptions {
   BatchLimits batch;        // records and raw bytes per push
-  int pull_limit = protocol::kMaxPullLimit;  // records per pull page (the server's cap)
+  // Records per pull page the kiosk asks for, at most what the server announces
+  // (protocol::kPullLimitHeader), and protocol::kMaxPullLimit before it has announced any.
+  int pull_limit = 5000;
   int max_pull_pages = 100000;
 };
 

@@ -30,6 +30,7 @@ struct HttpReply {
   std::optional<std::int64_t> server_time_ms;  // protocol::kServerTimeHeader, when present
   std::string server_epoch;                    // protocol::kEpochHeader, when present
   std::string server_seal_key{};               // push_seal::kSealKeyHeader decoded (32 bytes), when present
+  std::optional<int> server_pull_limit{};      // protocol::kPullLimitHeader (>= 1), when present
 };
 
 class Transport {

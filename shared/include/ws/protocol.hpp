@@ -35,7 +35,12 @@ inline constexpr const char* kRouteMetrics = "/metrics";
 
 inline constexpr std::size_t kMaxBatchRecords = 1000;
 inline constexpr std::size_t kMaxBodyBytes = 16 * 1024 * 1024;  // after gzip decoding
+// The most records a pull may ask for from any server: servers before the announced limit
+// (kPullLimitHeader) refuse more, so a kiosk asks this many until a reply announces more.
 inline constexpr int kMaxPullLimit = 1000;
+// On every pull reply of a server that accepts more than kMaxPullLimit: the most records its
+// pull accepts in `limit` (a decimal integer). Absent from older servers.
+inline constexpr const char* kPullLimitHeader = "X-Waystation-Pull-Limit";
 inline constexpr std::size_t kMaxHaveRecords = 1000;  // (id, version) pairs per POST /v1/have
 
 struct EnrollRequest {

@@ -111,10 +111,10 @@ TEST_CASE("pull serves only the device's centre plus what HQ published to every 
 }
 
 TEST_CASE("pull query parameters are validated") {
-  const std::string good = "12", bad = "-1", word = "abc", zero = "0", huge = "1001", max = "1000";
+  const std::string good = "12", bad = "-1", word = "abc", zero = "0", huge = "5001", max = "5000";
   CHECK(parse_pull_query(nullptr, nullptr).has_value());
   CHECK(parse_pull_query(&good, &max)->since == 12);
-  CHECK(parse_pull_query(&good, &max)->limit == 1000);
+  CHECK(parse_pull_query(&good, &max)->limit == kMaxPullLimit);
   CHECK(parse_pull_query(nullptr, nullptr)->limit == kDefaultPullLimit);
   CHECK_FALSE(parse_pull_query(&bad, nullptr).has_value());
   CHECK_FALSE(parse_pull_query(&word, nullptr).has_value());

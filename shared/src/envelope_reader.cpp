@@ -1,7 +1,9 @@
 #include "ws/envelope_reader.hpp"
 
+#include <charconv>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 
 #include <simdjson.h>
 
@@ -27,62 +29,28 @@ Result<dom::element> parse(std::string_view text, std::optional<dom::parser>& ow
   return doc;
 }
 
-// The payload as nlohmann would have parsed it (the validator and the merge read that), or
-// false where it could differ: deeper than `max_depth` (the strict path's refusal), a duplicate
-// key (nlohmann keeps the last), a -0 (nlohmann reads an integer 0).
-bool to_nlohmann(dom::element el, int depth, int max_depth, json& out) {
-  if (depth > max_depth) return false;
-  switch (el.type()) {
-    case dom::element_type::OBJECT: {
-      out = json::object();
-      auto& fields = out.get_ref<json::object_t&>();
-      for (dom::key_value_pair kv : dom::object(el)) {
-        auto [it, inserted] = fields.try_emplace(std::string(kv.key));
-        if (!inserted || !to_nlohmann(kv.value, depth + 1, max_depth, it->second)) return false;
-      }
-      return true;
-    }
-    case dom::element_type::ARRAY: {
-      out = json::array();
-      auto& items = out.get_ref<json::array_t&>();
-      dom::array array(el);
-      items.reserve(array.size());
-      for (dom::element item : array) {
-        items.emplace_back();
-        if (!to_nlohmann(item, depth + 1, max_depth, items.back())) return false;
-      }
-      return true;
-    }
-    case dom::element_type::INT64: {
-      // nlohmann keeps a number without sign as unsigned, one with a sign as signed.
-      const std::int64_t v = el.get_int64().value_unsafe();
-      if (v >= 0) out = static_cast<std::uint64_t>(v);
-      else out = v;
-      return true;
-    }
-    case dom::element_type::UINT64: out = el.get_uint64().value_unsafe(); return true;
-    case dom::element_type::DOUBLE: {
-      const double v = el.get_double().value_unsafe();
-      if (v == 0 && std::signbit(v)) return false;
-      out = v;
-      return true;
-    }
-    case dom::element_type::STRING: out = std::string(el.get_string().value_unsafe()); return true;
-    case dom::element_type::BOOL: out = el.get_bool().value_unsafe(); return true;
-    case dom::element_type::NULL_VALUE: out = nullptr; return true;
-  }
-  return false;
+// True when one of the 8 bytes at `p` is below 0x20, '"' or '\\' (exact, word-at-a-time: the
+// byte loop below was the largest cost of writing a payload's text).
+bool needs_escape8(const char* p) {
+  constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+  constexpr std::uint64_t kHighs = 0x8080808080808080ULL;
+  std::uint64_t w = 0;
+  std::memcpy(&w, p, sizeof w);
+  auto below = [](std::uint64_t v, std::uint64_t n) { return (v - kOnes * n) & ~v & kHighs; };
+  return (below(w, 0x20) | below(w ^ (kOnes * '"'), 1) | below(w ^ (kOnes * '\\'), 1)) != 0;
 }
 
 // nlohmann's dump() (no indent, UTF-8 kept) for strings already known to be valid UTF-8: its
 // own checks every byte through a UTF-8 decoder, and was the largest part of the read.
-void append_escaped(std::string& out, const std::string& s) {
+void append_escaped(std::string& out, std::string_view s) {
   out += '"';
   std::size_t plain = 0;
   for (std::size_t i = 0; i < s.size(); ++i) {
+    while (i + 8 <= s.size() && !needs_escape8(s.data() + i)) i += 8;
+    if (i == s.size()) break;
     const auto c = static_cast<unsigned char>(s[i]);
     if (c >= 0x20 && c != '"' && c != '\\') continue;
-    out.append(s, plain, i - plain);
+    out.append(s.data() + plain, i - plain);
     plain = i + 1;
     switch (c) {
       case '"': out += "\\\""; break;
@@ -100,11 +68,11 @@ void append_escaped(std::string& out, const std::string& s) {
       }
     }
   }
-  out.append(s, plain, std::string::npos);
+  out.append(s.data() + plain, s.size() - plain);
   out += '"';
 }
 
-// The text j.dump() gives, for a tree to_nlohmann built (valid UTF-8, finite numbers).
+// The text j.dump() gives, for a tree PayloadReader built (valid UTF-8, finite numbers).
 void append_compact(std::string& out, const json& j) {
   switch (j.type()) {
     case json::value_t::object: {
@@ -139,6 +107,119 @@ void append_compact(std::string& out, const json& j) {
     default: out += j.dump(); return;  // floats: nlohmann's own shortest form
   }
 }
+
+// The payload as nlohmann would have parsed it (the validator and the merge read that), or
+// false where it could differ: deeper than `max_depth` (the strict path's refusal), a duplicate
+// key (nlohmann keeps the last), a -0 (nlohmann reads an integer 0).
+//
+// `text` gets the tree's dump() in the same walk, while every object's keys arrive in strictly
+// increasing order (nlohmann's std::map order, which is how kiosks send them); the first object
+// that does not clears `text` and leaves it to append_compact, over the finished tree.
+class PayloadReader {
+ public:
+  PayloadReader(int max_depth, std::string& text) : max_depth_(max_depth), text_(&text) {}
+
+  bool read(dom::element el, int depth, json& out) {
+    if (depth > max_depth_) return false;
+    switch (el.type()) {
+      case dom::element_type::OBJECT: return read_object(dom::object(el), depth, out);
+      case dom::element_type::ARRAY: return read_array(dom::array(el), depth, out);
+      case dom::element_type::INT64: {
+        // nlohmann keeps a number without sign as unsigned, one with a sign as signed.
+        const std::int64_t v = el.get_int64().value_unsafe();
+        if (v >= 0) out = static_cast<std::uint64_t>(v);
+        else out = v;
+        append_number(v);
+        return true;
+      }
+      case dom::element_type::UINT64: {
+        const std::uint64_t v = el.get_uint64().value_unsafe();
+        out = v;
+        append_number(v);
+        return true;
+      }
+      case dom::element_type::DOUBLE: {
+        const double v = el.get_double().value_unsafe();
+        if (v == 0 && std::signbit(v)) return false;
+        out = v;
+        if (text_ != nullptr) *text_ += out.dump();  // nlohmann's own shortest form
+        return true;
+      }
+      case dom::element_type::STRING: {
+        const std::string_view s = el.get_string().value_unsafe();
+        out = std::string(s);
+        if (text_ != nullptr) append_escaped(*text_, s);
+        return true;
+      }
+      case dom::element_type::BOOL: {
+        const bool v = el.get_bool().value_unsafe();
+        out = v;
+        append(v ? "true" : "false");
+        return true;
+      }
+      case dom::element_type::NULL_VALUE: out = nullptr; append("null"); return true;
+    }
+    return false;
+  }
+
+  // False once an object's keys came out of order: the text is then empty and incomplete.
+  bool text_written() const { return text_ != nullptr; }
+
+ private:
+  bool read_object(dom::object object, int depth, json& out) {
+    out = json::object();
+    auto& fields = out.get_ref<json::object_t&>();
+    append("{");
+    std::string_view previous;
+    bool first = true;
+    for (dom::key_value_pair kv : object) {
+      if (text_ != nullptr && !first && !(previous < kv.key)) {
+        text_->clear();
+        text_ = nullptr;
+      }
+      if (text_ != nullptr) {
+        if (!first) *text_ += ',';
+        append_escaped(*text_, kv.key);
+        *text_ += ':';
+      }
+      first = false;
+      previous = kv.key;
+      auto [it, inserted] = fields.try_emplace(std::string(kv.key));
+      if (!inserted || !read(kv.value, depth + 1, it->second)) return false;
+    }
+    append("}");
+    return true;
+  }
+
+  bool read_array(dom::array array, int depth, json& out) {
+    out = json::array();
+    auto& items = out.get_ref<json::array_t&>();
+    items.reserve(array.size());
+    append("[");
+    for (dom::element item : array) {
+      if (!items.empty()) append(",");
+      items.emplace_back();
+      if (!read(item, depth + 1, items.back())) return false;
+    }
+    append("]");
+    return true;
+  }
+
+  void append(std::string_view s) {
+    if (text_ != nullptr) *text_ += s;
+  }
+
+  template <typename Int>
+  void append_number(Int v) {
+    if (text_ == nullptr) return;
+    char digits[24];
+    auto end = std::to_chars(digits, digits + sizeof digits, v).ptr;
+    text_->append(digits, end);
+  }
+
+  int max_depth_;
+  std::string* text_;  // null once the walk's order stopped being nlohmann's
+};
 
 std::optional<std::string> string_of(dom::element el) {
   std::string_view s;
@@ -238,8 +319,9 @@ std::optional<ReadEnvelope> read_record(dom::element el, const EnvelopeLimits& l
   if (m.payload->get_object().get(payload) != simdjson::SUCCESS || payload.size() > limits.max_fields) {
     return std::nullopt;
   }
-  if (!to_nlohmann(*m.payload, 1, limits.max_depth, e.payload)) return std::nullopt;
-  append_compact(out.payload_text, e.payload);
+  PayloadReader reader(limits.max_depth, out.payload_text);
+  if (!reader.read(*m.payload, 1, e.payload)) return std::nullopt;
+  if (!reader.text_written()) append_compact(out.payload_text, e.payload);
   if (out.payload_text.size() > limits.max_payload_bytes) return std::nullopt;
   if (m.field_versions && !read_field_versions(*m.field_versions, form, e)) return std::nullopt;
   if (form == EnvelopeForm::Full) expand_field_versions(e);

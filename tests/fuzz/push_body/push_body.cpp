@@ -1,17 +1,32 @@
 // What the server's push route runs on a body it has read: parse_push_body (the split scanner,
 // the depth limit, the strict request parse), then, as the ingest does on its checking
 // threads, each record's JSON text and the strict envelope parse. An accepted envelope must
-// survive its own round trip.
+// survive its own round trip, and the simdjson reader the ingest tries first may decline any
+// record, but one it accepts the strict parse must accept, with the same payload and its text.
 #include <nlohmann/json.hpp>
 
 #include "sync-server/http/body.hpp"
 #include "tests/fuzz/fuzz.hpp"
 #include "ws/envelope.hpp"
+#include "ws/envelope_reader.hpp"
 
 namespace ws::fuzz {
 namespace {
 
 using nlohmann::json;
+
+void check_reader(std::string_view text) {
+  auto read = read_envelope(text);
+  if (!read) return;
+  json raw = json::parse(text, nullptr, /*allow_exceptions=*/false);
+  WS_FUZZ_CHECK(!raw.is_discarded());
+  std::string payload_text;
+  auto strict = envelope_from_json(std::move(raw), EnvelopeLimits{}, &payload_text);
+  WS_FUZZ_CHECK(strict.has_value());
+  WS_FUZZ_CHECK(read->payload_text == payload_text);
+  WS_FUZZ_CHECK(read->envelope.payload == strict->payload);
+  WS_FUZZ_CHECK(to_json(read->envelope) == to_json(*strict));
+}
 
 void check_envelope(json&& raw) {
   std::string payload_text;
@@ -35,6 +50,7 @@ int push_body(const std::uint8_t* data, std::size_t size) {
   // body must have been JSON (parse_push_body refused deeper bodies, so comparing is bounded).
   bool all_parse = true;
   for (auto text : request->record_texts) {
+    check_reader(text);
     json raw = json::parse(text, nullptr, /*allow_exceptions=*/false);
     all_parse = all_parse && !raw.is_discarded();
     if (!raw.is_discarded()) check_envelope(std::move(raw));

@@ -16,7 +16,7 @@ namespace ws::kiosk {
 namespace {
 
 Result<std::vector<StoredRecord>> records_after(sql::Connection& db, const std::string& data_dir, const std::string& limit) {
-  auto st = db.prepare(std::string("SELECT ") + row::kColumns + " FROM records WHERE version > ?1 ORDER BY version");
+  auto st = db.prepare("SELECT " + row::kSelect + " WHERE version > ?1 ORDER BY version");
   if (!st) return fail(st.error());
   st->bind(1, limit);
   std::vector<StoredRecord> out;

@@ -20,7 +20,7 @@ Result<std::vector<Store::HeldRecord>> Store::held_records(const std::string& af
   auto me = identity();
   if (!me) return fail(me.error());
   auto st = db_.prepare(
-      "SELECT id, version FROM records WHERE centre = ?1 AND id > ?2 AND sync_state <> 2 "
+      "SELECT id, version FROM records JOIN record_sync USING (id) WHERE centre = ?1 AND id > ?2 AND sync_state <> 2 "
       "AND kind NOT IN ('form', 'content') AND substr(version, instr(version, '@') + 1) = ?4 "
       "ORDER BY id LIMIT ?3");
   if (!st) return fail(st.error());
@@ -44,7 +44,7 @@ Result<std::size_t> Store::requeue(const std::vector<std::string>& ids) {
   auto tx = sql::Transaction::begin(db_);
   if (!tx) return fail(tx.error());
   // Sent -> Pending; a quarantined record stays where a counsellor can see why.
-  auto mark = db_.prepare("UPDATE records SET sync_state = 1 WHERE id = ?1 AND sync_state <> 2");
+  auto mark = db_.prepare("UPDATE record_sync SET sync_state = 1 WHERE id = ?1 AND sync_state <> 2");
   if (!mark) return fail(mark.error());
   std::size_t found = 0;
   for (const auto& id : ids) {

@@ -161,11 +161,11 @@ Result<std::size_t> Store::apply_retention_at(std::int64_t now_ms) {
   const std::int64_t cutoff = now_ms - static_cast<std::int64_t>(*days) * kDayMs;
   auto tx = sql::Transaction::begin(db_);
   if (!tx) return fail(tx.error());
-  auto cases = db_.prepare(std::string("SELECT ") + row::kColumns + " FROM records WHERE kind = 'case' AND deleted = 0");
+  auto cases = db_.prepare("SELECT " + row::kSelect + " WHERE kind = 'case' AND deleted = 0");
   // Every version of the case and its records acknowledged: nothing queued, quarantined or
   // newer than what the server confirmed.
   auto unsettled = db_.prepare(
-      "SELECT COUNT(*) FROM records WHERE (id = ?1 OR case_id = ?1) AND (sync_state <> 0 OR base_version IS NULL "
+      "SELECT COUNT(*) FROM records JOIN record_sync USING (id) WHERE (id = ?1 OR case_id = ?1) AND (sync_state <> 0 OR base_version IS NULL "
       "OR base_version <> version OR EXISTS (SELECT 1 FROM outbox o WHERE o.record_id = records.id))");
   if (!cases || !unsettled) return fail(!cases ? cases.error() : unsettled.error());
   std::vector<std::string> expired;

@@ -147,7 +147,7 @@ Result<std::optional<OutboxBatch>> Store::freeze_next(const BatchLimits& limits,
   const bool sealing = !key->empty();  // an older server, or no reply yet: sent plain
   auto rows = db_.prepare(
       "SELECT seq, record_id, sealed, sealed_version, sealed_size FROM outbox WHERE batch_id IS NULL ORDER BY seq");
-  auto lookup = db_.prepare(std::string("SELECT ") + row::kColumns + " FROM records WHERE id = ?1");
+  auto lookup = db_.prepare("SELECT " + row::kSelect + " WHERE id = ?1");
   if (!rows || !lookup) return fail("db_error", "cannot prepare making a batch");
   OutboxBatch b;
   b.batch_id = new_uuid_v7();
@@ -288,7 +288,7 @@ Result<AckOutcome> Store::settle_exceptions(const std::string& batch_id, const p
   // A rejected record that was edited again meanwhile stays pending: the newer version may be
   // the fix, and it gets its own verdict.
   auto rejected = db_.prepare(R"sql(
-    UPDATE records SET
+    UPDATE record_sync SET
       sync_state = CASE WHEN EXISTS(SELECT 1 FROM outbox WHERE record_id = ?1) THEN 1 ELSE 2 END,
       sync_error = ?2
     WHERE id = ?1)sql");
@@ -332,13 +332,13 @@ Status Store::accept_batch_rows(const std::string& batch_id) {
   // The server holds at least the version each row carried; a record with another row still
   // queued (edited after freezing) stays pending.
   auto accepted = db_.prepare(R"sql(
-    UPDATE records SET
-      base_version = CASE WHEN records.base_version IS NULL OR records.base_version < o.sent_version
-                          THEN o.sent_version ELSE records.base_version END,
+    UPDATE record_sync SET
+      base_version = CASE WHEN record_sync.base_version IS NULL OR record_sync.base_version < o.sent_version
+                          THEN o.sent_version ELSE record_sync.base_version END,
       sync_state = CASE WHEN EXISTS(SELECT 1 FROM outbox x WHERE x.record_id = o.record_id AND x.seq <> o.seq)
                         THEN 1 ELSE 0 END,
       sync_error = ''
-    FROM outbox o WHERE o.batch_id = ?1 AND records.id = o.record_id)sql");
+    FROM outbox o WHERE o.batch_id = ?1 AND record_sync.id = o.record_id)sql");
   auto drop = db_.prepare("DELETE FROM outbox WHERE batch_id = ?1");
   if (!accepted || !drop) return fail("db_error", "cannot prepare the acknowledgement");
   if (auto s = accepted->bind(1, batch_id).run(); !s) return s;
@@ -377,7 +377,7 @@ Status Store::quarantine(const std::string& record_id, const std::string& reason
   if (!tx) return fail(tx.error());
   auto drop = db_.prepare("DELETE FROM outbox WHERE record_id = ?1 AND batch_id IS NULL");
   auto mark = db_.prepare(R"sql(
-    UPDATE records SET
+    UPDATE record_sync SET
       sync_state = CASE WHEN EXISTS(SELECT 1 FROM outbox WHERE record_id = ?1) THEN 1 ELSE 2 END,
       sync_error = ?2
     WHERE id = ?1)sql");

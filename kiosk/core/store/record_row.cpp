@@ -70,14 +70,19 @@ namespace {
 
 constexpr const char* kUpsert = R"sql(
     INSERT INTO records(id, kind, centre, case_id, version, deleted, schema_version, payload_codec, payload,
-                        field_versions, base_version, updated_ms, sync_state, sync_error, search_text)
-    VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
+                        field_versions, updated_ms, search_text)
+    VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
     ON CONFLICT(id) DO UPDATE SET
       case_id = excluded.case_id, version = excluded.version, deleted = excluded.deleted,
       schema_version = excluded.schema_version, payload_codec = excluded.payload_codec,
       payload = excluded.payload, field_versions = excluded.field_versions,
-      base_version = excluded.base_version, updated_ms = excluded.updated_ms,
-      sync_state = excluded.sync_state, sync_error = excluded.sync_error, search_text = excluded.search_text
+      updated_ms = excluded.updated_ms, search_text = excluded.search_text
+  )sql";
+
+constexpr const char* kUpsertSync = R"sql(
+    INSERT INTO record_sync(id, base_version, sync_state, sync_error) VALUES(?1, ?2, ?3, ?4)
+    ON CONFLICT(id) DO UPDATE SET
+      base_version = excluded.base_version, sync_state = excluded.sync_state, sync_error = excluded.sync_error
   )sql";
 
 // The row state beside the envelope (StoredRecord's other members).
@@ -91,7 +96,8 @@ struct RowState {
 Status write(sql::Connection& db, const std::string& data_dir, const Envelope& e, const RowState& state,
              const std::string* payload_json) {
   auto st = db.prepare(kUpsert);
-  if (!st) return fail(st.error());
+  auto sync = db.prepare(kUpsertSync);
+  if (!st || !sync) return fail(!st ? st.error() : sync.error());
   std::optional<std::string> case_id;
   if (auto it = e.payload.find("_case_id"); it != e.payload.end() && it->is_string()) case_id = it->get<std::string>();
   std::optional<std::string> base;
@@ -101,9 +107,10 @@ Status write(sql::Connection& db, const std::string& data_dir, const Envelope& e
   if (!encoded) return fail(encoded.error());
   st->bind(1, e.id).bind(2, e.kind).bind(3, e.centre).bind(4, case_id).bind(5, e.version.to_string());
   st->bind(6, e.deleted ? 1 : 0).bind(7, e.schema_version).bind(8, encoded->codec).bind_blob(9, encoded->bytes);
-  st->bind(10, ws::field_versions_json(e.field_versions)).bind(11, base).bind(12, state.updated_ms);
-  st->bind(13, static_cast<int>(state.sync_state)).bind(14, state.sync_error).bind(15, std::string());
-  return st->run();
+  st->bind(10, ws::field_versions_json(e.field_versions)).bind(11, state.updated_ms).bind(12, std::string());
+  if (auto s = st->run(); !s) return s;
+  sync->bind(1, e.id).bind(2, base).bind(3, static_cast<int>(state.sync_state)).bind(4, state.sync_error);
+  return sync->run();
 }
 
 }  // namespace

@@ -6,10 +6,15 @@
 
 namespace ws::kiosk::row {
 
-// Column list for SELECTs that read_record() understands, in this order.
+// Column list for SELECTs that read_record() understands, in this order, over kFrom.
 inline constexpr const char* kColumns =
     "id, kind, centre, version, deleted, schema_version, payload_codec, payload, field_versions, "
     "base_version, updated_ms, sync_state, sync_error";
+// A record and its sync state (record_sync, one row per record: an acknowledgement rewrites
+// that small row, not the record's). Columns other than id need no table name.
+inline constexpr const char* kFrom = " FROM records JOIN record_sync USING (id)";
+// kColumns + kFrom, for "SELECT " + kSelect + " WHERE ...".
+inline const std::string kSelect = std::string(kColumns) + kFrom;
 
 // An encrypted payload while the vault of `data_dir` is locked reads as an empty object with
 // `payload_locked` set: the metadata (id, kind, case, state, versions) stays readable.

@@ -191,7 +191,7 @@ Status Store::remove(const std::string& id) {
 }
 
 Result<std::optional<StoredRecord>> Store::get(const std::string& id) {
-  auto st = db_.prepare(std::string("SELECT ") + row::kColumns + " FROM records WHERE id = ?1");
+  auto st = db_.prepare("SELECT " + row::kSelect + " WHERE id = ?1");
   if (!st) return fail(st.error());
   st->bind(1, id);
   auto rows = collect(*st, data_dir_);
@@ -207,8 +207,7 @@ Result<std::vector<StoredRecord>> Store::list(const ListQuery& q) {
   const int limit = std::clamp(q.limit, 1, 10000);
   const int offset = std::max(q.offset, 0);
   // Optional filters are bound as NULL when unused, so one prepared statement serves all.
-  auto st = db_.prepare(std::string("SELECT ") + row::kColumns + R"sql(
-    FROM records
+  auto st = db_.prepare("SELECT " + row::kSelect + R"sql(
     WHERE kind = ?1 AND (?2 OR deleted = 0) AND (?3 IS NULL OR case_id = ?3)
     ORDER BY id DESC LIMIT ?4 OFFSET ?5)sql");
   if (!st) return fail(st.error());
@@ -217,15 +216,14 @@ Result<std::vector<StoredRecord>> Store::list(const ListQuery& q) {
 }
 
 Result<std::vector<StoredRecord>> Store::linked_to_case(const std::string& case_id) {
-  auto st = db_.prepare(std::string("SELECT ") + row::kColumns +
-                        " FROM records WHERE case_id = ?1 AND deleted = 0 ORDER BY id DESC");
+  auto st = db_.prepare("SELECT " + row::kSelect + " WHERE case_id = ?1 AND deleted = 0 ORDER BY id DESC");
   if (!st) return fail(st.error());
   st->bind(1, case_id);
   return collect(*st, data_dir_);
 }
 
 Result<std::vector<StoredRecord>> Store::quarantined() {
-  auto st = db_.prepare(std::string("SELECT ") + row::kColumns + " FROM records WHERE sync_state = 2 ORDER BY id DESC");
+  auto st = db_.prepare("SELECT " + row::kSelect + " WHERE sync_state <> 0 AND sync_state = 2 ORDER BY id DESC");
   if (!st) return fail(st.error());
   return collect(*st, data_dir_);
 }

@@ -7,7 +7,7 @@ namespace ws::kiosk {
 namespace {
 
 Result<std::vector<std::string>> quarantined_ids(sql::Connection& db) {
-  auto st = db.prepare("SELECT id FROM records WHERE sync_state = 2 ORDER BY id");
+  auto st = db.prepare("SELECT id FROM record_sync WHERE sync_state <> 0 AND sync_state = 2 ORDER BY id");
   if (!st) return fail(st.error());
   return st->collect_column();
 }
@@ -17,14 +17,15 @@ Result<std::vector<std::string>> quarantined_ids(sql::Connection& db) {
 // Inside the caller's transaction: the record leaves quarantine and gets one unsent outbox row,
 // with a fresh sealed copy when the record can be read (a copy the server refused is not reused).
 Status Store::requeue_one(const std::string& record_id) {
-  auto mark = db_.prepare("UPDATE records SET sync_state = 1, sync_error = '' WHERE id = ?1 AND sync_state = 2");
+  auto mark = db_.prepare("UPDATE record_sync SET sync_state = 1, sync_error = '' WHERE id = ?1 AND sync_state = 2");
   if (!mark) return fail(mark.error());
   if (auto s = enqueue(record_id); !s) return s;
   return mark->bind(1, record_id).run();
 }
 
 Status Store::requeue_for_forms(const protocol::PullResponse& page) {
-  auto refused = db_.prepare("SELECT id FROM records WHERE sync_state = 2 AND kind = ?1 AND schema_version = ?2");
+  auto refused = db_.prepare(
+      "SELECT id FROM records JOIN record_sync USING (id) WHERE sync_state = 2 AND kind = ?1 AND schema_version = ?2");
   if (!refused) return fail(refused.error());
   for (const auto& e : page.records) {
     if (e.kind != "form" || e.deleted || !e.payload.is_object()) continue;
@@ -51,7 +52,7 @@ Status Store::send_again(const std::string& record_id) {
   if (auto s = writable(); !s) return s;
   auto tx = sql::Transaction::begin(db_);
   if (!tx) return fail(tx.error());
-  auto st = db_.prepare("SELECT sync_state FROM records WHERE id = ?1");
+  auto st = db_.prepare("SELECT sync_state FROM record_sync WHERE id = ?1");
   if (!st) return fail(st.error());
   st->bind(1, record_id);
   auto row = st->step();

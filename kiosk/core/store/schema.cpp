@@ -204,7 +204,29 @@ Status v15(sql::Connection& db) {
   )sql");
 }
 
-const std::function<Status(sql::Connection&)> kSteps[] = {v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13, v14, v15};
+// The sync state out of the record rows: an acknowledgement rewrites a ~60-byte row of
+// record_sync per record instead of the ~1.3 KB record row (about 20 WAL pages per 1,000
+// records instead of ~330). Every record has exactly one row; it follows its record's id and
+// goes when the record goes (cascades: foreign_keys is on for every connection).
+Status sync_side_table(sql::Connection& db) {
+  return db.exec(R"sql(
+    CREATE TABLE record_sync(
+      id TEXT PRIMARY KEY REFERENCES records(id) ON DELETE CASCADE ON UPDATE CASCADE,
+      base_version TEXT,
+      sync_state INTEGER NOT NULL,
+      sync_error TEXT NOT NULL DEFAULT '') WITHOUT ROWID;
+    INSERT INTO record_sync(id, base_version, sync_state, sync_error)
+      SELECT id, base_version, sync_state, sync_error FROM records;
+    CREATE INDEX record_sync_by_state ON record_sync(sync_state, id) WHERE sync_state <> 0;
+    DROP INDEX records_by_state;
+    ALTER TABLE records DROP COLUMN base_version;
+    ALTER TABLE records DROP COLUMN sync_state;
+    ALTER TABLE records DROP COLUMN sync_error;
+  )sql");
+}
+
+const std::function<Status(sql::Connection&)> kSteps[] = {v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13, v14, v15,
+                                                          sync_side_table};
 static_assert(sizeof(kSteps) / sizeof(kSteps[0]) == kLatest);
 
 }  // namespace

@@ -12,7 +12,10 @@ namespace ws::kiosk::schema {
 // 6: conflicts (local edits a pull replaced).  7: conflicts.resolved_ms.
 // 8: vault and vault_copies (encryption at rest, vault.hpp).  9: audit_log.
 // 13: sealed batches' bodies made again from their rows' items (outbox_frozen_items).
-inline constexpr int kLatest = 15;
+// 15: page_keys, pull_inbox.codec (a locked vault's pull, one key per page).
+// 16: record_sync (sync state, base version and server error out of the record rows).
+inline constexpr int kSyncSideTable = 16;
+inline constexpr int kLatest = 16;
 
 Result<int> current_version(sql::Connection& db);
 // Brings the database up to `target` (never down). A database newer than this program is

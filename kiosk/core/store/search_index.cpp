@@ -67,8 +67,8 @@ Result<std::vector<StoredRecord>> search(Store& store, const ListQuery& q) {
   const int limit = std::clamp(q.limit, 1, 10000);
   const int offset = std::max(q.offset, 0);
   const std::string needle = fold_case(q.text);
-  auto st = store.connection().prepare(std::string("SELECT ") + row::kColumns + R"sql(
-    FROM records WHERE kind = ?1 AND (?2 OR deleted = 0) AND (?3 IS NULL OR case_id = ?3) ORDER BY id DESC)sql");
+  auto st = store.connection().prepare("SELECT " + row::kSelect + R"sql(
+    WHERE kind = ?1 AND (?2 OR deleted = 0) AND (?3 IS NULL OR case_id = ?3) ORDER BY id DESC)sql");
   if (!st) return fail(st.error());
   st->bind(1, q.kind).bind(2, q.include_deleted ? 1 : 0).bind(3, q.case_id);
   auto index = index_of(store.data_dir());

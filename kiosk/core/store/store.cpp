@@ -260,9 +260,9 @@ Status Store::defer_checkpoints(bool on) {
 }
 
 Result<std::int64_t> Store::pending_count() {
-  // Naming records_by_state's own condition (sync_state <> 0) lets SQLite count from that
-  // partial index instead of reading every record (a push asks at its start).
-  auto st = db_.prepare("SELECT count(*) FROM records WHERE sync_state <> 0 AND sync_state = 1");
+  // Naming record_sync_by_state's own condition (sync_state <> 0) lets SQLite count from that
+  // partial index instead of reading every row (a push asks at its start).
+  auto st = db_.prepare("SELECT count(*) FROM record_sync WHERE sync_state <> 0 AND sync_state = 1");
   if (!st) return fail(st.error());
   auto row = st->step();
   if (!row) return fail(row.error());
@@ -270,7 +270,7 @@ Result<std::int64_t> Store::pending_count() {
 }
 
 Result<std::int64_t> Store::quarantined_count() {
-  auto st = db_.prepare("SELECT count(*) FROM records WHERE sync_state <> 0 AND sync_state = 2");
+  auto st = db_.prepare("SELECT count(*) FROM record_sync WHERE sync_state <> 0 AND sync_state = 2");
   if (!st) return fail(st.error());
   auto row = st->step();
   if (!row) return fail(row.error());

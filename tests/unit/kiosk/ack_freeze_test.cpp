@@ -13,6 +13,7 @@
 #include "tests/unit/kiosk/support.hpp"
 
 using namespace ws::kiosk;
+using ws::kiosk::test::count;
 using ws::kiosk::test::TempDir;
 using ws::protocol::PushResponse;
 using ws::protocol::RecordStatus;
@@ -26,15 +27,6 @@ PushResponse all_applied(const OutboxBatch& b) {
   PushResponse r{b.batch_id, {}, "1", ""};
   for (const auto& id : b.record_ids) r.results.push_back({id, RecordStatus::Applied, ""});
   return r;
-}
-
-std::int64_t count(ws::sql::Connection& db, const char* sql) {
-  auto st = db.prepare(sql);
-  REQUIRE(st);
-  auto row = st->step();
-  REQUIRE(row);
-  REQUIRE(*row);
-  return st->column_int(0);
 }
 
 // The push's order without a server: one batch "in flight", the next frozen; each verdict is
@@ -64,11 +56,12 @@ void check_consistent(const std::string& dir, std::int64_t records) {
   auto db = ws::sql::Connection::open(Store::database_path(dir));
   REQUIRE(db);
   CHECK(count(*db, "SELECT COUNT(*) FROM records") == records);
+  CHECK(count(*db, "SELECT COUNT(*) FROM records JOIN record_sync USING (id)") == records);
   // Nothing doubled: one outbox row per unsent record.
   CHECK(count(*db, "SELECT COUNT(*) FROM (SELECT record_id FROM outbox GROUP BY record_id HAVING COUNT(*) > 1)") == 0);
   // Nothing lost: a record is either acknowledged (synced, no row) or still queued.
   CHECK(count(*db,
-              "SELECT COUNT(*) FROM records r WHERE (r.sync_state = 0) = "
+              "SELECT COUNT(*) FROM records r JOIN record_sync s ON s.id = r.id WHERE (s.sync_state = 0) = "
               "EXISTS(SELECT 1 FROM outbox o WHERE o.record_id = r.id)") == 0);
   // Every frozen batch is whole, and every frozen row belongs to one.
   CHECK(count(*db,

@@ -129,7 +129,7 @@ TEST_CASE("retention removes closed cases past the centre's days once the server
   {
     auto tx = sql::Transaction::begin(store->connection());
     REQUIRE(tx);
-    REQUIRE(store->connection().exec(("UPDATE records SET base_version = NULL WHERE id = '" + unsent + "'").c_str()));
+    REQUIRE(store->connection().exec(("UPDATE record_sync SET base_version = NULL WHERE id = '" + unsent + "'").c_str()));
     REQUIRE(tx->commit());
   }
   CHECK(store->retention_days().value() == kDefaultRetentionDays);

@@ -20,14 +20,22 @@ void write_old_record(ws::sql::Connection& db, int v, const std::string& id) {
     REQUIRE(meta->bind(1, k).bind(2, val).run());
   }
   const std::string version = "0000000000001-00000000@dev-old";
+  const bool side_table = v >= schema::kSyncSideTable;  // the sync state has its own table
   auto rec = db.prepare(
-      "INSERT INTO records(id, kind, centre, case_id, version, deleted, schema_version, payload_codec, payload, "
-      "field_versions, base_version, updated_ms, sync_state, sync_error) "
-      "VALUES(?1, 'case', 'OSLO', NULL, ?2, 0, 1, 1, ?3, ?4, NULL, 1, 1, '')");
+      side_table ? "INSERT INTO records(id, kind, centre, case_id, version, deleted, schema_version, payload_codec, "
+                   "payload, field_versions, updated_ms) VALUES(?1, 'case', 'OSLO', NULL, ?2, 0, 1, 1, ?3, ?4, 1)"
+                 : "INSERT INTO records(id, kind, centre, case_id, version, deleted, schema_version, payload_codec, "
+                   "payload, field_versions, base_version, updated_ms, sync_state, sync_error) "
+                   "VALUES(?1, 'case', 'OSLO', NULL, ?2, 0, 1, 1, ?3, ?4, NULL, 1, 1, '')");
   REQUIRE(rec);
   REQUIRE(rec->bind(1, id).bind(2, version)
               .bind_blob(3, R"({"given_name":"Legacy","family_name":"Karimi","case_number":"OSL-77"})")
               .bind(4, "{}").run());
+  if (side_table) {
+    auto sync = db.prepare("INSERT INTO record_sync(id, base_version, sync_state, sync_error) VALUES(?1, NULL, 1, '')");
+    REQUIRE(sync);
+    REQUIRE(sync->bind(1, id).run());
+  }
   auto out = db.prepare("INSERT INTO outbox(record_id, enqueued_ms) VALUES(?1, 1)");
   REQUIRE(out);
   REQUIRE(out->bind(1, id).run());

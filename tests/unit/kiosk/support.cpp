@@ -13,4 +13,12 @@ std::unique_ptr<Store> enrolled_store(const std::string& dir, const std::string&
   return std::move(*store);
 }
 
+std::int64_t count(sql::Connection& db, const std::string& sql) {
+  auto st = db.prepare(sql);
+  if (!st) throw std::runtime_error("prepare failed: " + st.error().message);
+  auto row = st->step();
+  if (!row || !*row) throw std::runtime_error("no row for: " + sql);
+  return st->column_int(0);
+}
+
 }  // namespace ws::kiosk::test

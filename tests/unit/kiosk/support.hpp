@@ -16,6 +16,9 @@ using ws::test::TempDir;
 std::unique_ptr<Store> enrolled_store(const std::string& dir, const std::string& device = "dev-a",
                                       const std::string& centre = "OSLO", const std::string& token = "tok-a");
 
+// The first column of the first row of `sql` (a COUNT(*)); throws when there is none.
+std::int64_t count(sql::Connection& db, const std::string& sql);
+
 // Answers the shipped intake form accepts.
 inline nlohmann::json intake_payload(int n) { return ws::test::intake_answers(n); }
 

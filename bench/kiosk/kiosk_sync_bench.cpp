@@ -6,7 +6,7 @@
 // of one counsellor save through the kiosk store (call to durable commit).
 //
 //   kiosk_sync_bench [--records 20000] [--runs 5] [--batch 1000] [--saves 200] [--seal on|off]
-//                    [--pull-vault none,open,locked] [--allow-busy]
+//                    [--pull-vault none,open,locked] [--pull-limit N] [--allow-busy]
 //
 // --seal off pushes plain JSON (as a kiosk that has not learnt the server's key does), to
 // measure what sealing to the server's key (ws/push_seal.hpp) costs; on is what kiosks do: each
@@ -18,6 +18,8 @@
 // key) and locked (sealed for the vault's public key, one key exchange per page, page_key.hpp).
 // The first state listed is the "initial pull" line; each state also prints the CPU the kiosk
 // process and the server used, and locked also the next sign-in's merge (unlock and settle).
+// --pull-limit sets the page size the kiosk asks for (RoundOptions::pull_limit; its default if
+// not given), to compare page sizes with one binary.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -154,12 +156,14 @@ void prepare_vault(const std::string& data_dir, VaultState state) {
 
 // The timed initial pull of everything the centre holds into the new kiosk at `data_dir`.
 PullRun timed_pull(const std::string& data_dir, const std::string& url, const Server& server, FaultProxy& proxy,
-                   std::size_t records, VaultState state, double& wire_bytes) {
+                   std::size_t records, VaultState state, int pull_limit, double& wire_bytes) {
   auto store = kiosk::Store::open(data_dir);
   if (!store) die(store.error().message);
   auto transport = kiosk::make_http_transport(url);
   if (!transport) die(transport.error().message);
-  kiosk::SyncRound round(**store, **transport, kiosk::RoundOptions{});
+  kiosk::RoundOptions options{};
+  if (pull_limit > 0) options.pull_limit = pull_limit;
+  kiosk::SyncRound round(**store, **transport, options);
   proxy.reset_counters();
   const std::string server_pid = std::to_string(server.pid());
   const double kiosk_cpu = ws::bench::cpu_seconds(), server_cpu = ws::bench::cpu_seconds(server_pid);
@@ -190,7 +194,8 @@ void forget_seal_key(const std::string& data_dir) {
   if (!store || !(*store)->set_server_seal_key("")) die("could not forget the sealing key");
 }
 
-Run one_run(int records, std::size_t batch, int saves, int run_index, bool seal, const std::vector<VaultState>& vaults) {
+Run one_run(int records, std::size_t batch, int saves, int run_index, bool seal, const std::vector<VaultState>& vaults,
+            int pull_limit) {
   TempDir dir;
   Server server(dir.sub("server.db"));
   server.start();
@@ -249,7 +254,8 @@ Run one_run(int records, std::size_t batch, int saves, int run_index, bool seal,
   // 2. Each new kiosk pulls everything the first one pushed.
   for (std::size_t i = 0; i < fresh.size(); ++i) {
     double wire = 0;
-    r.pulls.push_back(timed_pull(fresh[i].data_dir, via_proxy, server, proxy, r.records, vaults[i], wire));
+    r.pulls.push_back(
+        timed_pull(fresh[i].data_dir, via_proxy, server, proxy, r.records, vaults[i], pull_limit, wire));
     if (i == 0) {
       r.pull_s = r.pulls.back().wall_s;
       r.pull_wire_bytes = wire;
@@ -284,7 +290,7 @@ std::vector<VaultState> parse_vault_states(const std::string& list) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  int records = 20000, runs = 5, saves = 200;
+  int records = 20000, runs = 5, saves = 200, pull_limit = 0;
   std::size_t batch = 1000;
   bool seal = true;
   std::vector<VaultState> vaults{VaultState::None, VaultState::Open, VaultState::Locked};
@@ -295,10 +301,11 @@ int main(int argc, char** argv) {
     else if (name == "--saves") saves = std::atoi(value);
     else if (name == "--seal") seal = std::string(value) != "off";
     else if (name == "--pull-vault") vaults = parse_vault_states(value);
+    else if (name == "--pull-limit") pull_limit = std::atoi(value);
     else return false;
     return true;
   });
-  if (records < 1 || runs < 1 || batch < 1 || batch > 1000 || saves < 1 || vaults.empty()) die("bad arguments");
+  if (records < 1 || runs < 1 || batch < 1 || batch > 1000 || saves < 1 || vaults.empty() || pull_limit < 0) die("bad arguments");
   ws::bench::check_load(allow_busy);
 
   std::vector<std::vector<double>> by_vault_s(vaults.size()), by_vault_ratio(vaults.size()),
@@ -307,7 +314,7 @@ int main(int argc, char** argv) {
   std::vector<double> push, pull, cli, floor, push_ratio, pull_ratio, raw, wire, pull_wire, env_ratio, full_ratio, saves_ms;
   std::vector<double> kiosk_cpu, server_cpu, freeze, wait, ack;
   for (int i = 0; i < runs; ++i) {
-    const Run r = one_run(records, batch, saves, i, seal, vaults);
+    const Run r = one_run(records, batch, saves, i, seal, vaults, pull_limit);
     const double n = static_cast<double>(r.records);
     push.push_back(r.push_s);
     pull.push_back(r.pull_s);

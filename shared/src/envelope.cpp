@@ -264,6 +264,9 @@ namespace {
 
 std::string versions_json(const std::map<std::string, Version>& field_versions, const Version* compact_at) {
   std::string out = "{";
+  // Most fields share one version (a record's fields are saved together): its text is made once.
+  const Version* last = nullptr;
+  std::string last_text;
   for (const auto& [field, v] : field_versions) {
     if (compact_at && !kept_in_compact(field, v, *compact_at)) continue;
     if (out.size() > 1) out += ',';
@@ -275,7 +278,11 @@ std::string versions_json(const std::map<std::string, Version>& field_versions, 
       out += nlohmann::json(field).dump();
     }
     out += ":\"";
-    out += v.to_string();  // hex digits, '-' and the device id: nothing to escape
+    if (!last || !(*last == v)) {
+      last = &v;
+      last_text = v.to_string();
+    }
+    out += last_text;  // hex digits, '-' and the device id: nothing to escape
     out += '"';
   }
   out += '}';

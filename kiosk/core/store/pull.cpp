@@ -5,6 +5,7 @@
 #include "kiosk/core/store/page_key.hpp"
 #include "kiosk/core/store/record_row.hpp"
 #include "kiosk/core/store/store.hpp"
+#include "kiosk/core/store/vault.hpp"
 #include "ws/erasure.hpp"
 #include "ws/merge.hpp"
 
@@ -113,6 +114,10 @@ Result<std::size_t> Store::apply_pull_once(const protocol::PullResponse& page) {
   changed += *from_inbox;
   auto held = held_ids(db_, page);
   if (!held) return fail(held.error());
+  // Read once for the page: this transaction sees one vault row throughout, and nothing below
+  // makes a vault (record_codec::encode_text_with_key).
+  auto vault_key = vault::public_key(db_);
+  if (!vault_key) return fail(vault_key.error());
   for (std::size_t i = 0; i < page.records.size(); ++i) {
     const Envelope& incoming = page.records[i];
     // Defence in depth: the server scopes pulls by centre; a record of another centre that
@@ -130,7 +135,7 @@ Result<std::size_t> Store::apply_pull_once(const protocol::PullResponse& page) {
       continue;
     }
     if (held->insert(incoming.id).second) {
-      if (auto s = insert_pulled(incoming, now, page_payload_json(page, i)); !s) return fail(s.error());
+      if (auto s = row::insert_pulled(db_, data_dir_, incoming, now, page_payload_json(page, i), &*vault_key); !s) return fail(s.error());
       ++changed;
       continue;
     }

@@ -74,19 +74,25 @@ Result<codec::Encoded> encode(sql::Connection& db, const std::string& data_dir, 
 
 Result<codec::Encoded> encode_text(sql::Connection& db, const std::string& data_dir, const std::string& id,
                                    const std::string& kind, std::string payload_json) {
-  codec::Encoded plain{codec::kJsonText, std::move(payload_json)};
-  if (stays_plain(kind)) return plain;
+  if (stays_plain(kind)) return codec::Encoded{codec::kJsonText, std::move(payload_json)};
   auto pk = vault::public_key(db);
   if (!pk) return fail(pk.error());
-  if (pk->empty()) return plain;  // no vault yet: the first sign-in encrypts the folder
-  if (auto key = vault::data_key(data_dir, *pk)) {
+  return encode_text_with_key(db, *pk, data_dir, id, kind, std::move(payload_json));
+}
+
+Result<codec::Encoded> encode_text_with_key(sql::Connection& db, const std::string& public_key,
+                                            const std::string& data_dir, const std::string& id,
+                                            const std::string& kind, std::string payload_json) {
+  codec::Encoded plain{codec::kJsonText, std::move(payload_json)};
+  if (stays_plain(kind) || public_key.empty()) return plain;  // no vault yet: the first sign-in encrypts the folder
+  if (auto key = vault::data_key(data_dir, public_key)) {
     return codec::Encoded{codec::kDataKey, seal::encrypt(*key, plain.bytes, aad(id))};
   }
   // A pull page's records share one key sealed once (page_key.hpp); other writes are sealed each.
-  auto paged = page_key::encrypt(db, *pk, plain.bytes, page_key::kRecord, id);
+  auto paged = page_key::encrypt(db, public_key, plain.bytes, page_key::kRecord, id);
   if (!paged) return fail(paged.error());
   if (*paged) return codec::Encoded{codec::kPageKey, std::move(**paged)};
-  return codec::Encoded{codec::kSealedJson, vault::seal(*pk, sealed_plain(id, plain.bytes))};
+  return codec::Encoded{codec::kSealedJson, vault::seal(public_key, sealed_plain(id, plain.bytes))};
 }
 
 Result<std::string> decode_text(const std::string& data_dir, const std::string& id, int codec_id, std::string bytes) {

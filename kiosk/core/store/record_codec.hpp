@@ -38,6 +38,13 @@ Result<codec::Encoded> encode(sql::Connection& db, const std::string& data_dir, 
 // The same from the payload's compact JSON text (what codec::encode would write for it).
 Result<codec::Encoded> encode_text(sql::Connection& db, const std::string& data_dir, const std::string& id,
                                    const std::string& kind, std::string payload_json);
+// The same with the vault's public key (vault::public_key, "" for no vault) read by the caller:
+// a pull page writes thousands of rows in one transaction, which sees one vault row throughout
+// (snapshot; the pull never makes a vault), so it reads the key once. Whether the vault is open
+// is still asked per record: another thread may lock or unlock it mid-page.
+Result<codec::Encoded> encode_text_with_key(sql::Connection& db, const std::string& public_key,
+                                            const std::string& data_dir, const std::string& id,
+                                            const std::string& kind, std::string payload_json);
 Result<nlohmann::json> decode(const std::string& data_dir, const std::string& id, int codec_id,
                               const std::string& bytes);
 // The payload as JSON text (for building a push batch), as codec::decode_text gives for plain rows.

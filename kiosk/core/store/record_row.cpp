@@ -93,8 +93,17 @@ struct RowState {
   const std::string& sync_error;
 };
 
+// The payload as stored: from the parse's text when there is one, with the caller's vault key
+// when it has read it.
+Result<codec::Encoded> encode_payload(sql::Connection& db, const std::string& data_dir, const Envelope& e,
+                                      const std::string* payload_json, const std::string* vault_public_key) {
+  if (!payload_json) return record_codec::encode(db, data_dir, e.id, e.kind, e.payload);
+  if (!vault_public_key) return record_codec::encode_text(db, data_dir, e.id, e.kind, *payload_json);
+  return record_codec::encode_text_with_key(db, *vault_public_key, data_dir, e.id, e.kind, *payload_json);
+}
+
 Status write(sql::Connection& db, const std::string& data_dir, const Envelope& e, const RowState& state,
-             const std::string* payload_json) {
+             const std::string* payload_json, const std::string* vault_public_key) {
   auto st = db.prepare(kUpsert);
   auto sync = db.prepare(kUpsertSync);
   if (!st || !sync) return fail(!st ? st.error() : sync.error());
@@ -102,8 +111,7 @@ Status write(sql::Connection& db, const std::string& data_dir, const Envelope& e
   if (auto it = e.payload.find("_case_id"); it != e.payload.end() && it->is_string()) case_id = it->get<std::string>();
   std::optional<std::string> base;
   if (state.base) base = state.base->to_string();
-  const auto encoded = payload_json ? record_codec::encode_text(db, data_dir, e.id, e.kind, *payload_json)
-                                    : record_codec::encode(db, data_dir, e.id, e.kind, e.payload);
+  const auto encoded = encode_payload(db, data_dir, e, payload_json, vault_public_key);
   if (!encoded) return fail(encoded.error());
   st->bind(1, e.id).bind(2, e.kind).bind(3, e.centre).bind(4, case_id).bind(5, e.version.to_string());
   st->bind(6, e.deleted ? 1 : 0).bind(7, e.schema_version).bind(8, encoded->codec).bind_blob(9, encoded->bytes);
@@ -118,13 +126,13 @@ Status write(sql::Connection& db, const std::string& data_dir, const Envelope& e
 Status upsert(sql::Connection& db, const std::string& data_dir, const StoredRecord& r) {
   if (r.payload_locked) return fail(record_codec::kLocked, "sign in first: the record's data is locked");
   const Version* base = r.envelope.base_version ? &*r.envelope.base_version : nullptr;
-  return write(db, data_dir, r.envelope, {base, r.updated_ms, r.sync_state, r.sync_error}, nullptr);
+  return write(db, data_dir, r.envelope, {base, r.updated_ms, r.sync_state, r.sync_error}, nullptr, nullptr);
 }
 
 Status insert_pulled(sql::Connection& db, const std::string& data_dir, const Envelope& e, std::int64_t updated_ms,
-                     const std::string* payload_json) {
+                     const std::string* payload_json, const std::string* vault_public_key) {
   static const std::string no_error;
-  return write(db, data_dir, e, {&e.version, updated_ms, SyncState::Sent, no_error}, payload_json);
+  return write(db, data_dir, e, {&e.version, updated_ms, SyncState::Sent, no_error}, payload_json, vault_public_key);
 }
 
 }  // namespace ws::kiosk::row

@@ -28,8 +28,9 @@ Result<std::string> envelope_json_text(const sql::Statement& st, const std::stri
 Status upsert(sql::Connection& db, const std::string& data_dir, const StoredRecord& r);
 // A pulled record this kiosk does not hold yet, as it came: sent, its base its version.
 // `payload_json` is the payload's compact JSON when the caller has it (the pull's parse made
-// it), which saves dumping the payload again.
+// it), which saves dumping the payload again; `vault_public_key` the vault's public key when the
+// caller read it for its transaction (record_codec::encode_text_with_key), else read here.
 Status insert_pulled(sql::Connection& db, const std::string& data_dir, const Envelope& e, std::int64_t updated_ms,
-                     const std::string* payload_json);
+                     const std::string* payload_json, const std::string* vault_public_key = nullptr);
 
 }  // namespace ws::kiosk::row

@@ -7,6 +7,7 @@
 
 #include "kiosk/core/store/payload_codec.hpp"
 #include "kiosk/core/store/vault.hpp"
+#include "tests/unit/kiosk/record_rows.hpp"
 #include "tests/unit/kiosk/support.hpp"
 #include "ws/hlc.hpp"
 #include "ws/ids.hpp"
@@ -34,14 +35,6 @@ protocol::PullResponse page_of(const Envelope& e, const std::string& cursor) {
   return *parsed;
 }
 
-int codec_of(Store& s, const std::string& id) {
-  auto st = s.connection().prepare("SELECT payload_codec FROM records WHERE id = ?1");
-  REQUIRE(st);
-  st->bind(1, id);
-  REQUIRE(st->step().value());
-  return static_cast<int>(st->column_int(0));
-}
-
 }  // namespace
 
 TEST_CASE("pulled pages are stored as the vault stands at each page: none, open, locked") {
@@ -50,15 +43,15 @@ TEST_CASE("pulled pages are stored as the vault stands at each page: none, open,
   auto store = test::enrolled_store(dir.path());
   const std::string none = new_uuid_v7(), open = new_uuid_v7(), locked = new_uuid_v7();
   REQUIRE(store->apply_pull(page_of(pulled(none, 1), "1")));
-  CHECK(codec_of(*store, none) == codec::kJsonText);
+  CHECK(test::codec_of(*store, none) == codec::kJsonText);
 
   REQUIRE(vault::add_copy(*store, "c1", "402718"));  // the first sign-in makes the vault, open
   REQUIRE(store->apply_pull(page_of(pulled(open, 2), "2")));
-  CHECK(codec_of(*store, open) == codec::kDataKey);
+  CHECK(test::codec_of(*store, open) == codec::kDataKey);
 
   vault::lock(dir.path());
   REQUIRE(store->apply_pull(page_of(pulled(locked, 3), "3")));
-  CHECK(codec_of(*store, locked) == codec::kSealedJson);
+  CHECK(test::codec_of(*store, locked) == codec::kPageKey);  // under its page's key (page_key.hpp)
 
   REQUIRE(vault::unlock(*store, "c1", "402718"));
   for (const auto& [id, n] : {std::pair{none, 1}, std::pair{open, 2}, std::pair{locked, 3}}) {

@@ -92,12 +92,16 @@ std::vector<int> limits_asked(int records, bool older_server, RoundOptions optio
 }  // namespace
 
 TEST_CASE("a new kiosk asks the old page size first, then the size the server announces") {
+  RoundOptions larger;
+  larger.pull_limit = ws::server::kMaxPullLimit;  // a kiosk whose own page size is above 1,000
   const std::vector<int> expected{ws::protocol::kMaxPullLimit, ws::server::kMaxPullLimit};
-  CHECK(limits_asked(2500, false) == expected);  // 1,000 then the other 1,500 in one page
+  CHECK(limits_asked(2500, false, larger) == expected);  // 1,000 then the other 1,500 in one page
 }
 
 TEST_CASE("a kiosk asks an older server, which announces no limit, for the old page size only") {
-  CHECK(limits_asked(2500, true) == std::vector<int>(3, ws::protocol::kMaxPullLimit));
+  RoundOptions larger;
+  larger.pull_limit = ws::server::kMaxPullLimit;
+  CHECK(limits_asked(2500, true, larger) == std::vector<int>(3, ws::protocol::kMaxPullLimit));
 }
 
 TEST_CASE("the kiosk asks no more than its own page size, whatever the server announces") {

@@ -27,6 +27,7 @@ class ClockObservingTransport final : public Transport {
     return reply;
   }
   void cancel() override { inner_.cancel(); }
+  bool concurrent() const override { return inner_.concurrent(); }
 
   // Persists the latest offset; a store that cannot write (read-only folder) keeps the old one.
   void save() {

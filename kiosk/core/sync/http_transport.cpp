@@ -3,7 +3,10 @@
 
 #include <charconv>
 #include <memory>
+#include <mutex>
 #include <optional>
+#include <set>
+#include <vector>
 
 #include "kiosk/core/sync/capped_inflate.hpp"
 #include "kiosk/core/sync/pinned_tls.hpp"
@@ -85,9 +88,10 @@ struct ReplyReader {
   bool too_large = false;
 };
 
-class HttpTransport final : public Transport {
+// One kept-alive connection: not thread-safe, one request at a time.
+class Connection {
  public:
-  HttpTransport(const ServerUrl& url, const HttpTransportOptions& options)
+  Connection(const ServerUrl& url, const HttpTransportOptions& options)
       : gzip_requests_(options.gzip_requests), max_reply_bytes_(options.max_reply_bytes) {
     if (url.https) {
       auto tls = std::make_unique<httplib::SSLClient>(url.host, url.port);
@@ -113,9 +117,9 @@ class HttpTransport final : public Transport {
   }
 
   bool valid() const { return client_->is_valid() && (!pin_ || pin_installed_); }
-  void cancel() override { client_->stop(); }
+  void cancel() { client_->stop(); }
 
-  Result<HttpReply> send(const HttpRequest& request) override {
+  Result<HttpReply> send(const HttpRequest& request) {
     httplib::Request req;
     req.method = request.method == HttpRequest::Method::Get ? "GET" : "POST";
     req.path = request.path;
@@ -210,6 +214,54 @@ class HttpTransport final : public Transport {
   bool pin_installed_ = false;
   bool gzip_requests_;
   std::size_t max_reply_bytes_;
+};
+
+// Connections made as requests need them (a push keeps two in flight) and reused after.
+class HttpTransport final : public Transport {
+ public:
+  HttpTransport(const ServerUrl& url, const HttpTransportOptions& options) : url_(url), options_(options) {
+    idle_.push_back(std::make_unique<Connection>(url_, options_));
+  }
+
+  bool valid() const { return idle_.front()->valid(); }
+  bool concurrent() const override { return true; }
+
+  void cancel() override {
+    std::lock_guard lock(mutex_);
+    for (auto& c : idle_) c->cancel();
+    for (Connection* c : busy_) c->cancel();
+  }
+
+  Result<HttpReply> send(const HttpRequest& request) override {
+    std::unique_ptr<Connection> connection = take();
+    auto reply = connection->send(request);
+    std::lock_guard lock(mutex_);
+    busy_.erase(connection.get());
+    idle_.push_back(std::move(connection));
+    return reply;
+  }
+
+ private:
+  std::unique_ptr<Connection> take() {
+    std::unique_lock lock(mutex_);
+    std::unique_ptr<Connection> c;
+    if (!idle_.empty()) {
+      c = std::move(idle_.back());
+      idle_.pop_back();
+    } else {
+      lock.unlock();  // a TLS client loads its trust store: not under the lock
+      c = std::make_unique<Connection>(url_, options_);
+      lock.lock();
+    }
+    busy_.insert(c.get());
+    return c;
+  }
+
+  const ServerUrl url_;
+  const HttpTransportOptions options_;
+  std::mutex mutex_;
+  std::vector<std::unique_ptr<Connection>> idle_;
+  std::set<Connection*> busy_;  // owned by the send() using it
 };
 
 }  // namespace

@@ -8,7 +8,10 @@
 
 #include <algorithm>
 #include <chrono>
+#include <deque>
 #include <future>
+#include <string_view>
+#include <unordered_set>
 
 namespace ws::kiosk {
 namespace {
@@ -68,6 +71,21 @@ class BulkWrites {
  private:
   Store& store_;
 };
+
+// A frozen batch and, once sent, its reply on the way.
+struct Outgoing {
+  OutboxBatch batch;
+  std::future<Result<HttpReply>> reply;  // valid once sent
+  bool sent() const { return reply.valid(); }
+};
+
+// Two batches in flight at once may be applied in either order, so they may not hold the same
+// record: its versions must reach the server in the order they were made. A record saved again
+// while its batch is unacknowledged is queued again and can be frozen in the next batch.
+bool share_a_record(const OutboxBatch& a, const OutboxBatch& b) {
+  const std::unordered_set<std::string_view> ids(a.record_ids.begin(), a.record_ids.end());
+  return std::any_of(b.record_ids.begin(), b.record_ids.end(), [&](const std::string& id) { return ids.count(id) > 0; });
+}
 
 }  // namespace
 
@@ -180,83 +198,87 @@ Result<RoundReport> SyncRound::push(const ProgressFn& progress) {
   BatchLimits limits = options_.batch;
   limits.max_records = std::clamp<std::size_t>(limits.max_records, 1, protocol::kMaxBatchRecords);
   const std::string state = kiosk_state();
-  auto send = [&](const OutboxBatch& b) {
+  auto send = [&](Outgoing& o) {
     HttpRequest req;
     req.method = HttpRequest::Method::Post;
     req.path = protocol::kRoutePush;
-    req.body = b.body;
+    req.body = o.batch.body;
     req.bearer_token = id->token;
     req.kiosk_state = state;
-    // One request at a time on the transport; the store stays on this thread.
-    return std::async(std::launch::async, [this, req = std::move(req)] { return transport_.send(req); });
+    // The store stays on this thread; each request waits for its reply on its own.
+    o.reply = std::async(std::launch::async, [this, req = std::move(req)] { return transport_.send(req); });
   };
-
   BulkWrites bulk{store_};
   PushTimings& time = report.push_time;
-  // Two batches ahead of the verdicts: `current` on its way, `upcoming` frozen. When batch N's
-  // reply is in, N+1 goes out and N is acknowledged in the transaction that freezes N+2 (one
-  // fsync, not two), while the server works on N+1.
-  std::optional<OutboxBatch> current;
-  std::optional<OutboxBatch> upcoming;
-  std::future<Result<HttpReply>> in_flight;
-  auto start_next = [&]() -> Status {
-    auto first = timed(time.freeze_s, [&] { return store_.next_batch(limits); });
-    if (!first) return fail(first.error());
-    current = std::move(*first);
-    if (!current) return ok();
-    in_flight = send(*current);
-    auto second = timed(time.freeze_s, [&] { return store_.next_batch(limits, current->batch_id); });
-    if (!second) return fail(second.error());
-    upcoming = std::move(*second);
+  // Two batches ahead of the verdicts, acknowledged in order: the oldest on its way, the next
+  // on its way too when the transport takes two requests at once and the two share no record
+  // (the server may apply them in either order), else sent as soon as the oldest's reply is in.
+  // A verdict is applied in the transaction that freezes the batch after the next (one fsync).
+  std::deque<Outgoing> queue;
+  auto send_ahead = [&] {
+    if (!queue.empty() && !queue[0].sent()) send(queue[0]);
+    if (queue.size() > 1 && !queue[1].sent() && transport_.concurrent() && !share_a_record(queue[0].batch, queue[1].batch)) {
+      send(queue[1]);
+    }
+  };
+  auto freeze_behind = [&]() -> Status {
+    const std::string ahead = queue.empty() ? std::string() : queue.front().batch.batch_id;
+    auto next = timed(time.freeze_s, [&] { return store_.next_batch(limits, ahead); });
+    if (!next) return fail(next.error());
+    if (*next) queue.push_back(Outgoing{std::move(**next), {}});
+    send_ahead();
     return ok();
   };
-  if (auto s = start_next(); !s) return fail(s.error());
+  if (auto s = freeze_behind(); !s) return fail(s.error());
+  if (!queue.empty()) {
+    if (auto s = freeze_behind(); !s) return fail(s.error());
+  }
   int conflicts_in_a_row = 0;
-  while (current) {
-    const OutboxBatch& b = *current;
-    auto reply = timed(time.wait_s, [&] { return in_flight.get(); });
-    if (!reply) return fail(reply.error());
-    if (upcoming) in_flight = send(*upcoming);
-    const std::string ahead = upcoming ? upcoming->batch_id : std::string();
-    std::optional<OutboxBatch> after;  // frozen behind `upcoming`
-
-    if (reply->status == 200) {
-      auto j = parse_body(*reply, "push");
-      if (!j) return fail(j.error());
-      auto parsed = protocol::parse_push_response(*j);
-      if (!parsed) return fail(parsed.error());
-      auto done = timed(time.ack_s, [&] { return store_.acknowledge_and_freeze(b.batch_id, *parsed, limits, ahead); });
-      if (!done) return fail(done.error());
-      const AckOutcome& ack = done->ack;
-      if (ack.accepted + ack.rejected == 0) {
-        return fail("invalid_response", "the server acknowledged none of the records it was sent");
-      }
-      after = std::move(done->next);
-      ++report.batches;
-      report.accepted += ack.accepted;
-      report.rejected += ack.rejected;
-      conflicts_in_a_row = 0;
-      if (progress) progress(static_cast<std::int64_t>(report.accepted + report.rejected), *total);
-    } else {
-      if (auto s = settle_refused(*reply, b, limits, conflicts_in_a_row, report, *total, progress); !s) return fail(s.error());
-      auto next = timed(time.freeze_s, [&] { return store_.next_batch(limits, ahead); });
-      if (!next) return fail(next.error());
-      after = std::move(*next);
-    }
-    current = std::move(upcoming);
-    upcoming = std::move(after);
-    if (!current && upcoming) {
-      // Nothing was in flight: what this verdict put back in the queue (dissolved, requeued)
-      // was frozen just now and goes out first.
-      current = std::move(upcoming);
-      upcoming.reset();
-      in_flight = send(*current);
-      auto second = timed(time.freeze_s, [&] { return store_.next_batch(limits, current->batch_id); });
-      if (!second) return fail(second.error());
-      upcoming = std::move(*second);
+  while (!queue.empty()) {
+    auto reply = timed(time.wait_s, [&] { return queue.front().reply.get(); });
+    if (!reply) return fail(reply.error());  // a batch still in flight is sent again next round
+    if (queue.size() > 1 && !queue[1].sent()) send(queue[1]);
+    const std::string ahead = queue.size() > 1 ? queue[1].batch.batch_id : std::string();
+    auto after = settle(*reply, queue.front().batch, ahead, limits, conflicts_in_a_row, report, *total, progress);
+    if (!after) return fail(after.error());
+    queue.pop_front();
+    const bool alone = queue.empty() && *after;
+    if (*after) queue.push_back(Outgoing{std::move(**after), {}});
+    send_ahead();
+    // Nothing was in flight: what this verdict put back in the queue (dissolved, requeued) was
+    // frozen just now and went out first; the batch behind it is frozen now.
+    if (alone) {
+      if (auto s = freeze_behind(); !s) return fail(s.error());
     }
   }
   return report;
+}
+
+Result<std::optional<OutboxBatch>> SyncRound::settle(const HttpReply& reply, const OutboxBatch& b,
+                                                     const std::string& ahead, BatchLimits& limits,
+                                                     int& conflicts_in_a_row, RoundReport& report, std::int64_t total,
+                                                     const ProgressFn& progress) {
+  PushTimings& time = report.push_time;
+  if (reply.status != 200) {
+    if (auto s = settle_refused(reply, b, limits, conflicts_in_a_row, report, total, progress); !s) return fail(s.error());
+    return timed(time.freeze_s, [&] { return store_.next_batch(limits, ahead); });
+  }
+  auto j = parse_body(reply, "push");
+  if (!j) return fail(j.error());
+  auto parsed = protocol::parse_push_response(*j);
+  if (!parsed) return fail(parsed.error());
+  auto done = timed(time.ack_s, [&] { return store_.acknowledge_and_freeze(b.batch_id, *parsed, limits, ahead); });
+  if (!done) return fail(done.error());
+  const AckOutcome& ack = done->ack;
+  if (ack.accepted + ack.rejected == 0) {
+    return fail("invalid_response", "the server acknowledged none of the records it was sent");
+  }
+  ++report.batches;
+  report.accepted += ack.accepted;
+  report.rejected += ack.rejected;
+  conflicts_in_a_row = 0;
+  if (progress) progress(static_cast<std::int64_t>(report.accepted + report.rejected), total);
+  return std::move(done->next);
 }
 
 Status SyncRound::settle_refused(const HttpReply& reply, const OutboxBatch& b, BatchLimits& limits,

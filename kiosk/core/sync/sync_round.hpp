@@ -73,6 +73,12 @@ class SyncRound {
   Unexpected http_failure(const HttpReply& reply, const std::string& action);
   // A push reply other than 200: the batch is dissolved (and split, or its one record
   // quarantined, when its content is refused), or the round fails.
+  // Applies a push reply to its batch: acknowledged (and the batch behind `ahead` frozen in the
+  // same transaction), or settled by settle_refused and the next batch frozen. Returns that
+  // next batch, if any.
+  Result<std::optional<OutboxBatch>> settle(const HttpReply& reply, const OutboxBatch& b, const std::string& ahead,
+                                            BatchLimits& limits, int& conflicts_in_a_row, RoundReport& report,
+                                            std::int64_t total, const ProgressFn& progress);
   Status settle_refused(const HttpReply& reply, const OutboxBatch& b, BatchLimits& limits, int& conflicts_in_a_row,
                         RoundReport& report, std::int64_t total, const ProgressFn& progress);
   Result<RoundReport> resend_requeued(RoundReport report, std::int64_t waiting_before_pull, const ProgressFn& progress);

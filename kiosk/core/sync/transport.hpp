@@ -39,8 +39,11 @@ class Transport {
   // Network failures (refused, reset, timeout, bad TLS) come back as errors with a message in
   // words; any HTTP status, including 5xx, is a reply.
   virtual Result<HttpReply> send(const HttpRequest& request) = 0;
-  // Called from another thread to abort a request in flight (shutdown); send() then fails.
+  // Called from another thread to abort the requests in flight (shutdown); send() then fails.
   virtual void cancel() {}
+  // True when send() may run on two threads at once, each request on its own connection: a
+  // push then keeps two batches in flight (docs/protocol.md "Two batches in flight").
+  virtual bool concurrent() const { return false; }
 };
 
 // The most a kiosk reads of one reply, both as it arrives and once inflated: a pull page is at
@@ -60,8 +63,8 @@ struct HttpTransportOptions {
   std::size_t max_reply_bytes = kMaxReplyBytes;
 };
 
-// cpp-httplib client for "http://host:port" or "https://host:port". Not thread-safe: one per
-// thread. Keeps the connection alive between requests. Refuses (before any connection) plain
+// cpp-httplib clients for "http://host:port" or "https://host:port". Concurrent: each request
+// in flight has a connection of its own, kept alive for the next request. Refuses (before any connection) plain
 // http to a non-loopback host unless allowed, and any http URL when a pin is set. Errors:
 // "certificate_changed" when the server presents another certificate than the pinned one,
 // "reply_too_large" past max_reply_bytes, "network" for the rest.

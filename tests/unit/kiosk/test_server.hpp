@@ -89,6 +89,10 @@ class FaultyTransport final : public Transport {
   explicit FaultyTransport(const std::string& server_url);
   Result<HttpReply> send(const HttpRequest& request) override;
   void cancel() override { inner_->cancel(); }
+  // Off unless asked: faults are taken in the order requests arrive, which two requests in
+  // flight would make a race.
+  bool concurrent() const override { return concurrent_; }
+  void allow_two_in_flight() { concurrent_ = true; }
 
   void push_fault(Fault f);
   std::size_t push_requests() const;
@@ -100,6 +104,7 @@ class FaultyTransport final : public Transport {
   std::deque<Fault> faults_;
   std::size_t push_requests_ = 0;
   std::set<std::string> batches_;
+  bool concurrent_ = false;
 };
 
 // A kiosk enrolled with the real server through the real enrolment, syncing through a

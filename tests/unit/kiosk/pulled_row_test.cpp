@@ -168,3 +168,30 @@ TEST_CASE("two kiosks edit a record one of them only pulled: both edits reach th
     CHECK(s->pending_count().value() == 0);
   }
 }
+
+TEST_CASE("field versions are stored compact and read full; a full text stored earlier still reads") {
+  TempDir dir;
+  auto store = ws::kiosk::test::enrolled_store(dir.path());
+  auto a = pulled("dev-other", {{"name_latin", "Amina"}, {"age_years", 30}});
+  const Version older{Hlc{a.version.hlc.wall_ms - 1000, 0}, "dev-third"};
+  a.field_versions["age_years"] = older;
+  apply(*store, {a});
+  auto text = store->connection().prepare("SELECT field_versions FROM records WHERE id = ?1");
+  REQUIRE(text);
+  text->bind(1, a.id);
+  REQUIRE(text->step().value());
+  CHECK(text->column_text(0) == "{\"age_years\":\"" + older.to_string() + "\"}");
+  auto r = read(*store, a.id);
+  CHECK(r.envelope.field_versions == a.field_versions);
+
+  // A row written before (every entry spelt out) means the same.
+  auto full = store->connection().prepare("UPDATE records SET field_versions = ?2 WHERE id = ?1");
+  REQUIRE(full);
+  REQUIRE(full->bind(1, a.id).bind(2, ws::field_versions_json(a.field_versions)).run());
+  r = read(*store, a.id);
+  CHECK(r.envelope.field_versions == a.field_versions);
+  REQUIRE(store->update(a.id, {{"age_years", 31}}));
+  r = read(*store, a.id);
+  CHECK(r.envelope.field_versions.at("name_latin") == a.version);
+  CHECK(r.envelope.field_versions.at("age_years") == r.envelope.version);
+}

@@ -1,5 +1,6 @@
 // What a kiosk needs when the server's epoch changes (a restore): re-pull from the start and
 // offer back every record the server may have lost.
+#include "kiosk/core/store/record_row.hpp"
 #include "kiosk/core/store/store.hpp"
 
 namespace ws::kiosk {
@@ -20,7 +21,8 @@ Result<std::vector<Store::HeldRecord>> Store::held_records(const std::string& af
   auto me = identity();
   if (!me) return fail(me.error());
   auto st = db_.prepare(
-      "SELECT id, version FROM records JOIN record_sync USING (id) WHERE centre = ?1 AND id > ?2 AND sync_state <> 2 "
+      "SELECT id, version FROM records LEFT JOIN record_sync USING (id) WHERE centre = ?1 AND id > ?2 "
+      "AND IFNULL(sync_state, 0) <> 2 "
       "AND kind NOT IN ('form', 'content') AND substr(version, instr(version, '@') + 1) = ?4 "
       "ORDER BY id LIMIT ?3");
   if (!st) return fail(st.error());
@@ -48,6 +50,8 @@ Result<std::size_t> Store::requeue(const std::vector<std::string>& ids) {
   if (!mark) return fail(mark.error());
   std::size_t found = 0;
   for (const auto& id : ids) {
+    // A pulled record has no sync row until its state leaves "synced at its own version".
+    if (auto s = row::materialise_sync(db_, id); !s) return fail(s.error());
     mark->reset();
     if (auto s = mark->bind(1, id).run(); !s) return fail(s.error());
     if (db_.changes() == 0) continue;

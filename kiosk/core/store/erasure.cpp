@@ -165,8 +165,9 @@ Result<std::size_t> Store::apply_retention_at(std::int64_t now_ms) {
   // Every version of the case and its records acknowledged: nothing queued, quarantined or
   // newer than what the server confirmed.
   auto unsettled = db_.prepare(
-      "SELECT COUNT(*) FROM records JOIN record_sync USING (id) WHERE (id = ?1 OR case_id = ?1) AND (sync_state <> 0 OR base_version IS NULL "
-      "OR base_version <> version OR EXISTS (SELECT 1 FROM outbox o WHERE o.record_id = records.id))");
+      "SELECT COUNT(*) FROM records LEFT JOIN record_sync USING (id) WHERE (id = ?1 OR case_id = ?1) AND ("
+      "(sync_state IS NOT NULL AND (sync_state <> 0 OR base_version IS NULL OR base_version <> version)) "
+      "OR EXISTS (SELECT 1 FROM outbox o WHERE o.record_id = records.id))");
   if (!cases || !unsettled) return fail(!cases ? cases.error() : unsettled.error());
   std::vector<std::string> expired;
   for (;;) {

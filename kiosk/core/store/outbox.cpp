@@ -383,6 +383,7 @@ Status Store::quarantine(const std::string& record_id, const std::string& reason
     WHERE id = ?1)sql");
   if (!drop || !mark) return fail("db_error", "cannot prepare the quarantine");
   if (auto s = drop->bind(1, record_id).run(); !s) return s;
+  if (auto s = row::materialise_sync(db_, record_id); !s) return s;
   if (auto s = mark->bind(1, record_id).bind(2, reason.substr(0, 2000)).run(); !s) return s;
   return tx->commit();
 }

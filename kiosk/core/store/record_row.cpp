@@ -33,6 +33,8 @@ Result<StoredRecord> read_record(const sql::Statement& st, const std::string& da
     if (!v) return fail("corrupt", "stored record has bad field versions");
     e.field_versions.emplace(field, *v);
   }
+  // Stored compact (write() below): the entries left out are the record's version.
+  expand_field_versions(e);
   if (auto base = st.column_optional_text(9)) {
     auto v = Version::parse(*base);
     if (!v) return fail("corrupt", "stored record has a bad base version");
@@ -85,12 +87,19 @@ constexpr const char* kUpsertSync = R"sql(
       base_version = excluded.base_version, sync_state = excluded.sync_state, sync_error = excluded.sync_error
   )sql";
 
-// The row state beside the envelope (StoredRecord's other members).
+constexpr const char* kMaterialiseSync = R"sql(
+    INSERT OR IGNORE INTO record_sync(id, base_version, sync_state, sync_error)
+    SELECT id, version, 0, '' FROM records WHERE id = ?1
+  )sql";
+
+// The row state beside the envelope (StoredRecord's other members); no `sync_row` for a record
+// synced at its own version that has no record_sync row yet (a pulled one).
 struct RowState {
   const Version* base;  // none for a record the server has not acknowledged
   std::int64_t updated_ms;
   SyncState sync_state;
   const std::string& sync_error;
+  bool sync_row;
 };
 
 // The payload as stored: from the parse's text when there is one, with the caller's vault key
@@ -105,8 +114,7 @@ Result<codec::Encoded> encode_payload(sql::Connection& db, const std::string& da
 Status write(sql::Connection& db, const std::string& data_dir, const Envelope& e, const RowState& state,
              const std::string* payload_json, const std::string* vault_public_key) {
   auto st = db.prepare(kUpsert);
-  auto sync = db.prepare(kUpsertSync);
-  if (!st || !sync) return fail(!st ? st.error() : sync.error());
+  if (!st) return fail(st.error());
   std::optional<std::string> case_id;
   if (auto it = e.payload.find("_case_id"); it != e.payload.end() && it->is_string()) case_id = it->get<std::string>();
   std::optional<std::string> base;
@@ -115,8 +123,14 @@ Status write(sql::Connection& db, const std::string& data_dir, const Envelope& e
   if (!encoded) return fail(encoded.error());
   st->bind(1, e.id).bind(2, e.kind).bind(3, e.centre).bind(4, case_id).bind(5, e.version.to_string());
   st->bind(6, e.deleted ? 1 : 0).bind(7, e.schema_version).bind(8, encoded->codec).bind_blob(9, encoded->bytes);
-  st->bind(10, ws::field_versions_json(e.field_versions)).bind(11, state.updated_ms).bind(12, std::string());
+  // Compact, as the server stores them: a pulled record's fields mostly share its version, and
+  // the full text (~1.3 KB for an intake) made each row just over half a 4 KB page, so every
+  // pulled record took a page of its own in the WAL and again in the checkpoint.
+  st->bind(10, ws::compact_field_versions_json(e.field_versions, e.version)).bind(11, state.updated_ms).bind(12, std::string());
   if (auto s = st->run(); !s) return s;
+  if (!state.sync_row) return ok();
+  auto sync = db.prepare(kUpsertSync);
+  if (!sync) return fail(sync.error());
   sync->bind(1, e.id).bind(2, base).bind(3, static_cast<int>(state.sync_state)).bind(4, state.sync_error);
   return sync->run();
 }
@@ -126,13 +140,19 @@ Status write(sql::Connection& db, const std::string& data_dir, const Envelope& e
 Status upsert(sql::Connection& db, const std::string& data_dir, const StoredRecord& r) {
   if (r.payload_locked) return fail(record_codec::kLocked, "sign in first: the record's data is locked");
   const Version* base = r.envelope.base_version ? &*r.envelope.base_version : nullptr;
-  return write(db, data_dir, r.envelope, {base, r.updated_ms, r.sync_state, r.sync_error}, nullptr, nullptr);
+  return write(db, data_dir, r.envelope, {base, r.updated_ms, r.sync_state, r.sync_error, true}, nullptr, nullptr);
 }
 
 Status insert_pulled(sql::Connection& db, const std::string& data_dir, const Envelope& e, std::int64_t updated_ms,
                      const std::string* payload_json, const std::string* vault_public_key) {
   static const std::string no_error;
-  return write(db, data_dir, e, {&e.version, updated_ms, SyncState::Sent, no_error}, payload_json, vault_public_key);
+  return write(db, data_dir, e, {&e.version, updated_ms, SyncState::Sent, no_error, false}, payload_json, vault_public_key);
+}
+
+Status materialise_sync(sql::Connection& db, const std::string& id) {
+  auto st = db.prepare(kMaterialiseSync);
+  if (!st) return fail(st.error());
+  return st->bind(1, id).run();
 }
 
 }  // namespace ws::kiosk::row

@@ -9,10 +9,13 @@ namespace ws::kiosk::row {
 // Column list for SELECTs that read_record() understands, in this order, over kFrom.
 inline constexpr const char* kColumns =
     "id, kind, centre, version, deleted, schema_version, payload_codec, payload, field_versions, "
-    "base_version, updated_ms, sync_state, sync_error";
-// A record and its sync state (record_sync, one row per record: an acknowledgement rewrites
-// that small row, not the record's). Columns other than id need no table name.
-inline constexpr const char* kFrom = " FROM records JOIN record_sync USING (id)";
+    "CASE WHEN sync_state IS NULL THEN version ELSE base_version END, updated_ms, "
+    "IFNULL(sync_state, 0), IFNULL(sync_error, '')";
+// A record and its sync state (record_sync: an acknowledgement rewrites that small row, not
+// the record's). A record with no row is synced at its own version, with no error: a pull
+// stores each new record as one row of records only. Columns other than id need no table name;
+// a WHERE on sync_state sees NULL for the records without a row.
+inline constexpr const char* kFrom = " FROM records LEFT JOIN record_sync USING (id)";
 // kColumns + kFrom, for "SELECT " + kSelect + " WHERE ...".
 inline const std::string kSelect = std::string(kColumns) + kFrom;
 
@@ -26,7 +29,11 @@ Result<std::string> envelope_json_text(const sql::Statement& st, const std::stri
 // Writes the payload through record_codec::encode. A record read while locked is refused
 // ("vault_locked"): writing it back would replace the payload with nothing.
 Status upsert(sql::Connection& db, const std::string& data_dir, const StoredRecord& r);
-// A pulled record this kiosk does not hold yet, as it came: sent, its base its version.
+// Gives record `id` its record_sync row when it has none (synced at its own version), so that
+// an UPDATE of record_sync that follows finds it. Inside the caller's transaction.
+Status materialise_sync(sql::Connection& db, const std::string& id);
+// A pulled record this kiosk does not hold yet, as it came: sent, its base its version, which
+// is what having no record_sync row means: only the record is written.
 // `payload_json` is the payload's compact JSON when the caller has it (the pull's parse made
 // it), which saves dumping the payload again; `vault_public_key` the vault's public key when the
 // caller read it for its transaction (record_codec::encode_text_with_key), else read here.

@@ -206,8 +206,9 @@ Status v15(sql::Connection& db) {
 
 // The sync state out of the record rows: an acknowledgement rewrites a ~60-byte row of
 // record_sync per record instead of the ~1.3 KB record row (about 20 WAL pages per 1,000
-// records instead of ~330). Every record has exactly one row; it follows its record's id and
-// goes when the record goes (cascades: foreign_keys is on for every connection).
+// records instead of ~330). The migration gives every record a row; since then a record without
+// one is synced at its own version (a pulled record: row::kFrom). A row follows its record's id
+// and goes when the record goes (cascades: foreign_keys is on for every connection).
 Status sync_side_table(sql::Connection& db) {
   return db.exec(R"sql(
     CREATE TABLE record_sync(

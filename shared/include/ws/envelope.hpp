@@ -37,7 +37,7 @@ struct EnvelopeLimits {
   int max_depth = 16;
 };
 
-// How `field_versions` travels. Full: an entry for every written field, as stores keep it.
+// How `field_versions` travels. Full: an entry for every written field, as parsed envelopes hold it.
 // Compact (protocol 2, docs/protocol.md "Compact envelopes"): a top-level field's entry is left
 // out when it equals the record's `version`, which is what a missing entry means in every
 // protocol version, so both forms merge identically. Row answers and row tombstones
@@ -83,7 +83,7 @@ struct EnvelopeText {
   int schema_version = 1;
   std::string_view payload, field_versions;
   std::optional<std::string_view> base_version;
-  EnvelopeForm form = EnvelopeForm::Compact;  // what the protocol sends; stores keep Full
+  EnvelopeForm form = EnvelopeForm::Compact;  // what the protocol sends, and what stores keep
 };
 std::string envelope_json(const EnvelopeText& e);
 

@@ -129,7 +129,9 @@ TEST_CASE("retention removes closed cases past the centre's days once the server
   {
     auto tx = sql::Transaction::begin(store->connection());
     REQUIRE(tx);
-    REQUIRE(store->connection().exec(("UPDATE record_sync SET base_version = NULL WHERE id = '" + unsent + "'").c_str()));
+    // A pulled record has no sync row (synced at its own version): this one gets one.
+    REQUIRE(store->connection().exec(
+        ("INSERT INTO record_sync(id, base_version, sync_state, sync_error) VALUES('" + unsent + "', NULL, 0, '')").c_str()));
     REQUIRE(tx->commit());
   }
   CHECK(store->retention_days().value() == kDefaultRetentionDays);

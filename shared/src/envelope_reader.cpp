@@ -1,5 +1,6 @@
 #include "ws/envelope_reader.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdint>
@@ -8,6 +9,7 @@
 #include <simdjson.h>
 
 #include "ws/ids.hpp"
+#include "ws/json_view.hpp"
 
 namespace ws {
 namespace {
@@ -72,54 +74,20 @@ void append_escaped(std::string& out, std::string_view s) {
   out += '"';
 }
 
-// The text j.dump() gives, for a tree PayloadReader built (valid UTF-8, finite numbers).
-void append_compact(std::string& out, const json& j) {
-  switch (j.type()) {
-    case json::value_t::object: {
-      out += '{';
-      bool first = true;
-      for (const auto& [key, value] : j.get_ref<const json::object_t&>()) {
-        if (!first) out += ',';
-        first = false;
-        append_escaped(out, key);
-        out += ':';
-        append_compact(out, value);
-      }
-      out += '}';
-      return;
-    }
-    case json::value_t::array: {
-      out += '[';
-      bool first = true;
-      for (const auto& item : j.get_ref<const json::array_t&>()) {
-        if (!first) out += ',';
-        first = false;
-        append_compact(out, item);
-      }
-      out += ']';
-      return;
-    }
-    case json::value_t::string: append_escaped(out, j.get_ref<const std::string&>()); return;
-    case json::value_t::boolean: out += j.get<bool>() ? "true" : "false"; return;
-    case json::value_t::null: out += "null"; return;
-    case json::value_t::number_integer: out += std::to_string(j.get<std::int64_t>()); return;
-    case json::value_t::number_unsigned: out += std::to_string(j.get<std::uint64_t>()); return;
-    default: out += j.dump(); return;  // floats: nlohmann's own shortest form
-  }
-}
-
-// The payload as nlohmann would have parsed it (the validator and the merge read that), or
-// false where it could differ: deeper than `max_depth` (the strict path's refusal), a duplicate
-// key (nlohmann keeps the last), a -0 (nlohmann reads an integer 0).
+// The payload as nlohmann would have parsed it, or false where it could differ: deeper than
+// `max_depth` (the strict path's refusal), a duplicate key (nlohmann keeps the last), a -0
+// (nlohmann reads an integer 0).
 //
-// `text` gets the tree's dump() in the same walk, while every object's keys arrive in strictly
-// increasing order (nlohmann's std::map order, which is how kiosks send them); the first object
-// that does not clears `text` and leaves it to append_compact, over the finished tree.
+// `text` gets the tree's dump() in the same walk: every object's members are written in
+// nlohmann's (std::map) order, as sent when the keys arrive sorted (kiosks send them so), else
+// sorted here. The tree itself is built only when asked for: the server's push path judges the
+// payload on the DOM (ws/json_view.hpp) and keeps nothing but the text.
 class PayloadReader {
  public:
-  PayloadReader(int max_depth, std::string& text) : max_depth_(max_depth), text_(&text) {}
+  PayloadReader(int max_depth, std::string& text) : max_depth_(max_depth), text_(text) {}
 
-  bool read(dom::element el, int depth, json& out) {
+  // `out` null: the text only.
+  bool read(dom::element el, int depth, json* out) {
     if (depth > max_depth_) return false;
     switch (el.type()) {
       case dom::element_type::OBJECT: return read_object(dom::object(el), depth, out);
@@ -127,98 +95,114 @@ class PayloadReader {
       case dom::element_type::INT64: {
         // nlohmann keeps a number without sign as unsigned, one with a sign as signed.
         const std::int64_t v = el.get_int64().value_unsafe();
-        if (v >= 0) out = static_cast<std::uint64_t>(v);
-        else out = v;
+        if (out != nullptr) {
+          if (v >= 0) *out = static_cast<std::uint64_t>(v);
+          else *out = v;
+        }
         append_number(v);
         return true;
       }
       case dom::element_type::UINT64: {
         const std::uint64_t v = el.get_uint64().value_unsafe();
-        out = v;
+        if (out != nullptr) *out = v;
         append_number(v);
         return true;
       }
       case dom::element_type::DOUBLE: {
         const double v = el.get_double().value_unsafe();
         if (v == 0 && std::signbit(v)) return false;
-        out = v;
-        if (text_ != nullptr) *text_ += out.dump();  // nlohmann's own shortest form
+        if (out != nullptr) *out = v;
+        text_ += json(v).dump();  // nlohmann's own shortest form
         return true;
       }
       case dom::element_type::STRING: {
         const std::string_view s = el.get_string().value_unsafe();
-        out = std::string(s);
-        if (text_ != nullptr) append_escaped(*text_, s);
+        if (out != nullptr) *out = std::string(s);
+        append_escaped(text_, s);
         return true;
       }
       case dom::element_type::BOOL: {
         const bool v = el.get_bool().value_unsafe();
-        out = v;
-        append(v ? "true" : "false");
+        if (out != nullptr) *out = v;
+        text_ += v ? "true" : "false";
         return true;
       }
-      case dom::element_type::NULL_VALUE: out = nullptr; append("null"); return true;
+      case dom::element_type::NULL_VALUE:
+        if (out != nullptr) *out = nullptr;
+        text_ += "null";
+        return true;
     }
     return false;
   }
 
-  // False once an object's keys came out of order: the text is then empty and incomplete.
-  bool text_written() const { return text_ != nullptr; }
-
  private:
-  bool read_object(dom::object object, int depth, json& out) {
-    out = json::object();
-    auto& fields = out.get_ref<json::object_t&>();
-    append("{");
+  using Member = std::pair<std::string_view, dom::element>;
+
+  bool read_object(dom::object object, int depth, json* out) {
+    if (out != nullptr) *out = json::object();
+    text_ += '{';
     std::string_view previous;
-    bool first = true;
+    bool first = true, sorted = true;
     for (dom::key_value_pair kv : object) {
-      if (text_ != nullptr && !first && !(previous < kv.key)) {
-        text_->clear();
-        text_ = nullptr;
-      }
-      if (text_ != nullptr) {
-        if (!first) *text_ += ',';
-        append_escaped(*text_, kv.key);
-        *text_ += ':';
-      }
-      first = false;
+      if (!first && !(previous < kv.key)) sorted = false;
       previous = kv.key;
-      auto [it, inserted] = fields.try_emplace(std::string(kv.key));
-      if (!inserted || !read(kv.value, depth + 1, it->second)) return false;
+      first = false;
     }
-    append("}");
+    first = true;
+    auto member = [&](std::string_view key, dom::element value) {
+      if (!first) text_ += ',';
+      first = false;
+      append_escaped(text_, key);
+      text_ += ':';
+      if (out == nullptr) return read(value, depth + 1, nullptr);
+      auto [it, inserted] = out->get_ref<json::object_t&>().try_emplace(std::string(key));
+      return inserted && read(value, depth + 1, &it->second);
+    };
+    if (sorted) {
+      for (dom::key_value_pair kv : object)
+        if (!member(kv.key, kv.value)) return false;
+    } else {
+      std::vector<Member> members;
+      for (dom::key_value_pair kv : object) members.emplace_back(kv.key, kv.value);
+      std::sort(members.begin(), members.end(), [](const Member& a, const Member& b) { return a.first < b.first; });
+      for (std::size_t i = 0; i < members.size(); ++i) {
+        if (i > 0 && members[i - 1].first == members[i].first) return false;
+        if (!member(members[i].first, members[i].second)) return false;
+      }
+    }
+    text_ += '}';
     return true;
   }
 
-  bool read_array(dom::array array, int depth, json& out) {
-    out = json::array();
-    auto& items = out.get_ref<json::array_t&>();
-    items.reserve(array.size());
-    append("[");
+  bool read_array(dom::array array, int depth, json* out) {
+    json::array_t* items = nullptr;
+    if (out != nullptr) {
+      *out = json::array();
+      items = &out->get_ref<json::array_t&>();
+      items->reserve(array.size());
+    }
+    text_ += '[';
+    bool first = true;
     for (dom::element item : array) {
-      if (!items.empty()) append(",");
-      items.emplace_back();
-      if (!read(item, depth + 1, items.back())) return false;
+      if (!first) text_ += ',';
+      first = false;
+      json* slot = nullptr;
+      if (items != nullptr) slot = &items->emplace_back();
+      if (!read(item, depth + 1, slot)) return false;
     }
-    append("]");
+    text_ += ']';
     return true;
-  }
-
-  void append(std::string_view s) {
-    if (text_ != nullptr) *text_ += s;
   }
 
   template <typename Int>
   void append_number(Int v) {
-    if (text_ == nullptr) return;
     char digits[24];
     auto end = std::to_chars(digits, digits + sizeof digits, v).ptr;
-    text_->append(digits, end);
+    text_.append(digits, end);
   }
 
   int max_depth_;
-  std::string* text_;  // null once the walk's order stopped being nlohmann's
+  std::string& text_;
 };
 
 std::optional<std::string> string_of(dom::element el) {
@@ -304,7 +288,8 @@ bool read_scalars(const Members& m, Envelope& e) {
   return true;
 }
 
-std::optional<ReadEnvelope> read_record(dom::element el, const EnvelopeLimits& limits, EnvelopeForm form) {
+std::optional<ReadEnvelope> read_record(dom::element el, const EnvelopeLimits& limits, EnvelopeForm form,
+                                        const PayloadVisitor* visit) {
   dom::object record;
   if (el.get_object().get(record) != simdjson::SUCCESS) return std::nullopt;
   Members m;
@@ -320,11 +305,11 @@ std::optional<ReadEnvelope> read_record(dom::element el, const EnvelopeLimits& l
     return std::nullopt;
   }
   PayloadReader reader(limits.max_depth, out.payload_text);
-  if (!reader.read(*m.payload, 1, e.payload)) return std::nullopt;
-  if (!reader.text_written()) append_compact(out.payload_text, e.payload);
+  if (!reader.read(*m.payload, 1, visit != nullptr ? nullptr : &e.payload)) return std::nullopt;
   if (out.payload_text.size() > limits.max_payload_bytes) return std::nullopt;
   if (m.field_versions && !read_field_versions(*m.field_versions, form, e)) return std::nullopt;
   if (form == EnvelopeForm::Full) expand_field_versions(e);
+  if (visit != nullptr) (*visit)(e, json_view::Dom(*m.payload));
   return out;
 }
 
@@ -334,7 +319,23 @@ std::optional<ReadEnvelope> read_envelope(std::string_view text, const EnvelopeL
   std::optional<dom::parser> own;
   auto doc = parse(text, own);
   if (!doc) return std::nullopt;
-  return read_record(*doc, limits, form);
+  return read_record(*doc, limits, form, nullptr);
+}
+
+std::optional<ReadEnvelope> read_envelope(std::string_view text, const EnvelopeLimits& limits, EnvelopeForm form,
+                                          const PayloadVisitor& visit) {
+  std::optional<dom::parser> own;
+  auto doc = parse(text, own);
+  if (!doc) return std::nullopt;
+  return read_record(*doc, limits, form, &visit);
+}
+
+json payload_tree(const json_view::Dom& payload) {
+  json tree;
+  std::string text;
+  PayloadReader reader(EnvelopeLimits{}.max_depth, text);
+  if (!reader.read(payload.element(), 1, &tree)) return json();
+  return tree;
 }
 
 namespace protocol {
@@ -361,7 +362,7 @@ std::optional<PullResponse> read_pull_page(std::string_view body) {
   r.records.reserve(list.size());
   r.payload_json.reserve(list.size());
   for (dom::element x : list) {
-    auto e = read_record(x, EnvelopeLimits{}, EnvelopeForm::Full);
+    auto e = read_record(x, EnvelopeLimits{}, EnvelopeForm::Full, nullptr);
     if (!e) return std::nullopt;
     r.records.push_back(std::move(e->envelope));
     r.payload_json.push_back(std::move(e->payload_text));

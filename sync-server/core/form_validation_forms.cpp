@@ -1,10 +1,12 @@
 // Payload validation with shared/forms: the definitions shipped in a folder (assets/forms)
 // plus those HQ publishes as `form` records, the same code the kiosks validate with.
 #include <mutex>
+#include <type_traits>
 
 #include "sync-server/core/form_validation.hpp"
 #include "sync-server/core/records.hpp"
 #include "ws/forms/form.hpp"
+#include "ws/json_view.hpp"
 
 namespace ws::server {
 namespace {
@@ -25,6 +27,16 @@ class FormsValidator final : public PayloadValidator {
 
   std::vector<FieldProblem> validate(const std::string& kind, int schema_version,
                                      const nlohmann::json& payload) const override {
+    return validate_as(kind, schema_version, payload);
+  }
+
+  std::vector<FieldProblem> validate_dom(const std::string& kind, int schema_version,
+                                         const json_view::Dom& payload) const override {
+    return validate_as(kind, schema_version, payload);
+  }
+
+  template <typename Payload>
+  std::vector<FieldProblem> validate_as(const std::string& kind, int schema_version, const Payload& payload) const {
     std::shared_ptr<const forms::FormRegistry> registry;
     {
       std::lock_guard lock(mutex_);
@@ -36,7 +48,10 @@ class FormsValidator final : public PayloadValidator {
     // A known form at an unknown version is refused: accepting it would let any payload
     // through unchecked. The kiosk keeps the record and can push it again once HQ publishes
     // that version.
-    for (const auto& e : forms::validate_record(*registry, kind, schema_version, payload)) {
+    std::vector<forms::FieldError> errors;
+    if constexpr (std::is_same_v<Payload, json_view::Dom>) errors = forms::validate_record_dom(*registry, kind, schema_version, payload);
+    else errors = forms::validate_record(*registry, kind, schema_version, payload);
+    for (const auto& e : errors) {
       out.push_back({e.field, e.message});
     }
     return out;

@@ -3,6 +3,7 @@
 #include <future>
 #include <optional>
 #include <thread>
+#include <type_traits>
 #include <set>
 #include <vector>
 
@@ -13,6 +14,7 @@
 #include "ws/crypto.hpp"
 #include "ws/envelope.hpp"
 #include "ws/envelope_reader.hpp"
+#include "ws/json_view.hpp"
 #include "ws/merge.hpp"
 #include "ws/protocol.hpp"
 
@@ -68,29 +70,32 @@ bool contains_nul(const std::string& payload_text) {
   return false;
 }
 
-// Counsellor accounts have no form definition; their shape is the server's own rule.
-std::string counsellor_problem(const json& p) {
-  for (const auto& [key, _] : p.items()) {
-    if (key != "name" && key != "role" && key != "pin_hash" && key != "active" && key.rfind('_', 0) != 0) {
-      return "field '" + key + "': unknown field";
+// Counsellor accounts have no form definition; their shape is the server's own rule. `V` is a
+// view of the payload (ws/json_view.hpp): the tree of the strict path or simdjson's DOM.
+template <typename V>
+std::string counsellor_problem(const V& p) {
+  std::string unknown;
+  p.each_member([&](std::string_view key, const V&) {
+    if (unknown.empty() && key != "name" && key != "role" && key != "pin_hash" && key != "active" &&
+        key.rfind('_', 0) != 0) {
+      unknown = "field '" + std::string(key) + "': unknown field";
     }
-  }
+  });
+  if (!unknown.empty()) return unknown;
   auto name = p.find("name");
-  if (name == p.end() || !name->is_string() || name->get_ref<const std::string&>().empty() ||
-      name->get_ref<const std::string&>().size() > 128) {
+  if (!name || !name->is_string() || name->string().empty() || name->string().size() > 128) {
     return "field 'name': must be a string of 1-128 characters";
   }
   auto role = p.find("role");
-  if (role == p.end() || !role->is_string() || (*role != "counsellor" && *role != "admin")) {
+  if (!role || !role->is_string() || (role->string() != "counsellor" && role->string() != "admin")) {
     return "field 'role': must be 'counsellor' or 'admin'";
   }
   auto hash = p.find("pin_hash");
-  if (hash == p.end() || !hash->is_string() || hash->get_ref<const std::string&>().rfind("$argon2id$", 0) != 0 ||
-      hash->get_ref<const std::string&>().size() > 256) {
+  if (!hash || !hash->is_string() || hash->string().rfind("$argon2id$", 0) != 0 || hash->string().size() > 256) {
     return "field 'pin_hash': must be an Argon2id hash string";
   }
   auto active = p.find("active");
-  if (active == p.end() || !active->is_boolean()) return "field 'active': must be true or false";
+  if (!active || !active->is_bool()) return "field 'active': must be true or false";
   return "";
 }
 
@@ -113,34 +118,51 @@ Candidate refused(Candidate c, std::string why, const json& raw) {
   return c;
 }
 
-// The checks after the parse, whichever parse read the envelope. From here on the payload
-// lives in *e, not in the text or tree it came from: a refusal keeps the record's own texts.
-Candidate check_envelope(Candidate c, std::optional<Envelope> e, const PayloadValidator& validator) {
-  c.field_versions_text = field_versions_json(e->field_versions);
+// to_json(e).dump() (what a refusal keeps for replay detection and HQ) from the texts already
+// written, as the payload may have no tree.
+std::string refused_text(const Envelope& e, std::string_view payload_text, std::string_view field_versions_text) {
+  const std::string version = e.version.to_string();
+  std::optional<std::string> base;
+  if (e.base_version) base = e.base_version->to_string();
+  return envelope_json(EnvelopeText{e.id, e.kind, e.centre, version, e.deleted, e.schema_version, payload_text,
+                                    field_versions_text, base ? std::optional<std::string_view>(*base) : std::nullopt,
+                                    EnvelopeForm::Full});
+}
+
+// The payload's verdict (empty: acceptable), judged on the tree (`payload` a json) or on
+// simdjson's DOM (a json_view::Dom) by the same rules. Only for a record check_envelope would
+// judge: a tombstone must be accepted whatever its last payload looked like, or a bad record
+// could never be deleted, and a kind no kiosk may push is refused before its payload counts.
+template <typename Payload>
+std::string payload_problem(const Envelope& e, const Payload& payload, const PayloadValidator& validator) {
+  if (e.deleted || !kiosk_may_push(e.kind)) return "";
+  if constexpr (std::is_same_v<Payload, json>) {
+    if (e.kind == "counsellor") return counsellor_problem(json_view::Tree(payload));
+    return describe(validator.validate(e.kind, e.schema_version, payload));
+  } else {
+    if (e.kind == "counsellor") return counsellor_problem(payload);
+    return describe(validator.validate_dom(e.kind, e.schema_version, payload));
+  }
+}
+
+// The checks after the parse, whichever parse read the envelope (`problem`: payload_problem's
+// verdict). From here on the payload lives in the texts: a refusal keeps the record's own.
+Candidate check_envelope(Candidate c, Envelope e, std::string problem) {
+  c.field_versions_text = field_versions_json(e.field_versions);
   auto refuse = [&](std::string why) {
     c.rejection = std::move(why);
-    c.raw_text = to_json(*e).dump();
+    c.raw_text = refused_text(e, c.payload_text, c.field_versions_text);
     c.payload_text.clear();
     c.field_versions_text.clear();
     return c;
   };
-  if (e->kind == "form" || e->kind == "content") {
-    return refuse("kind '" + e->kind + "' is published by HQ; kiosks may not push it");
+  if (e.kind == "form" || e.kind == "content") {
+    return refuse("kind '" + e.kind + "' is published by HQ; kiosks may not push it");
   }
-  if (!kiosk_may_push(e->kind)) return refuse("unknown kind '" + e->kind + "'");
+  if (!kiosk_may_push(e.kind)) return refuse("unknown kind '" + e.kind + "'");
   if (contains_nul(c.payload_text)) return refuse("payload contains a NUL character");
-  // A tombstone must be accepted whatever its last payload looked like, or a bad record could
-  // never be deleted.
-  if (!e->deleted) {
-    std::string problem = e->kind == "counsellor" ? counsellor_problem(e->payload)
-                                                  : describe(validator.validate(e->kind, e->schema_version, e->payload));
-    if (!problem.empty()) return refuse(std::move(problem));
-  }
-  // A new record is stored from its texts; only a merge with a stored one needs the parsed
-  // payload, and parses it again. Freeing it here, on a checking thread, takes the teardown of
-  // a batch's payloads off the one thread that writes the batch and answers the kiosk.
-  e->payload = json();
-  c.envelope = std::move(*e);
+  if (!problem.empty()) return refuse(std::move(problem));
+  c.envelope = std::move(e);
   return c;
 }
 
@@ -155,17 +177,24 @@ Candidate check_record(json& raw, const std::string& device_centre, const Payloa
   // is made, written as text and freed for it (either form sent parses to the same entries).
   auto e = envelope_from_json(std::move(raw), EnvelopeLimits{}, &c.payload_text, EnvelopeForm::Compact);
   if (!e) return refused(std::move(c), e.error().message, raw);
-  return check_envelope(std::move(c), std::move(*e), validator);
+  std::string problem = payload_problem(*e, e->payload, validator);
+  // A new record is stored from its texts; only a merge with a stored one needs the parsed
+  // payload, and parses it again. Freeing it here, on a checking thread, takes the teardown of
+  // a batch's payloads off the one thread that writes the batch and answers the kiosk.
+  e->payload = json();
+  return check_envelope(std::move(c), std::move(*e), std::move(problem));
 }
 
 // The parse step of a record sent as text: simdjson's reader (ws/envelope_reader.hpp) reads
-// the records it accepts without a JSON tree for the envelope; every other text goes through
-// nlohmann's strict parse, so its verdict and messages stay the only ones.
+// the records it accepts without a JSON tree at all, the payload judged on its DOM; every other
+// text goes through nlohmann's strict parse, so its verdict and messages stay the only ones.
 Candidate check_text(std::string_view text, const std::string& device_centre, const PayloadValidator& validator) {
-  if (auto read = read_envelope(text, EnvelopeLimits{}, EnvelopeForm::Compact)) {
+  std::string problem;
+  auto judge = [&](const Envelope& e, const json_view::Dom& payload) { problem = payload_problem(e, payload, validator); };
+  if (auto read = read_envelope(text, EnvelopeLimits{}, EnvelopeForm::Compact, judge)) {
     const bool foreign = read->envelope.centre != device_centre;
     Candidate c{false, foreign, read->envelope.id, std::nullopt, "", std::move(read->payload_text), "", ""};
-    return check_envelope(std::move(c), std::move(read->envelope), validator);
+    return check_envelope(std::move(c), std::move(read->envelope), std::move(problem));
   }
   json raw = json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (raw.is_discarded()) return Candidate{true, false, "", std::nullopt, "", "", "", ""};

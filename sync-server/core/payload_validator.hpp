@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "ws/envelope_reader.hpp"
 #include "ws/sqlite.hpp"
 
 namespace ws::server {
@@ -22,6 +23,12 @@ class PayloadValidator {
   // lose a kiosk's data because HQ has not published that form to it yet.
   virtual std::vector<FieldProblem> validate(const std::string& kind, int schema_version,
                                              const nlohmann::json& payload) const = 0;
+  // The same verdict for a payload read by simdjson (the push path builds no tree for it).
+  // Validators without a DOM reading of their own judge the tree the strict path would build.
+  virtual std::vector<FieldProblem> validate_dom(const std::string& kind, int schema_version,
+                                                 const json_view::Dom& payload) const {
+    return validate(kind, schema_version, payload_tree(payload));
+  }
   // Called before each batch with a read connection, so definitions published while the server
   // runs take effect. Implementations make this cheap when nothing changed.
   virtual void refresh(sql::Connection& /*db*/) {}
@@ -30,6 +37,7 @@ class PayloadValidator {
 class AcceptingValidator final : public PayloadValidator {
  public:
   std::vector<FieldProblem> validate(const std::string&, int, const nlohmann::json&) const override { return {}; }
+  std::vector<FieldProblem> validate_dom(const std::string&, int, const json_view::Dom&) const override { return {}; }
 };
 
 }  // namespace ws::server

@@ -4,6 +4,9 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <type_traits>
+
+#include "ws/json_view.hpp"
 
 namespace ws::forms {
 namespace {
@@ -88,12 +91,28 @@ std::size_t FormRegistry::size() const {
   return n;
 }
 
-std::vector<FieldError> validate_record(const FormRegistry& registry, const std::string& kind, int schema_version,
-                                        const nlohmann::json& payload, const ValidationOptions& options) {
+namespace {
+
+template <typename Answers>
+std::vector<FieldError> validate_as(const FormRegistry& registry, const std::string& kind, int schema_version,
+                                    const Answers& payload, const ValidationOptions& options) {
   const FormDefinition* def = registry.find(kind, schema_version);
   if (!def)
     return {{"", "unknown_form", "no form definition '" + kind.substr(0, 64) + "' version " + std::to_string(schema_version)}};
-  return validate(*def, payload, options);
+  if constexpr (std::is_same_v<Answers, json_view::Dom>) return validate_dom(*def, payload, options);
+  else return validate(*def, payload, options);
+}
+
+}  // namespace
+
+std::vector<FieldError> validate_record(const FormRegistry& registry, const std::string& kind, int schema_version,
+                                        const nlohmann::json& payload, const ValidationOptions& options) {
+  return validate_as(registry, kind, schema_version, payload, options);
+}
+
+std::vector<FieldError> validate_record_dom(const FormRegistry& registry, const std::string& kind, int schema_version,
+                                            const json_view::Dom& payload, const ValidationOptions& options) {
+  return validate_as(registry, kind, schema_version, payload, options);
 }
 
 }  // namespace ws::forms

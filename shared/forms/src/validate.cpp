@@ -3,10 +3,11 @@
 #include <algorithm>
 #include <cmath>
 
-#include "shared/forms/src/answer_scope.hpp"
+#include "shared/forms/src/answers.hpp"
 #include "shared/forms/src/utf8.hpp"
 #include "ws/forms/date.hpp"
 #include "ws/forms/relevance.hpp"
+#include "ws/json_view.hpp"
 
 namespace ws::forms {
 namespace {
@@ -34,7 +35,7 @@ bool is_base64_char(char c) {
 }
 
 // "" when the value is an acceptable signature, else what is wrong.
-std::string signature_problem(const std::string& s) {
+std::string signature_problem(std::string_view s) {
   if (s.size() > kMaxSignatureChars) return "the signature image is too large";
   const std::string_view prefix = kSignaturePrefix;
   if (s.compare(0, prefix.size(), prefix) != 0) return "must be a PNG image as a data:image/png;base64 URL";
@@ -49,15 +50,18 @@ std::string signature_problem(const std::string& s) {
   return "";
 }
 
+// One implementation for every JSON view (V: ws/json_view.hpp), so the kiosk, HQ and the
+// server's push path refuse the same answers with the same messages.
+template <typename V>
 class Validator {
  public:
-  Validator(const FormDefinition& def, const nlohmann::json& answers, const ValidationOptions& options)
+  Validator(const FormDefinition& def, const V& answers, const ValidationOptions& options)
       : def_(def),
         answers_(answers),
         options_(options),
         today_(options.today.empty() ? today_latest_zone() : options.today),
-        relevance_(compute_relevance(def, answers, today_)),
-        scope_(def, answers, relevance_, today_) {}
+        relevance_(answers::compute_relevance(def, answers, today_)),
+        scope_(def, &answers, relevance_, today_) {}
 
   std::vector<FieldError> run() {
     if (!answers_.is_object()) {
@@ -67,8 +71,8 @@ class Validator {
     check_keys(answers_, nullptr, "");
     for (std::size_t t = 0; t < def_.fields.size() && !full_; ++t) {
       const Field& f = def_.fields[t];
-      auto it = answers_.find(f.name);
-      check(f, it == answers_.end() ? nullptr : &*it, f.name, relevance_.top[t], t);
+      const auto answer = answers_.find(f.name);
+      check(f, answer ? &*answer : nullptr, f.name, relevance_.top[t], t);
     }
     return std::move(errors_);
   }
@@ -85,13 +89,13 @@ class Validator {
   }
 
   // Keys of the payload (group == nullptr) or of one repeat item.
-  void check_keys(const nlohmann::json& object, const Field* group, const std::string& prefix) {
-    for (const auto& [key, value] : object.items()) {
+  void check_keys(const V& object, const Field* group, const std::string& prefix) {
+    object.each_member([&](std::string_view key, const V& value) {
       if (full_) return;
       if (is_metadata_key(key)) {
-        const bool ok = value.is_string() && utf8::length(value.get_ref<const std::string&>()).value_or(kMaxMetadataChars + 1) <= kMaxMetadataChars;
+        const bool ok = value.is_string() && utf8::length(value.string()).value_or(kMaxMetadataChars + 1) <= kMaxMetadataChars;
         if (!ok) add(prefix + safe_key(key), "invalid_metadata", "metadata must be a string of at most 128 characters");
-        continue;
+        return;
       }
       const Field* f = nullptr;
       if (group) {
@@ -101,16 +105,16 @@ class Validator {
         f = &def_.fields[loc->top];
       }
       if (!f) add(prefix + safe_key(key), "unknown_field", "not a field of this form");
-      else if (!takes_answer(f->type)) add(prefix + key, "not_answerable", "a note takes no answer");
-    }
+      else if (!takes_answer(f->type)) add(prefix + std::string(key), "not_answerable", "a note takes no answer");
+    });
   }
 
   bool required(const Field& f) { return f.required || (f.required_if && f.required_if->test(scope_)); }
 
   // `top` is the index of the top-level field (or of the repeat group the question is in).
-  void check(const Field& f, const nlohmann::json* value, const std::string& path, bool relevant, std::size_t top) {
+  void check(const Field& f, const V* value, const std::string& path, bool relevant, std::size_t top) {
     if (!takes_answer(f.type)) return;  // an answer to a note was reported by check_keys
-    const bool unanswered = !value || is_unanswered(f, *value);
+    const bool unanswered = !value || answers::is_unanswered(f, *value);
     if (!relevant) {
       if (!unanswered) add(path, "not_relevant", "answered although the question does not apply (skip logic)");
       return;
@@ -123,7 +127,7 @@ class Validator {
     const std::size_t before = errors_.size();
     check_type(f, *value, path, top);
     if (errors_.size() != before || full_ || !f.constraint) return;
-    scope_.set_current(value_of(f, *value));
+    scope_.set_current(answers::value_of(f, *value));
     if (!f.constraint->test(scope_)) {
       auto message = f.constraint_message.pick(kDefaultLanguage).text;
       add(path, "constraint", message.empty() ? "the answer is not allowed here" : std::string(message));
@@ -131,7 +135,7 @@ class Validator {
     scope_.set_current({});
   }
 
-  void check_type(const Field& f, const nlohmann::json& v, const std::string& path, std::size_t top) {
+  void check_type(const Field& f, const V& v, const std::string& path, std::size_t top) {
     switch (f.type) {
       case FieldType::Text:
       case FieldType::LongText: return check_text(f, v, path);
@@ -139,15 +143,15 @@ class Validator {
       case FieldType::Date: return check_date(f, v, path);
       case FieldType::SingleChoice:
         if (!v.is_string()) return add(path, "wrong_type", "expected one choice (a string)");
-        if (!f.find_choice(v.get_ref<const std::string&>())) add(path, "invalid_choice", "not one of the choices");
+        if (!f.find_choice(v.string())) add(path, "invalid_choice", "not one of the choices");
         return;
       case FieldType::MultipleChoice: return check_choices(f, v, path);
       case FieldType::YesNo:
-        if (!v.is_boolean()) add(path, "wrong_type", "expected yes or no (true or false)");
+        if (!v.is_bool()) add(path, "wrong_type", "expected yes or no (true or false)");
         return;
       case FieldType::Signature: {
         if (!v.is_string()) return add(path, "wrong_type", "expected a signature image");
-        auto problem = signature_problem(v.get_ref<const std::string&>());
+        auto problem = signature_problem(v.string());
         if (!problem.empty()) add(path, "invalid_signature", problem);
         return;
       }
@@ -156,9 +160,9 @@ class Validator {
     }
   }
 
-  void check_text(const Field& f, const nlohmann::json& v, const std::string& path) {
+  void check_text(const Field& f, const V& v, const std::string& path) {
     if (!v.is_string()) return add(path, "wrong_type", "expected text");
-    const auto& s = v.get_ref<const std::string&>();
+    const std::string_view s = v.string();
     const std::size_t limit = f.text_limit();
     // A UTF-8 character is at most 4 bytes: refuse oversize text before decoding or matching it.
     if (s.size() > 4 * limit) return add(path, "too_long", "must be at most " + std::to_string(limit) + " characters");
@@ -180,21 +184,21 @@ class Validator {
       add(path, "pattern", "does not have the expected format");
   }
 
-  void check_number(const Field& f, const nlohmann::json& v, const std::string& path) {
+  void check_number(const Field& f, const V& v, const std::string& path) {
     if (!v.is_number()) return add(path, "wrong_type", "expected a number");
-    const double d = v.get<double>();
+    const double d = v.number();
     if (!std::isfinite(d)) return add(path, "wrong_type", "expected a finite number");
-    if (f.integer && !v.is_number_integer() && std::floor(d) != d) return add(path, "not_integer", "must be a whole number");
+    if (f.integer && !v.is_integer() && std::floor(d) != d) return add(path, "not_integer", "must be a whole number");
     if (f.min && d < *f.min) return add(path, "too_small", "must be at least " + format_number(*f.min));
     if (f.max && d > *f.max) add(path, "too_large", "must be at most " + format_number(*f.max));
   }
 
   std::string resolve(const std::string& bound) const { return bound == "today" ? today_ : bound; }
 
-  void check_date(const Field& f, const nlohmann::json& v, const std::string& path) {
-    if (!v.is_string() || !parse_date(v.get_ref<const std::string&>()))
+  void check_date(const Field& f, const V& v, const std::string& path) {
+    if (!v.is_string() || !parse_date(v.string()))
       return add(path, "invalid_date", "must be a real date written yyyy-mm-dd");
-    const auto& d = v.get_ref<const std::string&>();  // ISO dates order as strings
+    const std::string_view d = v.string();  // ISO dates order as strings
     if (!f.min_date.empty() && d < resolve(f.min_date))
       return add(path, "too_early", "must be on or after " + resolve(f.min_date));
     if (!f.max_date.empty() && d > resolve(f.max_date))
@@ -202,13 +206,14 @@ class Validator {
     if (f.not_in_future && d > today_) add(path, "in_future", "cannot be in the future");
   }
 
-  void check_choices(const Field& f, const nlohmann::json& v, const std::string& path) {
+  void check_choices(const Field& f, const V& v, const std::string& path) {
     if (!v.is_array()) return add(path, "wrong_type", "expected a list of choices");
     if (v.size() > f.choices.size()) return add(path, "too_many", "more choices than there are");
     std::vector<const Choice*> picked;
-    for (const auto& item : v) {
+    for (std::size_t i = 0, n = v.size(); i < n; ++i) {
+      const V item = v.at(i);
       if (!item.is_string()) return add(path, "wrong_type", "expected a list of choices (strings)");
-      const Choice* c = f.find_choice(item.get_ref<const std::string&>());
+      const Choice* c = f.find_choice(item.string());
       if (!c) return add(path, "invalid_choice", "not one of the choices");
       if (std::find(picked.begin(), picked.end(), c) != picked.end()) return add(path, "duplicate_choice", "a choice is listed twice");
       picked.push_back(c);
@@ -221,14 +226,14 @@ class Validator {
     if (f.max_count && picked.size() > *f.max_count) add(path, "too_many", "choose at most " + std::to_string(*f.max_count));
   }
 
-  void check_repeat(const Field& f, const nlohmann::json& v, const std::string& path, std::size_t top) {
+  void check_repeat(const Field& f, const V& v, const std::string& path, std::size_t top) {
     if (!v.is_array()) return add(path, "wrong_type", "expected a list of entries");
     if (v.size() > kMaxRepeatItems) return add(path, "too_many", "at most " + std::to_string(f.repeat_limit()) + " entries");
     if (v.size() > f.repeat_limit()) add(path, "too_many", "at most " + std::to_string(f.repeat_limit()) + " entries");
     if (f.min_count && v.size() < *f.min_count) add(path, "too_few", "at least " + std::to_string(*f.min_count) + " entries");
     for (std::size_t i = 0; i < v.size() && !full_; ++i) {
       const std::string item_path = path + "." + std::to_string(i);
-      const nlohmann::json& item = v[i];
+      const V item = v.at(i);
       if (!item.is_object()) {
         add(item_path, "wrong_type", "each entry must be an object of answers");
         continue;
@@ -237,8 +242,8 @@ class Validator {
       scope_.enter_item(top, i, item);
       for (std::size_t c = 0; c < f.fields.size() && !full_; ++c) {
         const Field& child = f.fields[c];
-        auto it = item.find(child.name);
-        check(child, it == item.end() ? nullptr : &*it, item_path + "." + child.name,
+        const auto answer = item.find(child.name);
+        check(child, answer ? &*answer : nullptr, item_path + "." + child.name,
               relevance_.is_relevant({top, c}, i), top);
       }
       scope_.leave_item();
@@ -246,11 +251,11 @@ class Validator {
   }
 
   const FormDefinition& def_;
-  const nlohmann::json& answers_;
+  const V& answers_;
   const ValidationOptions& options_;
   std::string today_;
   Relevance relevance_;
-  AnswerScope scope_;
+  answers::Scope<V> scope_;
   std::vector<FieldError> errors_;
   bool full_ = false;
 };
@@ -263,13 +268,26 @@ std::vector<FieldError> validate(const FormDefinition& def, const nlohmann::json
   return validate(def, answers, ValidationOptions{});
 }
 
-std::vector<FieldError> validate(const FormDefinition& def, const nlohmann::json& answers, const ValidationOptions& options) {
+namespace {
+
+template <typename V>
+std::vector<FieldError> run_validator(const FormDefinition& def, const V& answers, const ValidationOptions& options) {
   try {
-    return Validator(def, answers, options).run();
+    return Validator<V>(def, answers, options).run();
   } catch (const std::exception&) {
     // Not expected (every access is type-checked first); the promise is: no exception escapes.
     return {{"", "internal_error", "the answers could not be checked"}};
   }
+}
+
+}  // namespace
+
+std::vector<FieldError> validate(const FormDefinition& def, const nlohmann::json& answers, const ValidationOptions& options) {
+  return run_validator(def, json_view::Tree(answers), options);
+}
+
+std::vector<FieldError> validate_dom(const FormDefinition& def, const json_view::Dom& answers, const ValidationOptions& options) {
+  return run_validator(def, answers, options);
 }
 
 nlohmann::json clear_irrelevant(const FormDefinition& def, const nlohmann::json& answers, std::string_view today) {

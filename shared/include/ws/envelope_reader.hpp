@@ -7,6 +7,7 @@
 // returns. Whatever it does not accept (malformed JSON, a check failing, a duplicate key, a
 // number it would read differently) it leaves to the strict path, by returning nothing, so
 // that path's verdict and its error messages stay the only ones.
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -15,6 +16,9 @@
 #include "ws/protocol.hpp"
 
 namespace ws {
+namespace json_view {
+class Dom;  // ws/json_view.hpp
+}
 
 struct ReadEnvelope {
   Envelope envelope;
@@ -25,6 +29,14 @@ struct ReadEnvelope {
 // &payload_text, form) returns it when it accepts; nullopt where the strict path must decide.
 std::optional<ReadEnvelope> read_envelope(std::string_view text, const EnvelopeLimits& limits = {},
                                           EnvelopeForm form = EnvelopeForm::Full);
+
+// Reads the payload on simdjson's DOM instead of a tree: `visit` gets the accepted envelope
+// (its payload left null) and the payload's DOM, which lives only during the call.
+using PayloadVisitor = std::function<void(const Envelope&, const json_view::Dom&)>;
+std::optional<ReadEnvelope> read_envelope(std::string_view text, const EnvelopeLimits& limits, EnvelopeForm form,
+                                          const PayloadVisitor& visit);
+// The tree read_envelope builds for a payload it accepted, for code that still wants one.
+nlohmann::json payload_tree(const json_view::Dom& payload);
 
 namespace protocol {
 // A pull page's body, as parse_pull_response(json::parse(body)) returns it when it accepts

@@ -3,17 +3,49 @@
 // threads, each record's JSON text and the strict envelope parse. An accepted envelope must
 // survive its own round trip, and the simdjson reader the ingest tries first may decline any
 // record, but one it accepts the strict parse must accept, with the same payload and its text.
+// Read as the ingest reads it (the payload on simdjson's DOM, no tree), every shipped form
+// judges the payload exactly as it judges the strict parse's tree.
 #include <nlohmann/json.hpp>
 
 #include "sync-server/http/body.hpp"
 #include "tests/fuzz/fuzz.hpp"
 #include "ws/envelope.hpp"
 #include "ws/envelope_reader.hpp"
+#include "ws/forms/registry.hpp"
+#include "ws/forms/validate.hpp"
+#include "ws/json_view.hpp"
 
 namespace ws::fuzz {
 namespace {
 
 using nlohmann::json;
+
+const forms::FormRegistry& shipped() {
+  static const forms::FormRegistry registry = [] {
+    forms::FormRegistry r;
+    if (!r.load_directory(std::string(WS_SOURCE_ASSETS_DIR) + "/forms")) invariant_failed("shipped forms load", __FILE__, __LINE__);
+    return r;
+  }();
+  return registry;
+}
+
+void check_dom_reader(std::string_view text, const std::string& payload_text, const Envelope& strict) {
+  forms::ValidationOptions options;
+  options.today = "2026-06-15";
+  bool visited = false;
+  auto judge = [&](const Envelope& e, const json_view::Dom& payload) {
+    visited = true;
+    WS_FUZZ_CHECK(e.payload.empty());  // no tree built
+    WS_FUZZ_CHECK(payload_tree(payload) == strict.payload);
+    for (const auto& id : shipped().form_ids()) {
+      const forms::FormDefinition& def = *shipped().find(id);
+      WS_FUZZ_CHECK(forms::validate_dom(def, payload, options) == forms::validate(def, strict.payload, options));
+    }
+  };
+  auto read = read_envelope(text, EnvelopeLimits{}, EnvelopeForm::Full, judge);
+  WS_FUZZ_CHECK(read.has_value() && visited);
+  WS_FUZZ_CHECK(read->payload_text == payload_text);
+}
 
 void check_reader(std::string_view text) {
   auto read = read_envelope(text);
@@ -26,6 +58,7 @@ void check_reader(std::string_view text) {
   WS_FUZZ_CHECK(read->payload_text == payload_text);
   WS_FUZZ_CHECK(read->envelope.payload == strict->payload);
   WS_FUZZ_CHECK(to_json(read->envelope) == to_json(*strict));
+  check_dom_reader(text, payload_text, *strict);
 }
 
 void check_envelope(json&& raw) {

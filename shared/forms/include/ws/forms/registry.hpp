@@ -41,5 +41,8 @@ class FormRegistry {
 // an unknown form or version is one error with code "unknown_form".
 std::vector<FieldError> validate_record(const FormRegistry& registry, const std::string& kind, int schema_version,
                                         const nlohmann::json& payload, const ValidationOptions& options = {});
+// The same for a payload read by simdjson (ws/json_view.hpp).
+std::vector<FieldError> validate_record_dom(const FormRegistry& registry, const std::string& kind, int schema_version,
+                                            const json_view::Dom& payload, const ValidationOptions& options = {});
 
 }  // namespace ws::forms

@@ -10,6 +10,10 @@
 
 #include "ws/forms/definition.hpp"
 
+namespace ws::json_view {
+class Dom;  // ws/json_view.hpp
+}
+
 namespace ws::forms {
 
 // One problem with one answer. `field` is a path: "name_latin", "family_members.1.name"
@@ -34,6 +38,9 @@ struct ValidationOptions {
 // with "not_relevant": the form session clears them, so a payload holding one is stale or forged.
 std::vector<FieldError> validate(const FormDefinition& def, const nlohmann::json& answers);
 std::vector<FieldError> validate(const FormDefinition& def, const nlohmann::json& answers,
+                                 const ValidationOptions& options);
+// The same judgement of answers read by simdjson (the server's push path), without a tree.
+std::vector<FieldError> validate_dom(const FormDefinition& def, const json_view::Dom& answers,
                                  const ValidationOptions& options);
 
 // A copy of `answers` where every answer to a question that does not apply is null (a clearing

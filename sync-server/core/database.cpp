@@ -88,6 +88,10 @@ Database::~Database() {
 Status Database::configure(sql::Connection& conn) const {
   // Savepoint sub-journals of a batch stay in memory instead of temp files.
   if (auto s = conn.exec("PRAGMA temp_store=MEMORY"); !s) return s;
+  // A write transaction (a group of pushed batches: group_commit.hpp) keeps its dirty pages in
+  // memory up to 32 MB instead of spilling them into the WAL once the 2 MB page cache is full:
+  // a spilled page that the transaction changes again is written to the WAL twice.
+  if (auto s = conn.exec("PRAGMA cache_spill=8192"); !s) return s;
   // Deleted and overwritten content is zeroed in the file, so an erased payload leaves no copy
   // in free pages or free cell space (see erasure.hpp).
   if (auto s = conn.exec("PRAGMA secure_delete=ON"); !s) return s;

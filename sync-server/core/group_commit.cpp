@@ -47,47 +47,54 @@ std::size_t GroupCommit::queued() {
   return queue_.size();
 }
 
+bool GroupCommit::writing() {
+  std::lock_guard lock(mutex_);
+  return leading_;
+}
+
+GroupCommit::Stats GroupCommit::stats() const {
+  return Stats{commits_.load(), shared_commits_.load(), rolled_back_groups_.load()};
+}
+
 void GroupCommit::write_group(const std::vector<Job*>& group) {
-  auto fail_all = [&](const Error& e) {
-    for (Job* j : group)
-      if (j->result) j->result = fail(e);
-  };
+  if (group.size() > 1) {
+    if (write_together(group)) return;
+    ++rolled_back_groups_;
+  }
+  for (Job* j : group) write_alone(*j);
+}
+
+// All of the group in one transaction, or nothing of it (false: the scope rolled it back).
+bool GroupCommit::write_together(const std::vector<Job*>& group) {
   auto w = WriteScope::begin(db_);
-  if (!w) return fail_all(w.error());
-  auto& db = w->conn();
-  if (group.size() == 1) {
-    // A lone write needs no savepoint: its failure rolls the transaction back. A savepoint
-    // around it would also nest every savepoint the write opens (one per record in a push),
-    // and SQLite's in-memory sub-journal walks its chunk list from the start on each nested
-    // release: quadratic in the pages a batch touches (37% of the ingest CPU at 100,000
-    // records, 3x slower loading at 1,000,000).
-    Job& j = *group.front();
-    j.result = run_guarded(*j.work, db);
-    if (!j.result) return;  // the scope rolls back
-    if (auto s = w->commit(); !s) j.result = fail(s.error());
+  if (!w) return false;
+  for (Job* j : group) {
+    if (!run_guarded(*j->work, w->conn())) return false;
+  }
+  if (!w->commit()) return false;
+  for (Job* j : group) j->result = ok();
+  ++commits_;
+  ++shared_commits_;
+  return true;
+}
+
+// A lone write is its own transaction: its failure rolls back only itself. No savepoint around
+// it either: it would nest every savepoint the write opens, and SQLite's in-memory sub-journal
+// walks its chunk list from the start on each nested release (quadratic in the pages a batch
+// touches: 37% of the ingest CPU at 100,000 records).
+void GroupCommit::write_alone(Job& job) {
+  auto w = WriteScope::begin(db_);
+  if (!w) {
+    job.result = fail(w.error());
     return;
   }
-  auto savepoint = db.prepare("SAVEPOINT job");
-  auto release = db.prepare("RELEASE job");
-  auto rollback = db.prepare("ROLLBACK TO job");
-  if (!savepoint || !release || !rollback) {
-    return fail_all(!savepoint ? savepoint.error() : !release ? release.error() : rollback.error());
+  job.result = run_guarded(*job.work, w->conn());
+  if (!job.result) return;  // the scope rolls back
+  if (auto s = w->commit(); !s) {
+    job.result = fail(s.error());
+    return;
   }
-  auto once = [](sql::Statement& st) {
-    st.reset();
-    return st.run();
-  };
-  for (Job* j : group) {
-    if (auto s = once(*savepoint); !s) return fail_all(s.error());
-    j->result = run_guarded(*j->work, db);
-    // A failed job's writes go; if even that fails the transaction is unusable and the scope
-    // rolls every job back.
-    if (!j->result) {
-      if (auto s = once(*rollback); !s) return fail_all(s.error());
-    }
-    if (auto s = once(*release); !s) return fail_all(s.error());
-  }
-  if (auto s = w->commit(); !s) fail_all(s.error());
+  ++commits_;
 }
 
 }  // namespace ws::server

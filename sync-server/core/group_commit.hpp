@@ -1,10 +1,14 @@
 #pragma once
 // Group commit: writes that concurrent requests queue while one transaction is being written
-// and fsynced share the next transaction, so N kiosks pushing at once cost one fsync per
-// group instead of one per batch. In a group of several, each write runs in a savepoint of its
-// own, so one that fails leaves no trace and the others still commit (a lone write is the
-// transaction); every caller returns only after the commit
-// that holds its write is durable (or has failed).
+// and fsynced share the next transaction, so N kiosks pushing at once cost one commit and one
+// fsync per group instead of one per batch. The writes of a group run one after the other with
+// no savepoint between them (a savepoint copies every page a write touches into SQLite's
+// sub-journal, which cost more than the fsync it saved: docs/performance.md, sessions 7 and 9).
+// If any write of a group fails, or its commit does, the whole transaction is rolled back and
+// each of its writes is run again alone, in the same order, in a transaction of its own: a
+// failure never touches another request's write, and a failed write leaves nothing. Every
+// caller returns only after the commit that holds its write is durable (or has failed).
+#include <atomic>
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
@@ -21,8 +25,17 @@ namespace ws::server {
 class GroupCommit {
  public:
   // A write of one request, run on whichever request thread leads the group. It must not
-  // begin or end transactions itself (savepoints are fine).
+  // begin or end transactions itself (savepoints it opens and closes are fine). It may run
+  // twice: first in a group that another write's failure rolls back, then alone. So it must be
+  // repeatable from its inputs, and what it hands back to its caller is from its last run.
   using Work = std::function<Status(sql::Connection&)>;
+
+  // What the writer has done so far (for tests and metrics).
+  struct Stats {
+    std::size_t commits = 0;         // transactions committed
+    std::size_t shared_commits = 0;  // ... of which held more than one write
+    std::size_t rolled_back_groups = 0;  // groups undone and rewritten one write at a time
+  };
 
   explicit GroupCommit(Database& db, std::size_t max_group = 32) : db_(db), max_group_(max_group) {}
   GroupCommit(const GroupCommit&) = delete;
@@ -32,8 +45,10 @@ class GroupCommit {
   // commit holding `work`'s writes has returned (synchronous=FULL: fsynced).
   Status run(const Work& work);
 
-  // Jobs waiting for the next group (for tests and metrics).
+  // Jobs waiting for the next group, and whether a group is being written (for tests).
   std::size_t queued();
+  bool writing();
+  Stats stats() const;
 
  private:
   struct Job {
@@ -42,6 +57,8 @@ class GroupCommit {
     bool done = false;
   };
   void write_group(const std::vector<Job*>& group);
+  bool write_together(const std::vector<Job*>& group);
+  void write_alone(Job& job);
 
   Database& db_;
   const std::size_t max_group_;
@@ -49,6 +66,7 @@ class GroupCommit {
   std::condition_variable finished_;
   std::deque<Job*> queue_;
   bool leading_ = false;
+  std::atomic<std::size_t> commits_{0}, shared_commits_{0}, rolled_back_groups_{0};
 };
 
 }  // namespace ws::server

@@ -497,7 +497,9 @@ Result<PushReply> Ingest::push(const Device& device, protocol::PushRequest&& req
   const std::string digest = crypto::token_digest(canonical);
 
   // The batch shares a transaction (and its fsync) with the batches other kiosks sent meanwhile;
-  // a batch that fails is rolled back alone.
+  // if one of them fails, the group is rolled back and each batch written again alone, so the
+  // write below must be repeatable: it reads the candidates and the database, and what it sets in
+  // a candidate (base version, parsed payload) it sets again from the same inputs.
   PushReply reply;
   auto written = group_.run([&](sql::Connection& db) -> Status {
     auto r = write_batch(db, device, request.batch_id, candidates, digest);

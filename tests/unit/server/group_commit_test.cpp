@@ -2,11 +2,13 @@
 #include <sqlite3.h>
 
 #include <atomic>
-#include <chrono>
+#include <functional>
+#include <stdexcept>
 #include <thread>
 #include <vector>
 
 #include "sync-server/core/group_commit.hpp"
+#include "tests/unit/server/eventually.hpp"
 #include "tests/unit/server/fixtures.hpp"
 
 using namespace ws;
@@ -15,79 +17,108 @@ using namespace ws::server::testing;
 
 namespace {
 
-// Polls for a condition, with a generous bound.
-template <typename F>
-bool eventually(F&& condition) {
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  while (!condition()) {
-    if (std::chrono::steady_clock::now() > deadline) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  }
-  return true;
-}
-
-int count_commit(void* counter) {
-  ++*static_cast<int*>(counter);
-  return 0;  // let it commit
-}
-
 Status insert(sql::Connection& db, int n) {
   auto st = db.prepare("INSERT INTO t (n) VALUES (?1)");
   if (!st) return fail(st.error());
   return st->bind(1, n).run();
 }
 
-}  // namespace
-
-TEST_CASE("group commit: writes queued meanwhile share one commit, and a failed one is rolled back alone") {
+struct Table {
   TestDb t;
-  {
+  GroupCommit group{*t.db};
+  Table() {
     auto lease = t.db->acquire();
     REQUIRE(lease.has_value());
     REQUIRE((*lease)->exec("CREATE TABLE t (n INTEGER NOT NULL)"));
   }
-  GroupCommit group(*t.db);
-  std::atomic<bool> release_first{false};
-  std::atomic<sqlite3*> first_connection{nullptr};
-  std::atomic<sqlite3*> second_group_connection{nullptr};
-  int commits = 0;
 
-  // The first job holds the writer until three more have queued; they form the next group.
-  std::thread first([&] {
-    auto s = group.run([&](sql::Connection& db) -> Status {
-      first_connection = db.handle();
-      CHECK(eventually([&] { return release_first.load(); }));
-      return insert(db, 1);
-    });
-    CHECK(s.has_value());
-  });
-  REQUIRE(eventually([&] { return first_connection.load() != nullptr; }));
-
-  std::vector<std::thread> others;
-  std::atomic<int> ok_count{0}, failed{0};
-  for (int n = 2; n <= 4; ++n) {
-    others.emplace_back([&, n] {
-      auto s = group.run([&, n](sql::Connection& db) -> Status {
-        // The group's first job counts the commits of this connection.
-        if (second_group_connection.exchange(db.handle()) == nullptr) sqlite3_commit_hook(db.handle(), count_commit, &commits);
-        CHECK(second_group_connection == db.handle());
-        if (auto w = insert(db, n); !w) return w;
-        if (n == 3) return fail("invalid_request", "this job refuses after writing");
-        return ok();
+  // A first job holds the writer until every one of `jobs` has queued behind it, so they
+  // form the next group, in their order; returns each job's result.
+  std::vector<Status> run_as_one_group(const std::vector<GroupCommit::Work>& jobs) {
+    std::atomic<bool> release_first{false}, first_writing{false};
+    std::thread first([&] {
+      auto s = group.run([&](sql::Connection& db) -> Status {
+        first_writing = true;
+        CHECK(eventually([&] { return release_first.load(); }));
+        return insert(db, 1);
       });
-      (s ? ok_count : failed)++;
-      if (n == 3) CHECK((!s && s.error().code == "invalid_request"));
+      CHECK(s.has_value());
+    });
+    REQUIRE(eventually([&] { return first_writing.load(); }));
+    std::vector<Status> results(jobs.size(), ok());
+    std::vector<std::thread> others;
+    for (std::size_t i = 0; i < jobs.size(); ++i) {
+      others.emplace_back([&, i] { results[i] = group.run(jobs[i]); });
+      // One at a time, so the group holds them in this order.
+      CHECK(eventually([&] { return group.queued() == i + 1; }));
+    }
+    release_first = true;
+    first.join();
+    for (auto& th : others) th.join();
+    return results;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("group commit: writes queued meanwhile share one commit, with no savepoint between them") {
+  Table table;
+  std::vector<GroupCommit::Work> jobs;
+  for (int n = 2; n <= 4; ++n) {
+    jobs.push_back([n](sql::Connection& db) -> Status {
+      // A savepoint of the group's around this write would show as a nested transaction.
+      CHECK(!sqlite3_get_autocommit(db.handle()));
+      return insert(db, n);
     });
   }
-  CHECK(eventually([&] { return group.queued() == 3; }));
-  release_first = true;
-  first.join();
-  for (auto& th : others) th.join();
-  sqlite3_commit_hook(second_group_connection.load(), nullptr, nullptr);  // the connection is idle in the pool
+  for (const auto& s : table.run_as_one_group(jobs)) CHECK(s.has_value());
+  const auto stats = table.group.stats();
+  CHECK(stats.commits == 2);  // the first job alone, then the three together
+  CHECK(stats.shared_commits == 1);
+  CHECK(stats.rolled_back_groups == 0);
+  CHECK(db_count(*table.t.db, "SELECT COUNT(*) FROM t") == 4);
+}
 
-  CHECK(ok_count == 2);
-  CHECK(failed == 1);
-  CHECK(commits == 1);  // three jobs, one transaction
-  CHECK(db_count(*t.db, "SELECT COUNT(*) FROM t") == 3);
-  CHECK(db_count(*t.db, "SELECT COUNT(*) FROM t WHERE n = 3") == 0);
+TEST_CASE("group commit: a failed write rolls its group back, and each of its writes is then written alone") {
+  Table table;
+  std::atomic<int> runs[5] = {0, 0, 0, 0, 0};
+  std::vector<GroupCommit::Work> jobs;
+  for (int n = 2; n <= 4; ++n) {
+    jobs.push_back([&, n](sql::Connection& db) -> Status {
+      ++runs[n];
+      if (auto w = insert(db, n); !w) return w;
+      if (n == 3) return fail("invalid_request", "this job refuses after writing");
+      return ok();
+    });
+  }
+  const auto results = table.run_as_one_group(jobs);
+  CHECK(results[0].has_value());
+  CHECK((!results[1] && results[1].error().code == "invalid_request"));
+  CHECK(results[2].has_value());
+
+  const auto stats = table.group.stats();
+  CHECK(stats.rolled_back_groups == 1);
+  CHECK(stats.shared_commits == 0);
+  CHECK(stats.commits == 3);  // the first job, then 2 and 4 each alone
+  CHECK(runs[2] == 2);        // in the group, then alone
+  CHECK(runs[3] == 2);
+  CHECK(runs[4] == 1);        // the group stopped at 3's failure
+  CHECK(db_count(*table.t.db, "SELECT COUNT(*) FROM t") == 3);
+  CHECK(db_count(*table.t.db, "SELECT COUNT(*) FROM t WHERE n = 3") == 0);
+  CHECK(db_count(*table.t.db, "SELECT COUNT(*) FROM t WHERE n = 2") == 1);  // not doubled by its rerun
+}
+
+TEST_CASE("group commit: a write that throws fails alone, and the others of its group commit") {
+  Table table;
+  std::vector<GroupCommit::Work> jobs;
+  jobs.push_back([](sql::Connection& db) -> Status { return insert(db, 2); });
+  jobs.push_back([](sql::Connection& db) -> Status {
+    if (auto w = insert(db, 3); !w) return w;
+    throw std::runtime_error("a bug in the write");
+  });
+  const auto results = table.run_as_one_group(jobs);
+  CHECK(results[0].has_value());
+  CHECK((!results[1] && results[1].error().code == "internal"));
+  CHECK(db_count(*table.t.db, "SELECT COUNT(*) FROM t") == 2);
+  CHECK(db_count(*table.t.db, "SELECT COUNT(*) FROM t WHERE n = 3") == 0);
 }

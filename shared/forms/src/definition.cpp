@@ -133,7 +133,9 @@ class DefinitionParser {
     if (auto s = assign_pages(); !s) return s;
     if (all_ && all_->size() > before) return {};
     if (auto s = build_index(); !s) return s;
-    return check_references();
+    if (auto s = check_references(); !s) return s;
+    if (all_ && all_->size() > before) return {};
+    return resolve_references();
   }
 
  private:
@@ -451,6 +453,38 @@ class DefinitionParser {
       def_.index[def_.fields[t].name] = FieldLocation{t, std::nullopt};
       for (std::size_t c = 0; c < def_.fields[t].fields.size(); ++c)
         def_.index[def_.fields[t].fields[c].name] = FieldLocation{t, c};
+      def_.fields[t].fields_by_name = sorted_by_name(def_.fields[t].fields);
+    }
+    def_.fields_by_name = sorted_by_name(def_.fields);
+    return {};
+  }
+
+  static std::vector<std::size_t> sorted_by_name(const std::vector<Field>& fields) {
+    std::vector<std::size_t> order(fields.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return fields[a].name < fields[b].name; });
+    return order;
+  }
+
+  // Compiles the checked references to field locations once, here, so that no evaluation looks
+  // a name up (the server evaluates them for every pushed record).
+  Status resolve_references() {
+    const Expression::Locator locate = [this](std::string_view name) { return def_.locate(name); };
+    for (std::size_t t = 0; t < def_.fields.size(); ++t) {
+      Field& f = def_.fields[t];
+      if (auto s = resolve_field_expressions(f, locate); !s) return s;
+      for (auto& child : f.fields)
+        if (auto s = resolve_field_expressions(child, locate); !s) return s;
+    }
+    return {};
+  }
+
+  Status resolve_field_expressions(Field& f, const Expression::Locator& locate) {
+    for (std::optional<Expression>* e : {&f.relevant, &f.required_if, &f.constraint}) {
+      if (!*e) continue;
+      auto resolved = (*e)->resolve(locate);
+      if (!resolved) return field_error(f.name, resolved.error().message);
+      **e = std::move(*resolved);
     }
     return {};
   }

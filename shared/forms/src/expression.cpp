@@ -61,6 +61,7 @@ struct Node {
   Op op = Op::Literal;
   Value literal;
   std::string name;  // Field
+  std::optional<FieldLocation> where;  // Field, once resolved against its form
   std::vector<int> kids;
 };
 
@@ -473,7 +474,7 @@ Value evaluate_node(const Expression::Program& p, int id, const Scope& scope) {
   };
   switch (n.op) {
     case Op::Literal: return n.literal;
-    case Op::Field: return scope.field(n.name);
+    case Op::Field: return n.where ? scope.field_at(*n.where, n.name) : scope.field(n.name);
     case Op::Current: return scope.current();
     case Op::Or: return Value::of(kid(0).truthy() || kid(1).truthy());
     case Op::And: return Value::of(kid(0).truthy() && kid(1).truthy());
@@ -549,6 +550,16 @@ Result<Expression> Expression::parse(std::string_view source, const ExpressionLi
       counted[static_cast<std::size_t>(n.kids[0])] = true;
   for (std::size_t k = 0; k < program->nodes.size(); ++k)
     if (program->nodes[k].op == Op::Field) program->references.push_back({program->nodes[k].name, counted[k]});
+  return Expression(std::move(program));
+}
+
+Result<Expression> Expression::resolve(const Locator& locate) const {
+  auto program = std::make_shared<Program>(*program_);
+  for (Node& n : program->nodes) {
+    if (n.op != Op::Field) continue;
+    n.where = locate(n.name);
+    if (!n.where) return fail("invalid_expression", "'" + program->source + "' refers to unknown field '" + n.name + "'");
+  }
   return Expression(std::move(program));
 }
 

@@ -60,19 +60,18 @@ class Validator {
         answers_(answers),
         options_(options),
         today_(options.today.empty() ? today_latest_zone() : options.today),
-        relevance_(answers::compute_relevance(def, answers, today_)),
-        scope_(def, &answers, relevance_, today_) {}
+        scope_(def, &top_, relevance_, today_) {}
 
   std::vector<FieldError> run() {
     if (!answers_.is_object()) {
       add("", "not_object", "the answers must be a JSON object");
       return std::move(errors_);
     }
-    check_keys(answers_, nullptr, "");
+    top_ = read_answers(answers_, def_.fields, def_.fields_by_name, "");
+    relevance_ = answers::relevance_of(def_, &top_, today_);
     for (std::size_t t = 0; t < def_.fields.size() && !full_; ++t) {
       const Field& f = def_.fields[t];
-      const auto answer = answers_.find(f.name);
-      check(f, answer ? &*answer : nullptr, f.name, relevance_.top[t], t);
+      check(f, top_[t] ? &*top_[t] : nullptr, f.name, relevance_.top[t], t);
     }
     return std::move(errors_);
   }
@@ -88,32 +87,31 @@ class Validator {
     errors_.push_back({std::move(path), std::move(code), std::move(message)});
   }
 
-  // Keys of the payload (group == nullptr) or of one repeat item.
-  void check_keys(const V& object, const Field* group, const std::string& prefix) {
-    object.each_member([&](std::string_view key, const V& value) {
-      if (full_) return;
-      if (is_metadata_key(key)) {
-        const bool ok = value.is_string() && utf8::length(value.string()).value_or(kMaxMetadataChars + 1) <= kMaxMetadataChars;
-        if (!ok) add(prefix + safe_key(key), "invalid_metadata", "metadata must be a string of at most 128 characters");
-        return;
-      }
-      const Field* f = nullptr;
-      if (group) {
-        for (const auto& c : group->fields)
-          if (c.name == key) f = &c;
-      } else if (auto loc = def_.locate(key); loc && !loc->child) {
-        f = &def_.fields[loc->top];
-      }
-      if (!f) add(prefix + safe_key(key), "unknown_field", "not a field of this form");
-      else if (!takes_answer(f->type)) add(prefix + std::string(key), "not_answerable", "a note takes no answer");
-    });
+  // The answers of the payload (`fields` = the form's) or of one repeat item (the group's), in
+  // one pass over its members that also judges every key that is not a question's.
+  answers::AnswerTable<V> read_answers(const V& object, const std::vector<Field>& fields,
+                                       const std::vector<std::size_t>& by_name, const std::string& prefix) {
+    answers::AnswerTable<V> table(fields.size());
+    answers::match_members(
+        object, fields, by_name,
+        [&](std::size_t i, const V& value) {
+          if (!takes_answer(fields[i].type)) add(prefix + fields[i].name, "not_answerable", "a note takes no answer");
+          table[i] = value;
+        },
+        [&](std::string_view key, const V& value) {
+          if (full_) return;
+          if (!is_metadata_key(key)) return add(prefix + safe_key(key), "unknown_field", "not a field of this form");
+          const bool ok = value.is_string() && utf8::length(value.string()).value_or(kMaxMetadataChars + 1) <= kMaxMetadataChars;
+          if (!ok) add(prefix + safe_key(key), "invalid_metadata", "metadata must be a string of at most 128 characters");
+        });
+    return table;
   }
 
   bool required(const Field& f) { return f.required || (f.required_if && f.required_if->test(scope_)); }
 
   // `top` is the index of the top-level field (or of the repeat group the question is in).
   void check(const Field& f, const V* value, const std::string& path, bool relevant, std::size_t top) {
-    if (!takes_answer(f.type)) return;  // an answer to a note was reported by check_keys
+    if (!takes_answer(f.type)) return;  // an answer to a note was reported by read_answers
     const bool unanswered = !value || answers::is_unanswered(f, *value);
     if (!relevant) {
       if (!unanswered) add(path, "not_relevant", "answered although the question does not apply (skip logic)");
@@ -238,12 +236,11 @@ class Validator {
         add(item_path, "wrong_type", "each entry must be an object of answers");
         continue;
       }
-      check_keys(item, &f, item_path + ".");
-      scope_.enter_item(top, i, item);
+      const answers::AnswerTable<V> item_answers = read_answers(item, f.fields, f.fields_by_name, item_path + ".");
+      scope_.enter_item(top, i, item_answers);
       for (std::size_t c = 0; c < f.fields.size() && !full_; ++c) {
         const Field& child = f.fields[c];
-        const auto answer = item.find(child.name);
-        check(child, answer ? &*answer : nullptr, item_path + "." + child.name,
+        check(child, item_answers[c] ? &*item_answers[c] : nullptr, item_path + "." + child.name,
               relevance_.is_relevant({top, c}, i), top);
       }
       scope_.leave_item();
@@ -254,6 +251,7 @@ class Validator {
   const V& answers_;
   const ValidationOptions& options_;
   std::string today_;
+  answers::AnswerTable<V> top_;
   Relevance relevance_;
   answers::Scope<V> scope_;
   std::vector<FieldError> errors_;

@@ -66,6 +66,7 @@ struct Field {
   bool not_in_future = false;              // date
   std::optional<std::size_t> min_count, max_count;  // repeat items, multiple_choice selections
   std::vector<Field> fields;               // repeat: the questions of each item
+  std::vector<std::size_t> fields_by_name;  // indexes into `fields`, sorted by name (see below)
   std::string page;                        // top-level fields: the page they are shown on
 
   LocalizedText::Pick label_for(std::string_view lang) const { return label.pick(lang); }
@@ -83,12 +84,6 @@ struct Page {
   LocalizedText::Pick title_for(std::string_view lang) const { return title.pick(lang); }
 };
 
-// Where a field sits: a top-level field, or a question inside a repeat group.
-struct FieldLocation {
-  std::size_t top = 0;
-  std::optional<std::size_t> child;
-};
-
 struct FormDefinition {
   std::string id;  // the record kind, e.g. "intake"
   int version = 1;  // the envelope's schema_version
@@ -102,6 +97,9 @@ struct FormDefinition {
   std::vector<Field> fields;
   nlohmann::json source;  // the JSON it was parsed from (for publishing and comparing)
   std::map<std::string, FieldLocation, std::less<>> index;  // every field name
+  // Indexes into `fields` sorted by name, so that an object's members, visited in sorted key
+  // order (ws/json_view.hpp), pair with their questions in one merge walk.
+  std::vector<std::size_t> fields_by_name;
 
   LocalizedText::Pick title_for(std::string_view lang) const { return title.pick(lang); }
   const Field* find_field(std::string_view name) const;

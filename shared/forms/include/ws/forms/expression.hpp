@@ -7,7 +7,10 @@
 //   ${age} < 18 or ${has_children} = 'yes'
 //   selected(${vulnerabilities}, 'medical') and count(${family_members}) > 0
 //   . >= ${arrival_date}                      (`.` is the value being checked, constraints only)
+#include <cstddef>
+#include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -35,11 +38,20 @@ struct Value {
   bool truthy() const;
 };
 
+// Where a field sits in its form: a top-level field, or a question inside a repeat group.
+struct FieldLocation {
+  std::size_t top = 0;
+  std::optional<std::size_t> child;
+};
+
 // What an expression reads. Implemented by validation and by the form session.
 class Scope {
  public:
   virtual ~Scope() = default;
   virtual Value field(std::string_view name) const = 0;
+  // A reference its form resolved when it was loaded (Expression::resolve): scopes that keep
+  // answers by location read them without looking the name up.
+  virtual Value field_at(const FieldLocation& /*where*/, std::string_view name) const { return field(name); }
   virtual Value current() const = 0;                // `.`
   virtual std::string_view today() const = 0;       // yyyy-mm-dd, for today() and age()
 };
@@ -58,6 +70,11 @@ struct ExpressionLimits {
 class Expression {
  public:
   static Result<Expression> parse(std::string_view source, const ExpressionLimits& limits = {});
+
+  // A copy whose every reference carries its field's location, so evaluating it looks no name
+  // up. Fails naming the first reference `locate` does not know.
+  using Locator = std::function<std::optional<FieldLocation>(std::string_view name)>;
+  Result<Expression> resolve(const Locator& locate) const;
 
   // Never throws; operations on values of the wrong kind give Empty (false in a condition).
   Value evaluate(const Scope& scope) const;

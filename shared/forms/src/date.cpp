@@ -60,10 +60,20 @@ std::string today_local() {
 }
 
 std::string today_latest_zone() {
-  std::time_t ahead = std::time(nullptr) + 14 * 3600;
-  std::tm t{};
-  gmtime_r(&ahead, &t);
-  return format(t);
+  const std::time_t ahead = std::time(nullptr) + 14 * 3600;
+  // The server asks once per record it validates, and a UTC date is a function of the day
+  // number alone: format it once a day per thread instead of once a record.
+  constexpr std::time_t kSecondsPerDay = 86400;
+  const std::time_t day = ahead >= 0 ? ahead / kSecondsPerDay : (ahead - kSecondsPerDay + 1) / kSecondsPerDay;
+  thread_local std::time_t formatted_day = 0;
+  thread_local std::string formatted;
+  if (formatted.empty() || day != formatted_day) {
+    std::tm t{};
+    gmtime_r(&ahead, &t);
+    formatted = format(t);
+    formatted_day = day;
+  }
+  return formatted;
 }
 
 }  // namespace ws::forms

@@ -24,6 +24,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -67,6 +68,7 @@ struct Run {
   double push_kiosk_cpu_s = 0;   // the kiosk side's CPU during the push (this process: store, round, proxy)
   double push_server_cpu_s = 0;  // the server process's CPU during the push
   kiosk::PushTimings push_time;  // the round thread's wall time: freezing, waiting for replies, acknowledging
+  double push_wal_frames = 0;    // pages the push wrote to the kiosk's WAL (wal_frames_since)
   double pull_s = 0;         // a new kiosk's initial pull of the same records (first vault state)
   std::vector<PullRun> pulls;  // one per vault state asked for
   double cli_sync_s = 0;     // `kiosk sync` on a second identical backlog: push + pull, process start included
@@ -87,6 +89,16 @@ struct Sizes {
 void die(const std::string& what) {
   std::fprintf(stderr, "bench: %s\n", what.c_str());
   std::exit(1);
+}
+
+// The WAL file's size in frames (a 24-byte header and a 4 KiB page each, after a 32-byte
+// header). A push defers checkpoints until the WAL holds 64 MiB (Store::defer_checkpoints), so
+// the growth of the file across a push is the number of pages it wrote, as long as it stays
+// below that.
+double wal_frames(const std::string& data_dir) {
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(kiosk::Store::database_path(data_dir) + "-wal", ec);
+  return ec || size < 32 ? 0.0 : static_cast<double>(size - 32) / (24 + 4096);
 }
 
 void seed(const std::string& data_dir, int count, int salt) {
@@ -233,6 +245,7 @@ Run one_run(int records, std::size_t batch, int saves, int run_index, bool seal,
     o.batch.max_records = batch;
     kiosk::SyncRound round(**store, **transport, o);
     proxy.reset_counters();
+    const double wal0 = wal_frames(k.data_dir);
     const std::string server_pid = std::to_string(server.pid());
     const double kiosk_cpu0 = ws::bench::cpu_seconds(), server_cpu0 = ws::bench::cpu_seconds(server_pid);
     const auto t = Clock::now();
@@ -243,6 +256,7 @@ Run one_run(int records, std::size_t batch, int saves, int run_index, bool seal,
     r.wire_bytes = static_cast<double>(proxy.bytes_up() + proxy.bytes_down());
     if (!report || report->accepted != r.records) die("push incomplete: " + (report ? std::string("count") : report.error().message));
     r.push_time = report->push_time;
+    r.push_wal_frames = wal_frames(k.data_dir) - wal0;
     // One counsellor save at a time, from the call to its durable commit (fsync).
     for (int i = 0; i < saves; ++i) {
       const auto s0 = Clock::now();
@@ -312,7 +326,7 @@ int main(int argc, char** argv) {
       by_vault_kiosk_cpu(vaults.size()), by_vault_server_cpu(vaults.size()), by_vault_merge(vaults.size()),
       by_vault_merge_cpu(vaults.size());
   std::vector<double> push, pull, cli, floor, push_ratio, pull_ratio, raw, wire, pull_wire, env_ratio, full_ratio, saves_ms;
-  std::vector<double> kiosk_cpu, server_cpu, freeze, wait, ack;
+  std::vector<double> kiosk_cpu, server_cpu, freeze, wait, ack, wal;
   for (int i = 0; i < runs; ++i) {
     const Run r = one_run(records, batch, saves, i, seal, vaults, pull_limit);
     const double n = static_cast<double>(r.records);
@@ -333,6 +347,7 @@ int main(int argc, char** argv) {
     freeze.push_back(r.push_time.freeze_s);
     wait.push_back(r.push_time.wait_s);
     ack.push_back(r.push_time.ack_s);
+    wal.push_back(r.push_wal_frames);
     for (std::size_t v = 0; v < vaults.size(); ++v) {
       by_vault_s[v].push_back(r.pulls[v].wall_s);
       by_vault_ratio[v].push_back(r.floor_s / r.pulls[v].wall_s);
@@ -346,8 +361,9 @@ int main(int argc, char** argv) {
                 i + 1, r.push_s, r.floor_s / r.push_s, r.pull_s, r.floor_s / r.pull_s, r.cli_sync_s, r.floor_s,
                 n / r.floor_s);
     std::printf("       push CPU: kiosk %.3f s, server %.3f s; round thread: freezing %.3f s, waiting %.3f s, "
-                "acknowledging %.3f s\n",
-                r.push_kiosk_cpu_s, r.push_server_cpu_s, r.push_time.freeze_s, r.push_time.wait_s, r.push_time.ack_s);
+                "acknowledging %.3f s; kiosk WAL frames %.0f\n",
+                r.push_kiosk_cpu_s, r.push_server_cpu_s, r.push_time.freeze_s, r.push_time.wait_s, r.push_time.ack_s,
+                r.push_wal_frames);
     std::fflush(stdout);
   }
   const double mp = median(push), mpl = median(pull), mc = median(cli), mf = median(floor);
@@ -357,6 +373,8 @@ int main(int argc, char** argv) {
               records / mp, median(push_ratio));
   std::printf("push CPU, kiosk / server: %.3f s / %.3f s; round thread: freezing %.3f s, waiting %.3f s, acknowledging %.3f s\n",
               median(kiosk_cpu), median(server_cpu), median(freeze), median(wait), median(ack));
+  std::printf("push, pages written to the kiosk's WAL: %.0f (%.0f per 1,000 records)\n", median(wal),
+              1000.0 * median(wal) / records);
   std::printf("initial pull by a new kiosk, vault %s (fsync per page): %.3f s, %6.0f records/s, %.2f x floor\n", name_of(vaults.front()), mpl,
               records / mpl, median(pull_ratio));
   for (std::size_t v = 0; v < vaults.size(); ++v) {

@@ -10,6 +10,17 @@
 namespace ws::kiosk {
 namespace {
 
+// The rows of batch ?1, as a condition on the outbox (named `alias`, or unqualified). A batch is
+// frozen from a range of the outbox's key, first_seq..last_seq in outbox_batches (schema 17),
+// and only freezing gives a row a batch_id: every row of the batch lies in that range, so it is
+// read through the table's own key and no index on batch_id has to be kept up by each freeze
+// and acknowledgement. Rows in the range that the batch passed over fail `batch_id = ?1`.
+std::string batch_rows(std::string_view alias = "") {
+  const std::string a(alias.empty() ? "" : std::string(alias) + ".");
+  return a + "seq BETWEEN (SELECT first_seq FROM outbox_batches WHERE batch_id = ?1) " +
+         "AND (SELECT last_seq FROM outbox_batches WHERE batch_id = ?1) AND " + a + "batch_id = ?1";
+}
+
 // The frozen body: sealed items when the server's key is known (docs/protocol.md "Sealed
 // items"), else the plain JSON push body older servers take.
 Result<std::string> batch_body(const std::string& batch_id, const std::vector<FrozenItem>& taken, bool sealing) {
@@ -43,7 +54,7 @@ Result<std::optional<OutboxBatch>> oldest_frozen(sql::Connection& db, const std:
   b.body = st->column_blob(1);
   b.record_count = static_cast<std::size_t>(st->column_int(2));
   from_items = st->column_int(3) != 0;
-  auto ids = db.prepare("SELECT record_id FROM outbox WHERE batch_id = ?1 ORDER BY seq");
+  auto ids = db.prepare("SELECT record_id FROM outbox WHERE " + batch_rows() + " ORDER BY seq");
   if (!ids) return fail(ids.error());
   ids->bind(1, b.batch_id);
   for (;;) {
@@ -59,8 +70,8 @@ Result<std::optional<OutboxBatch>> oldest_frozen(sql::Connection& db, const std:
 // one in outbox_frozen_items (schema 13).
 Result<std::vector<std::string>> frozen_items(sql::Connection& db, const std::string& batch_id) {
   auto st = db.prepare(
-      "SELECT COALESCE(f.item, o.sealed) FROM outbox o LEFT JOIN outbox_frozen_items f ON f.seq = o.seq "
-      "WHERE o.batch_id = ?1 ORDER BY o.seq");
+      "SELECT COALESCE(f.item, o.sealed) FROM outbox o LEFT JOIN outbox_frozen_items f ON f.seq = o.seq WHERE " +
+      batch_rows("o") + " ORDER BY o.seq");
   if (!st) return fail(st.error());
   st->bind(1, batch_id);
   return st->collect_column();
@@ -177,7 +188,8 @@ Result<std::optional<OutboxBatch>> Store::freeze_next(const BatchLimits& limits,
 Status Store::mark_frozen(const OutboxBatch& b, const std::vector<FrozenItem>& taken, bool sealing) {
   auto keep = db_.prepare("UPDATE outbox SET sealed = ?2, sealed_version = ?3, sealed_size = ?4 WHERE seq = ?1");
   auto insert = db_.prepare(
-      "INSERT INTO outbox_batches(batch_id, body, record_count, created_ms, from_items) VALUES(?1, ?2, ?3, ?4, ?5)");
+      "INSERT INTO outbox_batches(batch_id, body, record_count, created_ms, from_items, first_seq, last_seq) "
+      "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)");
   if (!keep || !insert) return fail("db_error", "cannot prepare freezing a batch");
   for (const auto& it : taken) {
     if (!it.fresh) continue;
@@ -191,7 +203,9 @@ Status Store::mark_frozen(const OutboxBatch& b, const std::vector<FrozenItem>& t
   // made from the records, which may change, so it is kept as sent.
   insert->bind(1, b.batch_id).bind_blob(2, sealing ? std::string_view("") : std::string_view(b.body));
   insert->bind(3, static_cast<std::int64_t>(b.record_count)).bind(4, HlcClock::system_wall_ms());
-  return insert->bind(5, sealing ? 1 : 0).run();
+  // Rows are taken in the order of their key, so the batch's rows lie between its first and last.
+  insert->bind(5, sealing ? 1 : 0).bind(6, taken.front().seq).bind(7, taken.back().seq);
+  return insert->run();
 }
 
 Status Store::mark_rows(const OutboxBatch& b, const std::vector<FrozenItem>& taken) {
@@ -283,7 +297,7 @@ Result<AckOutcome> Store::apply_verdicts(const std::string& batch_id, const prot
 Result<AckOutcome> Store::settle_exceptions(const std::string& batch_id, const protocol::PushResponse& reply) {
   std::unordered_map<std::string_view, const protocol::RecordResult*> verdicts;
   for (const auto& r : reply.results) verdicts[r.id] = &r;
-  auto rows = db_.prepare("SELECT seq, record_id FROM outbox WHERE batch_id = ?1 ORDER BY seq");
+  auto rows = db_.prepare("SELECT seq, record_id FROM outbox WHERE " + batch_rows() + " ORDER BY seq");
   auto drop = db_.prepare("DELETE FROM outbox WHERE seq = ?1");
   // A rejected record that was edited again meanwhile stays pending: the newer version may be
   // the fix, and it gets its own verdict.
@@ -338,8 +352,8 @@ Status Store::accept_batch_rows(const std::string& batch_id) {
       sync_state = CASE WHEN EXISTS(SELECT 1 FROM outbox x WHERE x.record_id = o.record_id AND x.seq <> o.seq)
                         THEN 1 ELSE 0 END,
       sync_error = ''
-    FROM outbox o WHERE o.batch_id = ?1 AND record_sync.id = o.record_id)sql");
-  auto drop = db_.prepare("DELETE FROM outbox WHERE batch_id = ?1");
+    FROM outbox o WHERE record_sync.id = o.record_id AND )sql" + batch_rows("o"));
+  auto drop = db_.prepare("DELETE FROM outbox WHERE " + batch_rows());
   if (!accepted || !drop) return fail("db_error", "cannot prepare the acknowledgement");
   if (auto s = accepted->bind(1, batch_id).run(); !s) return s;
   return drop->bind(1, batch_id).run();
@@ -354,16 +368,16 @@ Status Store::dissolve_batch(const std::string& batch_id) {
 }
 
 Status Store::forget_frozen_items(const std::string& batch_id) {
-  auto st = db_.prepare("DELETE FROM outbox_frozen_items WHERE seq IN (SELECT seq FROM outbox WHERE batch_id = ?1)");
+  auto st = db_.prepare("DELETE FROM outbox_frozen_items WHERE seq IN (SELECT seq FROM outbox WHERE " + batch_rows() + ")");
   if (!st) return fail(st.error());
   return st->bind(1, batch_id).run();
 }
 
 Status Store::release_batch_rows(const std::string& batch_id) {
   if (auto s = forget_frozen_items(batch_id); !s) return s;
-  auto merge_dups = db_.prepare(
-      "DELETE FROM outbox WHERE batch_id = ?1 AND record_id IN (SELECT record_id FROM outbox WHERE batch_id IS NULL)");
-  auto release = db_.prepare("UPDATE outbox SET batch_id = NULL, sent_version = NULL WHERE batch_id = ?1");
+  auto merge_dups = db_.prepare("DELETE FROM outbox WHERE " + batch_rows() +
+                                " AND record_id IN (SELECT record_id FROM outbox WHERE batch_id IS NULL)");
+  auto release = db_.prepare("UPDATE outbox SET batch_id = NULL, sent_version = NULL WHERE " + batch_rows());
   auto done = db_.prepare("DELETE FROM outbox_batches WHERE batch_id = ?1");
   if (!merge_dups || !release || !done) return fail("db_error", "cannot prepare the batch release");
   if (auto s = merge_dups->bind(1, batch_id).run(); !s) return s;

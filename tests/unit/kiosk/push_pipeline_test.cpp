@@ -24,8 +24,9 @@ namespace {
 
 using Kiosk = test::EnrolledKiosk;
 
-// Takes two pushes at once and holds the first batch until the second is on its way (or `hold`
-// passed), so that the two overlap whenever the round lets them. A batch is known by its bytes
+// Takes two pushes at once and holds each batch of `holds` until another is on its way (or its
+// time there passed), so that two overlap whenever the round lets them, however slow the build
+// (a sanitizer build freezes the next batch after a short reply has long come back). A batch is known by its bytes
 // (a sealed one hides its id; a retry is the same bytes), numbered in the order first seen.
 // `fail_batch`: that batch's first request is dropped before or after the server applies it.
 class Overlapping final : public Transport {
@@ -45,7 +46,8 @@ class Overlapping final : public Transport {
       in_flight_.insert(number);
       most_in_flight = std::max(most_in_flight, in_flight_.size());
       changed_.notify_all();
-      if (number == 1 && first_try) changed_.wait_for(lock, hold, [&] { return in_flight_.size() > 1; });
+      if (const auto held = holds.find(number); first_try && held != holds.end())
+        changed_.wait_for(lock, held->second, [&] { return in_flight_.size() > 1; });
     }
     ws::Result<HttpReply> reply = ws::fail("network", "dropped on purpose");
     if (first_try && number == fail_batch && fault == Fault::NetworkBefore) {
@@ -66,7 +68,8 @@ class Overlapping final : public Transport {
     return overlapped_.count({a, b}) > 0;
   }
 
-  std::chrono::milliseconds hold{10000};
+  // Batch number -> how long its first request waits for another batch to overlap it.
+  std::map<int, std::chrono::milliseconds> holds{{1, std::chrono::seconds(10)}};
   int fail_batch = 0;
   Fault fault = Fault::NetworkBefore;
   std::size_t most_in_flight = 0;
@@ -122,8 +125,9 @@ TEST_CASE("a batch holding a record of the batch in flight waits for that batch'
   for (int i = 12; i < 32; ++i) REQUIRE(k.store->save("intake", test::intake_payload(i)));
 
   Overlapping t(k.transport);
-  // The first batch waits this long for a second one to overlap it, which must not come.
-  t.hold = std::chrono::milliseconds(1000);
+  // The first batch waits 1 s for a second one to overlap it, which must not come; the second
+  // waits for the third, which must.
+  t.holds = {{1, std::chrono::seconds(1)}, {2, std::chrono::seconds(10)}};
   auto report = SyncRound(*k.store, t, batches_of(10)).push();
   REQUIRE(report);
   CHECK_FALSE(t.overlapped(1, 2));  // the same record: one after the other

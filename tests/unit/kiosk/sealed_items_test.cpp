@@ -147,6 +147,17 @@ TEST_CASE("the outbox tables hold no fixture value after saves and a frozen batc
   CHECK_FALSE(fixtures_in("x" + ws::test::utf16le(kFixture[0])).empty());
 }
 
+TEST_CASE("the UTF-16LE form of raw bytes (a key) reads no byte past the value") {
+  // Long enough to live on the heap, and allocated to its exact size, so that ASan sees a read
+  // past its end; ends in the lead byte of a four-byte sequence (then of a three-byte one with a
+  // single byte after it).
+  std::string key(21, 'k');
+  key.back() = '\xF0';
+  CHECK(ws::test::utf16le(key) == ws::test::utf16le(std::string(20, 'k')) + std::string("\xF0\0", 2));
+  CHECK(ws::test::utf16le(key + "\xE2\x82").size() == 2 * 23);
+  CHECK(ws::test::utf16le("\xE2\x82\xAC") == std::string("\xAC\x20", 2));  // a whole sequence still decodes
+}
+
 TEST_CASE("a push while the records cannot be read still sends the envelopes as saved") {
   TestServer server;
   Kiosk k(server, "OSLO");

@@ -110,7 +110,8 @@ bool start_server(const std::string& binary, const std::string& db, ServerChild&
   }
   close(out[1]);
   std::string line;
-  const auto deadline = Clock::now() + std::chrono::seconds(20);
+  // Generous: under valgrind (a --server-bin wrapper) on a busy machine start-up takes ~a minute.
+  const auto deadline = Clock::now() + std::chrono::seconds(180);
   while (line.find('\n') == std::string::npos && Clock::now() < deadline) {
     pollfd p{out[0], POLLIN, 0};
     if (poll(&p, 1, 100) <= 0) continue;

@@ -1,6 +1,7 @@
 #include "ws/protocol.hpp"
 
 #include "ws/ids.hpp"
+#include "ws/push_reply.hpp"
 
 namespace ws::protocol {
 namespace {
@@ -58,17 +59,7 @@ nlohmann::json to_json(const EnrollResponse& r) {
 nlohmann::json to_json(const PushRequest& r) {
   return {{"batch_id", r.batch_id}, {"records", r.records}};
 }
-nlohmann::json to_json(const PushResponse& r) {
-  nlohmann::json results = nlohmann::json::array();
-  for (const auto& x : r.results) {
-    nlohmann::json one = {{"id", x.id}, {"status", to_string(x.status)}};
-    if (!x.error.empty()) one["error"] = x.error;
-    results.push_back(std::move(one));
-  }
-  nlohmann::json j = {{"batch_id", r.batch_id}, {"results", std::move(results)}, {"cursor", r.cursor}};
-  if (!r.cursor_from.empty()) j["cursor_from"] = r.cursor_from;
-  return j;
-}
+nlohmann::json to_json(const PushResponse& r) { return nlohmann::json::parse(push_response_text(r)); }
 nlohmann::json to_json(const PullResponse& r) {
   nlohmann::json records = nlohmann::json::array();
   for (const auto& e : r.records) records.push_back(ws::to_json(e));

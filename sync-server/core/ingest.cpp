@@ -17,6 +17,7 @@
 #include "ws/json_view.hpp"
 #include "ws/merge.hpp"
 #include "ws/protocol.hpp"
+#include "ws/push_reply.hpp"
 
 namespace ws::server {
 namespace {
@@ -565,7 +566,7 @@ Result<PushReply> Ingest::write_batch(sql::Connection& db, const Device& device,
   // Under the write lock nothing else writes: of the feed this device pulls, the changes after
   // cursor_from up to cursor are this batch alone.
   response.cursor_from = std::to_string(records->seen_before());
-  reply.body = protocol::to_json(response).dump();
+  reply.body = protocol::push_response_text(response);
 
   auto store = db.prepare(
       "INSERT INTO batches (batch_id, device_id, digest, reply, received_at_ms) VALUES (?1, ?2, ?3, ?4, ?5)");

@@ -1,7 +1,11 @@
 #include <doctest/doctest.h>
 
+#include <string>
+#include <vector>
+
 #include "ws/ids.hpp"
 #include "ws/protocol.hpp"
+#include "ws/push_reply.hpp"
 
 using namespace ws::protocol;
 
@@ -36,6 +40,49 @@ TEST_CASE("push response round trips") {
   CHECK(back->results[1].error == "bad age");
   CHECK(back->cursor == "42");
   CHECK(back->cursor_from == "40");
+}
+
+namespace {
+
+// The tree the push reply was built from before it was written directly (session 12): the
+// bytes a kiosk reads must not change.
+std::string push_response_as_tree(const PushResponse& r) {
+  nlohmann::json results = nlohmann::json::array();
+  for (const auto& x : r.results) {
+    nlohmann::json one = {{"id", x.id}, {"status", to_string(x.status)}};
+    if (!x.error.empty()) one["error"] = x.error;
+    results.push_back(std::move(one));
+  }
+  nlohmann::json j = {{"batch_id", r.batch_id}, {"results", std::move(results)}, {"cursor", r.cursor}};
+  if (!r.cursor_from.empty()) j["cursor_from"] = r.cursor_from;
+  return j.dump();
+}
+
+}  // namespace
+
+TEST_CASE("the push reply written directly is byte for byte the tree's dump") {
+  const std::vector<std::string> texts = {"",
+                                          "a",
+                                          ws::new_uuid_v7(),
+                                          "field 'age': must be a \"number\"",
+                                          "back\\slash and \t tab, \n newline, \x01 and \x7f",
+                                          "name 'Zahr\xc3\xa2' \xd8\xb2\xd9\x87\xd8\xb1\xd8\xa7 \xf0\x9f\x98\x80",
+                                          std::string("nul \0 inside", 13)};
+  const RecordStatus statuses[] = {RecordStatus::Applied, RecordStatus::Duplicate, RecordStatus::Merged,
+                                   RecordStatus::Rejected};
+  for (std::size_t round = 0; round < texts.size() * 4; ++round) {
+    PushResponse r;
+    r.batch_id = texts[round % texts.size()];
+    r.cursor = texts[(round + 1) % texts.size()];
+    r.cursor_from = round % 3 == 0 ? "" : texts[(round + 2) % texts.size()];
+    for (std::size_t i = 0; i < round; ++i) {
+      r.results.push_back({texts[(round + i) % texts.size()], statuses[i % 4], i % 4 == 3 ? texts[i % texts.size()] : ""});
+    }
+    CHECK(push_response_text(r) == push_response_as_tree(r));
+  }
+  PushResponse invalid_utf8{"b", {{"\xff", RecordStatus::Applied, ""}}, "1", ""};
+  CHECK_THROWS(push_response_as_tree(invalid_utf8));
+  CHECK_THROWS(push_response_text(invalid_utf8));
 }
 
 TEST_CASE("enrol request requires both fields") {

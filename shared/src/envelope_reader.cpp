@@ -340,7 +340,7 @@ json payload_tree(const json_view::Dom& payload) {
 
 namespace protocol {
 
-std::optional<PullResponse> read_pull_page(std::string_view body) {
+std::optional<PullResponse> read_pull_page(std::string_view body, EnvelopeForm form) {
   std::optional<dom::parser> own;
   auto doc = parse(body, own);
   dom::object page;
@@ -362,7 +362,7 @@ std::optional<PullResponse> read_pull_page(std::string_view body) {
   r.records.reserve(list.size());
   r.payload_json.reserve(list.size());
   for (dom::element x : list) {
-    auto e = read_record(x, EnvelopeLimits{}, EnvelopeForm::Full, nullptr);
+    auto e = read_record(x, EnvelopeLimits{}, form, nullptr);
     if (!e) return std::nullopt;
     r.records.push_back(std::move(e->envelope));
     r.payload_json.push_back(std::move(e->payload_text));

@@ -1,5 +1,6 @@
 // Applying the server's change feed: per-field HLC merge into local records, and the cursor
 // committed with the changes it covers, so a crash never skips or half-applies a page.
+#include <string_view>
 #include <unordered_set>
 
 #include "kiosk/core/store/page_key.hpp"
@@ -16,20 +17,34 @@ namespace {
 bool visible_everywhere(const std::string& kind) { return kind == "form" || kind == "content"; }
 
 // Which of the page's records this kiosk holds already, in one query for the page: the others
-// (on a new kiosk, all of them) are stored as they came, without a lookup each.
-Result<std::unordered_set<std::string>> held_ids(sql::Connection& db, const protocol::PullResponse& page) {
-  nlohmann::json ids = nlohmann::json::array();
-  for (const auto& e : page.records) ids.push_back(e.id);
+// (on a new kiosk, all of them) are stored as they came, without a lookup each. The set views
+// the page's own ids (the page outlives it), so it makes no copy of each.
+Result<std::unordered_set<std::string_view>> held_ids(sql::Connection& db, const protocol::PullResponse& page) {
+  // Ids are UUIDs (the envelope checks): nothing in them to escape.
+  std::string ids = "[";
+  for (const auto& e : page.records) {
+    if (ids.size() > 1) ids += ',';
+    ids += '"';
+    ids += e.id;
+    ids += '"';
+  }
+  ids += ']';
   auto st = db.prepare("SELECT id FROM records WHERE id IN (SELECT value FROM json_each(?1))");
   if (!st) return fail(st.error());
-  st->bind(1, ids.dump());
-  std::unordered_set<std::string> held;
+  st->bind(1, ids);
+  std::unordered_set<std::string> stored;
   for (;;) {
     auto row = st->step();
     if (!row) return fail(row.error());
-    if (!*row) return held;
-    held.insert(st->column_text(0));
+    if (!*row) break;
+    stored.insert(st->column_text(0));
   }
+  std::unordered_set<std::string_view> held;
+  held.reserve(page.records.size());
+  for (const auto& e : page.records) {
+    if (stored.count(e.id) > 0) held.insert(e.id);
+  }
+  return held;
 }
 
 // The payload text the page's parse kept for record `i`, when it kept them.
@@ -118,6 +133,8 @@ Result<std::size_t> Store::apply_pull_once(const protocol::PullResponse& page) {
   // makes a vault (record_codec::encode_text_with_key).
   auto vault_key = vault::public_key(db_);
   if (!vault_key) return fail(vault_key.error());
+  auto new_rows = row::PulledRows::prepare(db_, data_dir_, &*vault_key);
+  if (!new_rows) return fail(new_rows.error());
   for (std::size_t i = 0; i < page.records.size(); ++i) {
     const Envelope& incoming = page.records[i];
     // Defence in depth: the server scopes pulls by centre; a record of another centre that
@@ -135,11 +152,15 @@ Result<std::size_t> Store::apply_pull_once(const protocol::PullResponse& page) {
       continue;
     }
     if (held->insert(incoming.id).second) {
-      if (auto s = row::insert_pulled(db_, data_dir_, incoming, now, page_payload_json(page, i), &*vault_key); !s) return fail(s.error());
+      if (auto s = new_rows->insert(incoming, now, page_payload_json(page, i)); !s) return fail(s.error());
       ++changed;
       continue;
     }
-    auto one = merge_pulled(incoming, now);
+    // The merge reads every field's version: a page read compact (read_pull_page) is expanded
+    // for the records it merges only.
+    Envelope full = incoming;
+    expand_field_versions(full);
+    auto one = merge_pulled(full, now);
     if (!one) return fail(one.error());
     if (*one) ++changed;
   }

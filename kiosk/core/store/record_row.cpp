@@ -92,14 +92,12 @@ constexpr const char* kMaterialiseSync = R"sql(
     SELECT id, version, 0, '' FROM records WHERE id = ?1
   )sql";
 
-// The row state beside the envelope (StoredRecord's other members); no `sync_row` for a record
-// synced at its own version that has no record_sync row yet (a pulled one).
+// The row state beside the envelope (StoredRecord's other members).
 struct RowState {
   const Version* base;  // none for a record the server has not acknowledged
   std::int64_t updated_ms;
   SyncState sync_state;
   const std::string& sync_error;
-  bool sync_row;
 };
 
 // The payload as stored: from the parse's text when there is one, with the caller's vault key
@@ -111,24 +109,31 @@ Result<codec::Encoded> encode_payload(sql::Connection& db, const std::string& da
   return record_codec::encode_text_with_key(db, *vault_public_key, data_dir, e.id, e.kind, *payload_json);
 }
 
-Status write(sql::Connection& db, const std::string& data_dir, const Envelope& e, const RowState& state,
-             const std::string* payload_json, const std::string* vault_public_key) {
-  auto st = db.prepare(kUpsert);
-  if (!st) return fail(st.error());
+// Binds the record's columns to kUpsert's parameters and runs `st`, reset after it for the next
+// record.
+Status run_upsert(sql::Statement& st, const Envelope& e, const codec::Encoded& payload, std::int64_t updated_ms) {
   std::optional<std::string> case_id;
   if (auto it = e.payload.find("_case_id"); it != e.payload.end() && it->is_string()) case_id = it->get<std::string>();
-  std::optional<std::string> base;
-  if (state.base) base = state.base->to_string();
-  const auto encoded = encode_payload(db, data_dir, e, payload_json, vault_public_key);
-  if (!encoded) return fail(encoded.error());
-  st->bind(1, e.id).bind(2, e.kind).bind(3, e.centre).bind(4, case_id).bind(5, e.version.to_string());
-  st->bind(6, e.deleted ? 1 : 0).bind(7, e.schema_version).bind(8, encoded->codec).bind_blob(9, encoded->bytes);
+  st.bind(1, e.id).bind(2, e.kind).bind(3, e.centre).bind(4, case_id).bind(5, e.version.to_string());
+  st.bind(6, e.deleted ? 1 : 0).bind(7, e.schema_version).bind(8, payload.codec).bind_blob(9, payload.bytes);
   // Compact, as the server stores them: a pulled record's fields mostly share its version, and
   // the full text (~1.3 KB for an intake) made each row just over half a 4 KB page, so every
-  // pulled record took a page of its own in the WAL and again in the checkpoint.
-  st->bind(10, ws::compact_field_versions_json(e.field_versions, e.version)).bind(11, state.updated_ms).bind(12, std::string());
-  if (auto s = st->run(); !s) return s;
-  if (!state.sync_row) return ok();
+  // pulled record took a page of its own in the WAL and again in the checkpoint. The compact
+  // text is the same whether `e` holds the full or the compact map (kept_in_compact).
+  st.bind(10, ws::compact_field_versions_json(e.field_versions, e.version)).bind(11, updated_ms).bind(12, std::string());
+  auto s = st.run();
+  st.reset();
+  return s;
+}
+
+Status write(sql::Connection& db, const std::string& data_dir, const Envelope& e, const RowState& state) {
+  auto st = db.prepare(kUpsert);
+  if (!st) return fail(st.error());
+  const auto encoded = record_codec::encode(db, data_dir, e.id, e.kind, e.payload);
+  if (!encoded) return fail(encoded.error());
+  if (auto s = run_upsert(*st, e, *encoded, state.updated_ms); !s) return s;
+  std::optional<std::string> base;
+  if (state.base) base = state.base->to_string();
   auto sync = db.prepare(kUpsertSync);
   if (!sync) return fail(sync.error());
   sync->bind(1, e.id).bind(2, base).bind(3, static_cast<int>(state.sync_state)).bind(4, state.sync_error);
@@ -140,13 +145,28 @@ Status write(sql::Connection& db, const std::string& data_dir, const Envelope& e
 Status upsert(sql::Connection& db, const std::string& data_dir, const StoredRecord& r) {
   if (r.payload_locked) return fail(record_codec::kLocked, "sign in first: the record's data is locked");
   const Version* base = r.envelope.base_version ? &*r.envelope.base_version : nullptr;
-  return write(db, data_dir, r.envelope, {base, r.updated_ms, r.sync_state, r.sync_error, true}, nullptr, nullptr);
+  return write(db, data_dir, r.envelope, {base, r.updated_ms, r.sync_state, r.sync_error});
 }
 
 Status insert_pulled(sql::Connection& db, const std::string& data_dir, const Envelope& e, std::int64_t updated_ms,
                      const std::string* payload_json, const std::string* vault_public_key) {
-  static const std::string no_error;
-  return write(db, data_dir, e, {&e.version, updated_ms, SyncState::Sent, no_error, false}, payload_json, vault_public_key);
+  auto rows = PulledRows::prepare(db, data_dir, vault_public_key);
+  if (!rows) return fail(rows.error());
+  return rows->insert(e, updated_ms, payload_json);
+}
+
+Result<PulledRows> PulledRows::prepare(sql::Connection& db, const std::string& data_dir,
+                                       const std::string* vault_public_key) {
+  auto st = db.prepare(kUpsert);
+  if (!st) return fail(st.error());
+  return PulledRows(db, data_dir, vault_public_key, std::move(*st));
+}
+
+// Only the record's row: no record_sync row means sent, based on its own version (kFrom).
+Status PulledRows::insert(const Envelope& e, std::int64_t updated_ms, const std::string* payload_json) {
+  const auto encoded = encode_payload(*db_, *data_dir_, e, payload_json, vault_public_key_);
+  if (!encoded) return fail(encoded.error());
+  return run_upsert(st_, e, *encoded, updated_ms);
 }
 
 Status materialise_sync(sql::Connection& db, const std::string& id) {

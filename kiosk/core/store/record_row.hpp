@@ -37,7 +37,26 @@ Status materialise_sync(sql::Connection& db, const std::string& id);
 // `payload_json` is the payload's compact JSON when the caller has it (the pull's parse made
 // it), which saves dumping the payload again; `vault_public_key` the vault's public key when the
 // caller read it for its transaction (record_codec::encode_text_with_key), else read here.
+// `e`'s field versions may be full or compact (the row keeps the compact ones either way).
 Status insert_pulled(sql::Connection& db, const std::string& data_dir, const Envelope& e, std::int64_t updated_ms,
                      const std::string* payload_json, const std::string* vault_public_key = nullptr);
+
+// insert_pulled for a whole pull page, with one statement prepared for the page: preparing it
+// per record looked the long upsert text up in the statement cache (a copy and a hash of it)
+// every time. `db`, `data_dir` and `vault_public_key` must outlive it.
+class PulledRows {
+ public:
+  static Result<PulledRows> prepare(sql::Connection& db, const std::string& data_dir,
+                                    const std::string* vault_public_key);
+  Status insert(const Envelope& e, std::int64_t updated_ms, const std::string* payload_json);
+
+ private:
+  PulledRows(sql::Connection& db, const std::string& data_dir, const std::string* vault_public_key, sql::Statement st)
+      : db_(&db), data_dir_(&data_dir), vault_public_key_(vault_public_key), st_(std::move(st)) {}
+  sql::Connection* db_;
+  const std::string* data_dir_;
+  const std::string* vault_public_key_;
+  sql::Statement st_;
+};
 
 }  // namespace ws::kiosk::row

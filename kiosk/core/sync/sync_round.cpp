@@ -363,7 +363,8 @@ Result<SyncRound::FetchedPage> SyncRound::fetch_page(const HttpRequest& req) {
   FetchedPage fetched{std::move(*reply), fail("invalid_response", "no page")};
   if (fetched.reply.status != 200) return fetched;
   // simdjson reads the pages it accepts; any other goes to the strict parse for its verdict.
-  if (auto read = protocol::read_pull_page(fetched.reply.body)) {
+  // Compact field versions: what a new record is stored with (Store::apply_pull).
+  if (auto read = protocol::read_pull_page(fetched.reply.body, EnvelopeForm::Compact)) {
     fetched.page = std::move(*read);
   } else {
     auto j = parse_body(fetched.reply, "pull");

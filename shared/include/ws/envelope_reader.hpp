@@ -40,8 +40,11 @@ nlohmann::json payload_tree(const json_view::Dom& payload);
 
 namespace protocol {
 // A pull page's body, as parse_pull_response(json::parse(body)) returns it when it accepts
-// (payload_json filled); nullopt where the strict path must decide.
-std::optional<PullResponse> read_pull_page(std::string_view body);
+// (payload_json filled); nullopt where the strict path must decide. `form` is the form of the
+// records' `field_versions`, as for read_envelope: Compact keeps only what the page sent (what
+// the kiosk stores for a new record), so a page of new records makes no entry per field only
+// to write it back out compact and free it.
+std::optional<PullResponse> read_pull_page(std::string_view body, EnvelopeForm form = EnvelopeForm::Full);
 }  // namespace protocol
 
 }  // namespace ws

@@ -333,6 +333,13 @@ int main(int argc, char** argv) {
   }
   signal(SIGPIPE, SIG_IGN);
   ws::bench::check_load(o.allow_busy);
+  // A --dir that does not exist made every figure silently 0: make it, or say why not.
+  std::error_code dir_error;
+  std::filesystem::create_directories(o.dir, dir_error);
+  if (dir_error) {
+    std::fprintf(stderr, "cannot make --dir %s: %s\n", o.dir.c_str(), dir_error.message().c_str());
+    return 2;
+  }
   std::printf("envelopes: %s; %d runs, the floor measured before each kiosk count in every run\n",
               o.form == ws::EnvelopeForm::Compact ? "compact (protocol 2)" : "full (protocol 1)", o.runs);
   struct Figures {
@@ -345,6 +352,10 @@ int main(int argc, char** argv) {
   for (int run = 0; run < o.runs; ++run) {
     for (std::size_t i = 0; i < o.kiosks.size(); ++i) {
       const double floor = floor_records_per_second(o, o.dir);
+      if (floor <= 0) {
+        std::fprintf(stderr, "the SQLite floor could not be measured in %s\n", o.dir.c_str());
+        return 1;
+      }
       floors.push_back(floor);
       auto r = run_kiosks(o, o.kiosks[i], o.dir);
       const double rate = r.seconds > 0 ? r.records / r.seconds : 0;

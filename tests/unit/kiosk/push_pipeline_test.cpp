@@ -26,8 +26,9 @@ using Kiosk = test::EnrolledKiosk;
 
 // Takes two pushes at once and holds each batch of `holds` until another is on its way (or its
 // time there passed), so that two overlap whenever the round lets them, however slow the build
-// (a sanitizer build freezes the next batch after a short reply has long come back). A batch is known by its bytes
-// (a sealed one hides its id; a retry is the same bytes), numbered in the order first seen.
+// (a sanitizer build freezes the next batch after a short reply has long come back). A batch is
+// known by its bytes (a sealed one hides its id; a retry is the same bytes), numbered in the
+// order first seen.
 // `fail_batch`: that batch's first request is dropped before or after the server applies it.
 class Overlapping final : public Transport {
  public:

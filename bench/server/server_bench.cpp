@@ -4,10 +4,13 @@
 //
 //   server_bench [--kiosks 1,10,100,200] [--batches 6] [--records 500] [--interval-ms 0]
 //                [--floor-batches 40] [--dir /tmp] [--server-bin PATH] [--runs 5]
-//                [--form compact|full] [--allow-busy]
+//                [--form compact|full] [--in-flight 2] [--allow-busy]
 //
-// --interval-ms: 0 = closed loop (each kiosk pushes its next batch as soon as the last is
-// acknowledged); >0 = each kiosk starts one batch per interval (open loop, random phase).
+// --interval-ms: 0 = closed loop (each kiosk pushes its next batch as soon as one of its
+// --in-flight batches is acknowledged); >0 = each kiosk starts one batch per interval (open
+// loop, random phase).
+// --in-flight: batches each kiosk keeps on the wire, one connection each (2, as the kiosk's
+// push round since session 11; 1 gives the figures of the sessions before).
 // --server-bin: another sync-server build to measure (default: this build's), so that two
 // builds can be compared against one floor (use --form full for a build before protocol 2).
 // --runs: the floor and every kiosk count are measured this many times, alternating; the
@@ -57,6 +60,7 @@ struct Options {
   std::string dir = std::filesystem::temp_directory_path().string();
   std::string server_bin = WS_SYNC_SERVER_BIN;
   int runs = 5;              // floor and each kiosk count, alternating; medians are printed
+  int in_flight = 2;         // batches each kiosk keeps on the wire, as the kiosk's push round
   bool allow_busy = false;
   // compact: protocol 2 envelopes and header, as kiosks send now; full: protocol 1's (and what
   // an older --server-bin understands).
@@ -199,49 +203,55 @@ RunResult run_kiosks(const Options& o, int n, const std::string& dir) {
   std::mutex m;
   std::atomic<int> errors{0};
   std::vector<std::thread> threads;
+  // Each kiosk keeps up to --in-flight batches on the wire, one connection each, as the kiosk's
+  // push round does (two since session 11): a sender takes the kiosk's next batch when its reply
+  // has come.
+  std::vector<std::atomic<int>> next_batch(static_cast<std::size_t>(n));
   const auto start = Clock::now();
   for (int k = 0; k < n; ++k) {
-    threads.emplace_back([&, k] {
-      httplib::Client c("127.0.0.1", server.port);
-      c.set_tcp_nodelay(true);
-      c.set_connection_timeout(30);
-      c.set_read_timeout(120);
-      c.set_write_timeout(120);
-      httplib::Headers auth = {{"Authorization", "Bearer " + devices[k].second}};
-      if (o.form == ws::EnvelopeForm::Compact) auth.emplace("X-Waystation-Protocol", "2");
-      std::mt19937 rng(static_cast<unsigned>(k));
-      auto next = Clock::now() + std::chrono::milliseconds(o.interval_ms ? static_cast<int>(rng() % o.interval_ms) : 0);
-      std::vector<double> mine;
-      for (int b = 0; b < o.batches; ++b) {
-        if (o.interval_ms) {
-          std::this_thread::sleep_until(next);  // the workload's pacing, not synchronisation
-          next += std::chrono::milliseconds(o.interval_ms);
-        }
-        const auto t0 = Clock::now();
-        auto res = c.Post("/v1/push", auth, bodies[k][b], "application/json");
-        const double ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
-        if (!res || res->status != 200) {
-          errors.fetch_add(1);
-          continue;
-        }
-        // A refused record is cheap for the server; count it as an error so it never passes
-        // for speed. (The parse is after the clock stopped.)
-        const auto reply = json::parse(res->body, nullptr, false);
-        if (!reply.is_object() || !reply.contains("results")) {
-          errors.fetch_add(1);
-          continue;
-        }
-        for (const auto& result : reply["results"]) {
-          if (result.value("status", "") != "applied") {
-            errors.fetch_add(1);
-            break;
+    std::mt19937 phase_rng(static_cast<unsigned>(k));
+    const auto first_slot = start + std::chrono::milliseconds(o.interval_ms ? static_cast<int>(phase_rng() % o.interval_ms) : 0);
+    for (int sender = 0; sender < o.in_flight; ++sender) {
+      threads.emplace_back([&, k, first_slot] {
+        httplib::Client c("127.0.0.1", server.port);
+        c.set_tcp_nodelay(true);
+        c.set_connection_timeout(30);
+        c.set_read_timeout(120);
+        c.set_write_timeout(120);
+        httplib::Headers auth = {{"Authorization", "Bearer " + devices[k].second}};
+        if (o.form == ws::EnvelopeForm::Compact) auth.emplace("X-Waystation-Protocol", "2");
+        std::vector<double> mine;
+        for (int b = next_batch[k].fetch_add(1); b < o.batches; b = next_batch[k].fetch_add(1)) {
+          if (o.interval_ms) {
+            // the workload's pacing, not synchronisation
+            std::this_thread::sleep_until(first_slot + std::chrono::milliseconds(static_cast<long>(b) * o.interval_ms));
           }
+          const auto t0 = Clock::now();
+          auto res = c.Post("/v1/push", auth, bodies[k][b], "application/json");
+          const double ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+          if (!res || res->status != 200) {
+            errors.fetch_add(1);
+            continue;
+          }
+          // A refused record is cheap for the server; count it as an error so it never passes
+          // for speed. (The parse is after the clock stopped.)
+          const auto reply = json::parse(res->body, nullptr, false);
+          if (!reply.is_object() || !reply.contains("results")) {
+            errors.fetch_add(1);
+            continue;
+          }
+          for (const auto& result : reply["results"]) {
+            if (result.value("status", "") != "applied") {
+              errors.fetch_add(1);
+              break;
+            }
+          }
+          mine.push_back(ms);
         }
-        mine.push_back(ms);
-      }
-      std::lock_guard lock(m);
-      r.latencies_ms.insert(r.latencies_ms.end(), mine.begin(), mine.end());
-    });
+        std::lock_guard lock(m);
+        r.latencies_ms.insert(r.latencies_ms.end(), mine.begin(), mine.end());
+      });
+    }
   }
   for (auto& t : threads) t.join();
   r.seconds = std::chrono::duration<double>(Clock::now() - start).count();
@@ -325,6 +335,7 @@ int main(int argc, char** argv) {
     else if (k == "--dir") o.dir = v;
     else if (k == "--server-bin") o.server_bin = v;
     else if (k == "--runs") o.runs = std::max(1, std::stoi(v));
+    else if (k == "--in-flight") o.in_flight = std::max(1, std::stoi(v));
     else if (k == "--form" && (v == "compact" || v == "full")) o.form = v == "compact" ? ws::EnvelopeForm::Compact : ws::EnvelopeForm::Full;
     else {
       std::fprintf(stderr, "unknown option %s %s\n", k.c_str(), v.c_str());
@@ -340,8 +351,8 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "cannot make --dir %s: %s\n", o.dir.c_str(), dir_error.message().c_str());
     return 2;
   }
-  std::printf("envelopes: %s; %d runs, the floor measured before each kiosk count in every run\n",
-              o.form == ws::EnvelopeForm::Compact ? "compact (protocol 2)" : "full (protocol 1)", o.runs);
+  std::printf("envelopes: %s; %d batch(es) in flight per kiosk; %d runs, the floor measured before each kiosk count in every run\n",
+              o.form == ws::EnvelopeForm::Compact ? "compact (protocol 2)" : "full (protocol 1)", o.in_flight, o.runs);
   struct Figures {
     std::vector<double> rate, p50, p99, ratio, cpu, bytes;
     long records = 0;

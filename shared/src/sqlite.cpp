@@ -181,6 +181,11 @@ Statement& Statement::bind(int index, std::string_view text) {
   if (rc != SQLITE_OK) bind_error_ = rc;
   return *this;
 }
+Statement& Statement::bind_view(int index, std::string_view text) {
+  const int rc = sqlite3_bind_text64(stmt_, index, text.data(), text.size(), SQLITE_STATIC, SQLITE_UTF8);
+  if (rc != SQLITE_OK) bind_error_ = rc;
+  return *this;
+}
 Statement& Statement::bind_blob(int index, std::string_view bytes) {
   const int rc = sqlite3_bind_blob64(stmt_, index, bytes.data(), bytes.size(), SQLITE_TRANSIENT);
   if (rc != SQLITE_OK) bind_error_ = rc;

@@ -265,9 +265,16 @@ struct RecordOutcome {
 class BatchRecords {
  public:
   static Result<BatchRecords> begin(sql::Connection& db, const Device& device, const std::string& batch_id,
-                                    HlcClock& clock) {
+                                    HlcClock& clock, const std::vector<Candidate>& candidates) {
     auto writer = RecordWriter::begin(db);
     if (!writer) return fail(writer.error());
+    // Which records are new, asked for the whole batch at once rather than one record at a time.
+    std::vector<std::string_view> ids;
+    ids.reserve(candidates.size());
+    for (const auto& c : candidates) {
+      if (c.envelope) ids.push_back(c.envelope->id);
+    }
+    if (auto s = writer->probe(ids); !s) return fail(s.error());
     auto pulled = pulled_seq(db, device.id);
     if (!pulled) return fail(pulled.error());
     auto seen_before = last_visible_seq(db, device.centre, writer->last_seq());
@@ -530,7 +537,7 @@ Result<PushReply> Ingest::write_batch(sql::Connection& db, const Device& device,
     }
   }
 
-  auto records = BatchRecords::begin(db, device, batch_id, clock_);
+  auto records = BatchRecords::begin(db, device, batch_id, clock_, candidates);
   if (!records) return fail(records.error());
   std::vector<RecordOutcome> outcomes;
   outcomes.reserve(candidates.size());

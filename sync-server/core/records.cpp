@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 
+#include "sync-server/core/record_counts.hpp"
 #include "sync-server/core/stored_versions.hpp"
 #include "ws/hlc.hpp"
 
@@ -71,18 +72,19 @@ Result<std::optional<Envelope>> load_with(sql::Statement& st, const std::string&
 }
 
 Status upsert_with(sql::Statement& st, const Envelope& e, const std::string& payload_text,
-                   const std::string& field_versions_text, std::int64_t seq, const CaseColumns& c) {
+                   const std::string& field_versions_text, std::int64_t seq, std::int64_t now, const CaseColumns& c) {
   st.reset();
-  st.bind(1, e.id)
-      .bind(2, e.kind)
-      .bind(3, e.centre)
+  // The texts outlive the run below: SQLite reads them in place.
+  st.bind_view(1, e.id)
+      .bind_view(2, e.kind)
+      .bind_view(3, e.centre)
       .bind(4, e.version.to_string())
       .bind(5, e.deleted ? 1 : 0)
       .bind(6, e.schema_version)
-      .bind(7, payload_text)
-      .bind(8, field_versions_text)
+      .bind_view(7, payload_text)
+      .bind_view(8, field_versions_text)
       .bind(9, seq)
-      .bind(10, unix_ms_now())
+      .bind(10, now)
       .bind(11, c.case_id)
       .bind(12, c.number)
       .bind(13, c.name)
@@ -121,7 +123,30 @@ Result<RecordWriter> RecordWriter::begin(sql::Connection& db) {
   return w;
 }
 
+Status RecordWriter::probe(const std::vector<std::string_view>& ids) {
+  absent_ = std::unordered_set<std::string_view>(ids.begin(), ids.end());
+  for (std::size_t from = 0; from < ids.size();) {
+    const std::size_t count = rows_in_chunk(ids.size() - from);
+    std::string sql = "SELECT id FROM records WHERE id IN (?";
+    for (std::size_t i = 1; i < count; ++i) sql += ",?";
+    sql += ')';
+    auto st = db_->prepare(sql);
+    if (!st) return fail(st.error());
+    for (std::size_t i = 0; i < count; ++i) st->bind_view(static_cast<int>(i) + 1, ids[from + i]);
+    for (;;) {
+      auto row = st->step();
+      if (!row) return fail(row.error());
+      if (!*row) break;
+      absent_.erase(st->column_text(0));
+    }
+    from += count;
+  }
+  return ok();
+}
+
 Result<std::optional<Envelope>> RecordWriter::load(const std::string& id) {
+  // Neither stored nor queued nor written since the probe.
+  if (absent_.count(id) > 0) return std::optional<Envelope>{};
   if (queued_.holds(id)) {
     if (auto s = flush(); !s) return fail(s.error());
   }
@@ -130,6 +155,7 @@ Result<std::optional<Envelope>> RecordWriter::load(const std::string& id) {
 
 Status RecordWriter::queue_new(const Envelope& e, std::string_view payload_text,
                                std::string_view field_versions_text, std::size_t tag) {
+  absent_.erase(e.id);
   queued_.add(e, payload_text, field_versions_text, case_columns_.read(e.kind, payload_text), tag);
   return queued_.size() >= kRowsPerInsert ? flush() : ok();
 }
@@ -158,16 +184,29 @@ Result<std::int64_t> RecordWriter::write(const Envelope& e, const std::string& p
                                          const std::string& field_versions_text) {
   if (auto s = flush(); !s) return fail(s.error());
   history_.reset();
-  if (auto s = history_.bind(1, e.id).bind(2, unix_ms_now()).run(); !s) return fail(s.error());
-  return write_new(e, payload_text, field_versions_text);
+  if (auto s = history_.bind_view(1, e.id).bind(2, unix_ms_now()).run(); !s) return fail(s.error());
+  // A version kept in the history replaces a stored one (the update trigger counts it).
+  return upsert(e, payload_text, field_versions_text, db_->changes() == 0);
 }
 
 Result<std::int64_t> RecordWriter::write_new(const Envelope& e, const std::string& payload_text,
                                              const std::string& field_versions_text) {
   if (auto s = flush(); !s) return fail(s.error());
+  return upsert(e, payload_text, field_versions_text, true);
+}
+
+Result<std::int64_t> RecordWriter::upsert(const Envelope& e, const std::string& payload_text,
+                                          const std::string& field_versions_text, bool is_new) {
+  absent_.erase(e.id);
   const CaseColumns columns = case_columns_.read(e.kind, payload_text);
-  if (auto s = upsert_with(upsert_, e, payload_text, field_versions_text, seq_ + 1, columns); !s) {
+  const std::int64_t now = unix_ms_now();
+  if (auto s = upsert_with(upsert_, e, payload_text, field_versions_text, seq_ + 1, now, columns); !s) {
     return fail(s.error());
+  }
+  if (is_new) {
+    NewRecordCounts counts;
+    counts.add(e.centre, e.kind, now);
+    if (auto s = counts.write(*db_); !s) return fail(s.error());
   }
   return ++seq_;
 }

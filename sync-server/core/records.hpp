@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -41,6 +42,11 @@ Result<std::int64_t> write_record(sql::Connection& db, const Envelope& e);
 class RecordWriter {
  public:
   static Result<RecordWriter> begin(sql::Connection& db);
+  // Learns which of `ids` no stored row has, one query per kRowsPerInsert ids instead of one per
+  // load(): a load() of such an id answers "absent" without SQLite until this writer writes the
+  // id (a write elsewhere in the transaction, or a rollback, is not seen: probe just before the
+  // loads). The ids' texts must outlive the writer.
+  Status probe(const std::vector<std::string_view>& ids);
   Result<std::optional<Envelope>> load(const std::string& id);
   Result<std::int64_t> write(const Envelope& e);
   // The same with the payload and field versions already serialised (as ingest has them);
@@ -64,8 +70,12 @@ class RecordWriter {
 
  private:
   RecordWriter() = default;
+  // Inserts or replaces the row; `is_new`: no stored row had the id (the insert is counted).
+  Result<std::int64_t> upsert(const Envelope& e, const std::string& payload_text,
+                              const std::string& field_versions_text, bool is_new);
   sql::Connection* db_ = nullptr;
   NewRecordRows queued_;
+  std::unordered_set<std::string_view> absent_;  // probed ids that no row had, unwritten since
   std::vector<std::size_t> refused_;
   sql::Statement load_;
   sql::Statement upsert_;

@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "sync-server/core/record_counts.hpp"
 #include "sync-server/core/records.hpp"
 
 namespace ws::server {
@@ -23,15 +24,14 @@ std::string insert_sql(std::size_t rows) {
   return sql;
 }
 
-// The largest chunk the remainder allows: all of it up to kRowsPerInsert, else a power of two.
-std::size_t chunk_of(std::size_t remaining) {
+}  // namespace
+
+std::size_t rows_in_chunk(std::size_t remaining) {
   if (remaining >= kRowsPerInsert) return kRowsPerInsert;
   std::size_t chunk = 1;
   while (chunk * 2 <= remaining) chunk *= 2;
   return chunk;
 }
-
-}  // namespace
 
 void NewRecordRows::add(const Envelope& e, std::string_view payload_text, std::string_view field_versions_text,
                         CaseColumns columns, std::size_t tag) {
@@ -45,22 +45,22 @@ bool NewRecordRows::holds(std::string_view id) const {
   return false;
 }
 
-Status NewRecordRows::insert(std::size_t from, std::size_t count, std::int64_t first_seq) {
+Status NewRecordRows::insert(std::size_t from, std::size_t count, std::int64_t first_seq, std::int64_t now) {
   auto st = db_->prepare(insert_sql(count));
   if (!st) return fail(st.error());
-  const std::int64_t now = unix_ms_now();
+  // The texts outlive the statement's run (add()'s contract): SQLite reads them in place.
   for (std::size_t i = 0; i < count; ++i) {
     const Row& row = rows_[from + i];
     const Envelope& e = *row.envelope;
     const int at = static_cast<int>(i) * kColumns;
-    st->bind(at + 1, e.id)
-        .bind(at + 2, e.kind)
-        .bind(at + 3, e.centre)
+    st->bind_view(at + 1, e.id)
+        .bind_view(at + 2, e.kind)
+        .bind_view(at + 3, e.centre)
         .bind(at + 4, e.version.to_string())
         .bind(at + 5, e.deleted ? 1 : 0)
         .bind(at + 6, e.schema_version)
-        .bind(at + 7, row.payload_text)
-        .bind(at + 8, row.field_versions_text)
+        .bind_view(at + 7, row.payload_text)
+        .bind_view(at + 8, row.field_versions_text)
         .bind(at + 9, first_seq + static_cast<std::int64_t>(i))
         .bind(at + 10, now)
         .bind(at + 11, row.columns.case_id)
@@ -77,28 +77,39 @@ Status NewRecordRows::insert(std::size_t from, std::size_t count, std::int64_t f
 
 Result<std::vector<std::size_t>> NewRecordRows::flush(std::int64_t& seq) {
   std::vector<std::size_t> refused;
+  // One instant for the whole flush, so its rows' day in the counts is their updated_at_ms's.
+  const std::int64_t now = unix_ms_now();
+  NewRecordCounts counts;
+  auto count = [&](std::size_t row) { counts.add(rows_[row].envelope->centre, rows_[row].envelope->kind, now); };
   // A row's outcome: written (the next sequence), refused by a constraint, or a batch fault.
   auto settle = [&](std::size_t row, const Status& written) -> Status {
-    if (written) ++seq;
-    else if (written.error().code == "constraint") refused.push_back(rows_[row].tag);
-    else return written;
+    if (written) {
+      ++seq;
+      count(row);
+    } else if (written.error().code == "constraint") {
+      refused.push_back(rows_[row].tag);
+    } else {
+      return written;
+    }
     return ok();
   };
   Status fault = ok();
   for (std::size_t from = 0; fault && from < rows_.size();) {
-    const std::size_t count = chunk_of(rows_.size() - from);
-    auto shared = insert(from, count, seq + 1);
+    const std::size_t chunk = rows_in_chunk(rows_.size() - from);
+    auto shared = insert(from, chunk, seq + 1, now);
     if (shared) {
-      seq += static_cast<std::int64_t>(count);
-    } else if (count == 1 || shared.error().code != "constraint") {
+      seq += static_cast<std::int64_t>(chunk);
+      for (std::size_t i = from; i < from + chunk; ++i) count(i);
+    } else if (chunk == 1 || shared.error().code != "constraint") {
       fault = settle(from, shared);
     } else {
       // Undone whole: the rows one by one find the refused ones; the others keep their order.
-      for (std::size_t i = from; fault && i < from + count; ++i) fault = settle(i, insert(i, 1, seq + 1));
+      for (std::size_t i = from; fault && i < from + chunk; ++i) fault = settle(i, insert(i, 1, seq + 1, now));
     }
-    from += count;
+    from += chunk;
   }
   rows_.clear();
+  if (fault) fault = counts.write(*db_);
   if (!fault) return fail(fault.error());
   return refused;
 }

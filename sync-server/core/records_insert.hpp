@@ -18,6 +18,9 @@ namespace ws::server {
 // Rows per shared INSERT; a remainder is written in halving chunks (32, 16, ... 1), so a
 // connection prepares at most seven distinct statements for it.
 inline constexpr std::size_t kRowsPerInsert = 64;
+// The rows of the next shared statement for `remaining` rows: all of them up to kRowsPerInsert,
+// else the largest power of two (the existence probe of records.cpp chunks its ids the same way).
+std::size_t rows_in_chunk(std::size_t remaining);
 
 class NewRecordRows {
  public:
@@ -31,7 +34,8 @@ class NewRecordRows {
   bool holds(std::string_view id) const;
   std::size_t size() const { return rows_.size(); }
 
-  // Writes the queued rows in their order with the sequences after `seq`, and advances `seq`.
+  // Writes the queued rows in their order with the sequences after `seq`, and advances `seq`;
+  // counts the rows written in `record_counts` (record_counts.hpp).
   // When a shared INSERT fails on a constraint, SQLite has undone it whole; its rows are then
   // written one by one, and the tags of those a constraint refuses are returned (each leaves no
   // row and takes no sequence). Any other error is the caller's to roll back.
@@ -45,7 +49,7 @@ class NewRecordRows {
     CaseColumns columns;
     std::size_t tag;
   };
-  Status insert(std::size_t from, std::size_t count, std::int64_t first_seq);
+  Status insert(std::size_t from, std::size_t count, std::int64_t first_seq, std::int64_t now);
 
   sql::Connection* db_ = nullptr;
   std::vector<Row> rows_;

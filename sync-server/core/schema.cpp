@@ -44,7 +44,8 @@ namespace {
   " WHERE case_id = json_extract(NEW.payload, '$._case_id');"
 
 // Records received per centre, kind and day (UTC), for the overview's charts: `created` counts
-// first arrivals, `received` every stored version.
+// first arrivals, `received` every stored version. Since schema 14 only the update trigger uses
+// it: new rows are counted by their writer (record_counts.hpp).
 #define WS_RECORD_COUNT(created)                                                                    \
   "INSERT INTO record_counts (centre, kind, day, created, received)"                               \
   " VALUES (NEW.centre, NEW.kind, NEW.updated_at_ms / 86400000, " created ", 1)"                    \
@@ -350,6 +351,11 @@ DROP TABLE keep_case_index;
     "CREATE TRIGGER case_index_link_update AFTER UPDATE ON records WHEN NEW.kind <> 'case' AND NEW.case_id IS NOT NULL"
     " BEGIN " WS_CASE_INDEX_LINK_FROM_COLUMNS " END;"
     "CREATE TRIGGER record_counts_update AFTER UPDATE ON records BEGIN " WS_RECORD_COUNT("0") " END;",
+    // 13 -> 14: new rows are counted by the writer that inserts them, one upsert per centre,
+    // kind and day of a write (record_counts.hpp), not by a trigger's upsert per row. Every
+    // insert into `records` goes through RecordWriter; replacing a version still fires the
+    // update trigger.
+    "DROP TRIGGER record_counts_insert;",
 };
 
 }  // namespace

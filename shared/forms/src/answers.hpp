@@ -32,38 +32,46 @@ bool is_unanswered(const Field& field, const V& answer) {
   }
 }
 
+// An answer as expressions see it, viewing the payload (valid while it lives): a multiple
+// choice's strings are listed in `items`, whose capacity the caller keeps from record to record.
 template <typename V>
-Value value_of(const Field& field, const V& answer) {
+ValueRef view_of(const Field& field, const V& answer, std::vector<std::string_view>& items) {
   if (is_unanswered(field, answer)) return {};
   switch (field.type) {
     case FieldType::Text:
     case FieldType::LongText:
     case FieldType::Date:
     case FieldType::SingleChoice:
-      return answer.is_string() ? Value::of(std::string(answer.string())) : Value{};
+      return answer.is_string() ? ValueRef::of(answer.string()) : ValueRef{};
     case FieldType::Signature:
       // Expressions only need to know that there is one; the image itself is large.
-      return answer.is_string() ? Value::of(std::string("signed")) : Value{};
+      return answer.is_string() ? ValueRef::of(std::string_view("signed")) : ValueRef{};
     case FieldType::Number:
-      return answer.is_number() ? Value::of(answer.number()) : Value{};
+      return answer.is_number() ? ValueRef::of(answer.number()) : ValueRef{};
     case FieldType::YesNo:
-      return answer.is_bool() ? Value::of(answer.boolean()) : Value{};
+      return answer.is_bool() ? ValueRef::of(answer.boolean()) : ValueRef{};
     case FieldType::MultipleChoice: {
       if (!answer.is_array()) return {};
-      std::vector<std::string> items;
+      items.clear();
       for (std::size_t i = 0, n = answer.size(); i < n; ++i) {
         if (items.size() >= kMaxChoicesPerField) break;
         const V v = answer.at(i);
-        if (v.is_string()) items.emplace_back(v.string());
+        if (v.is_string()) items.push_back(v.string());
       }
-      return Value::list(std::move(items));
+      return ValueRef::list(items);
     }
     case FieldType::Repeat:
-      return answer.is_array() ? Value::of(static_cast<double>(answer.size())) : Value{};
+      return answer.is_array() ? ValueRef::of(static_cast<double>(answer.size())) : ValueRef{};
     case FieldType::Note:
       return {};
   }
   return {};
+}
+
+template <typename V>
+Value value_of(const Field& field, const V& answer) {
+  std::vector<std::string_view> items;
+  return view_of(field, answer, items).to_value();
 }
 
 // One object's answers by question: [i] is the answer to fields[i], if the object holds one.
@@ -92,64 +100,96 @@ AnswerTable<V> answer_table(const V& object, const std::vector<Field>& fields, c
   return table;
 }
 
-// The Scope expressions read while relevance and validation walk a set of answers.
+// The Scope expressions read while relevance and validation walk a set of answers. Each answer
+// is read into a view once per record (or repeat item), however many expressions read it.
 template <typename V>
 class Scope final : public forms::Scope {
  public:
-  // `answers` null: no answers (the payload is not an object).
+  // `answers` null: no answers (the payload is not an object). The table and `relevance` are
+  // read as they are when an expression runs: fill them before, and change neither table while
+  // an item is entered.
   Scope(const FormDefinition& def, const AnswerTable<V>* answers, const Relevance& relevance, std::string_view today)
-      : def_(def), answers_(answers), relevance_(relevance), today_(today) {}
+      : def_(def), answers_(answers), relevance_(relevance), today_(today), top_cache_(def.fields.size()) {}
 
   // Questions of a repeat group read their siblings in this item.
   void enter_item(std::size_t top, std::size_t index, const AnswerTable<V>& item) {
     item_ = &item;
     item_top_ = top;
     item_index_ = index;
+    item_cache_.resize(item.size());
+    for (Cached& c : item_cache_) c.filled = false;
   }
   void leave_item() { item_ = nullptr; }
-  void set_current(Value v) { current_ = std::move(v); }
+  // `.` for a constraint: the answer being checked (viewed until clear_current()).
+  void set_current(const Field& field, const V& answer) { current_.ref = view_of(field, answer, current_.items); }
+  void clear_current() { current_.ref = {}; }
 
   Value field(std::string_view name) const override {
     auto loc = def_.locate(name);
-    return loc ? field_at(*loc, name) : Value{};
+    return loc ? view_at(*loc).to_value() : Value{};
   }
-  Value field_at(const FieldLocation& loc, std::string_view) const override {
+  Value field_at(const FieldLocation& loc, std::string_view) const override { return view_at(loc).to_value(); }
+  Value current() const override { return current_.ref.to_value(); }
+  std::string_view today() const override { return today_; }
+
+  ValueRef view_field(const FieldLocation* where, std::string_view name, ValueHolder&) const override {
+    if (where) return view_at(*where);
+    auto loc = def_.locate(name);
+    return loc ? view_at(*loc) : ValueRef{};
+  }
+  ValueRef view_current(ValueHolder&) const override { return current_.ref; }
+
+ private:
+  struct Cached {
+    bool filled = false;
+    ValueRef ref;
+    std::vector<std::string_view> items;  // a multiple choice's, viewed by `ref`
+  };
+
+  ValueRef view_at(const FieldLocation& loc) const {
     const AnswerTable<V>* container = answers_;
+    std::vector<Cached>* cache = &top_cache_;
     std::size_t slot = loc.top;
     if (loc.child) {
       if (!item_ || item_top_ != loc.top) return {};
       if (!relevance_.is_relevant(loc, item_index_)) return {};
       container = item_;
+      cache = &item_cache_;
       slot = *loc.child;
     } else if (!relevance_.is_relevant(loc)) {
       return {};
     }
     if (!container || slot >= container->size() || !(*container)[slot]) return {};
-    return value_of(def_.at(loc), *(*container)[slot]);
+    Cached& c = (*cache)[slot];
+    if (!c.filled) {
+      c.ref = view_of(def_.at(loc), *(*container)[slot], c.items);
+      c.filled = true;
+    }
+    return c.ref;
   }
-  Value current() const override { return current_; }
-  std::string_view today() const override { return today_; }
 
- private:
   const FormDefinition& def_;
   const AnswerTable<V>* answers_;
   const Relevance& relevance_;
   std::string_view today_;
-  Value current_;
+  Cached current_;
   const AnswerTable<V>* item_ = nullptr;
   std::size_t item_top_ = 0;
   std::size_t item_index_ = 0;
+  // The answers as expressions have read them: by top-level field, and by question of the item.
+  mutable std::vector<Cached> top_cache_;
+  mutable std::vector<Cached> item_cache_;
 };
 
-// `answers` null: the payload is not an object (every question then reads as unanswered).
+// Fills `rel` for `answers` (null: the payload is not an object), evaluating through `scope`,
+// which must read these answers and `rel` itself (relevance chains read earlier results).
 template <typename V>
-Relevance relevance_of(const FormDefinition& def, const AnswerTable<V>* answers, std::string_view today) {
-  Relevance rel;
+void fill_relevance(const FormDefinition& def, const AnswerTable<V>* answers, Scope<V>& scope, Relevance& rel) {
   rel.top.assign(def.fields.size(), false);
   rel.items.resize(def.fields.size());
-  Scope<V> scope(def, answers, rel, today);
   for (std::size_t t = 0; t < def.fields.size(); ++t) {
     const Field& f = def.fields[t];
+    rel.items[t].clear();
     rel.top[t] = !f.relevant || f.relevant->test(scope);
     if (f.type != FieldType::Repeat || !rel.top[t] || !answers) continue;
     const std::optional<V>& group = (*answers)[t];
@@ -169,14 +209,15 @@ Relevance relevance_of(const FormDefinition& def, const AnswerTable<V>* answers,
       scope.leave_item();
     }
   }
-  return rel;
 }
 
 template <typename V>
 Relevance compute_relevance(const FormDefinition& def, const V& answers, std::string_view today) {
-  if (!answers.is_object()) return relevance_of<V>(def, nullptr, today);
-  const AnswerTable<V> table = answer_table(answers, def.fields, def.fields_by_name);
-  return relevance_of(def, &table, today);
+  const AnswerTable<V> table = answers.is_object() ? answer_table(answers, def.fields, def.fields_by_name) : AnswerTable<V>{};
+  Relevance rel;
+  Scope<V> scope(def, answers.is_object() ? &table : nullptr, rel, today);
+  fill_relevance(def, answers.is_object() ? &table : nullptr, scope, rel);
+  return rel;
 }
 
 }  // namespace ws::forms::answers

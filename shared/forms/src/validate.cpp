@@ -68,7 +68,7 @@ class Validator {
       return std::move(errors_);
     }
     top_ = read_answers(answers_, def_.fields, def_.fields_by_name, "");
-    relevance_ = answers::relevance_of(def_, &top_, today_);
+    answers::fill_relevance(def_, &top_, scope_, relevance_);
     for (std::size_t t = 0; t < def_.fields.size() && !full_; ++t) {
       const Field& f = def_.fields[t];
       check(f, top_[t] ? &*top_[t] : nullptr, f.name, relevance_.top[t], t);
@@ -125,12 +125,13 @@ class Validator {
     const std::size_t before = errors_.size();
     check_type(f, *value, path, top);
     if (errors_.size() != before || full_ || !f.constraint) return;
-    scope_.set_current(answers::value_of(f, *value));
-    if (!f.constraint->test(scope_)) {
+    scope_.set_current(f, *value);
+    const bool allowed = f.constraint->test(scope_);
+    scope_.clear_current();
+    if (!allowed) {
       auto message = f.constraint_message.pick(kDefaultLanguage).text;
       add(path, "constraint", message.empty() ? "the answer is not allowed here" : std::string(message));
     }
-    scope_.set_current({});
   }
 
   void check_type(const Field& f, const V& v, const std::string& path, std::size_t top) {

@@ -93,31 +93,54 @@ void match_members(const V& object, const std::vector<Field>& fields, const std:
 }
 
 template <typename V>
-AnswerTable<V> answer_table(const V& object, const std::vector<Field>& fields, const std::vector<std::size_t>& by_name) {
-  AnswerTable<V> table(fields.size());
+void fill_answer_table(const V& object, const std::vector<Field>& fields, const std::vector<std::size_t>& by_name,
+                       AnswerTable<V>& table) {
+  table.assign(fields.size(), std::nullopt);
   match_members(object, fields, by_name, [&](std::size_t i, const V& value) { table[i] = value; },
                 [](std::string_view, const V&) {});
-  return table;
 }
+
+// An answer as expressions have read it (view_of), kept for the rest of the record or item.
+struct ReadAnswer {
+  bool filled = false;
+  ValueRef ref;
+  std::vector<std::string_view> items;  // a multiple choice's, viewed by `ref`
+};
+
+// The memory reading one record takes, kept by the caller so that its capacity serves record
+// after record without allocating (the server validates every record pushed to it).
+template <typename V>
+struct Scratch {
+  AnswerTable<V> top;   // the payload's answers
+  AnswerTable<V> item;  // the repeat item being read
+  Relevance relevance;
+  std::vector<ReadAnswer> read_top, read_item;
+  ReadAnswer current;
+};
 
 // The Scope expressions read while relevance and validation walk a set of answers. Each answer
 // is read into a view once per record (or repeat item), however many expressions read it.
 template <typename V>
 class Scope final : public forms::Scope {
  public:
-  // `answers` null: no answers (the payload is not an object). The table and `relevance` are
-  // read as they are when an expression runs: fill them before, and change neither table while
-  // an item is entered.
-  Scope(const FormDefinition& def, const AnswerTable<V>* answers, const Relevance& relevance, std::string_view today)
-      : def_(def), answers_(answers), relevance_(relevance), today_(today), top_cache_(def.fields.size()) {}
+  // `answers` null: no answers (the payload is not an object). The table and the scratch's
+  // relevance are read as they are when an expression runs: fill them before, and change
+  // neither table while an item is entered. One scope at a time uses a scratch.
+  Scope(const FormDefinition& def, const AnswerTable<V>* answers, Scratch<V>& scratch, std::string_view today)
+      : def_(def), answers_(answers), relevance_(scratch.relevance), today_(today), read_top_(scratch.read_top),
+        read_item_(scratch.read_item), current_(scratch.current) {
+    read_top_.resize(def.fields.size());
+    for (ReadAnswer& r : read_top_) r.filled = false;
+    current_.ref = {};
+  }
 
   // Questions of a repeat group read their siblings in this item.
   void enter_item(std::size_t top, std::size_t index, const AnswerTable<V>& item) {
     item_ = &item;
     item_top_ = top;
     item_index_ = index;
-    item_cache_.resize(item.size());
-    for (Cached& c : item_cache_) c.filled = false;
+    read_item_.resize(item.size());
+    for (ReadAnswer& r : read_item_) r.filled = false;
   }
   void leave_item() { item_ = nullptr; }
   // `.` for a constraint: the answer being checked (viewed until clear_current()).
@@ -140,51 +163,46 @@ class Scope final : public forms::Scope {
   ValueRef view_current(ValueHolder&) const override { return current_.ref; }
 
  private:
-  struct Cached {
-    bool filled = false;
-    ValueRef ref;
-    std::vector<std::string_view> items;  // a multiple choice's, viewed by `ref`
-  };
-
   ValueRef view_at(const FieldLocation& loc) const {
     const AnswerTable<V>* container = answers_;
-    std::vector<Cached>* cache = &top_cache_;
+    std::vector<ReadAnswer>* read = &read_top_;
     std::size_t slot = loc.top;
     if (loc.child) {
       if (!item_ || item_top_ != loc.top) return {};
       if (!relevance_.is_relevant(loc, item_index_)) return {};
       container = item_;
-      cache = &item_cache_;
+      read = &read_item_;
       slot = *loc.child;
     } else if (!relevance_.is_relevant(loc)) {
       return {};
     }
     if (!container || slot >= container->size() || !(*container)[slot]) return {};
-    Cached& c = (*cache)[slot];
-    if (!c.filled) {
-      c.ref = view_of(def_.at(loc), *(*container)[slot], c.items);
-      c.filled = true;
+    ReadAnswer& r = (*read)[slot];
+    if (!r.filled) {
+      r.ref = view_of(def_.at(loc), *(*container)[slot], r.items);
+      r.filled = true;
     }
-    return c.ref;
+    return r.ref;
   }
 
   const FormDefinition& def_;
   const AnswerTable<V>* answers_;
   const Relevance& relevance_;
   std::string_view today_;
-  Cached current_;
+  // The answers as expressions have read them: by top-level field, and by question of the item.
+  std::vector<ReadAnswer>& read_top_;
+  std::vector<ReadAnswer>& read_item_;
+  ReadAnswer& current_;
   const AnswerTable<V>* item_ = nullptr;
   std::size_t item_top_ = 0;
   std::size_t item_index_ = 0;
-  // The answers as expressions have read them: by top-level field, and by question of the item.
-  mutable std::vector<Cached> top_cache_;
-  mutable std::vector<Cached> item_cache_;
 };
 
-// Fills `rel` for `answers` (null: the payload is not an object), evaluating through `scope`,
-// which must read these answers and `rel` itself (relevance chains read earlier results).
+// Fills `scratch.relevance` for `answers` (null: the payload is not an object), evaluating
+// through `scope`, made on these answers and this scratch (relevance chains read earlier results).
 template <typename V>
-void fill_relevance(const FormDefinition& def, const AnswerTable<V>* answers, Scope<V>& scope, Relevance& rel) {
+void fill_relevance(const FormDefinition& def, const AnswerTable<V>* answers, Scope<V>& scope, Scratch<V>& scratch) {
+  Relevance& rel = scratch.relevance;
   rel.top.assign(def.fields.size(), false);
   rel.items.resize(def.fields.size());
   for (std::size_t t = 0; t < def.fields.size(); ++t) {
@@ -200,8 +218,8 @@ void fill_relevance(const FormDefinition& def, const AnswerTable<V>* answers, Sc
     for (std::size_t i = 0; i < n; ++i) {
       const V item = group->at(i);
       if (!item.is_object()) continue;
-      const AnswerTable<V> item_answers = answer_table(item, f.fields, f.fields_by_name);
-      scope.enter_item(t, i, item_answers);
+      fill_answer_table(item, f.fields, f.fields_by_name, scratch.item);
+      scope.enter_item(t, i, scratch.item);
       for (std::size_t c = 0; c < f.fields.size(); ++c) {
         const Field& child = f.fields[c];
         rel.items[t][i][c] = !child.relevant || child.relevant->test(scope);
@@ -213,11 +231,15 @@ void fill_relevance(const FormDefinition& def, const AnswerTable<V>* answers, Sc
 
 template <typename V>
 Relevance compute_relevance(const FormDefinition& def, const V& answers, std::string_view today) {
-  const AnswerTable<V> table = answers.is_object() ? answer_table(answers, def.fields, def.fields_by_name) : AnswerTable<V>{};
-  Relevance rel;
-  Scope<V> scope(def, answers.is_object() ? &table : nullptr, rel, today);
-  fill_relevance(def, answers.is_object() ? &table : nullptr, scope, rel);
-  return rel;
+  Scratch<V> scratch;
+  const AnswerTable<V>* table = nullptr;
+  if (answers.is_object()) {
+    fill_answer_table(answers, def.fields, def.fields_by_name, scratch.top);
+    table = &scratch.top;
+  }
+  Scope<V> scope(def, table, scratch, today);
+  fill_relevance(def, table, scope, scratch);
+  return std::move(scratch.relevance);
 }
 
 }  // namespace ws::forms::answers

@@ -40,11 +40,11 @@ Value evaluate_over(const FormDefinition& def, const V& answers, const std::stri
   REQUIRE_MESSAGE(parsed, source);
   auto resolved = parsed->resolve([&](std::string_view name) { return def.locate(name); });
   REQUIRE(resolved);
-  const answers::AnswerTable<V> table = answers::answer_table(answers, def.fields, def.fields_by_name);
-  Relevance everything;
-  everything.top.assign(def.fields.size(), true);
-  everything.items.resize(def.fields.size());
-  answers::Scope<V> scope(def, &table, everything, sample::kToday);
+  answers::Scratch<V> scratch;
+  answers::fill_answer_table(answers, def.fields, def.fields_by_name, scratch.top);
+  scratch.relevance.top.assign(def.fields.size(), true);
+  scratch.relevance.items.resize(def.fields.size());
+  answers::Scope<V> scope(def, &scratch.top, scratch, sample::kToday);
   const Value by_location = resolved->evaluate(scope);
   const Value by_name = parsed->evaluate(scope);
   CHECK(resolved->test(scope) == by_location.truthy());
@@ -108,16 +108,15 @@ TEST_CASE("text reads as itself, a signature as 'signed', today() as the scope's
 TEST_CASE("a constraint's `.` is the answer being checked, a list included") {
   const json tree = json::parse(R"({"needs": ["medical"]})");
   const FormDefinition def = needs_form();
-  const answers::AnswerTable<ws::json_view::Tree> table =
-      answers::answer_table(ws::json_view::Tree(tree), def.fields, def.fields_by_name);
-  Relevance everything;
-  everything.top.assign(def.fields.size(), true);
-  everything.items.resize(def.fields.size());
-  answers::Scope<ws::json_view::Tree> scope(def, &table, everything, sample::kToday);
+  answers::Scratch<ws::json_view::Tree> scratch;
+  answers::fill_answer_table(ws::json_view::Tree(tree), def.fields, def.fields_by_name, scratch.top);
+  scratch.relevance.top.assign(def.fields.size(), true);
+  scratch.relevance.items.resize(def.fields.size());
+  answers::Scope<ws::json_view::Tree> scope(def, &scratch.top, scratch, sample::kToday);
   auto only_medical = Expression::parse("selected(., 'medical') and count-selected(.) = 1");
   REQUIRE(only_medical);
   CHECK_FALSE(only_medical->test(scope));
-  scope.set_current(def.fields[0], *table[0]);
+  scope.set_current(def.fields[0], *scratch.top[0]);
   CHECK(only_medical->test(scope));
   CHECK(only_medical->evaluate(scope).boolean);
   scope.clear_current();

@@ -32,38 +32,46 @@ bool is_unanswered(const Field& field, const V& answer) {
   }
 }
 
+// An answer as expressions see it, viewing the payload (valid while it lives): a multiple
+// choice's strings are listed in `items`, whose capacity the caller keeps from record to record.
 template <typename V>
-Value value_of(const Field& field, const V& answer) {
+ValueRef view_of(const Field& field, const V& answer, std::vector<std::string_view>& items) {
   if (is_unanswered(field, answer)) return {};
   switch (field.type) {
     case FieldType::Text:
     case FieldType::LongText:
     case FieldType::Date:
     case FieldType::SingleChoice:
-      return answer.is_string() ? Value::of(std::string(answer.string())) : Value{};
+      return answer.is_string() ? ValueRef::of(answer.string()) : ValueRef{};
     case FieldType::Signature:
       // Expressions only need to know that there is one; the image itself is large.
-      return answer.is_string() ? Value::of(std::string("signed")) : Value{};
+      return answer.is_string() ? ValueRef::of(std::string_view("signed")) : ValueRef{};
     case FieldType::Number:
-      return answer.is_number() ? Value::of(answer.number()) : Value{};
+      return answer.is_number() ? ValueRef::of(answer.number()) : ValueRef{};
     case FieldType::YesNo:
-      return answer.is_bool() ? Value::of(answer.boolean()) : Value{};
+      return answer.is_bool() ? ValueRef::of(answer.boolean()) : ValueRef{};
     case FieldType::MultipleChoice: {
       if (!answer.is_array()) return {};
-      std::vector<std::string> items;
+      items.clear();
       for (std::size_t i = 0, n = answer.size(); i < n; ++i) {
         if (items.size() >= kMaxChoicesPerField) break;
         const V v = answer.at(i);
-        if (v.is_string()) items.emplace_back(v.string());
+        if (v.is_string()) items.push_back(v.string());
       }
-      return Value::list(std::move(items));
+      return ValueRef::list(items);
     }
     case FieldType::Repeat:
-      return answer.is_array() ? Value::of(static_cast<double>(answer.size())) : Value{};
+      return answer.is_array() ? ValueRef::of(static_cast<double>(answer.size())) : ValueRef{};
     case FieldType::Note:
       return {};
   }
   return {};
+}
+
+template <typename V>
+Value value_of(const Field& field, const V& answer) {
+  std::vector<std::string_view> items;
+  return view_of(field, answer, items).to_value();
 }
 
 // One object's answers by question: [i] is the answer to fields[i], if the object holds one.
@@ -85,71 +93,121 @@ void match_members(const V& object, const std::vector<Field>& fields, const std:
 }
 
 template <typename V>
-AnswerTable<V> answer_table(const V& object, const std::vector<Field>& fields, const std::vector<std::size_t>& by_name) {
-  AnswerTable<V> table(fields.size());
+void fill_answer_table(const V& object, const std::vector<Field>& fields, const std::vector<std::size_t>& by_name,
+                       AnswerTable<V>& table) {
+  table.assign(fields.size(), std::nullopt);
   match_members(object, fields, by_name, [&](std::size_t i, const V& value) { table[i] = value; },
                 [](std::string_view, const V&) {});
-  return table;
 }
 
-// The Scope expressions read while relevance and validation walk a set of answers.
+// An answer as expressions have read it (view_of), kept for the rest of the record or item.
+struct ReadAnswer {
+  bool filled = false;
+  ValueRef ref;
+  std::vector<std::string_view> items;  // a multiple choice's, viewed by `ref`
+};
+
+// The memory reading one record takes, kept by the caller so that its capacity serves record
+// after record without allocating (the server validates every record pushed to it).
+template <typename V>
+struct Scratch {
+  AnswerTable<V> top;   // the payload's answers
+  AnswerTable<V> item;  // the repeat item being read
+  Relevance relevance;
+  std::vector<ReadAnswer> read_top, read_item;
+  ReadAnswer current;
+};
+
+// The Scope expressions read while relevance and validation walk a set of answers. Each answer
+// is read into a view once per record (or repeat item), however many expressions read it.
 template <typename V>
 class Scope final : public forms::Scope {
  public:
-  // `answers` null: no answers (the payload is not an object).
-  Scope(const FormDefinition& def, const AnswerTable<V>* answers, const Relevance& relevance, std::string_view today)
-      : def_(def), answers_(answers), relevance_(relevance), today_(today) {}
+  // `answers` null: no answers (the payload is not an object). The table and the scratch's
+  // relevance are read as they are when an expression runs: fill them before, and change
+  // neither table while an item is entered. One scope at a time uses a scratch.
+  Scope(const FormDefinition& def, const AnswerTable<V>* answers, Scratch<V>& scratch, std::string_view today)
+      : def_(def), answers_(answers), relevance_(scratch.relevance), today_(today), read_top_(scratch.read_top),
+        read_item_(scratch.read_item), current_(scratch.current) {
+    read_top_.resize(def.fields.size());
+    for (ReadAnswer& r : read_top_) r.filled = false;
+    current_.ref = {};
+  }
 
   // Questions of a repeat group read their siblings in this item.
   void enter_item(std::size_t top, std::size_t index, const AnswerTable<V>& item) {
     item_ = &item;
     item_top_ = top;
     item_index_ = index;
+    read_item_.resize(item.size());
+    for (ReadAnswer& r : read_item_) r.filled = false;
   }
   void leave_item() { item_ = nullptr; }
-  void set_current(Value v) { current_ = std::move(v); }
+  // `.` for a constraint: the answer being checked (viewed until clear_current()).
+  void set_current(const Field& field, const V& answer) { current_.ref = view_of(field, answer, current_.items); }
+  void clear_current() { current_.ref = {}; }
 
   Value field(std::string_view name) const override {
     auto loc = def_.locate(name);
-    return loc ? field_at(*loc, name) : Value{};
+    return loc ? view_at(*loc).to_value() : Value{};
   }
-  Value field_at(const FieldLocation& loc, std::string_view) const override {
+  Value field_at(const FieldLocation& loc, std::string_view) const override { return view_at(loc).to_value(); }
+  Value current() const override { return current_.ref.to_value(); }
+  std::string_view today() const override { return today_; }
+
+  ValueRef view_field(const FieldLocation* where, std::string_view name, ValueHolder&) const override {
+    if (where) return view_at(*where);
+    auto loc = def_.locate(name);
+    return loc ? view_at(*loc) : ValueRef{};
+  }
+  ValueRef view_current(ValueHolder&) const override { return current_.ref; }
+
+ private:
+  ValueRef view_at(const FieldLocation& loc) const {
     const AnswerTable<V>* container = answers_;
+    std::vector<ReadAnswer>* read = &read_top_;
     std::size_t slot = loc.top;
     if (loc.child) {
       if (!item_ || item_top_ != loc.top) return {};
       if (!relevance_.is_relevant(loc, item_index_)) return {};
       container = item_;
+      read = &read_item_;
       slot = *loc.child;
     } else if (!relevance_.is_relevant(loc)) {
       return {};
     }
     if (!container || slot >= container->size() || !(*container)[slot]) return {};
-    return value_of(def_.at(loc), *(*container)[slot]);
+    ReadAnswer& r = (*read)[slot];
+    if (!r.filled) {
+      r.ref = view_of(def_.at(loc), *(*container)[slot], r.items);
+      r.filled = true;
+    }
+    return r.ref;
   }
-  Value current() const override { return current_; }
-  std::string_view today() const override { return today_; }
 
- private:
   const FormDefinition& def_;
   const AnswerTable<V>* answers_;
   const Relevance& relevance_;
   std::string_view today_;
-  Value current_;
+  // The answers as expressions have read them: by top-level field, and by question of the item.
+  std::vector<ReadAnswer>& read_top_;
+  std::vector<ReadAnswer>& read_item_;
+  ReadAnswer& current_;
   const AnswerTable<V>* item_ = nullptr;
   std::size_t item_top_ = 0;
   std::size_t item_index_ = 0;
 };
 
-// `answers` null: the payload is not an object (every question then reads as unanswered).
+// Fills `scratch.relevance` for `answers` (null: the payload is not an object), evaluating
+// through `scope`, made on these answers and this scratch (relevance chains read earlier results).
 template <typename V>
-Relevance relevance_of(const FormDefinition& def, const AnswerTable<V>* answers, std::string_view today) {
-  Relevance rel;
+void fill_relevance(const FormDefinition& def, const AnswerTable<V>* answers, Scope<V>& scope, Scratch<V>& scratch) {
+  Relevance& rel = scratch.relevance;
   rel.top.assign(def.fields.size(), false);
   rel.items.resize(def.fields.size());
-  Scope<V> scope(def, answers, rel, today);
   for (std::size_t t = 0; t < def.fields.size(); ++t) {
     const Field& f = def.fields[t];
+    rel.items[t].clear();
     rel.top[t] = !f.relevant || f.relevant->test(scope);
     if (f.type != FieldType::Repeat || !rel.top[t] || !answers) continue;
     const std::optional<V>& group = (*answers)[t];
@@ -160,8 +218,8 @@ Relevance relevance_of(const FormDefinition& def, const AnswerTable<V>* answers,
     for (std::size_t i = 0; i < n; ++i) {
       const V item = group->at(i);
       if (!item.is_object()) continue;
-      const AnswerTable<V> item_answers = answer_table(item, f.fields, f.fields_by_name);
-      scope.enter_item(t, i, item_answers);
+      fill_answer_table(item, f.fields, f.fields_by_name, scratch.item);
+      scope.enter_item(t, i, scratch.item);
       for (std::size_t c = 0; c < f.fields.size(); ++c) {
         const Field& child = f.fields[c];
         rel.items[t][i][c] = !child.relevant || child.relevant->test(scope);
@@ -169,14 +227,19 @@ Relevance relevance_of(const FormDefinition& def, const AnswerTable<V>* answers,
       scope.leave_item();
     }
   }
-  return rel;
 }
 
 template <typename V>
 Relevance compute_relevance(const FormDefinition& def, const V& answers, std::string_view today) {
-  if (!answers.is_object()) return relevance_of<V>(def, nullptr, today);
-  const AnswerTable<V> table = answer_table(answers, def.fields, def.fields_by_name);
-  return relevance_of(def, &table, today);
+  Scratch<V> scratch;
+  const AnswerTable<V>* table = nullptr;
+  if (answers.is_object()) {
+    fill_answer_table(answers, def.fields, def.fields_by_name, scratch.top);
+    table = &scratch.top;
+  }
+  Scope<V> scope(def, table, scratch, today);
+  fill_relevance(def, table, scope, scratch);
+  return std::move(scratch.relevance);
 }
 
 }  // namespace ws::forms::answers

@@ -47,6 +47,68 @@ bool Value::truthy() const {
   return false;
 }
 
+ValueRef ValueRef::of(bool b) {
+  ValueRef v;
+  v.kind = Value::Kind::Bool;
+  v.boolean = b;
+  return v;
+}
+ValueRef ValueRef::of(double n) {
+  if (!std::isfinite(n)) return {};
+  ValueRef v;
+  v.kind = Value::Kind::Number;
+  v.number = n;
+  return v;
+}
+ValueRef ValueRef::of(std::string_view s) {
+  ValueRef v;
+  v.kind = Value::Kind::String;
+  v.text = s;
+  return v;
+}
+ValueRef ValueRef::list(std::span<const std::string_view> items) {
+  ValueRef v;
+  v.kind = Value::Kind::List;
+  v.items = items;
+  return v;
+}
+
+bool ValueRef::truthy() const {
+  switch (kind) {
+    case Value::Kind::Empty: return false;
+    case Value::Kind::Bool: return boolean;
+    case Value::Kind::Number: return number != 0;
+    case Value::Kind::String: return !text.empty();
+    case Value::Kind::List: return !items.empty();
+  }
+  return false;
+}
+
+Value ValueRef::to_value() const {
+  switch (kind) {
+    case Value::Kind::Empty: return {};
+    case Value::Kind::Bool: return Value::of(boolean);
+    case Value::Kind::Number: return Value::of(number);
+    case Value::Kind::String: return Value::of(std::string(text));
+    case Value::Kind::List: return Value::list(std::vector<std::string>(items.begin(), items.end()));
+  }
+  return {};
+}
+
+ValueRef ValueHolder::hold(Value v) {
+  auto& held = *held_.emplace_back(std::make_unique<Held>());
+  held.value = std::move(v);
+  const Value& kept = held.value;
+  ValueRef ref;
+  ref.kind = kept.kind;
+  ref.boolean = kept.boolean;
+  ref.number = kept.number;
+  ref.text = kept.text;
+  held.items.assign(kept.items.begin(), kept.items.end());
+  ref.items = held.items;
+  return ref;
+}
+
 namespace {
 
 enum class Op {
@@ -401,32 +463,31 @@ class Parser {
   Expression::Program& out_;
 };
 
-std::optional<double> strict_number(const std::string& s) {
+std::optional<double> strict_number(std::string_view s) {
   if (s.empty() || s.size() > 64) return std::nullopt;
   double d = 0;
-  const char* begin = s.data();
-  if (*begin == '+') return std::nullopt;
-  auto [end, ec] = std::from_chars(begin, s.data() + s.size(), d);
+  if (s.front() == '+') return std::nullopt;
+  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), d);
   if (ec != std::errc() || end != s.data() + s.size() || !std::isfinite(d)) return std::nullopt;
   return d;
 }
 
-std::optional<double> as_number(const Value& v) {
+std::optional<double> as_number(const ValueRef& v) {
   if (v.kind == Value::Kind::Number) return v.number;
   if (v.kind == Value::Kind::String) return strict_number(v.text);
   return std::nullopt;
 }
 
-std::optional<bool> as_yes_no(const std::string& s) {
+std::optional<bool> as_yes_no(std::string_view s) {
   if (s == "true" || s == "yes") return true;
   if (s == "false" || s == "no") return false;
   return std::nullopt;
 }
 
-bool equals(const Value& a, const Value& b) {
+bool equals(const ValueRef& a, const ValueRef& b) {
   using K = Value::Kind;
   if (a.kind == K::Empty || b.kind == K::Empty) {
-    const Value& other = a.kind == K::Empty ? b : a;
+    const ValueRef& other = a.kind == K::Empty ? b : a;
     return other.kind == K::Empty || (other.kind == K::String && other.text.empty());
   }
   if (a.kind == b.kind) {
@@ -434,13 +495,13 @@ bool equals(const Value& a, const Value& b) {
       case K::Bool: return a.boolean == b.boolean;
       case K::Number: return a.number == b.number;
       case K::String: return a.text == b.text;
-      case K::List: return a.items == b.items;
+      case K::List: return std::equal(a.items.begin(), a.items.end(), b.items.begin(), b.items.end());
       case K::Empty: return true;
     }
   }
   if (a.kind == K::Bool || b.kind == K::Bool) {
-    const Value& flag = a.kind == K::Bool ? a : b;
-    const Value& other = a.kind == K::Bool ? b : a;
+    const ValueRef& flag = a.kind == K::Bool ? a : b;
+    const ValueRef& other = a.kind == K::Bool ? b : a;
     if (other.kind != K::String) return false;
     auto yn = as_yes_no(other.text);
     return yn && *yn == flag.boolean;
@@ -451,7 +512,7 @@ bool equals(const Value& a, const Value& b) {
 }
 
 // <0, 0, >0, or nullopt when the two cannot be ordered (then every ordering test is false).
-std::optional<int> order(const Value& a, const Value& b) {
+std::optional<int> order(const ValueRef& a, const ValueRef& b) {
   using K = Value::Kind;
   if (a.kind == K::String && b.kind == K::String) {
     auto x = strict_number(a.text), y = strict_number(b.text);
@@ -464,70 +525,106 @@ std::optional<int> order(const Value& a, const Value& b) {
   return *x < *y ? -1 : *x > *y ? 1 : 0;
 }
 
-Value evaluate_node(const Expression::Program& p, int id, const Scope& scope) {
-  const Node& n = p.nodes[static_cast<std::size_t>(id)];
-  auto kid = [&](std::size_t k) { return evaluate_node(p, n.kids[k], scope); };
-  auto arithmetic = [&](auto fn) -> Value {
-    auto x = as_number(kid(0)), y = as_number(kid(1));
-    if (!x || !y) return {};
-    return fn(*x, *y);
-  };
-  switch (n.op) {
-    case Op::Literal: return n.literal;
-    case Op::Field: return n.where ? scope.field_at(*n.where, n.name) : scope.field(n.name);
-    case Op::Current: return scope.current();
-    case Op::Or: return Value::of(kid(0).truthy() || kid(1).truthy());
-    case Op::And: return Value::of(kid(0).truthy() && kid(1).truthy());
-    case Op::Not: return Value::of(!kid(0).truthy());
-    case Op::Eq: return Value::of(equals(kid(0), kid(1)));
-    case Op::Ne: return Value::of(!equals(kid(0), kid(1)));
-    case Op::Lt: { auto o = order(kid(0), kid(1)); return Value::of(o && *o < 0); }
-    case Op::Le: { auto o = order(kid(0), kid(1)); return Value::of(o && *o <= 0); }
-    case Op::Gt: { auto o = order(kid(0), kid(1)); return Value::of(o && *o > 0); }
-    case Op::Ge: { auto o = order(kid(0), kid(1)); return Value::of(o && *o >= 0); }
-    case Op::Add: return arithmetic([](double x, double y) { return Value::of(x + y); });
-    case Op::Sub: return arithmetic([](double x, double y) { return Value::of(x - y); });
-    case Op::Mul: return arithmetic([](double x, double y) { return Value::of(x * y); });
-    case Op::Div: return arithmetic([](double x, double y) { return y == 0 ? Value{} : Value::of(x / y); });
-    case Op::Mod: return arithmetic([](double x, double y) { return y == 0 ? Value{} : Value::of(std::fmod(x, y)); });
-    case Op::Neg: {
-      auto x = as_number(kid(0));
-      return x ? Value::of(-*x) : Value{};
-    }
-    case Op::Selected: {
-      const Value set = kid(0), choice = kid(1);
-      if (choice.kind != Value::Kind::String) return Value::of(false);
-      if (set.kind == Value::Kind::List)
-        return Value::of(std::find(set.items.begin(), set.items.end(), choice.text) != set.items.end());
-      return Value::of(set.kind == Value::Kind::String && set.text == choice.text);
-    }
-    case Op::Count:
-    case Op::CountSelected: {
-      const Value v = kid(0);
-      switch (v.kind) {
-        case Value::Kind::Empty: return Value::of(0.0);
-        case Value::Kind::Number: return Value::of(n.op == Op::Count ? v.number : 1.0);
-        case Value::Kind::List: return Value::of(static_cast<double>(v.items.size()));
-        default: return Value::of(1.0);
-      }
-    }
-    case Op::StringLength: {
-      const Value v = kid(0);
-      if (v.kind != Value::Kind::String) return Value::of(0.0);
-      return Value::of(static_cast<double>(utf8::length(v.text).value_or(v.text.size())));
-    }
-    case Op::Today: return Value::of(std::string(scope.today()));
-    case Op::Age: {
-      const Value v = kid(0);
-      if (v.kind != Value::Kind::String) return {};
-      auto born = parse_date(v.text);
-      auto today = parse_date(scope.today());
-      if (!born || !today) return {};
-      return Value::of(static_cast<double>(whole_years_between(*born, *today)));
+bool selected(const ValueRef& set, const ValueRef& choice) {
+  if (choice.kind != Value::Kind::String) return false;
+  if (set.kind == Value::Kind::List) return std::find(set.items.begin(), set.items.end(), choice.text) != set.items.end();
+  return set.kind == Value::Kind::String && set.text == choice.text;
+}
+
+// One evaluation of one program: conditions are judged as booleans (truth) and only the values
+// operators need are read (value), as views; nothing is copied from the answers.
+class Evaluator {
+ public:
+  Evaluator(const Expression::Program& p, const Scope& scope) : p_(p), scope_(scope) {}
+
+  bool truth(int id) {
+    const Node& n = node(id);
+    switch (n.op) {
+      case Op::Or: return truth(n.kids[0]) || truth(n.kids[1]);
+      case Op::And: return truth(n.kids[0]) && truth(n.kids[1]);
+      case Op::Not: return !truth(n.kids[0]);
+      case Op::Eq: return equals(value(n.kids[0]), value(n.kids[1]));
+      case Op::Ne: return !equals(value(n.kids[0]), value(n.kids[1]));
+      case Op::Lt: { auto o = ordered(n); return o && *o < 0; }
+      case Op::Le: { auto o = ordered(n); return o && *o <= 0; }
+      case Op::Gt: { auto o = ordered(n); return o && *o > 0; }
+      case Op::Ge: { auto o = ordered(n); return o && *o >= 0; }
+      case Op::Selected: return selected(value(n.kids[0]), value(n.kids[1]));
+      default: return value(id).truthy();
     }
   }
-  return {};
-}
+
+  ValueRef value(int id) {
+    const Node& n = node(id);
+    switch (n.op) {
+      case Op::Literal: return literal(n.literal);
+      case Op::Field: return scope_.view_field(n.where ? &*n.where : nullptr, n.name, holder_);
+      case Op::Current: return scope_.view_current(holder_);
+      case Op::Or: case Op::And: case Op::Not:
+      case Op::Eq: case Op::Ne: case Op::Lt: case Op::Le: case Op::Gt: case Op::Ge:
+      case Op::Selected:
+        return ValueRef::of(truth(id));
+      case Op::Add: return arithmetic(n, [](double x, double y) { return ValueRef::of(x + y); });
+      case Op::Sub: return arithmetic(n, [](double x, double y) { return ValueRef::of(x - y); });
+      case Op::Mul: return arithmetic(n, [](double x, double y) { return ValueRef::of(x * y); });
+      case Op::Div: return arithmetic(n, [](double x, double y) { return y == 0 ? ValueRef{} : ValueRef::of(x / y); });
+      case Op::Mod: return arithmetic(n, [](double x, double y) { return y == 0 ? ValueRef{} : ValueRef::of(std::fmod(x, y)); });
+      case Op::Neg: {
+        auto x = as_number(value(n.kids[0]));
+        return x ? ValueRef::of(-*x) : ValueRef{};
+      }
+      case Op::Count:
+      case Op::CountSelected: {
+        const ValueRef v = value(n.kids[0]);
+        switch (v.kind) {
+          case Value::Kind::Empty: return ValueRef::of(0.0);
+          case Value::Kind::Number: return ValueRef::of(n.op == Op::Count ? v.number : 1.0);
+          case Value::Kind::List: return ValueRef::of(static_cast<double>(v.items.size()));
+          default: return ValueRef::of(1.0);
+        }
+      }
+      case Op::StringLength: {
+        const ValueRef v = value(n.kids[0]);
+        if (v.kind != Value::Kind::String) return ValueRef::of(0.0);
+        return ValueRef::of(static_cast<double>(utf8::length(v.text).value_or(v.text.size())));
+      }
+      case Op::Today: return ValueRef::of(scope_.today());
+      case Op::Age: {
+        const ValueRef v = value(n.kids[0]);
+        if (v.kind != Value::Kind::String) return {};
+        auto born = parse_date(v.text);
+        auto today = parse_date(scope_.today());
+        if (!born || !today) return {};
+        return ValueRef::of(static_cast<double>(whole_years_between(*born, *today)));
+      }
+    }
+    return {};
+  }
+
+ private:
+  const Node& node(int id) const { return p_.nodes[static_cast<std::size_t>(id)]; }
+
+  // Literals are never lists; their text lives as long as the program.
+  static ValueRef literal(const Value& v) {
+    ValueRef r;
+    r.kind = v.kind;
+    r.boolean = v.boolean;
+    r.number = v.number;
+    r.text = v.text;
+    return r;
+  }
+  std::optional<int> ordered(const Node& n) { return order(value(n.kids[0]), value(n.kids[1])); }
+  template <typename Fn>
+  ValueRef arithmetic(const Node& n, Fn fn) {
+    auto x = as_number(value(n.kids[0])), y = as_number(value(n.kids[1]));
+    if (!x || !y) return {};
+    return fn(*x, *y);
+  }
+
+  const Expression::Program& p_;
+  const Scope& scope_;
+  ValueHolder holder_;
+};
 
 }  // namespace
 
@@ -563,7 +660,10 @@ Result<Expression> Expression::resolve(const Locator& locate) const {
   return Expression(std::move(program));
 }
 
-Value Expression::evaluate(const Scope& scope) const { return evaluate_node(*program_, program_->root, scope); }
+Value Expression::evaluate(const Scope& scope) const {
+  return Evaluator(*program_, scope).value(program_->root).to_value();
+}
+bool Expression::test(const Scope& scope) const { return Evaluator(*program_, scope).truth(program_->root); }
 const std::string& Expression::source() const { return program_->source; }
 const std::vector<Reference>& Expression::references() const { return program_->references; }
 bool Expression::uses_current() const { return program_->uses_current; }

@@ -60,15 +60,15 @@ class Validator {
         answers_(answers),
         options_(options),
         today_(options.today.empty() ? today_latest_zone() : options.today),
-        scope_(def, &top_, relevance_, today_) {}
+        scope_(def, &top_, scratch_, today_) {}
 
   std::vector<FieldError> run() {
     if (!answers_.is_object()) {
       add("", "not_object", "the answers must be a JSON object");
       return std::move(errors_);
     }
-    top_ = read_answers(answers_, def_.fields, def_.fields_by_name, "");
-    relevance_ = answers::relevance_of(def_, &top_, today_);
+    read_answers(answers_, def_.fields, def_.fields_by_name, "", top_);
+    answers::fill_relevance(def_, &top_, scope_, scratch_);
     for (std::size_t t = 0; t < def_.fields.size() && !full_; ++t) {
       const Field& f = def_.fields[t];
       check(f, top_[t] ? &*top_[t] : nullptr, f.name, relevance_.top[t], t);
@@ -89,9 +89,9 @@ class Validator {
 
   // The answers of the payload (`fields` = the form's) or of one repeat item (the group's), in
   // one pass over its members that also judges every key that is not a question's.
-  answers::AnswerTable<V> read_answers(const V& object, const std::vector<Field>& fields,
-                                       const std::vector<std::size_t>& by_name, const std::string& prefix) {
-    answers::AnswerTable<V> table(fields.size());
+  void read_answers(const V& object, const std::vector<Field>& fields, const std::vector<std::size_t>& by_name,
+                    const std::string& prefix, answers::AnswerTable<V>& table) {
+    table.assign(fields.size(), std::nullopt);
     answers::match_members(
         object, fields, by_name,
         [&](std::size_t i, const V& value) {
@@ -104,7 +104,6 @@ class Validator {
           const bool ok = value.is_string() && utf8::length(value.string()).value_or(kMaxMetadataChars + 1) <= kMaxMetadataChars;
           if (!ok) add(prefix + safe_key(key), "invalid_metadata", "metadata must be a string of at most 128 characters");
         });
-    return table;
   }
 
   bool required(const Field& f) { return f.required || (f.required_if && f.required_if->test(scope_)); }
@@ -125,12 +124,13 @@ class Validator {
     const std::size_t before = errors_.size();
     check_type(f, *value, path, top);
     if (errors_.size() != before || full_ || !f.constraint) return;
-    scope_.set_current(answers::value_of(f, *value));
-    if (!f.constraint->test(scope_)) {
+    scope_.set_current(f, *value);
+    const bool allowed = f.constraint->test(scope_);
+    scope_.clear_current();
+    if (!allowed) {
       auto message = f.constraint_message.pick(kDefaultLanguage).text;
       add(path, "constraint", message.empty() ? "the answer is not allowed here" : std::string(message));
     }
-    scope_.set_current({});
   }
 
   void check_type(const Field& f, const V& v, const std::string& path, std::size_t top) {
@@ -236,7 +236,8 @@ class Validator {
         add(item_path, "wrong_type", "each entry must be an object of answers");
         continue;
       }
-      const answers::AnswerTable<V> item_answers = read_answers(item, f.fields, f.fields_by_name, item_path + ".");
+      answers::AnswerTable<V>& item_answers = scratch_.item;
+      read_answers(item, f.fields, f.fields_by_name, item_path + ".", item_answers);
       scope_.enter_item(top, i, item_answers);
       for (std::size_t c = 0; c < f.fields.size() && !full_; ++c) {
         const Field& child = f.fields[c];
@@ -251,8 +252,14 @@ class Validator {
   const V& answers_;
   const ValidationOptions& options_;
   std::string today_;
-  answers::AnswerTable<V> top_;
-  Relevance relevance_;
+  // Kept by the thread: validating a record allocates no table, relevance or read answers.
+  static answers::Scratch<V>& thread_scratch() {
+    thread_local answers::Scratch<V> scratch;
+    return scratch;
+  }
+  answers::Scratch<V>& scratch_ = thread_scratch();
+  answers::AnswerTable<V>& top_ = scratch_.top;
+  Relevance& relevance_ = scratch_.relevance;
   answers::Scope<V> scope_;
   std::vector<FieldError> errors_;
   bool full_ = false;

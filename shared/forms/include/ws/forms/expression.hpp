@@ -11,6 +11,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -38,6 +39,38 @@ struct Value {
   bool truthy() const;
 };
 
+// A Value as evaluation reads it, owning nothing: text and items view the answers, the
+// expression's literals, or a Value the evaluation holds (ValueHolder). Building a Value per node
+// (a string and a vector constructed and destroyed) was most of an expression's cost.
+struct ValueRef {
+  Value::Kind kind = Value::Kind::Empty;
+  bool boolean = false;
+  double number = 0;
+  std::string_view text;
+  std::span<const std::string_view> items;
+
+  static ValueRef of(bool b);
+  static ValueRef of(double n);  // Empty when not finite, as Value::of
+  static ValueRef of(std::string_view s);
+  static ValueRef list(std::span<const std::string_view> items);
+  bool truthy() const;
+  Value to_value() const;
+};
+
+// Keeps alive the Values a Scope builds (and views of their list items) while one evaluation
+// reads them. Allocates only when a scope builds values; validation's scopes view the answers.
+class ValueHolder {
+ public:
+  ValueRef hold(Value v);
+
+ private:
+  struct Held {
+    Value value;
+    std::vector<std::string_view> items;
+  };
+  std::vector<std::unique_ptr<Held>> held_;
+};
+
 // Where a field sits in its form: a top-level field, or a question inside a repeat group.
 struct FieldLocation {
   std::size_t top = 0;
@@ -54,6 +87,14 @@ class Scope {
   virtual Value field_at(const FieldLocation& /*where*/, std::string_view name) const { return field(name); }
   virtual Value current() const = 0;                // `.`
   virtual std::string_view today() const = 0;       // yyyy-mm-dd, for today() and age()
+
+  // What evaluation calls (`where` null: an unresolved reference). A view valid while the scope's
+  // answers and current value stay as they are; the defaults hold field_at() / current() in
+  // `holder`. Scopes over answers they keep override these to view them without copying.
+  virtual ValueRef view_field(const FieldLocation* where, std::string_view name, ValueHolder& holder) const {
+    return holder.hold(where ? field_at(*where, name) : field(name));
+  }
+  virtual ValueRef view_current(ValueHolder& holder) const { return holder.hold(current()); }
 };
 
 struct Reference {
@@ -78,7 +119,8 @@ class Expression {
 
   // Never throws; operations on values of the wrong kind give Empty (false in a condition).
   Value evaluate(const Scope& scope) const;
-  bool test(const Scope& scope) const { return evaluate(scope).truthy(); }
+  // evaluate(scope).truthy(), without building the Value.
+  bool test(const Scope& scope) const;
 
   const std::string& source() const;
   const std::vector<Reference>& references() const;

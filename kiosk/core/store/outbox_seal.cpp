@@ -56,7 +56,8 @@ Status Store::enqueue(const Envelope& e) {
   auto copy = seal_copy(envelope_text(e), e.version.to_string());
   if (!copy) return fail(copy.error());
   // One unsent row per record: a record edited five times offline is sent once, with all five
-  // edits; the row keeps its place in the queue and takes the newest copy.
+  // edits; the row keeps its place in the queue and takes the newest copy. The update changes
+  // nothing: it is there so that RETURNING names the existing row too.
   auto st = db_.prepare(
       "INSERT INTO outbox(record_id, enqueued_ms) VALUES(?1, ?2) "
       "ON CONFLICT(record_id) WHERE batch_id IS NULL DO UPDATE SET enqueued_ms = enqueued_ms RETURNING seq");

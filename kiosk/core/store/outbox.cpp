@@ -70,7 +70,8 @@ Result<std::optional<OutboxBatch>> oldest_frozen(sql::Connection& db, const std:
 // one in outbox_frozen_items (schema 13).
 Result<std::vector<std::string>> frozen_items(sql::Connection& db, const std::string& batch_id) {
   auto st = db.prepare(
-      "SELECT COALESCE(f.item, o.sealed) FROM outbox o LEFT JOIN outbox_frozen_items f ON f.seq = o.seq WHERE " +
+      "SELECT COALESCE(f.item, i.item) FROM outbox o LEFT JOIN outbox_frozen_items f ON f.seq = o.seq "
+      "LEFT JOIN outbox_items i ON i.seq = o.seq WHERE " +
       batch_rows("o") + " ORDER BY o.seq");
   if (!st) return fail(st.error());
   st->bind(1, batch_id);
@@ -157,7 +158,8 @@ Result<std::optional<OutboxBatch>> Store::freeze_next(const BatchLimits& limits,
   if (!key) return fail(key.error());
   const bool sealing = !key->empty();  // an older server, or no reply yet: sent plain
   auto rows = db_.prepare(
-      "SELECT seq, record_id, sealed, sealed_version, sealed_size FROM outbox WHERE batch_id IS NULL ORDER BY seq");
+      "SELECT o.seq, o.record_id, i.item, o.sealed_version, o.sealed_size FROM outbox o "
+      "LEFT JOIN outbox_items i ON i.seq = o.seq WHERE o.batch_id IS NULL ORDER BY o.seq");
   auto lookup = db_.prepare("SELECT " + row::kSelect + " WHERE id = ?1");
   if (!rows || !lookup) return fail("db_error", "cannot prepare making a batch");
   OutboxBatch b;
@@ -186,17 +188,14 @@ Result<std::optional<OutboxBatch>> Store::freeze_next(const BatchLimits& limits,
 }
 
 Status Store::mark_frozen(const OutboxBatch& b, const std::vector<FrozenItem>& taken, bool sealing) {
-  auto keep = db_.prepare("UPDATE outbox SET sealed = ?2, sealed_version = ?3, sealed_size = ?4 WHERE seq = ?1");
   auto insert = db_.prepare(
       "INSERT INTO outbox_batches(batch_id, body, record_count, created_ms, from_items, first_seq, last_seq) "
       "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)");
-  if (!keep || !insert) return fail("db_error", "cannot prepare freezing a batch");
+  if (!insert) return fail(insert.error());
   for (const auto& it : taken) {
     if (!it.fresh) continue;
     // Sealed at freeze time: the row keeps the copy, so a dissolved batch needs no record to resend.
-    keep->reset();
-    keep->bind(1, it.seq).bind_blob(2, it.item).bind(3, it.version);
-    if (auto s = keep->bind(4, static_cast<std::int64_t>(it.size)).run(); !s) return s;
+    if (auto s = set_row_copy(it.seq, SealedCopy{it.item, it.version, it.size}); !s) return s;
   }
   if (auto s = sealing ? mark_sealed_rows(b, taken) : mark_rows(b, taken); !s) return s;
   // A sealed body is the rows' items put together (frozen_batch makes it again); a plain one was

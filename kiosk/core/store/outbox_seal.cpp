@@ -56,19 +56,36 @@ Status Store::enqueue(const Envelope& e) {
   auto copy = seal_copy(envelope_text(e), e.version.to_string());
   if (!copy) return fail(copy.error());
   // One unsent row per record: a record edited five times offline is sent once, with all five
-  // edits; the row keeps its place in the queue and takes the newest copy.
+  // edits; the row keeps its place in the queue and takes the newest copy. The update changes
+  // nothing: it is there so that RETURNING names the existing row too.
   auto st = db_.prepare(
-      "INSERT INTO outbox(record_id, enqueued_ms, sealed, sealed_version, sealed_size) VALUES(?1, ?2, ?3, ?4, ?5) "
-      "ON CONFLICT(record_id) WHERE batch_id IS NULL DO UPDATE SET "
-      "sealed = excluded.sealed, sealed_version = excluded.sealed_version, sealed_size = excluded.sealed_size");
+      "INSERT INTO outbox(record_id, enqueued_ms) VALUES(?1, ?2) "
+      "ON CONFLICT(record_id) WHERE batch_id IS NULL DO UPDATE SET enqueued_ms = enqueued_ms RETURNING seq");
   if (!st) return fail(st.error());
   st->bind(1, e.id).bind(2, HlcClock::system_wall_ms());
-  if (*copy) {
-    st->bind_blob(3, (*copy)->item).bind(4, (*copy)->version).bind(5, static_cast<std::int64_t>((*copy)->plain_size));
-  } else {
-    st->bind_null(3).bind_null(4).bind_null(5);
+  auto row = st->step();
+  if (!row) return fail(row.error());
+  if (!*row) return fail("internal", "the outbox row of a queued record went missing");
+  const std::int64_t seq = st->column_int(0);
+  st->reset();
+  return set_row_copy(seq, *copy);
+}
+
+Status Store::set_row_copy(std::int64_t seq, const std::optional<SealedCopy>& copy) {
+  // The version first: a frozen row's trigger (schema 18) keeps the item it was frozen with
+  // before the item below replaces or drops it.
+  auto version = db_.prepare("UPDATE outbox SET sealed_version = ?2, sealed_size = ?3 WHERE seq = ?1");
+  auto keep = db_.prepare(
+      "INSERT INTO outbox_items(seq, item) VALUES(?1, ?2) ON CONFLICT(seq) DO UPDATE SET item = excluded.item");
+  auto drop = db_.prepare("DELETE FROM outbox_items WHERE seq = ?1");
+  if (!version || !keep || !drop) return fail("db_error", "cannot prepare keeping an outbox row's copy");
+  version->bind(1, seq);
+  if (!copy) {
+    if (auto s = version->bind_null(2).bind_null(3).run(); !s) return s;
+    return drop->bind(1, seq).run();
   }
-  return st->run();
+  if (auto s = version->bind(2, copy->version).bind(3, static_cast<std::int64_t>(copy->plain_size)).run(); !s) return s;
+  return keep->bind(1, seq).bind_blob(2, copy->item).run();
 }
 
 Status Store::enqueue(const std::string& record_id) {
@@ -93,12 +110,13 @@ Status Store::reseal_queued(const Envelope& e) {
   if (!copy) return fail(copy.error());
   // Frozen rows too: their batch body stays as it was sent, but if the batch is ever dissolved
   // the rows go back to the queue carrying the record's current state, as a fresh batch would.
-  auto st = db_.prepare("UPDATE outbox SET sealed = ?2, sealed_version = ?3, sealed_size = ?4 WHERE record_id = ?1");
-  if (!st) return fail(st.error());
-  st->bind(1, e.id);
-  if (*copy) st->bind_blob(2, (*copy)->item).bind(3, (*copy)->version).bind(4, static_cast<std::int64_t>((*copy)->plain_size));
-  else st->bind_null(2).bind_null(3).bind_null(4);
-  return st->run();
+  auto rows = db_.prepare("SELECT seq FROM outbox WHERE record_id = ?1");
+  if (!rows) return fail(rows.error());
+  auto seqs = rows->bind(1, e.id).collect_column();
+  if (!seqs) return fail(seqs.error());
+  for (const auto& seq : *seqs)
+    if (auto s = set_row_copy(std::stoll(seq), *copy); !s) return s;
+  return ok();
 }
 
 Status Store::forget_sealed_copies() {
@@ -106,14 +124,15 @@ Status Store::forget_sealed_copies() {
   if (!frozen) return fail(frozen.error());
   for (const auto& b : *frozen)
     if (auto s = release_batch_rows(b); !s) return s;
-  if (auto s = db_.exec("UPDATE outbox SET sealed = NULL, sealed_version = NULL, sealed_size = NULL"); !s) return s;
+  // No batch is frozen any more, so no trigger has an item to keep.
+  if (auto s = db_.exec("UPDATE outbox SET sealed_version = NULL, sealed_size = NULL; DELETE FROM outbox_items"); !s) return s;
   auto sealed = seal_waiting();
   if (!sealed) return fail(sealed.error());
   return ok();
 }
 
 Result<std::size_t> Store::seal_waiting() {
-  auto ids = first_column(db_, "SELECT record_id FROM outbox WHERE batch_id IS NULL AND sealed IS NULL ORDER BY seq");
+  auto ids = first_column(db_, "SELECT record_id FROM outbox WHERE batch_id IS NULL AND sealed_version IS NULL ORDER BY seq");
   if (!ids) return fail(ids.error());
   std::size_t sealed = 0;
   for (const auto& id : *ids) {

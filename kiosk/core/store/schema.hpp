@@ -15,9 +15,11 @@ namespace ws::kiosk::schema {
 // 15: page_keys, pull_inbox.codec (a locked vault's pull, one key per page).
 // 16: record_sync (sync state, base version and server error out of the record rows).
 // 17: outbox_batches.first_seq/last_seq; the outbox's index on batch_id dropped.
+// 18: outbox_items (the rows' sealed items out of the outbox rows).
 inline constexpr int kSyncSideTable = 16;
 inline constexpr int kOutboxBatchRanges = 17;
-inline constexpr int kLatest = 17;
+inline constexpr int kOutboxItems = 18;
+inline constexpr int kLatest = 18;
 
 Result<int> current_version(sql::Connection& db);
 // Brings the database up to `target` (never down). A database newer than this program is

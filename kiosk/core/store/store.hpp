@@ -341,6 +341,8 @@ class Store {
   // then sealed again from the records that can be read (inside a write transaction).
   Status forget_sealed_copies();
   Result<std::size_t> seal_waiting();  // inside a write transaction
+  // Outbox row `seq` takes `copy` as its own, or none (its item in outbox_items, schema 18).
+  Status set_row_copy(std::int64_t seq, const std::optional<SealedCopy>& copy);
   // The envelope text sealed to the server's key; nullopt while no key is known.
   Result<std::optional<SealedCopy>> seal_copy(std::string_view text, const std::string& version);
   Status log_conflict(const LocalConflict& conflict);  // inside apply_pull's transaction

@@ -69,7 +69,7 @@ TEST_CASE("an outbox sealed partly before the upgrade pushes both kinds of item 
   auto record = k.store->get(*before);
   REQUIRE(record);
   REQUIRE(*record);
-  auto st = k.store->connection().prepare("UPDATE outbox SET sealed = ?2 WHERE record_id = ?1");
+  auto st = k.store->connection().prepare("UPDATE outbox_items SET item = ?2 WHERE seq = (SELECT seq FROM outbox WHERE record_id = ?1)");
   REQUIRE(st);
   REQUIRE(st->bind(1, *before).bind_blob(2, ws::test::zlib_item(key, k.identity.device_id, envelope_text((*record)->envelope))).run());
   auto after = k.store->save("intake", answers(2, "Sealed After"));

@@ -49,8 +49,12 @@ std::string all_bytes(Store& store, const char* table, int columns) {
   return out;
 }
 
+// The outbox rows and their sealed items (outbox_items, schema 18), as bytes.
+std::string outbox_bytes(Store& store) { return all_bytes(store, "outbox", 7) + all_bytes(store, "outbox_items", 2); }
+
 std::string sealed_copy(Store& store, const std::string& record_id) {
-  auto st = store.connection().prepare("SELECT sealed FROM outbox WHERE record_id = ?1 AND batch_id IS NULL");
+  auto st = store.connection().prepare(
+      "SELECT i.item FROM outbox o JOIN outbox_items i ON i.seq = o.seq WHERE o.record_id = ?1 AND o.batch_id IS NULL");
   REQUIRE(st);
   st->bind(1, record_id);
   REQUIRE(st->step().value());
@@ -75,7 +79,7 @@ std::string fixtures_in(const std::string& bytes) {
 }
 
 std::int64_t unsealed_rows(Store& store) {
-  auto st = store.connection().prepare("SELECT count(*) FROM outbox WHERE sealed IS NULL");
+  auto st = store.connection().prepare("SELECT count(*) FROM outbox WHERE sealed_version IS NULL");
   REQUIRE(st);
   REQUIRE(st->step().value());
   return st->column_int(0);
@@ -136,7 +140,7 @@ TEST_CASE("the outbox tables hold no fixture value after saves and a frozen batc
   auto second = k.store->save("intake", fixture_answers(2));
   REQUIRE(second);
   REQUIRE(k.store->update(*first, {{"documents_notes", "Seen again; " + kFixture[2]}}));  // queued behind the batch
-  const std::string outbox = all_bytes(*k.store, "outbox", 8);
+  const std::string outbox = outbox_bytes(*k.store);
   const std::string batches = all_bytes(*k.store, "outbox_batches", 4);
   CHECK(outbox.size() > 600);  // the copies are there, sealed
   CHECK(batches.size() > 30);  // the frozen batch; its body is its rows' sealed items (schema 13)
@@ -263,7 +267,7 @@ TEST_CASE("the enrolment reply names the server's key; rows queued before any ke
   CHECK(unsealed_rows(*k.store) == 1);
   REQUIRE(k.store->set_server_seal_key(key));
   CHECK(unsealed_rows(*k.store) == 0);
-  CHECK(fixtures_in(all_bytes(*k.store, "outbox", 8)).empty());
+  CHECK(fixtures_in(outbox_bytes(*k.store)).empty());
   auto report = k.sync();
   REQUIRE(report);
   CHECK(report->accepted == 1);

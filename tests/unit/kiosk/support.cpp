@@ -21,4 +21,18 @@ std::int64_t count(sql::Connection& db, const std::string& sql) {
   return st->column_int(0);
 }
 
+void outbox_items_undone(sql::Connection& db) {
+  auto s = db.exec(R"sql(
+    DROP TRIGGER outbox_keep_frozen_item;
+    ALTER TABLE outbox ADD COLUMN sealed BLOB;
+    UPDATE outbox SET sealed = (SELECT item FROM outbox_items i WHERE i.seq = outbox.seq);
+    DROP TABLE outbox_items;
+    CREATE TRIGGER outbox_keep_frozen_item BEFORE UPDATE OF sealed ON outbox
+      WHEN OLD.batch_id IS NOT NULL AND OLD.sealed IS NOT NULL
+      BEGIN INSERT OR IGNORE INTO outbox_frozen_items(seq, item) VALUES(OLD.seq, OLD.sealed); END;
+    PRAGMA user_version = 17;
+  )sql");
+  if (!s) throw std::runtime_error("undoing outbox_items failed: " + s.error().message);
+}
+
 }  // namespace ws::kiosk::test

@@ -19,6 +19,10 @@ std::unique_ptr<Store> enrolled_store(const std::string& dir, const std::string&
 // The first column of the first row of `sql` (a COUNT(*)); throws when there is none.
 std::int64_t count(sql::Connection& db, const std::string& sql);
 
+// Takes a store's outbox back to its shape before schema 18: each row's sealed item inside the
+// row (`sealed`), kept by the trigger of schema 13 when a frozen row's copy changes.
+void outbox_items_undone(sql::Connection& db);
+
 // Answers the shipped intake form accepts.
 inline nlohmann::json intake_payload(int n) { return ws::test::intake_answers(n); }
 

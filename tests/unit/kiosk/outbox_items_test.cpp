@@ -1,0 +1,123 @@
+// The outbox rows' sealed items in a table of their own (schema 18, outbox_seal.cpp): freezing a
+// batch marks the small outbox rows and rewrites no item, a row's item goes with its row, and a
+// folder of schema 17 keeps every queued, frozen and changed item through the upgrade.
+#include <doctest/doctest.h>
+
+#include "kiosk/core/store/schema.hpp"
+#include "tests/unit/kiosk/support.hpp"
+#include "ws/sealing.hpp"
+
+using namespace ws::kiosk;
+using ws::kiosk::test::count;
+using ws::kiosk::test::TempDir;
+using ws::protocol::PushResponse;
+using ws::protocol::RecordStatus;
+
+namespace {
+
+std::unique_ptr<Store> sealing_store(const std::string& dir) {
+  auto store = test::enrolled_store(dir);
+  REQUIRE(store->set_server_seal_key(ws::seal::make_key_pair().value().public_key));
+  return store;
+}
+
+std::string save(Store& store, int n) { return store.save("intake", test::intake_payload(n)).value(); }
+
+OutboxBatch freeze(Store& store, std::size_t max_records) {
+  auto b = store.next_batch({.max_records = max_records});
+  REQUIRE(b);
+  REQUIRE(*b);
+  return std::move(**b);
+}
+
+void acknowledge(Store& store, const OutboxBatch& b) {
+  PushResponse reply{b.batch_id, {}, "", ""};
+  for (const auto& id : b.record_ids) reply.results.push_back({id, RecordStatus::Applied, ""});
+  REQUIRE(store.acknowledge(b.batch_id, reply));
+}
+
+// Every outbox row with its copy, one line each: `item_sql` names the row's item.
+std::string outbox_rows(ws::sql::Connection& db, const std::string& item_sql, const std::string& from) {
+  auto st = db.prepare("SELECT o.seq, o.record_id, ifnull(o.batch_id, '-'), ifnull(o.sent_version, '-'), ifnull(hex(" +
+                       item_sql + "), '-'), ifnull(o.sealed_version, '-'), ifnull(o.sealed_size, '-') FROM " + from +
+                       " ORDER BY o.seq");
+  REQUIRE(st);
+  std::string out;
+  while (st->step().value()) {
+    for (int c = 0; c < 7; ++c) out += st->column_text(c) + ' ';
+    out += '\n';
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("freezing a batch rewrites no sealed item, and each row's item leaves with its row") {
+  TempDir dir;
+  auto store = sealing_store(dir.path());
+  for (int i = 0; i < 4; ++i) save(*store, i);
+  auto& db = store->connection();
+  REQUIRE(db.exec("CREATE TEMP TRIGGER items_untouched BEFORE UPDATE ON outbox_items "
+                  "BEGIN SELECT RAISE(ABORT, 'a sealed item was rewritten'); END"));
+  const OutboxBatch b = freeze(*store, 3);
+  CHECK(count(db, "SELECT COUNT(*) FROM outbox WHERE batch_id IS NOT NULL") == 3);
+  CHECK(count(db, "SELECT COUNT(*) FROM outbox_items") == 4);
+
+  acknowledge(*store, b);
+  CHECK(count(db, "SELECT COUNT(*) FROM outbox") == 1);
+  CHECK(count(db, "SELECT COUNT(*) FROM outbox_items") == 1);
+  CHECK(count(db, "SELECT COUNT(*) FROM outbox_items i JOIN outbox o ON o.seq = i.seq WHERE o.batch_id IS NULL") == 1);
+
+  // Released, a batch's rows keep their items; acknowledged, none is left behind.
+  const OutboxBatch last = freeze(*store, 3);
+  REQUIRE(store->dissolve_batch(last.batch_id));
+  CHECK(count(db, "SELECT COUNT(*) FROM outbox_items") == 1);
+  acknowledge(*store, freeze(*store, 3));
+  CHECK(count(db, "SELECT COUNT(*) FROM outbox_items") == 0);
+  CHECK(store->pending_count().value() == 0);
+}
+
+TEST_CASE("a schema-17 outbox with queued, frozen and acknowledged rows keeps every item through the upgrade") {
+  TempDir dir;
+  std::vector<std::string> ids;
+  OutboxBatch frozen;
+  std::string before;
+  {
+    auto store = sealing_store(dir.path());
+    for (int i = 0; i < 6; ++i) ids.push_back(save(*store, i));
+    acknowledge(*store, freeze(*store, 2));  // ids 0 and 1: acknowledged, gone
+    frozen = freeze(*store, 2);              // ids 2 and 3: frozen, not acknowledged
+    REQUIRE(store->update(ids[2], {{"nationality", "Edited after the freeze"}}));  // a second row, queued
+    auto& db = store->connection();
+    test::outbox_items_undone(db);
+    // A frozen row's copy replaced after its freeze (a pull merged into its record): schema 13's
+    // trigger keeps the item it was frozen with.
+    REQUIRE(db.exec("UPDATE outbox SET sealed = x'00' WHERE seq = (SELECT min(seq) FROM outbox WHERE batch_id IS NOT NULL)"));
+    // A row queued without a copy (before the server's key was known).
+    REQUIRE(db.exec(("UPDATE outbox SET sealed = NULL, sealed_version = NULL, sealed_size = NULL WHERE record_id = '" +
+                     ids[5] + "'").c_str()));
+    CHECK(count(db, "SELECT COUNT(*) FROM outbox_frozen_items") == 1);
+    before = outbox_rows(db, "o.sealed", "outbox o");
+  }
+  auto opened = Store::open(dir.path());
+  REQUIRE(opened);
+  Store& store = **opened;
+  auto& db = store.connection();
+  CHECK(schema::current_version(db).value() == schema::kLatest);
+  CHECK(outbox_rows(db, "i.item", "outbox o LEFT JOIN outbox_items i ON i.seq = o.seq") == before);
+  CHECK(count(db, "SELECT COUNT(*) FROM outbox_items") == 4);
+  CHECK(count(db, "SELECT COUNT(*) FROM outbox_frozen_items") == 1);
+
+  // The frozen batch goes again as it was sent; the queue then holds each record once.
+  const OutboxBatch again = freeze(store, 10);
+  CHECK(again.batch_id == frozen.batch_id);
+  CHECK(again.body == frozen.body);
+  acknowledge(store, again);
+  const OutboxBatch rest = freeze(store, 10);
+  CHECK(rest.record_ids == std::vector<std::string>{ids[4], ids[5], ids[2]});
+  acknowledge(store, rest);
+  CHECK(store.pending_count().value() == 0);
+  CHECK(count(db, "SELECT COUNT(*) FROM outbox") == 0);
+  CHECK(count(db, "SELECT COUNT(*) FROM outbox_items") == 0);
+  CHECK(count(db, "SELECT COUNT(*) FROM outbox_frozen_items") == 0);
+}

@@ -281,9 +281,9 @@ Result<RoundReport> SyncRound::push(const ProgressFn& progress) {
 
 Result<std::optional<OutboxBatch>> SyncRound::settle(const HttpReply& reply,
                                                      const Result<protocol::PushResponse>& verdicts,
-                                                     const OutboxBatch& b, const std::string& ahead, BatchLimits& limits,
-                                                     int& conflicts_in_a_row, RoundReport& report, std::int64_t total,
-                                                     const ProgressFn& progress) {
+                                                     const OutboxBatch& b, const std::string& ahead,
+                                                     BatchLimits& limits, int& conflicts_in_a_row, RoundReport& report,
+                                                     std::int64_t total, const ProgressFn& progress) {
   PushTimings& time = report.push_time;
   if (reply.status != 200) {
     if (auto s = settle_refused(reply, b, limits, conflicts_in_a_row, report, total, progress); !s) return fail(s.error());

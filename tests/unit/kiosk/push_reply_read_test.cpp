@@ -111,7 +111,7 @@ TEST_CASE("a verdict for a record not in the batch is ignored; a reply that name
   CHECK(srv.records().size() == 35);
 }
 
-TEST_CASE("a push's HTTP error reaches the round as the server's JSON said it; a reply only the strict parse reads is applied") {
+TEST_CASE("an HTTP error on a push keeps the server's words; a reply only the strict parse reads is applied") {
   TestServer srv;
   Kiosk k(srv, "OSLO");
   for (int i = 0; i < 20; ++i) REQUIRE(k.store->save("intake", test::intake_payload(i)));

@@ -108,7 +108,8 @@ TEST_CASE("the push reply's fast reader returns what the strict parse returns, o
     r.cursor = round % 5 == 0 ? "" : texts[(round + 1) % texts.size()];
     r.cursor_from = round % 3 == 0 ? "" : texts[(round + 2) % texts.size()];
     for (std::size_t i = 0; i < round; ++i) {
-      r.results.push_back({texts[(round + i) % texts.size()], statuses[i % 4], i % 4 == 3 ? texts[i % texts.size()] : ""});
+      const std::string error = i % 4 == 3 ? texts[i % texts.size()] : "";
+      r.results.push_back({texts[(round + i) % texts.size()], statuses[i % 4], error});
     }
     const std::string body = push_response_text(r);
     auto fast = read_push_reply(body);

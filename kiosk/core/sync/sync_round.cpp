@@ -5,6 +5,7 @@
 #include "kiosk/core/sync/vault_grant_client.hpp"
 #include "ws/envelope_reader.hpp"
 #include "ws/kiosk_state.hpp"
+#include "ws/push_reply.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -72,10 +73,33 @@ class BulkWrites {
   Store& store_;
 };
 
-// A frozen batch and, once sent, its reply on the way.
+// A push as the server answered it and, for a 200, its verdicts, read on the request's own
+// thread while the round's thread commits the batch before.
+struct PushReply {
+  HttpReply reply;
+  Result<protocol::PushResponse> verdicts;
+};
+
+Result<PushReply> send_push(Transport& transport, const HttpRequest& req) {
+  auto reply = transport.send(req);
+  if (!reply) return fail(reply.error());
+  PushReply sent{std::move(*reply), fail("invalid_response", "no verdicts")};
+  if (sent.reply.status != 200) return sent;
+  // simdjson reads the replies it accepts; any other goes to the strict parse for its verdict.
+  if (auto read = protocol::read_push_reply(sent.reply.body)) {
+    sent.verdicts = std::move(*read);
+  } else {
+    auto j = parse_body(sent.reply, "push");
+    sent.verdicts = j ? protocol::parse_push_response(*j) : Result<protocol::PushResponse>(fail(j.error()));
+  }
+  std::string().swap(sent.reply.body);  // read; nothing else looks at a 200's body
+  return sent;
+}
+
+// A frozen batch and, once sent, its reply on the way (its body then went with the request).
 struct Outgoing {
   OutboxBatch batch;
-  std::future<Result<HttpReply>> reply;  // valid once sent
+  std::future<Result<PushReply>> reply;  // valid once sent
   bool sent() const { return reply.valid(); }
 };
 
@@ -202,11 +226,11 @@ Result<RoundReport> SyncRound::push(const ProgressFn& progress) {
     HttpRequest req;
     req.method = HttpRequest::Method::Post;
     req.path = protocol::kRoutePush;
-    req.body = o.batch.body;
+    req.body = std::move(o.batch.body);  // read once: a batch not acknowledged is frozen again
     req.bearer_token = id->token;
     req.kiosk_state = state;
-    // The store stays on this thread; each request waits for its reply on its own.
-    o.reply = std::async(std::launch::async, [this, req = std::move(req)] { return transport_.send(req); });
+    // The store stays on this thread; each request waits for its reply, and reads it, on its own.
+    o.reply = std::async(std::launch::async, [this, req = std::move(req)] { return send_push(transport_, req); });
   };
   BulkWrites bulk{store_};
   PushTimings& time = report.push_time;
@@ -239,7 +263,8 @@ Result<RoundReport> SyncRound::push(const ProgressFn& progress) {
     if (!reply) return fail(reply.error());  // a batch still in flight is sent again next round
     if (queue.size() > 1 && !queue[1].sent()) send(queue[1]);
     const std::string ahead = queue.size() > 1 ? queue[1].batch.batch_id : std::string();
-    auto after = settle(*reply, queue.front().batch, ahead, limits, conflicts_in_a_row, report, *total, progress);
+    auto after = settle(reply->reply, reply->verdicts, queue.front().batch, ahead, limits, conflicts_in_a_row, report,
+                        *total, progress);
     if (!after) return fail(after.error());
     queue.pop_front();
     const bool alone = queue.empty() && *after;
@@ -254,20 +279,18 @@ Result<RoundReport> SyncRound::push(const ProgressFn& progress) {
   return report;
 }
 
-Result<std::optional<OutboxBatch>> SyncRound::settle(const HttpReply& reply, const OutboxBatch& b,
-                                                     const std::string& ahead, BatchLimits& limits,
-                                                     int& conflicts_in_a_row, RoundReport& report, std::int64_t total,
-                                                     const ProgressFn& progress) {
+Result<std::optional<OutboxBatch>> SyncRound::settle(const HttpReply& reply,
+                                                     const Result<protocol::PushResponse>& verdicts,
+                                                     const OutboxBatch& b, const std::string& ahead,
+                                                     BatchLimits& limits, int& conflicts_in_a_row, RoundReport& report,
+                                                     std::int64_t total, const ProgressFn& progress) {
   PushTimings& time = report.push_time;
   if (reply.status != 200) {
     if (auto s = settle_refused(reply, b, limits, conflicts_in_a_row, report, total, progress); !s) return fail(s.error());
     return timed(time.freeze_s, [&] { return store_.next_batch(limits, ahead); });
   }
-  auto j = parse_body(reply, "push");
-  if (!j) return fail(j.error());
-  auto parsed = protocol::parse_push_response(*j);
-  if (!parsed) return fail(parsed.error());
-  auto done = timed(time.ack_s, [&] { return store_.acknowledge_and_freeze(b.batch_id, *parsed, limits, ahead); });
+  if (!verdicts) return fail(verdicts.error());
+  auto done = timed(time.ack_s, [&] { return store_.acknowledge_and_freeze(b.batch_id, *verdicts, limits, ahead); });
   if (!done) return fail(done.error());
   const AckOutcome& ack = done->ack;
   if (ack.accepted + ack.rejected == 0) {

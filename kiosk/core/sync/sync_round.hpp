@@ -76,7 +76,9 @@ class SyncRound {
   // Applies a push reply to its batch: acknowledged (and the batch behind `ahead` frozen in the
   // same transaction), or settled by settle_refused and the next batch frozen. Returns that
   // next batch, if any.
-  Result<std::optional<OutboxBatch>> settle(const HttpReply& reply, const OutboxBatch& b, const std::string& ahead,
+  // `verdicts`: a 200's body, read on the sender's thread.
+  Result<std::optional<OutboxBatch>> settle(const HttpReply& reply, const Result<protocol::PushResponse>& verdicts,
+                                            const OutboxBatch& b, const std::string& ahead,
                                             BatchLimits& limits, int& conflicts_in_a_row, RoundReport& report,
                                             std::int64_t total, const ProgressFn& progress);
   Status settle_refused(const HttpReply& reply, const OutboxBatch& b, BatchLimits& limits, int& conflicts_in_a_row,

@@ -85,6 +85,75 @@ TEST_CASE("the push reply written directly is byte for byte the tree's dump") {
   CHECK_THROWS(push_response_text(invalid_utf8));
 }
 
+TEST_CASE("the push reply's fast reader returns what the strict parse returns, or leaves it to that parse") {
+  const std::vector<std::string> texts = {"a", ws::new_uuid_v7(), "field 'age': must be a \"number\"",
+                                          "back\\slash, \t tab, \n newline, \x01",
+                                          "name 'Zahr\xc3\xa2' \xd8\xb2\xd9\x87\xd8\xb1\xd8\xa7 \xf0\x9f\x98\x80"};
+  const RecordStatus statuses[] = {RecordStatus::Applied, RecordStatus::Duplicate, RecordStatus::Merged,
+                                   RecordStatus::Rejected};
+  auto same = [](const PushResponse& a, const PushResponse& b) {
+    if (a.batch_id != b.batch_id || a.cursor != b.cursor || a.cursor_from != b.cursor_from ||
+        a.results.size() != b.results.size()) {
+      return false;
+    }
+    for (std::size_t i = 0; i < a.results.size(); ++i) {
+      const auto &x = a.results[i], &y = b.results[i];
+      if (x.id != y.id || x.status != y.status || x.error != y.error) return false;
+    }
+    return true;
+  };
+  for (std::size_t round = 0; round < texts.size() * 4; ++round) {
+    PushResponse r;
+    r.batch_id = texts[round % texts.size()].substr(0, 36);
+    r.cursor = round % 5 == 0 ? "" : texts[(round + 1) % texts.size()];
+    r.cursor_from = round % 3 == 0 ? "" : texts[(round + 2) % texts.size()];
+    for (std::size_t i = 0; i < round; ++i) {
+      const std::string error = i % 4 == 3 ? texts[i % texts.size()] : "";
+      r.results.push_back({texts[(round + i) % texts.size()], statuses[i % 4], error});
+    }
+    const std::string body = push_response_text(r);
+    auto fast = read_push_reply(body);
+    auto strict = parse_push_response(nlohmann::json::parse(body));
+    REQUIRE(fast);
+    REQUIRE(strict);
+    CHECK(same(*fast, r));
+    CHECK(same(*fast, *strict));
+  }
+  // Members the strict parse ignores, in any order, and no cursor at all (an older server).
+  auto other_order = read_push_reply(R"({"results":[{"status":"merged","x":[1],"id":"r1"}],"v":2,"batch_id":"b"})");
+  REQUIRE(other_order);
+  CHECK(other_order->results.size() == 1);
+  CHECK(other_order->results[0].status == RecordStatus::Merged);
+  CHECK(other_order->cursor.empty());
+
+  // Everything else is the strict parse's to judge: some it refuses with its message, some it
+  // reads its own way (nlohmann keeps the last of two equal keys, ignores a cursor that is no string).
+  const std::string undecided[] = {
+      R"({"batch_id":"b","results":[{"id":"r1","status":"applied"}])",          // cut off
+      "[]",
+      R"({"batch_id":"b"})",                                                      // no results
+      R"({"batch_id":"b","results":{}})",
+      R"({"batch_id":"","results":[]})",
+      R"({"batch_id":"0123456789012345678901234567890123456","results":[]})",  // 37 characters
+      R"({"batch_id":"b","results":[{"id":"r1","status":"kept"}]})",             // unknown status
+      R"({"batch_id":"b","results":[{"id":"r1"}]})",
+      R"({"batch_id":"b","results":[{"id":1,"status":"applied"}]})",
+      R"({"batch_id":"b","results":[7]})",
+      R"({"batch_id":"b","batch_id":"c","results":[]})",
+      R"({"batch_id":"b","results":[{"id":"r1","status":"rejected","status":"applied"}]})",
+      R"({"batch_id":"b","cursor":12,"results":[]})",
+      R"({"batch_id":"b","results":[{"id":"r1","status":"rejected","error":{"m":1}}]})",
+  };
+  for (const auto& body : undecided) {
+    INFO(body);
+    CHECK_FALSE(read_push_reply(body));
+  }
+  auto last_key = parse_push_response(nlohmann::json::parse(undecided[11]));
+  REQUIRE(last_key);
+  CHECK(last_key->results[0].status == RecordStatus::Applied);
+  CHECK_FALSE(parse_push_response(nlohmann::json::parse(undecided[6])));
+}
+
 TEST_CASE("enrol request requires both fields") {
   CHECK(parse_enroll_request({{"code", "ABCD-EFGH-JKLM"}, {"device_name", "kiosk 1"}}));
   auto missing = parse_enroll_request({{"code", "ABCD"}});

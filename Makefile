@@ -6,10 +6,12 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 ifeq ($(SANITIZE),1)
 TEST_BUILD := build/asan
 TEST_FLAGS := -DCMAKE_BUILD_TYPE=Debug -DWS_SANITIZE=ON
-export LSAN_OPTIONS := suppressions=$(CURDIR)/tests/sanitizer/lsan.supp
+# Sets the sanitizers' options and collects the reports of every child process too.
+CTEST := ./scripts/sanitized-ctest $(TEST_BUILD)
 else
 TEST_BUILD := build/test
 TEST_FLAGS := -DCMAKE_BUILD_TYPE=RelWithDebInfo
+CTEST := cd $(TEST_BUILD) && ctest
 endif
 RELEASE_BUILD := build/release
 PACKAGE_BUILD := build/package
@@ -28,7 +30,7 @@ release: setup
 test: setup
 	cmake -S . -B $(TEST_BUILD) $(TEST_FLAGS)
 	cmake --build $(TEST_BUILD) -j $(JOBS)
-	cd $(TEST_BUILD) && ctest --output-on-failure -j $(JOBS)
+	$(CTEST) --output-on-failure -j $(JOBS)
 
 # clang with libFuzzer, ASan and UBSan, in its own build folder; the g++ builds are untouched.
 fuzz: setup

@@ -56,4 +56,10 @@ CaseColumns CaseColumnReader::read(std::string_view kind, std::string_view paylo
   return c;
 }
 
+CaseColumns read_case_columns(std::string_view kind, std::string_view payload_text) {
+  // One scratch per thread: the checking threads read in parallel.
+  thread_local CaseColumnReader reader;
+  return reader.read(kind, payload_text);
+}
+
 }  // namespace ws::server

@@ -35,4 +35,7 @@ class CaseColumnReader {
   std::vector<json_scan::Member> members_;
 };
 
+// The same with the calling thread's reader: writers and ingest's checking threads alike.
+CaseColumns read_case_columns(std::string_view kind, std::string_view payload_text);
+
 }  // namespace ws::server

@@ -44,6 +44,9 @@ struct Candidate {
   std::string payload_text;          // accepted records
   std::string field_versions_text;   // accepted records, compact form (stored_versions.hpp)
   std::string raw_text;              // refused records, for replay detection only
+  // Accepted records: what their row takes from the texts, made here rather than by the one
+  // writer. Only a new record's row uses it; a merge's row is made from the merged result.
+  DerivedColumns derived;
 };
 
 namespace {
@@ -163,12 +166,13 @@ Candidate check_envelope(Candidate c, Envelope e, std::string problem) {
   if (!kiosk_may_push(e.kind)) return refuse("unknown kind '" + e.kind + "'");
   if (contains_nul(c.payload_text)) return refuse("payload contains a NUL character");
   if (!problem.empty()) return refuse(std::move(problem));
+  c.derived = derive_columns(e, c.payload_text);
   c.envelope = std::move(e);
   return c;
 }
 
 Candidate check_record(json& raw, const std::string& device_centre, const PayloadValidator& validator) {
-  Candidate c{false, false, echo_id(raw), std::nullopt, "", "", "", ""};
+  Candidate c{false, false, echo_id(raw), std::nullopt, "", "", "", "", {}};
   if (raw.is_object()) {
     auto centre = raw.find("centre");
     c.foreign_centre = centre != raw.end() && centre->is_string() &&
@@ -194,11 +198,11 @@ Candidate check_text(std::string_view text, const std::string& device_centre, co
   auto judge = [&](const Envelope& e, const json_view::Dom& payload) { problem = payload_problem(e, payload, validator); };
   if (auto read = read_envelope(text, EnvelopeLimits{}, EnvelopeForm::Compact, judge)) {
     const bool foreign = read->envelope.centre != device_centre;
-    Candidate c{false, foreign, read->envelope.id, std::nullopt, "", std::move(read->payload_text), "", ""};
+    Candidate c{false, foreign, read->envelope.id, std::nullopt, "", std::move(read->payload_text), "", "", {}};
     return check_envelope(std::move(c), std::move(read->envelope), std::move(problem));
   }
   json raw = json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (raw.is_discarded()) return Candidate{true, false, "", std::nullopt, "", "", "", ""};
+  if (raw.is_discarded()) return Candidate{true, false, "", std::nullopt, "", "", "", "", {}};
   return check_record(raw, device_centre, validator);
 }
 
@@ -217,7 +221,7 @@ void append_canonical(std::string& out, const Candidate& c) {
   out += '|';
   out += e.centre;
   out += '|';
-  out += e.version.to_string();
+  out += c.derived.version;
   out += e.deleted ? "|1|" : "|0|";
   out += std::to_string(e.schema_version);
   out += '|';
@@ -389,9 +393,9 @@ class BatchRecords {
     }
     incoming.base_version.reset();
     if (incoming.kind == "counsellor") {
-      auto seq = writer_.write_new(incoming, c.payload_text, c.field_versions_text);
+      auto seq = writer_.write_new(incoming, c.payload_text, c.field_versions_text, c.derived);
       if (!seq) return fail(seq.error());
-    } else if (auto s = writer_.queue_new(incoming, c.payload_text, c.field_versions_text, index); !s) {
+    } else if (auto s = writer_.queue_new(incoming, c.payload_text, c.field_versions_text, c.derived, index); !s) {
       return fail(s.error());
     }
     return RecordOutcome{RecordStatus::Applied, "", 0};

@@ -72,13 +72,15 @@ Result<std::optional<Envelope>> load_with(sql::Statement& st, const std::string&
 }
 
 Status upsert_with(sql::Statement& st, const Envelope& e, const std::string& payload_text,
-                   const std::string& field_versions_text, std::int64_t seq, std::int64_t now, const CaseColumns& c) {
+                   const std::string& field_versions_text, std::int64_t seq, std::int64_t now,
+                   const DerivedColumns& derived) {
+  const CaseColumns& c = derived.cases;
   st.reset();
   // The texts outlive the run below: SQLite reads them in place.
   st.bind_view(1, e.id)
       .bind_view(2, e.kind)
       .bind_view(3, e.centre)
-      .bind(4, e.version.to_string())
+      .bind_view(4, derived.version)
       .bind(5, e.deleted ? 1 : 0)
       .bind(6, e.schema_version)
       .bind_view(7, payload_text)
@@ -154,9 +156,10 @@ Result<std::optional<Envelope>> RecordWriter::load(const std::string& id) {
 }
 
 Status RecordWriter::queue_new(const Envelope& e, std::string_view payload_text,
-                               std::string_view field_versions_text, std::size_t tag) {
+                               std::string_view field_versions_text, const DerivedColumns& derived,
+                               std::size_t tag) {
   absent_.erase(e.id);
-  queued_.add(e, payload_text, field_versions_text, case_columns_.read(e.kind, payload_text), tag);
+  queued_.add(e, payload_text, field_versions_text, derived, tag);
   return queued_.size() >= kRowsPerInsert ? flush() : ok();
 }
 
@@ -185,22 +188,23 @@ Result<std::int64_t> RecordWriter::write(const Envelope& e, const std::string& p
   if (auto s = flush(); !s) return fail(s.error());
   history_.reset();
   if (auto s = history_.bind_view(1, e.id).bind(2, unix_ms_now()).run(); !s) return fail(s.error());
-  // A version kept in the history replaces a stored one (the update trigger counts it).
-  return upsert(e, payload_text, field_versions_text, db_->changes() == 0);
+  // A version kept in the history replaces a stored one (the update trigger counts it). What
+  // replaces it may be a merge's result: its columns are made here, from what is written.
+  return upsert(e, payload_text, field_versions_text, derive_columns(e, payload_text), db_->changes() == 0);
 }
 
 Result<std::int64_t> RecordWriter::write_new(const Envelope& e, const std::string& payload_text,
-                                             const std::string& field_versions_text) {
+                                             const std::string& field_versions_text, const DerivedColumns& derived) {
   if (auto s = flush(); !s) return fail(s.error());
-  return upsert(e, payload_text, field_versions_text, true);
+  return upsert(e, payload_text, field_versions_text, derived, true);
 }
 
 Result<std::int64_t> RecordWriter::upsert(const Envelope& e, const std::string& payload_text,
-                                          const std::string& field_versions_text, bool is_new) {
+                                          const std::string& field_versions_text, const DerivedColumns& derived,
+                                          bool is_new) {
   absent_.erase(e.id);
-  const CaseColumns columns = case_columns_.read(e.kind, payload_text);
   const std::int64_t now = unix_ms_now();
-  if (auto s = upsert_with(upsert_, e, payload_text, field_versions_text, seq_ + 1, now, columns); !s) {
+  if (auto s = upsert_with(upsert_, e, payload_text, field_versions_text, seq_ + 1, now, derived); !s) {
     return fail(s.error());
   }
   if (is_new) {

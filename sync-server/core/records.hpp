@@ -53,13 +53,14 @@ class RecordWriter {
   // `field_versions_text` in the compact form (stored_versions.hpp), as write(e) makes it.
   Result<std::int64_t> write(const Envelope& e, const std::string& payload_text, const std::string& field_versions_text);
   // A record whose id the caller's load() found absent in this transaction: it has no version
-  // to keep in the history, so that statement is not run.
+  // to keep in the history, so that statement is not run. `derived` is derive_columns(e,
+  // payload_text) (records_insert.hpp), made before the write lock.
   Result<std::int64_t> write_new(const Envelope& e, const std::string& payload_text,
-                                 const std::string& field_versions_text);
-  // A record whose id load() found absent and that is not queued yet; its envelope and texts
-  // must outlive the next flush. `tag` names it in take_refused().
+                                 const std::string& field_versions_text, const DerivedColumns& derived);
+  // A record whose id load() found absent and that is not queued yet; its envelope, texts and
+  // `derived` (as for write_new) must outlive the next flush. `tag` names it in take_refused().
   Status queue_new(const Envelope& e, std::string_view payload_text, std::string_view field_versions_text,
-                   std::size_t tag);
+                   const DerivedColumns& derived, std::size_t tag);
   Status flush();
   // Tags of queued records a constraint refused when they were written (they left nothing).
   std::vector<std::size_t> take_refused() { return std::exchange(refused_, {}); }
@@ -72,7 +73,7 @@ class RecordWriter {
   RecordWriter() = default;
   // Inserts or replaces the row; `is_new`: no stored row had the id (the insert is counted).
   Result<std::int64_t> upsert(const Envelope& e, const std::string& payload_text,
-                              const std::string& field_versions_text, bool is_new);
+                              const std::string& field_versions_text, const DerivedColumns& derived, bool is_new);
   sql::Connection* db_ = nullptr;
   NewRecordRows queued_;
   std::unordered_set<std::string_view> absent_;  // probed ids that no row had, unwritten since
@@ -81,7 +82,6 @@ class RecordWriter {
   sql::Statement upsert_;
   sql::Statement history_;  // keeps the replaced version in record_history
   std::int64_t seq_ = 0;
-  CaseColumnReader case_columns_;  // every write fills the case columns from its payload text
 };
 
 Status log_conflicts(sql::Connection& db, const Envelope& record, const std::vector<FieldConflict>& conflicts,

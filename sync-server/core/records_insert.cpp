@@ -33,9 +33,13 @@ std::size_t rows_in_chunk(std::size_t remaining) {
   return chunk;
 }
 
+DerivedColumns derive_columns(const Envelope& e, std::string_view payload_text) {
+  return DerivedColumns{e.version.to_string(), read_case_columns(e.kind, payload_text)};
+}
+
 void NewRecordRows::add(const Envelope& e, std::string_view payload_text, std::string_view field_versions_text,
-                        CaseColumns columns, std::size_t tag) {
-  rows_.push_back(Row{&e, payload_text, field_versions_text, std::move(columns), tag});
+                        const DerivedColumns& derived, std::size_t tag) {
+  rows_.push_back(Row{&e, payload_text, field_versions_text, &derived, tag});
 }
 
 bool NewRecordRows::holds(std::string_view id) const {
@@ -52,25 +56,26 @@ Status NewRecordRows::insert(std::size_t from, std::size_t count, std::int64_t f
   for (std::size_t i = 0; i < count; ++i) {
     const Row& row = rows_[from + i];
     const Envelope& e = *row.envelope;
+    const CaseColumns& cases = row.derived->cases;
     const int at = static_cast<int>(i) * kColumns;
     st->bind_view(at + 1, e.id)
         .bind_view(at + 2, e.kind)
         .bind_view(at + 3, e.centre)
-        .bind(at + 4, e.version.to_string())
+        .bind_view(at + 4, row.derived->version)
         .bind(at + 5, e.deleted ? 1 : 0)
         .bind(at + 6, e.schema_version)
         .bind_view(at + 7, row.payload_text)
         .bind_view(at + 8, row.field_versions_text)
         .bind(at + 9, first_seq + static_cast<std::int64_t>(i))
         .bind(at + 10, now)
-        .bind(at + 11, row.columns.case_id)
-        .bind(at + 12, row.columns.number)
-        .bind(at + 13, row.columns.name)
-        .bind(at + 14, row.columns.name_native)
-        .bind(at + 15, row.columns.status)
-        .bind(at + 16, row.columns.counsellor)
-        .bind(at + 17, row.columns.opened)
-        .bind(at + 18, row.columns.nationality);
+        .bind(at + 11, cases.case_id)
+        .bind(at + 12, cases.number)
+        .bind(at + 13, cases.name)
+        .bind(at + 14, cases.name_native)
+        .bind(at + 15, cases.status)
+        .bind(at + 16, cases.counsellor)
+        .bind(at + 17, cases.opened)
+        .bind(at + 18, cases.nationality);
   }
   return st->run();
 }

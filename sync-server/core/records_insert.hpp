@@ -5,6 +5,7 @@
 // once for many records (docs/performance.md, "Session 10").
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -22,6 +23,16 @@ inline constexpr std::size_t kRowsPerInsert = 64;
 // else the largest power of two (the existence probe of records.cpp chunks its ids the same way).
 std::size_t rows_in_chunk(std::size_t remaining);
 
+// The values of a record's row made from its envelope and stored payload text alone, not from
+// the database: a writer may be handed them made before the write lock (ingest makes them on
+// its checking threads, in parallel), so the one writer only binds them.
+struct DerivedColumns {
+  std::string version;  // the version as stored
+  CaseColumns cases;    // case_columns.hpp
+};
+// The one rule for them, whoever makes them (`payload_text` as stored).
+DerivedColumns derive_columns(const Envelope& e, std::string_view payload_text);
+
 class NewRecordRows {
  public:
   NewRecordRows() = default;
@@ -29,8 +40,9 @@ class NewRecordRows {
 
   // Queues a record whose id is absent from `records` and from the queue. The envelope and
   // the texts are read at flush: they must outlive it. `tag` names the row in flush()'s answer.
+  // `derived` is derive_columns(e, payload_text), and must outlive the flush too.
   void add(const Envelope& e, std::string_view payload_text, std::string_view field_versions_text,
-           CaseColumns columns, std::size_t tag);
+           const DerivedColumns& derived, std::size_t tag);
   bool holds(std::string_view id) const;
   std::size_t size() const { return rows_.size(); }
 
@@ -46,7 +58,7 @@ class NewRecordRows {
     const Envelope* envelope;
     std::string_view payload_text;
     std::string_view field_versions_text;
-    CaseColumns columns;
+    const DerivedColumns* derived;
     std::size_t tag;
   };
   Status insert(std::size_t from, std::size_t count, std::int64_t first_seq, std::int64_t now);

@@ -51,9 +51,11 @@ TEST_CASE("a probed id loads as absent until the writer writes it, and a stored 
 
   const Envelope queued = record(ids[0], 1), written = record(ids[1], 2);
   const std::string text = "{\"x\":1}", versions = "{}";
-  REQUIRE(w->queue_new(queued, text, versions, 0).has_value());
+  const DerivedColumns queued_columns = derive_columns(queued, text);
+  REQUIRE(w->queue_new(queued, text, versions, queued_columns, 0).has_value());
   CHECK(stored(*w, ids[0]));  // the load writes the queue first
-  REQUIRE(w->write_new(written, "{\"x\":2}", "{}").has_value());
+  const std::string written_text = "{\"x\":2}";
+  REQUIRE(w->write_new(written, written_text, "{}", derive_columns(written, written_text)).has_value());
   CHECK(stored(*w, ids[1]));
   const Envelope replaced = record(ids[2], 3);
   REQUIRE(w->write(replaced).has_value());

@@ -230,13 +230,18 @@ Result<ErasureGuard> ErasureGuard::load(sql::Connection& db, const std::string& 
   return g;
 }
 
-std::string ErasureGuard::refusal(const std::optional<Envelope>& stored, const std::string& payload_text) const {
-  if (stored && is_erased(*stored)) return kErasedRefusal;
-  // Kiosks replace an erased record whole, without merging: no device may send that marker.
+bool carries_erased_marker(std::string_view payload_text) {
   // memmem: std::string::find stops at every '"' of the payload to compare (4,100 instructions a
   // record, 2.5% of a push; docs/performance.md, "Session 12").
   static const std::string marker = std::string("\"") + kErasedKey + "\":";
-  if (memmem(payload_text.data(), payload_text.size(), marker.data(), marker.size()) != nullptr) return kOnlyHqErases;
+  return memmem(payload_text.data(), payload_text.size(), marker.data(), marker.size()) != nullptr;
+}
+
+std::string ErasureGuard::refusal(const std::optional<Envelope>& stored, const std::string& payload_text,
+                                  bool marked) const {
+  if (stored && is_erased(*stored)) return kErasedRefusal;
+  // Kiosks replace an erased record whole, without merging: no device may send that marker.
+  if (marked) return kOnlyHqErases;
   if (erased_cases_.empty()) return "";
   // Payload texts are compact JSON (no blanks), so the link is found without parsing.
   constexpr std::string_view key = "\"_case_id\":\"";

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -56,12 +57,15 @@ class ErasureGuard {
  public:
   static Result<ErasureGuard> load(sql::Connection& db, const std::string& centre);
   // The refusal message, or empty when the record may be stored. `payload_text` is the pushed
-  // payload's compact JSON.
-  std::string refusal(const std::optional<Envelope>& stored, const std::string& payload_text) const;
+  // payload's compact JSON; `marked` is carries_erased_marker(payload_text), which needs no
+  // database, so ingest reads it on its checking threads rather than under the write lock.
+  std::string refusal(const std::optional<Envelope>& stored, const std::string& payload_text, bool marked) const;
 
  private:
   std::vector<std::string> erased_cases_;
 };
+// True when a pushed payload's compact JSON carries the marker only HQ's erasure writes.
+bool carries_erased_marker(std::string_view payload_text);
 // True for a message ErasureGuard::refusal gave (such refusals are kept without payload).
 bool is_erasure_refusal(const std::string& message);
 

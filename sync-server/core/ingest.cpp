@@ -47,6 +47,7 @@ struct Candidate {
   // Accepted records: what their row takes from the texts, made here rather than by the one
   // writer. Only a new record's row uses it; a merge's row is made from the merged result.
   DerivedColumns derived;
+  bool erased_marker = false;  // carries_erased_marker(payload_text), for ErasureGuard::refusal
 };
 
 namespace {
@@ -167,12 +168,13 @@ Candidate check_envelope(Candidate c, Envelope e, std::string problem) {
   if (contains_nul(c.payload_text)) return refuse("payload contains a NUL character");
   if (!problem.empty()) return refuse(std::move(problem));
   c.derived = derive_columns(e, c.payload_text);
+  c.erased_marker = carries_erased_marker(c.payload_text);
   c.envelope = std::move(e);
   return c;
 }
 
 Candidate check_record(json& raw, const std::string& device_centre, const PayloadValidator& validator) {
-  Candidate c{false, false, echo_id(raw), std::nullopt, "", "", "", "", {}};
+  Candidate c{false, false, echo_id(raw), std::nullopt, "", "", "", "", {}, false};
   if (raw.is_object()) {
     auto centre = raw.find("centre");
     c.foreign_centre = centre != raw.end() && centre->is_string() &&
@@ -198,11 +200,11 @@ Candidate check_text(std::string_view text, const std::string& device_centre, co
   auto judge = [&](const Envelope& e, const json_view::Dom& payload) { problem = payload_problem(e, payload, validator); };
   if (auto read = read_envelope(text, EnvelopeLimits{}, EnvelopeForm::Compact, judge)) {
     const bool foreign = read->envelope.centre != device_centre;
-    Candidate c{false, foreign, read->envelope.id, std::nullopt, "", std::move(read->payload_text), "", "", {}};
+    Candidate c{false, foreign, read->envelope.id, std::nullopt, "", std::move(read->payload_text), "", "", {}, false};
     return check_envelope(std::move(c), std::move(read->envelope), std::move(problem));
   }
   json raw = json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (raw.is_discarded()) return Candidate{true, false, "", std::nullopt, "", "", "", "", {}};
+  if (raw.is_discarded()) return Candidate{true, false, "", std::nullopt, "", "", "", "", {}, false};
   return check_record(raw, device_centre, validator);
 }
 
@@ -375,7 +377,7 @@ class BatchRecords {
       return fail("forbidden", "the batch holds a record id that belongs to another centre; nothing was stored");
     }
     if (stored && stored->kind != incoming.kind) return refusal("id already belongs to a record of another kind");
-    if (auto why = erased_.refusal(stored, c.payload_text); !why.empty()) return refusal(std::move(why));
+    if (auto why = erased_.refusal(stored, c.payload_text, c.erased_marker); !why.empty()) return refusal(std::move(why));
     if (auto seen = clock_.observe(incoming.version.hlc); !seen) return refusal(seen.error().message);
     if (!stored) return create(c, index);
     return merge_into(c, *stored);

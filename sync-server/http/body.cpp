@@ -38,7 +38,8 @@ std::size_t expected_body_bytes(const httplib::Request& req, std::size_t cap) {
 Result<std::string> read_body(const httplib::ContentReader& reader, httplib::Response& res, std::size_t cap,
                               std::size_t expected) {
   std::string body;
-  body.reserve(std::min(expected, cap));
+  // Not for a body httplib has already refused (its length over the limit): nothing is read.
+  if (res.status != 413 && res.status != 415) body.reserve(std::min(expected, cap));
   bool over_cap = false;
   const bool complete = reader([&](const char* data, std::size_t n) {
     if (body.size() + n > cap) {

@@ -59,10 +59,26 @@ std::string random_token(std::size_t bytes) {
 }
 
 std::string token_digest(const std::string& token) {
+  Digest digest;
+  digest.update(token);
+  return digest.hex();
+}
+
+static_assert(sizeof(crypto_generichash_state) <= 384 && alignof(crypto_generichash_state) <= 64);
+
+Digest::Digest() {
   init();
+  crypto_generichash_init(reinterpret_cast<crypto_generichash_state*>(state_), nullptr, 0, 32);
+}
+
+void Digest::update(std::string_view bytes) {
+  crypto_generichash_update(reinterpret_cast<crypto_generichash_state*>(state_),
+                            reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size());
+}
+
+std::string Digest::hex() {
   unsigned char digest[32];
-  crypto_generichash(digest, sizeof digest, reinterpret_cast<const unsigned char*>(token.data()),
-                     token.size(), nullptr, 0);
+  crypto_generichash_final(reinterpret_cast<crypto_generichash_state*>(state_), digest, sizeof digest);
   char hex[65];
   sodium_bin2hex(hex, sizeof hex, digest, sizeof digest);
   return hex;

@@ -500,15 +500,17 @@ Result<PushReply> Ingest::push(const Device& device, protocol::PushRequest&& req
   for (const auto& c : candidates) {
     if (c.foreign_centre) return fail("forbidden", "the batch holds a record of another centre; nothing was stored");
   }
-  std::size_t canonical_size = device.id.size();
+  // The device id and every record's canonical line, hashed line by line: the batch's whole
+  // canonical text (as large as the batch) was a quarter of the server's page faults.
+  crypto::Digest hash;
+  hash.update(device.id);
+  std::string line;
   for (const auto& c : candidates) {
-    canonical_size += c.payload_text.size() + c.field_versions_text.size() + c.raw_text.size() + 256;
+    line.clear();
+    append_canonical(line, c);
+    hash.update(line);
   }
-
-  std::string canonical = device.id;
-  canonical.reserve(canonical_size);
-  for (const auto& c : candidates) append_canonical(canonical, c);
-  const std::string digest = crypto::token_digest(canonical);
+  const std::string digest = hash.hex();
 
   // The batch shares a transaction (and its fsync) with the batches other kiosks sent meanwhile;
   // if one of them fails, the group is rolled back and each batch written again alone, so the

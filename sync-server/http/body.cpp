@@ -1,5 +1,9 @@
 #include "sync-server/http/body.hpp"
 
+#include <algorithm>
+#include <charconv>
+#include <system_error>
+
 #include "ws/json_split.hpp"
 
 namespace ws::server {
@@ -21,8 +25,21 @@ Status require_json_content_type(const httplib::Request& req) {
   return ok();
 }
 
-Result<std::string> read_body(const httplib::ContentReader& reader, httplib::Response& res, std::size_t cap) {
+std::size_t expected_body_bytes(const httplib::Request& req, std::size_t cap) {
+  const std::string encoding = req.get_header_value("Content-Encoding");
+  if (!encoding.empty() && encoding != "identity") return 0;
+  const std::string length = req.get_header_value("Content-Length");
+  std::size_t n = 0;
+  const auto [end, error] = std::from_chars(length.data(), length.data() + length.size(), n);
+  if (error != std::errc() || end != length.data() + length.size()) return 0;
+  return std::min(n, cap);
+}
+
+Result<std::string> read_body(const httplib::ContentReader& reader, httplib::Response& res, std::size_t cap,
+                              std::size_t expected) {
   std::string body;
+  // Not for a body httplib has already refused (its length over the limit): nothing is read.
+  if (res.status != 413 && res.status != 415) body.reserve(std::min(expected, cap));
   bool over_cap = false;
   const bool complete = reader([&](const char* data, std::size_t n) {
     if (body.size() + n > cap) {

@@ -316,7 +316,7 @@ Result<std::string> Api::push_body_text(const Request& req, Response& res, const
     drain_body(reader, res, options_.max_body_bytes);
     return fail(s.error());
   }
-  auto body = read_body(reader, res, options_.max_body_bytes);
+  auto body = read_body(reader, res, options_.max_body_bytes, expected_body_bytes(req, options_.max_body_bytes));
   if (!body || !sealed) return body;
   if (!seal_keys_) return fail("internal", "this server cannot open sealed pushes (its key is unavailable)");
   // Opened before anything parses it: the envelope format inside knows nothing of sealing.

@@ -1,6 +1,7 @@
 #pragma once
 // libsodium wrappers: the only place that touches key material and password hashes.
 #include <string>
+#include <string_view>
 
 #include "ws/result.hpp"
 
@@ -33,6 +34,22 @@ std::string random_token(std::size_t bytes = 32);
 // stolen database useless (Argon2id exists to slow guessing of low-entropy secrets; here
 // there is nothing to guess, and every request would pay its cost). Hex output.
 std::string token_digest(const std::string& token);
+
+// token_digest's hash fed in pieces: the hex digest of everything given to update(), equal to
+// token_digest of their concatenation, without holding that concatenation (a pushed batch's
+// replay digest hashes every record's canonical line, ~1.2 MB for 500 records).
+class Digest {
+ public:
+  Digest();
+  Digest(const Digest&) = delete;
+  Digest& operator=(const Digest&) = delete;
+  void update(std::string_view bytes);
+  // Ends the hash; call once.
+  std::string hex();
+
+ private:
+  alignas(64) unsigned char state_[384];  // libsodium's crypto_generichash_state (checked in crypto.cpp)
+};
 
 // Constant-time comparison of two strings of equal length.
 bool equal_constant_time(const std::string& a, const std::string& b);

@@ -109,3 +109,21 @@ TEST_CASE("listen addresses and the loopback rule") {
   o.tls_key = "k.pem";
   CHECK(check_serve_options(o).has_value());
 }
+
+TEST_CASE("a push body's reserve is its Content-Length when uncompressed, never above the cap") {
+  auto request = [](const char* length, const char* encoding) {
+    httplib::Request req;
+    if (length) req.set_header("Content-Length", length);
+    if (encoding) req.set_header("Content-Encoding", encoding);
+    return req;
+  };
+  CHECK(expected_body_bytes(request("1234", nullptr), 4096) == 1234);
+  CHECK(expected_body_bytes(request("1234", "identity"), 4096) == 1234);
+  CHECK(expected_body_bytes(request("99999999999", nullptr), 4096) == 4096);  // a hostile length
+  CHECK(expected_body_bytes(request("1234", "gzip"), 4096) == 0);             // decoded size unknown
+  CHECK(expected_body_bytes(request(nullptr, nullptr), 4096) == 0);
+  CHECK(expected_body_bytes(request("12x", nullptr), 4096) == 0);
+  CHECK(expected_body_bytes(request("-5", nullptr), 4096) == 0);
+  CHECK(expected_body_bytes(request("", nullptr), 4096) == 0);
+  CHECK(expected_body_bytes(request("999999999999999999999999", nullptr), 4096) == 0);  // overflows
+}

@@ -6,7 +6,7 @@
 // of one counsellor save through the kiosk store (call to durable commit).
 //
 //   kiosk_sync_bench [--records 20000] [--runs 5] [--batch 1000] [--saves 200] [--seal on|off]
-//                    [--pull-vault none,open,locked] [--pull-limit N] [--allow-busy]
+//                    [--pull-vault none,open,locked] [--pull-limit N] [--push-depth N] [--allow-busy]
 //
 // --seal off pushes plain JSON (as a kiosk that has not learnt the server's key does), to
 // measure what sealing to the server's key (ws/push_seal.hpp) costs; on is what kiosks do: each
@@ -19,7 +19,8 @@
 // The first state listed is the "initial pull" line; each state also prints the CPU the kiosk
 // process and the server used, and locked also the next sign-in's merge (unlock and settle).
 // --pull-limit sets the page size the kiosk asks for (RoundOptions::pull_limit; its default if
-// not given), to compare page sizes with one binary.
+// not given), to compare page sizes with one binary. --push-depth sets how many push batches go
+// out before the oldest one's verdict is in (RoundOptions::push_depth; its default if not given).
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -207,7 +208,7 @@ void forget_seal_key(const std::string& data_dir) {
 }
 
 Run one_run(int records, std::size_t batch, int saves, int run_index, bool seal, const std::vector<VaultState>& vaults,
-            int pull_limit) {
+            int pull_limit, std::size_t push_depth) {
   TempDir dir;
   Server server(dir.sub("server.db"));
   server.start();
@@ -243,6 +244,7 @@ Run one_run(int records, std::size_t batch, int saves, int run_index, bool seal,
     if (seal) learn_seal_key(**store, **transport);
     kiosk::RoundOptions o;
     o.batch.max_records = batch;
+    if (push_depth > 0) o.push_depth = push_depth;
     kiosk::SyncRound round(**store, **transport, o);
     proxy.reset_counters();
     const double wal0 = wal_frames(k.data_dir);
@@ -304,7 +306,7 @@ std::vector<VaultState> parse_vault_states(const std::string& list) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  int records = 20000, runs = 5, saves = 200, pull_limit = 0;
+  int records = 20000, runs = 5, saves = 200, pull_limit = 0, push_depth = 0;
   std::size_t batch = 1000;
   bool seal = true;
   std::vector<VaultState> vaults{VaultState::None, VaultState::Open, VaultState::Locked};
@@ -316,10 +318,13 @@ int main(int argc, char** argv) {
     else if (name == "--seal") seal = std::string(value) != "off";
     else if (name == "--pull-vault") vaults = parse_vault_states(value);
     else if (name == "--pull-limit") pull_limit = std::atoi(value);
+    else if (name == "--push-depth") push_depth = std::atoi(value);
     else return false;
     return true;
   });
-  if (records < 1 || runs < 1 || batch < 1 || batch > 1000 || saves < 1 || vaults.empty() || pull_limit < 0) die("bad arguments");
+  if (records < 1 || runs < 1 || batch < 1 || batch > 1000 || saves < 1 || vaults.empty() || pull_limit < 0 ||
+      push_depth < 0 || push_depth > 8)
+    die("bad arguments");
   ws::bench::check_load(allow_busy);
 
   std::vector<std::vector<double>> by_vault_s(vaults.size()), by_vault_ratio(vaults.size()),
@@ -328,7 +333,7 @@ int main(int argc, char** argv) {
   std::vector<double> push, pull, cli, floor, push_ratio, pull_ratio, raw, wire, pull_wire, env_ratio, full_ratio, saves_ms;
   std::vector<double> kiosk_cpu, server_cpu, freeze, wait, ack, wal;
   for (int i = 0; i < runs; ++i) {
-    const Run r = one_run(records, batch, saves, i, seal, vaults, pull_limit);
+    const Run r = one_run(records, batch, saves, i, seal, vaults, pull_limit, static_cast<std::size_t>(push_depth));
     const double n = static_cast<double>(r.records);
     push.push_back(r.push_s);
     pull.push_back(r.pull_s);

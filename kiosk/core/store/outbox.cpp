@@ -38,14 +38,17 @@ Result<std::string> batch_body(const std::string& batch_id, const std::vector<Fr
   return body + "]}";
 }
 
-// The oldest frozen batch other than `in_flight`, with its stored body (empty when it is made
+// The oldest frozen batch not in `in_flight`, with its stored body (empty when it is made
 // from its rows' items: `from_items`) and its records in order.
-Result<std::optional<OutboxBatch>> oldest_frozen(sql::Connection& db, const std::string& in_flight, bool& from_items) {
-  auto st = db.prepare(
-      "SELECT batch_id, body, record_count, from_items FROM outbox_batches WHERE batch_id <> ?1 "
-      "ORDER BY created_ms, rowid LIMIT 1");
+Result<std::optional<OutboxBatch>> oldest_frozen(sql::Connection& db, const InFlight& in_flight, bool& from_items) {
+  std::string sql = "SELECT batch_id, body, record_count, from_items FROM outbox_batches";
+  for (std::size_t i = 0; i < in_flight.size(); ++i) {
+    sql += (i == 0 ? " WHERE batch_id NOT IN (?" : ", ?") + std::to_string(i + 1);
+  }
+  if (!in_flight.empty()) sql += ')';
+  auto st = db.prepare(sql + " ORDER BY created_ms, rowid LIMIT 1");
   if (!st) return fail(st.error());
-  st->bind(1, in_flight);
+  for (std::size_t i = 0; i < in_flight.size(); ++i) st->bind(static_cast<int>(i + 1), in_flight[i]);
   auto row = st->step();
   if (!row) return fail(row.error());
   if (!*row) return std::optional<OutboxBatch>();
@@ -80,7 +83,7 @@ Result<std::vector<std::string>> frozen_items(sql::Connection& db, const std::st
 
 }  // namespace
 
-Result<std::optional<OutboxBatch>> Store::frozen_batch(const std::string& in_flight) {
+Result<std::optional<OutboxBatch>> Store::frozen_batch(const InFlight& in_flight) {
   for (;;) {
     bool from_items = false;
     auto b = oldest_frozen(db_, in_flight, from_items);
@@ -99,7 +102,7 @@ Result<std::optional<OutboxBatch>> Store::frozen_batch(const std::string& in_fli
   }
 }
 
-Result<std::optional<OutboxBatch>> Store::next_batch(const BatchLimits& limits, const std::string& in_flight) {
+Result<std::optional<OutboxBatch>> Store::next_batch(const BatchLimits& limits, const InFlight& in_flight) {
   if (auto s = writable(); !s) return fail(s.error());
   // Freezing a batch writes it (body and marks) before it is sent: on a full disk that is what
   // the reserve is for.
@@ -140,7 +143,7 @@ Result<std::optional<FrozenItem>> Store::freeze_item(const sql::Statement& row, 
   return std::optional<FrozenItem>(std::move(it));
 }
 
-Result<std::optional<OutboxBatch>> Store::next_batch_once(const BatchLimits& limits, const std::string& in_flight) {
+Result<std::optional<OutboxBatch>> Store::next_batch_once(const BatchLimits& limits, const InFlight& in_flight) {
   auto tx = sql::Transaction::begin(db_);
   if (!tx) return fail(tx.error());
   auto b = freeze_next(limits, in_flight);
@@ -149,7 +152,7 @@ Result<std::optional<OutboxBatch>> Store::next_batch_once(const BatchLimits& lim
   return b;
 }
 
-Result<std::optional<OutboxBatch>> Store::freeze_next(const BatchLimits& limits, const std::string& in_flight) {
+Result<std::optional<OutboxBatch>> Store::freeze_next(const BatchLimits& limits, const InFlight& in_flight) {
   // An unacknowledged batch goes out again exactly as it was, under its batch_id, so the
   // server can recognise the retry and answer from its stored reply.
   auto pending = frozen_batch(in_flight);
@@ -239,7 +242,7 @@ Result<AckOutcome> Store::acknowledge(const std::string& batch_id, const protoco
 }
 
 Result<AckAndNext> Store::acknowledge_and_freeze(const std::string& batch_id, const protocol::PushResponse& reply,
-                                                 const BatchLimits& limits, const std::string& in_flight) {
+                                                 const BatchLimits& limits, const InFlight& in_flight) {
   if (auto s = writable(); !s) return fail(s.error());
   return retry_on_full([&]() -> Result<AckAndNext> {
     auto tx = sql::Transaction::begin(db_);

@@ -122,6 +122,10 @@ struct AckOutcome {
   bool pull_cursor_advanced = false;  // the batch's own changes need not be pulled back
 };
 
+// The batches on their way to the server right now, by batch_id: a freeze does not offer them
+// again (the push keeps several in flight).
+using InFlight = std::vector<std::string>;
+
 // Acknowledging one batch and freezing the next in one transaction (Store::acknowledge_and_freeze).
 struct AckAndNext {
   AckOutcome ack;
@@ -205,16 +209,16 @@ class Store {
   // --- sync bookkeeping (used by the sync engine and `kiosk status`) -----------------------
   // The oldest unacknowledged batch if there is one (to resend as is), else a new batch of
   // the oldest outbox rows within `limits`; nullopt when the outbox is empty.
-  // `in_flight` names a batch on its way to the server right now, which is not offered again.
-  Result<std::optional<OutboxBatch>> next_batch(const BatchLimits& limits, const std::string& in_flight = {});
+  // The batches in `in_flight` are on their way to the server right now and not offered again.
+  Result<std::optional<OutboxBatch>> next_batch(const BatchLimits& limits, const InFlight& in_flight = {});
   // Applies the server's per-record verdicts in one transaction: accepted rows leave the
   // outbox, rejected records are quarantined with the server's message.
   Result<AckOutcome> acknowledge(const std::string& batch_id, const protocol::PushResponse& reply);
   // acknowledge() and then next_batch(limits, in_flight) in one transaction, so one commit (one
   // WAL fsync) where the two took two: the push acknowledges batch N while freezing the batch
-  // after the one in flight. Atomic: on failure neither happened.
+  // after the ones in flight. Atomic: on failure neither happened.
   Result<AckAndNext> acknowledge_and_freeze(const std::string& batch_id, const protocol::PushResponse& reply,
-                                            const BatchLimits& limits, const std::string& in_flight);
+                                            const BatchLimits& limits, const InFlight& in_flight);
   // A push freezes and acknowledges up to 1,000 rows per transaction, more pages than SQLite's
   // default cache (2 MB) holds: it would spill them to the WAL before the commit and read back
   // what it just wrote. On: a 16 MiB cache for this connection; off: the default again, and
@@ -379,11 +383,11 @@ class Store {
     return first;
   }
   bool spend_reserve(const Error& e);
-  Result<std::optional<OutboxBatch>> next_batch_once(const BatchLimits& limits, const std::string& in_flight);
+  Result<std::optional<OutboxBatch>> next_batch_once(const BatchLimits& limits, const InFlight& in_flight);
   // next_batch's work inside the caller's write transaction.
-  Result<std::optional<OutboxBatch>> freeze_next(const BatchLimits& limits, const std::string& in_flight);
-  // The oldest frozen batch other than `in_flight`, with its body as first sent.
-  Result<std::optional<OutboxBatch>> frozen_batch(const std::string& in_flight);
+  Result<std::optional<OutboxBatch>> freeze_next(const BatchLimits& limits, const InFlight& in_flight);
+  // The oldest frozen batch not in `in_flight`, with its body as first sent.
+  Result<std::optional<OutboxBatch>> frozen_batch(const InFlight& in_flight);
   // One unsent row as a batch item; nullopt when its record cannot be read now (it waits).
   Result<std::optional<FrozenItem>> freeze_item(const sql::Statement& row, sql::Statement& lookup, bool sealing);
   Status mark_frozen(const OutboxBatch& b, const std::vector<FrozenItem>& taken, bool sealing);

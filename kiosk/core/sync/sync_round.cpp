@@ -103,7 +103,7 @@ struct Outgoing {
   bool sent() const { return reply.valid(); }
 };
 
-// Two batches in flight at once may be applied in either order, so they may not hold the same
+// Batches in flight at once may be applied in any order, so no two of them may hold the same
 // record: its versions must reach the server in the order they were made. A record saved again
 // while its batch is unacknowledged is queued again and can be frozen in the next batch.
 bool share_a_record(const OutboxBatch& a, const OutboxBatch& b) {
@@ -234,54 +234,64 @@ Result<RoundReport> SyncRound::push(const ProgressFn& progress) {
   };
   BulkWrites bulk{store_};
   PushTimings& time = report.push_time;
-  // Two batches ahead of the verdicts, acknowledged in order: the oldest on its way, the next
-  // on its way too when the transport takes two requests at once and the two share no record
-  // (the server may apply them in either order), else sent as soon as the oldest's reply is in.
-  // A verdict is applied in the transaction that freezes the batch after the next (one fsync).
+  // Up to `push_depth` batches ahead of the verdicts, acknowledged in order. The oldest is on its
+  // way; each one behind it goes too when the transport takes several requests at once and it
+  // shares no record with a batch still on the wire (the server may apply them in any order),
+  // else it waits for the reply that frees it. A verdict is applied in the transaction that
+  // freezes the batch behind the last one (one fsync).
+  const std::size_t depth = std::max<std::size_t>(options_.push_depth, 1);
   std::deque<Outgoing> queue;
-  auto send_ahead = [&] {
-    if (!queue.empty() && !queue[0].sent()) send(queue[0]);
-    if (queue.size() > 1 && !queue[1].sent() && transport_.concurrent() && !share_a_record(queue[0].batch, queue[1].batch)) {
-      send(queue[1]);
+  // Sends, in order, what may go now; `answered` batches at the front have their reply in.
+  auto send_ahead = [&](std::size_t answered) {
+    for (std::size_t i = answered; i < queue.size(); ++i) {
+      if (queue[i].sent()) continue;
+      const bool clear = i == answered || (transport_.concurrent() && std::none_of(queue.begin() + static_cast<std::ptrdiff_t>(answered),
+                                                                               queue.begin() + static_cast<std::ptrdiff_t>(i),
+                                                                               [&](const Outgoing& o) { return share_a_record(o.batch, queue[i].batch); }));
+      if (!clear) return;
+      send(queue[i]);
     }
   };
-  auto freeze_behind = [&]() -> Status {
-    const std::string ahead = queue.empty() ? std::string() : queue.front().batch.batch_id;
-    auto next = timed(time.freeze_s, [&] { return store_.next_batch(limits, ahead); });
-    if (!next) return fail(next.error());
-    if (*next) queue.push_back(Outgoing{std::move(**next), {}});
-    send_ahead();
+  // The batch_ids of queue[from..]: the batches a freeze must not offer again.
+  auto ids_from = [&](std::size_t from) {
+    InFlight ids;
+    for (std::size_t i = from; i < queue.size(); ++i) ids.push_back(queue[i].batch.batch_id);
+    return ids;
+  };
+  // Freezes batches behind the queue until it holds `depth` (or the outbox has no more).
+  auto fill = [&]() -> Status {
+    while (queue.size() < depth) {
+      auto next = timed(time.freeze_s, [&] { return store_.next_batch(limits, ids_from(0)); });
+      if (!next) return fail(next.error());
+      if (!*next) break;
+      queue.push_back(Outgoing{std::move(**next), {}});
+      send_ahead(0);
+    }
     return ok();
   };
-  if (auto s = freeze_behind(); !s) return fail(s.error());
-  if (!queue.empty()) {
-    if (auto s = freeze_behind(); !s) return fail(s.error());
-  }
+  if (auto s = fill(); !s) return fail(s.error());
   int conflicts_in_a_row = 0;
   while (!queue.empty()) {
     auto reply = timed(time.wait_s, [&] { return queue.front().reply.get(); });
     if (!reply) return fail(reply.error());  // a batch still in flight is sent again next round
-    if (queue.size() > 1 && !queue[1].sent()) send(queue[1]);
-    const std::string ahead = queue.size() > 1 ? queue[1].batch.batch_id : std::string();
-    auto after = settle(reply->reply, reply->verdicts, queue.front().batch, ahead, limits, conflicts_in_a_row, report,
-                        *total, progress);
+    send_ahead(1);
+    auto after = settle(reply->reply, reply->verdicts, queue.front().batch, ids_from(1), limits, conflicts_in_a_row,
+                        report, *total, progress);
     if (!after) return fail(after.error());
     queue.pop_front();
-    const bool alone = queue.empty() && *after;
-    if (*after) queue.push_back(Outgoing{std::move(**after), {}});
-    send_ahead();
-    // Nothing was in flight: what this verdict put back in the queue (dissolved, requeued) was
-    // frozen just now and went out first; the batch behind it is frozen now.
-    if (alone) {
-      if (auto s = freeze_behind(); !s) return fail(s.error());
-    }
+    if (!*after) continue;
+    queue.push_back(Outgoing{std::move(**after), {}});
+    send_ahead(0);
+    // The queue was short (what this verdict put back in it, dissolved or requeued, was frozen
+    // just now): the batches behind it are frozen now.
+    if (auto s = fill(); !s) return fail(s.error());
   }
   return report;
 }
 
 Result<std::optional<OutboxBatch>> SyncRound::settle(const HttpReply& reply,
                                                      const Result<protocol::PushResponse>& verdicts,
-                                                     const OutboxBatch& b, const std::string& ahead,
+                                                     const OutboxBatch& b, const InFlight& ahead,
                                                      BatchLimits& limits, int& conflicts_in_a_row, RoundReport& report,
                                                      std::int64_t total, const ProgressFn& progress) {
   PushTimings& time = report.push_time;

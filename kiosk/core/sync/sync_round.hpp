@@ -20,6 +20,9 @@ struct RoundOptions {
   // pages of 1,000 (docs/performance.md, "Quiet run (session 10)").
   int pull_limit = 1000;
   int max_pull_pages = 100000;
+  // Push batches sent before the oldest one's verdict is in, each on its own connection when the
+  // transport allows (docs/protocol.md "Batches in flight").
+  std::size_t push_depth = 2;
 };
 
 // Where a push's wall time went on the round's thread (benchmarks print it; docs/performance.md).
@@ -78,7 +81,7 @@ class SyncRound {
   // next batch, if any.
   // `verdicts`: a 200's body, read on the sender's thread.
   Result<std::optional<OutboxBatch>> settle(const HttpReply& reply, const Result<protocol::PushResponse>& verdicts,
-                                            const OutboxBatch& b, const std::string& ahead,
+                                            const OutboxBatch& b, const InFlight& ahead,
                                             BatchLimits& limits, int& conflicts_in_a_row, RoundReport& report,
                                             std::int64_t total, const ProgressFn& progress);
   Status settle_refused(const HttpReply& reply, const OutboxBatch& b, BatchLimits& limits, int& conflicts_in_a_row,

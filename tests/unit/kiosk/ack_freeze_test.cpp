@@ -36,13 +36,13 @@ bool drain(Store& store) {
   if (!first) return false;
   std::optional<OutboxBatch> current = std::move(*first), upcoming;
   if (current) {
-    auto second = store.next_batch(kTen, current->batch_id);
+    auto second = store.next_batch(kTen, {current->batch_id});
     if (!second) return false;
     upcoming = std::move(*second);
   }
   while (current) {
     const std::string ahead = upcoming ? upcoming->batch_id : std::string();
-    auto done = store.acknowledge_and_freeze(current->batch_id, all_applied(*current), kTen, ahead);
+    auto done = store.acknowledge_and_freeze(current->batch_id, all_applied(*current), kTen, {ahead});
     if (!done) return false;
     current = std::move(upcoming);
     upcoming = std::move(done->next);
@@ -81,11 +81,11 @@ TEST_CASE("a verdict is applied in the transaction that freezes the batch after 
   auto n = store->next_batch(kTen);
   REQUIRE(n);
   REQUIRE(*n);
-  auto n1 = store->next_batch(kTen, (*n)->batch_id);
+  auto n1 = store->next_batch(kTen, {(*n)->batch_id});
   REQUIRE(n1);
   REQUIRE(*n1);
 
-  auto done = store->acknowledge_and_freeze((*n)->batch_id, all_applied(**n), kTen, (*n1)->batch_id);
+  auto done = store->acknowledge_and_freeze((*n)->batch_id, all_applied(**n), kTen, {(*n1)->batch_id});
   REQUIRE(done);
   CHECK(done->ack.accepted == 10);
   REQUIRE(done->next);
@@ -95,13 +95,41 @@ TEST_CASE("a verdict is applied in the transaction that freezes the batch after 
   for (const auto& id : (*n)->record_ids) CHECK(store->get(id).value()->sync_state == SyncState::Sent);
 
   // The last batches: nothing is left to freeze behind the one in flight.
-  auto last = store->acknowledge_and_freeze((*n1)->batch_id, all_applied(**n1), kTen, done->next->batch_id);
+  auto last = store->acknowledge_and_freeze((*n1)->batch_id, all_applied(**n1), kTen, {done->next->batch_id});
   REQUIRE(last);
   REQUIRE(last->next);
   CHECK(last->next->record_count == 5);
-  auto end = store->acknowledge_and_freeze(done->next->batch_id, all_applied(*done->next), kTen, last->next->batch_id);
+  auto end = store->acknowledge_and_freeze(done->next->batch_id, all_applied(*done->next), kTen, {last->next->batch_id});
   REQUIRE(end);
   CHECK_FALSE(end->next);
+}
+
+TEST_CASE("with two batches in flight, a verdict freezes a third and offers neither again") {
+  TempDir dir;
+  auto store = test::enrolled_store(dir.path());
+  for (int i = 0; i < 45; ++i) REQUIRE(store->save("intake", test::intake_payload(i)));
+  auto n = store->next_batch(kTen).value();
+  auto n1 = store->next_batch(kTen, {n->batch_id}).value();
+  auto n2 = store->next_batch(kTen, {n->batch_id, n1->batch_id}).value();
+  REQUIRE(n2);
+  CHECK(n2->batch_id != n1->batch_id);
+  CHECK(n2->batch_id != n->batch_id);
+  // A freeze that names one of the two others in flight is offered the other one (oldest first).
+  auto again = store->next_batch(kTen, {n->batch_id, n2->batch_id}).value();
+  REQUIRE(again);
+  CHECK(again->batch_id == n1->batch_id);
+
+  auto done = store->acknowledge_and_freeze(n->batch_id, all_applied(*n), kTen, {n1->batch_id, n2->batch_id});
+  REQUIRE(done);
+  CHECK(done->ack.accepted == 10);
+  REQUIRE(done->next);
+  CHECK(done->next->batch_id != n1->batch_id);
+  CHECK(done->next->batch_id != n2->batch_id);
+  CHECK(done->next->record_count == 10);
+  auto db = ws::sql::Connection::open(Store::database_path(dir.path()));
+  REQUIRE(db);
+  CHECK(count(*db, "SELECT COUNT(*) FROM outbox_batches") == 3);
+  CHECK(store->pending_count().value() == 35);
 }
 
 TEST_CASE("a reply for another batch neither acknowledges nor freezes anything") {
@@ -113,11 +141,11 @@ TEST_CASE("a reply for another batch neither acknowledges nor freezes anything")
   REQUIRE(*n);
   auto reply = all_applied(**n);
   reply.batch_id = "another";
-  auto done = store->acknowledge_and_freeze((*n)->batch_id, reply, kTen, "");
+  auto done = store->acknowledge_and_freeze((*n)->batch_id, reply, kTen, {});
   CHECK_FALSE(done);
   check_consistent(dir.path(), 25);
   // Still the same frozen batch first, and no second one was frozen.
-  auto again = store->next_batch(kTen, "");
+  auto again = store->next_batch(kTen, {});
   REQUIRE(again);
   REQUIRE(*again);
   CHECK((*again)->batch_id == (*n)->batch_id);

@@ -18,7 +18,7 @@ namespace {
 
 std::string save(Store& store, int n) { return store.save("intake", test::intake_payload(n)).value(); }
 
-OutboxBatch freeze(Store& store, std::size_t max_records, const std::string& in_flight = {}) {
+OutboxBatch freeze(Store& store, std::size_t max_records, const InFlight& in_flight = {}) {
   auto b = store.next_batch({.max_records = max_records}, in_flight);
   REQUIRE(b);
   REQUIRE(*b);
@@ -45,10 +45,10 @@ struct Interleaved {
     r1 = save(store, 1);
     r2 = save(store, 2);
     const OutboxBatch first = freeze(store, 1);
-    middle = freeze(store, 1, first.batch_id);
+    middle = freeze(store, 1, {first.batch_id});
     REQUIRE(store.dissolve_batch(first.batch_id));
     r3 = save(store, 3);
-    wide = freeze(store, 2, middle.batch_id);
+    wide = freeze(store, 2, {middle.batch_id});
   }
 };
 
@@ -63,7 +63,7 @@ void check_interleaved(Store& store) {
   REQUIRE(store.dissolve_batch(k.wide.batch_id));
   CHECK(rows_of(store, k.middle.batch_id) == 1);
   CHECK(count(store.connection(), "SELECT COUNT(*) FROM outbox WHERE batch_id IS NULL") == 2);
-  const OutboxBatch again = freeze(store, 2, k.middle.batch_id);
+  const OutboxBatch again = freeze(store, 2, {k.middle.batch_id});
   CHECK(again.record_ids == std::vector<std::string>{k.r1, k.r3});
 
   // Acknowledged, it forgets its own rows only; the batch in the middle is offered as it was.

@@ -1,4 +1,4 @@
-// A push with two batches in flight at once (issue 14): each failure of one of the two leaves
+// A push with several batches in flight at once (issue 14): each failure of one of them leaves
 // nothing lost or doubled, and two batches holding the same record never overlap.
 #include <doctest/doctest.h>
 
@@ -47,8 +47,12 @@ class Overlapping final : public Transport {
       in_flight_.insert(number);
       most_in_flight = std::max(most_in_flight, in_flight_.size());
       changed_.notify_all();
-      if (const auto held = holds.find(number); first_try && held != holds.end())
-        changed_.wait_for(lock, held->second, [&] { return in_flight_.size() > 1; });
+      if (const auto held = holds.find(number); first_try && held != holds.end()) {
+        const auto partner = partners.find(number);
+        changed_.wait_for(lock, held->second, [&] {
+          return partner == partners.end() ? in_flight_.size() > 1 : in_flight_.count(partner->second) > 0;
+        });
+      }
     }
     ws::Result<HttpReply> reply = ws::fail("network", "dropped on purpose");
     if (first_try && number == fail_batch && fault == Fault::NetworkBefore) {
@@ -71,6 +75,8 @@ class Overlapping final : public Transport {
 
   // Batch number -> how long its first request waits for another batch to overlap it.
   std::map<int, std::chrono::milliseconds> holds{{1, std::chrono::seconds(10)}};
+  // Batch number -> the batch whose arrival ends its hold (else any other batch's).
+  std::map<int, int> partners;
   int fail_batch = 0;
   Fault fault = Fault::NetworkBefore;
   std::size_t most_in_flight = 0;
@@ -84,9 +90,10 @@ class Overlapping final : public Transport {
   std::set<std::pair<int, int>> overlapped_;
 };
 
-RoundOptions batches_of(std::size_t n) {
+RoundOptions batches_of(std::size_t n, std::size_t depth = 2) {
   RoundOptions o;
   o.batch.max_records = n;
+  o.push_depth = depth;
   return o;
 }
 
@@ -111,6 +118,72 @@ TEST_CASE("two batches are in flight at once; every record arrives once, acknowl
   CHECK(k.store->pending_count().value() == 0);
 }
 
+TEST_CASE("with a push depth of three, three batches are in flight at once; every record arrives once") {
+  TestServer srv;
+  Kiosk k(srv, "OSLO");
+  for (int i = 0; i < 250; ++i) REQUIRE(k.store->save("intake", test::intake_payload(i)));
+  Overlapping t(k.transport);
+  // The first two wait for the third: three on the wire at once.
+  t.holds = {{1, std::chrono::seconds(10)}, {2, std::chrono::seconds(10)}};
+  t.partners = {{1, 3}, {2, 3}};
+  std::vector<std::int64_t> progress;
+  auto report = SyncRound(*k.store, t, batches_of(50, 3)).run([&](auto sent, auto) { progress.push_back(sent); });
+  REQUIRE(report);
+  CHECK(t.most_in_flight == 3);
+  CHECK(t.overlapped(1, 2));
+  CHECK(t.overlapped(1, 3));
+  CHECK(report->batches == 5);
+  CHECK(progress == std::vector<std::int64_t>{0, 50, 100, 150, 200, 250});
+  CHECK(k.transport.distinct_batches() == 5);
+  CHECK(k.transport.push_requests() == 5);
+  CHECK(srv.records().size() == 250);
+  CHECK(k.store->pending_count().value() == 0);
+}
+
+TEST_CASE("a push depth of one sends each batch after the reply to the one before") {
+  TestServer srv;
+  Kiosk k(srv, "OSLO");
+  for (int i = 0; i < 120; ++i) REQUIRE(k.store->save("intake", test::intake_payload(i)));
+  Overlapping t(k.transport);
+  t.holds = {{1, std::chrono::milliseconds(300)}};
+  auto report = SyncRound(*k.store, t, batches_of(40, 1)).push();
+  REQUIRE(report);
+  CHECK(t.most_in_flight == 1);
+  CHECK(report->batches == 3);
+  CHECK(srv.records().size() == 120);
+  CHECK(k.store->pending_count().value() == 0);
+}
+
+TEST_CASE("with three in flight, a batch holding a record of the oldest waits for its reply, not for the middle one") {
+  TestServer srv;
+  Kiosk k(srv, "OSLO");
+  std::vector<std::string> ids;
+  for (int i = 0; i < 20; ++i) ids.push_back(k.store->save("intake", test::intake_payload(i)).value());
+  const BatchLimits limits{.max_records = 10, .max_bytes = BatchLimits{}.max_bytes};
+  // Two batches frozen by an earlier round that stopped, then a record of the first saved again.
+  auto first = k.store->next_batch(limits).value();
+  REQUIRE(first);
+  auto second = k.store->next_batch(limits, {first->batch_id}).value();
+  REQUIRE(second);
+  REQUIRE(k.store->update(ids[3], nlohmann::json{{"legal_status_notes", "saved again after its batch was frozen"}}));
+  for (int i = 20; i < 40; ++i) REQUIRE(k.store->save("intake", test::intake_payload(i)));
+
+  Overlapping t(k.transport);
+  // The first waits 1 s for the third, which must not come (it holds the first's record); the
+  // second waits for the third too, which goes as soon as the first's reply is in.
+  t.holds = {{1, std::chrono::seconds(1)}, {2, std::chrono::seconds(10)}};
+  t.partners = {{1, 3}, {2, 3}};
+  auto report = SyncRound(*k.store, t, batches_of(10, 3)).push();
+  REQUIRE(report);
+  CHECK(t.overlapped(1, 2));
+  CHECK_FALSE(t.overlapped(1, 3));  // the same record: one after the other
+  CHECK(t.overlapped(2, 3));
+  CHECK(srv.records().at(ids[3]).payload["legal_status_notes"] == "saved again after its batch was frozen");
+  CHECK(srv.records().size() == 40);
+  CHECK(k.transport.push_requests() == k.transport.distinct_batches());
+  CHECK(k.store->pending_count().value() == 0);
+}
+
 TEST_CASE("a batch holding a record of the batch in flight waits for that batch's reply") {
   TestServer srv;
   Kiosk k(srv, "OSLO");
@@ -120,7 +193,7 @@ TEST_CASE("a batch holding a record of the batch in flight waits for that batch'
   auto first = k.store->next_batch(limits).value();  // frozen by an earlier round that stopped
   REQUIRE(first);
   REQUIRE(k.store->update(ids[3], nlohmann::json{{"legal_status_notes", "saved again after its batch was frozen"}}));
-  auto second = k.store->next_batch(limits, first->batch_id).value();
+  auto second = k.store->next_batch(limits, {first->batch_id}).value();
   REQUIRE(second);
   CHECK(std::count(second->record_ids.begin(), second->record_ids.end(), ids[3]) == 1);
   for (int i = 12; i < 32; ++i) REQUIRE(k.store->save("intake", test::intake_payload(i)));

@@ -1,8 +1,6 @@
 #include "sync-server/core/ingest.hpp"
 
-#include <future>
 #include <optional>
-#include <thread>
 #include <type_traits>
 #include <set>
 #include <vector>
@@ -25,7 +23,7 @@ namespace {
 using nlohmann::json;
 using protocol::RecordStatus;
 
-// Below this many records a second thread costs more than it saves.
+// Below this many records handing half to a helper costs more than it saves.
 constexpr std::size_t kParallelCheckMinRecords = 64;
 
 // A record the store itself refused (a constraint), not one of the checks.
@@ -451,7 +449,7 @@ bool kiosk_may_push(const std::string& kind) {
 }
 
 void Ingest::check_all(protocol::PushRequest& request, const std::string& device_centre,
-                       std::vector<Candidate>& out) const {
+                       std::vector<Candidate>& out) {
   const bool as_text = !request.record_texts.empty();
   out.resize(as_text ? request.record_texts.size() : request.records.size());
   auto check_range = [&](std::size_t from, std::size_t to) {
@@ -463,14 +461,13 @@ void Ingest::check_all(protocol::PushRequest& request, const std::string& device
       out[i] = check_text(request.record_texts[i], device_centre, validator_);
     }
   };
-  // Parsing and checking are most of a push's CPU time and need no lock: a large batch uses a
-  // second core while the kiosk that sent it waits. Each half writes only its own slots.
-  const unsigned cores = std::thread::hardware_concurrency();
-  if (out.size() < kParallelCheckMinRecords || cores < 2) return check_range(0, out.size());
+  // Parsing and checking are most of a push's CPU time and need no lock: a large batch uses an
+  // idle core while the kiosk that sent it waits. Each half writes only its own slots.
   const std::size_t half = out.size() / 2;
-  auto other = std::async(std::launch::async, check_range, half, out.size());
-  check_range(0, half);
-  other.get();
+  auto other = out.size() >= kParallelCheckMinRecords ? checkers_.try_hand_off([&] { check_range(half, out.size()); })
+                                                       : std::nullopt;
+  check_range(0, other ? half : out.size());
+  if (other) other->wait();
 }
 
 Result<PushReply> Ingest::push(const Device& device, const json& body) {

@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "sync-server/core/check_pool.hpp"
 #include "sync-server/core/database.hpp"
 #include "sync-server/core/devices.hpp"
 #include "sync-server/core/group_commit.hpp"
@@ -44,8 +45,10 @@ inline constexpr std::size_t kPushGroupMax = 8;
 
 class Ingest {
  public:
-  Ingest(Database& db, PayloadValidator& validator, HlcClock& clock)
-      : db_(db), validator_(validator), clock_(clock), group_(db, kPushGroupMax) {}
+  // `check_helpers`: the threads that check a large batch's second half (check_pool.hpp).
+  Ingest(Database& db, PayloadValidator& validator, HlcClock& clock,
+         unsigned check_helpers = CheckPool::default_helpers())
+      : db_(db), validator_(validator), clock_(clock), group_(db, kPushGroupMax), checkers_(check_helpers) {}
 
   // Errors (mapped to HTTP by the caller): "invalid_request" and "invalid_json" 400, "too_large" 413,
   // "forbidden" 403 (a record of another centre: nothing stored), "batch_conflict" 409,
@@ -59,10 +62,12 @@ class Ingest {
 
   // The writer that batches share (for tests and metrics).
   GroupCommit& group_commit() { return group_; }
+  // The helpers that check large batches (for tests and metrics).
+  const CheckPool& checkers() const { return checkers_; }
 
  private:
   void check_all(protocol::PushRequest& request, const std::string& device_centre,
-                 std::vector<Candidate>& out) const;
+                 std::vector<Candidate>& out);
   Result<PushReply> write_batch(sql::Connection& db, const Device& device, const std::string& batch_id,
                                 std::vector<Candidate>& candidates, const std::string& digest);
 
@@ -70,6 +75,7 @@ class Ingest {
   PayloadValidator& validator_;
   HlcClock& clock_;
   GroupCommit group_;
+  CheckPool checkers_;
 };
 
 }  // namespace ws::server

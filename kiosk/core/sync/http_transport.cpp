@@ -216,7 +216,7 @@ class Connection {
   std::size_t max_reply_bytes_;
 };
 
-// Connections made as requests need them (a push keeps two in flight) and reused after.
+// Connections made as requests need them (a push keeps several in flight) and reused after.
 class HttpTransport final : public Transport {
  public:
   HttpTransport(const ServerUrl& url, const HttpTransportOptions& options) : url_(url), options_(options) {

@@ -41,8 +41,8 @@ class Transport {
   virtual Result<HttpReply> send(const HttpRequest& request) = 0;
   // Called from another thread to abort the requests in flight (shutdown); send() then fails.
   virtual void cancel() {}
-  // True when send() may run on two threads at once, each request on its own connection: a
-  // push then keeps two batches in flight (docs/protocol.md "Two batches in flight").
+  // True when send() may run on several threads at once, each request on its own connection: a
+  // push then keeps several batches in flight (docs/protocol.md "Batches in flight").
   virtual bool concurrent() const { return false; }
 };
 

@@ -245,11 +245,13 @@ Result<RoundReport> SyncRound::push(const ProgressFn& progress) {
   auto send_ahead = [&](std::size_t answered) {
     for (std::size_t i = answered; i < queue.size(); ++i) {
       if (queue[i].sent()) continue;
-      const bool clear = i == answered || (transport_.concurrent() && std::none_of(queue.begin() + static_cast<std::ptrdiff_t>(answered),
-                                                                               queue.begin() + static_cast<std::ptrdiff_t>(i),
-                                                                               [&](const Outgoing& o) { return share_a_record(o.batch, queue[i].batch); }));
-      if (!clear) return;
-      send(queue[i]);
+      const auto on_wire = queue.begin() + static_cast<std::ptrdiff_t>(answered);
+      const auto this_one = queue.begin() + static_cast<std::ptrdiff_t>(i);
+      const bool clear = this_one == on_wire || (transport_.concurrent() && std::none_of(on_wire, this_one, [&](const Outgoing& o) {
+                                                   return share_a_record(o.batch, this_one->batch);
+                                                 }));
+      if (!clear) return;  // the ones behind it wait with it: batches go in the order frozen
+      send(*this_one);
     }
   };
   // The batch_ids of queue[from..]: the batches a freeze must not offer again.

@@ -165,10 +165,10 @@ TEST_CASE("with three in flight, a batch holding a record of the oldest waits fo
   Overlapping t(k.transport);
   t.name(first->body, 1);
   t.name(second->body, 2);
-  // The first waits 1 s for the third, which must not come (it holds the first's record); the
-  // second waits for the third too, which goes as soon as the first's reply is in.
-  t.holds = {{1, std::chrono::seconds(1)}, {2, std::chrono::seconds(10)}};
-  t.partners = {{1, 3}, {2, 3}};
+  // The first waits for the second to join it, the second for the third, which can go only once
+  // the first's reply is in (it holds the first's record): no wait here ends by its time alone.
+  t.holds = {{1, std::chrono::seconds(10)}, {2, std::chrono::seconds(10)}};
+  t.partners = {{1, 2}, {2, 3}};
   auto report = SyncRound(*k.store, t, batches_of(10, 3)).push();
   REQUIRE(report);
   CHECK(t.overlapped(1, 2));

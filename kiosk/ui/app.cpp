@@ -21,6 +21,7 @@
 #include "kiosk/ui/screenshot.hpp"
 #include "kiosk/ui/shell.hpp"
 #include "kiosk/ui/startup_trace.hpp"
+#include "kiosk/ui/stop_signals.hpp"
 #include "kiosk/ui/text/gl_texture_sink.hpp"
 #include "kiosk/ui/window.hpp"
 
@@ -93,14 +94,14 @@ void trace_frame(Window& window, FrameTrace& trace, int number) {
 }
 
 // The window loop: a frame only when something changed, else asleep in glfwWaitEvents until
-// input, the next deadline, or a wake from the sync engine.
+// input, the next deadline, or a wake from the sync engine or a stop signal.
 int run_loop(Window& window, Theme& theme, Shell& shell, vm::Workspace& workspace, StartupTrace& trace,
-             FrameTrace* frames) {
+             FrameTrace* frames, const StopSignals& stop) {
   const bool debug_frames = std::getenv("KIOSK_DEBUG_FRAMES") != nullptr;
   RedrawPolicy policy;
   ItemLog log;
   bool trimmed = false;
-  while (!window.should_close()) {
+  while (!window.should_close() && !stop.requested()) {
     const std::optional<std::int64_t> wait = policy.wait_ms(monotonic_ms(), window.input_pending());
     const bool will_sleep = !wait || *wait > 0;
     if (!trimmed && will_sleep) {
@@ -143,6 +144,13 @@ int run_interactive(const AppOptions& options) {
   // after every round so badges and the sync panel show its outcome at once. They open on
   // their own thread while the window opens; the first frame waits for both.
   auto waker = std::make_shared<LoopWaker>();
+  // Installed before any thread starts work, so a stop signal during start-up is seen too: the
+  // loop then ends before its first frame.
+  auto stop = StopSignals::install([waker] { waker->wake(); });
+  if (!stop) {
+    std::fprintf(stderr, "kiosk: %s\n", stop.error().message.c_str());
+    return 1;
+  }
   auto opening = std::async(std::launch::async, [&options, waker, &trace] {
     const StartupTrace::Mark began = StartupTrace::mark();
     auto data = vm::StoreWorkspaceData::open(options.data_dir, options.assets_dir, [waker] { waker->wake(); });
@@ -190,7 +198,7 @@ int run_interactive(const AppOptions& options) {
     return 1;
   }
   trace.next("shell");
-  const int code = run_loop(**window, theme, shell, workspace, trace, frames.get());
+  const int code = run_loop(**window, theme, shell, workspace, trace, frames.get(), **stop);
   (*window)->set_trace(nullptr);  // the frame trace closes before the window does
   waker->set_open(false);  // before the window (and GLFW) go away
   return code;

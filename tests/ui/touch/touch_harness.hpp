@@ -214,6 +214,9 @@ class KioskWindow {
   std::string scratch() const { return dir_.path(); }
   // Ends the kiosk (SIGTERM: it signs out and closes its store) before the folder is read.
   void stop() { kiosk_.reset(); }
+  // The kiosk's exit code once it has exited by itself within `limit` (-1: killed by a signal,
+  // or still running at the limit and then stopped).
+  int wait_exit(std::chrono::seconds limit) { return kiosk_->wait(limit); }
 
   // Runs xdotool with these arguments; the window's id is found once and reused.
   std::string xdotool(std::vector<std::string> args) {

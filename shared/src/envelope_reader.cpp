@@ -79,12 +79,15 @@ void append_escaped(std::string& out, std::string_view s) {
 // (nlohmann reads an integer 0).
 //
 // `text` gets the tree's dump() in the same walk: every object's members are written in
-// nlohmann's (std::map) order, as sent when the keys arrive sorted (kiosks send them so), else
-// sorted here. The tree itself is built only when asked for: the server's push path judges the
-// payload on the DOM (ws/json_view.hpp) and keeps nothing but the text.
+// nlohmann's (std::map) order, as they come while their keys arrive sorted (kiosks send them
+// so); the first key out of order rewinds the object and writes it sorted. The tree itself is
+// built only when asked for: the server's push path judges the payload on the DOM
+// (ws/json_view.hpp) and keeps nothing but the text.
 class PayloadReader {
  public:
-  PayloadReader(int max_depth, std::string& text) : max_depth_(max_depth), text_(text) {}
+  // `members` (may be null) gets the spans of the top-level object's members in `text`.
+  PayloadReader(int max_depth, std::string& text, std::vector<PayloadMember>* members = nullptr)
+      : max_depth_(max_depth), text_(text), members_(members) {}
 
   // `out` null: the text only.
   bool read(dom::element el, int depth, json* out) {
@@ -135,43 +138,71 @@ class PayloadReader {
     return false;
   }
 
+  // Whether every object read so far had its keys in sorted order as sent.
+  bool all_sorted() const { return all_sorted_; }
+
  private:
   using Member = std::pair<std::string_view, dom::element>;
 
+  // One walk over the members: checking the keys' order before writing was a walk of its own.
   bool read_object(dom::object object, int depth, json* out) {
+    const std::size_t start = text_.size();
     if (out != nullptr) *out = json::object();
+    if (depth == 1 && members_ != nullptr) {
+      members_->clear();
+      members_->reserve(object.size());
+    }
     text_ += '{';
     std::string_view previous;
-    bool first = true, sorted = true;
+    bool first = true;
     for (dom::key_value_pair kv : object) {
-      if (!first && !(previous < kv.key)) sorted = false;
+      if (!first && !(previous < kv.key)) return read_sorted(object, depth, out, start);
+      if (!member(kv.key, kv.value, first, depth, out)) return false;
       previous = kv.key;
       first = false;
     }
-    first = true;
-    auto member = [&](std::string_view key, dom::element value) {
-      if (!first) text_ += ',';
-      first = false;
-      append_escaped(text_, key);
-      text_ += ':';
-      if (out == nullptr) return read(value, depth + 1, nullptr);
-      auto [it, inserted] = out->get_ref<json::object_t&>().try_emplace(std::string(key));
-      return inserted && read(value, depth + 1, &it->second);
-    };
-    if (sorted) {
-      for (dom::key_value_pair kv : object)
-        if (!member(kv.key, kv.value)) return false;
-    } else {
-      std::vector<Member> members;
-      for (dom::key_value_pair kv : object) members.emplace_back(kv.key, kv.value);
-      std::sort(members.begin(), members.end(), [](const Member& a, const Member& b) { return a.first < b.first; });
-      for (std::size_t i = 0; i < members.size(); ++i) {
-        if (i > 0 && members[i - 1].first == members[i].first) return false;
-        if (!member(members[i].first, members[i].second)) return false;
-      }
+    text_ += '}';
+    return true;
+  }
+
+  // The object at `start` again, its members sorted (nlohmann's order).
+  bool read_sorted(dom::object object, int depth, json* out, std::size_t start) {
+    all_sorted_ = false;
+    text_.resize(start);
+    if (out != nullptr) *out = json::object();
+    if (depth == 1 && members_ != nullptr) members_->clear();
+    text_ += '{';
+    std::vector<Member> members;
+    for (dom::key_value_pair kv : object) members.emplace_back(kv.key, kv.value);
+    std::sort(members.begin(), members.end(), [](const Member& a, const Member& b) { return a.first < b.first; });
+    for (std::size_t i = 0; i < members.size(); ++i) {
+      if (i > 0 && members[i - 1].first == members[i].first) return false;
+      if (!member(members[i].first, members[i].second, i == 0, depth, out)) return false;
     }
     text_ += '}';
     return true;
+  }
+
+  bool member(std::string_view key, dom::element value, bool first, int depth, json* out) {
+    if (!first) text_ += ',';
+    const std::size_t key_at = text_.size() + 1;
+    append_escaped(text_, key);
+    const std::size_t key_end = text_.size() - 1;
+    text_ += ':';
+    const std::size_t value_at = text_.size();
+    bool read_ok = false;
+    if (out == nullptr) {
+      read_ok = read(value, depth + 1, nullptr);
+    } else {
+      auto [it, inserted] = out->get_ref<json::object_t&>().try_emplace(std::string(key));
+      read_ok = inserted && read(value, depth + 1, &it->second);
+    }
+    if (read_ok && depth == 1 && members_ != nullptr) {
+      members_->push_back(PayloadMember{static_cast<std::uint32_t>(key_at), static_cast<std::uint32_t>(key_end - key_at),
+                                        static_cast<std::uint32_t>(value_at),
+                                        static_cast<std::uint32_t>(text_.size() - value_at)});
+    }
+    return read_ok;
   }
 
   bool read_array(dom::array array, int depth, json* out) {
@@ -203,6 +234,8 @@ class PayloadReader {
 
   int max_depth_;
   std::string& text_;
+  std::vector<PayloadMember>* members_;
+  bool all_sorted_ = true;
 };
 
 std::optional<std::string> string_of(dom::element el) {
@@ -304,12 +337,14 @@ std::optional<ReadEnvelope> read_record(dom::element el, const EnvelopeLimits& l
   if (m.payload->get_object().get(payload) != simdjson::SUCCESS || payload.size() > limits.max_fields) {
     return std::nullopt;
   }
-  PayloadReader reader(limits.max_depth, out.payload_text);
+  PayloadReader reader(limits.max_depth, out.payload_text, visit != nullptr ? &out.members : nullptr);
   if (!reader.read(*m.payload, 1, visit != nullptr ? nullptr : &e.payload)) return std::nullopt;
   if (out.payload_text.size() > limits.max_payload_bytes) return std::nullopt;
   if (m.field_versions && !read_field_versions(*m.field_versions, form, e)) return std::nullopt;
   if (form == EnvelopeForm::Full) expand_field_versions(e);
-  if (visit != nullptr) (*visit)(e, json_view::Dom(*m.payload));
+  if (visit != nullptr) {
+    (*visit)(e, reader.all_sorted() ? json_view::Dom::known_sorted(*m.payload) : json_view::Dom(*m.payload));
+  }
   return out;
 }
 

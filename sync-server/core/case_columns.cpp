@@ -41,17 +41,33 @@ std::optional<std::string>* slot_of(CaseColumns& c, std::string_view kind, std::
   return nullptr;
 }
 
+// The same for a key as written between its quotes.
+std::optional<std::string>* slot_of_raw(CaseColumns& c, std::string_view kind, std::string_view raw_key, bool escaped) {
+  if (!escaped) return slot_of(c, kind, raw_key);
+  return slot_of(c, kind, json_scan::key_of(json_scan::Member{raw_key, true, {}}));
+}
+
 }  // namespace
 
 CaseColumns CaseColumnReader::read(std::string_view kind, std::string_view payload_text) {
   CaseColumns c;
   if (!json_scan::members(payload_text, members_)) return c;
-  std::string decoded;
   for (const auto& m : members_) {
-    if (m.key_escaped) decoded = json_scan::key_of(m);
-    auto* slot = slot_of(c, kind, m.key_escaped ? std::string_view(decoded) : m.key);
     // Stored payloads are nlohmann dumps: no key appears twice.
-    if (slot) *slot = column_text(m.value);
+    if (auto* slot = slot_of_raw(c, kind, m.key, m.key_escaped)) *slot = column_text(m.value);
+  }
+  return c;
+}
+
+CaseColumns read_case_columns(std::string_view kind, std::string_view payload_text,
+                              const std::vector<PayloadMember>& members) {
+  CaseColumns c;
+  for (const auto& m : members) {
+    const std::string_view key = payload_text.substr(m.key_at, m.key_size);
+    auto* slot = slot_of_raw(c, kind, key, key.find('\\') != std::string_view::npos);
+    json_scan::Value value;
+    // Only a wanted member's value is scanned.
+    if (slot && json_scan::value(payload_text.substr(m.value_at, m.value_size), value)) *slot = column_text(value);
   }
   return c;
 }

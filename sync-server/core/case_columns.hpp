@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "sync-server/core/json_scan.hpp"
+#include "ws/envelope_reader.hpp"
 
 namespace ws::server {
 
@@ -37,5 +38,9 @@ class CaseColumnReader {
 
 // The same with the calling thread's reader: writers and ingest's checking threads alike.
 CaseColumns read_case_columns(std::string_view kind, std::string_view payload_text);
+// The same from the members' places in the text as the envelope reader wrote it
+// (ws/envelope_reader.hpp): no second scan of the payload, only the wanted values read.
+CaseColumns read_case_columns(std::string_view kind, std::string_view payload_text,
+                              const std::vector<PayloadMember>& members);
 
 }  // namespace ws::server

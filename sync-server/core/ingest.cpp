@@ -149,8 +149,9 @@ std::string payload_problem(const Envelope& e, const Payload& payload, const Pay
 }
 
 // The checks after the parse, whichever parse read the envelope (`problem`: payload_problem's
-// verdict). From here on the payload lives in the texts: a refusal keeps the record's own.
-Candidate check_envelope(Candidate c, Envelope e, std::string problem) {
+// verdict; `members`: the payload's members in its text when the reader found them, else
+// null). From here on the payload lives in the texts: a refusal keeps the record's own.
+Candidate check_envelope(Candidate c, Envelope e, std::string problem, const std::vector<PayloadMember>* members) {
   c.field_versions_text = field_versions_json(e.field_versions);
   auto refuse = [&](std::string why) {
     c.rejection = std::move(why);
@@ -165,7 +166,7 @@ Candidate check_envelope(Candidate c, Envelope e, std::string problem) {
   if (!kiosk_may_push(e.kind)) return refuse("unknown kind '" + e.kind + "'");
   if (contains_nul(c.payload_text)) return refuse("payload contains a NUL character");
   if (!problem.empty()) return refuse(std::move(problem));
-  c.derived = derive_columns(e, c.payload_text);
+  c.derived = members != nullptr ? derive_columns(e, c.payload_text, *members) : derive_columns(e, c.payload_text);
   c.erased_marker = carries_erased_marker(c.payload_text);
   c.envelope = std::move(e);
   return c;
@@ -187,7 +188,7 @@ Candidate check_record(json& raw, const std::string& device_centre, const Payloa
   // payload, and parses it again. Freeing it here, on a checking thread, takes the teardown of
   // a batch's payloads off the one thread that writes the batch and answers the kiosk.
   e->payload = json();
-  return check_envelope(std::move(c), std::move(*e), std::move(problem));
+  return check_envelope(std::move(c), std::move(*e), std::move(problem), nullptr);
 }
 
 // The parse step of a record sent as text: simdjson's reader (ws/envelope_reader.hpp) reads
@@ -199,7 +200,7 @@ Candidate check_text(std::string_view text, const std::string& device_centre, co
   if (auto read = read_envelope(text, EnvelopeLimits{}, EnvelopeForm::Compact, judge)) {
     const bool foreign = read->envelope.centre != device_centre;
     Candidate c{false, foreign, read->envelope.id, std::nullopt, "", std::move(read->payload_text), "", "", {}, false};
-    return check_envelope(std::move(c), std::move(read->envelope), std::move(problem));
+    return check_envelope(std::move(c), std::move(read->envelope), std::move(problem), &read->members);
   }
   json raw = json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (raw.is_discarded()) return Candidate{true, false, "", std::nullopt, "", "", "", "", {}, false};

@@ -130,6 +130,11 @@ bool members(std::string_view text, std::vector<Member>& out) {
   });
 }
 
+bool value(std::string_view text, Value& out) {
+  Cursor c(text);
+  return c.value(out) && c.at_end();
+}
+
 bool elements(std::string_view text, std::vector<Value>& out) {
   out.clear();
   return list(text, '[', ']', [&out](Cursor& c) {

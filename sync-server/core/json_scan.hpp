@@ -26,6 +26,8 @@ struct Member {
 // The members of the object `text`, in order (duplicates kept). False if `text` is not one
 // well-formed JSON object at this level (nested values are only delimited, not checked).
 bool members(std::string_view text, std::vector<Member>& out);
+// The one JSON value that is all of `text` (nested values only delimited, as above).
+bool value(std::string_view text, Value& out);
 // The elements of the array `text`, in order.
 bool elements(std::string_view text, std::vector<Value>& out);
 // Decodes a JSON string's body (between the quotes) into `out` (replacing it).

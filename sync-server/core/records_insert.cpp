@@ -37,6 +37,11 @@ DerivedColumns derive_columns(const Envelope& e, std::string_view payload_text) 
   return DerivedColumns{e.version.to_string(), read_case_columns(e.kind, payload_text)};
 }
 
+DerivedColumns derive_columns(const Envelope& e, std::string_view payload_text,
+                              const std::vector<PayloadMember>& members) {
+  return DerivedColumns{e.version.to_string(), read_case_columns(e.kind, payload_text, members)};
+}
+
 void NewRecordRows::add(const Envelope& e, std::string_view payload_text, std::string_view field_versions_text,
                         const DerivedColumns& derived, std::size_t tag) {
   rows_.push_back(Row{&e, payload_text, field_versions_text, &derived, tag});

@@ -32,6 +32,9 @@ struct DerivedColumns {
 };
 // The one rule for them, whoever makes them (`payload_text` as stored).
 DerivedColumns derive_columns(const Envelope& e, std::string_view payload_text);
+// The same with the payload's members as the envelope reader found them in the text.
+DerivedColumns derive_columns(const Envelope& e, std::string_view payload_text,
+                              const std::vector<PayloadMember>& members);
 
 class NewRecordRows {
  public:

@@ -7,10 +7,12 @@
 // returns. Whatever it does not accept (malformed JSON, a check failing, a duplicate key, a
 // number it would read differently) it leaves to the strict path, by returning nothing, so
 // that path's verdict and its error messages stay the only ones.
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "ws/envelope.hpp"
 #include "ws/protocol.hpp"
@@ -20,9 +22,20 @@ namespace json_view {
 class Dom;  // ws/json_view.hpp
 }
 
+// Where one of the payload's top-level members lies in payload_text: its key between the
+// quotes (escaped as written) and its value's JSON text. Code that wants a few members' values
+// (the server's case columns) reads them there instead of scanning the text a second time.
+struct PayloadMember {
+  std::uint32_t key_at = 0, key_size = 0;
+  std::uint32_t value_at = 0, value_size = 0;
+};
+
 struct ReadEnvelope {
   Envelope envelope;
   std::string payload_text;  // the payload's compact JSON, as envelope_from_json's payload_text
+  // The payload's top-level members in payload_text's order; filled by the overload with a
+  // visitor (the push path), empty otherwise.
+  std::vector<PayloadMember> members;
 };
 
 // The envelope in `text` (one record's JSON), as envelope_from_json(json::parse(text), limits,
@@ -31,7 +44,8 @@ std::optional<ReadEnvelope> read_envelope(std::string_view text, const EnvelopeL
                                           EnvelopeForm form = EnvelopeForm::Full);
 
 // Reads the payload on simdjson's DOM instead of a tree: `visit` gets the accepted envelope
-// (its payload left null) and the payload's DOM, which lives only during the call.
+// (its payload left null) and the payload's DOM, which lives only during the call. The answer
+// lists the payload's top-level members (ReadEnvelope::members).
 using PayloadVisitor = std::function<void(const Envelope&, const json_view::Dom&)>;
 std::optional<ReadEnvelope> read_envelope(std::string_view text, const EnvelopeLimits& limits, EnvelopeForm form,
                                           const PayloadVisitor& visit);

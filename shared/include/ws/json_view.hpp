@@ -55,6 +55,10 @@ class Tree {
 class Dom {
  public:
   explicit Dom(simdjson::dom::element el) : el_(el) {}
+  // A view of a value whose every object has its keys in sorted order, as the envelope reader
+  // found while it wrote the payload's text: member walks then skip their order check, which
+  // was a second walk over each object (docs/performance.md, session 15).
+  static Dom known_sorted(simdjson::dom::element el) { return Dom(el, true); }
   simdjson::dom::element element() const { return el_; }
 
   bool is_null() const { return type() == Type::NULL_VALUE; }
@@ -80,27 +84,30 @@ class Dom {
     if (is_object()) return simdjson::dom::object(el_).size();
     return is_null() ? 0 : 1;
   }
-  Dom at(std::size_t i) const { return Dom(simdjson::dom::array(el_).at(i).value_unsafe()); }
+  Dom at(std::size_t i) const { return Dom(simdjson::dom::array(el_).at(i).value_unsafe(), sorted_); }
 
   std::optional<Dom> find(std::string_view key) const {
     simdjson::dom::element value;
     if (simdjson::dom::object(el_).at_key(key).get(value) != simdjson::SUCCESS) return std::nullopt;
-    return Dom(value);
+    return Dom(value, sorted_);
   }
 
   // Members in sorted key order: as sent when a kiosk sent them sorted (they do), else sorted here.
   template <typename F>
   void each_member(F&& fn) const {
     const simdjson::dom::object object(el_);
-    std::string_view previous;
-    bool first = true, sorted = true;
-    for (simdjson::dom::key_value_pair kv : object) {
-      if (!first && !(previous < kv.key)) sorted = false;
-      previous = kv.key;
-      first = false;
+    bool sorted = true;
+    if (!sorted_) {
+      std::string_view previous;
+      bool first = true;
+      for (simdjson::dom::key_value_pair kv : object) {
+        if (!first && !(previous < kv.key)) sorted = false;
+        previous = kv.key;
+        first = false;
+      }
     }
     if (sorted) {
-      for (simdjson::dom::key_value_pair kv : object) fn(kv.key, Dom(kv.value));
+      for (simdjson::dom::key_value_pair kv : object) fn(kv.key, Dom(kv.value, sorted_));
       return;
     }
     std::vector<std::pair<std::string_view, simdjson::dom::element>> members;
@@ -111,8 +118,10 @@ class Dom {
 
  private:
   using Type = simdjson::dom::element_type;
+  Dom(simdjson::dom::element el, bool sorted) : el_(el), sorted_(sorted) {}
   Type type() const { return el_.type(); }
   simdjson::dom::element el_;
+  bool sorted_ = false;  // known_sorted(): every object below has its keys in sorted order
 };
 
 }  // namespace ws::json_view

@@ -1,6 +1,7 @@
 // The case columns of `records` (case_columns.hpp): every writer fills them from the payload,
 // the case index's triggers and the link index read them instead of JSON, erasure empties them,
-// and migration 12 fills them in an older file without touching the index or the counts.
+// and migration 12 fills them in an older file without touching the index or the counts; the
+// push path reads them at the places the envelope reader found, by the same rule as the scan.
 #include <doctest/doctest.h>
 
 #include "sync-server/core/case_index.hpp"
@@ -8,6 +9,7 @@
 #include "sync-server/core/ingest.hpp"
 #include "sync-server/core/schema.hpp"
 #include "tests/unit/server/fixtures.hpp"
+#include "ws/envelope_reader.hpp"
 
 using namespace ws;
 using namespace ws::server;
@@ -192,4 +194,46 @@ TEST_CASE("migration 12 fills the case columns of an older file and keeps its in
   REQUIRE(found->cases.size() == 1);
   CHECK(found->cases[0].case_id == case_id);
   CHECK(db_count(db, kOutOfStepSql) == 0);
+}
+
+namespace {
+
+std::string columns_text(const CaseColumns& c) {
+  std::string out;
+  for (const auto* v : {&c.case_id, &c.number, &c.name, &c.name_native, &c.status, &c.counsellor, &c.opened,
+                        &c.nationality}) {
+    out += *v ? "[" + **v + "]" : std::string("-");
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("the case columns read where the envelope reader found the members equal the scan of the text") {
+  const std::string head = R"({"id":"0190a1b2-c3d4-7e5f-8a6b-7c8d9e0f1a2b","centre":"OSLO","version":")" +
+                           version_at(1'700'000'000'000, "dev-1").to_string() + R"(","kind":")";
+  // Keys out of order (the reader rewrites the object sorted), escapes in values and keys,
+  // every JSON type in a column's member, nested objects out of order before a wanted key.
+  const std::vector<std::string> payloads = {
+      R"({"status":"open","name_latin":"Amina \"Nur\"\nYusuf","case_number":"OSL-7","_case_id":"c-1"})",
+      R"({"_case_id":"c\u00e9","counsellor":{"b":1,"a":[true,null]},"date_opened":12.5,"name_native":"امینه"})",
+      R"({"a\tkey":1,"nationality":"Somalia","status":true,"counsellor":false,"case_number":null})",
+      R"({"z":{"y":1,"x":2},"nationality":["a","b"],"_case_id":-3,"name_latin":"\u0001"})",
+      R"({"_case_id":"","date_opened":"2026-01-02","name_latin":"x","nationality":"Eritrea","status":"s"})",
+      R"({})",
+  };
+  for (const std::string kind : {"case", "intake", "counselling"}) {
+    for (const auto& payload : payloads) {
+      const std::string text = head + kind + R"(","payload":)" + payload + "}";
+      CAPTURE(text);
+      auto read = read_envelope(text, EnvelopeLimits{}, EnvelopeForm::Compact,
+                                [](const Envelope&, const json_view::Dom&) {});
+      REQUIRE(read);
+      CHECK(read->members.size() == json::parse(payload).size());
+      const std::string scanned = columns_text(read_case_columns(kind, read->payload_text));
+      CHECK(columns_text(read_case_columns(kind, read->payload_text, read->members)) == scanned);
+      if (kind == "case" && payload == payloads[0]) CHECK(scanned == "[c-1][OSL-7][Amina \"Nur\"\nYusuf]-[open]---");
+      if (kind == "intake" && payload == payloads[3]) CHECK(scanned == "[-3]------[[\"a\",\"b\"]]");
+    }
+  }
 }

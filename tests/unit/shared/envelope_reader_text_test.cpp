@@ -1,7 +1,8 @@
 // The payload text the simdjson reader writes in its walk (ws/envelope_reader.hpp) against the
 // strict path's dump, on generated payloads: keys in nlohmann's order (written in the walk) and
 // shuffled (left to the dump of the tree), unicode sent raw and as \u escapes, control
-// characters, every number form, nested objects and arrays.
+// characters, every number form, nested objects and arrays; and what the push path takes from
+// the same walk (the members' places in the text, whether the DOM may skip its order checks).
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -11,6 +12,7 @@
 #include <vector>
 
 #include "ws/envelope_reader.hpp"
+#include "ws/json_view.hpp"
 
 namespace {
 
@@ -110,6 +112,57 @@ TEST_CASE("a character to escape is found at every offset of a long string") {
     for (int at = 0; at < 20; ++at) {
       std::string s = std::string(static_cast<std::size_t>(at), 'x') + c + std::string(17, 'y');
       check_same_text(R"({"a)" + s + R"(":1,"k":")" + s + R"("})");
+    }
+  }
+}
+
+namespace {
+
+// Every member and item of a view, depth first, keys in the order each_member gives them.
+template <typename V>
+void walk(const V& v, std::string& out) {
+  if (v.is_object()) {
+    out += '{';
+    v.each_member([&](std::string_view key, const V& child) {
+      out.append(key).append(1, ':');
+      walk(child, out);
+      out += ',';
+    });
+    out += '}';
+  } else if (v.is_array()) {
+    out += '[';
+    for (std::size_t i = 0; i < v.size(); ++i) walk(v.at(i), out), out += ',';
+    out += ']';
+  } else if (v.is_string()) {
+    out.append(v.string());
+  } else {
+    out += v.is_null() ? "null" : v.is_bool() ? (v.boolean() ? "true" : "false") : std::to_string(v.number());
+  }
+}
+
+}  // namespace
+
+TEST_CASE("the push path's payload: members found where the text has them, the DOM walked in the tree's order") {
+  std::mt19937 rng(15);
+  for (int i = 0; i < 2000; ++i) {
+    json payload = json::object();
+    for (unsigned n = 1 + rng() % 8; n > 0; --n) payload[kKeys[rng() % kKeys.size()]] = random_value(rng, 1);
+    // Shuffled at every level in half of them, only nested objects (the top level sorted) in some.
+    const std::string text = kHead + write(payload, rng, i % 2 == 1, i % 3 == 0) + "}";
+    CAPTURE(text);
+    std::string dom_walk, tree_walk;
+    auto read = ws::read_envelope(text, ws::EnvelopeLimits{}, ws::EnvelopeForm::Compact,
+                                  [&](const ws::Envelope&, const ws::json_view::Dom& p) { walk(p, dom_walk); });
+    REQUIRE(read);
+    walk(ws::json_view::Tree(payload), tree_walk);
+    CHECK(dom_walk == tree_walk);
+    REQUIRE(read->members.size() == payload.size());
+    std::size_t at = 0;
+    for (const auto& [key, value] : payload.items()) {
+      const ws::PayloadMember& m = read->members[at++];
+      const std::string_view written_key = std::string_view(read->payload_text).substr(m.key_at, m.key_size);
+      CHECK(json::parse("\"" + std::string(written_key) + "\"") == key);
+      CHECK(json::parse(read->payload_text.substr(m.value_at, m.value_size)) == value);
     }
   }
 }

@@ -100,35 +100,26 @@ struct Fixture {
 
 }  // namespace
 
-TEST_CASE("two kiosks' batches in one group: one commit, exact sequences, counts, batch log and cursors") {
-  Fixture f;
-  const auto results = f.push_as_one_group({{&f.oslo2, f.intakes(f.oslo2, kRecords)},
-                                            {&f.bergen, f.intakes(f.bergen, kRecords)}});
-  f.check_all_applied(results[0], kRecords);
-  f.check_all_applied(results[1], kRecords);
-  const auto stats = f.ingest.group_commit().stats();
-  CHECK(stats.commits == 2);  // the first push alone, then both together
-  CHECK(stats.shared_commits == 1);
-  f.check_sequences(1 + 2 * kRecords);
-  CHECK(f.count("SELECT COUNT(*) FROM batches") == 3);
-  f.check_cursors(f.oslo2, *results[0], kRecords);
-  f.check_cursors(f.bergen, *results[1], kRecords);
-  CHECK(json::parse(results[1]->body)["cursor"] == std::to_string(1 + 2 * kRecords));
-}
-
-// A kiosk keeps three batches on the wire (its push round): those that queue while the writer
-// commits another share the next commit like any other kiosks' (docs/performance.md, session 15).
-TEST_CASE("one kiosk's batches in flight together share one commit, each with its own cursors") {
-  Fixture f;
-  const auto results = f.push_as_one_group({{&f.oslo2, f.intakes(f.oslo2, kRecords)},
-                                            {&f.oslo2, f.intakes(f.oslo2, kRecords)}});
-  f.check_all_applied(results[0], kRecords);
-  f.check_all_applied(results[1], kRecords);
-  const auto stats = f.ingest.group_commit().stats();
-  CHECK(stats.commits == 2);  // the first push alone, then the kiosk's two together
-  CHECK(stats.shared_commits == 1);
-  f.check_sequences(1 + 2 * kRecords);
-  CHECK(json::parse(results[1]->body)["cursor_from"] == json::parse(results[0]->body)["cursor"]);
+// Two kiosks' batches, or one kiosk's two in flight (a kiosk keeps three on the wire): those
+// that queue while the writer commits another share the next commit alike.
+TEST_CASE("two batches in one group, of two kiosks or one kiosk's: one commit, exact sequences, counts, batch log and cursors") {
+  for (const bool one_kiosk : {false, true}) {
+    CAPTURE(one_kiosk);
+    Fixture f;
+    const Device& second = one_kiosk ? f.oslo2 : f.bergen;
+    const auto results = f.push_as_one_group({{&f.oslo2, f.intakes(f.oslo2, kRecords)},
+                                              {&second, f.intakes(second, kRecords)}});
+    f.check_all_applied(results[0], kRecords);
+    f.check_all_applied(results[1], kRecords);
+    const auto stats = f.ingest.group_commit().stats();
+    CHECK(stats.commits == 2);  // the first push alone, then both together
+    CHECK(stats.shared_commits == 1);
+    f.check_sequences(1 + 2 * kRecords);
+    CHECK(f.count("SELECT COUNT(*) FROM batches") == 3);
+    f.check_cursors(f.oslo2, *results[0], kRecords);
+    f.check_cursors(second, *results[1], kRecords);
+    CHECK(json::parse(results[1]->body)["cursor"] == std::to_string(1 + 2 * kRecords));
+  }
 }
 
 TEST_CASE("a batch and its identical retry in one group are stored once, and the retry gets the same reply") {

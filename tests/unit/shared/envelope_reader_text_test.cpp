@@ -50,6 +50,13 @@ json random_value(std::mt19937& rng, int depth) {
   }
 }
 
+// A payload of 1-8 members.
+json random_payload(std::mt19937& rng) {
+  json payload = json::object();
+  for (unsigned n = 1 + rng() % 8; n > 0; --n) payload[kKeys[rng() % kKeys.size()]] = random_value(rng, 1);
+  return payload;
+}
+
 // The JSON of `j`, objects' members in the order `shuffle` gives, strings raw or \u-escaped.
 std::string write(const json& j, std::mt19937& rng, bool shuffle, bool ascii) {
   if (j.is_object()) {
@@ -88,8 +95,7 @@ void check_same_text(const std::string& payload) {
 TEST_CASE("the reader's payload text is the strict path's dump, in order or not") {
   std::mt19937 rng(14);
   for (int i = 0; i < 2000; ++i) {
-    json payload = json::object();
-    for (unsigned n = 1 + rng() % 8; n > 0; --n) payload[kKeys[rng() % kKeys.size()]] = random_value(rng, 1);
+    const json payload = random_payload(rng);
     const bool shuffle = i % 2 == 1;
     const bool ascii = i % 3 == 0;
     check_same_text(write(payload, rng, shuffle, ascii));
@@ -145,9 +151,8 @@ void walk(const V& v, std::string& out) {
 TEST_CASE("the push path's payload: members found where the text has them, the DOM walked in the tree's order") {
   std::mt19937 rng(15);
   for (int i = 0; i < 2000; ++i) {
-    json payload = json::object();
-    for (unsigned n = 1 + rng() % 8; n > 0; --n) payload[kKeys[rng() % kKeys.size()]] = random_value(rng, 1);
-    // Shuffled at every level in half of them, only nested objects (the top level sorted) in some.
+    const json payload = random_payload(rng);
+    // Shuffled at every level in half of them.
     const std::string text = kHead + write(payload, rng, i % 2 == 1, i % 3 == 0) + "}";
     CAPTURE(text);
     std::string dom_walk, tree_walk;

@@ -8,6 +8,7 @@
 
 #include <simdjson.h>
 
+#include "ws/case_id.hpp"
 #include "ws/ids.hpp"
 #include "ws/json_view.hpp"
 
@@ -375,7 +376,7 @@ json payload_tree(const json_view::Dom& payload) {
 
 namespace protocol {
 
-std::optional<PullResponse> read_pull_page(std::string_view body, EnvelopeForm form) {
+std::optional<PullResponse> read_pull_page(std::string_view body, EnvelopeForm form, TreeWanted tree_wanted) {
   std::optional<dom::parser> own;
   auto doc = parse(body, own);
   dom::object page;
@@ -396,13 +397,35 @@ std::optional<PullResponse> read_pull_page(std::string_view body, EnvelopeForm f
   if (more && more->is_bool()) r.more = more->get_bool().value_unsafe();
   r.records.reserve(list.size());
   r.payload_json.reserve(list.size());
+  if (tree_wanted != nullptr) r.case_ids.reserve(list.size());
+  // Set by `visit` for the record being read: its tree when wanted, else its case id.
+  json tree;
+  std::optional<std::string> case_id;
+  const PayloadVisitor visit = [&](const Envelope& e, const json_view::Dom& payload) {
+    if (tree_wanted(e)) tree = payload_tree(payload);
+    else case_id = case_id_of(payload);
+  };
   for (dom::element x : list) {
-    auto e = read_record(x, EnvelopeLimits{}, form, nullptr);
+    auto e = read_record(x, EnvelopeLimits{}, form, tree_wanted != nullptr ? &visit : nullptr);
     if (!e) return std::nullopt;
     r.records.push_back(std::move(e->envelope));
     r.payload_json.push_back(std::move(e->payload_text));
+    if (tree_wanted == nullptr) continue;
+    r.records.back().payload = std::move(tree);
+    tree = json();
+    r.case_ids.push_back(std::move(case_id));
+    case_id.reset();
   }
   return r;
+}
+
+json payload_tree_of(const PullResponse& page, std::size_t i) {
+  const Envelope& e = page.records[i];
+  if (!e.payload.is_null() || page.payload_json.size() != page.records.size()) return e.payload;
+  std::optional<dom::parser> own;
+  auto doc = parse(page.payload_json[i], own);
+  if (!doc) return json();
+  return payload_tree(json_view::Dom(*doc));
 }
 
 }  // namespace protocol

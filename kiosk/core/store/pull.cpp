@@ -7,6 +7,7 @@
 #include "kiosk/core/store/record_row.hpp"
 #include "kiosk/core/store/store.hpp"
 #include "kiosk/core/store/vault.hpp"
+#include "ws/envelope_reader.hpp"
 #include "ws/erasure.hpp"
 #include "ws/merge.hpp"
 
@@ -52,7 +53,14 @@ const std::string* page_payload_json(const protocol::PullResponse& page, std::si
   return page.payload_json.size() == page.records.size() ? &page.payload_json[i] : nullptr;
 }
 
+// The `_case_id` the page's read took for record `i` when it built no tree for it.
+const std::optional<std::string>* page_case_id(const protocol::PullResponse& page, std::size_t i) {
+  return page.case_ids.size() == page.records.size() && page.records[i].payload.is_null() ? &page.case_ids[i] : nullptr;
+}
+
 }  // namespace
+
+bool Store::pull_reads_payload(const Envelope& e) { return e.deleted || e.kind == "form"; }
 
 Status Store::insert_pulled(const Envelope& incoming, std::int64_t now_ms, const std::string* payload_json) {
   return row::insert_pulled(db_, data_dir_, incoming, now_ms, payload_json);
@@ -152,13 +160,16 @@ Result<std::size_t> Store::apply_pull_once(const protocol::PullResponse& page) {
       continue;
     }
     if (held->insert(incoming.id).second) {
-      if (auto s = new_rows->insert(incoming, now, page_payload_json(page, i)); !s) return fail(s.error());
+      if (auto s = new_rows->insert(incoming, now, page_payload_json(page, i), page_case_id(page, i)); !s) {
+        return fail(s.error());
+      }
       ++changed;
       continue;
     }
-    // The merge reads every field's version: a page read compact (read_pull_page) is expanded
-    // for the records it merges only.
+    // The merge reads every field's version and value: a page read compact and without trees
+    // (read_pull_page) is expanded, and given its tree, for the records it merges only.
     Envelope full = incoming;
+    if (full.payload.is_null()) full.payload = protocol::payload_tree_of(page, i);
     expand_field_versions(full);
     auto one = merge_pulled(full, now);
     if (!one) return fail(one.error());

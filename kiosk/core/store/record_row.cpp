@@ -2,6 +2,8 @@
 
 #include "kiosk/core/store/payload_codec.hpp"
 #include "kiosk/core/store/record_codec.hpp"
+#include "ws/case_id.hpp"
+#include "ws/json_view.hpp"
 
 namespace ws::kiosk::row {
 
@@ -110,17 +112,20 @@ Result<codec::Encoded> encode_payload(sql::Connection& db, const std::string& da
 }
 
 // Binds the record's columns to kUpsert's parameters and runs `st`, reset after it for the next
-// record.
-Status run_upsert(sql::Statement& st, const Envelope& e, const codec::Encoded& payload, std::int64_t updated_ms) {
-  std::optional<std::string> case_id;
-  if (auto it = e.payload.find("_case_id"); it != e.payload.end() && it->is_string()) case_id = it->get<std::string>();
-  st.bind(1, e.id).bind(2, e.kind).bind(3, e.centre).bind(4, case_id).bind(5, e.version.to_string());
-  st.bind(6, e.deleted ? 1 : 0).bind(7, e.schema_version).bind(8, payload.codec).bind_blob(9, payload.bytes);
+// record. `case_id` is the payload's (ws/case_id.hpp), read from its tree or its DOM.
+Status run_upsert(sql::Statement& st, const Envelope& e, const std::optional<std::string>& case_id,
+                  const codec::Encoded& payload, std::int64_t updated_ms) {
   // Compact, as the server stores them: a pulled record's fields mostly share its version, and
   // the full text (~1.3 KB for an intake) made each row just over half a 4 KB page, so every
   // pulled record took a page of its own in the WAL and again in the checkpoint. The compact
   // text is the same whether `e` holds the full or the compact map (kept_in_compact).
-  st.bind(10, ws::compact_field_versions_json(e.field_versions, e.version)).bind(11, updated_ms).bind(12, std::string());
+  const std::string field_versions = ws::compact_field_versions_json(e.field_versions, e.version);
+  const std::string version = e.version.to_string();
+  // Bound in place (no copy by SQLite): every text here outlives the run below, and the reset
+  // after it clears the bindings.
+  st.bind_view(1, e.id).bind_view(2, e.kind).bind_view(3, e.centre).bind(4, case_id).bind_view(5, version);
+  st.bind(6, e.deleted ? 1 : 0).bind(7, e.schema_version).bind(8, payload.codec).bind_blob_view(9, payload.bytes);
+  st.bind_view(10, field_versions).bind(11, updated_ms).bind_view(12, std::string_view(""));  // "", not NULL
   auto s = st.run();
   st.reset();
   return s;
@@ -131,7 +136,7 @@ Status write(sql::Connection& db, const std::string& data_dir, const Envelope& e
   if (!st) return fail(st.error());
   const auto encoded = record_codec::encode(db, data_dir, e.id, e.kind, e.payload);
   if (!encoded) return fail(encoded.error());
-  if (auto s = run_upsert(*st, e, *encoded, state.updated_ms); !s) return s;
+  if (auto s = run_upsert(*st, e, case_id_of(json_view::Tree(e.payload)), *encoded, state.updated_ms); !s) return s;
   std::optional<std::string> base;
   if (state.base) base = state.base->to_string();
   auto sync = db.prepare(kUpsertSync);
@@ -152,7 +157,7 @@ Status insert_pulled(sql::Connection& db, const std::string& data_dir, const Env
                      const std::string* payload_json, const std::string* vault_public_key) {
   auto rows = PulledRows::prepare(db, data_dir, vault_public_key);
   if (!rows) return fail(rows.error());
-  return rows->insert(e, updated_ms, payload_json);
+  return rows->insert(e, updated_ms, payload_json, nullptr);
 }
 
 Result<PulledRows> PulledRows::prepare(sql::Connection& db, const std::string& data_dir,
@@ -163,10 +168,12 @@ Result<PulledRows> PulledRows::prepare(sql::Connection& db, const std::string& d
 }
 
 // Only the record's row: no record_sync row means sent, based on its own version (kFrom).
-Status PulledRows::insert(const Envelope& e, std::int64_t updated_ms, const std::string* payload_json) {
+Status PulledRows::insert(const Envelope& e, std::int64_t updated_ms, const std::string* payload_json,
+                          const std::optional<std::string>* case_id) {
   const auto encoded = encode_payload(*db_, *data_dir_, e, payload_json, vault_public_key_);
   if (!encoded) return fail(encoded.error());
-  return run_upsert(st_, e, *encoded, updated_ms);
+  if (case_id != nullptr) return run_upsert(st_, e, *case_id, *encoded, updated_ms);
+  return run_upsert(st_, e, case_id_of(json_view::Tree(e.payload)), *encoded, updated_ms);
 }
 
 Status materialise_sync(sql::Connection& db, const std::string& id) {

@@ -1,5 +1,6 @@
 #pragma once
 // Reading and writing one row of the records table: the only code that knows its columns.
+#include <optional>
 #include <string>
 
 #include "kiosk/core/store/store.hpp"
@@ -48,7 +49,10 @@ class PulledRows {
  public:
   static Result<PulledRows> prepare(sql::Connection& db, const std::string& data_dir,
                                     const std::string* vault_public_key);
-  Status insert(const Envelope& e, std::int64_t updated_ms, const std::string* payload_json);
+  // `case_id`, when given, is the payload's `_case_id` read with the page (its tree left unbuilt:
+  // protocol::PullResponse::case_ids); else it is read from `e.payload`.
+  Status insert(const Envelope& e, std::int64_t updated_ms, const std::string* payload_json,
+                const std::optional<std::string>* case_id);
 
  private:
   PulledRows(sql::Connection& db, const std::string& data_dir, const std::string* vault_public_key, sql::Statement st)

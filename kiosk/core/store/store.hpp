@@ -241,6 +241,11 @@ class Store {
   // Records quarantined for a form version the page brings (HQ published it) go back to the
   // outbox in the same transaction: the server refused them for lacking that version.
   Result<std::size_t> apply_pull(const protocol::PullResponse& page);
+  // The records of a pull page whose payload tree apply_pull reads before it knows whether it
+  // holds them: tombstones (erasure) and forms (the requeue above). Others may come without a
+  // tree (read_pull_page's `tree_wanted`): a new one is stored from its text, and one this kiosk
+  // holds gets its tree from the text before the merge.
+  static bool pull_reads_payload(const Envelope& e);
   // A sync round commits a transaction per batch or page, each crossing SQLite's 1,000-page
   // automatic checkpoint: nearly every commit would also copy the WAL back and fsync the
   // database, and copy again pages the next batch rewrites anyway. On: the automatic checkpoint

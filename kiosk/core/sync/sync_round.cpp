@@ -398,8 +398,9 @@ Result<SyncRound::FetchedPage> SyncRound::fetch_page(const HttpRequest& req) {
   FetchedPage fetched{std::move(*reply), fail("invalid_response", "no page")};
   if (fetched.reply.status != 200) return fetched;
   // simdjson reads the pages it accepts; any other goes to the strict parse for its verdict.
-  // Compact field versions: what a new record is stored with (Store::apply_pull).
-  if (auto read = protocol::read_pull_page(fetched.reply.body, EnvelopeForm::Compact)) {
+  // Compact field versions and no payload tree: what a new record is stored with
+  // (Store::apply_pull); the records whose payload it reads get their tree.
+  if (auto read = protocol::read_pull_page(fetched.reply.body, EnvelopeForm::Compact, &Store::pull_reads_payload)) {
     fetched.page = std::move(*read);
   } else {
     auto j = parse_body(fetched.reply, "pull");

@@ -58,7 +58,16 @@ namespace protocol {
 // records' `field_versions`, as for read_envelope: Compact keeps only what the page sent (what
 // the kiosk stores for a new record), so a page of new records makes no entry per field only
 // to write it back out compact and free it.
-std::optional<PullResponse> read_pull_page(std::string_view body, EnvelopeForm form = EnvelopeForm::Full);
+//
+// `tree_wanted` (optional) names the records whose payload tree is built on the page's thread;
+// the others keep their text only (a null `payload`) and their `_case_id` (case_ids), so a page
+// of new records, stored as text, makes and frees no tree per record.
+using TreeWanted = bool (*)(const Envelope&);
+std::optional<PullResponse> read_pull_page(std::string_view body, EnvelopeForm form = EnvelopeForm::Full,
+                                           TreeWanted tree_wanted = nullptr);
+// The payload tree of record `i` of `page`: its own, or when the page was read without it,
+// the tree read_pull_page would have built, made from the text it kept.
+nlohmann::json payload_tree_of(const PullResponse& page, std::size_t i);
 }  // namespace protocol
 
 }  // namespace ws

@@ -1,6 +1,7 @@
 #pragma once
 // Protocol v2 between kiosk and sync server: routes, headers and the JSON bodies, parsed
 // strictly on both sides. docs/protocol.md is the prose version of this file.
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -91,6 +92,11 @@ struct PullResponse {
   // Each record's payload as compact JSON, in `records`' order (parse_pull_response keeps what
   // its checks dumped anyway, so a store need not dump the payloads again); may be left empty.
   std::vector<std::string> payload_json{};
+  // Filled when read_pull_page built payload trees for some records only (its `tree_wanted`):
+  // each record's `_case_id` (ws/case_id.hpp), in `records`' order. A record left without a
+  // tree has a null `payload` (an accepted payload is always an object) and its text in
+  // payload_json, which a tree can be built from when one is needed (payload_tree_of).
+  std::vector<std::optional<std::string>> case_ids{};
 };
 
 nlohmann::json to_json(const EnrollRequest& r);

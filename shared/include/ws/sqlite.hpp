@@ -79,6 +79,7 @@ class Statement {
   // finished with (both clear the bindings).
   Statement& bind_view(int index, std::string_view text);
   Statement& bind_blob(int index, std::string_view bytes);
+  Statement& bind_blob_view(int index, std::string_view bytes);  // as bind_view, for a blob
   Statement& bind_null(int index);
   Statement& bind(int index, const std::optional<std::string>& text);
 

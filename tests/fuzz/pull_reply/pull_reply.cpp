@@ -14,7 +14,9 @@
 #include "kiosk/core/store/store.hpp"
 #include "kiosk/core/sync/capped_inflate.hpp"
 #include "tests/fuzz/fuzz.hpp"
+#include "ws/case_id.hpp"
 #include "ws/envelope_reader.hpp"
+#include "ws/json_view.hpp"
 #include "ws/protocol.hpp"
 
 namespace ws::fuzz {
@@ -75,8 +77,22 @@ int pull_reply(const std::uint8_t* data, std::size_t size) {
       WS_FUZZ_CHECK(read->records[i].field_versions == page->records[i].field_versions);
     }
   }
+  // As the sync round reads it: compact, payload trees only where apply_pull reads them before
+  // the merge; every other record's tree, made from its text, and its case id as the tree's.
+  auto kiosk_read = protocol::read_pull_page(body, EnvelopeForm::Compact, &kiosk::Store::pull_reads_payload);
+  WS_FUZZ_CHECK(kiosk_read.has_value() == read.has_value());
+  if (kiosk_read) {
+    WS_FUZZ_CHECK(kiosk_read->payload_json == page->payload_json && kiosk_read->case_ids.size() == page->records.size());
+    for (std::size_t i = 0; i < page->records.size(); ++i) {
+      const auto& tree = page->records[i].payload;
+      WS_FUZZ_CHECK(protocol::payload_tree_of(*kiosk_read, i) == tree);
+      if (kiosk_read->records[i].payload.is_null()) {
+        WS_FUZZ_CHECK(kiosk_read->case_ids[i] == case_id_of(json_view::Tree(tree)));
+      }
+    }
+  }
   kiosk::Store& s = store();
-  (void)s.apply_pull(*page);
+  (void)s.apply_pull(kiosk_read ? *kiosk_read : *page);
   // Whatever the page did, the store must still answer.
   WS_FUZZ_CHECK(s.pull_cursor().has_value());
   return 0;

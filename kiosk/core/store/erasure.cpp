@@ -63,11 +63,10 @@ Status drop_drafts_of(sql::Connection& db, const std::set<std::string>& ids) {
 
 Status Store::forget_records(const std::set<std::string>& ids, const std::string& keep_row) {
   auto batches = db_.prepare("SELECT DISTINCT batch_id FROM outbox WHERE record_id = ?1 AND batch_id IS NOT NULL");
-  auto outbox = db_.prepare("DELETE FROM outbox WHERE record_id = ?1");
   auto conflicts = db_.prepare("DELETE FROM conflicts WHERE record_id = ?1");
   auto record = db_.prepare("DELETE FROM records WHERE id = ?1");
   auto inbox = db_.prepare("DELETE FROM pull_inbox WHERE record_id = ?1");
-  if (!batches || !outbox || !conflicts || !record || !inbox) return fail("db_error", "cannot prepare the erasure");
+  if (!batches || !conflicts || !record || !inbox) return fail("db_error", "cannot prepare the erasure");
   for (const auto& id : ids) {
     // A frozen batch's body holds the record's values: the batch is dissolved and made anew
     // from the rows that remain.
@@ -78,8 +77,7 @@ Status Store::forget_records(const std::set<std::string>& ids, const std::string
     for (const auto& batch : *frozen) {
       if (auto s = release_batch_rows(batch); !s) return s;
     }
-    outbox->reset();
-    if (auto s = outbox->bind(1, id).run(); !s) return s;
+    if (auto s = drop_outbox_rows("record_id = ?1", [&id](sql::Statement& st) { st.bind(1, id); }); !s) return s;
     conflicts->reset();
     if (auto s = conflicts->bind(1, id).run(); !s) return s;
     inbox->reset();

@@ -300,7 +300,6 @@ Result<AckOutcome> Store::settle_exceptions(const std::string& batch_id, const p
   std::unordered_map<std::string_view, const protocol::RecordResult*> verdicts;
   for (const auto& r : reply.results) verdicts[r.id] = &r;
   auto rows = db_.prepare("SELECT seq, record_id FROM outbox WHERE " + batch_rows() + " ORDER BY seq");
-  auto drop = db_.prepare("DELETE FROM outbox WHERE seq = ?1");
   // A rejected record that was edited again meanwhile stays pending: the newer version may be
   // the fix, and it gets its own verdict.
   auto rejected = db_.prepare(R"sql(
@@ -311,7 +310,7 @@ Result<AckOutcome> Store::settle_exceptions(const std::string& batch_id, const p
   auto requeue = db_.prepare(R"sql(
     UPDATE outbox SET batch_id = NULL, sent_version = NULL
     WHERE seq = ?1 AND NOT EXISTS(SELECT 1 FROM outbox o WHERE o.record_id = ?2 AND o.batch_id IS NULL))sql");
-  if (!rows || !drop || !rejected || !requeue) return fail("db_error", "cannot prepare the acknowledgement");
+  if (!rows || !rejected || !requeue) return fail("db_error", "cannot prepare the acknowledgement");
   rows->bind(1, batch_id);
   AckOutcome out;
   for (;;) {
@@ -333,8 +332,7 @@ Result<AckOutcome> Store::settle_exceptions(const std::string& batch_id, const p
       ++out.requeued;
       if (db_.changes() > 0) continue;
     }
-    drop->reset();
-    if (auto s = drop->bind(1, seq).run(); !s) return fail(s.error());
+    if (auto s = drop_outbox_rows("seq = ?1", [seq](sql::Statement& st) { st.bind(1, seq); }); !s) return fail(s.error());
     if (it == verdicts.end()) continue;
     const std::string reason = it->second->error.empty() ? "rejected by the server (no reason given)" : it->second->error;
     rejected->reset();
@@ -355,10 +353,21 @@ Status Store::accept_batch_rows(const std::string& batch_id) {
                         THEN 1 ELSE 0 END,
       sync_error = ''
     FROM outbox o WHERE record_sync.id = o.record_id AND )sql" + batch_rows("o"));
-  auto drop = db_.prepare("DELETE FROM outbox WHERE " + batch_rows());
-  if (!accepted || !drop) return fail("db_error", "cannot prepare the acknowledgement");
+  if (!accepted) return fail(accepted.error());
   if (auto s = accepted->bind(1, batch_id).run(); !s) return s;
-  return drop->bind(1, batch_id).run();
+  return drop_outbox_rows(batch_rows(), [&](sql::Statement& st) { st.bind(1, batch_id); });
+}
+
+Status Store::drop_outbox_rows(const std::string& where, const std::function<void(sql::Statement&)>& bind) {
+  // Items first, while their rows still say which they are: one statement for the lot, where a
+  // cascade would run a sub-program per row.
+  auto items = db_.prepare("DELETE FROM outbox_items WHERE seq IN (SELECT seq FROM outbox WHERE " + where + ")");
+  auto rows = db_.prepare("DELETE FROM outbox WHERE " + where);
+  if (!items || !rows) return fail("db_error", "cannot prepare deleting outbox rows");
+  bind(*items);
+  if (auto s = items->run(); !s) return s;
+  bind(*rows);
+  return rows->run();
 }
 
 Status Store::dissolve_batch(const std::string& batch_id) {
@@ -377,12 +386,12 @@ Status Store::forget_frozen_items(const std::string& batch_id) {
 
 Status Store::release_batch_rows(const std::string& batch_id) {
   if (auto s = forget_frozen_items(batch_id); !s) return s;
-  auto merge_dups = db_.prepare("DELETE FROM outbox WHERE " + batch_rows() +
-                                " AND record_id IN (SELECT record_id FROM outbox WHERE batch_id IS NULL)");
   auto release = db_.prepare("UPDATE outbox SET batch_id = NULL, sent_version = NULL WHERE " + batch_rows());
   auto done = db_.prepare("DELETE FROM outbox_batches WHERE batch_id = ?1");
-  if (!merge_dups || !release || !done) return fail("db_error", "cannot prepare the batch release");
-  if (auto s = merge_dups->bind(1, batch_id).run(); !s) return s;
+  if (!release || !done) return fail("db_error", "cannot prepare the batch release");
+  // A row whose record has a newer unsent row goes: one unbatched row per record.
+  auto dups = batch_rows() + " AND record_id IN (SELECT record_id FROM outbox WHERE batch_id IS NULL)";
+  if (auto s = drop_outbox_rows(dups, [&](sql::Statement& st) { st.bind(1, batch_id); }); !s) return s;
   if (auto s = release->bind(1, batch_id).run(); !s) return s;
   return done->bind(1, batch_id).run();
 }
@@ -391,14 +400,14 @@ Status Store::quarantine(const std::string& record_id, const std::string& reason
   if (auto s = writable(); !s) return s;
   auto tx = sql::Transaction::begin(db_);
   if (!tx) return fail(tx.error());
-  auto drop = db_.prepare("DELETE FROM outbox WHERE record_id = ?1 AND batch_id IS NULL");
   auto mark = db_.prepare(R"sql(
     UPDATE record_sync SET
       sync_state = CASE WHEN EXISTS(SELECT 1 FROM outbox WHERE record_id = ?1) THEN 1 ELSE 2 END,
       sync_error = ?2
     WHERE id = ?1)sql");
-  if (!drop || !mark) return fail("db_error", "cannot prepare the quarantine");
-  if (auto s = drop->bind(1, record_id).run(); !s) return s;
+  if (!mark) return fail(mark.error());
+  auto unsent = [&](sql::Statement& st) { st.bind(1, record_id); };
+  if (auto s = drop_outbox_rows("record_id = ?1 AND batch_id IS NULL", unsent); !s) return s;
   if (auto s = row::materialise_sync(db_, record_id); !s) return s;
   if (auto s = mark->bind(1, record_id).bind(2, reason.substr(0, 2000)).run(); !s) return s;
   return tx->commit();

@@ -241,6 +241,14 @@ Status outbox_batch_ranges(sql::Connection& db) {
   )sql");
 }
 
+// A frozen row keeps the item it was frozen with when its copy is replaced or dropped: every
+// writer changes the row's sealed_version first, then the item (schema 18 on).
+constexpr const char* kKeepFrozenItem = R"sql(
+    CREATE TRIGGER outbox_keep_frozen_item BEFORE UPDATE OF sealed_version ON outbox
+      WHEN OLD.batch_id IS NOT NULL
+      BEGIN INSERT OR IGNORE INTO outbox_frozen_items(seq, item) SELECT seq, item FROM outbox_items WHERE seq = OLD.seq; END;
+)sql";
+
 // The outbox rows' sealed items in a table of their own (outbox.cpp, outbox_seal.cpp): freezing
 // a batch marks its outbox rows, which are now ~100 bytes instead of ~480 with the item inside,
 // so the mark rewrites about a third of the pages it did (~50 of ~160 a 1,000-record batch).
@@ -248,7 +256,7 @@ Status outbox_batch_ranges(sql::Connection& db) {
 // dropped: every writer changes the row's sealed_version first (the trigger), then the item.
 // A row's item goes with its row (cascade: foreign_keys is on for every connection).
 Status outbox_items(sql::Connection& db) {
-  return db.exec(R"sql(
+  return db.exec((R"sql(
     CREATE TABLE outbox_items(
       seq INTEGER PRIMARY KEY REFERENCES outbox(seq) ON DELETE CASCADE,
       item BLOB NOT NULL);
@@ -256,14 +264,27 @@ Status outbox_items(sql::Connection& db) {
     UPDATE outbox SET sealed_version = NULL, sealed_size = NULL WHERE sealed IS NULL;
     DROP TRIGGER outbox_keep_frozen_item;
     ALTER TABLE outbox DROP COLUMN sealed;
-    CREATE TRIGGER outbox_keep_frozen_item BEFORE UPDATE OF sealed_version ON outbox
-      WHEN OLD.batch_id IS NOT NULL
-      BEGIN INSERT OR IGNORE INTO outbox_frozen_items(seq, item) SELECT seq, item FROM outbox_items WHERE seq = OLD.seq; END;
-  )sql");
+  )sql" + std::string(kKeepFrozenItem)).c_str());
+}
+
+// The outbox_items rows no longer go by a foreign-key cascade: SQLite runs a cascade as a
+// sub-program per deleted outbox row, and an acknowledgement deletes a whole batch, so the
+// items are deleted first by one statement over the rows' keys (outbox.cpp "drop_outbox_rows",
+// the one way outbox rows are deleted). SQLite cannot drop a constraint, so the table is made
+// again; the trigger names outbox_items and goes and comes back with it.
+Status outbox_items_unlinked(sql::Connection& db) {
+  return db.exec((R"sql(
+    DROP TRIGGER outbox_keep_frozen_item;
+    CREATE TABLE outbox_items_new(seq INTEGER PRIMARY KEY, item BLOB NOT NULL);
+    INSERT INTO outbox_items_new(seq, item) SELECT seq, item FROM outbox_items WHERE seq IN (SELECT seq FROM outbox);
+    DROP TABLE outbox_items;
+    ALTER TABLE outbox_items_new RENAME TO outbox_items;
+  )sql" + std::string(kKeepFrozenItem)).c_str());
 }
 
 const std::function<Status(sql::Connection&)> kSteps[] = {v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13, v14, v15,
-                                                          sync_side_table, outbox_batch_ranges, outbox_items};
+                                                          sync_side_table, outbox_batch_ranges, outbox_items,
+                                                          outbox_items_unlinked};
 static_assert(sizeof(kSteps) / sizeof(kSteps[0]) == kLatest);
 
 }  // namespace

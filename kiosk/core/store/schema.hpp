@@ -16,10 +16,12 @@ namespace ws::kiosk::schema {
 // 16: record_sync (sync state, base version and server error out of the record rows).
 // 17: outbox_batches.first_seq/last_seq; the outbox's index on batch_id dropped.
 // 18: outbox_items (the rows' sealed items out of the outbox rows).
+// 19: outbox_items without the foreign-key cascade (deleted with their rows by one statement).
 inline constexpr int kSyncSideTable = 16;
 inline constexpr int kOutboxBatchRanges = 17;
 inline constexpr int kOutboxItems = 18;
-inline constexpr int kLatest = 18;
+inline constexpr int kOutboxItemsUnlinked = 19;
+inline constexpr int kLatest = 19;
 
 Result<int> current_version(sql::Connection& db);
 // Brings the database up to `target` (never down). A database newer than this program is

@@ -11,6 +11,7 @@
 // does not exist at all.
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <set>
@@ -358,6 +359,10 @@ class Store {
   Status writable() const;
   // The rows of a frozen batch go back to the queue (inside a write transaction).
   Status release_batch_rows(const std::string& batch_id);
+  // Deletes the outbox rows matching `where` (a condition on outbox, parameters bound by `bind`)
+  // and their items: the one way outbox rows are deleted, since outbox_items has no cascade
+  // (schema 19). Inside a write transaction.
+  Status drop_outbox_rows(const std::string& where, const std::function<void(sql::Statement&)>& bind);
   // Drops the items a batch's rows were frozen with where their copies changed since (schema 13).
   Status forget_frozen_items(const std::string& batch_id);
   Status release_batches_of(const std::vector<StoredRecord>& records);

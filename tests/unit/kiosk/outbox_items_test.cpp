@@ -1,10 +1,13 @@
 // The outbox rows' sealed items in a table of their own (schema 18, outbox_seal.cpp): freezing a
 // batch marks the small outbox rows and rewrites no item, a row's item goes with its row, and a
-// folder of schema 17 keeps every queued, frozen and changed item through the upgrade.
+// folder of schema 17 keeps every queued, frozen and changed item through the upgrade. Since
+// schema 19 the items have no foreign-key cascade: the store deletes a row's item with it
+// (Store::drop_outbox_rows) on every way a row leaves the outbox.
 #include <doctest/doctest.h>
 
 #include "kiosk/core/store/schema.hpp"
 #include "tests/unit/kiosk/support.hpp"
+#include "ws/erasure.hpp"
 #include "ws/sealing.hpp"
 
 using namespace ws::kiosk;
@@ -30,11 +33,16 @@ OutboxBatch freeze(Store& store, std::size_t max_records) {
   return std::move(**b);
 }
 
-void acknowledge(Store& store, const OutboxBatch& b) {
+// The batch's records answered with `status`, except `absent`, left out of the reply.
+void answer(Store& store, const OutboxBatch& b, RecordStatus status, const std::string& absent = "") {
   PushResponse reply{b.batch_id, {}, "", ""};
-  for (const auto& id : b.record_ids) reply.results.push_back({id, RecordStatus::Applied, ""});
+  for (const auto& id : b.record_ids) {
+    if (id != absent) reply.results.push_back({id, status, status == RecordStatus::Rejected ? "refused" : ""});
+  }
   REQUIRE(store.acknowledge(b.batch_id, reply));
 }
+
+void acknowledge(Store& store, const OutboxBatch& b) { answer(store, b, RecordStatus::Applied); }
 
 // Every outbox row with its copy, one line each: `item_sql` names the row's item.
 std::string outbox_rows(ws::sql::Connection& db, const std::string& item_sql, const std::string& from) {
@@ -48,6 +56,23 @@ std::string outbox_rows(ws::sql::Connection& db, const std::string& item_sql, co
     out += '\n';
   }
   return out;
+}
+
+const std::string kOrphans = "SELECT COUNT(*) FROM outbox_items WHERE seq NOT IN (SELECT seq FROM outbox)";
+
+// Schema 18's outbox_items, with its cascade, as a folder of that version has it.
+void items_linked_again(ws::sql::Connection& db) {
+  REQUIRE(db.exec(R"sql(
+    DROP TRIGGER outbox_keep_frozen_item;
+    CREATE TABLE outbox_items_old(seq INTEGER PRIMARY KEY REFERENCES outbox(seq) ON DELETE CASCADE, item BLOB NOT NULL);
+    INSERT INTO outbox_items_old(seq, item) SELECT seq, item FROM outbox_items;
+    DROP TABLE outbox_items;
+    ALTER TABLE outbox_items_old RENAME TO outbox_items;
+    CREATE TRIGGER outbox_keep_frozen_item BEFORE UPDATE OF sealed_version ON outbox
+      WHEN OLD.batch_id IS NOT NULL
+      BEGIN INSERT OR IGNORE INTO outbox_frozen_items(seq, item) SELECT seq, item FROM outbox_items WHERE seq = OLD.seq; END;
+    PRAGMA user_version = 18;
+  )sql"));
 }
 
 }  // namespace
@@ -117,6 +142,90 @@ TEST_CASE("a schema-17 outbox with queued, frozen and acknowledged rows keeps ev
   CHECK(rest.record_ids == std::vector<std::string>{ids[4], ids[5], ids[2]});
   acknowledge(store, rest);
   CHECK(store.pending_count().value() == 0);
+  CHECK(count(db, "SELECT COUNT(*) FROM outbox") == 0);
+  CHECK(count(db, "SELECT COUNT(*) FROM outbox_items") == 0);
+  CHECK(count(db, "SELECT COUNT(*) FROM outbox_frozen_items") == 0);
+}
+
+TEST_CASE("every way an outbox row leaves the outbox takes its sealed item with it") {
+  TempDir dir;
+  auto store = sealing_store(dir.path());
+  auto& db = store->connection();
+  std::vector<std::string> ids;
+  for (int i = 0; i < 8; ++i) ids.push_back(save(*store, i));
+  CHECK(count(db, "SELECT COUNT(*) FROM outbox_items") == 8);
+
+  // Kept by the server.
+  acknowledge(*store, freeze(*store, 2));
+  CHECK(count(db, "SELECT COUNT(*) FROM outbox_items") == 6);
+  CHECK(count(db, kOrphans) == 0);
+
+  // Refused by the server; absent from the reply while a newer edit is queued.
+  const OutboxBatch refused = freeze(*store, 2);
+  REQUIRE(store->update(refused.record_ids[1], {{"nationality", "Edited after the freeze"}}));
+  answer(*store, refused, RecordStatus::Rejected, refused.record_ids[1]);
+  CHECK(count(db, "SELECT COUNT(*) FROM outbox") == 5);
+  CHECK(count(db, kOrphans) == 0);
+
+  // A dissolved batch whose record has a newer unsent row: the older row goes.
+  const OutboxBatch dissolved = freeze(*store, 2);
+  REQUIRE(store->update(dissolved.record_ids[0], {{"nationality", "Edited again"}}));
+  REQUIRE(store->dissolve_batch(dissolved.batch_id));
+  CHECK(count(db, "SELECT COUNT(*) FROM outbox") == 5);
+  CHECK(count(db, kOrphans) == 0);
+
+  // Quarantined: its unsent row goes.
+  REQUIRE(store->quarantine(ids[7], "cannot be sent"));
+  CHECK(count(db, "SELECT COUNT(*) FROM outbox") == 4);
+  CHECK(count(db, kOrphans) == 0);
+
+  // Erased by a tombstone from the server.
+  ws::Envelope tombstone;
+  tombstone.id = ids[6];
+  tombstone.kind = "intake";
+  tombstone.centre = "OSLO";
+  tombstone.version = ws::Version{ws::Hlc{ws::HlcClock::system_wall_ms() + 100000, 0}, "server"};
+  tombstone.payload = nlohmann::json{{ws::kErasedKey, "erasure-1"}};
+  tombstone.deleted = true;
+  REQUIRE(store->apply_pull(ws::protocol::PullResponse{{tombstone}, "1", false}));
+  CHECK(count(db, "SELECT COUNT(*) FROM outbox WHERE record_id = '" + ids[6] + "'") == 0);
+  CHECK(count(db, kOrphans) == 0);
+
+  // The rest sent and kept: nothing left behind.
+  while (store->pending_count().value() > 0) acknowledge(*store, freeze(*store, 10));
+  CHECK(count(db, "SELECT COUNT(*) FROM outbox") == 0);
+  CHECK(count(db, "SELECT COUNT(*) FROM outbox_items") == 0);
+}
+
+TEST_CASE("a schema-18 outbox keeps its items and frozen items through the upgrade, without the cascade") {
+  TempDir dir;
+  OutboxBatch frozen;
+  {
+    auto store = sealing_store(dir.path());
+    for (int i = 0; i < 4; ++i) save(*store, i);
+    acknowledge(*store, freeze(*store, 1));
+    frozen = freeze(*store, 2);
+    auto& db = store->connection();
+    items_linked_again(db);
+    CHECK(count(db, "SELECT COUNT(*) FROM pragma_foreign_key_list('outbox_items')") == 1);
+  }
+  auto opened = Store::open(dir.path());
+  REQUIRE(opened);
+  Store& store = **opened;
+  auto& db = store.connection();
+  CHECK(ws::kiosk::schema::current_version(db).value() == ws::kiosk::schema::kLatest);
+  CHECK(count(db, "SELECT COUNT(*) FROM pragma_foreign_key_list('outbox_items')") == 0);
+  CHECK(count(db, "SELECT COUNT(*) FROM outbox_items") == 3);
+  CHECK(count(db, kOrphans) == 0);
+
+  // The trigger came back with the table: a frozen row's copy replaced keeps the frozen item.
+  REQUIRE(db.exec("UPDATE outbox SET sealed_version = 'changed' WHERE seq = (SELECT min(seq) FROM outbox)"));
+  CHECK(count(db, "SELECT COUNT(*) FROM outbox_frozen_items") == 1);
+  const OutboxBatch again = freeze(store, 10);
+  CHECK(again.batch_id == frozen.batch_id);
+  CHECK(again.body == frozen.body);
+  acknowledge(store, again);
+  acknowledge(store, freeze(store, 10));
   CHECK(count(db, "SELECT COUNT(*) FROM outbox") == 0);
   CHECK(count(db, "SELECT COUNT(*) FROM outbox_items") == 0);
   CHECK(count(db, "SELECT COUNT(*) FROM outbox_frozen_items") == 0);

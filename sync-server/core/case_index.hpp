@@ -1,8 +1,8 @@
 #pragma once
-// The HQ console's case search. The index (table `case_index` and its FTS5 table) is kept by
-// triggers on `records` (schema.cpp, 7 -> 8; since 11 -> 12 they read the case columns every
-// write fills, case_columns.hpp), so ingest, publishing and erasure maintain it in their own
-// transactions; this file reads it. Every query takes the caller's CentreScope.
+// The HQ console's case search. The index (table `case_index` and its FTS5 table) is kept by the
+// writer of `records` after each row it stores (case_index_rows.hpp; by triggers before schema 15),
+// so ingest, publishing and erasure maintain it in their own transactions; this file reads it.
+// Every query takes the caller's CentreScope.
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -17,7 +17,7 @@
 
 namespace ws::server {
 
-// Registers ws_fold(text) (ws::fold_name) on a connection; the index's triggers call it.
+// Registers ws_fold(text) (ws::fold_name) on a connection; the index's writes call it.
 Status register_case_index_functions(sql::Connection& conn);
 // Rewrites the FTS5 index in one segment, so a deleted case's words leave the file (erasure).
 Status compact_case_index(sql::Connection& conn);

@@ -95,7 +95,7 @@ Status Database::configure(sql::Connection& conn) const {
   // Deleted and overwritten content is zeroed in the file, so an erased payload leaves no copy
   // in free pages or free cell space (see erasure.hpp).
   if (auto s = conn.exec("PRAGMA secure_delete=ON"); !s) return s;
-  // The case index's triggers fold names with it (case_index.hpp).
+  // The case index's writes fold names with it (case_index_rows.hpp).
   if (auto s = register_case_index_functions(conn); !s) return s;
   if (options_.background_checkpoints) return conn.exec("PRAGMA wal_autocheckpoint=0");
   return ok();

@@ -127,7 +127,7 @@ Result<Erasure> erase_case(Database& db, const ErasureRequest& request) {
     if (auto s = write_tombstones(conn, out.record_ids, out.id); !s) return fail(s.error());
     if (auto s = scrub_logs(conn, out.record_ids, out.case_id); !s) return fail(s.error());
     if (auto s = keep_erasure(conn, out); !s) return fail(s.error());
-    // The tombstones' triggers took the case out of the index; this drops its words too.
+    // Writing the tombstones took the case out of the index; this drops its words too.
     if (auto s = compact_case_index(conn); !s) return fail(s.error());
     if (auto s = w->commit(); !s) return fail(s.error());
   }

@@ -306,7 +306,7 @@ class BatchRecords {
     auto stored = writer_.load(c.envelope->id);
     if (!stored) return fail(stored.error());
     // A new record (but an account) is written by one INSERT after every check: if it fails,
-    // SQLite undoes that statement with its triggers, so it needs no savepoint of its own. A
+    // SQLite undoes that statement, so it needs no savepoint of its own. A
     // savepoint copies every page the record touches into the sub-journal first.
     const bool guarded = stored->has_value() || c.envelope->kind == "counsellor";
     if (guarded) {

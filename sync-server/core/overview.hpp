@@ -1,6 +1,6 @@
 #pragma once
 // The HQ console's overview: centres in scope with counts, per centre cases by status, new
-// intakes per week and records received per day (from the counters the schema's triggers keep,
+// intakes per week and records received per day (from the counters every write keeps,
 // so the cost does not grow with the records), and the kiosks with what they last reported.
 #include <cstdint>
 #include <string>

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 
+#include "sync-server/core/case_index_rows.hpp"
 #include "sync-server/core/record_counts.hpp"
 #include "sync-server/core/stored_versions.hpp"
 #include "ws/hlc.hpp"
@@ -206,6 +207,10 @@ Result<std::int64_t> RecordWriter::upsert(const Envelope& e, const std::string& 
   const std::int64_t now = unix_ms_now();
   if (auto s = upsert_with(upsert_, e, payload_text, field_versions_text, seq_ + 1, now, derived); !s) {
     return fail(s.error());
+  }
+  if (touches_case_index(e.kind, derived.cases)) {
+    const IndexedRecord row{e.id, e.kind, e.centre, e.deleted, now, derived.cases};
+    if (auto s = apply_to_case_index(*db_, row); !s) return fail(s.error());
   }
   if (is_new) {
     NewRecordCounts counts;

@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "sync-server/core/case_index_rows.hpp"
 #include "sync-server/core/record_counts.hpp"
 #include "sync-server/core/records.hpp"
 
@@ -82,7 +83,17 @@ Status NewRecordRows::insert(std::size_t from, std::size_t count, std::int64_t f
         .bind(at + 17, cases.opened)
         .bind(at + 18, cases.nationality);
   }
-  return st->run();
+  if (auto s = st->run(); !s) return s;
+  // In the rows' order, as the triggers of schemas 8-14 did for each inserted row.
+  for (std::size_t i = from; i < from + count; ++i) {
+    const Row& row = rows_[i];
+    const Envelope& e = *row.envelope;
+    if (!touches_case_index(e.kind, row.derived->cases)) continue;
+    if (auto s = apply_to_case_index(*db_, IndexedRecord{e.id, e.kind, e.centre, e.deleted, now, row.derived->cases}); !s) {
+      return s;
+    }
+  }
+  return ok();
 }
 
 Result<std::vector<std::size_t>> NewRecordRows::flush(std::int64_t& seq) {

@@ -1,8 +1,8 @@
 #pragma once
-// New records written several to one INSERT. Every statement that inserts into `records` runs
-// its triggers under a statement journal: each page it touches is first copied into that
-// journal, and each statement allocates its trigger frames anew. One multi-row INSERT pays that
-// once for many records (docs/performance.md, "Session 10").
+// New records written several to one INSERT. Each statement that inserts into `records` runs under a
+// statement journal (each page it touches is first copied into it): one multi-row INSERT pays that
+// once for many records (docs/performance.md, "Session 10"). No INSERT trigger may come back on
+// `records`: with one, SQLite copies such an INSERT's rows to a temporary table first ("Session 16").
 #include <cstddef>
 #include <cstdint>
 #include <string>

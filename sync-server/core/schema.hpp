@@ -5,13 +5,15 @@
 
 namespace ws::server {
 
-inline constexpr int kSchemaVersion = 14;
+inline constexpr int kSchemaVersion = 15;
 // The migration that stored field versions in compact form (stored_versions.hpp) goes to this version.
 inline constexpr int kCompactVersionsSchema = 12;
 // The migration that gave `records` its case columns (case_columns.hpp) goes to this version.
 inline constexpr int kCaseColumnsSchema = 13;
 // The migration after which the writer, not a trigger, counts new rows in record_counts.
 inline constexpr int kWriterCountsSchema = 14;
+// The migration after which the writer, not triggers, keeps the case index (case_index_rows.hpp).
+inline constexpr int kWriterCaseIndexSchema = 15;
 
 // Brings the file up to kSchemaVersion in one transaction; refuses a newer file.
 Status migrate(sql::Connection& db);

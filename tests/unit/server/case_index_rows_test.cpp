@@ -55,19 +55,10 @@ constexpr const char* kIndexWords =
     "SELECT coalesce(group_concat(case_id || '|' || text, ','), '') FROM (SELECT c.case_id, f.text"
     " FROM case_index c JOIN case_index_fts f ON f.rowid = c.rowid ORDER BY c.case_id)";
 
-std::string text_of(Database& db, const std::string& sql) {
-  auto lease = db.acquire();
-  REQUIRE(lease.has_value());
-  auto st = (*lease)->prepare(sql);
-  REQUIRE(st.has_value());
-  REQUIRE(st->step().value());
-  return st->column_text(0);
-}
-
 std::string reference_rows(Database& db) {
   std::string sql = kIndexRows;
   sql.replace(sql.find("case_index ORDER"), 10, "ref_index");
-  return text_of(db, sql);
+  return db_text(db, sql);
 }
 
 json case_payload(const std::string& number, const std::string& name, const std::string& status = "open",
@@ -85,11 +76,6 @@ json filed(const std::string& case_id, const std::optional<std::string>& nationa
 }
 
 struct Fixture : OsloIngest {
-  void exec(const char* sql) {
-    auto lease = t.db->acquire();
-    REQUIRE(lease.has_value());
-    REQUIRE((*lease)->exec(sql).has_value());
-  }
   json record(const std::string& id, const std::string& kind, std::int64_t at, const json& payload) {
     return record_json(id, kind, "OSLO", version_at(at, oslo.id), payload);
   }
@@ -128,7 +114,7 @@ TEST_CASE("the writer's case index equals the triggers' after pushes, edits, lin
   f.push(first);
   CHECK(f.count("SELECT count(*) FROM records") == 70);
   CHECK(f.count("SELECT count(*) FROM case_index") == 3);
-  CHECK(text_of(*f.t.db, "SELECT nationality FROM case_index WHERE case_id = '" + c1 + "'") == "Somalia");
+  CHECK(db_text(*f.t.db, "SELECT nationality FROM case_index WHERE case_id = '" + c1 + "'") == "Somalia");
 
   // Replacing writes (one by one): c1 renamed and closed, the early intake edited now that c1
   // exists (its nationality wins: written last), c3's date dropped (the index keeps it).
@@ -137,16 +123,16 @@ TEST_CASE("the writer's case index equals the triggers' after pushes, edits, lin
                       f.record(early, "intake", t0 + 10, filed(c1, "Kenya")),
                       f.record(c3, "case", t0 + 10, case_payload("OSL-3", "Chen Wei")),
                       f.record(new_uuid_v7(), "case", t0 + 10, case_payload("OSL-4", "Dara Noor"))}));
-  CHECK(text_of(*f.t.db, "SELECT nationality FROM case_index WHERE case_id = '" + c1 + "'") == "Kenya");
-  CHECK(text_of(*f.t.db, "SELECT opened FROM case_index WHERE case_id = '" + c3 + "'") == "2026-02-01");
+  CHECK(db_text(*f.t.db, "SELECT nationality FROM case_index WHERE case_id = '" + c1 + "'") == "Kenya");
+  CHECK(db_text(*f.t.db, "SELECT opened FROM case_index WHERE case_id = '" + c3 + "'") == "2026-02-01");
 
   // HQ erases c2: tombstones replace the case and its consent; the case leaves the index.
   REQUIRE(erase_case(*f.t.db, ErasureRequest{c2, "consent withdrawn", "test"}).has_value());
   CHECK(f.count("SELECT count(*) FROM case_index") == 3);
 
-  CHECK(text_of(*f.t.db, kIndexRows) == reference_rows(*f.t.db));
-  CHECK(text_of(*f.t.db, kIndexWords) ==
-        text_of(*f.t.db, "SELECT coalesce(group_concat(case_id || '|' || text, ','), '') FROM"
+  CHECK(db_text(*f.t.db, kIndexRows) == reference_rows(*f.t.db));
+  CHECK(db_text(*f.t.db, kIndexWords) ==
+        db_text(*f.t.db, "SELECT coalesce(group_concat(case_id || '|' || text, ','), '') FROM"
                          " (SELECT * FROM ref_words ORDER BY case_id)"));
   CHECK(f.count("SELECT count(*) FROM case_index_fts") == 3);  // no words left of an erased case
   CaseQuery q;
@@ -213,9 +199,9 @@ TEST_CASE("migration 14 keeps an older file's case index, and the writer keeps i
   Database& db = **opened;
   CHECK(db_count(db, "PRAGMA user_version") == kSchemaVersion);
   CHECK(db_count(db, "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'case_index%'") == 0);
-  CHECK(text_of(db, kIndexRows) == before_rows);
-  CHECK(text_of(db, kIndexWords) == before_words);
-  CHECK(text_of(db, snapshot_sql) == before_tables);
+  CHECK(db_text(db, kIndexRows) == before_rows);
+  CHECK(db_text(db, kIndexWords) == before_words);
+  CHECK(db_text(db, snapshot_sql) == before_tables);
   CHECK(db_count(db, "SELECT count(*) FROM case_index_fts WHERE case_index_fts MATCH '\"osl\"*'") == 2);
 
   // After it the writer keeps the index: a new case, a record filed under an old one.
@@ -232,6 +218,6 @@ TEST_CASE("migration 14 keeps an older file's case index, and the writer keeps i
                                                 filed(c2, "Eritrea"))})));
   REQUIRE(pushed.has_value());
   CHECK(db_count(db, "SELECT count(*) FROM case_index") == 3);
-  CHECK(text_of(db, "SELECT nationality FROM case_index WHERE case_id = '" + c2 + "'") == "Eritrea");
+  CHECK(db_text(db, "SELECT nationality FROM case_index WHERE case_id = '" + c2 + "'") == "Eritrea");
   CHECK(db_count(db, "SELECT count(*) FROM case_index_fts WHERE case_index_fts MATCH '\"new\"*'") == 1);
 }

@@ -27,11 +27,6 @@ struct Fixture : OsloIngest {
     REQUIRE(ids.has_value());
     return *ids;
   }
-  void exec(const char* sql) {
-    auto lease = t.db->acquire();
-    REQUIRE(lease.has_value());
-    REQUIRE((*lease)->exec(sql).has_value());
-  }
 };
 
 // More than one shared INSERT and a remainder in halving chunks (64 + 32 + 8 + 2 + 1).

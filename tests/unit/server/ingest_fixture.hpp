@@ -7,6 +7,16 @@
 
 namespace ws::server::testing {
 
+// One text from the database, through a pooled connection.
+inline std::string db_text(Database& db, const std::string& sql) {
+  auto lease = db.acquire();
+  REQUIRE(lease.has_value());
+  auto st = (*lease)->prepare(sql);
+  REQUIRE(st.has_value());
+  REQUIRE(st->step().value());
+  return st->column_text(0);
+}
+
 struct OsloIngest {
   TestDb t;
   NameRequired validator;
@@ -21,6 +31,13 @@ struct OsloIngest {
     return nlohmann::json::parse(r->body);
   }
   std::int64_t count(const std::string& sql) { return db_count(*t.db, sql); }
+  // One text (a group_concat of rows).
+  std::string text(const std::string& sql) { return db_text(*t.db, sql); }
+  void exec(const char* sql) {
+    auto lease = t.db->acquire();
+    REQUIRE(lease.has_value());
+    REQUIRE((*lease)->exec(sql).has_value());
+  }
 };
 
 }  // namespace ws::server::testing

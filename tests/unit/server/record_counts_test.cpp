@@ -35,40 +35,25 @@ constexpr const char* kCountsSql =
     "SELECT coalesce(group_concat(centre || '|' || kind || '|' || day || '|' || created || '|' || received, ','), '')"
     " FROM (SELECT * FROM %s ORDER BY centre, kind, day)";
 
-std::string text_of(Database& db, const std::string& sql) {
-  auto lease = db.acquire();
-  REQUIRE(lease.has_value());
-  auto st = (*lease)->prepare(sql);
-  REQUIRE(st.has_value());
-  REQUIRE(st->step().value());
-  return st->column_text(0);
-}
-
 std::string counts_in(Database& db, const std::string& table) {
   std::string sql = kCountsSql;
   sql.replace(sql.find("%s"), 2, table);
-  return text_of(db, sql);
+  return db_text(db, sql);
 }
 
 // First arrivals per centre and kind, from the counts and from the stored rows.
 std::string created_counted(Database& db) {
-  return text_of(db,
+  return db_text(db,
                  "SELECT group_concat(centre || '|' || kind || '|' || n, ',') FROM (SELECT centre, kind, sum(created)"
                  " AS n FROM record_counts GROUP BY centre, kind ORDER BY centre, kind)");
 }
 std::string rows_stored(Database& db) {
-  return text_of(db,
+  return db_text(db,
                  "SELECT group_concat(centre || '|' || kind || '|' || n, ',') FROM (SELECT centre, kind, count(*)"
                  " AS n FROM records GROUP BY centre, kind ORDER BY centre, kind)");
 }
 
-struct Fixture : OsloIngest {
-  void exec(const char* sql) {
-    auto lease = t.db->acquire();
-    REQUIRE(lease.has_value());
-    REQUIRE((*lease)->exec(sql).has_value());
-  }
-};
+using Fixture = OsloIngest;
 
 }  // namespace
 

@@ -1,10 +1,12 @@
 #include "ws/json_canonical.hpp"
 
+#include <algorithm>
 #include <bit>
 #include <charconv>
 #include <cmath>
 #include <cstring>
 #include <system_error>
+#include <utility>
 
 #include <nlohmann/json.hpp>
 
@@ -35,18 +37,15 @@ std::size_t first_marked(std::uint64_t mask) {
 
 bool needs_escape(unsigned char c) { return c < 0x20 || c == '"' || c == '\\'; }
 
+// The bytes nlohmann escapes by a letter, and the letters: one table read both ways.
+constexpr std::pair<char, char> kNamedEscapes[] = {{'"', '"'},  {'\\', '\\'}, {'\b', 'b'}, {'\t', 't'},
+                                                   {'\n', 'n'}, {'\f', 'f'},   {'\r', 'r'}};
+
 // The escape the writer writes for a byte that needs one (nlohmann's): into `out`, its length.
 std::size_t escape_of(unsigned char c, char (&out)[6]) {
   char named = 0;
-  switch (c) {
-    case '"': named = '"'; break;
-    case '\\': named = '\\'; break;
-    case '\b': named = 'b'; break;
-    case '\t': named = 't'; break;
-    case '\n': named = 'n'; break;
-    case '\f': named = 'f'; break;
-    case '\r': named = 'r'; break;
-    default: break;
+  for (const auto& [byte, letter] : kNamedEscapes) {
+    if (static_cast<unsigned char>(byte) == c) named = letter;
   }
   out[0] = '\\';
   if (named != 0) {
@@ -169,23 +168,19 @@ class Proof {
   bool escape() {
     if (i_ + 1 >= t_.size()) return false;
     unsigned c = 0;
-    switch (t_[i_ + 1]) {
-      case '"': c = '"'; break;
-      case '\\': c = '\\'; break;
-      case 'b': c = '\b'; break;
-      case 't': c = '\t'; break;
-      case 'n': c = '\n'; break;
-      case 'f': c = '\f'; break;
-      case 'r': c = '\r'; break;
-      case 'u':
-        if (i_ + 6 > t_.size()) return false;
-        for (std::size_t k = 2; k < 6; ++k) {
-          const int d = hex_digit(t_[i_ + k]);
-          if (d < 0) return false;
-          c = c * 16 + static_cast<unsigned>(d);
-        }
-        break;
-      default: return false;  // "\/" stands for '/', which the writer writes as it is
+    if (t_[i_ + 1] == 'u') {
+      if (i_ + 6 > t_.size()) return false;
+      for (std::size_t k = 2; k < 6; ++k) {
+        const int d = hex_digit(t_[i_ + k]);
+        if (d < 0) return false;
+        c = c * 16 + static_cast<unsigned>(d);
+      }
+    } else {
+      // "\/" stands for '/', which the writer writes as it is: no letter of the table.
+      const auto named = std::find_if(std::begin(kNamedEscapes), std::end(kNamedEscapes),
+                                      [&](const auto& e) { return e.second == t_[i_ + 1]; });
+      if (named == std::end(kNamedEscapes)) return false;
+      c = static_cast<unsigned char>(named->first);
     }
     if (c > 0xff || !needs_escape(static_cast<unsigned char>(c))) return false;
     char written[6];

@@ -1,15 +1,15 @@
 #include "ws/envelope_reader.hpp"
 
 #include <algorithm>
-#include <charconv>
 #include <cmath>
 #include <cstdint>
-#include <cstring>
 
 #include <simdjson.h>
 
 #include "ws/case_id.hpp"
 #include "ws/ids.hpp"
+#include "ws/json_canonical.hpp"
+#include "ws/json_split.hpp"
 #include "ws/json_view.hpp"
 
 namespace ws {
@@ -30,49 +30,6 @@ Result<dom::element> parse(std::string_view text, std::optional<dom::parser>& ow
   dom::element doc;
   if (parser.parse(text.data(), text.size()).get(doc) != simdjson::SUCCESS) return fail("invalid_json", "");
   return doc;
-}
-
-// True when one of the 8 bytes at `p` is below 0x20, '"' or '\\' (exact, word-at-a-time: the
-// byte loop below was the largest cost of writing a payload's text).
-bool needs_escape8(const char* p) {
-  constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
-  constexpr std::uint64_t kHighs = 0x8080808080808080ULL;
-  std::uint64_t w = 0;
-  std::memcpy(&w, p, sizeof w);
-  auto below = [](std::uint64_t v, std::uint64_t n) { return (v - kOnes * n) & ~v & kHighs; };
-  return (below(w, 0x20) | below(w ^ (kOnes * '"'), 1) | below(w ^ (kOnes * '\\'), 1)) != 0;
-}
-
-// nlohmann's dump() (no indent, UTF-8 kept) for strings already known to be valid UTF-8: its
-// own checks every byte through a UTF-8 decoder, and was the largest part of the read.
-void append_escaped(std::string& out, std::string_view s) {
-  out += '"';
-  std::size_t plain = 0;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    while (i + 8 <= s.size() && !needs_escape8(s.data() + i)) i += 8;
-    if (i == s.size()) break;
-    const auto c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x20 && c != '"' && c != '\\') continue;
-    out.append(s.data() + plain, i - plain);
-    plain = i + 1;
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\b': out += "\\b"; break;
-      case '\t': out += "\\t"; break;
-      case '\n': out += "\\n"; break;
-      case '\f': out += "\\f"; break;
-      case '\r': out += "\\r"; break;
-      default: {
-        static const char hex[] = "0123456789abcdef";
-        out += "\\u00";
-        out += hex[c >> 4];
-        out += hex[c & 0xf];
-      }
-    }
-  }
-  out.append(s.data() + plain, s.size() - plain);
-  out += '"';
 }
 
 // The payload as nlohmann would have parsed it, or false where it could differ: deeper than
@@ -103,26 +60,26 @@ class PayloadReader {
           if (v >= 0) *out = static_cast<std::uint64_t>(v);
           else *out = v;
         }
-        append_number(v);
+        json_canonical::append_number(text_, v);
         return true;
       }
       case dom::element_type::UINT64: {
         const std::uint64_t v = el.get_uint64().value_unsafe();
         if (out != nullptr) *out = v;
-        append_number(v);
+        json_canonical::append_number(text_, v);
         return true;
       }
       case dom::element_type::DOUBLE: {
         const double v = el.get_double().value_unsafe();
         if (v == 0 && std::signbit(v)) return false;
         if (out != nullptr) *out = v;
-        text_ += json(v).dump();  // nlohmann's own shortest form
+        json_canonical::append_number(text_, v);
         return true;
       }
       case dom::element_type::STRING: {
         const std::string_view s = el.get_string().value_unsafe();
         if (out != nullptr) *out = std::string(s);
-        append_escaped(text_, s);
+        json_canonical::append_string(text_, s);
         return true;
       }
       case dom::element_type::BOOL: {
@@ -187,7 +144,7 @@ class PayloadReader {
   bool member(std::string_view key, dom::element value, bool first, int depth, json* out) {
     if (!first) text_ += ',';
     const std::size_t key_at = text_.size() + 1;
-    append_escaped(text_, key);
+    json_canonical::append_string(text_, key);
     const std::size_t key_end = text_.size() - 1;
     text_ += ':';
     const std::size_t value_at = text_.size();
@@ -224,13 +181,6 @@ class PayloadReader {
     }
     text_ += ']';
     return true;
-  }
-
-  template <typename Int>
-  void append_number(Int v) {
-    char digits[24];
-    auto end = std::to_chars(digits, digits + sizeof digits, v).ptr;
-    text_.append(digits, end);
   }
 
   int max_depth_;
@@ -322,8 +272,23 @@ bool read_scalars(const Members& m, Envelope& e) {
   return true;
 }
 
-std::optional<ReadEnvelope> read_record(dom::element el, const EnvelopeLimits& limits, EnvelopeForm form,
-                                        const PayloadVisitor* visit) {
+// Where the record's text (`text`, when the caller has it) already holds the payload as the
+// reader would write it, the text is kept as sent, and the walk that writes it is not made.
+bool keep_payload_as_sent(std::string_view text, std::size_t member_count, const EnvelopeLimits& limits,
+                          ReadEnvelope& out) {
+  if (text.empty()) return false;
+  const auto sent = from_member_value(text, "payload");
+  if (!sent) return false;
+  out.members.reserve(member_count);
+  const std::size_t size = json_canonical::canonical_length(*sent, limits.max_depth, &out.members);
+  if (size == 0) return false;
+  out.payload_text.assign(sent->substr(0, size));
+  return true;
+}
+
+// `text` is the record's JSON when the caller has it as one text, else empty.
+std::optional<ReadEnvelope> read_record(dom::element el, std::string_view text, const EnvelopeLimits& limits,
+                                        EnvelopeForm form, const PayloadVisitor* visit) {
   dom::object record;
   if (el.get_object().get(record) != simdjson::SUCCESS) return std::nullopt;
   Members m;
@@ -338,13 +303,17 @@ std::optional<ReadEnvelope> read_record(dom::element el, const EnvelopeLimits& l
   if (m.payload->get_object().get(payload) != simdjson::SUCCESS || payload.size() > limits.max_fields) {
     return std::nullopt;
   }
+  // Without a visitor the tree is wanted, and the walk that builds it writes the text too.
+  const bool as_sent = visit != nullptr && keep_payload_as_sent(text, payload.size(), limits, out);
   PayloadReader reader(limits.max_depth, out.payload_text, visit != nullptr ? &out.members : nullptr);
-  if (!reader.read(*m.payload, 1, visit != nullptr ? nullptr : &e.payload)) return std::nullopt;
+  if (!as_sent && !reader.read(*m.payload, 1, visit != nullptr ? nullptr : &e.payload)) return std::nullopt;
   if (out.payload_text.size() > limits.max_payload_bytes) return std::nullopt;
   if (m.field_versions && !read_field_versions(*m.field_versions, form, e)) return std::nullopt;
   if (form == EnvelopeForm::Full) expand_field_versions(e);
   if (visit != nullptr) {
-    (*visit)(e, reader.all_sorted() ? json_view::Dom::known_sorted(*m.payload) : json_view::Dom(*m.payload));
+    // A text kept as sent had every object's keys in order.
+    const bool sorted = as_sent || reader.all_sorted();
+    (*visit)(e, sorted ? json_view::Dom::known_sorted(*m.payload) : json_view::Dom(*m.payload));
   }
   return out;
 }
@@ -355,7 +324,7 @@ std::optional<ReadEnvelope> read_envelope(std::string_view text, const EnvelopeL
   std::optional<dom::parser> own;
   auto doc = parse(text, own);
   if (!doc) return std::nullopt;
-  return read_record(*doc, limits, form, nullptr);
+  return read_record(*doc, text, limits, form, nullptr);
 }
 
 std::optional<ReadEnvelope> read_envelope(std::string_view text, const EnvelopeLimits& limits, EnvelopeForm form,
@@ -363,7 +332,7 @@ std::optional<ReadEnvelope> read_envelope(std::string_view text, const EnvelopeL
   std::optional<dom::parser> own;
   auto doc = parse(text, own);
   if (!doc) return std::nullopt;
-  return read_record(*doc, limits, form, &visit);
+  return read_record(*doc, text, limits, form, &visit);
 }
 
 json payload_tree(const json_view::Dom& payload) {
@@ -406,7 +375,7 @@ std::optional<PullResponse> read_pull_page(std::string_view body, EnvelopeForm f
     else case_id = case_id_of(payload);
   };
   for (dom::element x : list) {
-    auto e = read_record(x, EnvelopeLimits{}, form, tree_wanted != nullptr ? &visit : nullptr);
+    auto e = read_record(x, {}, EnvelopeLimits{}, form, tree_wanted != nullptr ? &visit : nullptr);
     if (!e) return std::nullopt;
     r.records.push_back(std::move(e->envelope));
     r.payload_json.push_back(std::move(e->payload_text));

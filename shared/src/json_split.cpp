@@ -15,7 +15,9 @@ std::size_t skip_space(std::string_view text, std::size_t i) {
 
 // The position of the quote that closes the string opening at `open`, or npos. Strings are most
 // of a push body, so this jumps from quote to quote instead of stepping through every byte.
-std::size_t string_end(std::string_view text, std::size_t open) {
+// Inlined into each scanner: called for every string of a push body, the call cost 700
+// instructions a record once a second scanner used it (docs/performance.md, session 16).
+[[gnu::always_inline]] inline std::size_t string_end(std::string_view text, std::size_t open) {
   std::size_t i = open;
   while (true) {
     const void* quote = std::memchr(text.data() + i + 1, '"', text.size() - i - 1);
@@ -25,6 +27,31 @@ std::size_t string_end(std::string_view text, std::size_t open) {
     while (text[i - 1 - backslashes] == '\\') ++backslashes;  // stops at the opening quote at the latest
     if (backslashes % 2 == 0) return i;
   }
+}
+
+// The position just past the value that starts at `at`, in valid JSON; npos for a string left
+// open.
+std::size_t value_end(std::string_view text, std::size_t at) {
+  const char first = text[at];
+  if (first == '"') {
+    const std::size_t close = string_end(text, at);
+    return close == std::string_view::npos ? close : close + 1;
+  }
+  if (first != '{' && first != '[') {
+    std::size_t i = at;
+    while (i < text.size() && text[i] != ',' && text[i] != '}' && text[i] != ']' && !is_space(text[i])) ++i;
+    return i;
+  }
+  int depth = 0;
+  for (std::size_t i = at; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '"') {
+      i = string_end(text, i);
+      if (i == std::string_view::npos) return i;
+    } else if (c == '{' || c == '[') ++depth;
+    else if ((c == '}' || c == ']') && --depth == 0) return i + 1;
+  }
+  return text.size();
 }
 
 // nlohmann's parser skips a UTF-8 byte order mark at the start of its input, so an element
@@ -84,6 +111,28 @@ std::optional<ArrayMemberSplit> split_array_member(std::string_view text, std::s
   out.rest.append(text.substr(0, array_open + 1));
   out.rest.append(text.substr(array_close));
   return out;
+}
+
+std::optional<std::string_view> from_member_value(std::string_view text, std::string_view key) {
+  std::size_t i = skip_space(text, 0);
+  if (i == text.size() || text[i] != '{') return std::nullopt;
+  i = skip_space(text, i + 1);
+  while (i < text.size() && text[i] == '"') {
+    const std::size_t name_end = string_end(text, i);
+    if (name_end == std::string_view::npos) return std::nullopt;
+    const std::string_view name = text.substr(i + 1, name_end - i - 1);
+    i = skip_space(text, name_end + 1);
+    if (i == text.size() || text[i] != ':') return std::nullopt;
+    const std::size_t start = skip_space(text, i + 1);
+    if (start == text.size()) return std::nullopt;
+    if (name == key) return text.substr(start);
+    const std::size_t end = value_end(text, start);
+    if (end == std::string_view::npos) return std::nullopt;
+    i = skip_space(text, end);
+    if (i == text.size() || text[i] != ',') return std::nullopt;
+    i = skip_space(text, i + 1);
+  }
+  return std::nullopt;
 }
 
 }  // namespace ws

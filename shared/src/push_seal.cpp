@@ -58,19 +58,13 @@ std::string deflate_fast(std::string_view text) {
   return out;
 }
 
-// A zlib stream (whole bodies, and items sealed before dictionaries), or with `preset` a raw
-// deflate stream (RFC 1951) that starts from that dictionary, inflated to at most `cap` bytes.
-Result<std::string> inflate_capped(std::string_view compressed, std::size_t cap, std::string_view preset = {}) {
-  z_stream z{};
-  const bool raw = !preset.empty();
-  if ((raw ? inflateInit2(&z, -MAX_WBITS) : inflateInit(&z)) != Z_OK) {
-    return fail("internal", "could not start inflating a sealed body");
-  }
-  int rc = raw ? inflateSetDictionary(&z, u8(preset), static_cast<uInt>(preset.size())) : Z_OK;
+// Runs one zlib stream to its end, appending what it inflates to `out`, which may hold at most
+// `cap` bytes in all.
+Status inflate_onto(z_stream& z, std::string& out, std::string_view compressed, std::size_t cap) {
   z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(compressed.data()));
   z.avail_in = static_cast<uInt>(compressed.size());
-  std::string out;
   char chunk[64 * 1024];
+  int rc = Z_OK;
   while (rc == Z_OK) {
     z.next_out = reinterpret_cast<Bytef*>(chunk);
     z.avail_out = sizeof chunk;
@@ -80,11 +74,55 @@ Result<std::string> inflate_capped(std::string_view compressed, std::size_t cap,
     else out.append(chunk, produced);
     if (rc == Z_OK && produced == 0 && z.avail_in == 0) rc = Z_DATA_ERROR;  // truncated
   }
-  inflateEnd(&z);
   if (rc == Z_MEM_ERROR) return fail("too_large", "the sealed body is larger than " + std::to_string(cap) + " bytes");
   if (rc != Z_STREAM_END) return fail("invalid_request", "the sealed body's content is corrupt");
+  return ok();
+}
+
+// A zlib stream (whole bodies, and items sealed before dictionaries), inflated to at most `cap`
+// bytes.
+Result<std::string> inflate_capped(std::string_view compressed, std::size_t cap) {
+  z_stream z{};
+  if (inflateInit(&z) != Z_OK) return fail("internal", "could not start inflating a sealed body");
+  std::string out;
+  auto s = inflate_onto(z, out, compressed, cap);
+  inflateEnd(&z);
+  if (!s) return fail(s.error());
   return out;
 }
+
+// The inflate streams of one body's items, reset for each: a stream per item allocated and freed
+// its state and its 32 KB window a thousand times a batch. Per body, not per thread: the server
+// has hundreds of request threads, and each would keep its streams.
+class ItemInflater {
+ public:
+  ItemInflater() {
+    zlib_ready_ = inflateInit(&zlib_) == Z_OK;
+    raw_ready_ = inflateInit2(&raw_, -MAX_WBITS) == Z_OK;
+  }
+  ~ItemInflater() {
+    if (zlib_ready_) inflateEnd(&zlib_);
+    if (raw_ready_) inflateEnd(&raw_);
+  }
+  ItemInflater(const ItemInflater&) = delete;
+  ItemInflater& operator=(const ItemInflater&) = delete;
+
+  // A zlib stream, or with `preset` a raw deflate stream (RFC 1951) that starts from that
+  // dictionary, appended to `out` (at most `cap` bytes in all).
+  Status append(std::string& out, std::string_view compressed, std::size_t cap, std::string_view preset) {
+    const bool raw = !preset.empty();
+    z_stream& z = raw ? raw_ : zlib_;
+    if (!(raw ? raw_ready_ : zlib_ready_) || inflateReset(&z) != Z_OK ||
+        (raw && inflateSetDictionary(&z, u8(preset), static_cast<uInt>(preset.size())) != Z_OK)) {
+      return fail("internal", "could not start inflating a sealed item");
+    }
+    return inflate_onto(z, out, compressed, cap);
+  }
+
+ private:
+  z_stream zlib_{}, raw_{};
+  bool zlib_ready_ = false, raw_ready_ = false;
+};
 
 // What both sides start an item's deflate from: the dictionary, then what only this device's
 // records hold, nearest: every version (the record's and its fields') ends "@<device id>".
@@ -144,13 +182,13 @@ std::string deflate_item(std::string_view text, const std::string& device_id) {
 // no dictionary id takes that value.
 constexpr unsigned char kZlibItem = 0x78;
 
-// The envelope text of an item's plaintext, either form. `presets` keeps each dictionary's
-// preset for this body's device, made once per body.
-Result<std::string> inflate_item(std::string_view plain, const std::string& device_id, std::size_t cap,
-                                 std::map<unsigned char, std::string>& presets) {
+// The envelope text of an item's plaintext, either form, appended to `out` (at most `cap` bytes
+// in all). `presets` keeps each dictionary's preset for this body's device, made once per body.
+Status append_item(ItemInflater& inflater, std::string& out, std::string_view plain, const std::string& device_id,
+                   std::size_t cap, std::map<unsigned char, std::string>& presets) {
   if (plain.empty()) return fail("invalid_request", "the item is empty");
   const auto id = static_cast<unsigned char>(plain.front());
-  if (id == kZlibItem) return inflate_capped(plain, cap);
+  if (id == kZlibItem) return inflater.append(out, plain, cap, {});
   auto preset = presets.find(id);
   if (preset == presets.end()) {
     const std::string_view known = id <= kMaxDictionaryId ? dictionary(id) : std::string_view();
@@ -159,7 +197,7 @@ Result<std::string> inflate_item(std::string_view plain, const std::string& devi
     }
     preset = presets.emplace(id, preset_for(known, device_id)).first;
   }
-  return inflate_capped(plain.substr(1), cap, preset->second);
+  return inflater.append(out, plain.substr(1), cap, preset->second);
 }
 
 Unexpected does_not_open() {
@@ -219,6 +257,7 @@ Result<std::string> open_items(const seal::KeyPair& server_keys, const std::stri
   std::vector<seal::SecretKey> shared(key_count);  // made when an item first uses the key
   const std::string aad = item_aad_for(device_id);
   std::map<unsigned char, std::string> presets;
+  ItemInflater inflater;
   std::string out = "{\"batch_id\":" +
                     nlohmann::json(std::string(batch_id)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) +
                     ",\"records\":[";
@@ -242,17 +281,16 @@ Result<std::string> open_items(const seal::KeyPair& server_keys, const std::stri
       return fail("invalid_request", "sealed item " + n +
                                          " does not open with this server's key (another server, another device, or changed)");
     }
-    const std::size_t budget = cap > out.size() ? cap - out.size() : 0;
-    auto envelope = inflate_item(*deflated, device_id, budget, presets);
-    if (!envelope) {
-      if (envelope.error().code == "too_large") return fail("too_large", "the sealed push is larger than " + std::to_string(cap) + " bytes");
-      return fail(envelope.error().code, "sealed item " + n + ": " + envelope.error().message);
+    if (count > 1) out += ',';
+    const std::size_t start = out.size();
+    // Inflated straight onto the body: an item's own string was allocated, grown and copied.
+    if (auto s = append_item(inflater, out, *deflated, device_id, cap, presets); !s) {
+      if (s.error().code == "too_large") return fail("too_large", "the sealed push is larger than " + std::to_string(cap) + " bytes");
+      return fail(s.error().code, "sealed item " + n + ": " + s.error().message);
     }
-    if (envelope->empty() || envelope->front() != '{' || envelope->back() != '}') {
+    if (out.size() == start || out[start] != '{' || out.back() != '}') {
       return fail("invalid_request", "sealed item " + n + " does not hold one JSON object");
     }
-    if (count > 1) out += ',';
-    out += *envelope;
   }
   out += "]}";
   return out;

@@ -24,4 +24,10 @@ struct ArrayMemberSplit {
 // `rest` and every element parse.
 std::optional<ArrayMemberSplit> split_array_member(std::string_view text, std::string_view key);
 
+// The text of `text` from the value of the first member spelled `"key"` (no escape) of the
+// object `text` to the end (the value's own end is the caller's to find: a value delimits
+// itself); nullopt when no member is spelled so. `text` must be one valid JSON object (a parser
+// accepted it): only its structure is followed, nothing is checked.
+std::optional<std::string_view> from_member_value(std::string_view text, std::string_view key);
+
 }  // namespace ws

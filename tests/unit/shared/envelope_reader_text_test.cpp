@@ -1,17 +1,20 @@
-// The payload text the simdjson reader writes in its walk (ws/envelope_reader.hpp) against the
-// strict path's dump, on generated payloads: keys in nlohmann's order (written in the walk) and
-// shuffled (left to the dump of the tree), unicode sent raw and as \u escapes, control
-// characters, every number form, nested objects and arrays; and what the push path takes from
-// the same walk (the members' places in the text, whether the DOM may skip its order checks).
+// The payload text the simdjson reader writes in its walk (ws/envelope_reader.hpp), or keeps as
+// sent where ws/json_canonical.hpp proves it the writer's, against the strict path's dump, on
+// generated payloads: keys in nlohmann's order and shuffled (left to the dump of the tree),
+// unicode sent raw and as \u escapes, control characters, every number form, nested objects and
+// arrays; and what the push path takes from the same walk (the members' places in the text,
+// whether the DOM may skip its order checks).
 #include <doctest/doctest.h>
 
 #include <algorithm>
 #include <cstdint>
+#include <optional>
 #include <random>
 #include <string>
 #include <vector>
 
 #include "ws/envelope_reader.hpp"
+#include "ws/json_canonical.hpp"
 #include "ws/json_view.hpp"
 
 namespace {
@@ -88,6 +91,12 @@ void check_same_text(const std::string& payload) {
   REQUIRE(fast);
   CHECK(fast->payload_text == strict_text);
   CHECK(fast->envelope.payload == strict->payload);
+  // The push path's (a visitor, no tree): the text kept as sent where it is proven to be the
+  // writer's, else written in the walk.
+  auto pushed = ws::read_envelope(text, ws::EnvelopeLimits{}, ws::EnvelopeForm::Full,
+                                  [](const ws::Envelope&, const ws::json_view::Dom&) {});
+  REQUIRE(pushed);
+  CHECK(pushed->payload_text == strict_text);
 }
 
 }  // namespace
@@ -170,4 +179,136 @@ TEST_CASE("the push path's payload: members found where the text has them, the D
       CHECK(json::parse(read->payload_text.substr(m.value_at, m.value_size)) == value);
     }
   }
+}
+
+namespace {
+
+// The strict path's text for `payload`, or nothing where it refuses the envelope.
+std::optional<std::string> strict_text_of(const std::string& payload) {
+  json raw = json::parse(kHead + payload + "}", nullptr, false);
+  if (raw.is_discarded()) return std::nullopt;
+  std::string text;
+  if (!ws::envelope_from_json(std::move(raw), ws::EnvelopeLimits{}, &text)) return std::nullopt;
+  return text;
+}
+
+bool keys_plain(const json& j) {
+  if (j.is_array()) return std::all_of(j.begin(), j.end(), keys_plain);
+  if (!j.is_object()) return true;
+  for (const auto& [k, v] : j.items()) {
+    if (json(k).dump() != "\"" + k + "\"" || !keys_plain(v)) return false;
+  }
+  return true;
+}
+
+constexpr int kDepth = ws::EnvelopeLimits{}.max_depth;
+
+}  // namespace
+
+TEST_CASE("a text is proven the writer's exactly when it is the strict path's dump") {
+  std::mt19937 rng(16);
+  int proven = 0;
+  for (int i = 0; i < 3000; ++i) {
+    const json payload = random_payload(rng);
+    // As nlohmann dumps it (the kiosk's form), shuffled, or with unicode as \u escapes.
+    const std::string text = i % 3 == 0 ? payload.dump() : write(payload, rng, i % 3 == 1, i % 2 == 0);
+    CAPTURE(text);
+    const auto strict = strict_text_of(text);
+    REQUIRE(strict);
+    const bool is_dump = *strict == text;
+    // Escaped keys sort by their decoded bytes: those are left to the walk even in the dump.
+    CHECK(ws::json_canonical::is_canonical(text, kDepth) == (is_dump && keys_plain(payload)));
+    proven += is_dump ? 1 : 0;
+  }
+  CHECK(proven > 1000);
+}
+
+TEST_CASE("spellings the writer would not write are not proven, and read to the same text") {
+  const std::vector<std::string> texts = {
+      // Strings: escapes the writer writes, raw UTF-8, and escapes it does not write.
+      R"({"a":"\"\\\b\f\n\r\t\u0001\u001f\u0000"})", R"({"a":"é😀 €"})", R"({"a":"\/"})",
+      R"({"a":"\u0041"})", R"({"a":"\u00e9"})", R"({"a":"\u001F"})", R"({"a":"\u0022"})", R"({"a":"\u005c"})",
+      R"({"a":"\u0009"})", R"({"a":"\u000A"})", R"({"a":"\ud834\udd1e"})", R"({"a":"\u007f"})",
+      // Numbers in every form.
+      R"({"a":0,"b":-1,"c":18446744073709551615,"d":-9223372036854775808,"e":9223372036854775807})",
+      R"({"a":1.5,"b":-0.00225,"c":1e+100,"d":5e-324,"e":1.0,"f":100000.0,"g":1e-07})", R"({"a":-0})",
+      R"({"a":1E5})", R"({"a":1e5})", R"({"a":1e+5})", R"({"a":1.50})", R"({"a":0.10})", R"({"a":1e-7})",
+      R"({"a":1.0e0})", R"({"a":100000000000000000000})", R"({"a":18446744073709551616})",
+      R"({"a":-9223372036854775809})", R"({"a":123456789012345678901234567890})", R"({"a":0.1e1})",
+      R"({"a":1e400})", R"({"a":2.5E-3})",
+      // Structure: whitespace, order, duplicates, escaped keys, empty values.
+      R"({})", R"({"a":[],"b":{},"c":""})", R"({"a": 1})", R"({ "a":1})", R"({"a":1 })", R"({"a":[1, 2]})",
+      R"({"a":[1,2] })", R"({"b":1,"a":2})", R"({"a":{"c":1,"b":2}})", R"({"a\u0062":1})", R"({"a":1,"a":2})",
+      R"({"":1,"a":[true,false,null]})", R"({"a":[{"b":1,"c":2},{"c":2,"b":1}]})", R"({"Z":1,"a":2,"é":3})"};
+  for (const auto& text : texts) {
+    CAPTURE(text);
+    const auto strict = strict_text_of(text);
+    const bool proven = ws::json_canonical::is_canonical(text, kDepth);
+    if (proven) CHECK(strict == text);
+    const bool escaped_key = text.find("\\u0062") != std::string::npos;
+    if (strict && *strict == text && !escaped_key) CHECK(proven);
+    auto pushed = ws::read_envelope(kHead + text + "}", ws::EnvelopeLimits{}, ws::EnvelopeForm::Full,
+                                    [](const ws::Envelope&, const ws::json_view::Dom&) {});
+    if (pushed) CHECK(pushed->payload_text == strict);
+  }
+  // -0.0 is the dump of nlohmann's -0.0 but reads as integer 0 elsewhere: neither path keeps it.
+  CHECK_FALSE(ws::json_canonical::is_canonical(R"({"a":-0.0})", kDepth));
+}
+
+TEST_CASE("the proof stops at the reader's depth limit, where the walk does") {
+  auto nested = [](int depth) {  // the payload at depth 1, a value at `depth`
+    std::string text;
+    for (int d = 1; d < depth; ++d) text += "{\"a\":";
+    text += "1";
+    for (int d = 1; d < depth; ++d) text += "}";
+    return text;
+  };
+  for (int depth = kDepth - 1; depth <= kDepth + 2; ++depth) {
+    CAPTURE(depth);
+    const std::string text = nested(depth);
+    const bool within = depth <= kDepth;
+    CHECK(ws::json_canonical::is_canonical(text, kDepth) == within);
+    auto pushed = ws::read_envelope(kHead + text + "}", ws::EnvelopeLimits{}, ws::EnvelopeForm::Full,
+                                    [](const ws::Envelope&, const ws::json_view::Dom&) {});
+    CHECK(pushed.has_value() == within);
+    if (pushed) CHECK(pushed->payload_text == text);
+  }
+}
+
+TEST_CASE("a payload kept as sent reports its members as the walk does") {
+  const std::string text = R"({"a":"x\"y","b":[1,{"c":2}],"c":{},"d":-1.5,"e":null})";
+  REQUIRE(ws::json_canonical::is_canonical(text, kDepth));
+  std::vector<ws::PayloadMember> members;
+  REQUIRE(ws::json_canonical::is_canonical(text, kDepth, &members));
+  // The same object written in the walk: one member out of order forces it.
+  const std::string shuffled = R"({"b":[1,{"c":2}],"a":"x\"y","c":{},"d":-1.5,"e":null})";
+  auto kept = ws::read_envelope(kHead + text + "}", ws::EnvelopeLimits{}, ws::EnvelopeForm::Full,
+                                [](const ws::Envelope&, const ws::json_view::Dom&) {});
+  auto walked = ws::read_envelope(kHead + shuffled + "}", ws::EnvelopeLimits{}, ws::EnvelopeForm::Full,
+                                  [](const ws::Envelope&, const ws::json_view::Dom&) {});
+  REQUIRE(kept);
+  REQUIRE(walked);
+  CHECK(kept->payload_text == walked->payload_text);
+  REQUIRE(kept->members.size() == walked->members.size());
+  REQUIRE(members.size() == walked->members.size());
+  for (std::size_t i = 0; i < members.size(); ++i) {
+    CAPTURE(i);
+    for (const auto* m : {&members[i], &kept->members[i]}) {
+      CHECK(m->key_at == walked->members[i].key_at);
+      CHECK(m->key_size == walked->members[i].key_size);
+      CHECK(m->value_at == walked->members[i].value_at);
+      CHECK(m->value_size == walked->members[i].value_size);
+    }
+  }
+}
+
+TEST_CASE("the proof of a value inside a larger text delimits the value by itself") {
+  using ws::json_canonical::canonical_length;
+  CHECK(canonical_length(R"({"a":1},"z":2})", kDepth) == 7);
+  CHECK(canonical_length(R"({"a":"}\"x"} ,"z":2})", kDepth) == 12);
+  CHECK(canonical_length(R"({"a":[1,{"b":-2}]}})", kDepth) == 18);
+  CHECK(canonical_length(R"({"a":1.5}])", kDepth) == 9);
+  CHECK(canonical_length(R"({"b":1,"a":2},)", kDepth) == 0);  // not proven
+  CHECK(canonical_length(R"({"a": 1})", kDepth) == 0);
+  CHECK(canonical_length(R"({"a":"open)", kDepth) == 0);
 }

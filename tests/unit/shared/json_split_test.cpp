@@ -92,3 +92,23 @@ TEST_CASE("split_array_member does not split an element that starts with a byte 
   CHECK_FALSE(split_array_member("{\"records\":[1,\xEF\xBB\xBF" "2]}", "records"));
   CHECK(split_array_member("{\"records\":[1, \"\xEF\xBB\xBF\"]}", "records"));
 }
+
+TEST_CASE("from_member_value finds where a member's value starts in a valid object") {
+  const std::string text =
+      R"( { "a" : "payload" , "s":"x\"payload\":1\\", "n": [ {"payload":2}, "]}" ], "payload" : {"k":[1,"}"]} , "z": true } )";
+  // The text from the value on: the value, then the rest of the object.
+  auto from = [&](std::string_view t, std::string_view key) { return ws::from_member_value(t, key).value_or("(none)"); };
+  CHECK(from(text, "payload") == R"({"k":[1,"}"]} , "z": true } )");
+  CHECK(from(text, "a") == text.substr(text.find(R"("payload" ,)")));
+  CHECK(from(text, "s") == text.substr(text.find(R"("x\")")));
+  CHECK(from(text, "n") == text.substr(text.find("[ {")));
+  CHECK(from(text, "z") == "true } ");
+  CHECK(from(R"({"n":-1.5e3,"m":null})", "m") == "null}");
+  CHECK(from(R"({"n":-1.5e3,"m":null})", "n") == "-1.5e3,\"m\":null}");
+  CHECK(from(text, "missing") == "(none)");
+  CHECK(from(text, "k") == "(none)");  // a member of a member is not the object's
+  // Only the spelling without escapes is found: the caller's parser knows what an escape means.
+  CHECK(from(R"({"pay\u006coad":1})", "payload") == "(none)");
+  CHECK(from("[1]", "a") == "(none)");
+  CHECK(from("{}", "a") == "(none)");
+}

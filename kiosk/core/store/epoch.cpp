@@ -22,7 +22,7 @@ Result<std::vector<Store::HeldRecord>> Store::held_records(const std::string& af
   if (!me) return fail(me.error());
   auto st = db_.prepare(
       "SELECT id, version FROM records LEFT JOIN record_sync USING (id) WHERE centre = ?1 AND id > ?2 "
-      "AND IFNULL(sync_state, 0) <> 2 "
+      "AND NOT IFNULL((" + row::quarantined() + "), 0) "
       "AND kind NOT IN ('form', 'content') AND substr(version, instr(version, '@') + 1) = ?4 "
       "ORDER BY id LIMIT ?3");
   if (!st) return fail(st.error());
@@ -45,16 +45,17 @@ Result<std::size_t> Store::requeue(const std::vector<std::string>& ids) {
   if (auto s = writable(); !s) return fail(s.error());
   auto tx = sql::Transaction::begin(db_);
   if (!tx) return fail(tx.error());
-  // Sent -> Pending; a quarantined record stays where a counsellor can see why.
-  auto mark = db_.prepare("UPDATE record_sync SET sync_state = 1 WHERE id = ?1 AND sync_state <> 2");
-  if (!mark) return fail(mark.error());
+  // Sent -> Pending (queued: row::pending); a quarantined record stays where a counsellor can see why.
+  auto held = db_.prepare("SELECT 1 FROM record_sync WHERE id = ?1 AND NOT (" + row::quarantined() + ")");
+  if (!held) return fail(held.error());
   std::size_t found = 0;
   for (const auto& id : ids) {
     // A pulled record has no sync row until its state leaves "synced at its own version".
     if (auto s = row::materialise_sync(db_, id); !s) return fail(s.error());
-    mark->reset();
-    if (auto s = mark->bind(1, id).run(); !s) return fail(s.error());
-    if (db_.changes() == 0) continue;
+    held->reset();
+    auto is_held = held->bind(1, id).step();
+    if (!is_held) return fail(is_held.error());
+    if (!*is_held) continue;
     if (auto s = enqueue(id); !s) return fail(s.error());
     ++found;
   }

@@ -81,6 +81,14 @@ Result<std::vector<std::string>> frozen_items(sql::Connection& db, const std::st
   return st->collect_column();
 }
 
+// Marks a record refused, with the reason: it is quarantined unless it has another outbox row
+// (an edit queued since), which keeps it pending (row::pending) until that row's verdict.
+Status mark_refused(sql::Connection& db, const std::string& record_id, const std::string& reason) {
+  auto mark = db.prepare("UPDATE record_sync SET sync_state = 2, sync_error = ?2 WHERE id = ?1");
+  if (!mark) return fail(mark.error());
+  return mark->bind(1, record_id).bind(2, reason.substr(0, 2000)).run();
+}
+
 }  // namespace
 
 Result<std::optional<OutboxBatch>> Store::frozen_batch(const InFlight& in_flight) {
@@ -300,17 +308,10 @@ Result<AckOutcome> Store::settle_exceptions(const std::string& batch_id, const p
   std::unordered_map<std::string_view, const protocol::RecordResult*> verdicts;
   for (const auto& r : reply.results) verdicts[r.id] = &r;
   auto rows = db_.prepare("SELECT seq, record_id FROM outbox WHERE " + batch_rows() + " ORDER BY seq");
-  // A rejected record that was edited again meanwhile stays pending: the newer version may be
-  // the fix, and it gets its own verdict.
-  auto rejected = db_.prepare(R"sql(
-    UPDATE record_sync SET
-      sync_state = CASE WHEN EXISTS(SELECT 1 FROM outbox WHERE record_id = ?1) THEN 1 ELSE 2 END,
-      sync_error = ?2
-    WHERE id = ?1)sql");
   auto requeue = db_.prepare(R"sql(
     UPDATE outbox SET batch_id = NULL, sent_version = NULL
     WHERE seq = ?1 AND NOT EXISTS(SELECT 1 FROM outbox o WHERE o.record_id = ?2 AND o.batch_id IS NULL))sql");
-  if (!rows || !rejected || !requeue) return fail("db_error", "cannot prepare the acknowledgement");
+  if (!rows || !requeue) return fail("db_error", "cannot prepare the acknowledgement");
   rows->bind(1, batch_id);
   AckOutcome out;
   for (;;) {
@@ -334,25 +335,32 @@ Result<AckOutcome> Store::settle_exceptions(const std::string& batch_id, const p
     }
     if (auto s = drop_outbox_rows("seq = ?1", [seq](sql::Statement& st) { st.bind(1, seq); }); !s) return fail(s.error());
     if (it == verdicts.end()) continue;
+    // A rejected record that was edited again meanwhile stays pending: the newer version may be
+    // the fix, and it gets its own verdict.
     const std::string reason = it->second->error.empty() ? "rejected by the server (no reason given)" : it->second->error;
-    rejected->reset();
-    if (auto s = rejected->bind(1, record_id).bind(2, reason.substr(0, 2000)).run(); !s) return fail(s.error());
+    if (auto s = mark_refused(db_, record_id, reason); !s) return fail(s.error());
     ++out.rejected;
   }
   return out;
 }
 
 Status Store::accept_batch_rows(const std::string& batch_id) {
-  // The server holds at least the version each row carried; a record with another row still
-  // queued (edited after freezing) stays pending.
+  // The server holds at least the version each row carried. Pending is the outbox's to say
+  // (row::pending): a record with another row still queued (edited after freezing) stays pending
+  // by that row, so no row is probed for it here, and a record refused before is not any more
+  // (the partial index of refusals sees 0 before and after for all the others). Written as an
+  // upsert, which SQLite runs row by row on the key it has just looked up, where an
+  // UPDATE ... FROM joins into an ephemeral table first and looks each row up again (~4,000
+  // instructions a record more). Every queued record has its row already (row::upsert,
+  // materialise_sync); one that had none would get the row its acknowledgement means.
   auto accepted = db_.prepare(R"sql(
-    UPDATE record_sync SET
-      base_version = CASE WHEN record_sync.base_version IS NULL OR record_sync.base_version < o.sent_version
-                          THEN o.sent_version ELSE record_sync.base_version END,
-      sync_state = CASE WHEN EXISTS(SELECT 1 FROM outbox x WHERE x.record_id = o.record_id AND x.seq <> o.seq)
-                        THEN 1 ELSE 0 END,
-      sync_error = ''
-    FROM outbox o WHERE record_sync.id = o.record_id AND )sql" + batch_rows("o"));
+    INSERT INTO record_sync(id, base_version, sync_state, sync_error)
+      SELECT o.record_id, o.sent_version, 0, '' FROM outbox o WHERE )sql" + batch_rows("o") + R"sql(
+    ON CONFLICT(id) DO UPDATE SET
+      base_version = CASE WHEN record_sync.base_version IS NULL OR record_sync.base_version < excluded.base_version
+                          THEN excluded.base_version ELSE record_sync.base_version END,
+      sync_state = 0,
+      sync_error = '')sql");
   if (!accepted) return fail(accepted.error());
   if (auto s = accepted->bind(1, batch_id).run(); !s) return s;
   return drop_outbox_rows(batch_rows(), [&](sql::Statement& st) { st.bind(1, batch_id); });
@@ -400,16 +408,10 @@ Status Store::quarantine(const std::string& record_id, const std::string& reason
   if (auto s = writable(); !s) return s;
   auto tx = sql::Transaction::begin(db_);
   if (!tx) return fail(tx.error());
-  auto mark = db_.prepare(R"sql(
-    UPDATE record_sync SET
-      sync_state = CASE WHEN EXISTS(SELECT 1 FROM outbox WHERE record_id = ?1) THEN 1 ELSE 2 END,
-      sync_error = ?2
-    WHERE id = ?1)sql");
-  if (!mark) return fail(mark.error());
   auto unsent = [&](sql::Statement& st) { st.bind(1, record_id); };
   if (auto s = drop_outbox_rows("record_id = ?1 AND batch_id IS NULL", unsent); !s) return s;
   if (auto s = row::materialise_sync(db_, record_id); !s) return s;
-  if (auto s = mark->bind(1, record_id).bind(2, reason.substr(0, 2000)).run(); !s) return s;
+  if (auto s = mark_refused(db_, record_id, reason); !s) return s;
   return tx->commit();
 }
 

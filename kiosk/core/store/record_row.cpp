@@ -141,7 +141,10 @@ Status write(sql::Connection& db, const std::string& data_dir, const Envelope& e
   if (state.base) base = state.base->to_string();
   auto sync = db.prepare(kUpsertSync);
   if (!sync) return fail(sync.error());
-  sync->bind(1, e.id).bind(2, base).bind(3, static_cast<int>(state.sync_state)).bind(4, state.sync_error);
+  // Only a refusal is stored: pending is the outbox's to say (kColumns), and every writer that
+  // makes a record pending queues it in the same transaction.
+  const int stored = state.sync_state == SyncState::Quarantined ? static_cast<int>(SyncState::Quarantined) : 0;
+  sync->bind(1, e.id).bind(2, base).bind(3, stored).bind(4, state.sync_error);
   return sync->run();
 }
 

@@ -7,18 +7,28 @@
 
 namespace ws::kiosk::row {
 
+// A record is pending while it has an outbox row (schema 20): the outbox says it, so neither a
+// save nor an acknowledgement keeps a second answer in record_sync, whose sync_state only says
+// whether the server refused the record (2) or not (0). A refused record queued again (edited,
+// or sent again) is pending, whatever its stored state, until a verdict on that row.
+// The condition "record `id` (an SQL expression) is pending":
+inline std::string pending(const std::string& id) { return "EXISTS(SELECT 1 FROM outbox WHERE outbox.record_id = " + id + ")"; }
+// The condition "quarantined", over a row of record_sync: refused and not queued again. Its
+// first term is the partial index record_sync_refused's condition, so SQLite reads that index.
+inline std::string quarantined() { return "record_sync.sync_state = 2 AND NOT " + pending("record_sync.id"); }
+
 // Column list for SELECTs that read_record() understands, in this order, over kFrom.
-inline constexpr const char* kColumns =
+inline const std::string kColumns =
     "id, kind, centre, version, deleted, schema_version, payload_codec, payload, field_versions, "
     "CASE WHEN sync_state IS NULL THEN version ELSE base_version END, updated_ms, "
-    "IFNULL(sync_state, 0), IFNULL(sync_error, '')";
+    "CASE WHEN " + pending("records.id") + " THEN 1 ELSE IFNULL(sync_state, 0) END, IFNULL(sync_error, '')";
 // A record and its sync state (record_sync: an acknowledgement rewrites that small row, not
 // the record's). A record with no row is synced at its own version, with no error: a pull
 // stores each new record as one row of records only. Columns other than id need no table name;
 // a WHERE on sync_state sees NULL for the records without a row.
 inline constexpr const char* kFrom = " FROM records LEFT JOIN record_sync USING (id)";
 // kColumns + kFrom, for "SELECT " + kSelect + " WHERE ...".
-inline const std::string kSelect = std::string(kColumns) + kFrom;
+inline const std::string kSelect = kColumns + kFrom;
 
 // An encrypted payload while the vault of `data_dir` is locked reads as an empty object with
 // `payload_locked` set: the metadata (id, kind, case, state, versions) stays readable.

@@ -223,7 +223,7 @@ Result<std::vector<StoredRecord>> Store::linked_to_case(const std::string& case_
 }
 
 Result<std::vector<StoredRecord>> Store::quarantined() {
-  auto st = db_.prepare("SELECT " + row::kSelect + " WHERE sync_state <> 0 AND sync_state = 2 ORDER BY id DESC");
+  auto st = db_.prepare("SELECT " + row::kSelect + " WHERE " + row::quarantined() + " ORDER BY id DESC");
   if (!st) return fail(st.error());
   return collect(*st, data_dir_);
 }

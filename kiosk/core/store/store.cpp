@@ -8,6 +8,7 @@
 #include <charconv>
 #include <filesystem>
 
+#include "kiosk/core/store/record_row.hpp"
 #include "kiosk/core/store/reserve.hpp"
 #include "kiosk/core/store/schema.hpp"
 
@@ -260,9 +261,9 @@ Status Store::defer_checkpoints(bool on) {
 }
 
 Result<std::int64_t> Store::pending_count() {
-  // Naming record_sync_by_state's own condition (sync_state <> 0) lets SQLite count from that
-  // partial index instead of reading every row (a push asks at its start).
-  auto st = db_.prepare("SELECT count(*) FROM record_sync WHERE sync_state <> 0 AND sync_state = 1");
+  // Pending is having an outbox row (row::pending): counted from the outbox's index on
+  // record_id, which holds the queue only (a record edited while frozen has two rows).
+  auto st = db_.prepare("SELECT count(DISTINCT record_id) FROM outbox");
   if (!st) return fail(st.error());
   auto row = st->step();
   if (!row) return fail(row.error());
@@ -270,7 +271,7 @@ Result<std::int64_t> Store::pending_count() {
 }
 
 Result<std::int64_t> Store::quarantined_count() {
-  auto st = db_.prepare("SELECT count(*) FROM record_sync WHERE sync_state <> 0 AND sync_state = 2");
+  auto st = db_.prepare("SELECT count(*) FROM record_sync WHERE " + row::quarantined());
   if (!st) return fail(st.error());
   auto row = st->step();
   if (!row) return fail(row.error());

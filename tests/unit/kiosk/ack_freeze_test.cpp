@@ -59,10 +59,12 @@ void check_consistent(const std::string& dir, std::int64_t records) {
   CHECK(count(*db, "SELECT COUNT(*) FROM records JOIN record_sync USING (id)") == records);
   // Nothing doubled: one outbox row per unsent record.
   CHECK(count(*db, "SELECT COUNT(*) FROM (SELECT record_id FROM outbox GROUP BY record_id HAVING COUNT(*) > 1)") == 0);
-  // Nothing lost: a record is either acknowledged (synced, no row) or still queued.
+  // Nothing lost: a record is either acknowledged (the server holds its version) or still queued,
+  // which is what makes it pending (schema 20: record_sync keeps refusals only, none here).
   CHECK(count(*db,
-              "SELECT COUNT(*) FROM records r JOIN record_sync s ON s.id = r.id WHERE (s.sync_state = 0) = "
-              "EXISTS(SELECT 1 FROM outbox o WHERE o.record_id = r.id)") == 0);
+              "SELECT COUNT(*) FROM records r JOIN record_sync s ON s.id = r.id WHERE s.base_version IS NOT r.version "
+              "AND NOT EXISTS(SELECT 1 FROM outbox o WHERE o.record_id = r.id)") == 0);
+  CHECK(count(*db, "SELECT COUNT(*) FROM record_sync WHERE sync_state <> 0") == 0);
   // Every frozen batch is whole, and every frozen row belongs to one.
   CHECK(count(*db,
               "SELECT COUNT(*) FROM outbox_batches b WHERE b.record_count <> "

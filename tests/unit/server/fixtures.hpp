@@ -57,14 +57,25 @@ class NameRequired : public PayloadValidator {
     return {};
   }
 };
-// One integer from the database (a COUNT or MAX), through a pooled connection.
-inline std::int64_t db_count(Database& db, const std::string& sql) {
+// The first column of a query's first row, read by `read`, through a pooled connection.
+template <class Read>
+auto db_first(Database& db, const std::string& sql, Read read) {
   auto lease = db.acquire();
   REQUIRE(lease.has_value());
   auto st = (*lease)->prepare(sql);
   REQUIRE(st.has_value());
   REQUIRE(st->step().value());
-  return st->column_int(0);
+  return read(*st);
+}
+
+// One integer from the database (a COUNT or MAX).
+inline std::int64_t db_count(Database& db, const std::string& sql) {
+  return db_first(db, sql, [](auto& st) { return st.column_int(0); });
+}
+
+// One text from the database (a value, or a group_concat of rows).
+inline std::string db_text(Database& db, const std::string& sql) {
+  return db_first(db, sql, [](auto& st) { return st.column_text(0); });
 }
 
 inline Envelope stored_record(Database& db, const std::string& id) {

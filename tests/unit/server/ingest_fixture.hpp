@@ -7,16 +7,6 @@
 
 namespace ws::server::testing {
 
-// One text from the database, through a pooled connection.
-inline std::string db_text(Database& db, const std::string& sql) {
-  auto lease = db.acquire();
-  REQUIRE(lease.has_value());
-  auto st = (*lease)->prepare(sql);
-  REQUIRE(st.has_value());
-  REQUIRE(st->step().value());
-  return st->column_text(0);
-}
-
 struct OsloIngest {
   TestDb t;
   NameRequired validator;

@@ -69,6 +69,26 @@ TEST_CASE("a dictionary item opens to its envelope and is far smaller than the z
   CHECK_FALSE(push_seal::open(server.keys, "another-device", *body, 1 << 20));
 }
 
+TEST_CASE("a dictionary item is fixed-Huffman deflate: the server builds no code tables to open it") {
+  Server server;
+  const std::string envelope = intake_envelope(6);
+  auto item = push_seal::seal_item(server.keys.public_key, kDevice, envelope);
+  REQUIRE(item);
+  // An item is the ephemeral public key, then nonce || ciphertext (docs/protocol.md "Sealed items").
+  const std::string ephemeral = item->substr(0, crypto_box_PUBLICKEYBYTES);
+  seal::SecretKey shared(crypto_box_BEFORENMBYTES);
+  REQUIRE(crypto_box_beforenm(shared.data(), reinterpret_cast<const unsigned char*>(ephemeral.data()),
+                              server.keys.secret_key.data()) == 0);
+  auto plain = seal::decrypt(shared, std::string_view(*item).substr(crypto_box_PUBLICKEYBYTES),
+                             std::string("waystation-push-item-v1") + '\0' + kDevice);
+  REQUIRE(plain);
+  REQUIRE(plain->size() > 1);
+  CHECK(static_cast<unsigned char>((*plain)[0]) == push_seal::kDictionaryId);
+  // RFC 1951 block header, least significant bits first: BFINAL, then BTYPE (01 = fixed codes).
+  const auto header = static_cast<unsigned char>((*plain)[1]);
+  CHECK(((header >> 1) & 0x3) == 0x1);
+}
+
 TEST_CASE("one body mixes items sealed before dictionaries with dictionary items, in order") {
   Server server;
   const std::string a = intake_envelope(2), b = intake_envelope(3), c = intake_envelope(4);

@@ -4,7 +4,7 @@
 //
 //   server_bench [--kiosks 1,10,100,200] [--batches 6] [--records 500] [--interval-ms 0]
 //                [--floor-batches 40] [--dir /tmp] [--server-bin PATH] [--runs 5]
-//                [--form compact|full] [--in-flight 2] [--allow-busy]
+//                [--form compact|full] [--in-flight 2] [--seal off|on] [--allow-busy]
 //
 // --interval-ms: 0 = closed loop (each kiosk pushes its next batch as soon as one of its
 // --in-flight batches is acknowledged); >0 = each kiosk starts one batch per interval (open
@@ -13,6 +13,9 @@
 // push round since session 11; 1 gives the figures of the sessions before).
 // --server-bin: another sync-server build to measure (default: this build's), so that two
 // builds can be compared against one floor (use --form full for a build before protocol 2).
+// --seal on: every record sealed to the server's key as a kiosk's outbox item, the batches
+// sent as sealed item bodies (ws/push_seal.hpp), as kiosks that learnt the key push; sealed
+// after the server started (its key is read from a reply) and before the clock starts.
 // --runs: the floor and every kiosk count are measured this many times, alternating; the
 // table gives medians, each ratio taken against the floor measured just before it.
 // Refuses to run when the load average is above 1.0 unless --allow-busy.
@@ -44,6 +47,8 @@
 #include "tests/e2e/kiosk/harness.hpp"
 #include "ws/envelope.hpp"
 #include "ws/ids.hpp"
+#include "ws/protocol.hpp"
+#include "ws/push_seal.hpp"
 #include "ws/sqlite.hpp"
 
 using Clock = std::chrono::steady_clock;
@@ -62,6 +67,7 @@ struct Options {
   int runs = 5;              // floor and each kiosk count, alternating; medians are printed
   int in_flight = 2;         // batches each kiosk keeps on the wire, as the kiosk's push round
   bool allow_busy = false;
+  bool seal = false;
   // compact: protocol 2 envelopes and header, as kiosks send now; full: protocol 1's (and what
   // an older --server-bin understands).
   ws::EnvelopeForm form = ws::EnvelopeForm::Compact;
@@ -81,10 +87,43 @@ ws::Envelope bench_record(const std::string& device, const std::string& centre, 
   return e;
 }
 
-std::string make_batch(const Options& o, const std::string& device, const std::string& centre, std::mt19937& rng) {
-  json list = json::array();
-  for (int i = 0; i < o.records; ++i) list.push_back(ws::to_json(bench_record(device, centre, i, rng), o.form));
-  return json{{"batch_id", ws::new_uuid_v7()}, {"records", list}}.dump();
+struct Batch {
+  std::string id;
+  std::vector<std::string> records;  // each envelope's JSON
+};
+
+Batch make_batch(const Options& o, const std::string& device, const std::string& centre, std::mt19937& rng) {
+  Batch b{ws::new_uuid_v7(), {}};
+  for (int i = 0; i < o.records; ++i) b.records.push_back(ws::to_json(bench_record(device, centre, i, rng), o.form).dump());
+  return b;
+}
+
+// The plain body as nlohmann dumps it: keys sorted, no blanks.
+std::string plain_body(const Batch& b) {
+  std::string out = "{\"batch_id\":" + json(b.id).dump() + ",\"records\":[";
+  for (std::size_t i = 0; i < b.records.size(); ++i) out += (i > 0 ? "," : "") + b.records[i];
+  return out + "]}";
+}
+
+// The body a kiosk sends once it knows the server's key: each record sealed as its outbox item.
+std::string sealed_body(const Batch& b, const std::string& server_key, const std::string& device) {
+  std::vector<std::string> items;
+  for (const auto& r : b.records) {
+    auto item = ws::push_seal::seal_item(server_key, device, r);
+    if (!item) return "";
+    items.push_back(std::move(*item));
+  }
+  auto body = ws::push_seal::items_body(b.id, items);
+  return body ? *body : "";
+}
+
+// The server's sealing key, as kiosks learn it: from the header every reply carries.
+std::string server_seal_key(int port) {
+  httplib::Client c("127.0.0.1", port);
+  c.set_read_timeout(120);
+  auto res = c.Get(ws::protocol::kRouteHealth);
+  if (!res) return "";
+  return ws::push_seal::decode_key(res->get_header_value(ws::push_seal::kSealKeyHeader));
 }
 
 using ws::bench::percentile;
@@ -187,11 +226,11 @@ RunResult run_kiosks(const Options& o, int n, const std::string& dir) {
     }
   }
   // Bodies are made before the clock starts: the benchmark measures the server, not JSON dumping here.
-  std::vector<std::vector<std::string>> bodies(n);
+  std::vector<std::vector<Batch>> batches(n);
   {
     std::mt19937 rng(42);
     for (int k = 0; k < n; ++k) {
-      for (int b = 0; b < o.batches; ++b) bodies[k].push_back(make_batch(o, devices[k].first, "BENCH", rng));
+      for (int b = 0; b < o.batches; ++b) batches[k].push_back(make_batch(o, devices[k].first, "BENCH", rng));
     }
   }
   ServerChild server;
@@ -200,6 +239,24 @@ RunResult run_kiosks(const Options& o, int n, const std::string& dir) {
     r.errors = -1;
     return r;
   }
+  const std::string key = o.seal ? server_seal_key(server.port) : "";
+  if (o.seal && key.empty()) {
+    std::fprintf(stderr, "the server named no sealing key\n");
+    r.errors = -1;
+    return r;
+  }
+  std::vector<std::vector<std::string>> bodies(n);
+  for (int k = 0; k < n; ++k) {
+    for (const auto& b : batches[k]) {
+      bodies[k].push_back(o.seal ? sealed_body(b, key, devices[k].first) : plain_body(b));
+      if (bodies[k].back().empty()) {
+        std::fprintf(stderr, "a batch could not be sealed\n");
+        r.errors = -1;
+        return r;
+      }
+    }
+  }
+  const char* content_type = o.seal ? ws::push_seal::kContentType : "application/json";
   std::mutex m;
   std::atomic<int> errors{0};
   std::vector<std::thread> threads;
@@ -227,7 +284,7 @@ RunResult run_kiosks(const Options& o, int n, const std::string& dir) {
             std::this_thread::sleep_until(first_slot + std::chrono::milliseconds(static_cast<long>(b) * o.interval_ms));
           }
           const auto t0 = Clock::now();
-          auto res = c.Post("/v1/push", auth, bodies[k][b], "application/json");
+          auto res = c.Post(ws::protocol::kRoutePush, auth, bodies[k][b], content_type);
           const double ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
           if (!res || res->status != 200) {
             errors.fetch_add(1);
@@ -336,6 +393,7 @@ int main(int argc, char** argv) {
     else if (k == "--server-bin") o.server_bin = v;
     else if (k == "--runs") o.runs = std::max(1, std::stoi(v));
     else if (k == "--in-flight") o.in_flight = std::max(1, std::stoi(v));
+    else if (k == "--seal" && (v == "on" || v == "off")) o.seal = v == "on";
     else if (k == "--form" && (v == "compact" || v == "full")) o.form = v == "compact" ? ws::EnvelopeForm::Compact : ws::EnvelopeForm::Full;
     else {
       std::fprintf(stderr, "unknown option %s %s\n", k.c_str(), v.c_str());
@@ -351,8 +409,9 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "cannot make --dir %s: %s\n", o.dir.c_str(), dir_error.message().c_str());
     return 2;
   }
-  std::printf("envelopes: %s; %d batch(es) in flight per kiosk; %d runs, the floor measured before each kiosk count in every run\n",
-              o.form == ws::EnvelopeForm::Compact ? "compact (protocol 2)" : "full (protocol 1)", o.in_flight, o.runs);
+  std::printf("envelopes: %s%s; %d batch(es) in flight per kiosk; %d runs, the floor measured before each kiosk count in every run\n",
+              o.form == ws::EnvelopeForm::Compact ? "compact (protocol 2)" : "full (protocol 1)",
+              o.seal ? ", sealed items" : "", o.in_flight, o.runs);
   struct Figures {
     std::vector<double> rate, p50, p99, ratio, cpu, bytes;
     long records = 0;

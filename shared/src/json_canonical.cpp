@@ -1,7 +1,6 @@
 #include "ws/json_canonical.hpp"
 
 #include <algorithm>
-#include <bit>
 #include <charconv>
 #include <cmath>
 #include <cstring>
@@ -11,31 +10,15 @@
 #include <nlohmann/json.hpp>
 
 #include "ws/envelope_reader.hpp"  // PayloadMember
+#include "ws/json_string_scan.hpp"
 
 namespace ws::json_canonical {
 namespace {
 
-// The bytes of the 8 at `p` that are below 0x20, '"' or '\\': the high bit of each such byte set,
-// exact up to the first one (a borrow may mark bytes after it). Word-at-a-time: the byte loop
-// was the largest cost of writing a payload's text.
-std::uint64_t escape_mask8(const char* p) {
-  constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
-  constexpr std::uint64_t kHighs = 0x8080808080808080ULL;
-  std::uint64_t w = 0;
-  std::memcpy(&w, p, sizeof w);
-  auto below = [](std::uint64_t v, std::uint64_t n) { return (v - kOnes * n) & ~v & kHighs; };
-  return below(w, 0x20) | below(w ^ (kOnes * '"'), 1) | below(w ^ (kOnes * '\\'), 1);
-}
+using json_string_scan::find_special;
 
-bool needs_escape8(const char* p) { return escape_mask8(p) != 0; }
-
-// The place in its word of the first byte escape_mask8 marked.
-std::size_t first_marked(std::uint64_t mask) {
-  if constexpr (std::endian::native == std::endian::little) return static_cast<std::size_t>(std::countr_zero(mask)) / 8;
-  else return static_cast<std::size_t>(std::countl_zero(mask)) / 8;
-}
-
-bool needs_escape(unsigned char c) { return c < 0x20 || c == '"' || c == '\\'; }
+// The bytes the writer escapes are the ones that end a string's plain run.
+bool needs_escape(unsigned char c) { return json_string_scan::is_special(c); }
 
 // The bytes nlohmann escapes by a letter, and the letters: one table read both ways.
 constexpr std::pair<char, char> kNamedEscapes[] = {{'"', '"'},  {'\\', '\\'}, {'\b', 'b'}, {'\t', 't'},
@@ -145,16 +128,7 @@ class Proof {
     ++i_;
     const std::size_t n = t_.size();
     while (true) {
-      // To the next byte that ends the string or needs an escape, 8 bytes a step.
-      while (i_ + 8 <= n) {
-        const std::uint64_t mask = escape_mask8(t_.data() + i_);
-        if (mask != 0) {
-          i_ += first_marked(mask);
-          break;
-        }
-        i_ += 8;
-      }
-      while (i_ < n && !needs_escape(static_cast<unsigned char>(t_[i_]))) ++i_;
+      i_ += find_special(t_.data() + i_, n - i_);  // to the next byte that ends it or needs an escape
       if (i_ >= n) return false;
       const auto c = static_cast<unsigned char>(t_[i_]);
       if (c == '"') return ++i_, true;
@@ -244,18 +218,15 @@ class Proof {
 
 void append_string(std::string& out, std::string_view s) {
   out += '"';
-  std::size_t plain = 0;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    while (i + 8 <= s.size() && !needs_escape8(s.data() + i)) i += 8;
+  for (std::size_t i = 0; i < s.size();) {
+    const std::size_t plain = find_special(s.data() + i, s.size() - i);
+    out.append(s.data() + i, plain);
+    i += plain;
     if (i == s.size()) break;
-    const auto c = static_cast<unsigned char>(s[i]);
-    if (!needs_escape(c)) continue;
-    out.append(s.data() + plain, i - plain);
-    plain = i + 1;
     char written[6];
-    out.append(written, escape_of(c, written));
+    out.append(written, escape_of(static_cast<unsigned char>(s[i]), written));
+    ++i;
   }
-  out.append(s.data() + plain, s.size() - plain);
   out += '"';
 }
 

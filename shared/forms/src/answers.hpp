@@ -86,8 +86,10 @@ void match_members(const V& object, const std::vector<Field>& fields, const std:
                    OnAnswer&& on_answer, OnOther&& on_other) {
   std::size_t next = 0;
   object.each_member([&](std::string_view key, const V& value) {
-    while (next < by_name.size() && std::string_view(fields[by_name[next]].name) < key) ++next;
-    if (next < by_name.size() && fields[by_name[next]].name == key) on_answer(by_name[next], value);
+    // One three-way comparison a step: `<` then `==` compared a matching name twice.
+    int order = -1;
+    while (next < by_name.size() && (order = std::string_view(fields[by_name[next]].name).compare(key)) < 0) ++next;
+    if (order == 0) on_answer(by_name[next], value);
     else on_other(key, value);
   });
 }

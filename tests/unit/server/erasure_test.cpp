@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -143,6 +144,28 @@ TEST_CASE("a device may not push the erased marker") {
   auto reply = f.push(json::array({tombstone}));
   CHECK(reply["results"][0]["status"] == "rejected");
   CHECK_FALSE(f.stored(f.other_case).deleted);
+}
+
+TEST_CASE("carries_erased_marker finds the marker wherever it stands, and nothing like it") {
+  const std::string marker = std::string("\"") + kErasedKey + "\":";
+  // Keys of the marker's length ("abcdefg":) put both its end bytes in place without it.
+  const std::string decoys = R"({"abcdefg":1,"zyxwvut":"_erased","x":"\"_erased\":"})";
+  const std::string near_misses[] = {"\"_erasedX\":", "\"_erased\"", "\"_erase\":", "_erased\":",
+                                     "\\\"_erased\\\":", "\"_Erased\":", "\"_erased\" :"};
+  for (std::size_t before = 0; before <= 40; ++before) {
+    for (std::size_t after = 0; after <= 24; after += 3) {
+      const std::string pad_before = decoys.substr(0, std::min(before, decoys.size())) + std::string(before, 'a');
+      const std::string pad_after = std::string(after, 'b') + decoys.substr(0, after);
+      CHECK(carries_erased_marker(pad_before + marker + pad_after));
+      for (const auto& miss : near_misses) {
+        const std::string text = pad_before + miss + pad_after;
+        CHECK(carries_erased_marker(text) == (text.find(marker) != std::string::npos));
+      }
+    }
+  }
+  CHECK_FALSE(carries_erased_marker(""));
+  CHECK_FALSE(carries_erased_marker(marker.substr(0, marker.size() - 1)));
+  CHECK_FALSE(carries_erased_marker(decoys + decoys + decoys));
 }
 
 TEST_CASE("refused payloads of the case lose their values at erasure") {

@@ -1,15 +1,10 @@
 #include "sync-server/core/erasure.hpp"
 
 #include <algorithm>
-#include <bit>
 #include <chrono>
 #include <cstring>
 #include <map>
 #include <thread>
-
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
 
 #include "sync-server/core/case_index.hpp"
 #include "sync-server/core/devices.hpp"
@@ -22,45 +17,6 @@ namespace ws::server {
 namespace {
 
 using nlohmann::json;
-
-// memmem's general search cost 1,300 instructions a pushed record (docs/performance.md, session
-// 17); std::string::find, before it, 4,100 (session 12).
-bool contains_marker_memmem(std::string_view text, std::string_view marker) {
-  return memmem(text.data(), text.size(), marker.data(), marker.size()) != nullptr;
-}
-
-#if defined(__SSE2__)
-// The places where the marker's first and last bytes both stand (for the erased marker, '"' and
-// ':' nine bytes apart: a quoted key of its length, rare in a payload), 16 places a step; each
-// such place is then compared whole. The last places, fewer than 16, go memmem's way.
-bool contains_marker_sse2(std::string_view text, std::string_view marker) {
-  const std::size_t last = marker.size() - 1;
-  const __m128i first_byte = _mm_set1_epi8(marker.front());
-  const __m128i last_byte = _mm_set1_epi8(marker.back());
-  std::size_t i = 0;
-  for (; i + last + 16 <= text.size(); i += 16) {
-    const __m128i starts = _mm_loadu_si128(reinterpret_cast<const __m128i*>(text.data() + i));
-    const __m128i ends = _mm_loadu_si128(reinterpret_cast<const __m128i*>(text.data() + i + last));
-    auto candidates = static_cast<unsigned>(
-        _mm_movemask_epi8(_mm_and_si128(_mm_cmpeq_epi8(starts, first_byte), _mm_cmpeq_epi8(ends, last_byte))));
-    while (candidates != 0) {
-      const std::size_t at = i + static_cast<std::size_t>(std::countr_zero(candidates));
-      if (std::memcmp(text.data() + at + 1, marker.data() + 1, last - 1) == 0) return true;
-      candidates &= candidates - 1;
-    }
-  }
-  return contains_marker_memmem(text.substr(i), marker);
-}
-#endif
-
-// Whether `marker` (2 bytes or more) occurs in `text`.
-bool contains_marker(std::string_view text, std::string_view marker) {
-#if defined(__SSE2__)
-  return contains_marker_sse2(text, marker);
-#else
-  return contains_marker_memmem(text, marker);
-#endif
-}
 
 constexpr const char* kErasedRefusal = "the record was erased at HQ; this edit was dropped";
 constexpr const char* kErasedCaseRefusal = "the record's case was erased at HQ; this record was dropped";
@@ -275,8 +231,10 @@ Result<ErasureGuard> ErasureGuard::load(sql::Connection& db, const std::string& 
 }
 
 bool carries_erased_marker(std::string_view payload_text) {
+  // memmem: std::string::find stops at every '"' of the payload to compare (4,100 instructions a
+  // record, 2.5% of a push; docs/performance.md, "Session 12").
   static const std::string marker = std::string("\"") + kErasedKey + "\":";
-  return contains_marker(payload_text, marker);
+  return memmem(payload_text.data(), payload_text.size(), marker.data(), marker.size()) != nullptr;
 }
 
 std::string ErasureGuard::refusal(const std::optional<Envelope>& stored, const std::string& payload_text,

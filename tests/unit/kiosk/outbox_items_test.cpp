@@ -230,3 +230,41 @@ TEST_CASE("a schema-18 outbox keeps its items and frozen items through the upgra
   CHECK(count(db, "SELECT COUNT(*) FROM outbox_items") == 0);
   CHECK(count(db, "SELECT COUNT(*) FROM outbox_frozen_items") == 0);
 }
+
+TEST_CASE("an acknowledged batch takes only its own rows' items when its range of keys holds other rows") {
+  TempDir dir;
+  auto store = sealing_store(dir.path());
+  auto& db = store->connection();
+  for (int i = 0; i < 6; ++i) save(*store, i);
+  const std::string kItemsOf = "SELECT COUNT(*) FROM outbox_items i JOIN outbox o ON o.seq = i.seq WHERE o.record_id = ";
+
+  SUBCASE("a row the reply left out goes back to the queue with its item") {
+    const OutboxBatch b = freeze(*store, 3);
+    answer(*store, b, RecordStatus::Applied, b.record_ids[1]);
+    CHECK(count(db, kItemsOf + "'" + b.record_ids[1] + "' AND o.batch_id IS NULL") == 1);
+    CHECK(count(db, "SELECT COUNT(*) FROM outbox_items") == 4);
+  }
+  SUBCASE("a row of another batch inside the range keeps its item and its frozen item") {
+    // What a row the freeze passed over (its record unreadable then) and a later batch took
+    // looks like: inside the first batch's range of keys, in a batch of its own.
+    const OutboxBatch b = freeze(*store, 3);
+    REQUIRE(db.exec(R"sql(
+      INSERT INTO outbox_batches(batch_id, body, record_count, created_ms, from_items, first_seq, last_seq)
+        SELECT 'other', x'', 1, 0, 1, seq, seq FROM outbox WHERE seq = (SELECT min(seq) + 1 FROM outbox);
+      UPDATE outbox SET batch_id = 'other' WHERE seq = (SELECT min(seq) + 1 FROM outbox);
+      UPDATE outbox SET sealed_version = 'changed since' WHERE batch_id = 'other';
+    )sql"));
+    REQUIRE(count(db, "SELECT COUNT(*) FROM outbox_frozen_items") == 1);
+    answer(*store, b, RecordStatus::Applied, b.record_ids[1]);
+    CHECK(count(db, kItemsOf + "'" + b.record_ids[1] + "' AND o.batch_id = 'other'") == 1);
+    CHECK(count(db, "SELECT COUNT(*) FROM outbox_frozen_items") == 1);
+    CHECK(count(db, "SELECT COUNT(*) FROM outbox_items") == 4);
+  }
+  CHECK(count(db, kOrphans) == 0);
+
+  // Everything left is sent and kept: no item and no frozen item stays behind.
+  while (store->pending_count().value() > 0) acknowledge(*store, freeze(*store, 10));
+  CHECK(count(db, "SELECT COUNT(*) FROM outbox") == 0);
+  CHECK(count(db, "SELECT COUNT(*) FROM outbox_items") == 0);
+  CHECK(count(db, "SELECT COUNT(*) FROM outbox_frozen_items") == 0);
+}

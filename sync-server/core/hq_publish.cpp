@@ -165,13 +165,11 @@ Result<std::vector<Published>> publish_to_centres(Database& db, const std::strin
 Result<json> list_published(Database& db, const CentreScope& scope, const std::optional<std::string>& kind) {
   auto lease = db.acquire();
   if (!lease) return fail(lease.error());
-  // The kinds as equalities, not IN: only an equality lets SQLite use the index of listed kinds
-  // (schema.cpp, migration 15 -> 16); an IN list scans every record.
   auto st = (*lease)->prepare(
       "SELECT id, kind, centre, schema_version, updated_at_ms, "
       "CASE kind WHEN 'form' THEN json_extract(payload, '$.id') ELSE json_extract(payload, '$.bundle') END "
       "FROM records "
-      "WHERE (kind = 'form' OR kind = 'content') AND deleted = 0 AND (?1 IS NULL OR kind = ?1) "
+      "WHERE kind IN ('form', 'content') AND deleted = 0 AND (?1 IS NULL OR kind = ?1) "
       "AND version LIKE '%@server' ORDER BY kind, updated_at_ms DESC");
   if (!st) return fail(st.error());
   st->bind(1, kind);

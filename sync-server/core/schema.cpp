@@ -370,10 +370,11 @@ DROP TABLE keep_case_index;
     "DROP TRIGGER case_index_link_insert; DROP TRIGGER case_index_link_update;",
     // 15 -> 16: `records` rebuilt for its one writer, each index a B-tree insert per record it
     // covers (docs/performance.md, "Session 17"). `seq` is the rowid: rows are appended in
-    // sequence order, and the (centre) index's entries end in it, so it serves (centre, seq). Only
-    // the kinds a query lists by kind (published forms and content, counsellor accounts, consent)
-    // are indexed by kind: an export of another kind scans in sequence order. The rows are copied
-    // in sequence order first and the indexes built after, by sorting.
+    // sequence order, no `seq` index), and the (centre) and (kind) indexes' entries end in it, so
+    // they serve (centre, seq) and (kind, seq). The kind index stays whole: HQ's export reads
+    // each case-file kind by it (a partial index of the rarely written kinds made every export
+    // scan the table once per kind). The rows are copied in sequence order first and the
+    // indexes built after, by sorting.
     "CREATE TABLE records_by_seq ("
     "  id TEXT, kind TEXT NOT NULL, centre TEXT NOT NULL, version TEXT NOT NULL,"
     "  deleted INTEGER NOT NULL DEFAULT 0, schema_version INTEGER NOT NULL, payload TEXT NOT NULL,"
@@ -385,8 +386,7 @@ DROP TABLE keep_case_index;
     "ALTER TABLE records_by_seq RENAME TO records;"
     "CREATE UNIQUE INDEX records_id ON records (id);"
     "CREATE INDEX records_centre ON records (centre);"
-    "CREATE INDEX records_listed_kinds ON records (kind)"
-    " WHERE kind = 'form' OR kind = 'content' OR kind = 'counsellor' OR kind = 'consent';"
+    "CREATE INDEX records_kind ON records (kind);"
     "CREATE INDEX records_case_link ON records (case_id) WHERE case_id IS NOT NULL;"
     "CREATE TRIGGER record_counts_update AFTER UPDATE ON records BEGIN " WS_RECORD_COUNT("0") " END;",
 };

@@ -14,7 +14,7 @@ inline constexpr int kCaseColumnsSchema = 13;
 inline constexpr int kWriterCountsSchema = 14;
 // The migration after which the writer, not triggers, keeps the case index (case_index_rows.hpp).
 inline constexpr int kWriterCaseIndexSchema = 15;
-// The migration that rebuilt `records` with `seq` as its rowid and fewer indexes goes to this version.
+// The migration that rebuilt `records` with `seq` as its rowid (no `seq` index) goes to this version.
 inline constexpr int kSeqRowidSchema = 16;
 
 // Brings the file up to kSchemaVersion in one transaction; refuses a newer file.

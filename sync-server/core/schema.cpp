@@ -369,7 +369,7 @@ DROP TABLE keep_case_index;
     "DROP TRIGGER case_index_insert; DROP TRIGGER case_index_update;"
     "DROP TRIGGER case_index_link_insert; DROP TRIGGER case_index_link_update;",
     // 15 -> 16: `records` rebuilt for its one writer, each index a B-tree insert per record it
-    // covers (docs/performance.md, "Session 17"). `seq` is the rowid: rows are appended in
+    // covers (docs/performance.md, "Session 17"). `seq` is the rowid (rows are appended in
     // sequence order, no `seq` index), and the (centre) and (kind) indexes' entries end in it, so
     // they serve (centre, seq) and (kind, seq). The kind index stays whole: HQ's export reads
     // each case-file kind by it (a partial index of the rarely written kinds made every export

@@ -105,6 +105,9 @@ TEST_CASE("migration 15 keeps every record, version, count and case index row, w
         "records_case_link records_centre records_id records_kind");
   CHECK(db_text(db, "SELECT group_concat(name, ' ') FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'records'") == "record_counts_update");
   CHECK(db_text(db, "PRAGMA integrity_check") == "ok");
+  // The upgrade ran before the serving settings, and the connection still has them after it.
+  CHECK(db_count(db, "PRAGMA temp_store") == 2);
+  CHECK(db_count(db, "PRAGMA secure_delete") == 1);
 
   // After it, pushes take the sequences after the old ones, and replacing an old record keeps
   // its version in the history.

@@ -61,8 +61,13 @@ Result<std::shared_ptr<Database>> Database::open(const std::string& path, Databa
   if (auto s = make_private(path); !s) return fail(s.error());
   auto conn = sql::Connection::open(path);
   if (!conn) return fail(conn.error());
-  if (auto s = db->configure(*conn); !s) return fail(s.error());
+  // The upgrade runs under SQLite's own cache limits, before configure(): with the serving
+  // connection's settings (its `cache_spill=8192` turns spilling off in SQLite 3.40, which
+  // reads the value as a boolean's low byte; and the in-memory temp store) migration 16's copy
+  // of `records` kept every page it wrote in memory (420 MB for 200,000 records, 15 MB without).
+  if (auto s = register_case_index_functions(*conn); !s) return fail(s.error());
   if (auto s = migrate(*conn); !s) return fail(s.error());
+  if (auto s = db->configure(*conn); !s) return fail(s.error());
   auto epoch = options.serving ? start_epoch(*conn, path) : read_epoch(*conn);
   if (!epoch) return fail(epoch.error());
   db->epoch_ = *epoch;

@@ -221,8 +221,8 @@ Result<std::int64_t> RecordWriter::upsert(const Envelope& e, const std::string& 
 }
 
 Result<std::int64_t> current_seq(sql::Connection& db) {
-  // A bare MAX() over the indexed column is one index probe; wrapping it (COALESCE) would make
-  // SQLite scan the whole table on every write.
+  // A bare MAX() of the rowid is one probe of the table's B-tree; wrapping it (COALESCE) would
+  // make SQLite scan the whole table on every write.
   auto st = db.prepare("SELECT MAX(seq) FROM records");
   if (!st) return fail(st.error());
   auto row = st->step();

@@ -78,6 +78,12 @@ namespace {
   "    THEN NEW.case_nationality ELSE nationality END"                                              \
   " WHERE case_id = NEW.case_id;"
 
+// Every column of `records` since schema 13, in the table's order.
+#define WS_RECORD_COLUMNS                                                                           \
+  "id, kind, centre, version, deleted, schema_version, payload, field_versions, seq, updated_at_ms," \
+  " case_id, case_number, case_name, case_name_native, case_status, case_counsellor, case_opened,"  \
+  " case_nationality"
+
 // Each entry moves the schema from version i to i+1. Never edit a shipped entry; append.
 constexpr const char* kMigrations[] = {
     // 0 -> 1
@@ -362,6 +368,27 @@ DROP TABLE keep_case_index;
     // the index changes; replacing a version still fires the count's update trigger.
     "DROP TRIGGER case_index_insert; DROP TRIGGER case_index_update;"
     "DROP TRIGGER case_index_link_insert; DROP TRIGGER case_index_link_update;",
+    // 15 -> 16: `records` rebuilt for its one writer, each index a B-tree insert per record it
+    // covers (docs/performance.md, "Session 17"). `seq` is the rowid (rows are appended in
+    // sequence order, no `seq` index), and the (centre) and (kind) indexes' entries end in it, so
+    // they serve (centre, seq) and (kind, seq). The kind index stays whole: HQ's export reads
+    // each case-file kind by it (a partial index of the rarely written kinds made every export
+    // scan the table once per kind). The rows are copied in sequence order first and the
+    // indexes built after, by sorting.
+    "CREATE TABLE records_by_seq ("
+    "  id TEXT, kind TEXT NOT NULL, centre TEXT NOT NULL, version TEXT NOT NULL,"
+    "  deleted INTEGER NOT NULL DEFAULT 0, schema_version INTEGER NOT NULL, payload TEXT NOT NULL,"
+    "  field_versions TEXT NOT NULL, seq INTEGER PRIMARY KEY, updated_at_ms INTEGER NOT NULL,"
+    "  case_id TEXT, case_number TEXT, case_name TEXT, case_name_native TEXT, case_status TEXT,"
+    "  case_counsellor TEXT, case_opened TEXT, case_nationality TEXT);"
+    "INSERT INTO records_by_seq (" WS_RECORD_COLUMNS ") SELECT " WS_RECORD_COLUMNS " FROM records ORDER BY seq;"
+    "DROP TABLE records;"
+    "ALTER TABLE records_by_seq RENAME TO records;"
+    "CREATE UNIQUE INDEX records_id ON records (id);"
+    "CREATE INDEX records_centre ON records (centre);"
+    "CREATE INDEX records_kind ON records (kind);"
+    "CREATE INDEX records_case_link ON records (case_id) WHERE case_id IS NOT NULL;"
+    "CREATE TRIGGER record_counts_update AFTER UPDATE ON records BEGIN " WS_RECORD_COUNT("0") " END;",
 };
 
 }  // namespace

@@ -61,10 +61,11 @@ Result<std::shared_ptr<Database>> Database::open(const std::string& path, Databa
   if (auto s = make_private(path); !s) return fail(s.error());
   auto conn = sql::Connection::open(path);
   if (!conn) return fail(conn.error());
-  // The upgrade runs under SQLite's own cache limits, before configure(): with the serving
-  // connection's settings (its `cache_spill=8192` turns spilling off in SQLite 3.40, which
-  // reads the value as a boolean's low byte; and the in-memory temp store) migration 16's copy
-  // of `records` kept every page it wrote in memory (420 MB for 200,000 records, 15 MB without).
+  // The upgrade runs under SQLite's own cache limits, before configure(): the serving settings
+  // (an in-memory temp store, dirty pages held up to 32 MB) are sized for pushes, and a
+  // migration's one transaction can be far larger. Under them, with spilling off as configure()
+  // had it until session 17, migration 16's copy of `records` kept every page it wrote in memory
+  // (420 MB for 200,000 records, 15 MB without).
   if (auto s = register_case_index_functions(*conn); !s) return fail(s.error());
   if (auto s = migrate(*conn); !s) return fail(s.error());
   if (auto s = db->configure(*conn); !s) return fail(s.error());
@@ -95,8 +96,12 @@ Status Database::configure(sql::Connection& conn) const {
   if (auto s = conn.exec("PRAGMA temp_store=MEMORY"); !s) return s;
   // A write transaction (a group of pushed batches: group_commit.hpp) keeps its dirty pages in
   // memory up to 32 MB instead of spilling them into the WAL once the 2 MB page cache is full:
-  // a spilled page that the transaction changes again is written to the WAL twice.
+  // a spilled page that the transaction changes again is written to the WAL twice. Two
+  // statements: SQLite takes `cache_spill=N` as the threshold and also as an on/off flag from
+  // N's low byte, and 8192's is 0, which turned spilling off and left a transaction's memory
+  // unbounded. `=ON` sets the flag and keeps the threshold.
   if (auto s = conn.exec("PRAGMA cache_spill=8192"); !s) return s;
+  if (auto s = conn.exec("PRAGMA cache_spill=ON"); !s) return s;
   // Deleted and overwritten content is zeroed in the file, so an erased payload leaves no copy
   // in free pages or free cell space (see erasure.hpp).
   if (auto s = conn.exec("PRAGMA secure_delete=ON"); !s) return s;

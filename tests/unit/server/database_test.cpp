@@ -34,6 +34,15 @@ TEST_CASE("the schema migrates once and a reopened file keeps its data") {
   CHECK(latest_stored_hlc(**lease).value() == Hlc{1000, 0});
 }
 
+TEST_CASE("a serving connection holds a write's dirty pages up to 32 MB, then spills them") {
+  // SQLite reads `cache_spill=8192` as the threshold and, from its low byte (0), as "off": it
+  // answers 0 then, and a transaction's memory has no bound.
+  TempDir dir;
+  auto db = Database::open(dir.file("s.db"));
+  REQUIRE(db.has_value());
+  CHECK(db_count(**db, "PRAGMA cache_spill") == 8192);
+}
+
 TEST_CASE("a file from a newer server is refused") {
   TempDir dir;
   const auto path = dir.file("s.db");

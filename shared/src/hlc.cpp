@@ -21,41 +21,65 @@ bool parse_hex(const std::string& s, std::size_t from, std::size_t len, std::uin
   return true;
 }
 
-}  // namespace
+constexpr std::size_t kHlcTextLength = 22;
 
-std::string Hlc::to_string() const {
+// Hlc::to_string() appended to `out`.
+void append_hlc(const Hlc& hlc, std::string& out) {
   // Formatted by hand: records carry a version per field, so stores and ingest format tens of
   // these per record, and snprintf was a visible part of that.
-  const auto wall = static_cast<unsigned long long>(wall_ms);
+  const auto wall = static_cast<unsigned long long>(hlc.wall_ms);
   if (wall >> 52) {  // more than 13 hex digits: never a real clock, but printed as it is
     char buf[40];
-    std::snprintf(buf, sizeof buf, "%013llx-%08x", wall, static_cast<unsigned>(logical));
-    return buf;
+    std::snprintf(buf, sizeof buf, "%013llx-%08x", wall, static_cast<unsigned>(hlc.logical));
+    out += buf;
+    return;
   }
   static constexpr char kHex[] = "0123456789abcdef";
-  std::string out(22, '-');
+  const std::size_t at = out.size();
+  out.resize(at + kHlcTextLength, '-');
+  char* text = out.data() + at;
   unsigned long long w = wall;
-  for (int i = 12; i >= 0; --i, w >>= 4) out[static_cast<std::size_t>(i)] = kHex[w & 0xF];
-  std::uint32_t l = logical;
-  for (int i = 21; i >= 14; --i, l >>= 4) out[static_cast<std::size_t>(i)] = kHex[l & 0xF];
-  return out;
+  for (int i = 12; i >= 0; --i, w >>= 4) text[i] = kHex[w & 0xF];
+  std::uint32_t l = hlc.logical;
+  for (int i = 21; i >= 14; --i, l >>= 4) text[i] = kHex[l & 0xF];
 }
 
-Result<Hlc> Hlc::parse(const std::string& text) {
+// The clock stamp spelled in text[from, from + length): Hlc::parse's rule, read in place, so a
+// version's stamp is parsed without a copy of its part (docs/performance.md, session 18).
+Result<Hlc> parse_hlc_at(const std::string& text, std::size_t from, std::size_t length) {
   std::uint64_t wall = 0, logical = 0;
-  if (text.size() != 22 || text[13] != '-' || !parse_hex(text, 0, 13, wall) ||
-      !parse_hex(text, 14, 8, logical)) {
+  if (length != kHlcTextLength || text[from + 13] != '-' || !parse_hex(text, from, 13, wall) ||
+      !parse_hex(text, from + 14, 8, logical)) {
     return fail("invalid_hlc", "a clock stamp must look like 13 hex digits, '-', 8 hex digits");
   }
   return Hlc{static_cast<std::int64_t>(wall), static_cast<std::uint32_t>(logical)};
 }
 
-std::string Version::to_string() const { return hlc.to_string() + "@" + device; }
+}  // namespace
+
+std::string Hlc::to_string() const {
+  std::string out;
+  append_hlc(*this, out);
+  return out;
+}
+
+Result<Hlc> Hlc::parse(const std::string& text) { return parse_hlc_at(text, 0, text.size()); }
+
+std::string Version::to_string() const {
+  // One allocation: the server stores this text for every pushed record (docs/performance.md,
+  // session 18); concatenating the parts cost three.
+  std::string out;
+  out.reserve(kHlcTextLength + 1 + device.size());
+  append_hlc(hlc, out);
+  out += '@';
+  out += device;
+  return out;
+}
 
 Result<Version> Version::parse(const std::string& text) {
   const auto at = text.find('@');
   if (at == std::string::npos) return fail("invalid_version", "a version must be '<clock>@<device>'");
-  auto hlc = Hlc::parse(text.substr(0, at));
+  auto hlc = parse_hlc_at(text, 0, at);
   if (!hlc) return fail("invalid_version", hlc.error().message);
   std::string device = text.substr(at + 1);
   if (device.empty() || device.size() > 64) {

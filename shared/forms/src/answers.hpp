@@ -118,6 +118,7 @@ struct Scratch {
   Relevance relevance;
   std::vector<ReadAnswer> read_top, read_item;
   ReadAnswer current;
+  std::vector<const Choice*> picked;  // a multiple choice's picks while validation checks them
 };
 
 // The Scope expressions read while relevance and validation walk a set of answers. Each answer

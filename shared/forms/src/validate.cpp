@@ -207,7 +207,8 @@ class Validator {
   void check_choices(const Field& f, const V& v, const std::string& path) {
     if (!v.is_array()) return add(path, "wrong_type", "expected a list of choices");
     if (v.size() > f.choices.size()) return add(path, "too_many", "more choices than there are");
-    std::vector<const Choice*> picked;
+    std::vector<const Choice*>& picked = scratch_.picked;
+    picked.clear();
     for (std::size_t i = 0, n = v.size(); i < n; ++i) {
       const V item = v.at(i);
       if (!item.is_string()) return add(path, "wrong_type", "expected a list of choices (strings)");
@@ -229,20 +230,26 @@ class Validator {
     if (v.size() > kMaxRepeatItems) return add(path, "too_many", "at most " + std::to_string(f.repeat_limit()) + " entries");
     if (v.size() > f.repeat_limit()) add(path, "too_many", "at most " + std::to_string(f.repeat_limit()) + " entries");
     if (f.min_count && v.size() < *f.min_count) add(path, "too_few", "at least " + std::to_string(*f.min_count) + " entries");
+    // One text for every path under the group, "<path>.<i>." then each question's name after it:
+    // the paths are read only when an error names them, so they cost no allocation per answer.
+    std::string child_path;
+    child_path.reserve(path.size() + 64);
     for (std::size_t i = 0; i < v.size() && !full_; ++i) {
-      const std::string item_path = path + "." + std::to_string(i);
+      child_path.assign(path).append(".").append(std::to_string(i)).append(".");
+      const std::size_t prefix_length = child_path.size();
       const V item = v.at(i);
       if (!item.is_object()) {
-        add(item_path, "wrong_type", "each entry must be an object of answers");
+        add(child_path.substr(0, prefix_length - 1), "wrong_type", "each entry must be an object of answers");
         continue;
       }
       answers::AnswerTable<V>& item_answers = scratch_.item;
-      read_answers(item, f.fields, f.fields_by_name, item_path + ".", item_answers);
+      read_answers(item, f.fields, f.fields_by_name, child_path, item_answers);
       scope_.enter_item(top, i, item_answers);
       for (std::size_t c = 0; c < f.fields.size() && !full_; ++c) {
         const Field& child = f.fields[c];
-        check(child, item_answers[c] ? &*item_answers[c] : nullptr, item_path + "." + child.name,
-              relevance_.is_relevant({top, c}, i), top);
+        child_path.resize(prefix_length);
+        child_path.append(child.name);
+        check(child, item_answers[c] ? &*item_answers[c] : nullptr, child_path, relevance_.is_relevant({top, c}, i), top);
       }
       scope_.leave_item();
     }

@@ -203,3 +203,75 @@ TEST_CASE("a valid payload and a non-object read the same on the DOM") {
   REQUIRE(parser.parse(sample::valid_answers().dump()).get(doc) == simdjson::SUCCESS);
   CHECK(validate_dom(def, ws::json_view::Dom(doc), options).empty());
 }
+
+// Session 18: a repeat item's paths are built in one reused text and a multiple choice's picks
+// are kept in the thread's scratch. Every path, code and the order stay as they were, record
+// after record on one thread (picks of one field or record must not leak into the next).
+TEST_CASE("repeat paths and multiple choice picks are exact, record after record, on both views") {
+  const auto def = sample::definition();
+  ValidationOptions options;
+  options.today = sample::kToday;
+  simdjson::dom::parser parser;
+  auto both = [&](const json& answers) {
+    const auto tree = validate(def, answers, options);
+    simdjson::dom::element doc;
+    REQUIRE(parser.parse(answers.dump()).get(doc) == simdjson::SUCCESS);
+    CHECK(validate_dom(def, ws::json_view::Dom(doc), options) == tree);
+    std::vector<std::string> listed;
+    for (const auto& e : tree) listed.push_back(e.field + ":" + e.code);
+    return listed;
+  };
+  using List = std::vector<std::string>;
+
+  json a = sample::valid_answers();
+  a["members"] = json::array({{{"member_name", "Sara"}, {"member_minor", true}, {"member_school", "Grade 3"}},
+                              "not an item",
+                              {{"member_minor", "yes"}, {"member_school", "Grade 9"}, {"zz_unknown", 1}}});
+  a["members_note"] = "three";
+  CHECK(both(a) == List{"members.1:wrong_type", "members.2.zz_unknown:unknown_field", "members.2.member_name:required",
+                        "members.2.member_minor:wrong_type", "members.2.member_school:not_relevant"});
+
+  // Names of the longest kind (64), so that the item paths outgrow the text reserved for them.
+  json long_def_json = sample::definition_json();
+  const std::string long_name = "members_" + std::string(56, 'x');
+  const std::string long_child = "member_name_" + std::string(52, 'y');
+  for (auto& f : long_def_json["fields"]) {
+    if (f["name"] == "members") {
+      f["name"] = long_name;
+      f["fields"][0]["name"] = long_child;
+    }
+    if (f.contains("relevant") && f["relevant"] == "count(${members}) > 1") f["relevant"] = "count(${" + long_name + "}) > 1";
+  }
+  auto long_def = parse_definition(long_def_json);
+  REQUIRE(long_def);
+  json b = sample::valid_answers();
+  b[long_name] = json::array({{{"member_minor", false}}, {{long_child, "Ali"}, {"member_minor", 3}}});
+  b.erase("members");
+  const auto long_errors = validate(*long_def, b, options);
+  simdjson::dom::element doc;
+  REQUIRE(parser.parse(b.dump()).get(doc) == simdjson::SUCCESS);
+  CHECK(validate_dom(*long_def, ws::json_view::Dom(doc), options) == long_errors);
+  REQUIRE(long_errors.size() == 2);
+  CHECK(long_errors[0].field == long_name + ".0." + long_child);
+  CHECK(long_errors[0].code == "required");
+  CHECK(long_errors[1].field == long_name + ".1.member_minor");
+  CHECK(long_errors[1].code == "wrong_type");
+
+  auto needs = [&](json v) {
+    json c = sample::valid_answers();
+    c["needs"] = std::move(v);
+    return both(c);
+  };
+  // Each record starts with no picks: the one before it leaves its own behind.
+  CHECK(needs(json::array({"medical", "pregnancy"})) == List{});
+  CHECK(needs(json::array({"medical"})) == List{});
+  CHECK(needs(json::array({"medical", "medical"})) == List{"needs:duplicate_choice"});
+  CHECK(needs(json::array({"medical"})) == List{});
+  CHECK(needs(json::array({"none", "medical"})) == List{"needs:exclusive_choice"});
+  CHECK(needs(json::array({"medical", "none"})) == List{"needs:exclusive_choice"});
+  CHECK(needs(json::array({"none"})) == List{"medical_details:not_relevant"});
+  CHECK(needs(json::array({"medical", "pregnancy", "none"})) == List{"needs:exclusive_choice"});
+  CHECK(needs(json::array({"medical", "flying"})) == List{"needs:invalid_choice"});
+  CHECK(needs(json::array({"medical", 3})) == List{"needs:wrong_type"});
+  CHECK(needs(json::array({"medical", "pregnancy"})) == List{});
+}

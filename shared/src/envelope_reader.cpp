@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <utility>
 
 #include <simdjson.h>
 
@@ -200,7 +201,7 @@ std::optional<Version> version_of(dom::element el) {
   if (!text) return std::nullopt;
   auto v = Version::parse(*text);
   if (!v) return std::nullopt;
-  return *v;
+  return std::move(*v);  // a copy would allocate the device's text again
 }
 
 // The top-level members of an envelope, each seen at most once.

@@ -221,6 +221,10 @@ TEST_CASE("the case columns read where the envelope reader found the members equ
       R"({"z":{"y":1,"x":2},"nationality":["a","b"],"_case_id":-3,"name_latin":"\u0001"})",
       R"({"_case_id":"","date_opened":"2026-01-02","name_latin":"x","nationality":"Eritrea","status":"s"})",
       R"({})",
+      // Column keys spelled with escapes are written plain in the stored text; keys that keep
+      // an escape there (a control byte, a quote, a backslash) are never a column's.
+      R"({"\u006eationality":"Syria","_case\u005fid":"c-2","name\u005flatin":"N","st\u0061tus":"open"})",
+      R"({"nationality\u0001":"x","\"_case_id\"":"y","_case_id\\":"z","status\n":"w","nationality":"Iraq"})",
   };
   for (const std::string kind : {"case", "intake", "counselling"}) {
     for (const auto& payload : payloads) {
@@ -234,6 +238,9 @@ TEST_CASE("the case columns read where the envelope reader found the members equ
       CHECK(columns_text(read_case_columns(kind, read->payload_text, read->members)) == scanned);
       if (kind == "case" && payload == payloads[0]) CHECK(scanned == "[c-1][OSL-7][Amina \"Nur\"\nYusuf]-[open]---");
       if (kind == "intake" && payload == payloads[3]) CHECK(scanned == "[-3]------[[\"a\",\"b\"]]");
+      if (kind == "case" && payload == payloads[6]) CHECK(scanned == "[c-2]-[N]-[open]---");
+      if (kind == "intake" && payload == payloads[6]) CHECK(scanned == "[c-2]------[Syria]");
+      if (kind == "intake" && payload == payloads[7]) CHECK(scanned == "-------[Iraq]");
     }
   }
 }

@@ -197,9 +197,13 @@ std::optional<std::string> string_of(dom::element el) {
 }
 
 std::optional<Version> version_of(dom::element el) {
-  auto text = string_of(el);
-  if (!text) return std::nullopt;
-  auto v = Version::parse(*text);
+  std::string_view sent;
+  if (el.get_string().get(sent) != simdjson::SUCCESS) return std::nullopt;
+  // Version::parse reads a std::string: the thread's one, so that reading a record's version
+  // allocates only the device's text it keeps (docs/performance.md, session 18).
+  thread_local std::string text;
+  text.assign(sent);
+  auto v = Version::parse(text);
   if (!v) return std::nullopt;
   return std::move(*v);  // a copy would allocate the device's text again
 }

@@ -56,3 +56,34 @@ TEST_CASE("is_uuid refuses near misses") {
   CHECK(ws::is_uuid("0190a0b2-7c3d-7e4f-8a1b-2c3d4e5f6a7b"));
   CHECK_FALSE(ws::uuid_v7_time_ms("0190a0b2-7c3d-4e4f-8a1b-2c3d4e5f6a7b").has_value());  // v4
 }
+
+// The rule as it was written before session 18's table: pins that the table changes nothing.
+static bool uuid_by_places(const std::string& s) {
+  if (s.size() != 36) return false;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
+    if (i == 8 || i == 13 || i == 18 || i == 23) {
+      if (c != '-') return false;
+    } else if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+TEST_CASE("is_uuid: every byte value at every place judged as the place-by-place rule") {
+  const std::string good = "0190a0b2-7c3d-7e4f-8a1b-2c3d4e5f6a7b";
+  REQUIRE(ws::is_uuid(good));
+  for (std::size_t at = 0; at < good.size(); ++at) {
+    for (int byte = 0; byte < 256; ++byte) {
+      std::string s = good;
+      s[at] = static_cast<char>(byte);
+      CAPTURE(at);
+      CAPTURE(byte);
+      CHECK(ws::is_uuid(s) == uuid_by_places(s));
+    }
+  }
+  for (const std::string& s : {std::string(), good + "0", good.substr(1), std::string(36, '-'), std::string(36, '0')}) {
+    CHECK(ws::is_uuid(s) == uuid_by_places(s));
+  }
+}

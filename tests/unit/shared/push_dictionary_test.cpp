@@ -4,6 +4,7 @@
 #include <sodium.h>
 
 #include <string>
+#include <vector>
 
 #include "tests/support/records.hpp"
 #include "tests/support/sealed_item.hpp"
@@ -137,4 +138,34 @@ TEST_CASE("a dictionary item that inflates past the cap is too large") {
   REQUIRE_FALSE(capped);
   CHECK(capped.error().code == "too_large");
   CHECK(push_seal::open(server.keys, kDevice, *body, 1 << 20));
+}
+
+// Session 18 reserves the opened body from the sealed one's size: a body that opens to more than
+// that (one very compressible item) or to less (a short one) must open to the same bytes.
+TEST_CASE("a body of many items opens to the exact records, whether it inflates past its reserve or not") {
+  Server server;
+  std::vector<std::string> envelopes, items;
+  for (int n = 0; n < 300; ++n) {
+    envelopes.push_back(n == 150 ? "{\"v\":\"" + std::string(300'000, 'a') + "\"}" : intake_envelope(100 + n));
+    items.push_back(push_seal::seal_item(server.keys.public_key, kDevice, envelopes.back()).value());
+  }
+  std::string expected = "{\"batch_id\":\"b-6\",\"records\":[";
+  for (std::size_t i = 0; i < envelopes.size(); ++i) expected += (i == 0 ? "" : ",") + envelopes[i];
+  expected += "]}";
+  auto body = push_seal::items_body("b-6", items);
+  REQUIRE(body);
+  CHECK(expected.size() > 6 * body->size());  // past the reserve: the body grows as before
+  auto opened = push_seal::open(server.keys, kDevice, *body, 1 << 22);
+  REQUIRE(opened);
+  CHECK(*opened == expected);
+
+  auto short_body = push_seal::items_body("b-6", {items[0]});
+  REQUIRE(short_body);
+  auto one = push_seal::open(server.keys, kDevice, *short_body, 1 << 22);
+  REQUIRE(one);
+  CHECK(*one == "{\"batch_id\":\"b-6\",\"records\":[" + envelopes[0] + "]}");
+  // The cap still counts what was opened, not what was reserved.
+  auto capped = push_seal::open(server.keys, kDevice, *body, expected.size() - 10);
+  REQUIRE_FALSE(capped);
+  CHECK(capped.error().code == "too_large");
 }

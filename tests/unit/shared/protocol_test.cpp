@@ -80,6 +80,26 @@ TEST_CASE("the push reply written directly is byte for byte the tree's dump") {
     }
     CHECK(push_response_text(r) == push_response_as_tree(r));
   }
+  // Every byte value at every place of an id (session 18 judges plain text by a table).
+  const std::string id = ws::new_uuid_v7();
+  for (std::size_t at = 0; at < id.size(); at += 5) {
+    for (int byte = 0; byte < 256; ++byte) {
+      std::string text = id;
+      text[at] = static_cast<char>(byte);
+      if (byte >= 0x80) text.insert(at + 1, "\x80");  // a lead byte's continuation, so most are valid UTF-8
+      PushResponse r{"b", {{text, RecordStatus::Applied, ""}}, "1", ""};
+      CAPTURE(at);
+      CAPTURE(byte);
+      std::string tree;
+      try {
+        tree = push_response_as_tree(r);
+      } catch (const std::exception&) {
+        CHECK_THROWS(push_response_text(r));
+        continue;
+      }
+      CHECK(push_response_text(r) == tree);
+    }
+  }
   PushResponse invalid_utf8{"b", {{"\xff", RecordStatus::Applied, ""}}, "1", ""};
   CHECK_THROWS(push_response_as_tree(invalid_utf8));
   CHECK_THROWS(push_response_text(invalid_utf8));

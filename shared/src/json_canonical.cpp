@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "ws/envelope_reader.hpp"  // PayloadMember
+#include "ws/byte_order.hpp"
 #include "ws/json_string_scan.hpp"
 
 namespace ws::json_canonical {
@@ -96,7 +97,7 @@ class Proof {
       bool escaped = false;
       if (!string(escaped) || escaped) return false;  // escaped keys sort by their decoded bytes
       const std::string_view key = t_.substr(key_at, i_ - 1 - key_at);
-      if (!first && !(previous < key)) return false;
+      if (!first && compare_bytes(previous, key) >= 0) return false;
       previous = key;
       if (!at(':')) return false;
       const std::size_t value_at = ++i_;

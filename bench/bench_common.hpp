@@ -104,9 +104,9 @@ struct ProcessCounters {
   double system_s = 0;
   double minor_faults = 0;
   double major_faults = 0;
-  double read_calls = 0;      // syscr: read-like system calls (read, pread, recv...)
-  double write_calls = 0;     // syscw: write-like system calls (write, pwrite, send...)
-  double written_bytes = 0;   // wchar: bytes handed to write-like calls (files and sockets)
+  double read_calls = 0;      // syscr: read, pread and readv calls
+  double write_calls = 0;     // syscw: write, pwrite and writev calls
+  double written_bytes = 0;   // wchar: bytes handed to write and pwrite (a socket's send is not counted)
   double storage_bytes = 0;   // write_bytes: bytes this process caused to be sent to storage
 
   ProcessCounters operator-(const ProcessCounters& o) const {

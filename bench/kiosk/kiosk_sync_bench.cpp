@@ -372,11 +372,11 @@ int main(int argc, char** argv) {
                 "acknowledging %.3f s; kiosk WAL frames %.0f\n",
                 r.push_kiosk_cpu_s, r.push_server_cpu_s, r.push_time.freeze_s, r.push_time.wait_s, r.push_time.ack_s,
                 r.push_wal_frames);
-    // The proxy that counts the wire runs in this process too: its socket reads and writes are
-    // among these calls (about two of each per request and reply segment it relays).
+    // Read and write calls are the kernel's file reads and writes (the WAL, the checkpoint): the
+    // transport's and the counting proxy's socket send and recv are not among them.
     const auto& k = r.push_kiosk;
     std::printf("       push, this process: user %.3f s, system %.3f s; per 1,000 records: %.0f minor faults, "
-                "%.0f read calls, %.0f write calls, %.0f KB written (files and sockets), %.0f KB to storage\n",
+                "%.0f read calls, %.0f write calls, %.0f KB by write calls, %.0f KB to storage\n",
                 k.user_s, k.system_s, 1000 * k.minor_faults / n, 1000 * k.read_calls / n, 1000 * k.write_calls / n,
                 k.written_bytes / n, k.storage_bytes / n);
     std::fflush(stdout);

@@ -221,7 +221,7 @@ Result<RoundReport> SyncRound::push(const ProgressFn& progress) {
 
   BatchLimits limits = options_.batch;
   limits.max_records = std::clamp<std::size_t>(limits.max_records, 1, protocol::kMaxBatchRecords);
-  const std::string state = kiosk_state();
+  const std::string state = kiosk_state(*total);
   auto send = [&](Outgoing& o) {
     HttpRequest req;
     req.method = HttpRequest::Method::Post;
@@ -463,8 +463,8 @@ Status SyncRound::offer_back(const DeviceIdentity& id) {
   }
 }
 
-std::string SyncRound::kiosk_state() {
-  auto outbox = store_.pending_count();
+std::string SyncRound::kiosk_state(std::optional<std::int64_t> pending) {
+  auto outbox = pending ? Result<std::int64_t>(*pending) : store_.pending_count();
   auto quarantined = store_.quarantined_count();
   auto head = audit_head(store_);
   if (!outbox || !quarantined || !head) return "";

@@ -96,4 +96,59 @@ inline double cpu_seconds(const std::string& pid = "self") {
   return ticks < 0 ? -1 : ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
 }
 
+// What the kernel counts for a process (this one by default): CPU split into user and system
+// (/proc/PID/stat), page faults, and its I/O system calls and bytes (/proc/PID/io). The kernel's
+// share is most of what a commit's pwrite and fsync cost, so it is measured apart from the user's.
+struct ProcessCounters {
+  double user_s = 0;
+  double system_s = 0;
+  double minor_faults = 0;
+  double major_faults = 0;
+  double read_calls = 0;      // syscr: read, pread and readv calls
+  double write_calls = 0;     // syscw: write, pwrite and writev calls
+  double written_bytes = 0;   // wchar: bytes handed to write and pwrite (a socket's send is not counted)
+  double storage_bytes = 0;   // write_bytes: bytes this process caused to be sent to storage
+
+  ProcessCounters operator-(const ProcessCounters& o) const {
+    return {user_s - o.user_s,           system_s - o.system_s,       minor_faults - o.minor_faults,
+            major_faults - o.major_faults, read_calls - o.read_calls, write_calls - o.write_calls,
+            written_bytes - o.written_bytes, storage_bytes - o.storage_bytes};
+  }
+};
+
+// Zeros where a file cannot be read (some kernels keep /proc/PID/io from other users).
+inline ProcessCounters process_counters(const std::string& pid = "self") {
+  ProcessCounters c;
+  const double tick = static_cast<double>(sysconf(_SC_CLK_TCK));
+  if (FILE* f = std::fopen(("/proc/" + pid + "/stat").c_str(), "r")) {
+    char line[1024];
+    if (std::fgets(line, sizeof line, f)) {
+      // Fields 10-15 (minflt, cminflt, majflt, cmajflt, utime, stime) after the closing parenthesis.
+      const char* p = std::strrchr(line, ')');
+      unsigned long long minflt = 0, majflt = 0, utime = 0, stime = 0;
+      if (p && std::sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %llu %*u %llu %*u %llu %llu", &minflt, &majflt, &utime,
+                           &stime) == 4) {
+        c.minor_faults = static_cast<double>(minflt);
+        c.major_faults = static_cast<double>(majflt);
+        c.user_s = static_cast<double>(utime) / tick;
+        c.system_s = static_cast<double>(stime) / tick;
+      }
+    }
+    std::fclose(f);
+  }
+  if (FILE* f = std::fopen(("/proc/" + pid + "/io").c_str(), "r")) {
+    char name[64];
+    unsigned long long value = 0;
+    while (std::fscanf(f, "%63[^:]: %llu\n", name, &value) == 2) {
+      const std::string n = name;
+      if (n == "syscr") c.read_calls = static_cast<double>(value);
+      if (n == "syscw") c.write_calls = static_cast<double>(value);
+      if (n == "wchar") c.written_bytes = static_cast<double>(value);
+      if (n == "write_bytes") c.storage_bytes = static_cast<double>(value);
+    }
+    std::fclose(f);
+  }
+  return c;
+}
+
 }  // namespace ws::bench

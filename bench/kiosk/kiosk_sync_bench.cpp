@@ -68,6 +68,7 @@ struct Run {
   double push_s = 0;         // in-process push (SyncRound) straight to the server
   double push_kiosk_cpu_s = 0;   // the kiosk side's CPU during the push (this process: store, round, proxy)
   double push_server_cpu_s = 0;  // the server process's CPU during the push
+  ws::bench::ProcessCounters push_kiosk;  // this process during the push: user/system, faults, I/O calls
   kiosk::PushTimings push_time;  // the round thread's wall time: freezing, waiting for replies, acknowledging
   double push_wal_frames = 0;    // pages the push wrote to the kiosk's WAL (wal_frames_since)
   double pull_s = 0;         // a new kiosk's initial pull of the same records (first vault state)
@@ -250,9 +251,11 @@ Run one_run(int records, std::size_t batch, int saves, int run_index, bool seal,
     const double wal0 = wal_frames(k.data_dir);
     const std::string server_pid = std::to_string(server.pid());
     const double kiosk_cpu0 = ws::bench::cpu_seconds(), server_cpu0 = ws::bench::cpu_seconds(server_pid);
+    const auto counters0 = ws::bench::process_counters();
     const auto t = Clock::now();
     auto report = round.push();
     r.push_s = seconds_since(t);
+    r.push_kiosk = ws::bench::process_counters() - counters0;
     r.push_kiosk_cpu_s = ws::bench::cpu_seconds() - kiosk_cpu0;
     r.push_server_cpu_s = ws::bench::cpu_seconds(server_pid) - server_cpu0;
     r.wire_bytes = static_cast<double>(proxy.bytes_up() + proxy.bytes_down());
@@ -369,6 +372,13 @@ int main(int argc, char** argv) {
                 "acknowledging %.3f s; kiosk WAL frames %.0f\n",
                 r.push_kiosk_cpu_s, r.push_server_cpu_s, r.push_time.freeze_s, r.push_time.wait_s, r.push_time.ack_s,
                 r.push_wal_frames);
+    // Read and write calls are the kernel's file reads and writes (the WAL, the checkpoint): the
+    // transport's and the counting proxy's socket send and recv are not among them.
+    const auto& k = r.push_kiosk;
+    std::printf("       push, this process: user %.3f s, system %.3f s; per 1,000 records: %.0f minor faults, "
+                "%.0f read calls, %.0f write calls, %.0f KB by write calls, %.0f KB to storage\n",
+                k.user_s, k.system_s, 1000 * k.minor_faults / n, 1000 * k.read_calls / n, 1000 * k.write_calls / n,
+                k.written_bytes / n, k.storage_bytes / n);
     std::fflush(stdout);
   }
   const double mp = median(push), mpl = median(pull), mc = median(cli), mf = median(floor);

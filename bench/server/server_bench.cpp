@@ -113,7 +113,7 @@ std::string sealed_body(const Batch& b, const std::string& server_key, const std
     if (!item) return "";
     items.push_back(std::move(*item));
   }
-  auto body = ws::push_seal::items_body(b.id, items);
+  auto body = ws::push_seal::items_body(b.id, std::vector<std::string_view>(items.begin(), items.end()));
   return body ? *body : "";
 }
 

@@ -1,4 +1,5 @@
 // The transactional outbox: batches frozen for identical retries, verdicts applied atomically.
+#include <algorithm>
 #include <unordered_map>
 
 #include "kiosk/core/store/record_codec.hpp"
@@ -29,9 +30,10 @@ std::string batch_rows(std::string_view alias = "") {
 // items"), else the plain JSON push body older servers take.
 Result<std::string> batch_body(const std::string& batch_id, const std::vector<FrozenItem>& taken, bool sealing) {
   if (sealing) {
-    std::vector<std::string> items;
+    // Views of the items: the body is the one copy made of them.
+    std::vector<std::string_view> items;
     items.reserve(taken.size());
-    for (const auto& it : taken) items.push_back(it.item);
+    for (const auto& it : taken) items.emplace_back(it.item);
     return push_seal::items_body(batch_id, items);
   }
   std::string body = "{\"batch_id\":\"" + batch_id + "\",\"records\":[";
@@ -112,6 +114,50 @@ Status delete_outbox_rows(sql::Connection& db, const std::string& where, const s
   return rows->run();
 }
 
+// A frozen batch's rows, in the order of their keys: the order its records were sent in.
+struct SentRow {
+  std::int64_t seq = 0;
+  std::string record_id;
+};
+
+Result<std::vector<SentRow>> sent_rows(sql::Connection& db, const std::string& batch_id) {
+  auto st = db.prepare("SELECT seq, record_id FROM outbox WHERE " + batch_rows() + " ORDER BY seq");
+  if (!st) return fail(st.error());
+  st->bind(1, batch_id);
+  std::vector<SentRow> rows;
+  for (;;) {
+    auto r = st->step();
+    if (!r) return fail(r.error());
+    if (!*r) return rows;
+    rows.push_back({st->column_int(0), st->column_text(1)});
+  }
+}
+
+// Each row's verdict in the reply, or nullptr where the reply left its record out. The server
+// answers one result per record in the order sent (docs/protocol.md "POST /v1/push"), so row i's
+// verdict is result i, found without a look-up (a hash map of the batch's ids cost ~950
+// instructions a record). A batch holds at most one row per record, so results that follow the
+// rows one for one name each record once: the same verdicts as matching by id. A reply of any
+// other shape is matched by id, the last result for an id counting.
+std::vector<const protocol::RecordResult*> verdicts_by_row(const std::vector<SentRow>& rows,
+                                                           const protocol::PushResponse& reply) {
+  std::vector<const protocol::RecordResult*> verdicts(rows.size(), nullptr);
+  const auto& results = reply.results;
+  const bool in_order = results.size() == rows.size() &&
+                        std::equal(rows.begin(), rows.end(), results.begin(),
+                                   [](const SentRow& row, const protocol::RecordResult& r) { return row.record_id == r.id; });
+  if (in_order) {
+    for (std::size_t i = 0; i < rows.size(); ++i) verdicts[i] = &results[i];
+    return verdicts;
+  }
+  std::unordered_map<std::string_view, const protocol::RecordResult*> by_id;
+  for (const auto& r : results) by_id[r.id] = &r;
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    if (auto it = by_id.find(rows[i].record_id); it != by_id.end()) verdicts[i] = it->second;
+  }
+  return verdicts;
+}
+
 // Marks a record refused, with the reason: it is quarantined unless it has another outbox row
 // (an edit queued since), which keeps it pending (row::pending) until that row's verdict.
 Status mark_refused(sql::Connection& db, const std::string& record_id, const std::string& reason) {
@@ -130,7 +176,7 @@ Result<std::optional<OutboxBatch>> Store::frozen_batch(const InFlight& in_flight
     // A sealed batch is not stored twice: its body is its rows' items as they were frozen.
     auto items = frozen_items(db_, (*b)->batch_id);
     if (!items) return fail(items.error());
-    auto body = push_seal::items_body((*b)->batch_id, *items);
+    auto body = push_seal::items_body((*b)->batch_id, std::vector<std::string_view>(items->begin(), items->end()));
     if (body && (*b)->record_ids.size() == (*b)->record_count) {
       (*b)->body = std::move(*body);
       return b;
@@ -336,28 +382,24 @@ Result<AckOutcome> Store::apply_verdicts(const std::string& batch_id, const prot
 }
 
 Result<AckOutcome> Store::settle_exceptions(const std::string& batch_id, const protocol::PushResponse& reply) {
-  std::unordered_map<std::string_view, const protocol::RecordResult*> verdicts;
-  for (const auto& r : reply.results) verdicts[r.id] = &r;
-  auto rows = db_.prepare("SELECT seq, record_id FROM outbox WHERE " + batch_rows() + " ORDER BY seq");
+  auto rows = sent_rows(db_, batch_id);
+  if (!rows) return fail(rows.error());
+  const auto verdicts = verdicts_by_row(*rows, reply);
   auto requeue = db_.prepare(R"sql(
     UPDATE outbox SET batch_id = NULL, sent_version = NULL
     WHERE seq = ?1 AND NOT EXISTS(SELECT 1 FROM outbox o WHERE o.record_id = ?2 AND o.batch_id IS NULL))sql");
-  if (!rows || !requeue) return fail("db_error", "cannot prepare the acknowledgement");
-  rows->bind(1, batch_id);
+  if (!requeue) return fail(requeue.error());
   AckOutcome out;
-  for (;;) {
-    auto r = rows->step();
-    if (!r) return fail(r.error());
-    if (!*r) break;
-    const std::int64_t seq = rows->column_int(0);
-    const std::string record_id = rows->column_text(1);
-    auto it = verdicts.find(record_id);
-    if (it != verdicts.end() && it->second->status != protocol::RecordStatus::Rejected) {
-      out.any_merged = out.any_merged || it->second->status == protocol::RecordStatus::Merged;
+  for (std::size_t i = 0; i < rows->size(); ++i) {
+    const std::int64_t seq = (*rows)[i].seq;
+    const std::string& record_id = (*rows)[i].record_id;
+    const protocol::RecordResult* verdict = verdicts[i];
+    if (verdict && verdict->status != protocol::RecordStatus::Rejected) {
+      out.any_merged = out.any_merged || verdict->status == protocol::RecordStatus::Merged;
       ++out.accepted;  // left in the batch for accept_batch_rows
       continue;
     }
-    if (it == verdicts.end()) {
+    if (!verdict) {
       // Absent from the reply: sent again later, unless a newer edit is queued already.
       requeue->reset();
       if (auto s = requeue->bind(1, seq).bind(2, record_id).run(); !s) return fail(s.error());
@@ -365,10 +407,10 @@ Result<AckOutcome> Store::settle_exceptions(const std::string& batch_id, const p
       if (db_.changes() > 0) continue;
     }
     if (auto s = drop_outbox_rows("seq = ?1", [seq](sql::Statement& st) { st.bind(1, seq); }); !s) return fail(s.error());
-    if (it == verdicts.end()) continue;
+    if (!verdict) continue;
     // A rejected record that was edited again meanwhile stays pending: the newer version may be
     // the fix, and it gets its own verdict.
-    const std::string reason = it->second->error.empty() ? "rejected by the server (no reason given)" : it->second->error;
+    const std::string reason = verdict->error.empty() ? "rejected by the server (no reason given)" : verdict->error;
     if (auto s = mark_refused(db_, record_id, reason); !s) return fail(s.error());
     ++out.rejected;
   }

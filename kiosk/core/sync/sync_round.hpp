@@ -91,8 +91,10 @@ class SyncRound {
   Result<RoundReport> resend_requeued(RoundReport report, std::int64_t waiting_before_pull, const ProgressFn& progress);
   Status offer_back(const DeviceIdentity& id);
   // The sync report for HQ (ws/kiosk_state.hpp), read from the store on this thread; empty
-  // when the store cannot say (the request goes without it).
-  std::string kiosk_state();
+  // when the store cannot say (the request goes without it). `pending`, when the caller has just
+  // counted it, is not counted again: the count reads every entry of the outbox's record index
+  // (~1,150 instructions a queued record).
+  std::string kiosk_state(std::optional<std::int64_t> pending = std::nullopt);
 
   Store& store_;
   Transport& transport_;

@@ -55,7 +55,7 @@ Result<std::string> seal_item(const std::string& server_public_key, const std::s
                               std::string_view envelope_json);
 // The push body for `items` (seal_item's results, in order) under `batch_id` (1-255 bytes).
 // "invalid_argument" for an item too short to be one, or more than 65535 ephemeral keys.
-Result<std::string> items_body(const std::string& batch_id, const std::vector<std::string>& items);
+Result<std::string> items_body(const std::string& batch_id, const std::vector<std::string_view>& items);
 
 // Opens a sealed body (either form) with the server's key pair into the ordinary JSON push body.
 // "invalid_request" when it is not a sealed body, is malformed, or does not open (wrong key,

@@ -44,7 +44,7 @@ int sealed_push(const std::uint8_t* data, std::size_t size) {
     start = end + 1;
   }
   expected += "]}";
-  auto body = push_seal::items_body("b", items);
+  auto body = push_seal::items_body("b", std::vector<std::string_view>(items.begin(), items.end()));
   WS_FUZZ_CHECK(body.has_value());
   auto opened = push_seal::open(server_keys(), kDevice, *body, kCap);
   WS_FUZZ_CHECK(opened.has_value() && *opened == expected);

@@ -113,6 +113,53 @@ TEST_CASE("verdicts: accepted rows leave, rejected records are quarantined, miss
   CHECK(store->pending_count().value() == 1);
 }
 
+// The server answers in the order sent (docs/protocol.md), and the acknowledgement takes result i
+// as row i's verdict then; a reply in any other order or shape must give the verdicts matching by
+// id gives.
+TEST_CASE("verdicts in another order than sent, or naming a record twice, are matched by id") {
+  TempDir dir;
+  auto store = test::enrolled_store(dir.path());
+  auto ids = save_n(*store, 4);
+  auto b = store->next_batch({});
+  REQUIRE(b);
+  REQUIRE(*b);
+  REQUIRE((*b)->record_ids == ids);
+  PushResponse shuffled{(*b)->batch_id,
+                        {{ids[3], RecordStatus::Applied, ""},
+                         {ids[1], RecordStatus::Rejected, "field 'age': must be a number"},
+                         {ids[0], RecordStatus::Duplicate, ""}},
+                        "9", ""};
+  auto ack = store->acknowledge((*b)->batch_id, shuffled);
+  REQUIRE(ack);
+  CHECK(ack->accepted == 2);
+  CHECK(ack->rejected == 1);
+  CHECK(ack->requeued == 1);
+  CHECK(store->get(ids[0]).value()->sync_state == SyncState::Sent);
+  CHECK(store->get(ids[1]).value()->sync_state == SyncState::Quarantined);
+  CHECK(store->get(ids[1]).value()->sync_error == "field 'age': must be a number");
+  CHECK(store->get(ids[2]).value()->sync_state == SyncState::Pending);
+  CHECK(store->get(ids[3]).value()->sync_state == SyncState::Sent);
+
+  // As many results as rows, but the first record named twice and the second left out: the
+  // last verdict for a record counts, and the one left out goes back to the queue.
+  auto more = save_n(*store, 1);
+  auto next = store->next_batch({});
+  REQUIRE(next);
+  REQUIRE(*next);
+  REQUIRE((*next)->record_ids == std::vector<std::string>{ids[2], more[0]});
+  PushResponse twice{(*next)->batch_id,
+                     {{ids[2], RecordStatus::Applied, ""}, {ids[2], RecordStatus::Rejected, "unknown kind 'x'"}},
+                     "10", ""};
+  auto again = store->acknowledge((*next)->batch_id, twice);
+  REQUIRE(again);
+  CHECK(again->accepted == 0);
+  CHECK(again->rejected == 1);
+  CHECK(again->requeued == 1);
+  CHECK(store->get(ids[2]).value()->sync_state == SyncState::Quarantined);
+  CHECK(store->get(more[0]).value()->sync_state == SyncState::Pending);
+  CHECK(store->pending_count().value() == 1);
+}
+
 TEST_CASE("a record edited while its batch is in flight stays pending with the newer version") {
   TempDir dir;
   auto store = test::enrolled_store(dir.path());

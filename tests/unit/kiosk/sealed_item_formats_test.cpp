@@ -49,7 +49,7 @@ TEST_CASE("an older kiosk's sealed items, zlib inside, are still taken") {
     e.payload = answers(i, "Older Kiosk " + std::to_string(i));
     items.push_back(ws::test::zlib_item(key, k.identity.device_id, envelope_text(e)));
   }
-  auto body = ws::push_seal::items_body(ws::new_uuid_v7(), items);
+  auto body = ws::push_seal::items_body(ws::new_uuid_v7(), std::vector<std::string_view>(items.begin(), items.end()));
   REQUIRE(body);
   auto reply = test::post_raw_push(server.url(), k.identity.token, *body);
   REQUIRE(reply);

@@ -11,6 +11,7 @@
 #include "tests/unit/kiosk/support.hpp"
 #include "tests/unit/kiosk/test_server.hpp"
 #include "ws/ids.hpp"
+#include "ws/kiosk_state.hpp"
 #include "ws/sqlite.hpp"
 
 using namespace ws::kiosk;
@@ -74,6 +75,29 @@ TEST_CASE("a round pushes the whole outbox in batches and leaves it empty") {
   // The pull that follows brings our own records back without marking them pending.
   CHECK(k.store->pending_count().value() == 0);
   CHECK_FALSE(k.store->pull_cursor().value().empty());
+}
+
+// The push counts its queue once, for the progress and for the state every request reports to HQ.
+TEST_CASE("every push request of a round reports the outbox as counted when the push began") {
+  TestServer srv;
+  Kiosk k(srv, "OSLO");
+  for (int i = 0; i < 250; ++i) REQUIRE(k.store->save("intake", test::intake_payload(i)));
+  RoundOptions o;
+  o.batch.max_records = 100;
+  std::vector<std::pair<std::int64_t, std::int64_t>> progress;
+  auto report = SyncRound(*k.store, k.transport, o).push([&](auto s, auto t) { progress.emplace_back(s, t); });
+  REQUIRE(report);
+  CHECK(report->accepted == 250);
+  REQUIRE(progress.size() == 4);
+  CHECK(progress.front() == std::pair<std::int64_t, std::int64_t>{0, 250});
+  const auto states = k.transport.push_states();
+  REQUIRE(states.size() == 3);
+  for (const auto& header : states) {
+    const auto state = ws::protocol::parse_kiosk_state(header);
+    REQUIRE(state);
+    CHECK(state->outbox == 250);
+    CHECK(state->quarantined == 0);
+  }
 }
 
 TEST_CASE("a poison record is quarantined with the server's reason and the other 299 arrive") {

@@ -126,6 +126,11 @@ std::size_t FaultyTransport::push_requests() const {
   return push_requests_;
 }
 
+std::vector<std::string> FaultyTransport::push_states() const {
+  std::lock_guard lock(mutex_);
+  return push_states_;
+}
+
 std::size_t FaultyTransport::distinct_batches() const {
   std::lock_guard lock(mutex_);
   return batches_.size();
@@ -149,6 +154,7 @@ Result<HttpReply> FaultyTransport::send(const HttpRequest& request) {
     auto body = nlohmann::json::parse(request.body, nullptr, false);
     std::lock_guard lock(mutex_);
     ++push_requests_;
+    push_states_.push_back(request.kiosk_state);
     if (body.is_object()) batches_.insert(body.value("batch_id", ""));
     // A sealed batch (ws/push_seal.hpp) hides its id; its retries are the same bytes.
     else batches_.insert(request.body);

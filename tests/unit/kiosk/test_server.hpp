@@ -21,6 +21,7 @@
 #include <set>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "kiosk/core/store/store.hpp"
 #include "kiosk/core/sync/sync_round.hpp"
@@ -97,6 +98,8 @@ class FaultyTransport final : public Transport {
   void push_fault(Fault f);
   std::size_t push_requests() const;
   std::size_t distinct_batches() const;
+  // The kiosk state header (ws/kiosk_state.hpp) of every push that reached the server, in order.
+  std::vector<std::string> push_states() const;
 
  private:
   std::unique_ptr<Transport> inner_;
@@ -104,6 +107,7 @@ class FaultyTransport final : public Transport {
   std::deque<Fault> faults_;
   std::size_t push_requests_ = 0;
   std::set<std::string> batches_;
+  std::vector<std::string> push_states_;
   bool concurrent_ = false;
 };
 

@@ -4,6 +4,7 @@
 #include <sodium.h>
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "tests/support/records.hpp"
@@ -152,7 +153,7 @@ TEST_CASE("a body of many items opens to the exact records, whether it inflates 
   std::string expected = "{\"batch_id\":\"b-6\",\"records\":[";
   for (std::size_t i = 0; i < envelopes.size(); ++i) expected += (i == 0 ? "" : ",") + envelopes[i];
   expected += "]}";
-  auto body = push_seal::items_body("b-6", items);
+  auto body = push_seal::items_body("b-6", std::vector<std::string_view>(items.begin(), items.end()));
   REQUIRE(body);
   CHECK(expected.size() > 6 * body->size());  // past the reserve: the body grows as before
   auto opened = push_seal::open(server.keys, kDevice, *body, 1 << 22);

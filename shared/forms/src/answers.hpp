@@ -206,26 +206,30 @@ class Scope final : public forms::Scope {
 template <typename V>
 void fill_relevance(const FormDefinition& def, const AnswerTable<V>* answers, Scope<V>& scope, Scratch<V>& scratch) {
   Relevance& rel = scratch.relevance;
-  rel.top.assign(def.fields.size(), false);
+  rel.top.assign(def.fields.size(), 0);
   rel.items.resize(def.fields.size());
   for (std::size_t t = 0; t < def.fields.size(); ++t) {
     const Field& f = def.fields[t];
-    rel.items[t].clear();
-    rel.top[t] = !f.relevant || f.relevant->test(scope);
-    if (f.type != FieldType::Repeat || !rel.top[t] || !answers) continue;
+    Relevance::Items& group_relevance = rel.items[t];
+    group_relevance.applies.clear();  // keeps its capacity for the next record
+    group_relevance.questions = f.fields.size();
+    const bool applies = !f.relevant || f.relevant->test(scope);
+    rel.top[t] = applies;
+    if (f.type != FieldType::Repeat || !applies || !answers) continue;
     const std::optional<V>& group = (*answers)[t];
     if (!group || !group->is_array()) continue;
     // Beyond the hard cap the answer is refused anyway; do not spend work on it.
     const std::size_t n = std::min(group->size(), kMaxRepeatItems);
-    rel.items[t].assign(n, std::vector<bool>(f.fields.size(), false));
+    group_relevance.applies.assign(n * f.fields.size(), 0);
     for (std::size_t i = 0; i < n; ++i) {
       const V item = group->at(i);
       if (!item.is_object()) continue;
       fill_answer_table(item, f.fields, f.fields_by_name, scratch.item);
       scope.enter_item(t, i, scratch.item);
+      unsigned char* item_applies = group_relevance.applies.data() + i * f.fields.size();
       for (std::size_t c = 0; c < f.fields.size(); ++c) {
         const Field& child = f.fields[c];
-        rel.items[t][i][c] = !child.relevant || child.relevant->test(scope);
+        item_applies[c] = !child.relevant || child.relevant->test(scope);
       }
       scope.leave_item();
     }

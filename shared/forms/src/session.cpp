@@ -291,12 +291,12 @@ void FormSession::recompute() {
       if (f.type != FieldType::Repeat || !relevance_.top[t]) continue;
       auto items = answers_.find(f.name);
       if (items == answers_.end() || !items->is_array()) continue;
-      for (std::size_t i = 0; i < items->size() && i < relevance_.items[t].size(); ++i) {
+      for (std::size_t i = 0; i < items->size() && i < relevance_.item_count(t); ++i) {
         auto& item = (*items)[i];
         if (!item.is_object()) continue;
         for (std::size_t c = 0; c < f.fields.size(); ++c)
           if (takes_answer(f.fields[c].type))
-            settle(item, f.fields[c], relevance_.items[t][i][c], item_path(f.name, i, f.fields[c].name));
+            settle(item, f.fields[c], relevance_.is_relevant({t, c}, i), item_path(f.name, i, f.fields[c].name));
       }
     }
     if (!restored) break;

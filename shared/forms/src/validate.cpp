@@ -316,12 +316,12 @@ nlohmann::json clear_irrelevant(const FormDefinition& def, const nlohmann::json&
       continue;
     }
     if (f.type != FieldType::Repeat || !it->is_array()) continue;
-    for (std::size_t i = 0; i < it->size() && i < rel.items[t].size(); ++i) {
+    for (std::size_t i = 0; i < it->size() && i < rel.item_count(t); ++i) {
       auto& item = (*it)[i];
       if (!item.is_object()) continue;
       for (std::size_t c = 0; c < f.fields.size(); ++c) {
         auto child = item.find(f.fields[c].name);
-        if (child != item.end() && !rel.items[t][i][c] && !is_unanswered(f.fields[c], *child)) *child = nullptr;
+        if (child != item.end() && !rel.is_relevant({t, c}, i) && !is_unanswered(f.fields[c], *child)) *child = nullptr;
       }
     }
   }

@@ -170,6 +170,25 @@ void check_same(const FormDefinition& def, Generator& gen, int payloads, std::si
   }
 }
 
+// The sample form judged record after record on one thread, on the tree and on the DOM (which
+// must agree): a record's errors as "path:code", in order.
+struct SampleOnBothViews {
+  SampleOnBothViews() { options.today = sample::kToday; }
+  std::vector<std::string> operator()(const json& answers) {
+    const auto tree = validate(def, answers, options);
+    simdjson::dom::element doc;
+    REQUIRE(parser.parse(answers.dump()).get(doc) == simdjson::SUCCESS);
+    CHECK(validate_dom(def, ws::json_view::Dom(doc), options) == tree);
+    std::vector<std::string> listed;
+    for (const auto& e : tree) listed.push_back(e.field + ":" + e.code);
+    return listed;
+  }
+
+  const FormDefinition def = sample::definition();
+  ValidationOptions options;
+  simdjson::dom::parser parser;
+};
+
 }  // namespace
 
 TEST_CASE("validation reads simdjson's DOM with the tree's verdicts and messages") {
@@ -208,19 +227,9 @@ TEST_CASE("a valid payload and a non-object read the same on the DOM") {
 // are kept in the thread's scratch. Every path, code and the order stay as they were, record
 // after record on one thread (picks of one field or record must not leak into the next).
 TEST_CASE("repeat paths and multiple choice picks are exact, record after record, on both views") {
-  const auto def = sample::definition();
-  ValidationOptions options;
-  options.today = sample::kToday;
-  simdjson::dom::parser parser;
-  auto both = [&](const json& answers) {
-    const auto tree = validate(def, answers, options);
-    simdjson::dom::element doc;
-    REQUIRE(parser.parse(answers.dump()).get(doc) == simdjson::SUCCESS);
-    CHECK(validate_dom(def, ws::json_view::Dom(doc), options) == tree);
-    std::vector<std::string> listed;
-    for (const auto& e : tree) listed.push_back(e.field + ":" + e.code);
-    return listed;
-  };
+  SampleOnBothViews both;
+  const ValidationOptions& options = both.options;
+  simdjson::dom::parser& parser = both.parser;
   using List = std::vector<std::string>;
 
   json a = sample::valid_answers();
@@ -274,4 +283,61 @@ TEST_CASE("repeat paths and multiple choice picks are exact, record after record
   CHECK(needs(json::array({"medical", "flying"})) == List{"needs:invalid_choice"});
   CHECK(needs(json::array({"medical", 3})) == List{"needs:wrong_type"});
   CHECK(needs(json::array({"medical", "pregnancy"})) == List{});
+}
+
+// Session 18: relevance is kept in the thread's scratch as bytes, a repeat group's items in one
+// run reused from record to record. Each record's items must be judged by its own answers only:
+// a longer group, then a shorter one, then items that are not objects, on both views.
+TEST_CASE("relevance inside repeat items is each record's own, record after record, on both views") {
+  SampleOnBothViews both;
+  using List = std::vector<std::string>;
+  auto member = [](bool minor, bool school) {
+    json m = {{"member_name", "M"}, {"member_minor", minor}};
+    if (school) m["member_school"] = "Grade 1";
+    return m;
+  };
+
+  json a = sample::valid_answers();
+  a["members"] = json::array({member(true, true), member(true, true), member(true, true)});
+  a["members_note"] = "three";
+  CHECK(both(a).empty());
+  // Fewer items, and the schools now belong to adults: nothing is left of the minors above.
+  a["members"] = json::array({member(false, true), member(false, false)});
+  CHECK(both(a) == List{"members.0.member_school:not_relevant"});
+  // The same item index a minor again, then gone altogether.
+  a["members"] = json::array({member(false, false), member(true, true), member(false, true)});
+  CHECK(both(a) == List{"members.2.member_school:not_relevant"});
+  a["members"] = json::array({"not an item", member(true, true)});
+  CHECK(both(a) == List{"members.0:wrong_type"});
+  // The group does not apply: its items are not read, and the next record starts afresh.
+  a["family"] = false;
+  CHECK(both(a) == List{"members:not_relevant", "members_note:not_relevant"});
+  a = sample::valid_answers();
+  CHECK(both(a).empty());
+}
+
+TEST_CASE("compute_relevance: top-level flags, each item's questions, and out-of-range reads") {
+  const auto def = sample::definition();
+  json a = sample::valid_answers();
+  a["members"].push_back({{"member_name", "Noor"}, {"member_minor", true}});
+  const Relevance rel = compute_relevance(def, a, sample::kToday);
+  const auto members = def.locate("members");
+  const auto school = def.locate("member_school");
+  REQUIRE(members);
+  REQUIRE(school);
+  CHECK(rel.is_relevant(*members));
+  CHECK(rel.item_count(members->top) == 3);
+  CHECK(rel.is_relevant(*school, 0));
+  CHECK_FALSE(rel.is_relevant(*school, 1));
+  CHECK(rel.is_relevant(*school, 2));
+  CHECK_FALSE(rel.is_relevant(*school, 3));  // no such item
+  CHECK_FALSE(rel.is_relevant({members->top, 99}, 0));  // no such question
+  CHECK_FALSE(rel.is_relevant(*def.locate("guardian")));  // an adult
+  CHECK(rel.item_count(def.locate("full_name")->top) == 0);
+  CHECK_FALSE(rel.is_relevant({def.fields.size(), std::nullopt}));
+  a["family"] = false;
+  const Relevance without = compute_relevance(def, a, sample::kToday);
+  CHECK_FALSE(without.is_relevant(*members));
+  CHECK(without.item_count(members->top) == 0);
+  CHECK_FALSE(without.is_relevant(*school, 0));
 }

@@ -18,6 +18,12 @@ namespace {
 // Idle connections kept for reuse; more than the worker pool would only hold file handles.
 constexpr std::size_t kMaxIdleConnections = 64;
 
+// The writer's page cache: 16 MB (SQLite's default is 2 MB a connection). Each pushed record's
+// existence probe seeks `records_id` where the new id would go, and the commits' new pages
+// pushed those leaves out of 2 MB: the probe read them back one pread at a time. One
+// connection has it, not the pool's 64.
+constexpr const char* kWriterCacheSize = "PRAGMA cache_size=-16384";
+
 // The file holds personal data: only its owner may read it, whatever the umask. SQLite gives
 // the -wal and -shm files the mode of the database file; files made by older versions are
 // tightened here too (by their owner: another user's run, e.g. a read-only export, leaves them).
@@ -44,10 +50,13 @@ void turn_off_memory_statistics() {
 
 }  // namespace
 
-Lease::Lease(Lease&& other) noexcept : owner_(std::exchange(other.owner_, nullptr)), conn_(std::move(other.conn_)) {}
+Lease::Lease(Lease&& other) noexcept
+    : owner_(std::exchange(other.owner_, nullptr)), conn_(std::move(other.conn_)), slot_(other.slot_) {}
 
 Lease::~Lease() {
-  if (owner_ && conn_.handle()) owner_->release(std::move(conn_));
+  if (!owner_ || !conn_.handle()) return;
+  if (slot_ == Slot::Writer) owner_->writer_.emplace(std::move(conn_));
+  else owner_->release(std::move(conn_));
 }
 
 Result<std::shared_ptr<Database>> Database::open(const std::string& path, DatabaseOptions options) {
@@ -142,10 +151,16 @@ Result<Lease> Database::acquire() {
       return Lease(this, std::move(conn));
     }
   }
+  auto conn = open_configured();
+  if (!conn) return fail(conn.error());
+  return Lease(this, std::move(*conn));
+}
+
+Result<sql::Connection> Database::open_configured() const {
   auto conn = sql::Connection::open(path_);
   if (!conn) return fail(conn.error());
   if (auto s = configure(*conn); !s) return fail(s.error());
-  return Lease(this, std::move(*conn));
+  return conn;
 }
 
 void Database::release(sql::Connection conn) {
@@ -153,9 +168,21 @@ void Database::release(sql::Connection conn) {
   if (idle_.size() < kMaxIdleConnections) idle_.push_back(std::move(conn));
 }
 
+Result<Lease> Database::acquire_writer() {
+  if (writer_) {
+    sql::Connection conn = std::move(*writer_);
+    writer_.reset();
+    return Lease(this, std::move(conn), Lease::Slot::Writer);
+  }
+  auto conn = open_configured();
+  if (!conn) return fail(conn.error());
+  if (auto s = conn->exec(kWriterCacheSize); !s) return fail(s.error());
+  return Lease(this, std::move(*conn), Lease::Slot::Writer);
+}
+
 Result<WriteScope> WriteScope::begin(Database& db) {
   std::unique_lock lock(db.write_mutex());
-  auto lease = db.acquire();
+  auto lease = db.acquire_writer();
   if (!lease) return fail(lease.error());
   auto held = std::make_unique<Lease>(std::move(*lease));
   auto tx = sql::Transaction::begin(**held, sql::TxMode::Immediate);

@@ -20,10 +20,13 @@ namespace ws::server {
 
 class Database;
 
-// A pooled connection, returned to its pool when it goes out of scope.
+// A pooled connection, returned to its pool (or, for the writer's, to the writer's place)
+// when it goes out of scope.
 class Lease {
  public:
-  Lease(Database* owner, sql::Connection conn) : owner_(owner), conn_(std::move(conn)) {}
+  enum class Slot { Pool, Writer };
+  Lease(Database* owner, sql::Connection conn, Slot slot = Slot::Pool)
+      : owner_(owner), conn_(std::move(conn)), slot_(slot) {}
   Lease(Lease&& other) noexcept;
   Lease& operator=(Lease&&) = delete;
   Lease(const Lease&) = delete;
@@ -36,6 +39,7 @@ class Lease {
  private:
   Database* owner_;
   sql::Connection conn_;
+  Slot slot_;
 };
 
 struct DatabaseOptions {
@@ -65,9 +69,13 @@ class Database {
 
  private:
   friend class Lease;
+  friend class WriteScope;
   Database(std::string path, DatabaseOptions options) : path_(std::move(path)), options_(options) {}
   void release(sql::Connection conn);
+  // The one connection every WriteScope writes on; only under write_mutex_.
+  Result<Lease> acquire_writer();
   Status configure(sql::Connection& conn) const;
+  Result<sql::Connection> open_configured() const;
   void run_checkpoints(sql::Connection conn);
   void remember_seq(sql::Connection& conn);
 
@@ -83,6 +91,11 @@ class Database {
   std::mutex pool_mutex_;
   std::vector<sql::Connection> idle_;
   std::mutex write_mutex_;
+  // Kept apart from the pool so that the writer's page cache stays valid across commits:
+  // SQLite drops a connection's whole cache when another connection has committed since its
+  // last transaction, and a writer taken from the pool met that almost every time, reading the
+  // B-trees' pages back from the WAL and the file (pread) on each group commit.
+  std::optional<sql::Connection> writer_;
 };
 
 // A write transaction that also holds the in-process write lock.

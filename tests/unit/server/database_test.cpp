@@ -1,4 +1,5 @@
 #include <doctest/doctest.h>
+#include <sqlite3.h>
 
 #include "sync-server/core/records.hpp"
 #include "sync-server/core/schema.hpp"
@@ -8,6 +9,18 @@ using namespace ws;
 using namespace ws::server;
 using namespace ws::server::testing;
 
+namespace {
+Envelope oslo_case() {
+  Envelope e;
+  e.id = new_uuid_v7();
+  e.kind = "case";
+  e.centre = "OSLO";
+  e.version = version_at(1000, "dev");
+  e.payload = {{"a", 1}};
+  return e;
+}
+}  // namespace
+
 TEST_CASE("the schema migrates once and a reopened file keeps its data") {
   TempDir dir;
   const auto path = dir.file("s.db");
@@ -16,12 +29,7 @@ TEST_CASE("the schema migrates once and a reopened file keeps its data") {
     REQUIRE(db.has_value());
     auto w = WriteScope::begin(**db);
     REQUIRE(w.has_value());
-    Envelope e;
-    e.id = new_uuid_v7();
-    e.kind = "case";
-    e.centre = "OSLO";
-    e.version = version_at(1000, "dev");
-    e.payload = {{"a", 1}};
+    const Envelope e = oslo_case();
     CHECK(write_record(w->conn(), e).value() == 1);
     CHECK(write_record(w->conn(), e).value() == 2);  // every write is a new change
     REQUIRE(w->commit().has_value());
@@ -61,14 +69,67 @@ TEST_CASE("a write scope that is not committed leaves nothing behind") {
   {
     auto w = WriteScope::begin(*t.db);
     REQUIRE(w.has_value());
-    Envelope e;
-    e.id = new_uuid_v7();
-    e.kind = "case";
-    e.centre = "OSLO";
-    e.version = version_at(1000, "dev");
+    const Envelope e = oslo_case();
     REQUIRE(write_record(w->conn(), e).has_value());
   }
   auto lease = t.db->acquire();
   REQUIRE(lease.has_value());
   CHECK(current_seq(**lease).value() == 0);
+}
+
+TEST_CASE("every write scope writes on one connection, which readers never get") {
+  // A connection that another one's commit overtook drops its whole page cache at its next
+  // transaction: the writer keeps its own so that its cache survives from one commit to the next.
+  TestDb t;
+  sqlite3* writer = nullptr;
+  {
+    auto w = WriteScope::begin(*t.db);
+    REQUIRE(w.has_value());
+    writer = w->conn().handle();
+    REQUIRE(w->commit().has_value());
+  }
+  auto reader = t.db->acquire();  // the pool's most recently returned connection
+  REQUIRE(reader.has_value());
+  CHECK((*reader)->handle() != writer);
+  CHECK(db_count(*t.db, "PRAGMA cache_size") == -2000);  // SQLite's default on the pool's
+  {
+    auto w = WriteScope::begin(*t.db);
+    REQUIRE(w.has_value());
+    CHECK(w->conn().handle() == writer);
+  }  // rolled back: the connection still goes back to the writer's place
+  auto w = WriteScope::begin(*t.db);
+  REQUIRE(w.has_value());
+  CHECK(w->conn().handle() == writer);
+  auto cache = w->conn().prepare("PRAGMA cache_size");  // the writer's is 16 MB
+  REQUIRE(cache.has_value());
+  REQUIRE(cache->step().value());
+  CHECK(cache->column_int(0) == -16384);
+}
+
+TEST_CASE("the writer's page cache stays valid from one commit to the next") {
+  TestDb t;
+  auto write_one = [&] {
+    auto w = WriteScope::begin(*t.db);
+    REQUIRE(w.has_value());
+    const Envelope e = oslo_case();
+    REQUIRE(write_record(w->conn(), e).has_value());
+    REQUIRE(w->commit().has_value());
+  };
+  write_one();
+  {
+    // Another connection reads between the writes and goes back to the pool last: a writer
+    // taken from the pool would be this one, its cache overtaken by the second write's commit.
+    auto reader = t.db->acquire();
+    REQUIRE(reader.has_value());
+    CHECK(current_seq(**reader).value() == 1);
+    write_one();
+  }
+  auto w = WriteScope::begin(*t.db);
+  REQUIRE(w.has_value());
+  int misses = 0;
+  int highwater = 0;
+  REQUIRE(sqlite3_db_status(w->conn().handle(), SQLITE_DBSTATUS_CACHE_MISS, &misses, &highwater, 1) == SQLITE_OK);
+  CHECK(current_seq(w->conn()).value() == 2);
+  REQUIRE(sqlite3_db_status(w->conn().handle(), SQLITE_DBSTATUS_CACHE_MISS, &misses, &highwater, 0) == SQLITE_OK);
+  CHECK(misses == 0);
 }

@@ -45,25 +45,6 @@ Result<Hlc> newest_kept(sql::Connection& db, const std::string& limit) {
 
 }  // namespace
 
-Status Store::release_batches_of(const std::vector<StoredRecord>& records) {
-  auto find = db_.prepare("SELECT DISTINCT batch_id FROM outbox WHERE record_id = ?1 AND batch_id IS NOT NULL");
-  if (!find) return fail(find.error());
-  std::set<std::string> batches;
-  for (const auto& r : records) {
-    find->reset();
-    find->bind(1, r.envelope.id);
-    for (;;) {
-      auto step = find->step();
-      if (!step) return fail(step.error());
-      if (!*step) break;
-      batches.insert(find->column_text(0));
-    }
-  }
-  for (const auto& b : batches)
-    if (auto s = release_batch_rows(b); !s) return s;
-  return ok();
-}
-
 Result<std::size_t> Store::recover_future_stamps() {
   if (!clock_measured_) return std::size_t{0};  // a stored offset may be stale: judge by a fresh one only
   const std::int64_t server_now = HlcClock::system_wall_ms() + clock_.offset_ms();
@@ -98,7 +79,9 @@ Result<std::size_t> Store::recover_future_stamps() {
   auto kept = newest_kept(db_, limit);
   if (!kept) return fail(kept.error());
   // Frozen batches hold the old stamps in their bodies: they are made again.
-  if (auto s = release_batches_of(*ahead); !s) return fail(s.error());
+  std::vector<std::string> ahead_ids;
+  for (const auto& r : *ahead) ahead_ids.push_back(r.envelope.id);
+  if (auto s = release_batches_of(ahead_ids); !s) return fail(s.error());
 
   clock_.rewind(*kept);
   for (auto& r : *ahead) {

@@ -62,21 +62,14 @@ Status drop_drafts_of(sql::Connection& db, const std::set<std::string>& ids) {
 }  // namespace
 
 Status Store::forget_records(const std::set<std::string>& ids, const std::string& keep_row) {
-  auto batches = db_.prepare("SELECT DISTINCT batch_id FROM outbox WHERE record_id = ?1 AND batch_id IS NOT NULL");
   auto conflicts = db_.prepare("DELETE FROM conflicts WHERE record_id = ?1");
   auto record = db_.prepare("DELETE FROM records WHERE id = ?1");
   auto inbox = db_.prepare("DELETE FROM pull_inbox WHERE record_id = ?1");
-  if (!batches || !conflicts || !record || !inbox) return fail("db_error", "cannot prepare the erasure");
+  if (!conflicts || !record || !inbox) return fail("db_error", "cannot prepare the erasure");
   for (const auto& id : ids) {
     // A frozen batch's body holds the record's values: the batch is dissolved and made anew
     // from the rows that remain.
-    batches->reset();
-    batches->bind(1, id);
-    auto frozen = strings(*batches);
-    if (!frozen) return fail(frozen.error());
-    for (const auto& batch : *frozen) {
-      if (auto s = release_batch_rows(batch); !s) return s;
-    }
+    if (auto s = release_batches_of({id}); !s) return s;
     if (auto s = drop_outbox_rows("record_id = ?1", [&id](sql::Statement& st) { st.bind(1, id); }); !s) return s;
     conflicts->reset();
     if (auto s = conflicts->bind(1, id).run(); !s) return s;

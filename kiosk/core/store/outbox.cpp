@@ -1,5 +1,6 @@
 // The transactional outbox: batches frozen for identical retries, verdicts applied atomically.
 #include <algorithm>
+#include <set>
 #include <unordered_map>
 
 #include "kiosk/core/store/record_codec.hpp"
@@ -11,19 +12,22 @@
 namespace ws::kiosk {
 namespace {
 
-// The rows of batch ?1, as a condition on the outbox (named `alias`, or unqualified). A batch is
-// frozen from a range of the outbox's key, first_seq..last_seq in outbox_batches (schema 17),
-// and only freezing gives a row a batch_id: every row of the batch lies in that range, so it is
-// read through the table's own key and no index on batch_id has to be kept up by each freeze
-// and acknowledgement. Rows in the range that the batch passed over fail `batch_id = ?1`.
-// batch_range is that range alone, over any table keyed by the outbox's seq.
+// The rows of batch ?1 (its text id), as a condition on the outbox (named `alias`, or
+// unqualified). A batch is frozen from a range of the outbox's key, first_seq..last_seq in
+// outbox_batches (schema 17), and only freezing gives a row a batch: every row of the batch lies
+// in that range, so it is read through the table's own key and no index on the batch has to be
+// kept up by each freeze and acknowledgement. Rows in the range that the batch passed over fail
+// the batch's check. Rows name their batch by its integer key (schema 21), which the text id
+// gives once per statement (an uncorrelated subquery). batch_range is that range alone, over
+// any table keyed by the outbox's seq.
+const std::string kBatchKey = "(SELECT id FROM outbox_batches WHERE batch_id = ?1)";
 std::string batch_range(std::string_view seq_column) {
   return std::string(seq_column) + " BETWEEN (SELECT first_seq FROM outbox_batches WHERE batch_id = ?1) " +
          "AND (SELECT last_seq FROM outbox_batches WHERE batch_id = ?1)";
 }
 std::string batch_rows(std::string_view alias = "") {
   const std::string a(alias.empty() ? "" : std::string(alias) + ".");
-  return batch_range(a + "seq") + " AND " + a + "batch_id = ?1";
+  return batch_range(a + "seq") + " AND " + a + "batch = " + kBatchKey;
 }
 
 // The frozen body: sealed items when the server's key is known (docs/protocol.md "Sealed
@@ -89,7 +93,7 @@ Result<std::vector<std::string>> frozen_items(sql::Connection& db, const std::st
 
 // Whether every outbox row within frozen batch ?1's range of keys is one of its rows.
 Result<bool> range_holds_batch_alone(sql::Connection& db, const std::string& batch_id) {
-  auto others = db.prepare("SELECT EXISTS(SELECT 1 FROM outbox WHERE " + batch_range("seq") + " AND batch_id IS NOT ?1)");
+  auto others = db.prepare("SELECT EXISTS(SELECT 1 FROM outbox WHERE " + batch_range("seq") + " AND batch IS NOT " + kBatchKey + ")");
   if (!others) return fail(others.error());
   others->bind(1, batch_id);
   auto row = others->step();
@@ -247,7 +251,7 @@ Result<std::optional<OutboxBatch>> Store::freeze_next(const BatchLimits& limits,
   const bool sealing = !key->empty();  // an older server, or no reply yet: sent plain
   auto rows = db_.prepare(
       "SELECT o.seq, o.record_id, i.item, o.sealed_version, o.sealed_size FROM outbox o "
-      "LEFT JOIN outbox_items i ON i.seq = o.seq WHERE o.batch_id IS NULL ORDER BY o.seq");
+      "LEFT JOIN outbox_items i ON i.seq = o.seq WHERE o.batch IS NULL ORDER BY o.seq");
   auto lookup = db_.prepare("SELECT " + row::kSelect + " WHERE id = ?1");
   if (!rows || !lookup) return fail("db_error", "cannot prepare making a batch");
   OutboxBatch b;
@@ -285,35 +289,43 @@ Status Store::mark_frozen(const OutboxBatch& b, const std::vector<FrozenItem>& t
     // Sealed at freeze time: the row keeps the copy, so a dissolved batch needs no record to resend.
     if (auto s = set_row_copy(it.seq, SealedCopy{it.item, it.version, it.size}); !s) return s;
   }
-  if (auto s = sealing ? mark_sealed_rows(b, taken) : mark_rows(b, taken); !s) return s;
   // A sealed body is the rows' items put together (frozen_batch makes it again); a plain one was
   // made from the records, which may change, so it is kept as sent.
   insert->bind(1, b.batch_id).bind_blob(2, sealing ? std::string_view("") : std::string_view(b.body));
   insert->bind(3, static_cast<std::int64_t>(b.record_count)).bind(4, HlcClock::system_wall_ms());
   // Rows are taken in the order of their key, so the batch's rows lie between its first and last.
   insert->bind(5, sealing ? 1 : 0).bind(6, taken.front().seq).bind(7, taken.back().seq);
-  return insert->run();
+  if (auto s = insert->run(); !s) return s;
+  // The rows name the batch by the key just given to it.
+  const std::int64_t batch = db_.last_insert_rowid();
+  return sealing ? mark_sealed_rows(batch, taken) : mark_rows(batch, taken);
 }
 
-Status Store::mark_rows(const OutboxBatch& b, const std::vector<FrozenItem>& taken) {
-  auto mark = db_.prepare("UPDATE outbox SET batch_id = ?1, sent_version = ?2 WHERE seq = ?3");
-  if (!mark) return fail(mark.error());
+Status Store::mark_rows(std::int64_t batch, const std::vector<FrozenItem>& taken) {
+  // A plain batch is made from the records, not from the rows' copies (a row may have none), so
+  // the version each row was sent with is kept beside it: the acknowledgement's base version.
+  auto mark = db_.prepare("UPDATE outbox SET batch = ?1 WHERE seq = ?2");
+  auto sent = db_.prepare("INSERT OR REPLACE INTO outbox_frozen_items(seq, version) VALUES(?1, ?2)");
+  if (!mark || !sent) return fail("db_error", "cannot prepare marking a plain batch");
   for (const auto& it : taken) {
     mark->reset();
-    if (auto s = mark->bind(1, b.batch_id).bind(2, it.version).bind(3, it.seq).run(); !s) return s;
+    if (auto s = mark->bind(1, batch).bind(2, it.seq).run(); !s) return s;
+    sent->reset();
+    if (auto s = sent->bind(1, it.seq).bind(2, it.version).run(); !s) return s;
   }
   return ok();
 }
 
-Status Store::mark_sealed_rows(const OutboxBatch& b, const std::vector<FrozenItem>& taken) {
+Status Store::mark_sealed_rows(std::int64_t batch, const std::vector<FrozenItem>& taken) {
   // Sealing, a batch takes every unsent row with a copy, oldest first, up to its last row; the
   // rows it passed over are the ones still without a copy (their records cannot be read now).
-  // So one statement marks exactly the rows taken, each with the version its copy holds.
+  // So one statement marks exactly the rows taken; the version each was sent with is its copy's
+  // (sealed_version), until a later copy's trigger keeps it in outbox_frozen_items. The row
+  // grows by its batch's key alone, a byte or two, so the mark rewrites rows in their pages.
   auto mark = db_.prepare(
-      "UPDATE outbox SET batch_id = ?1, sent_version = sealed_version "
-      "WHERE seq BETWEEN ?2 AND ?3 AND batch_id IS NULL AND sealed_version IS NOT NULL");
+      "UPDATE outbox SET batch = ?1 WHERE seq BETWEEN ?2 AND ?3 AND batch IS NULL AND sealed_version IS NOT NULL");
   if (!mark) return fail(mark.error());
-  if (auto s = mark->bind(1, b.batch_id).bind(2, taken.front().seq).bind(3, taken.back().seq).run(); !s) return s;
+  if (auto s = mark->bind(1, batch).bind(2, taken.front().seq).bind(3, taken.back().seq).run(); !s) return s;
   if (static_cast<std::size_t>(db_.changes()) != taken.size()) {
     return fail("internal", "the outbox changed while a batch was made");
   }
@@ -356,14 +368,14 @@ Result<AckOutcome> Store::apply_verdicts(const std::string& batch_id, const prot
   if (reply.batch_id != batch_id) {
     return fail("invalid_response", "the server answered for another batch than the one sent");
   }
-  if (auto s = forget_frozen_items(batch_id); !s) return fail(s.error());
   auto out = settle_exceptions(batch_id, reply);
   if (!out) return out;
   // What is left of the batch was kept by the server: one statement for all of it, not two per
-  // record.
+  // record. It reads the versions sent from outbox_frozen_items, so those go after it.
   if (out->accepted > 0) {
     if (auto s = accept_batch_rows(batch_id); !s) return fail(s.error());
   }
+  if (auto s = forget_frozen_items(batch_id); !s) return fail(s.error());
   auto done = db_.prepare("DELETE FROM outbox_batches WHERE batch_id = ?1");
   if (!done) return fail(done.error());
   if (auto s = done->bind(1, batch_id).run(); !s) return fail(s.error());
@@ -386,8 +398,8 @@ Result<AckOutcome> Store::settle_exceptions(const std::string& batch_id, const p
   if (!rows) return fail(rows.error());
   const auto verdicts = verdicts_by_row(*rows, reply);
   auto requeue = db_.prepare(R"sql(
-    UPDATE outbox SET batch_id = NULL, sent_version = NULL
-    WHERE seq = ?1 AND NOT EXISTS(SELECT 1 FROM outbox o WHERE o.record_id = ?2 AND o.batch_id IS NULL))sql");
+    UPDATE outbox SET batch = NULL
+    WHERE seq = ?1 AND NOT EXISTS(SELECT 1 FROM outbox o WHERE o.record_id = ?2 AND o.batch IS NULL))sql");
   if (!requeue) return fail(requeue.error());
   AckOutcome out;
   for (std::size_t i = 0; i < rows->size(); ++i) {
@@ -425,10 +437,13 @@ Status Store::accept_batch_rows(const std::string& batch_id) {
   // upsert, which SQLite runs row by row on the key it has just looked up, where an
   // UPDATE ... FROM joins into an ephemeral table first and looks each row up again (~4,000
   // instructions a record more). Every queued record has its row already (row::upsert,
-  // materialise_sync); one that had none would get the row its acknowledgement means.
+  // materialise_sync); one that had none would get the row its acknowledgement means. The
+  // version a row was sent with is its copy's unless outbox_frozen_items keeps another (schema
+  // 21): a copy replaced after the freeze, or a plain batch.
   auto accepted = db_.prepare(R"sql(
     INSERT INTO record_sync(id, base_version, sync_state, sync_error)
-      SELECT o.record_id, o.sent_version, 0, '' FROM outbox o WHERE )sql" + batch_rows("o") + R"sql(
+      SELECT o.record_id, COALESCE(f.version, o.sealed_version), 0, '' FROM outbox o
+      LEFT JOIN outbox_frozen_items f ON f.seq = o.seq WHERE )sql" + batch_rows("o") + R"sql(
     ON CONFLICT(id) DO UPDATE SET
       base_version = CASE WHEN record_sync.base_version IS NULL OR record_sync.base_version < excluded.base_version
                           THEN excluded.base_version ELSE record_sync.base_version END,
@@ -460,25 +475,44 @@ Status Store::dissolve_batch(const std::string& batch_id) {
 }
 
 Status Store::forget_frozen_items(const std::string& batch_id) {
+  // Called once the batch's rows are acknowledged, sent back to the queue or released: what is
+  // kept for a row serves only while it is frozen, so in the batch's range of keys every entry
+  // whose row is gone or no longer frozen goes (rows of another batch in the range keep theirs).
   // Walked from the frozen items' side, each checked against its row: the table is nearly always
   // empty, and `seq IN (the batch's rows)` built the batch's keys into a temporary index to
   // look each one up in it (~1,900 instructions a record for nothing).
   auto st = db_.prepare("DELETE FROM outbox_frozen_items WHERE " + batch_range("seq") +
-                        " AND EXISTS(SELECT 1 FROM outbox o WHERE o.seq = outbox_frozen_items.seq AND o.batch_id = ?1)");
+                        " AND NOT EXISTS(SELECT 1 FROM outbox o WHERE o.seq = outbox_frozen_items.seq AND o.batch IS NOT NULL)");
   if (!st) return fail(st.error());
   return st->bind(1, batch_id).run();
 }
 
 Status Store::release_batch_rows(const std::string& batch_id) {
-  if (auto s = forget_frozen_items(batch_id); !s) return s;
-  auto release = db_.prepare("UPDATE outbox SET batch_id = NULL, sent_version = NULL WHERE " + batch_rows());
+  auto release = db_.prepare("UPDATE outbox SET batch = NULL WHERE " + batch_rows());
   auto done = db_.prepare("DELETE FROM outbox_batches WHERE batch_id = ?1");
   if (!release || !done) return fail("db_error", "cannot prepare the batch release");
   // A row whose record has a newer unsent row goes: one unbatched row per record.
-  auto dups = batch_rows() + " AND record_id IN (SELECT record_id FROM outbox WHERE batch_id IS NULL)";
+  auto dups = batch_rows() + " AND record_id IN (SELECT record_id FROM outbox WHERE batch IS NULL)";
   if (auto s = drop_outbox_rows(dups, [&](sql::Statement& st) { st.bind(1, batch_id); }); !s) return s;
   if (auto s = release->bind(1, batch_id).run(); !s) return s;
+  if (auto s = forget_frozen_items(batch_id); !s) return s;
   return done->bind(1, batch_id).run();
+}
+
+Status Store::release_batches_of(const std::vector<std::string>& record_ids) {
+  auto find = db_.prepare(
+      "SELECT DISTINCT b.batch_id FROM outbox o JOIN outbox_batches b ON b.id = o.batch WHERE o.record_id = ?1");
+  if (!find) return fail(find.error());
+  std::set<std::string> batches;
+  for (const auto& id : record_ids) {
+    find->reset();
+    auto found = find->bind(1, id).collect_column();
+    if (!found) return fail(found.error());
+    batches.insert(found->begin(), found->end());
+  }
+  for (const auto& b : batches)
+    if (auto s = release_batch_rows(b); !s) return s;
+  return ok();
 }
 
 Status Store::quarantine(const std::string& record_id, const std::string& reason) {
@@ -486,7 +520,7 @@ Status Store::quarantine(const std::string& record_id, const std::string& reason
   auto tx = sql::Transaction::begin(db_);
   if (!tx) return fail(tx.error());
   auto unsent = [&](sql::Statement& st) { st.bind(1, record_id); };
-  if (auto s = drop_outbox_rows("record_id = ?1 AND batch_id IS NULL", unsent); !s) return s;
+  if (auto s = drop_outbox_rows("record_id = ?1 AND batch IS NULL", unsent); !s) return s;
   if (auto s = row::materialise_sync(db_, record_id); !s) return s;
   if (auto s = mark_refused(db_, record_id, reason); !s) return s;
   return tx->commit();

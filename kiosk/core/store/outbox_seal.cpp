@@ -60,7 +60,7 @@ Status Store::enqueue(const Envelope& e) {
   // nothing: it is there so that RETURNING names the existing row too.
   auto st = db_.prepare(
       "INSERT INTO outbox(record_id, enqueued_ms) VALUES(?1, ?2) "
-      "ON CONFLICT(record_id) WHERE batch_id IS NULL DO UPDATE SET enqueued_ms = enqueued_ms RETURNING seq");
+      "ON CONFLICT(record_id) WHERE batch IS NULL DO UPDATE SET enqueued_ms = enqueued_ms RETURNING seq");
   if (!st) return fail(st.error());
   st->bind(1, e.id).bind(2, HlcClock::system_wall_ms());
   auto row = st->step();
@@ -94,7 +94,7 @@ Status Store::enqueue(const std::string& record_id) {
   if (!current) return fail(current.error());
   // Unreadable while the vault is locked: queued without a copy, sealed once it can be read.
   auto st = db_.prepare(
-      "INSERT INTO outbox(record_id, enqueued_ms) VALUES(?1, ?2) ON CONFLICT(record_id) WHERE batch_id IS NULL DO NOTHING");
+      "INSERT INTO outbox(record_id, enqueued_ms) VALUES(?1, ?2) ON CONFLICT(record_id) WHERE batch IS NULL DO NOTHING");
   if (!st) return fail(st.error());
   return st->bind(1, record_id).bind(2, HlcClock::system_wall_ms()).run();
 }
@@ -132,7 +132,7 @@ Status Store::forget_sealed_copies() {
 }
 
 Result<std::size_t> Store::seal_waiting() {
-  auto ids = first_column(db_, "SELECT record_id FROM outbox WHERE batch_id IS NULL AND sealed_version IS NULL ORDER BY seq");
+  auto ids = first_column(db_, "SELECT record_id FROM outbox WHERE batch IS NULL AND sealed_version IS NULL ORDER BY seq");
   if (!ids) return fail(ids.error());
   std::size_t sealed = 0;
   for (const auto& id : *ids) {

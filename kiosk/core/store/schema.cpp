@@ -300,9 +300,66 @@ Status pending_from_outbox(sql::Connection& db) {
   )sql");
 }
 
+// Since schema 21 a frozen row says which batch it belongs to by the batch's integer key, and
+// the version it was sent with is kept only where its copy no longer tells it (see below).
+constexpr const char* kKeepFrozenCopy = R"sql(
+    CREATE TRIGGER outbox_keep_frozen_item BEFORE UPDATE OF sealed_version ON outbox
+      WHEN OLD.batch IS NOT NULL AND OLD.sealed_version IS NOT NULL
+      BEGIN INSERT OR IGNORE INTO outbox_frozen_items(seq, version, item)
+        VALUES(OLD.seq, OLD.sealed_version, (SELECT item FROM outbox_items WHERE seq = OLD.seq)); END;
+)sql";
+
+// Freezing a batch marked each of its outbox rows with the batch's 36-byte text id and a copy
+// of the row's version, so every row grew by ~95 bytes and most outbox pages split: the mark
+// wrote more pages than the rows it changed. Now a row holds its batch's integer key
+// (outbox_batches.id; the text id the server sees stays in outbox_batches), which grows it by a
+// byte or two, and the version a frozen row was sent with is its copy's (sealed_version) unless
+// outbox_frozen_items holds one: the copy was replaced after the freeze (the trigger keeps the
+// version with the item), or the batch was sent plain, made from the record rather than the copy
+// (the freeze writes it). A row named by no batch goes back to the queue, as a released batch's
+// rows do, unless its record has an unsent row already.
+Status outbox_batch_keys(sql::Connection& db) {
+  return db.exec((R"sql(
+    DROP TRIGGER outbox_keep_frozen_item;
+    DROP INDEX outbox_one_unbatched;
+    CREATE TABLE outbox_batches_keyed(
+      id INTEGER PRIMARY KEY AUTOINCREMENT,
+      batch_id TEXT NOT NULL UNIQUE,
+      body BLOB NOT NULL,
+      record_count INTEGER NOT NULL,
+      created_ms INTEGER NOT NULL,
+      from_items INTEGER NOT NULL DEFAULT 0,
+      first_seq INTEGER,
+      last_seq INTEGER);
+    INSERT INTO outbox_batches_keyed(batch_id, body, record_count, created_ms, from_items, first_seq, last_seq)
+      SELECT batch_id, body, record_count, created_ms, from_items, first_seq, last_seq FROM outbox_batches
+      ORDER BY created_ms, rowid;
+    DROP TABLE outbox_batches;
+    ALTER TABLE outbox_batches_keyed RENAME TO outbox_batches;
+    CREATE TABLE outbox_frozen_versions(seq INTEGER PRIMARY KEY, version TEXT NOT NULL, item BLOB);
+    INSERT INTO outbox_frozen_versions(seq, version, item)
+      SELECT o.seq, o.sent_version, f.item FROM outbox o LEFT JOIN outbox_frozen_items f ON f.seq = o.seq
+      WHERE o.batch_id IS NOT NULL AND o.sent_version IS NOT NULL
+        AND (f.seq IS NOT NULL OR o.sealed_version IS NOT o.sent_version);
+    DROP TABLE outbox_frozen_items;
+    ALTER TABLE outbox_frozen_versions RENAME TO outbox_frozen_items;
+    ALTER TABLE outbox ADD COLUMN batch INTEGER;
+    UPDATE outbox SET batch = (SELECT b.id FROM outbox_batches b WHERE b.batch_id = outbox.batch_id)
+      WHERE batch_id IS NOT NULL;
+    DELETE FROM outbox_frozen_items WHERE seq IN (SELECT seq FROM outbox WHERE batch IS NULL);
+    DELETE FROM outbox_items WHERE seq IN (SELECT o.seq FROM outbox o WHERE o.batch IS NULL AND o.batch_id IS NOT NULL
+      AND EXISTS(SELECT 1 FROM outbox u WHERE u.record_id = o.record_id AND u.batch_id IS NULL));
+    DELETE FROM outbox WHERE batch IS NULL AND batch_id IS NOT NULL
+      AND EXISTS(SELECT 1 FROM outbox u WHERE u.record_id = outbox.record_id AND u.batch_id IS NULL);
+    ALTER TABLE outbox DROP COLUMN sent_version;
+    ALTER TABLE outbox DROP COLUMN batch_id;
+    CREATE UNIQUE INDEX outbox_one_unbatched ON outbox(record_id) WHERE batch IS NULL;
+  )sql" + std::string(kKeepFrozenCopy)).c_str());
+}
+
 const std::function<Status(sql::Connection&)> kSteps[] = {v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13, v14, v15,
                                                           sync_side_table, outbox_batch_ranges, outbox_items,
-                                                          outbox_items_unlinked, pending_from_outbox};
+                                                          outbox_items_unlinked, pending_from_outbox, outbox_batch_keys};
 static_assert(sizeof(kSteps) / sizeof(kSteps[0]) == kLatest);
 
 }  // namespace

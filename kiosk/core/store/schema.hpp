@@ -18,12 +18,15 @@ namespace ws::kiosk::schema {
 // 18: outbox_items (the rows' sealed items out of the outbox rows).
 // 19: outbox_items without the foreign-key cascade (deleted with their rows by one statement).
 // 20: pending told by the outbox; record_sync.sync_state keeps refusals only (index record_sync_refused).
+// 21: outbox.batch (the batch's integer key, outbox_batches.id) for batch_id; no sent_version
+//     (outbox_frozen_items keeps a frozen row's version where its copy does not tell it).
 inline constexpr int kSyncSideTable = 16;
 inline constexpr int kOutboxBatchRanges = 17;
 inline constexpr int kOutboxItems = 18;
 inline constexpr int kOutboxItemsUnlinked = 19;
 inline constexpr int kPendingFromOutbox = 20;
-inline constexpr int kLatest = 20;
+inline constexpr int kOutboxBatchKeys = 21;
+inline constexpr int kLatest = 21;
 
 Result<int> current_version(sql::Connection& db);
 // Brings the database up to `target` (never down). A database newer than this program is

@@ -365,7 +365,9 @@ class Store {
   Status drop_outbox_rows(const std::string& where, const std::function<void(sql::Statement&)>& bind);
   // Drops the items a batch's rows were frozen with where their copies changed since (schema 13).
   Status forget_frozen_items(const std::string& batch_id);
-  Status release_batches_of(const std::vector<StoredRecord>& records);
+  // Every frozen batch holding one of the records goes back to the queue (inside a write
+  // transaction): their bodies hold what the caller is about to change.
+  Status release_batches_of(const std::vector<std::string>& record_ids);
   void load_clock_offset();  // another connection may have measured it since
   Status requeue_for_forms(const protocol::PullResponse& page);  // inside apply_pull's transaction
   Status requeue_one(const std::string& record_id);               // inside a write transaction
@@ -401,8 +403,8 @@ class Store {
   // One unsent row as a batch item; nullopt when its record cannot be read now (it waits).
   Result<std::optional<FrozenItem>> freeze_item(const sql::Statement& row, sql::Statement& lookup, bool sealing);
   Status mark_frozen(const OutboxBatch& b, const std::vector<FrozenItem>& taken, bool sealing);
-  Status mark_rows(const OutboxBatch& b, const std::vector<FrozenItem>& taken);
-  Status mark_sealed_rows(const OutboxBatch& b, const std::vector<FrozenItem>& taken);
+  Status mark_rows(std::int64_t batch, const std::vector<FrozenItem>& taken);
+  Status mark_sealed_rows(std::int64_t batch, const std::vector<FrozenItem>& taken);
   Result<AckOutcome> acknowledge_once(const std::string& batch_id, const protocol::PushResponse& reply);
   // acknowledge's work inside the caller's write transaction.
   Result<AckOutcome> apply_verdicts(const std::string& batch_id, const protocol::PushResponse& reply);

@@ -68,10 +68,10 @@ void check_consistent(const std::string& dir, std::int64_t records) {
   // Every frozen batch is whole, and every frozen row belongs to one.
   CHECK(count(*db,
               "SELECT COUNT(*) FROM outbox_batches b WHERE b.record_count <> "
-              "(SELECT COUNT(*) FROM outbox o WHERE o.batch_id = b.batch_id)") == 0);
+              "(SELECT COUNT(*) FROM outbox o WHERE o.batch = b.id)") == 0);
   CHECK(count(*db,
-              "SELECT COUNT(*) FROM outbox o WHERE o.batch_id IS NOT NULL AND NOT EXISTS("
-              "SELECT 1 FROM outbox_batches b WHERE b.batch_id = o.batch_id)") == 0);
+              "SELECT COUNT(*) FROM outbox o WHERE o.batch IS NOT NULL AND NOT EXISTS("
+              "SELECT 1 FROM outbox_batches b WHERE b.id = o.batch)") == 0);
 }
 
 }  // namespace

@@ -32,7 +32,8 @@ PushResponse all_applied(const OutboxBatch& b) {
 }
 
 std::int64_t rows_of(Store& store, const std::string& batch_id) {
-  return count(store.connection(), "SELECT COUNT(*) FROM outbox WHERE batch_id = '" + batch_id + "'");
+  return count(store.connection(), "SELECT COUNT(*) FROM outbox WHERE batch = (SELECT id FROM outbox_batches WHERE batch_id = '" +
+                                                 batch_id + "')");
 }
 
 // Batch `wide` spans the outbox keys of r1..r3 but holds r1 and r3 only: r2 was frozen into
@@ -62,7 +63,7 @@ void check_interleaved(Store& store) {
   // Released, the wide batch gives back its own rows only.
   REQUIRE(store.dissolve_batch(k.wide.batch_id));
   CHECK(rows_of(store, k.middle.batch_id) == 1);
-  CHECK(count(store.connection(), "SELECT COUNT(*) FROM outbox WHERE batch_id IS NULL") == 2);
+  CHECK(count(store.connection(), "SELECT COUNT(*) FROM outbox WHERE batch IS NULL") == 2);
   const OutboxBatch again = freeze(store, 2, {k.middle.batch_id});
   CHECK(again.record_ids == std::vector<std::string>{k.r1, k.r3});
 

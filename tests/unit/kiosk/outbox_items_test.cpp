@@ -45,8 +45,10 @@ void answer(Store& store, const OutboxBatch& b, RecordStatus status, const std::
 void acknowledge(Store& store, const OutboxBatch& b) { answer(store, b, RecordStatus::Applied); }
 
 // Every outbox row with its copy, one line each: `item_sql` names the row's item.
-std::string outbox_rows(ws::sql::Connection& db, const std::string& item_sql, const std::string& from) {
-  auto st = db.prepare("SELECT o.seq, o.record_id, ifnull(o.batch_id, '-'), ifnull(o.sent_version, '-'), ifnull(hex(" +
+// `batch_sql` and `sent_sql` name its batch's text id and the version it was sent with.
+std::string outbox_rows(ws::sql::Connection& db, const std::string& item_sql, const std::string& from,
+                        const std::string& batch_sql = "o.batch_id", const std::string& sent_sql = "o.sent_version") {
+  auto st = db.prepare("SELECT o.seq, o.record_id, ifnull(" + batch_sql + ", '-'), ifnull(" + sent_sql + ", '-'), ifnull(hex(" +
                        item_sql + "), '-'), ifnull(o.sealed_version, '-'), ifnull(o.sealed_size, '-') FROM " + from +
                        " ORDER BY o.seq");
   REQUIRE(st);
@@ -62,17 +64,14 @@ const std::string kOrphans = "SELECT COUNT(*) FROM outbox_items WHERE seq NOT IN
 
 // Schema 18's outbox_items, with its cascade, as a folder of that version has it.
 void items_linked_again(ws::sql::Connection& db) {
-  REQUIRE(db.exec(R"sql(
+  test::batch_keys_undone(db);
+  REQUIRE(db.exec((R"sql(
     DROP TRIGGER outbox_keep_frozen_item;
     CREATE TABLE outbox_items_old(seq INTEGER PRIMARY KEY REFERENCES outbox(seq) ON DELETE CASCADE, item BLOB NOT NULL);
     INSERT INTO outbox_items_old(seq, item) SELECT seq, item FROM outbox_items;
     DROP TABLE outbox_items;
     ALTER TABLE outbox_items_old RENAME TO outbox_items;
-    CREATE TRIGGER outbox_keep_frozen_item BEFORE UPDATE OF sealed_version ON outbox
-      WHEN OLD.batch_id IS NOT NULL
-      BEGIN INSERT OR IGNORE INTO outbox_frozen_items(seq, item) SELECT seq, item FROM outbox_items WHERE seq = OLD.seq; END;
-    PRAGMA user_version = 18;
-  )sql"));
+  )sql" + std::string(test::kKeepFrozenItemSchema18) + "PRAGMA user_version = 18;").c_str()));
 }
 
 }  // namespace
@@ -85,13 +84,13 @@ TEST_CASE("freezing a batch rewrites no sealed item, and each row's item leaves 
   REQUIRE(db.exec("CREATE TEMP TRIGGER items_untouched BEFORE UPDATE ON outbox_items "
                   "BEGIN SELECT RAISE(ABORT, 'a sealed item was rewritten'); END"));
   const OutboxBatch b = freeze(*store, 3);
-  CHECK(count(db, "SELECT COUNT(*) FROM outbox WHERE batch_id IS NOT NULL") == 3);
+  CHECK(count(db, "SELECT COUNT(*) FROM outbox WHERE batch IS NOT NULL") == 3);
   CHECK(count(db, "SELECT COUNT(*) FROM outbox_items") == 4);
 
   acknowledge(*store, b);
   CHECK(count(db, "SELECT COUNT(*) FROM outbox") == 1);
   CHECK(count(db, "SELECT COUNT(*) FROM outbox_items") == 1);
-  CHECK(count(db, "SELECT COUNT(*) FROM outbox_items i JOIN outbox o ON o.seq = i.seq WHERE o.batch_id IS NULL") == 1);
+  CHECK(count(db, "SELECT COUNT(*) FROM outbox_items i JOIN outbox o ON o.seq = i.seq WHERE o.batch IS NULL") == 1);
 
   // Released, a batch's rows keep their items; acknowledged, none is left behind.
   const OutboxBatch last = freeze(*store, 3);
@@ -129,7 +128,8 @@ TEST_CASE("a schema-17 outbox with queued, frozen and acknowledged rows keeps ev
   Store& store = **opened;
   auto& db = store.connection();
   CHECK(schema::current_version(db).value() == schema::kLatest);
-  CHECK(outbox_rows(db, "i.item", "outbox o LEFT JOIN outbox_items i ON i.seq = o.seq") == before);
+  CHECK(outbox_rows(db, "i.item", "outbox o LEFT JOIN outbox_items i ON i.seq = o.seq", test::kRowBatchId,
+                    test::kRowSentVersion) == before);
   CHECK(count(db, "SELECT COUNT(*) FROM outbox_items") == 4);
   CHECK(count(db, "SELECT COUNT(*) FROM outbox_frozen_items") == 1);
 
@@ -241,7 +241,7 @@ TEST_CASE("an acknowledged batch takes only its own rows' items when its range o
   SUBCASE("a row the reply left out goes back to the queue with its item") {
     const OutboxBatch b = freeze(*store, 3);
     answer(*store, b, RecordStatus::Applied, b.record_ids[1]);
-    CHECK(count(db, kItemsOf + "'" + b.record_ids[1] + "' AND o.batch_id IS NULL") == 1);
+    CHECK(count(db, kItemsOf + "'" + b.record_ids[1] + "' AND o.batch IS NULL") == 1);
     CHECK(count(db, "SELECT COUNT(*) FROM outbox_items") == 4);
   }
   SUBCASE("a row of another batch inside the range keeps its item and its frozen item") {
@@ -251,12 +251,13 @@ TEST_CASE("an acknowledged batch takes only its own rows' items when its range o
     REQUIRE(db.exec(R"sql(
       INSERT INTO outbox_batches(batch_id, body, record_count, created_ms, from_items, first_seq, last_seq)
         SELECT 'other', x'', 1, 0, 1, seq, seq FROM outbox WHERE seq = (SELECT min(seq) + 1 FROM outbox);
-      UPDATE outbox SET batch_id = 'other' WHERE seq = (SELECT min(seq) + 1 FROM outbox);
-      UPDATE outbox SET sealed_version = 'changed since' WHERE batch_id = 'other';
+      UPDATE outbox SET batch = (SELECT id FROM outbox_batches WHERE batch_id = 'other')
+        WHERE seq = (SELECT min(seq) + 1 FROM outbox);
+      UPDATE outbox SET sealed_version = 'changed since' WHERE seq = (SELECT min(seq) + 1 FROM outbox);
     )sql"));
     REQUIRE(count(db, "SELECT COUNT(*) FROM outbox_frozen_items") == 1);
     answer(*store, b, RecordStatus::Applied, b.record_ids[1]);
-    CHECK(count(db, kItemsOf + "'" + b.record_ids[1] + "' AND o.batch_id = 'other'") == 1);
+    CHECK(count(db, kItemsOf + "'" + b.record_ids[1] + "' AND o.batch = (SELECT id FROM outbox_batches WHERE batch_id = 'other')") == 1);
     CHECK(count(db, "SELECT COUNT(*) FROM outbox_frozen_items") == 1);
     CHECK(count(db, "SELECT COUNT(*) FROM outbox_items") == 4);
   }

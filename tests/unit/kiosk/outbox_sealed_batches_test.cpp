@@ -86,8 +86,10 @@ TEST_CASE("rows whose records cannot be read now are passed over, the rest marke
   auto b = k.batch();
   CHECK(b.record_ids == std::vector<std::string>{ids[0], ids[2], ids[3], ids[4]});
   CHECK(k.opened(b).size() == 4);
-  CHECK(k.count("SELECT count(*) FROM outbox WHERE batch_id IS NULL") == 1);
-  CHECK(k.count("SELECT count(*) FROM outbox WHERE batch_id IS NOT NULL AND sent_version = sealed_version") == 4);
+  CHECK(k.count("SELECT count(*) FROM outbox WHERE batch IS NULL") == 1);
+  // Each marked with its batch's key alone: the version sent is its copy's, kept nowhere else.
+  CHECK(k.count("SELECT count(*) FROM outbox WHERE batch IS NOT NULL AND sealed_version IS NOT NULL") == 4);
+  CHECK(k.count("SELECT count(*) FROM outbox_frozen_items") == 0);
   auto again = k.store->next_batch({});
   REQUIRE(again);
   REQUIRE(*again);

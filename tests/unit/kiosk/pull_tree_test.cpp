@@ -65,7 +65,8 @@ std::vector<std::string> rows(Store& s) {
         "SELECT quote(id)||quote(base_version)||quote(sync_state)||quote(sync_error) FROM record_sync ORDER BY id",
         "SELECT quote(record_id)||quote(field)||quote(lost_codec)||quote(lost_value)||quote(lost_version)||"
         "quote(won_version) FROM conflicts ORDER BY seq",
-        "SELECT quote(record_id)||quote(batch_id)||quote(sent_version) FROM outbox ORDER BY seq"}) {
+        "SELECT quote(record_id)||quote(batch)||quote((SELECT version FROM outbox_frozen_items f WHERE f.seq = outbox.seq)) "
+        "FROM outbox ORDER BY seq"}) {
     auto st = s.connection().prepare(query);
     REQUIRE(st);
     for (;;) {

@@ -54,7 +54,7 @@ std::string outbox_bytes(Store& store) { return all_bytes(store, "outbox", 7) + 
 
 std::string sealed_copy(Store& store, const std::string& record_id) {
   auto st = store.connection().prepare(
-      "SELECT i.item FROM outbox o JOIN outbox_items i ON i.seq = o.seq WHERE o.record_id = ?1 AND o.batch_id IS NULL");
+      "SELECT i.item FROM outbox o JOIN outbox_items i ON i.seq = o.seq WHERE o.record_id = ?1 AND o.batch IS NULL");
   REQUIRE(st);
   st->bind(1, record_id);
   REQUIRE(st->step().value());

@@ -231,3 +231,31 @@ TEST_CASE("a row edited after its batch froze sends its newer version next time,
   SUBCASE("sealed batches") { edit_after_freeze(true); }
   SUBCASE("plain batches (no server key yet)") { edit_after_freeze(false); }
 }
+
+TEST_CASE("a schema-20 row marked with a batch the folder no longer holds goes back to the queue once per record") {
+  TempDir dir;
+  std::vector<std::string> ids;
+  std::string edited;
+  {
+    auto store = test::enrolled_store(dir.path());
+    REQUIRE(store->set_server_seal_key(ws::seal::make_key_pair().value().public_key));
+    for (int i = 0; i < 3; ++i) ids.push_back(store->save("intake", test::intake_payload(i)).value());
+    const OutboxBatch lost = freeze(*store, 2);
+    REQUIRE(store->update(ids[0], {{"nationality", "Edited after the freeze"}}));
+    edited = version(*store, ids[0]);
+    auto& db = store->connection();
+    test::batch_keys_undone(db);
+    // No writer leaves a row marked with a batch that is gone; a damaged folder could.
+    REQUIRE(db.exec(("DELETE FROM outbox_batches WHERE batch_id = '" + lost.batch_id + "'").c_str()));
+  }
+  auto store = std::move(Store::open(dir.path()).value());
+  auto& db = store->connection();
+  CHECK(count(db, "SELECT COUNT(*) FROM outbox WHERE batch IS NOT NULL") == 0);
+  CHECK(count(db, "SELECT COUNT(*) FROM outbox") == 3);  // ids[0]'s older row went: its edit is queued
+  CHECK(count(db, "SELECT COUNT(*) FROM outbox_items") == 3);
+  const OutboxBatch all = freeze(*store, 10);
+  CHECK(all.record_ids == std::vector<std::string>{ids[1], ids[2], ids[0]});
+  acknowledge(*store, all);
+  CHECK(base_version(*store, ids[0]) == edited);
+  CHECK(store->pending_count().value() == 0);
+}

@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include <atomic>
+#include <cerrno>
 #include <functional>
 #include <cstdio>
 #include <memory>
@@ -21,6 +22,7 @@
 #include "sync-server/core/records.hpp"
 #include "sync-server/http/certificate.hpp"
 #include "sync-server/http/hq/console.hpp"
+#include "sync-server/http/port_claim.hpp"
 #include "sync-server/http/waiting_room.hpp"
 #include "sync-server/http/service_notify.hpp"
 #include "ws/address.hpp"
@@ -276,6 +278,11 @@ int run_server(const ServeOptions& options, std::ostream& out) {
   hq::Console console(*http, **db, console_options);
   api.also_route([&console](const std::string& path) { return console.routes().allowed_methods(path); });
 
+  // Never httplib's default, SO_REUSEPORT alone: see port_claim.hpp.
+  door.set_socket_options([](socket_t sock) {
+    const int yes = 1;
+    ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+  });
   int port = options.listen.port;
   if (port == 0) {
     port = door.bind_to_any_port(options.listen.host);
@@ -283,9 +290,20 @@ int run_server(const ServeOptions& options, std::ostream& out) {
       log_line("serve: cannot listen on " + options.listen.host);
       return 1;
     }
-  } else if (!door.bind_to_port(options.listen.host, port)) {
-    log_line("serve: cannot listen on " + options.listen.host + ":" + std::to_string(port));
-    return 1;
+  } else {
+    // httplib closes the socket it failed to bind, which leaves errno as the bind set it.
+    const auto try_bind = [&] {
+      errno = 0;
+      return door.bind_to_port(options.listen.host, port) ? 0 : (errno != 0 ? errno : EADDRNOTAVAIL);
+    };
+    const auto claim = claim_port(options.listen.host, port, try_bind, log_line);
+    if (claim != PortClaim::Bound) {
+      log_line("serve: cannot listen on " + options.listen.host + ":" + std::to_string(port) +
+               (claim == PortClaim::Listening ? ": another program (or another sync-server) listens there"
+               : claim == PortClaim::StillBusy ? ": the port stayed in use"
+                                               : ": the address is not this machine's, or the port is not allowed"));
+      return 1;
+    }
   }
   door.widen_backlog();
   set_listening(door.listening_socket());

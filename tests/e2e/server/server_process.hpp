@@ -73,29 +73,36 @@ inline CliResult run_cli(const std::vector<std::string>& args, const std::string
   return r;
 }
 
+// Starts `sync-server args...` with its stdout on `out_fd` (the reading end, the caller's to
+// close) and its stderr appended to `log_file`; returns its pid.
+inline pid_t spawn_server(std::vector<std::string> args, const std::string& log_file, int& out_fd) {
+  int out_pipe[2];
+  REQUIRE(pipe(out_pipe) == 0);
+  const pid_t pid = fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    dup2(out_pipe[1], STDOUT_FILENO);
+    const int log = open(log_file.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
+    dup2(log, STDERR_FILENO);
+    close(out_pipe[0]);
+    std::vector<char*> argv{const_cast<char*>(server_binary())};
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    execv(server_binary(), argv.data());
+    _exit(127);
+  }
+  close(out_pipe[1]);
+  out_fd = out_pipe[0];
+  return pid;
+}
+
 class ServerProcess {
  public:
   // Starts `serve --db DB --listen 127.0.0.1:0 extra...` and waits (bounded) for its port.
   ServerProcess(const std::string& db, const std::string& log_file, std::vector<std::string> extra = {}) {
-    int out_pipe[2];
-    REQUIRE(pipe(out_pipe) == 0);
-    pid_ = fork();
-    REQUIRE(pid_ >= 0);
-    if (pid_ == 0) {
-      dup2(out_pipe[1], STDOUT_FILENO);
-      const int log = open(log_file.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
-      dup2(log, STDERR_FILENO);
-      close(out_pipe[0]);
-      std::vector<std::string> args = {"serve", "--db", db, "--listen", "127.0.0.1:0"};
-      args.insert(args.end(), extra.begin(), extra.end());
-      std::vector<char*> argv{const_cast<char*>(server_binary())};
-      for (auto& a : args) argv.push_back(a.data());
-      argv.push_back(nullptr);
-      execv(server_binary(), argv.data());
-      _exit(127);
-    }
-    close(out_pipe[1]);
-    out_fd_ = out_pipe[0];
+    std::vector<std::string> args = {"serve", "--db", db, "--listen", "127.0.0.1:0"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    pid_ = spawn_server(std::move(args), log_file, out_fd_);
     std::string line;
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
     while (line.find('\n') == std::string::npos && std::chrono::steady_clock::now() < deadline) {

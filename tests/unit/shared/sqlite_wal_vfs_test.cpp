@@ -131,15 +131,17 @@ std::vector<std::int64_t> bytes_before_each_sync(const std::vector<WalCall>& cal
 
 // A WAL file opened straight through the shim's xOpen, to drive its methods one by one.
 struct DirectWalFile {
+  TempDb tmp;
+  std::string wal_path = tmp.wal();
   std::vector<std::max_align_t> storage;
   sqlite3_file* file = nullptr;
-  explicit DirectWalFile(const TempDb& tmp) {
+  DirectWalFile() {
     { std::ofstream touch(tmp.path); }  // the unix VFS takes a WAL file's mode from its database
     sqlite3_vfs* vfs = sqlite3_vfs_find(shim_over_recorder());
     REQUIRE(vfs);
     storage.resize(static_cast<std::size_t>(vfs->szOsFile) / sizeof(std::max_align_t) + 1);
     file = reinterpret_cast<sqlite3_file*>(storage.data());
-    REQUIRE(vfs->xOpen(vfs, tmp.wal().c_str(), file, SQLITE_OPEN_WAL | SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
+    REQUIRE(vfs->xOpen(vfs, wal_path.c_str(), file, SQLITE_OPEN_WAL | SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
                        nullptr) == SQLITE_OK);
     REQUIRE(file->pMethods);
     recorded_wal_calls().clear();
@@ -174,10 +176,9 @@ TEST_CASE("sqlite WAL shim: one write per frame, and the WAL's bytes are those S
 }
 
 TEST_CASE("sqlite WAL shim: a held frame header is written before any other call on its file") {
-  TempDb tmp;
-  DirectWalFile direct(tmp);
+  DirectWalFile direct;
   sqlite3_file* file = direct.file;
-  const std::string wal_path = tmp.wal();
+  const std::string& wal_path = direct.wal_path;
 
   const std::string header(24, 'h');
   REQUIRE(file->pMethods->xWrite(file, header.data(), 24, 32) == SQLITE_OK);
@@ -246,10 +247,9 @@ TEST_CASE("sqlite WAL shim: a held frame header is written before any other call
 }
 
 TEST_CASE("sqlite WAL shim: a header and its page go down as one write, the page's bytes after the header") {
-  TempDb tmp;
-  DirectWalFile direct(tmp);
+  DirectWalFile direct;
   sqlite3_file* file = direct.file;
-  const std::string wal_path = tmp.wal();
+  const std::string& wal_path = direct.wal_path;
   const std::string header(24, 'h');
   const std::string page(kPageSize, 'p');
   for (int frame = 0; frame < 3; ++frame) {

@@ -318,3 +318,23 @@ TEST_CASE("sqlite WAL shim: a WAL written without it recovers and grows through 
   CHECK(count_rows(db->handle()) == 35);
   CHECK(integrity(db->handle()) == "ok");
 }
+
+TEST_CASE("sqlite WAL shim: only the WAL file is the shim's; it names itself over the VFS below") {
+  TempDb tmp;
+  sqlite3* db = open_with(tmp.path.string(), shim_over_recorder());
+  write_transactions(db, 0, 1);
+  char* db_vfs = nullptr;
+  REQUIRE(sqlite3_file_control(db, "main", SQLITE_FCNTL_VFSNAME, &db_vfs) == SQLITE_OK);
+  CHECK(std::string(db_vfs) == "unix");  // the database file is the unix VFS's own
+  sqlite3_free(db_vfs);
+
+  sqlite3_file* wal = nullptr;
+  REQUIRE(sqlite3_file_control(db, "main", SQLITE_FCNTL_JOURNAL_POINTER, &wal) == SQLITE_OK);
+  REQUIRE(wal);
+  char* wal_vfs = nullptr;
+  REQUIRE(wal->pMethods->xFileControl(wal, SQLITE_FCNTL_VFSNAME, &wal_vfs) == SQLITE_OK);
+  CHECK(std::string(wal_vfs) == std::string(shim_over_recorder()) + "/unix");
+  sqlite3_free(wal_vfs);
+  CHECK(wal->pMethods->iVersion == 3);  // as the unix file below: xShmMap, xFetch pass through
+  sqlite3_close(db);
+}

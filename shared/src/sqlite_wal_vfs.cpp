@@ -5,7 +5,7 @@
 #include <cstring>
 #include <mutex>
 
-// Why this keeps every durability promise (synchronous=FULL, fsync before acknowledgement):
+// Why this keeps every durability promise (synchronous=FULL or NORMAL, fsync before acknowledgement):
 // - A held header only waits for the write of its own page; it is written, unchanged, before any
 //   other call on its file (read, sync, truncate, size, lock, file control, close, a write
 //   elsewhere). No write ever moves past an xSync, so what SQLite syncs and reads back is exactly
@@ -14,6 +14,14 @@
 //   offsets. A crash may still tear a frame (header without page, part of a page) as it could
 //   before; SQLite's WAL recovery already ignores any frame whose salt or running checksum does
 //   not match, and every frame after it, so a torn frame is simply not committed.
+// - Only a header that continues SQLite's last write (an appended frame) is held, and its page
+//   is always SQLite's next call. A header rewritten in place (walRewriteChecksums, when a spilled
+//   transaction changed its own frames) is written at once: it is the commit frame's last, and
+//   under synchronous=NORMAL no call on this file follows the commit to write it.
+// - Why not gather a whole commit's frames into one write: after a spilled transaction rolls
+//   back, SQLite makes no call on this WAL file (the write lock lives in the database file's
+//   shared memory), and another connection then writes its commit where the spilled frames were.
+//   Frames still held here would overwrite that commit at this handle's next call.
 // - Non-WAL files (database, journals, temporary files) are opened by the VFS below with its own
 //   methods: the shim is not on their path at all.
 
@@ -37,6 +45,7 @@ struct WalFile {
   sqlite3_file* inner;
   const char* vfs_name;  // the shim's, for SQLITE_FCNTL_VFSNAME
   sqlite3_int64 held_offset;
+  sqlite3_int64 append_offset;  // just past the last write SQLite made; -1: none yet
   bool holding;
   unsigned char held[kFrameHeaderBytes];
   unsigned char* joined;  // header + page, reused from frame to frame (sqlite3_malloc)
@@ -72,12 +81,18 @@ int wal_write(sqlite3_file* file, const void* data, int amount, sqlite3_int64 of
       std::memcpy(f->joined, f->held, kFrameHeaderBytes);
       std::memcpy(f->joined + kFrameHeaderBytes, data, static_cast<std::size_t>(amount));
       f->holding = false;
+      f->append_offset = offset + amount;
       return inner_methods(file)->xWrite(f->inner, f->joined, static_cast<int>(total), f->held_offset);
     }
     // Out of memory for the joined buffer: the two writes as SQLite made them.
   }
   if (const int rc = write_held(file); rc != SQLITE_OK) return rc;
-  if (amount == kFrameHeaderBytes) {
+  const bool appends = offset == f->append_offset;
+  f->append_offset = offset + amount;
+  // Only a header that continues SQLite's last write is a new frame whose page comes next. A
+  // header rewritten in place (walRewriteChecksums, after a spilled transaction changed its own
+  // frames) has no page after it, and under synchronous=NORMAL no call follows the commit.
+  if (amount == kFrameHeaderBytes && appends) {
     std::memcpy(f->held, data, kFrameHeaderBytes);
     f->held_offset = offset;
     f->holding = true;
@@ -196,6 +211,7 @@ int shim_open(sqlite3_vfs* vfs, sqlite3_filename name, sqlite3_file* file, int f
   std::memset(f, 0, sizeof(WalFile));
   f->inner = reinterpret_cast<sqlite3_file*>(reinterpret_cast<char*>(file) + kInnerFileOffset);
   f->vfs_name = vfs->zName;
+  f->append_offset = -1;
   const int rc = below->xOpen(below, name, f->inner, flags, out_flags);
   if (rc != SQLITE_OK || f->inner->pMethods == nullptr) {
     f->base.pMethods = nullptr;  // SQLite calls no method of a file that failed to open

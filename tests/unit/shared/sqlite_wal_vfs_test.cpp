@@ -144,6 +144,9 @@ struct DirectWalFile {
     REQUIRE(vfs->xOpen(vfs, wal_path.c_str(), file, SQLITE_OPEN_WAL | SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
                        nullptr) == SQLITE_OK);
     REQUIRE(file->pMethods);
+    // The WAL's own 32-byte header first, as SQLite writes it: frames append after it.
+    const std::string wal_header(32, 'w');
+    REQUIRE(file->pMethods->xWrite(file, wal_header.data(), 32, 0) == SQLITE_OK);
     recorded_wal_calls().clear();
   }
 };
@@ -219,10 +222,10 @@ TEST_CASE("sqlite WAL shim: a held frame header is written before any other call
     expected_op = "file_control";
     (void)file->pMethods->xFileControl(file, SQLITE_FCNTL_SIZE_HINT, &size);
   }
-  SUBCASE("a write elsewhere, itself a header, is held in turn until close") {
+  SUBCASE("a header written elsewhere, not after the last write, goes down at once") {
     expected_op = "write";
     REQUIRE(file->pMethods->xWrite(file, other.data(), 24, 1000) == SQLITE_OK);
-    REQUIRE(recorded_wal_calls().size() == 1);
+    REQUIRE(recorded_wal_calls().size() == 2);  // as walRewriteChecksums rewrites a header in place
     CHECK(recorded_wal_calls()[0].offset == 32);
   }
   SUBCASE("close") { expected_op = "close"; }
@@ -337,4 +340,97 @@ TEST_CASE("sqlite WAL shim: only the WAL file is the shim's; it names itself ove
   sqlite3_free(wal_vfs);
   CHECK(wal->pMethods->iVersion == 3);  // as the unix file below: xShmMap, xFetch pass through
   sqlite3_close(db);
+}
+
+namespace {
+constexpr int kSpilledRows = 300;
+
+// One transaction far larger than a 10-page cache: SQLite spills pages to the WAL before the
+// commit, and the UPDATE dirties pages it has already spilled.
+void spilled_transaction(sqlite3* db, const char* end) {
+  exec(db, "PRAGMA cache_size=10");
+  exec(db, "CREATE TABLE IF NOT EXISTS t(i INTEGER PRIMARY KEY, b BLOB)");
+  exec(db, "BEGIN");
+  for (int i = 0; i < kSpilledRows; ++i) {
+    const std::string sql = "INSERT INTO t VALUES(" + std::to_string(i) + ", zeroblob(700))";
+    exec(db, sql.c_str());
+  }
+  exec(db, "UPDATE t SET b = randomblob(600)");
+  exec(db, end);
+}
+
+// SQLite (walRewriteChecksums) reads a frame back and rewrites only its 24-byte header.
+bool rewrote_a_frame_header(const std::vector<WalCall>& calls) {
+  for (std::size_t i = 1; i < calls.size(); ++i) {
+    if (calls[i].op == "write" && calls[i].amount == 24 && calls[i - 1].op == "read" &&
+        calls[i - 1].offset == calls[i].offset)
+      return true;
+  }
+  return false;
+}
+}  // namespace
+
+TEST_CASE("sqlite WAL shim: under synchronous=NORMAL nothing is held once a commit returns") {
+  TempDb tmp;
+  TempDb crashed;
+  recorded_wal_calls().clear();
+  sqlite3* db = open_with(tmp.path.string(), shim_over_recorder());
+  exec(db, "PRAGMA synchronous=NORMAL");  // no xSync after the commit: nothing flushes a held write
+  spilled_transaction(db, "COMMIT");
+  REQUIRE(rewrote_a_frame_header(recorded_wal_calls()));  // the commit frame's header last of all
+
+  // As kill -9 would leave the files, with the writer still open and idle.
+  copy_as_crashed(tmp, crashed);
+  sqlite3* other = open_with(tmp.path.string(), nullptr);  // another handle on the same WAL
+  CHECK(count_rows(other) == kSpilledRows);
+  sqlite3_close(other);
+  sqlite3* recovered = open_with(crashed.path.string(), nullptr);
+  CHECK(count_rows(recovered) == kSpilledRows);
+  CHECK(integrity(recovered) == "ok");
+  sqlite3_close(recovered);
+  sqlite3_close(db);
+}
+
+TEST_CASE("sqlite WAL shim: a spilled transaction reads its own spilled pages back") {
+  TempDb tmp;
+  auto db = ws::sql::Connection::open(tmp.path.string());
+  REQUIRE(db);
+  spilled_transaction(db->handle(), "SAVEPOINT reread");
+  sqlite3_stmt* st = nullptr;
+  REQUIRE(sqlite3_prepare_v2(db->handle(), "SELECT count(*), sum(length(b)), sum(i) FROM t", -1, &st, nullptr) ==
+          SQLITE_OK);
+  REQUIRE(sqlite3_step(st) == SQLITE_ROW);
+  CHECK(sqlite3_column_int64(st, 0) == kSpilledRows);
+  CHECK(sqlite3_column_int64(st, 1) == 600 * kSpilledRows);
+  CHECK(sqlite3_column_int64(st, 2) == kSpilledRows * (kSpilledRows - 1) / 2);
+  sqlite3_finalize(st);
+  REQUIRE(db->exec("COMMIT"));
+  CHECK(count_rows(db->handle()) == kSpilledRows);
+  CHECK(integrity(db->handle()) == "ok");
+}
+
+TEST_CASE("sqlite WAL shim: a rolled-back spilled transaction leaves nothing that overwrites a later commit") {
+  TempDb tmp;
+  TempDb crashed;
+  sqlite3* db = open_with(tmp.path.string(), ws::sql::wal_coalescing_vfs_name());
+  exec(db, "PRAGMA synchronous=NORMAL");
+  exec(db, "CREATE TABLE t(i INTEGER PRIMARY KEY, b BLOB)");
+  spilled_transaction(db, "ROLLBACK");
+
+  // Another connection writes where the rolled-back frames were, through its own handle.
+  sqlite3* other = open_with(tmp.path.string(), nullptr);
+  exec(other, "PRAGMA synchronous=NORMAL");
+  write_transactions(other, 0, 10);
+  // The first connection touches its WAL file again (a read transaction, then a write).
+  CHECK(count_rows(db) == 10);
+  exec(db, "INSERT INTO t VALUES(1000, zeroblob(10))");
+  CHECK(count_rows(other) == 11);
+  CHECK(integrity(other) == "ok");
+  copy_as_crashed(tmp, crashed);
+  sqlite3_close(other);
+  sqlite3_close(db);
+  sqlite3* recovered = open_with(crashed.path.string(), nullptr);
+  CHECK(count_rows(recovered) == 11);
+  CHECK(integrity(recovered) == "ok");
+  sqlite3_close(recovered);
 }

@@ -345,18 +345,21 @@ TEST_CASE("sqlite WAL shim: only the WAL file is the shim's; it names itself ove
 namespace {
 constexpr int kSpilledRows = 300;
 
-// One transaction far larger than a 10-page cache: SQLite spills pages to the WAL before the
+// One transaction of ~60 pages. With a 10-page cache SQLite spills pages to the WAL before the
 // commit, and the UPDATE dirties pages it has already spilled.
-void spilled_transaction(sqlite3* db, const char* end) {
-  exec(db, "PRAGMA cache_size=10");
+void large_transaction(sqlite3* db, const char* end, bool rewrite_spilled = true) {
   exec(db, "CREATE TABLE IF NOT EXISTS t(i INTEGER PRIMARY KEY, b BLOB)");
   exec(db, "BEGIN");
   for (int i = 0; i < kSpilledRows; ++i) {
     const std::string sql = "INSERT INTO t VALUES(" + std::to_string(i) + ", zeroblob(700))";
     exec(db, sql.c_str());
   }
-  exec(db, "UPDATE t SET b = randomblob(600)");
+  if (rewrite_spilled) exec(db, "UPDATE t SET b = randomblob(600)");
   exec(db, end);
+}
+void spilled_transaction(sqlite3* db, const char* end, bool rewrite_spilled = true) {
+  exec(db, "PRAGMA cache_size=10");
+  large_transaction(db, end, rewrite_spilled);
 }
 
 // SQLite (walRewriteChecksums) reads a frame back and rewrites only its 24-byte header.
@@ -415,22 +418,26 @@ TEST_CASE("sqlite WAL shim: a rolled-back spilled transaction leaves nothing tha
   sqlite3* db = open_with(tmp.path.string(), ws::sql::wal_coalescing_vfs_name());
   exec(db, "PRAGMA synchronous=NORMAL");
   exec(db, "CREATE TABLE t(i INTEGER PRIMARY KEY, b BLOB)");
-  spilled_transaction(db, "ROLLBACK");
+  // Page 1 only in the database file: the rollback then reads nothing back from the WAL.
+  exec(db, "PRAGMA wal_checkpoint(TRUNCATE)");
+  // Inserts only: SQLite's last call on this WAL file is the write of a newly spilled frame.
+  spilled_transaction(db, "ROLLBACK", false);
 
-  // Another connection writes where the rolled-back frames were, through its own handle.
+  // Another connection commits as many frames, where the rolled-back ones were, via its own handle.
   sqlite3* other = open_with(tmp.path.string(), nullptr);
   exec(other, "PRAGMA synchronous=NORMAL");
-  write_transactions(other, 0, 10);
-  // The first connection touches its WAL file again (a read transaction, then a write).
-  CHECK(count_rows(db) == 10);
+  large_transaction(other, "COMMIT");
+  // The first connection's next calls on its WAL file: a read transaction, then a write.
+  CHECK(count_rows(db) == kSpilledRows);
+  CHECK(integrity(db) == "ok");
   exec(db, "INSERT INTO t VALUES(1000, zeroblob(10))");
-  CHECK(count_rows(other) == 11);
+  CHECK(count_rows(other) == kSpilledRows + 1);
   CHECK(integrity(other) == "ok");
   copy_as_crashed(tmp, crashed);
   sqlite3_close(other);
   sqlite3_close(db);
   sqlite3* recovered = open_with(crashed.path.string(), nullptr);
-  CHECK(count_rows(recovered) == 11);
+  CHECK(count_rows(recovered) == kSpilledRows + 1);
   CHECK(integrity(recovered) == "ok");
   sqlite3_close(recovered);
 }

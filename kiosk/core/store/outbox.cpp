@@ -91,16 +91,6 @@ Result<std::vector<std::string>> frozen_items(sql::Connection& db, const std::st
   return st->collect_column();
 }
 
-// Whether every outbox row within frozen batch ?1's range of keys is one of its rows.
-Result<bool> range_holds_batch_alone(sql::Connection& db, const std::string& batch_id) {
-  auto others = db.prepare("SELECT EXISTS(SELECT 1 FROM outbox WHERE " + batch_range("seq") + " AND batch IS NOT " + kBatchKey + ")");
-  if (!others) return fail(others.error());
-  others->bind(1, batch_id);
-  auto row = others->step();
-  if (!row) return fail(row.error());
-  return *row && others->column_int(0) == 0;
-}
-
 // Store::drop_outbox_rows: the outbox rows matching `where` and their items. `items_where`, when
 // given, is a condition on outbox_items, with the same parameters, that holds for exactly those
 // rows' items.
@@ -124,16 +114,28 @@ struct SentRow {
   std::string record_id;
 };
 
-Result<std::vector<SentRow>> sent_rows(sql::Connection& db, const std::string& batch_id) {
-  auto st = db.prepare("SELECT seq, record_id FROM outbox WHERE " + batch_rows() + " ORDER BY seq");
+// The batch's rows, and whether its range of keys holds them alone: one walk over the range,
+// where a second statement asking only the latter walked it again (~680 instructions a record).
+struct SentBatch {
+  std::vector<SentRow> rows;
+  bool range_alone = true;
+};
+
+Result<SentBatch> sent_rows(sql::Connection& db, const std::string& batch_id) {
+  auto st = db.prepare("SELECT seq, record_id, batch IS " + kBatchKey + " FROM outbox WHERE " + batch_range("seq") +
+                       " ORDER BY seq");
   if (!st) return fail(st.error());
   st->bind(1, batch_id);
-  std::vector<SentRow> rows;
+  SentBatch sent;
   for (;;) {
     auto r = st->step();
     if (!r) return fail(r.error());
-    if (!*r) return rows;
-    rows.push_back({st->column_int(0), st->column_text(1)});
+    if (!*r) return sent;
+    if (st->column_int(2) == 0) {
+      sent.range_alone = false;  // a row the freeze passed over, or another batch's
+      continue;
+    }
+    sent.rows.push_back({st->column_int(0), st->column_text(1)});
   }
 }
 
@@ -368,12 +370,13 @@ Result<AckOutcome> Store::apply_verdicts(const std::string& batch_id, const prot
   if (reply.batch_id != batch_id) {
     return fail("invalid_response", "the server answered for another batch than the one sent");
   }
-  auto out = settle_exceptions(batch_id, reply);
-  if (!out) return out;
+  auto settled = settle_exceptions(batch_id, reply);
+  if (!settled) return fail(settled.error());
+  auto out = std::move(settled->outcome);
   // What is left of the batch was kept by the server: one statement for all of it, not two per
   // record. It reads the versions sent from outbox_frozen_items, so those go after it.
-  if (out->accepted > 0) {
-    if (auto s = accept_batch_rows(batch_id); !s) return fail(s.error());
+  if (out.accepted > 0) {
+    if (auto s = accept_batch_rows(batch_id, settled->range_alone); !s) return fail(s.error());
   }
   if (auto s = forget_frozen_items(batch_id); !s) return fail(s.error());
   auto done = db_.prepare("DELETE FROM outbox_batches WHERE batch_id = ?1");
@@ -382,29 +385,31 @@ Result<AckOutcome> Store::apply_verdicts(const std::string& batch_id, const prot
   // The server's changes (cursor_from, cursor] are this batch's own writes. When this kiosk had
   // pulled exactly up to cursor_from and the server kept every record as sent, it holds them
   // all already: the next pull need not bring its own records back.
-  if (!out->any_merged && !reply.cursor_from.empty() && !reply.cursor.empty()) {
+  if (!out.any_merged && !reply.cursor_from.empty() && !reply.cursor.empty()) {
     auto cursor = meta("pull_cursor");
     if (!cursor) return fail(cursor.error());
     if (*cursor == reply.cursor_from) {
       if (auto s = set_meta("pull_cursor", reply.cursor); !s) return fail(s.error());
-      out->pull_cursor_advanced = true;
+      out.pull_cursor_advanced = true;
     }
   }
   return out;
 }
 
-Result<AckOutcome> Store::settle_exceptions(const std::string& batch_id, const protocol::PushResponse& reply) {
-  auto rows = sent_rows(db_, batch_id);
-  if (!rows) return fail(rows.error());
-  const auto verdicts = verdicts_by_row(*rows, reply);
+Result<Store::SettledBatch> Store::settle_exceptions(const std::string& batch_id, const protocol::PushResponse& reply) {
+  auto sent = sent_rows(db_, batch_id);
+  if (!sent) return fail(sent.error());
+  const auto& rows = sent->rows;
+  const auto verdicts = verdicts_by_row(rows, reply);
   auto requeue = db_.prepare(R"sql(
     UPDATE outbox SET batch = NULL
     WHERE seq = ?1 AND NOT EXISTS(SELECT 1 FROM outbox o WHERE o.record_id = ?2 AND o.batch IS NULL))sql");
   if (!requeue) return fail(requeue.error());
-  AckOutcome out;
-  for (std::size_t i = 0; i < rows->size(); ++i) {
-    const std::int64_t seq = (*rows)[i].seq;
-    const std::string& record_id = (*rows)[i].record_id;
+  SettledBatch settled{{}, sent->range_alone};
+  AckOutcome& out = settled.outcome;
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    const std::int64_t seq = rows[i].seq;
+    const std::string& record_id = rows[i].record_id;
     const protocol::RecordResult* verdict = verdicts[i];
     if (verdict && verdict->status != protocol::RecordStatus::Rejected) {
       out.any_merged = out.any_merged || verdict->status == protocol::RecordStatus::Merged;
@@ -416,7 +421,10 @@ Result<AckOutcome> Store::settle_exceptions(const std::string& batch_id, const p
       requeue->reset();
       if (auto s = requeue->bind(1, seq).bind(2, record_id).run(); !s) return fail(s.error());
       ++out.requeued;
-      if (db_.changes() > 0) continue;
+      if (db_.changes() > 0) {
+        settled.range_alone = false;  // back in the queue, still within the batch's range
+        continue;
+      }
     }
     if (auto s = drop_outbox_rows("seq = ?1", [seq](sql::Statement& st) { st.bind(1, seq); }); !s) return fail(s.error());
     if (!verdict) continue;
@@ -426,10 +434,10 @@ Result<AckOutcome> Store::settle_exceptions(const std::string& batch_id, const p
     if (auto s = mark_refused(db_, record_id, reason); !s) return fail(s.error());
     ++out.rejected;
   }
-  return out;
+  return settled;
 }
 
-Status Store::accept_batch_rows(const std::string& batch_id) {
+Status Store::accept_batch_rows(const std::string& batch_id, bool range_alone) {
   // The server holds at least the version each row carried. Pending is the outbox's to say
   // (row::pending): a record with another row still queued (edited after freezing) stays pending
   // by that row, so no row is probed for it here, and a record refused before is not any more
@@ -452,13 +460,12 @@ Status Store::accept_batch_rows(const std::string& batch_id) {
   if (!accepted) return fail(accepted.error());
   if (auto s = accepted->bind(1, batch_id).run(); !s) return s;
   const auto bind = [&](sql::Statement& st) { st.bind(1, batch_id); };
-  auto alone = range_holds_batch_alone(db_, batch_id);
-  if (!alone) return fail(alone.error());
   // Every item belongs to a row, so a range of keys that holds the batch's rows alone holds
   // their items alone: one walk over that range of outbox_items, where looking up the rows'
-  // keys one by one cost ~2,400 instructions a record more. A row the freeze passed over or
-  // the reply left out lies in the range too, and then the items go by their rows' keys.
-  if (*alone) return delete_outbox_rows(db_, batch_rows(), bind, batch_range("seq"));
+  // keys one by one cost ~2,400 instructions a record more; and the rows are the range, read
+  // without their batch. A row the freeze passed over or the reply sent back to the queue lies
+  // in the range too (settle_exceptions says), and then rows and items go by the batch's key.
+  if (range_alone) return delete_outbox_rows(db_, batch_range("seq"), bind, batch_range("seq"));
   return drop_outbox_rows(batch_rows(), bind);
 }
 

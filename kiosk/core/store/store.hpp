@@ -409,9 +409,14 @@ class Store {
   // acknowledge's work inside the caller's write transaction.
   Result<AckOutcome> apply_verdicts(const std::string& batch_id, const protocol::PushResponse& reply);
   // Rows the reply rejects or leaves out, one by one; counts the accepted ones, left in place.
-  Result<AckOutcome> settle_exceptions(const std::string& batch_id, const protocol::PushResponse& reply);
+  // range_alone: the batch's range of keys holds none but its rows still there afterwards.
+  struct SettledBatch {
+    AckOutcome outcome;
+    bool range_alone = false;
+  };
+  Result<SettledBatch> settle_exceptions(const std::string& batch_id, const protocol::PushResponse& reply);
   // Every row still in the batch was kept by the server: records updated and rows gone, set-wise.
-  Status accept_batch_rows(const std::string& batch_id);
+  Status accept_batch_rows(const std::string& batch_id, bool range_alone);
   Result<std::size_t> apply_pull_once(const protocol::PullResponse& page);
   Result<std::string> insert_new(const DeviceIdentity& id, const std::string& kind, nlohmann::json payload,
                                  int schema_version);

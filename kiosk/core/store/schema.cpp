@@ -317,7 +317,9 @@ constexpr const char* kKeepFrozenCopy = R"sql(
 // outbox_frozen_items holds one: the copy was replaced after the freeze (the trigger keeps the
 // version with the item), or the batch was sent plain, made from the record rather than the copy
 // (the freeze writes it). A row named by no batch goes back to the queue, as a released batch's
-// rows do, unless its record has an unsent row already.
+// rows do, unless its record has an unsent row already, or a newer such row (two batches lost):
+// one unsent row per record, or the unique index below could not be made and the folder would
+// not open.
 Status outbox_batch_keys(sql::Connection& db) {
   return db.exec((R"sql(
     DROP TRIGGER outbox_keep_frozen_item;
@@ -348,9 +350,11 @@ Status outbox_batch_keys(sql::Connection& db) {
       WHERE batch_id IS NOT NULL;
     DELETE FROM outbox_frozen_items WHERE seq IN (SELECT seq FROM outbox WHERE batch IS NULL);
     DELETE FROM outbox_items WHERE seq IN (SELECT o.seq FROM outbox o WHERE o.batch IS NULL AND o.batch_id IS NOT NULL
-      AND EXISTS(SELECT 1 FROM outbox u WHERE u.record_id = o.record_id AND u.batch_id IS NULL));
+      AND EXISTS(SELECT 1 FROM outbox u WHERE u.record_id = o.record_id
+                 AND (u.batch_id IS NULL OR (u.batch IS NULL AND u.seq > o.seq))));
     DELETE FROM outbox WHERE batch IS NULL AND batch_id IS NOT NULL
-      AND EXISTS(SELECT 1 FROM outbox u WHERE u.record_id = outbox.record_id AND u.batch_id IS NULL);
+      AND EXISTS(SELECT 1 FROM outbox u WHERE u.record_id = outbox.record_id
+                 AND (u.batch_id IS NULL OR (u.batch IS NULL AND u.seq > outbox.seq)));
     ALTER TABLE outbox DROP COLUMN sent_version;
     ALTER TABLE outbox DROP COLUMN batch_id;
     CREATE UNIQUE INDEX outbox_one_unbatched ON outbox(record_id) WHERE batch IS NULL;

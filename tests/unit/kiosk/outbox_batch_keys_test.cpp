@@ -259,3 +259,32 @@ TEST_CASE("a schema-20 row marked with a batch the folder no longer holds goes b
   CHECK(base_version(*store, ids[0]) == edited);
   CHECK(store->pending_count().value() == 0);
 }
+
+TEST_CASE("a record whose rows sit in two batches the schema-20 folder no longer holds goes back to the queue once, newest") {
+  TempDir dir;
+  std::string id, edited;
+  {
+    auto store = test::enrolled_store(dir.path());
+    REQUIRE(store->set_server_seal_key(ws::seal::make_key_pair().value().public_key));
+    id = store->save("intake", test::intake_payload(1)).value();
+    const OutboxBatch first = freeze(*store, 10);
+    REQUIRE(store->update(id, {{"nationality", "Edited after the first freeze"}}));
+    edited = version(*store, id);
+    const OutboxBatch second = freeze(*store, 10, {first.batch_id});
+    REQUIRE(second.record_ids == std::vector<std::string>{id});
+    auto& db = store->connection();
+    test::batch_keys_undone(db);
+    REQUIRE(db.exec(("DELETE FROM outbox_batches WHERE batch_id IN ('" + first.batch_id + "', '" + second.batch_id + "')").c_str()));
+  }
+  auto opened = Store::open(dir.path());
+  REQUIRE_MESSAGE(opened, opened.error().message);
+  auto store = std::move(*opened);
+  auto& db = store->connection();
+  CHECK(count(db, "SELECT COUNT(*) FROM outbox") == 1);
+  CHECK(count(db, "SELECT COUNT(*) FROM outbox_items") == 1);
+  const OutboxBatch again = freeze(*store, 10);
+  CHECK(again.record_ids == std::vector<std::string>{id});
+  acknowledge(*store, again);
+  CHECK(base_version(*store, id) == edited);
+  CHECK(store->pending_count().value() == 0);
+}

@@ -1,6 +1,5 @@
 #include "sync-server/http/port_claim.hpp"
 
-#include <fcntl.h>
 #include <netdb.h>
 #include <poll.h>
 #include <sys/socket.h>

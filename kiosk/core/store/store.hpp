@@ -363,7 +363,8 @@ class Store {
   // and their items: the one way outbox rows are deleted, since outbox_items has no cascade
   // (schema 19). Inside a write transaction.
   Status drop_outbox_rows(const std::string& where, const std::function<void(sql::Statement&)>& bind);
-  // Drops the items a batch's rows were frozen with where their copies changed since (schema 13).
+  // Once a batch is acknowledged, sent back or released: drops what outbox_frozen_items kept for
+  // those of its rows that are gone or no longer frozen.
   Status forget_frozen_items(const std::string& batch_id);
   // Every frozen batch holding one of the records goes back to the queue (inside a write
   // transaction): their bodies hold what the caller is about to change.

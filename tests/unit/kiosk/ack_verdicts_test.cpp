@@ -15,11 +15,7 @@ using ws::protocol::RecordStatus;
 namespace {
 
 std::string base_version(Store& store, const std::string& id) {
-  auto st = store.connection().prepare("SELECT ifnull(base_version, '-') || ' ' || sync_state FROM record_sync WHERE id = ?1");
-  REQUIRE(st);
-  st->bind(1, id);
-  REQUIRE(st->step().value());
-  return st->column_text(0);
+  return ws::kiosk::test::text(store.connection(), "SELECT ifnull(base_version, '-') || ' ' || sync_state FROM record_sync WHERE id = ?1", id);
 }
 
 std::string version(Store& store, const std::string& id) { return store.get(id).value()->envelope.version.to_string(); }

@@ -21,6 +21,14 @@ std::int64_t count(sql::Connection& db, const std::string& sql) {
   return st->column_int(0);
 }
 
+std::string text(sql::Connection& db, const std::string& sql, const std::string& bound) {
+  auto st = db.prepare(sql);
+  if (!st) throw std::runtime_error("prepare failed: " + st.error().message);
+  auto row = st->bind(1, bound).step();
+  if (!row || !*row) throw std::runtime_error("no row for: " + sql);
+  return st->column_text(0);
+}
+
 void batch_keys_undone(sql::Connection& db) {
   auto s = db.exec((R"sql(
     DROP TRIGGER outbox_keep_frozen_item;

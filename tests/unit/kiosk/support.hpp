@@ -19,6 +19,10 @@ std::unique_ptr<Store> enrolled_store(const std::string& dir, const std::string&
 // The first column of the first row of `sql` (a COUNT(*)); throws when there is none.
 std::int64_t count(sql::Connection& db, const std::string& sql);
 
+// The first column of the first row of `sql`, `?1` bound to `bound`, as text; throws when there is
+// no row.
+std::string text(sql::Connection& db, const std::string& sql, const std::string& bound);
+
 // Takes a store's outbox back to its shape of schema 20: rows marked with their batch's text id
 // (`batch_id`) and the version they were sent with (`sent_version`); outbox_batches keyed by the
 // text id alone; outbox_frozen_items(seq, item) holding replaced copies only. The outbox table is

@@ -3,7 +3,7 @@
 // item of its process's life with one ephemeral key pair, so the key that opens them is the same
 // for every body it sends. Made anew for each body, it cost an X25519 and, worse, a locked key
 // buffer: sodium_malloc's mmap, mprotect and mlock and sodium_free's munlock and munmap (whose
-// TLB shootdown interrupts the other core), about 1% of the server's cycles on a sealed push
+// TLB shootdown interrupts the other core), 1-2% of the server's cycles on a sealed push
 // (docs/performance.md, session 20). The cached key tells nothing the server's own secret key
 // does not: it is derived from that key and a public one, and lives in the same locked memory.
 #include <cstddef>

@@ -14,6 +14,7 @@
 #include "ws/crypto.hpp"
 #include "ws/protocol.hpp"
 #include "ws/push_dictionary.hpp"
+#include "ws/push_shared_keys.hpp"
 
 namespace ws::push_seal {
 namespace {
@@ -238,13 +239,11 @@ struct Reader {
   }
 };
 
-Result<seal::SecretKey> shared_key(const seal::KeyPair& server_keys, std::string_view ephemeral_public) {
-  seal::SecretKey shared(crypto_box_BEFORENMBYTES);
-  if (shared.empty()) return fail("internal", "could not allocate locked memory for a key");
-  if (crypto_box_beforenm(shared.data(), u8(ephemeral_public), server_keys.secret_key.data()) != 0) {
-    return fail("invalid_request", "an ephemeral key is not usable");
-  }
-  return shared;
+// The opening keys of every body, shared across bodies and request threads: a kiosk's items all
+// use one ephemeral key. 256 senders' keys at most (a page of locked memory each).
+SharedKeys& shared_keys() {
+  static SharedKeys keys(256);
+  return keys;
 }
 
 // How many times its sealed size an items body is expected to open to, at most: compact intakes
@@ -263,7 +262,7 @@ Result<std::string> open_items(const seal::KeyPair& server_keys, const std::stri
   std::vector<std::string_view> keys(key_count);
   for (auto& k : keys)
     if (!in.take(crypto_box_PUBLICKEYBYTES, k)) return malformed("the ephemeral keys are cut short");
-  std::vector<seal::SecretKey> shared(key_count);  // made when an item first uses the key
+  std::vector<std::shared_ptr<const seal::SecretKey>> shared(key_count);  // found when an item first uses the key
   const std::string aad = item_aad_for(device_id);
   std::map<unsigned char, std::string> presets;
   ItemInflater inflater;
@@ -285,12 +284,12 @@ Result<std::string> open_items(const seal::KeyPair& server_keys, const std::stri
     std::string_view boxed;
     if (!in.be(2, key) || !in.be(4, size) || !in.take(size, boxed)) return malformed("item " + n + " is cut short");
     if (key >= key_count) return malformed("item " + n + " names an ephemeral key the body does not hold");
-    if (shared[key].empty()) {
-      auto made = shared_key(server_keys, keys[key]);
-      if (!made) return fail(made.error().code, "item " + n + ": " + made.error().message);
-      shared[key] = std::move(*made);
+    if (!shared[key]) {
+      auto found = shared_keys().get(server_keys, keys[key]);
+      if (!found) return fail(found.error().code, "item " + n + ": " + found.error().message);
+      shared[key] = std::move(*found);
     }
-    auto deflated = seal::decrypt(shared[key], boxed, aad);
+    auto deflated = seal::decrypt(*shared[key], boxed, aad);
     if (!deflated) {
       return fail("invalid_request", "sealed item " + n +
                                          " does not open with this server's key (another server, another device, or changed)");
@@ -383,9 +382,9 @@ Result<std::string> open(const seal::KeyPair& server_keys, const std::string& de
   if (sealed.substr(0, kItemsMagic.size()) == kItemsMagic) return open_items(server_keys, device_id, sealed, cap);
   const std::size_t header = kMagic.size() + crypto_box_PUBLICKEYBYTES;
   if (sealed.substr(0, kMagic.size()) != kMagic || sealed.size() <= header) return does_not_open();
-  auto shared = shared_key(server_keys, sealed.substr(kMagic.size(), crypto_box_PUBLICKEYBYTES));
+  auto shared = shared_keys().get(server_keys, sealed.substr(kMagic.size(), crypto_box_PUBLICKEYBYTES));
   if (!shared) return does_not_open();
-  auto deflated = seal::decrypt(*shared, sealed.substr(header), aad_for(device_id));
+  auto deflated = seal::decrypt(**shared, sealed.substr(header), aad_for(device_id));
   if (!deflated) return does_not_open();
   return inflate_capped(*deflated, cap);
 }

@@ -242,6 +242,10 @@ std::string Statement::column_blob(int col) const {
   const void* p = sqlite3_column_blob(stmt_, col);
   return p ? std::string(static_cast<const char*>(p), sqlite3_column_bytes(stmt_, col)) : std::string();
 }
+std::string_view Statement::column_view(int col) const {
+  const void* p = sqlite3_column_blob(stmt_, col);
+  return p ? std::string_view(static_cast<const char*>(p), sqlite3_column_bytes(stmt_, col)) : std::string_view();
+}
 Result<std::vector<std::string>> Statement::collect_column(int col) {
   std::vector<std::string> out;
   for (;;) {

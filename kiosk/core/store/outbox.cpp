@@ -32,18 +32,18 @@ std::string batch_rows(std::string_view alias = "") {
 
 // The frozen body: sealed items when the server's key is known (docs/protocol.md "Sealed
 // items"), else the plain JSON push body older servers take.
-Result<std::string> batch_body(const std::string& batch_id, const std::vector<FrozenItem>& taken, bool sealing) {
+Result<std::string> batch_body(const std::string& batch_id, const FrozenItems& taken, bool sealing) {
   if (sealing) {
     // Views of the items: the body is the one copy made of them.
     std::vector<std::string_view> items;
-    items.reserve(taken.size());
-    for (const auto& it : taken) items.emplace_back(it.item);
+    items.reserve(taken.rows.size());
+    for (const auto& it : taken.rows) items.push_back(taken.item(it));
     return push_seal::items_body(batch_id, items);
   }
   std::string body = "{\"batch_id\":\"" + batch_id + "\",\"records\":[";
-  for (std::size_t i = 0; i < taken.size(); ++i) {
+  for (std::size_t i = 0; i < taken.rows.size(); ++i) {
     if (i > 0) body += ',';
-    body += taken[i].item;
+    body += taken.item(taken.rows[i]);
   }
   return body + "]}";
 }
@@ -200,13 +200,17 @@ Result<std::optional<OutboxBatch>> Store::next_batch(const BatchLimits& limits, 
   return retry_on_full([&] { return next_batch_once(limits, in_flight); });
 }
 
-Result<std::optional<FrozenItem>> Store::freeze_item(const sql::Statement& row, sql::Statement& lookup, bool sealing) {
+Result<std::optional<FrozenItem>> Store::freeze_item(const sql::Statement& row, sql::Statement& lookup, bool sealing,
+                                                     std::string& bytes) {
   FrozenItem it;
   it.seq = row.column_int(0);
-  if (auto version = row.column_optional_text(3); sealing && version) {
-    // Sealed when it was queued: nothing of the record is read.
-    it.item = row.column_blob(2);
-    it.version = std::move(*version);
+  it.offset = bytes.size();
+  if (sealing && !row.is_null(3)) {
+    // Sealed when it was queued: nothing of the record is read, and the copy's version stays
+    // where it is (sealed_version).
+    const std::string_view item = row.column_view(2);
+    bytes += item;
+    it.length = item.size();
     it.size = static_cast<std::size_t>(row.column_int(4));
     return std::optional<FrozenItem>(std::move(it));
   }
@@ -223,13 +227,15 @@ Result<std::optional<FrozenItem>> Store::freeze_item(const sql::Statement& row, 
   it.version = lookup.column_text(3);
   it.size = text->size();
   if (!sealing) {
-    it.item = std::move(*text);
+    bytes += *text;
+    it.length = text->size();
     return std::optional<FrozenItem>(std::move(it));
   }
   auto copy = seal_copy(*text, it.version);
   if (!copy) return fail(copy.error());
   if (!*copy) return fail("internal", "the server's key went missing while a batch was made");
-  it.item = std::move((*copy)->item);
+  bytes += (*copy)->item;
+  it.length = (*copy)->item.size();
   it.fresh = true;
   return std::optional<FrozenItem>(std::move(it));
 }
@@ -258,49 +264,51 @@ Result<std::optional<OutboxBatch>> Store::freeze_next(const BatchLimits& limits,
   if (!rows || !lookup) return fail("db_error", "cannot prepare making a batch");
   OutboxBatch b;
   b.batch_id = new_uuid_v7();
-  std::vector<FrozenItem> taken;
+  FrozenItems taken;
+  const std::size_t max_records = std::max<std::size_t>(limits.max_records, 1);
+  taken.rows.reserve(std::min<std::size_t>(max_records, protocol::kMaxBatchRecords));
   std::size_t bytes = 0;
-  while (taken.size() < std::max<std::size_t>(limits.max_records, 1)) {
+  while (taken.rows.size() < max_records) {
     auto step = rows->step();
     if (!step) return fail(step.error());
     if (!*step) break;
-    auto item = freeze_item(*rows, *lookup, sealing);
+    auto item = freeze_item(*rows, *lookup, sealing, taken.bytes);
     if (!item) return fail(item.error());
     if (!*item) continue;
-    if (!taken.empty() && bytes + (*item)->size + 1 > limits.max_bytes) break;
+    if (!taken.rows.empty() && bytes + (*item)->size + 1 > limits.max_bytes) break;
     bytes += (*item)->size + 1;
     b.record_ids.push_back(rows->column_text(1));
-    taken.push_back(std::move(**item));
+    taken.rows.push_back(std::move(**item));
   }
-  if (taken.empty()) return std::optional<OutboxBatch>();
+  if (taken.rows.empty()) return std::optional<OutboxBatch>();
   auto body = batch_body(b.batch_id, taken, sealing);
   if (!body) return fail(body.error());
   b.body = std::move(*body);
-  b.record_count = taken.size();
+  b.record_count = taken.rows.size();
   if (auto s = mark_frozen(b, taken, sealing); !s) return fail(s.error());
   return std::optional<OutboxBatch>(std::move(b));
 }
 
-Status Store::mark_frozen(const OutboxBatch& b, const std::vector<FrozenItem>& taken, bool sealing) {
+Status Store::mark_frozen(const OutboxBatch& b, const FrozenItems& taken, bool sealing) {
   auto insert = db_.prepare(
       "INSERT INTO outbox_batches(batch_id, body, record_count, created_ms, from_items, first_seq, last_seq) "
       "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)");
   if (!insert) return fail(insert.error());
-  for (const auto& it : taken) {
+  for (const auto& it : taken.rows) {
     if (!it.fresh) continue;
     // Sealed at freeze time: the row keeps the copy, so a dissolved batch needs no record to resend.
-    if (auto s = set_row_copy(it.seq, SealedCopy{it.item, it.version, it.size}); !s) return s;
+    if (auto s = set_row_copy(it.seq, SealedCopy{std::string(taken.item(it)), it.version, it.size}); !s) return s;
   }
   // A sealed body is the rows' items put together (frozen_batch makes it again); a plain one was
   // made from the records, which may change, so it is kept as sent.
   insert->bind(1, b.batch_id).bind_blob(2, sealing ? std::string_view("") : std::string_view(b.body));
   insert->bind(3, static_cast<std::int64_t>(b.record_count)).bind(4, HlcClock::system_wall_ms());
   // Rows are taken in the order of their key, so the batch's rows lie between its first and last.
-  insert->bind(5, sealing ? 1 : 0).bind(6, taken.front().seq).bind(7, taken.back().seq);
+  insert->bind(5, sealing ? 1 : 0).bind(6, taken.rows.front().seq).bind(7, taken.rows.back().seq);
   if (auto s = insert->run(); !s) return s;
   // The rows name the batch by the key just given to it.
   const std::int64_t batch = db_.last_insert_rowid();
-  return sealing ? mark_sealed_rows(batch, taken) : mark_rows(batch, taken);
+  return sealing ? mark_sealed_rows(batch, taken.rows) : mark_rows(batch, taken.rows);
 }
 
 Status Store::mark_rows(std::int64_t batch, const std::vector<FrozenItem>& taken) {

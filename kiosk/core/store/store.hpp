@@ -16,6 +16,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -103,10 +104,21 @@ struct SealedCopy {
 // One outbox row on its way into a frozen batch (outbox.cpp).
 struct FrozenItem {
   std::int64_t seq = 0;
-  std::string version;    // the record version sent
-  std::string item;       // the sealed item, or the envelope JSON when sent plain
-  std::size_t size = 0;   // the envelope JSON's size
-  bool fresh = false;     // sealed at freeze time: the row keeps the copy
+  // The record version sent, where the freeze writes it (a fresh copy, a plain batch); a row
+  // sent with the copy it had keeps its version in sealed_version, so it is not read.
+  std::string version;
+  std::size_t offset = 0;  // the sealed item, or the envelope JSON when sent plain, in FrozenItems::bytes
+  std::size_t length = 0;
+  std::size_t size = 0;    // the envelope JSON's size
+  bool fresh = false;      // sealed at freeze time: the row keeps the copy
+};
+
+// The rows a freeze takes, their items end to end in one buffer: a string of its own per item
+// was an allocation and a free per record, a tenth of the freeze's time.
+struct FrozenItems {
+  std::string bytes;
+  std::vector<FrozenItem> rows;
+  std::string_view item(const FrozenItem& it) const { return std::string_view(bytes).substr(it.offset, it.length); }
 };
 
 struct BatchLimits {
@@ -402,8 +414,10 @@ class Store {
   // The oldest frozen batch not in `in_flight`, with its body as first sent.
   Result<std::optional<OutboxBatch>> frozen_batch(const InFlight& in_flight);
   // One unsent row as a batch item; nullopt when its record cannot be read now (it waits).
-  Result<std::optional<FrozenItem>> freeze_item(const sql::Statement& row, sql::Statement& lookup, bool sealing);
-  Status mark_frozen(const OutboxBatch& b, const std::vector<FrozenItem>& taken, bool sealing);
+  // Its item goes to the end of `bytes`.
+  Result<std::optional<FrozenItem>> freeze_item(const sql::Statement& row, sql::Statement& lookup, bool sealing,
+                                                std::string& bytes);
+  Status mark_frozen(const OutboxBatch& b, const FrozenItems& taken, bool sealing);
   Status mark_rows(std::int64_t batch, const std::vector<FrozenItem>& taken);
   Status mark_sealed_rows(std::int64_t batch, const std::vector<FrozenItem>& taken);
   Result<AckOutcome> acknowledge_once(const std::string& batch_id, const protocol::PushResponse& reply);

@@ -5,6 +5,7 @@
 // the owner calls save() on the store's thread when the exchange is over.
 #include <mutex>
 #include <optional>
+#include <utility>
 
 #include "kiosk/core/store/store.hpp"
 #include "kiosk/core/sync/transport.hpp"
@@ -15,9 +16,9 @@ class ClockObservingTransport final : public Transport {
  public:
   ClockObservingTransport(Transport& inner, Store& store) : inner_(inner), store_(store) {}
 
-  Result<HttpReply> send(const HttpRequest& request) override {
+  Result<HttpReply> send(HttpRequest request) override {
     const std::int64_t sent = HlcClock::system_wall_ms();
-    auto reply = inner_.send(request);
+    auto reply = inner_.send(std::move(request));
     const std::int64_t received = HlcClock::system_wall_ms();
     if (reply && reply->server_time_ms) {
       const std::int64_t offset = store_.use_server_time(*reply->server_time_ms, sent, received);

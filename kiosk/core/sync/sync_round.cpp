@@ -80,8 +80,8 @@ struct PushReply {
   Result<protocol::PushResponse> verdicts;
 };
 
-Result<PushReply> send_push(Transport& transport, const HttpRequest& req) {
-  auto reply = transport.send(req);
+Result<PushReply> send_push(Transport& transport, HttpRequest req) {
+  auto reply = transport.send(std::move(req));
   if (!reply) return fail(reply.error());
   PushReply sent{std::move(*reply), fail("invalid_response", "no verdicts")};
   if (sent.reply.status != 200) return sent;
@@ -237,7 +237,8 @@ Result<RoundReport> SyncRound::push(const ProgressFn& progress) {
     req.bearer_token = id->token;
     req.kiosk_state = state;
     // The store stays on this thread; each request waits for its reply, and reads it, on its own.
-    o.reply = std::async(std::launch::async, [this, req = std::move(req)] { return send_push(transport_, req); });
+    o.reply = std::async(std::launch::async,
+                         [this, req = std::move(req)]() mutable { return send_push(transport_, std::move(req)); });
   };
   BulkWrites bulk{store_};
   PushTimings& time = report.push_time;

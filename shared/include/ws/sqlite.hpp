@@ -94,6 +94,8 @@ class Statement {
   double column_double(int col) const;
   std::string column_text(int col) const;
   std::string column_blob(int col) const;
+  // Column `col`'s bytes (text or blob alike) where they lie: valid until the next step or reset.
+  std::string_view column_view(int col) const;
   std::optional<std::string> column_optional_text(int col) const;
   // Column `col` of every remaining row (its bytes, text or blob alike), stepping to the end.
   Result<std::vector<std::string>> collect_column(int col = 0);

@@ -60,7 +60,7 @@ std::string outbox_rows(ws::sql::Connection& db, const std::string& batch_sql, c
 class RecordingTransport final : public Transport {
  public:
   explicit RecordingTransport(const std::string& url) : inner_(make_http_transport(url).value()) {}
-  ws::Result<HttpReply> send(const HttpRequest& request) override {
+  ws::Result<HttpReply> send(HttpRequest request) override {
     if (request.path.rfind("/v1/push", 0) == 0) {
       std::lock_guard<std::mutex> lock(mutex_);
       pushed_.push_back(request.body);

@@ -8,6 +8,7 @@
 #include "kiosk/core/store/schema.hpp"
 #include "tests/unit/kiosk/support.hpp"
 #include "ws/erasure.hpp"
+#include "ws/push_seal.hpp"
 #include "ws/sealing.hpp"
 
 using namespace ws::kiosk;
@@ -75,6 +76,38 @@ void items_linked_again(ws::sql::Connection& db) {
 }
 
 }  // namespace
+
+TEST_CASE("a sealed batch cut by its byte cap is its rows' items in order, sent again byte for byte") {
+  TempDir dir;
+  std::string batch_id, body;
+  {
+    auto store = sealing_store(dir.path());
+    for (int i = 0; i < 4; ++i) save(*store, i);
+    auto& db = store->connection();
+    // Room for the first two rows alone: the freeze reads the third, finds it over the cap and
+    // leaves it out.
+    const auto two = static_cast<std::size_t>(
+        count(db, "SELECT SUM(sealed_size) + 2 FROM (SELECT sealed_size FROM outbox ORDER BY seq LIMIT 2)"));
+    auto b = store->next_batch({.max_records = 10, .max_bytes = two});
+    REQUIRE(b);
+    REQUIRE(*b);
+    CHECK((*b)->record_count == 2);
+    auto items = db.prepare("SELECT i.item FROM outbox o JOIN outbox_items i ON i.seq = o.seq ORDER BY o.seq LIMIT 2");
+    REQUIRE(items);
+    const auto stored = items->collect_column().value();
+    const auto expected = ws::push_seal::items_body((*b)->batch_id, {stored.begin(), stored.end()}).value();
+    CHECK((*b)->body == expected);
+    batch_id = (*b)->batch_id;
+    body = (*b)->body;
+  }
+  auto store = Store::open(dir.path());  // a restart: the frozen batch is made again from its rows' items
+  REQUIRE(store);
+  auto again = (*store)->next_batch({.max_records = 10});
+  REQUIRE(again);
+  REQUIRE(*again);
+  CHECK((*again)->batch_id == batch_id);
+  CHECK((*again)->body == body);
+}
 
 TEST_CASE("freezing a batch rewrites no sealed item, and each row's item leaves with its row") {
   TempDir dir;

@@ -25,7 +25,7 @@ class PullWatcher final : public Transport {
     REQUIRE(t);
     inner_ = std::move(*t);
   }
-  ws::Result<HttpReply> send(const HttpRequest& request) override {
+  ws::Result<HttpReply> send(HttpRequest request) override {
     const std::string prefix = std::string(ws::protocol::kRoutePull) + "?limit=";
     if (request.path.rfind(prefix, 0) == 0) {
       const int limit = std::stoi(request.path.substr(prefix.size()));

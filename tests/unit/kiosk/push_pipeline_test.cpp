@@ -34,7 +34,7 @@ class Overlapping final : public Transport {
  public:
   explicit Overlapping(FaultyTransport& inner) : inner_(inner) { inner_.allow_two_in_flight(); }
 
-  ws::Result<HttpReply> send(const HttpRequest& request) override {
+  ws::Result<HttpReply> send(HttpRequest request) override {
     if (request.path != ws::protocol::kRoutePush) return inner_.send(request);
     int number = 0;
     bool first_try = false;

@@ -25,7 +25,7 @@ class RewritingTransport final : public Transport {
       : inner_(inner), rewrite_(std::move(rewrite)) {
     inner_.allow_two_in_flight();
   }
-  ws::Result<HttpReply> send(const HttpRequest& request) override {
+  ws::Result<HttpReply> send(HttpRequest request) override {
     auto reply = inner_.send(request);
     if (reply && request.path == ws::protocol::kRoutePush) rewrite_(*reply);
     return reply;

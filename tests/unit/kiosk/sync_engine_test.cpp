@@ -32,7 +32,7 @@ SyncEngineOptions options_for(const std::string& dir, std::shared_ptr<FaultyTran
   struct Shared final : Transport {
     std::shared_ptr<FaultyTransport> inner;
     explicit Shared(std::shared_ptr<FaultyTransport> t) : inner(std::move(t)) {}
-    ws::Result<HttpReply> send(const HttpRequest& r) override { return inner->send(r); }
+    ws::Result<HttpReply> send(HttpRequest r) override { return inner->send(r); }
     void cancel() override { inner->cancel(); }
   };
   SyncEngineOptions o;
@@ -116,7 +116,7 @@ TEST_CASE("stop() cancels a request hanging on the network and returns") {
   struct Hanging : Transport {
     std::atomic<bool> cancelled{false};
     std::atomic<bool> entered{false};
-    ws::Result<HttpReply> send(const HttpRequest&) override {
+    ws::Result<HttpReply> send(HttpRequest) override {
       entered = true;
       while (!cancelled) std::this_thread::sleep_for(1ms);
       return ws::fail("network", "cancelled");
@@ -131,7 +131,7 @@ TEST_CASE("stop() cancels a request hanging on the network and returns") {
   o.make_transport = [hanging](const std::string&) -> ws::Result<std::unique_ptr<Transport>> {
     struct Forward : Transport {
       std::shared_ptr<Hanging> h;
-      ws::Result<HttpReply> send(const HttpRequest& r) override { return h->send(r); }
+      ws::Result<HttpReply> send(HttpRequest r) override { return h->send(r); }
       void cancel() override { h->cancel(); }
     };
     auto f = std::make_unique<Forward>();

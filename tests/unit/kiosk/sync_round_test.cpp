@@ -29,7 +29,7 @@ using Kiosk = test::EnrolledKiosk;
 class WatchingTransport final : public Transport {
  public:
   WatchingTransport(FaultyTransport& inner, std::string database) : inner_(inner), database_(std::move(database)) {}
-  ws::Result<HttpReply> send(const HttpRequest& request) override {
+  ws::Result<HttpReply> send(HttpRequest request) override {
     if (request.path == ws::protocol::kRoutePush && ++pushes_ == 1) next_frozen_while_in_flight = wait_for_two_batches();
     return inner_.send(request);
   }

@@ -136,7 +136,7 @@ std::size_t FaultyTransport::distinct_batches() const {
   return batches_.size();
 }
 
-Result<HttpReply> FaultyTransport::send(const HttpRequest& request) {
+Result<HttpReply> FaultyTransport::send(HttpRequest request) {
   std::optional<Fault> fault;
   {
     std::lock_guard lock(mutex_);

@@ -88,7 +88,7 @@ enum class Fault {
 class FaultyTransport final : public Transport {
  public:
   explicit FaultyTransport(const std::string& server_url);
-  Result<HttpReply> send(const HttpRequest& request) override;
+  Result<HttpReply> send(HttpRequest request) override;
   void cancel() override { inner_->cancel(); }
   // Off unless asked: faults are taken in the order requests arrive, which two requests in
   // flight would make a race.

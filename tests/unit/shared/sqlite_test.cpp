@@ -40,8 +40,11 @@ TEST_CASE("sqlite: open, WAL, bind and read back values of every type") {
   CHECK(sel->column_double(1) == 2.5);
   CHECK(sel->column_text(2) == "نام");
   CHECK(sel->column_blob(3) == blob);
+  CHECK(sel->column_view(3) == blob);
+  CHECK(sel->column_view(2) == "نام");
   CHECK(sel->is_null(4));
   CHECK_FALSE(sel->column_optional_text(4).has_value());
+  CHECK(sel->column_view(4).empty());
   auto mode = db->prepare("PRAGMA journal_mode");
   REQUIRE(*mode->step());
   CHECK(mode->column_text(0) == "wal");

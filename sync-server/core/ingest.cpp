@@ -208,7 +208,9 @@ Candidate check_text(std::string_view text, const std::string& device_centre, co
 }
 
 // What makes a replayed batch "the same batch": every record, field by field, in order. Built
-// from the texts the ingest has already made, so replay detection costs no serialisation.
+// from the texts the ingest has already made, so replay detection costs no serialisation. One
+// line and one hash call a record: hashing the pieces where they lie costs more than the copy,
+// libsodium's per-call overhead being larger (docs/performance.md, session 21).
 void append_canonical(std::string& out, const Candidate& c) {
   out += '\n';
   if (!c.envelope) {

@@ -11,6 +11,7 @@
 #include "kiosk/core/store/record_row.hpp"
 #include "kiosk/core/store/reserve.hpp"
 #include "kiosk/core/store/schema.hpp"
+#include "kiosk/core/store/unsent_row.hpp"
 
 namespace ws::kiosk {
 namespace fs = std::filesystem;
@@ -75,6 +76,7 @@ Result<sql::Connection> open_writable(const std::string& path) {
   // A value replaced by its sealed form (vault.cpp) must not linger in a page's free space.
   if (auto s = conn->exec("PRAGMA secure_delete=ON"); !s) return fail(s.error());
   if (auto s = schema::migrate(*conn); !s) return fail(s.error());
+  if (auto s = unsent::merge_duplicates(*conn); !s) return fail(s.error());
   return conn;
 }
 

@@ -357,6 +357,8 @@ class Store {
   Status enqueue(const Envelope& e);
   // The same for a record known by id: read and sealed when readable, else queued without a copy.
   Status enqueue(const std::string& record_id);
+  // The record's unsent outbox row, made when it has none (unsent_row.hpp): its seq.
+  Result<std::int64_t> queued_row(const std::string& record_id);
   // A queued record changed (a pull merged into it): its rows take the new sealed copy.
   Status reseal_queued(const Envelope& e);
   // The key or the device id changed: frozen batches are released and every copy is dropped,

@@ -5,8 +5,7 @@
 #include <doctest/doctest.h>
 
 #include "kiosk/core/store/schema.hpp"
-#include "kiosk/core/sync/sync_round.hpp"
-#include "tests/unit/kiosk/recording_transport.hpp"
+#include "tests/unit/kiosk/frozen_folder.hpp"
 #include "tests/unit/kiosk/support.hpp"
 #include "tests/unit/kiosk/test_server.hpp"
 #include "ws/sealing.hpp"
@@ -16,28 +15,20 @@ using ws::kiosk::test::acknowledge;
 using ws::kiosk::test::base_version;
 using ws::kiosk::test::count;
 using ws::kiosk::test::freeze;
-using ws::kiosk::test::RecordingTransport;
 using ws::kiosk::test::version;
 using ws::kiosk::test::TempDir;
 using ws::kiosk::test::TestServer;
 
 TEST_CASE("a schema-20 folder with frozen batches, an edit after a freeze and queued rows upgrades and sends the same batches") {
   TestServer server;
-  test::EnrolledKiosk k(server, "OSLO");
-  REQUIRE(k.sync());  // learns the server's key: the batches below are sealed
-  std::vector<std::string> ids;
-  for (int i = 0; i < 6; ++i) ids.push_back(k.store->save("intake", test::intake_payload(i)).value());
-  const OutboxBatch a = freeze(*k.store, 2);
-  const OutboxBatch b = freeze(*k.store, 2, {a.batch_id});
-  // Edited after its batch froze: a second row, queued, with the newer version.
-  REQUIRE(k.store->update(ids[1], {{"nationality", "Edited after the freeze"}}));
-  const std::string edited = version(*k.store, ids[1]);
+  test::FrozenBatchesKiosk f(server);
+  const std::string edited = version(*f.k.store, f.ids[1]);
   std::string before;
   {
-    auto& db = k.store->connection();
+    auto& db = f.k.store->connection();
     // A frozen row's copy replaced after the freeze (what a pull merged into its record does):
     // the trigger keeps the version and item it was sent with.
-    const std::string first_of_b = "(SELECT min(seq) FROM outbox WHERE record_id = '" + b.record_ids[0] + "')";
+    const std::string first_of_b = "(SELECT min(seq) FROM outbox WHERE record_id = '" + f.b.record_ids[0] + "')";
     REQUIRE(db.exec(("UPDATE outbox SET sealed_version = 'replaced' WHERE seq = " + first_of_b +
                      "; UPDATE outbox_items SET item = x'00' WHERE seq = " + first_of_b)
                         .c_str()));
@@ -48,9 +39,8 @@ TEST_CASE("a schema-20 folder with frozen batches, an edit after a freeze and qu
     CHECK(count(db, "SELECT COUNT(*) FROM outbox WHERE batch_id IS NULL") == 3);
     before = test::outbox_rows(db, "o.batch_id", "o.sent_version");
   }
-  k.store.reset();
-  k.store = std::move(Store::open(k.dir.path()).value());
-  auto& db = k.store->connection();
+  f.reopen();
+  auto& db = f.k.store->connection();
   CHECK(schema::current_version(db).value() == schema::kLatest);
   CHECK(test::outbox_rows(db, test::kRowBatchId, test::kRowSentVersion) == before);
   CHECK(count(db, "SELECT COUNT(*) FROM outbox_items") == 7);
@@ -58,31 +48,10 @@ TEST_CASE("a schema-20 folder with frozen batches, an edit after a freeze and qu
   CHECK(count(db, "SELECT COUNT(*) FROM outbox_batches") == 2);
   CHECK(count(db, "SELECT COUNT(*) FROM pragma_table_info('outbox') WHERE name IN ('batch_id', 'sent_version')") == 0);
 
-  // Pushed to the real server: the two frozen batches go first, byte for byte, then the rest.
-  RecordingTransport wire(server.url());
-  auto report = SyncRound(*k.store, wire).run();
-  REQUIRE(report);
-  const auto pushed = wire.pushed();
-  REQUIRE(pushed.size() >= 3);
-  CHECK(pushed[0] == a.body);
-  CHECK(pushed[1] == b.body);
-  CHECK(report->accepted == 7);  // 2 + 2 frozen, then the two queued and the edit
-  CHECK(report->rejected == 0);
-
-  // Nothing left, nothing doubled: every record is on the server at its newest version, and
-  // the kiosk knows the server holds it.
-  const auto held = server.records();
-  CHECK(held.size() == ids.size());
-  for (const auto& id : ids) {
-    REQUIRE(held.count(id) == 1);
-    CHECK(held.at(id).version.to_string() == version(*k.store, id));
-    CHECK(base_version(*k.store, id) == version(*k.store, id));
-  }
-  CHECK(held.at(ids[1]).version.to_string() == edited);
-  CHECK(k.store->pending_count().value() == 0);
-  for (const char* table : {"outbox", "outbox_items", "outbox_batches", "outbox_frozen_items"}) {
-    CHECK(count(db, std::string("SELECT COUNT(*) FROM ") + table) == 0);
-  }
+  // Pushed to the real server: the two frozen batches first, byte for byte, then the two queued
+  // and the edit; nothing left, nothing doubled.
+  f.push_all_once(7);
+  CHECK(version(*f.k.store, f.ids[1]) == edited);
 }
 
 namespace {

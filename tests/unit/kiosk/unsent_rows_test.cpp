@@ -8,6 +8,7 @@
 
 #include "kiosk/core/store/schema.hpp"
 #include "kiosk/core/sync/sync_round.hpp"
+#include "tests/unit/kiosk/frozen_folder.hpp"
 #include "tests/unit/kiosk/recording_transport.hpp"
 #include "tests/unit/kiosk/support.hpp"
 #include "tests/unit/kiosk/test_server.hpp"
@@ -40,21 +41,6 @@ std::string queued_version(Store& store, const std::string& id) {
                     id);
 }
 
-// Every record on the server once, at the kiosk's version, and nothing left to send.
-void all_held_at_newest(TestServer& server, Store& store, const std::vector<std::string>& ids) {
-  const auto held = server.records();
-  CHECK(held.size() == ids.size());
-  for (const auto& id : ids) {
-    REQUIRE(held.count(id) == 1);
-    CHECK(held.at(id).version.to_string() == version(store, id));
-    CHECK(base_version(store, id) == version(store, id));
-  }
-  CHECK(store.pending_count().value() == 0);
-  for (const char* table : {"outbox", "outbox_items", "outbox_batches", "outbox_frozen_items"}) {
-    CHECK(count(store.connection(), std::string("SELECT COUNT(*) FROM ") + table) == 0);
-  }
-}
-
 // A store that knows a server key, so its rows carry sealed copies; the key's pair to open bodies.
 struct SealingStore {
   TempDir dir;
@@ -69,45 +55,28 @@ struct SealingStore {
 
 TEST_CASE("a schema-21 folder with frozen batches and queued rows upgrades and sends each record once, newest") {
   TestServer server;
-  test::EnrolledKiosk k(server, "OSLO");
-  REQUIRE(k.sync());  // learns the server's key: the batches below are sealed
-  std::vector<std::string> ids;
-  for (int i = 0; i < 6; ++i) ids.push_back(k.store->save("intake", test::intake_payload(i)).value());
-  const OutboxBatch a = freeze(*k.store, 2);
-  const OutboxBatch b = freeze(*k.store, 2, {a.batch_id});
-  // Edited after its batch froze (a second row, unsent), and a queued record saved twice more.
-  REQUIRE(k.store->update(ids[1], {{"nationality", "Edited after the freeze"}}));
-  REQUIRE(k.store->update(ids[4], {{"nationality", "Edited once"}}));
-  REQUIRE(k.store->update(ids[4], {{"nationality", "Edited twice"}}));
+  test::FrozenBatchesKiosk f(server);
+  // A queued record saved twice more.
+  REQUIRE(f.k.store->update(f.ids[4], {{"nationality", "Edited once"}}));
+  REQUIRE(f.k.store->update(f.ids[4], {{"nationality", "Edited twice"}}));
   std::string before;
   {
-    auto& db = k.store->connection();
+    auto& db = f.k.store->connection();
     test::unsent_index_restored(db);
     CHECK(test::layout(db) == test::layout_of_schema(schema::kOutboxBatchKeys));
     CHECK(count(db, "SELECT COUNT(*) FROM outbox WHERE batch IS NOT NULL") == 4);
     CHECK(count(db, "SELECT COUNT(*) FROM outbox WHERE batch IS NULL") == 3);
     before = test::outbox_rows(db, test::kRowBatchId, test::kRowSentVersion);
   }
-  k.store.reset();
-  k.store = std::move(Store::open(k.dir.path()).value());
-  auto& db = k.store->connection();
+  f.reopen();
+  auto& db = f.k.store->connection();
   CHECK(schema::current_version(db).value() == schema::kLatest);
   CHECK(count(db, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'outbox_one_unbatched'") == 0);
   CHECK(test::outbox_rows(db, test::kRowBatchId, test::kRowSentVersion) == before);
-  CHECK(unsent_rows_of(*k.store, ids[4]) == 1);
-  CHECK(queued_version(*k.store, ids[4]) == version(*k.store, ids[4]));
-
-  // Pushed to the real server: the two frozen batches go first, byte for byte, then the rest.
-  RecordingTransport wire(server.url());
-  auto report = SyncRound(*k.store, wire).run();
-  REQUIRE(report);
-  const auto pushed = wire.pushed();
-  REQUIRE(pushed.size() >= 3);
-  CHECK(pushed[0] == a.body);
-  CHECK(pushed[1] == b.body);
-  CHECK(report->accepted == 7);  // 2 + 2 frozen, then the two queued and the edit, each once
-  CHECK(report->rejected == 0);
-  all_held_at_newest(server, *k.store, ids);
+  CHECK(unsent_rows_of(*f.k.store, f.ids[4]) == 1);
+  CHECK(queued_version(*f.k.store, f.ids[4]) == version(*f.k.store, f.ids[4]));
+  // 2 + 2 frozen, then the two queued and the edit, each once.
+  f.push_all_once(7);
 }
 
 TEST_CASE("saves of a record before a push leave one unsent row with the newest version") {
@@ -193,5 +162,5 @@ TEST_CASE("a folder damaged to hold two unsent rows of a record opens and pushes
   CHECK(wire.pushed()[0] == frozen.body);
   CHECK(report->accepted == 4);  // the frozen batch, then ids[1], ids[2] and ids[0]'s edit, each once
   CHECK(report->rejected == 0);
-  all_held_at_newest(server, *k.store, ids);
+  test::held_once_at_newest(server, *k.store, ids);
 }

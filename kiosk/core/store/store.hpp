@@ -153,6 +153,11 @@ struct StoreOptions {
   bool use_reserve = false;
   // Test hook: cap the database at this many pages to simulate a full disk (0 = no cap).
   std::int64_t max_pages = 0;
+  // The connection that freezes batches (the sync engine, `kiosk sync`): at open, merge the
+  // unsent rows of one record a damaged folder may hold (unsent_row.hpp). Its scan of the
+  // outbox's record index costs ~2,300 instructions a queued row, so sign-ins and other
+  // commands, which never freeze, skip it.
+  bool merge_unsent_duplicates = false;
 };
 
 class Store {

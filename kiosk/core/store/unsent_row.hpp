@@ -4,7 +4,8 @@
 // the rule; each freeze deleted one entry of it per row (~3,200 instructions a record, and the
 // pages it dirtied). Now the writers that queue a row keep it themselves, by a probe of
 // outbox_by_record (enqueue, outbox_seal.cpp; a released batch and a reply that left a record
-// out, outbox.cpp), and an open merges what a damaged folder could hold.
+// out, outbox.cpp), and the open of the connection that freezes batches merges what a damaged
+// folder could hold (StoreOptions::merge_unsent_duplicates).
 #include <cstdint>
 #include <optional>
 #include <string>

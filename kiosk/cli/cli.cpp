@@ -50,6 +50,7 @@ Result<std::string> required(const Context& ctx, const std::string& name) {
 Result<std::unique_ptr<Store>> open_store(const Context& ctx) {
   StoreOptions options;
   options.use_reserve = ctx.args.command == "sync";  // only getting records out spends the reserve
+  options.merge_unsent_duplicates = ctx.args.command == "sync";  // the one command that freezes
   auto store = Store::open(ctx.data_dir, options);
   if (!store) return fail(explain_storage_error(store.error(), "cannot open the data folder " + ctx.data_dir));
   return store;

@@ -409,6 +409,7 @@ Result<Store::SettledBatch> Store::settle_exceptions(const std::string& batch_id
   if (!sent) return fail(sent.error());
   const auto& rows = sent->rows;
   const auto verdicts = verdicts_by_row(rows, reply);
+  // Back in the queue unless the record has an unsent row already (unsent_row.hpp).
   auto requeue = db_.prepare(R"sql(
     UPDATE outbox SET batch = NULL
     WHERE seq = ?1 AND NOT EXISTS(SELECT 1 FROM outbox o WHERE o.record_id = ?2 AND o.batch IS NULL))sql");
@@ -506,8 +507,10 @@ Status Store::release_batch_rows(const std::string& batch_id) {
   auto release = db_.prepare("UPDATE outbox SET batch = NULL WHERE " + batch_rows());
   auto done = db_.prepare("DELETE FROM outbox_batches WHERE batch_id = ?1");
   if (!release || !done) return fail("db_error", "cannot prepare the batch release");
-  // A row whose record has a newer unsent row goes: one unbatched row per record.
-  auto dups = batch_rows() + " AND record_id IN (SELECT record_id FROM outbox WHERE batch IS NULL)";
+  // A row whose record has a newer unsent row goes: one unsent row per record (unsent_row.hpp).
+  // Probed per row of the batch through outbox_by_record: `IN (the unsent rows' records)` would
+  // read the whole outbox now that no index holds the unsent rows alone (schema 22).
+  auto dups = batch_rows() + " AND EXISTS(SELECT 1 FROM outbox u WHERE u.record_id = outbox.record_id AND u.batch IS NULL)";
   if (auto s = drop_outbox_rows(dups, [&](sql::Statement& st) { st.bind(1, batch_id); }); !s) return s;
   if (auto s = release->bind(1, batch_id).run(); !s) return s;
   if (auto s = forget_frozen_items(batch_id); !s) return s;

@@ -8,6 +8,7 @@
 // sealed at freeze time, or by seal_waiting_outbox(), once the record can be read.
 #include "kiosk/core/store/record_row.hpp"
 #include "kiosk/core/store/store.hpp"
+#include "kiosk/core/store/unsent_row.hpp"
 #include "ws/push_seal.hpp"
 
 namespace ws::kiosk {
@@ -55,20 +56,11 @@ Result<std::optional<SealedCopy>> Store::seal_copy(std::string_view text, const 
 Status Store::enqueue(const Envelope& e) {
   auto copy = seal_copy(envelope_text(e), e.version.to_string());
   if (!copy) return fail(copy.error());
-  // One unsent row per record: a record edited five times offline is sent once, with all five
-  // edits; the row keeps its place in the queue and takes the newest copy. The update changes
-  // nothing: it is there so that RETURNING names the existing row too.
-  auto st = db_.prepare(
-      "INSERT INTO outbox(record_id, enqueued_ms) VALUES(?1, ?2) "
-      "ON CONFLICT(record_id) WHERE batch IS NULL DO UPDATE SET enqueued_ms = enqueued_ms RETURNING seq");
-  if (!st) return fail(st.error());
-  st->bind(1, e.id).bind(2, HlcClock::system_wall_ms());
-  auto row = st->step();
-  if (!row) return fail(row.error());
-  if (!*row) return fail("internal", "the outbox row of a queued record went missing");
-  const std::int64_t seq = st->column_int(0);
-  st->reset();
-  return set_row_copy(seq, *copy);
+  // One unsent row per record (unsent_row.hpp): a record edited five times offline is sent
+  // once, with all five edits; the row keeps its place in the queue and takes the newest copy.
+  auto seq = queued_row(e.id);
+  if (!seq) return fail(seq.error());
+  return set_row_copy(*seq, *copy);
 }
 
 Status Store::set_row_copy(std::int64_t seq, const std::optional<SealedCopy>& copy) {
@@ -93,10 +85,19 @@ Status Store::enqueue(const std::string& record_id) {
   if (current && *current && !(*current)->payload_locked) return enqueue((*current)->envelope);
   if (!current) return fail(current.error());
   // Unreadable while the vault is locked: queued without a copy, sealed once it can be read.
-  auto st = db_.prepare(
-      "INSERT INTO outbox(record_id, enqueued_ms) VALUES(?1, ?2) ON CONFLICT(record_id) WHERE batch IS NULL DO NOTHING");
-  if (!st) return fail(st.error());
-  return st->bind(1, record_id).bind(2, HlcClock::system_wall_ms()).run();
+  auto seq = queued_row(record_id);
+  if (!seq) return fail(seq.error());
+  return ok();
+}
+
+Result<std::int64_t> Store::queued_row(const std::string& record_id) {
+  auto unsent = unsent::row_of(db_, record_id);
+  if (!unsent) return fail(unsent.error());
+  if (*unsent) return **unsent;
+  auto insert = db_.prepare("INSERT INTO outbox(record_id, enqueued_ms) VALUES(?1, ?2)");
+  if (!insert) return fail(insert.error());
+  if (auto s = insert->bind(1, record_id).bind(2, HlcClock::system_wall_ms()).run(); !s) return fail(s.error());
+  return db_.last_insert_rowid();
 }
 
 Status Store::reseal_queued(const Envelope& e) {

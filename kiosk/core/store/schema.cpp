@@ -361,9 +361,17 @@ Status outbox_batch_keys(sql::Connection& db) {
   )sql" + std::string(kKeepFrozenCopy)).c_str());
 }
 
+// The unique partial index that kept one unsent row per record goes: every freeze deleted one
+// of its entries per row it marked (~3,200 of the mark's ~7,500 instructions a record, and the
+// index pages it dirtied), for a rule the writers that queue a row now keep themselves by a
+// probe of outbox_by_record (unsent_row.hpp). The index held the rule until now, so the folder
+// has at most one unsent row per record here; the open merges any a damaged folder holds.
+Status unsent_rows_unindexed(sql::Connection& db) { return db.exec("DROP INDEX outbox_one_unbatched"); }
+
 const std::function<Status(sql::Connection&)> kSteps[] = {v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13, v14, v15,
                                                           sync_side_table, outbox_batch_ranges, outbox_items,
-                                                          outbox_items_unlinked, pending_from_outbox, outbox_batch_keys};
+                                                          outbox_items_unlinked, pending_from_outbox, outbox_batch_keys,
+                                                          unsent_rows_unindexed};
 static_assert(sizeof(kSteps) / sizeof(kSteps[0]) == kLatest);
 
 }  // namespace

@@ -20,13 +20,15 @@ namespace ws::kiosk::schema {
 // 20: pending told by the outbox; record_sync.sync_state keeps refusals only (index record_sync_refused).
 // 21: outbox.batch (the batch's integer key, outbox_batches.id) for batch_id; no sent_version
 //     (outbox_frozen_items keeps a frozen row's version where its copy does not tell it).
+// 22: no unique index outbox_one_unbatched; the writers keep one unsent row per record (unsent_row.hpp).
 inline constexpr int kSyncSideTable = 16;
 inline constexpr int kOutboxBatchRanges = 17;
 inline constexpr int kOutboxItems = 18;
 inline constexpr int kOutboxItemsUnlinked = 19;
 inline constexpr int kPendingFromOutbox = 20;
 inline constexpr int kOutboxBatchKeys = 21;
-inline constexpr int kLatest = 21;
+inline constexpr int kUnsentRowsUnindexed = 22;
+inline constexpr int kLatest = 22;
 
 Result<int> current_version(sql::Connection& db);
 // Brings the database up to `target` (never down). A database newer than this program is

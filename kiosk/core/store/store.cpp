@@ -11,6 +11,7 @@
 #include "kiosk/core/store/record_row.hpp"
 #include "kiosk/core/store/reserve.hpp"
 #include "kiosk/core/store/schema.hpp"
+#include "kiosk/core/store/unsent_row.hpp"
 
 namespace ws::kiosk {
 namespace fs = std::filesystem;
@@ -68,13 +69,15 @@ Status probe_readable(sql::Connection& db) {
 }
 
 // A read-write connection with the schema up to date.
-Result<sql::Connection> open_writable(const std::string& path) {
+Result<sql::Connection> open_writable(const std::string& path, const StoreOptions& options) {
   auto conn = sql::Connection::open(path);
   if (!conn) return conn;
   if (sqlite3_db_readonly(conn->handle(), "main") == 1) return fail("read_only", "the database file is read-only");
   // A value replaced by its sealed form (vault.cpp) must not linger in a page's free space.
   if (auto s = conn->exec("PRAGMA secure_delete=ON"); !s) return fail(s.error());
   if (auto s = schema::migrate(*conn); !s) return fail(s.error());
+  if (options.merge_unsent_duplicates)
+    if (auto s = unsent::merge_duplicates(*conn); !s) return fail(s.error());
   return conn;
 }
 
@@ -120,10 +123,10 @@ Result<std::unique_ptr<Store>> Store::open(const std::string& data_dir, const St
   store->data_dir_ = data_dir;
   store->use_reserve_ = options.use_reserve;
   if (!read_only) {
-    auto conn = open_writable(path);
+    auto conn = open_writable(path, options);
     // Sync may spend the reserve to get records out; reading commands never need to.
     if (!conn && reserve::is_out_of_space(conn.error()) && options.use_reserve && reserve::release(data_dir)) {
-      conn = open_writable(path);
+      conn = open_writable(path, options);
     }
     if (conn) {
       store->db_ = std::move(*conn);

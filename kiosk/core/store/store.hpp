@@ -153,6 +153,11 @@ struct StoreOptions {
   bool use_reserve = false;
   // Test hook: cap the database at this many pages to simulate a full disk (0 = no cap).
   std::int64_t max_pages = 0;
+  // The connection that freezes batches (the sync engine, `kiosk sync`): at open, merge the
+  // unsent rows of one record a damaged folder may hold (unsent_row.hpp). Its scan of the
+  // outbox's record index costs ~2,300 instructions a queued row, so sign-ins and other
+  // commands, which never freeze, skip it.
+  bool merge_unsent_duplicates = false;
 };
 
 class Store {
@@ -357,6 +362,8 @@ class Store {
   Status enqueue(const Envelope& e);
   // The same for a record known by id: read and sealed when readable, else queued without a copy.
   Status enqueue(const std::string& record_id);
+  // The record's unsent outbox row, made when it has none (unsent_row.hpp): its seq.
+  Result<std::int64_t> queued_row(const std::string& record_id);
   // A queued record changed (a pull merged into it): its rows take the new sealed copy.
   Status reseal_queued(const Envelope& e);
   // The key or the device id changed: frozen batches are released and every copy is dropped,

@@ -74,6 +74,7 @@ Result<std::unique_ptr<StoreWorkspaceData>> StoreWorkspaceData::open(const std::
     SyncEngineOptions options;
     options.data_dir = data_dir;
     options.store.use_reserve = true;  // on a full disk the engine may spend the reserve to send
+    options.store.merge_unsent_duplicates = true;  // the engine's rounds freeze the batches
     if (auto persisted = data->store_->persisted_status()) options.initial_status = *persisted;
     options.after_pull = [data_dir, builtin = assets_dir + "/content/avrr-info", pulls = data->pulls_](Store& engine_store) {
       report_content_install(content::install_published_content(engine_store, data_dir, builtin));

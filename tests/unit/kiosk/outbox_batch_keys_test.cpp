@@ -4,175 +4,54 @@
 // item and batch, and sends the same batches, under the same ids, to the real server.
 #include <doctest/doctest.h>
 
-#include <mutex>
-
 #include "kiosk/core/store/schema.hpp"
-#include "kiosk/core/sync/sync_round.hpp"
+#include "tests/unit/kiosk/frozen_folder.hpp"
 #include "tests/unit/kiosk/support.hpp"
 #include "tests/unit/kiosk/test_server.hpp"
-#include "ws/push_seal.hpp"
 #include "ws/sealing.hpp"
 
 using namespace ws::kiosk;
+using ws::kiosk::test::acknowledge;
+using ws::kiosk::test::base_version;
 using ws::kiosk::test::count;
+using ws::kiosk::test::freeze;
+using ws::kiosk::test::version;
 using ws::kiosk::test::TempDir;
 using ws::kiosk::test::TestServer;
-using ws::protocol::PushResponse;
-using ws::protocol::RecordStatus;
-
-namespace {
-
-// Every table's columns, and every index's and trigger's SQL without its spacing: what a
-// folder's schema version means, however the folder came to it.
-std::string layout(ws::sql::Connection& db) {
-  auto st = db.prepare(
-      "SELECT m.type || ' ' || m.name || ' ' || CASE WHEN m.type = 'table' THEN "
-      "(SELECT group_concat(c.name || ':' || c.type || ':' || c.\"notnull\" || ':' || c.pk, ',') "
-      "FROM pragma_table_info(m.name) c) ELSE replace(replace(m.sql, ' ', ''), char(10), '') END "
-      "FROM sqlite_master m WHERE m.name NOT LIKE 'sqlite_%' ORDER BY m.type, m.name");
-  REQUIRE(st);
-  std::string out;
-  while (st->step().value()) out += st->column_text(0) + '\n';
-  return out;
-}
-
-std::string schema_20_layout() {
-  TempDir dir;
-  auto db = ws::sql::Connection::open(dir.path() + "/reference.db");
-  REQUIRE(db);
-  REQUIRE(schema::migrate(*db, schema::kPendingFromOutbox));
-  return layout(*db);
-}
-
-// Every outbox row: its record, batch, version sent, copy and item. `batch_sql` and `sent_sql`
-// say the batch's text id and the version sent in the folder's schema.
-std::string outbox_rows(ws::sql::Connection& db, const std::string& batch_sql, const std::string& sent_sql) {
-  auto st = db.prepare("SELECT o.seq || ' ' || o.record_id || ' ' || ifnull(" + batch_sql + ", '-') || ' ' || ifnull(" +
-                       sent_sql + ", '-') || ' ' || ifnull(o.sealed_version, '-') || ' ' || ifnull(o.sealed_size, '-') || ' ' || "
-                       "ifnull(hex(i.item), '-') FROM outbox o LEFT JOIN outbox_items i ON i.seq = o.seq ORDER BY o.seq");
-  REQUIRE(st);
-  std::string out;
-  while (st->step().value()) out += st->column_text(0) + '\n';
-  return out;
-}
-
-// The real HTTP transport, keeping every push body it sends, in order.
-class RecordingTransport final : public Transport {
- public:
-  explicit RecordingTransport(const std::string& url) : inner_(make_http_transport(url).value()) {}
-  ws::Result<HttpReply> send(HttpRequest request) override {
-    if (request.path.rfind("/v1/push", 0) == 0) {
-      std::lock_guard<std::mutex> lock(mutex_);
-      pushed_.push_back(request.body);
-    }
-    return inner_->send(request);
-  }
-  std::vector<std::string> pushed() const {
-    std::lock_guard<std::mutex> lock(mutex_);
-    return pushed_;
-  }
-
- private:
-  std::unique_ptr<Transport> inner_;
-  mutable std::mutex mutex_;
-  std::vector<std::string> pushed_;
-};
-
-OutboxBatch freeze(Store& store, std::size_t max_records, const InFlight& in_flight = {}) {
-  auto b = store.next_batch({.max_records = max_records}, in_flight);
-  REQUIRE(b);
-  REQUIRE(*b);
-  return std::move(**b);
-}
-
-void acknowledge(Store& store, const OutboxBatch& b) {
-  PushResponse reply{b.batch_id, {}, "", ""};
-  for (const auto& id : b.record_ids) reply.results.push_back({id, RecordStatus::Applied, ""});
-  REQUIRE(store.acknowledge(b.batch_id, reply));
-}
-
-std::string base_version(Store& store, const std::string& id) {
-  return ws::kiosk::test::text(store.connection(), "SELECT ifnull(base_version, '-') FROM record_sync WHERE id = ?1", id);
-}
-
-std::string version(Store& store, const std::string& id) { return store.get(id).value()->envelope.version.to_string(); }
-
-// The versions of the records a batch body carries, sealed or plain.
-std::vector<std::string> versions_sent(const std::string& body, const ws::seal::KeyPair* server, const std::string& device) {
-  std::string plain = body;
-  if (server) plain = ws::push_seal::open(*server, device, body, 1 << 24).value();
-  std::vector<std::string> out;
-  const auto records = nlohmann::json::parse(plain).at("records");
-  for (const auto& r : records) out.push_back(r.at("version").get<std::string>());
-  INFO(plain.substr(0, 200));
-  REQUIRE(!out.empty());
-  return out;
-}
-
-}  // namespace
 
 TEST_CASE("a schema-20 folder with frozen batches, an edit after a freeze and queued rows upgrades and sends the same batches") {
   TestServer server;
-  test::EnrolledKiosk k(server, "OSLO");
-  REQUIRE(k.sync());  // learns the server's key: the batches below are sealed
-  std::vector<std::string> ids;
-  for (int i = 0; i < 6; ++i) ids.push_back(k.store->save("intake", test::intake_payload(i)).value());
-  const OutboxBatch a = freeze(*k.store, 2);
-  const OutboxBatch b = freeze(*k.store, 2, {a.batch_id});
-  // Edited after its batch froze: a second row, queued, with the newer version.
-  REQUIRE(k.store->update(ids[1], {{"nationality", "Edited after the freeze"}}));
-  const std::string edited = version(*k.store, ids[1]);
+  test::FrozenBatchesKiosk f(server);
+  const std::string edited = version(*f.k.store, f.ids[1]);
   std::string before;
   {
-    auto& db = k.store->connection();
+    auto& db = f.k.store->connection();
     // A frozen row's copy replaced after the freeze (what a pull merged into its record does):
     // the trigger keeps the version and item it was sent with.
-    const std::string first_of_b = "(SELECT min(seq) FROM outbox WHERE record_id = '" + b.record_ids[0] + "')";
+    const std::string first_of_b = "(SELECT min(seq) FROM outbox WHERE record_id = '" + f.b.record_ids[0] + "')";
     REQUIRE(db.exec(("UPDATE outbox SET sealed_version = 'replaced' WHERE seq = " + first_of_b +
                      "; UPDATE outbox_items SET item = x'00' WHERE seq = " + first_of_b)
                         .c_str()));
     REQUIRE(count(db, "SELECT COUNT(*) FROM outbox_frozen_items") == 1);
     test::batch_keys_undone(db);
-    CHECK(layout(db) == schema_20_layout());
+    CHECK(test::layout(db) == test::layout_of_schema(schema::kPendingFromOutbox));
     CHECK(count(db, "SELECT COUNT(*) FROM outbox WHERE batch_id IS NOT NULL AND sent_version IS NOT NULL") == 4);
     CHECK(count(db, "SELECT COUNT(*) FROM outbox WHERE batch_id IS NULL") == 3);
-    before = outbox_rows(db, "o.batch_id", "o.sent_version");
+    before = test::outbox_rows(db, "o.batch_id", "o.sent_version");
   }
-  k.store.reset();
-  k.store = std::move(Store::open(k.dir.path()).value());
-  auto& db = k.store->connection();
+  f.reopen();
+  auto& db = f.k.store->connection();
   CHECK(schema::current_version(db).value() == schema::kLatest);
-  CHECK(outbox_rows(db, test::kRowBatchId, test::kRowSentVersion) == before);
+  CHECK(test::outbox_rows(db, test::kRowBatchId, test::kRowSentVersion) == before);
   CHECK(count(db, "SELECT COUNT(*) FROM outbox_items") == 7);
   CHECK(count(db, "SELECT COUNT(*) FROM outbox_frozen_items") == 1);
   CHECK(count(db, "SELECT COUNT(*) FROM outbox_batches") == 2);
   CHECK(count(db, "SELECT COUNT(*) FROM pragma_table_info('outbox') WHERE name IN ('batch_id', 'sent_version')") == 0);
 
-  // Pushed to the real server: the two frozen batches go first, byte for byte, then the rest.
-  RecordingTransport wire(server.url());
-  auto report = SyncRound(*k.store, wire).run();
-  REQUIRE(report);
-  const auto pushed = wire.pushed();
-  REQUIRE(pushed.size() >= 3);
-  CHECK(pushed[0] == a.body);
-  CHECK(pushed[1] == b.body);
-  CHECK(report->accepted == 7);  // 2 + 2 frozen, then the two queued and the edit
-  CHECK(report->rejected == 0);
-
-  // Nothing left, nothing doubled: every record is on the server at its newest version, and
-  // the kiosk knows the server holds it.
-  const auto held = server.records();
-  CHECK(held.size() == ids.size());
-  for (const auto& id : ids) {
-    REQUIRE(held.count(id) == 1);
-    CHECK(held.at(id).version.to_string() == version(*k.store, id));
-    CHECK(base_version(*k.store, id) == version(*k.store, id));
-  }
-  CHECK(held.at(ids[1]).version.to_string() == edited);
-  CHECK(k.store->pending_count().value() == 0);
-  for (const char* table : {"outbox", "outbox_items", "outbox_batches", "outbox_frozen_items"}) {
-    CHECK(count(db, std::string("SELECT COUNT(*) FROM ") + table) == 0);
-  }
+  // Pushed to the real server: the two frozen batches first, byte for byte, then the two queued
+  // and the edit; nothing left, nothing doubled.
+  f.push_all_once(7);
+  CHECK(version(*f.k.store, f.ids[1]) == edited);
 }
 
 namespace {
@@ -204,7 +83,7 @@ void edit_after_freeze(bool sealing) {
   const OutboxBatch again = freeze(*store, 10);
   CHECK(again.batch_id == frozen.batch_id);
   CHECK(again.body == frozen.body);
-  CHECK(versions_sent(again.body, opener, device)[0] == first);
+  CHECK(test::versions_sent(again.body, opener, device)[0] == first);
 
   acknowledge(*store, again);
   CHECK(base_version(*store, ids[0]) == first);  // what the server holds: the version sent
@@ -214,7 +93,7 @@ void edit_after_freeze(bool sealing) {
 
   const OutboxBatch next = freeze(*store, 10);
   CHECK(next.record_ids == std::vector<std::string>{ids[0]});
-  CHECK(versions_sent(next.body, opener, device) == std::vector<std::string>{edited});
+  CHECK(test::versions_sent(next.body, opener, device) == std::vector<std::string>{edited});
   acknowledge(*store, next);
   CHECK(base_version(*store, ids[0]) == edited);
   CHECK(store->pending_count().value() == 0);

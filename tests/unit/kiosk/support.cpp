@@ -1,6 +1,11 @@
 #include "tests/unit/kiosk/support.hpp"
 
+#include <doctest/doctest.h>
+
 #include <stdexcept>
+
+#include "kiosk/core/store/schema.hpp"
+#include "ws/push_seal.hpp"
 
 namespace ws::kiosk::test {
 
@@ -27,6 +32,72 @@ std::string text(sql::Connection& db, const std::string& sql, const std::string&
   auto row = st->bind(1, bound).step();
   if (!row || !*row) throw std::runtime_error("no row for: " + sql);
   return st->column_text(0);
+}
+
+std::string layout(sql::Connection& db) {
+  auto st = db.prepare(
+      "SELECT m.type || ' ' || m.name || ' ' || CASE WHEN m.type = 'table' THEN "
+      "(SELECT group_concat(c.name || ':' || c.type || ':' || c.\"notnull\" || ':' || c.pk, ',') "
+      "FROM pragma_table_info(m.name) c) ELSE replace(replace(m.sql, ' ', ''), char(10), '') END "
+      "FROM sqlite_master m WHERE m.name NOT LIKE 'sqlite_%' ORDER BY m.type, m.name");
+  if (!st) throw std::runtime_error("prepare failed: " + st.error().message);
+  std::string out;
+  while (st->step().value()) out += st->column_text(0) + '\n';
+  return out;
+}
+
+std::string layout_of_schema(int version) {
+  TempDir dir;
+  auto db = sql::Connection::open(dir.path() + "/reference.db");
+  if (!db) throw std::runtime_error("open failed: " + db.error().message);
+  if (auto s = schema::migrate(*db, version); !s) throw std::runtime_error("migrate failed: " + s.error().message);
+  return layout(*db);
+}
+
+OutboxBatch freeze(Store& store, std::size_t max_records, const InFlight& in_flight) {
+  auto b = store.next_batch({.max_records = max_records}, in_flight);
+  REQUIRE(b);
+  REQUIRE(*b);
+  return std::move(**b);
+}
+
+void acknowledge(Store& store, const OutboxBatch& b) {
+  protocol::PushResponse reply{b.batch_id, {}, "", ""};
+  for (const auto& id : b.record_ids) reply.results.push_back({id, protocol::RecordStatus::Applied, ""});
+  REQUIRE(store.acknowledge(b.batch_id, reply));
+}
+
+std::string version(Store& store, const std::string& id) { return store.get(id).value()->envelope.version.to_string(); }
+
+std::string base_version(Store& store, const std::string& id) {
+  return text(store.connection(), "SELECT ifnull(base_version, '-') FROM record_sync WHERE id = ?1", id);
+}
+
+std::string outbox_rows(sql::Connection& db, const std::string& batch_sql, const std::string& sent_sql) {
+  auto st = db.prepare("SELECT o.seq || ' ' || o.record_id || ' ' || ifnull(" + batch_sql + ", '-') || ' ' || ifnull(" +
+                       sent_sql + ", '-') || ' ' || ifnull(o.sealed_version, '-') || ' ' || ifnull(o.sealed_size, '-') || ' ' || "
+                       "ifnull(hex(i.item), '-') FROM outbox o LEFT JOIN outbox_items i ON i.seq = o.seq ORDER BY o.seq");
+  REQUIRE(st);
+  std::string out;
+  while (st->step().value()) out += st->column_text(0) + '\n';
+  return out;
+}
+
+std::vector<std::string> versions_sent(const std::string& body, const seal::KeyPair* server, const std::string& device) {
+  std::string plain = body;
+  if (server) plain = push_seal::open(*server, device, body, 1 << 24).value();
+  std::vector<std::string> out;
+  const auto records = nlohmann::json::parse(plain).at("records");
+  for (const auto& r : records) out.push_back(r.at("version").get<std::string>());
+  INFO(plain.substr(0, 200));
+  REQUIRE(!out.empty());
+  return out;
+}
+
+void unsent_index_restored(sql::Connection& db) {
+  auto s = db.exec(
+      "CREATE UNIQUE INDEX outbox_one_unbatched ON outbox(record_id) WHERE batch IS NULL; PRAGMA user_version = 21;");
+  if (!s) throw std::runtime_error("restoring the unsent rows' index failed: " + s.error().message);
 }
 
 void batch_keys_undone(sql::Connection& db) {

@@ -3,10 +3,12 @@
 // server in process (tests/unit/kiosk/test_server.hpp).
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "kiosk/core/store/store.hpp"
 #include "tests/support/records.hpp"
 #include "tests/support/temp_dir.hpp"
+#include "ws/sealing.hpp"
 
 namespace ws::kiosk::test {
 
@@ -22,6 +24,32 @@ std::int64_t count(sql::Connection& db, const std::string& sql);
 // The first column of the first row of `sql`, `?1` bound to `bound`, as text; throws when there is
 // no row.
 std::string text(sql::Connection& db, const std::string& sql, const std::string& bound);
+
+// Every table's columns, and every index's and trigger's SQL without its spacing: what a
+// folder's schema version means, however the folder came to it.
+std::string layout(sql::Connection& db);
+// layout() of a new database migrated up to schema `version`.
+std::string layout_of_schema(int version);
+
+// The next batch (frozen now, or the oldest frozen one not in `in_flight`); fails the test when
+// there is none.
+OutboxBatch freeze(Store& store, std::size_t max_records, const InFlight& in_flight = {});
+// Acknowledges `b` as the server keeping every record of it as sent.
+void acknowledge(Store& store, const OutboxBatch& b);
+// A record's version, and the version the kiosk knows the server holds ('-' for none).
+std::string version(Store& store, const std::string& id);
+std::string base_version(Store& store, const std::string& id);
+
+// Every outbox row: its record, batch, version sent, copy and item, one line each. `batch_sql`
+// and `sent_sql` say the batch's text id and the version sent in the folder's schema (over `o`).
+std::string outbox_rows(sql::Connection& db, const std::string& batch_sql, const std::string& sent_sql);
+// The versions of the records a batch body carries, in order: sealed to `server` for `device`,
+// or plain when `server` is null.
+std::vector<std::string> versions_sent(const std::string& body, const seal::KeyPair* server, const std::string& device);
+
+// Takes a store's outbox back to its shape of schema 21: the unique partial index that kept
+// one unsent row per record (the folder must hold at most one, as schema 21's writers kept).
+void unsent_index_restored(sql::Connection& db);
 
 // Takes a store's outbox back to its shape of schema 20: rows marked with their batch's text id
 // (`batch_id`) and the version they were sent with (`sent_version`); outbox_batches keyed by the

@@ -13,6 +13,8 @@
 
 using namespace ws::server;
 
+// Under AddressSanitizer the heap is the sanitizer's and glibc's arenas are not used.
+#if !defined(__SANITIZE_ADDRESS__)
 namespace {
 
 // Threads that all hold an allocation at once, as concurrent requests do: a thread keeps the
@@ -33,8 +35,6 @@ void allocate_together(int threads) {
 
 }  // namespace
 
-// Under AddressSanitizer the heap is the sanitizer's and glibc's arenas are not used.
-#if !defined(__SANITIZE_ADDRESS__)
 TEST_CASE("threads allocating at once share at most one heap per core once capped") {
   auto before = heap_arena_count();
   REQUIRE(before);

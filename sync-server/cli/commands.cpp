@@ -11,7 +11,6 @@
 #include <iostream>
 #include <map>
 #include <sstream>
-#include <thread>
 
 #include <nlohmann/json.hpp>
 
@@ -24,7 +23,6 @@
 #include "sync-server/core/database.hpp"
 #include "sync-server/core/devices.hpp"
 #include "sync-server/core/export.hpp"
-#include "sync-server/core/heap_arenas.hpp"
 #include "sync-server/core/form_validation.hpp"
 #include "sync-server/core/publish.hpp"
 #include "sync-server/core/refused.hpp"
@@ -92,9 +90,6 @@ Result<double> parse_number(const std::string& text, const char* option) {
 }
 
 int serve(const Args& args) {
-  // Before any thread starts. Only the page faults of a fresh server ride on it: a heap glibc
-  // will not cap (another allocator) serves as before.
-  (void)cap_heap_arenas(std::thread::hardware_concurrency());
   ServeOptions o;
   o.db_path = *args.get("db");
   auto listen = parse_listen_address(*args.get("listen"));

@@ -365,7 +365,8 @@ Status outbox_batch_keys(sql::Connection& db) {
 // of its entries per row it marked (~3,200 of the mark's ~7,500 instructions a record, and the
 // index pages it dirtied), for a rule the writers that queue a row now keep themselves by a
 // probe of outbox_by_record (unsent_row.hpp). The index held the rule until now, so the folder
-// has at most one unsent row per record here; the open merges any a damaged folder holds.
+// has at most one unsent row per record here; the store that freezes batches merges, at its
+// open, any a damaged folder holds (StoreOptions::merge_unsent_duplicates).
 Status unsent_rows_unindexed(sql::Connection& db) { return db.exec("DROP INDEX outbox_one_unbatched"); }
 
 const std::function<Status(sql::Connection&)> kSteps[] = {v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13, v14, v15,

@@ -168,6 +168,21 @@ TEST_CASE("carries_erased_marker finds the marker wherever it stands, and nothin
   CHECK_FALSE(carries_erased_marker(decoys + decoys + decoys));
 }
 
+TEST_CASE("carries_erased_marker confirms every place that opens like the marker, across 16- and 32-byte steps") {
+  const std::string marker = std::string("\"") + kErasedKey + "\":";
+  // Every place opens with the marker's first two bytes, so every one is tested and refused
+  // until the marker itself; its place walks over the steps' edges and the tail.
+  std::string near = "\"_";
+  while (near.size() < 130) near += "\"_erasedX\":\"_erase\"\"_";
+  CHECK_FALSE(carries_erased_marker(near));
+  for (std::size_t at = 0; at <= 100; ++at) {
+    const std::string text = near.substr(0, at) + marker + near.substr(0, 100 - at);
+    CHECK(carries_erased_marker(text));
+    // Cut one byte short, at every length: found only where the whole marker still stands.
+    CHECK(carries_erased_marker(text.substr(0, at + marker.size() - 1)) == false);
+  }
+}
+
 TEST_CASE("refused payloads of the case lose their values at erasure") {
   EraseFixture f;
   f.seed();

@@ -150,7 +150,7 @@ std::string payload_problem(const Envelope& e, const Payload& payload, const Pay
 
 // The checks after the parse, whichever parse read the envelope (`problem`: payload_problem's
 // verdict; `members`: the payload's members in its text when the reader found them, else
-// null), into `c` where it lies: a candidate moved through here and back cost ~1,000
+// null), into `c` where it lies: a candidate moved through here and back cost ~1,600
 // instructions a record in moves and teardowns (docs/performance.md, session 22). From here on
 // the payload lives in the texts: a refusal keeps the record's own.
 void check_envelope(Candidate& c, Envelope&& e, std::string problem, const std::vector<PayloadMember>* members) {
@@ -462,6 +462,8 @@ bool kiosk_may_push(const std::string& kind) {
 void Ingest::check_all(protocol::PushRequest& request, const std::string& device_centre,
                        std::vector<Candidate>& out) {
   const bool as_text = !request.record_texts.empty();
+  // Fresh slots: check_text fills only the fields its path sets.
+  out.clear();
   out.resize(as_text ? request.record_texts.size() : request.records.size());
   auto check_range = [&](std::size_t from, std::size_t to) {
     for (std::size_t i = from; i < to; ++i) {

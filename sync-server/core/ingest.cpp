@@ -150,15 +150,16 @@ std::string payload_problem(const Envelope& e, const Payload& payload, const Pay
 
 // The checks after the parse, whichever parse read the envelope (`problem`: payload_problem's
 // verdict; `members`: the payload's members in its text when the reader found them, else
-// null). From here on the payload lives in the texts: a refusal keeps the record's own.
-Candidate check_envelope(Candidate c, Envelope e, std::string problem, const std::vector<PayloadMember>* members) {
+// null), into `c` where it lies: a candidate moved through here and back cost ~1,600
+// instructions a record in moves and teardowns (docs/performance.md, session 22). From here on
+// the payload lives in the texts: a refusal keeps the record's own.
+void check_envelope(Candidate& c, Envelope&& e, std::string problem, const std::vector<PayloadMember>* members) {
   c.field_versions_text = field_versions_json(e.field_versions);
   auto refuse = [&](std::string why) {
     c.rejection = std::move(why);
     c.raw_text = refused_text(e, c.payload_text, c.field_versions_text);
     c.payload_text.clear();
     c.field_versions_text.clear();
-    return c;
   };
   if (e.kind == "form" || e.kind == "content") {
     return refuse("kind '" + e.kind + "' is published by HQ; kiosks may not push it");
@@ -169,7 +170,6 @@ Candidate check_envelope(Candidate c, Envelope e, std::string problem, const std
   c.derived = members != nullptr ? derive_columns(e, c.payload_text, *members) : derive_columns(e, c.payload_text);
   c.erased_marker = carries_erased_marker(c.payload_text);
   c.envelope = std::move(e);
-  return c;
 }
 
 Candidate check_record(json& raw, const std::string& device_centre, const PayloadValidator& validator) {
@@ -188,23 +188,31 @@ Candidate check_record(json& raw, const std::string& device_centre, const Payloa
   // payload, and parses it again. Freeing it here, on a checking thread, takes the teardown of
   // a batch's payloads off the one thread that writes the batch and answers the kiosk.
   e->payload = json();
-  return check_envelope(std::move(c), std::move(*e), std::move(problem), nullptr);
+  check_envelope(c, std::move(*e), std::move(problem), nullptr);
+  return c;
 }
 
-// The parse step of a record sent as text: simdjson's reader (ws/envelope_reader.hpp) reads
-// the records it accepts without a JSON tree at all, the payload judged on its DOM; every other
-// text goes through nlohmann's strict parse, so its verdict and messages stay the only ones.
-Candidate check_text(std::string_view text, const std::string& device_centre, const PayloadValidator& validator) {
+// The parse step of a record sent as text, into `c` (a fresh candidate): simdjson's reader
+// (ws/envelope_reader.hpp) reads the records it accepts without a JSON tree at all, the payload
+// judged on its DOM; every other text goes through nlohmann's strict parse, so its verdict and
+// messages stay the only ones.
+void check_text(std::string_view text, const std::string& device_centre, const PayloadValidator& validator,
+                Candidate& c) {
   std::string problem;
   auto judge = [&](const Envelope& e, const json_view::Dom& payload) { problem = payload_problem(e, payload, validator); };
   if (auto read = read_envelope(text, EnvelopeLimits{}, EnvelopeForm::Compact, judge)) {
-    const bool foreign = read->envelope.centre != device_centre;
-    Candidate c{false, foreign, read->envelope.id, std::nullopt, "", std::move(read->payload_text), "", "", {}, false};
-    return check_envelope(std::move(c), std::move(read->envelope), std::move(problem), &read->members);
+    c.foreign_centre = read->envelope.centre != device_centre;
+    c.id = read->envelope.id;
+    c.payload_text = std::move(read->payload_text);
+    check_envelope(c, std::move(read->envelope), std::move(problem), &read->members);
+    return;
   }
   json raw = json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (raw.is_discarded()) return Candidate{true, false, "", std::nullopt, "", "", "", "", {}, false};
-  return check_record(raw, device_centre, validator);
+  if (raw.is_discarded()) {
+    c.malformed_json = true;
+    return;
+  }
+  c = check_record(raw, device_centre, validator);
 }
 
 // What makes a replayed batch "the same batch": every record, field by field, in order. Built
@@ -454,6 +462,8 @@ bool kiosk_may_push(const std::string& kind) {
 void Ingest::check_all(protocol::PushRequest& request, const std::string& device_centre,
                        std::vector<Candidate>& out) {
   const bool as_text = !request.record_texts.empty();
+  // Fresh slots: check_text fills only the fields its path sets.
+  out.clear();
   out.resize(as_text ? request.record_texts.size() : request.records.size());
   auto check_range = [&](std::size_t from, std::size_t to) {
     for (std::size_t i = from; i < to; ++i) {
@@ -461,7 +471,7 @@ void Ingest::check_all(protocol::PushRequest& request, const std::string& device
         out[i] = check_record(request.records[i], device_centre, validator_);
         continue;
       }
-      out[i] = check_text(request.record_texts[i], device_centre, validator_);
+      check_text(request.record_texts[i], device_centre, validator_, out[i]);
     }
   };
   // Parsing and checking are most of a push's CPU time and need no lock: a large batch uses an

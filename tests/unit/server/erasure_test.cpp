@@ -168,6 +168,22 @@ TEST_CASE("carries_erased_marker finds the marker wherever it stands, and nothin
   CHECK_FALSE(carries_erased_marker(decoys + decoys + decoys));
 }
 
+TEST_CASE("carries_erased_marker finds the marker among places that all open like it, at every offset") {
+  const std::string marker = std::string("\"") + kErasedKey + "\":";
+  // Every place opens with the marker's first two bytes, so a search that filters on them must
+  // confirm each and refuse all but the marker itself, whose place walks over any block edge of
+  // a search that steps 16 or 32 bytes (one was tried: docs/performance.md, session 22).
+  std::string near = "\"_";
+  while (near.size() < 130) near += "\"_erasedX\":\"_erase\"\"_";
+  CHECK_FALSE(carries_erased_marker(near));
+  for (std::size_t at = 0; at <= 100; ++at) {
+    const std::string text = near.substr(0, at) + marker + near.substr(0, 100 - at);
+    CHECK(carries_erased_marker(text));
+    // Cut one byte short, at every length: found only where the whole marker still stands.
+    CHECK(carries_erased_marker(text.substr(0, at + marker.size() - 1)) == false);
+  }
+}
+
 TEST_CASE("refused payloads of the case lose their values at erasure") {
   EraseFixture f;
   f.seed();

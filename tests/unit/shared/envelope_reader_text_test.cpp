@@ -7,6 +7,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cstdint>
 #include <optional>
 #include <random>
@@ -311,4 +312,67 @@ TEST_CASE("the proof of a value inside a larger text delimits the value by itsel
   CHECK(canonical_length(R"({"b":1,"a":2},)", kDepth) == 0);  // not proven
   CHECK(canonical_length(R"({"a": 1})", kDepth) == 0);
   CHECK(canonical_length(R"({"a":"open)", kDepth) == 0);
+}
+
+// The integer's text the writer writes back for what a parser reads from it, the proof's rule
+// before it checked the digits directly (session 22): parse as int64 below zero, as uint64 above.
+bool written_back(const std::string& token) {
+  char digits[24];
+  const char* end = token.data() + token.size();
+  if (!token.empty() && token[0] == '-') {
+    std::int64_t v = 0;
+    const auto read = std::from_chars(token.data(), end, v);
+    if (read.ec != std::errc() || read.ptr != end) return false;
+    return std::string(digits, std::to_chars(digits, digits + sizeof digits, v).ptr) == token;
+  }
+  std::uint64_t v = 0;
+  const auto read = std::from_chars(token.data(), end, v);
+  if (read.ec != std::errc() || read.ptr != end) return false;
+  return std::string(digits, std::to_chars(digits, digits + sizeof digits, v).ptr) == token;
+}
+
+TEST_CASE("a number is proven exactly when it is the text the writer writes for its value") {
+  using ws::json_canonical::canonical_length;
+  // The proof's result for each number as a member's value, at the top and in an array.
+  const std::vector<std::pair<std::string, bool>> numbers = {
+      {"0", true}, {"-0", false}, {"00", false}, {"007", false}, {"-01", false}, {"-1", true}, {"+1", false},
+      {"9", true}, {"-9", true}, {"123", true}, {"-", false}, {"--1", false}, {"-+1", false}, {"1-", false},
+      {"1+", false}, {"1-1", false}, {"+0", false},
+      {"18446744073709551615", true}, {"18446744073709551614", true}, {"18446744073709551616", false},
+      {"18446744073709551620", false}, {"28446744073709551615", false}, {"99999999999999999999", false},
+      {"10000000000000000000", true}, {"100000000000000000000", false}, {"9223372036854775808", true},
+      {"-9223372036854775808", true}, {"-9223372036854775807", true}, {"-9223372036854775809", false},
+      {"-9223372036854775810", false}, {"-10000000000000000000", false}, {"-1000000000000000000", true},
+      {"-9999999999999999999", false},
+      // Not integers: the double's path, unchanged.
+      {"1.0", true}, {"1e2", false}, {"1.5", true}, {"-1.5", true}, {"0.0", true}, {"-0.0", false}, {"1E2", false},
+      {"100.0", true}, {"1.", false}, {".5", false}, {"1e", false}};
+  for (const auto& [number, proven] : numbers) {
+    CAPTURE(number);
+    const std::string member = R"({"a":)" + number + "}";
+    CHECK(canonical_length(member, kDepth) == (proven ? member.size() : 0));
+    CHECK(canonical_length(number, kDepth) == (proven ? number.size() : 0));
+    const std::string element = "[" + number + ",1]";
+    CHECK(canonical_length(element, kDepth) == (proven ? element.size() : 0));
+  }
+  // Texts of digits, signs and lengths about the limits': proven as the parse-and-write rule says.
+  std::mt19937 rng(22);
+  const std::string alphabet = "0123456789-+";
+  const std::vector<std::string> limits = {"18446744073709551615", "-9223372036854775808"};
+  for (int i = 0; i < 20000; ++i) {
+    std::string token;
+    if (i % 2 == 0) {
+      token = limits[static_cast<std::size_t>(i / 2) % limits.size()];  // a limit, one digit changed
+      const std::size_t at = rng() % token.size();
+      if (token[at] != '-') token[at] = static_cast<char>('0' + rng() % 10);
+    } else {
+      const std::size_t size = 1 + rng() % 22;
+      for (std::size_t k = 0; k < size; ++k) {
+        // Mostly digits, a leading sign or zero now and then.
+        token += k == 0 && rng() % 3 == 0 ? alphabet[rng() % alphabet.size()] : static_cast<char>('0' + rng() % 10);
+      }
+    }
+    CAPTURE(token);
+    CHECK((canonical_length(token, kDepth) == token.size()) == written_back(token));
+  }
 }

@@ -21,8 +21,8 @@ Result<std::optional<std::int64_t>> row_of(sql::Connection& db, const std::strin
 // A folder with two or more unsent rows of one record (no writer makes one, and older schemas had
 // the unique index; only a damaged folder could) keeps the oldest, so the record keeps its place
 // in the queue, without its copy: the freeze seals it from the record, which is the newest
-// version, as it does a row queued before the server's key was known. The others go with their items. Inside one
-// transaction; writes nothing when every record has at most one unsent row.
+// version, as it does a row queued before the server's key was known. The others go with their
+// items. Inside one transaction; writes nothing when every record has at most one unsent row.
 Status merge_duplicates(sql::Connection& db);
 
 }  // namespace ws::kiosk::unsent

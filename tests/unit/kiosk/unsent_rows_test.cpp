@@ -1,7 +1,8 @@
 // Schema 22: no unique index keeps "at most one unsent outbox row per record" any more; the
 // writers that queue a row keep it (kiosk/core/store/unsent_row.hpp), and the store that freezes
-// batches merges at its open the rows a damaged folder doubled. A schema-21 folder upgrades and sends its frozen batches, under
-// the same ids and byte for byte, to the real server, every record once at its newest version.
+// batches merges at its open the rows a damaged folder doubled. A schema-21 folder upgrades and
+// sends its frozen batches, under the same ids and byte for byte, to the real server, every
+// record once at its newest version.
 #include <doctest/doctest.h>
 
 #include <algorithm>

@@ -314,21 +314,21 @@ TEST_CASE("the proof of a value inside a larger text delimits the value by itsel
   CHECK(canonical_length(R"({"a":"open)", kDepth) == 0);
 }
 
-// The integer's text the writer writes back for what a parser reads from it, the proof's rule
-// before it checked the digits directly (session 22): parse as int64 below zero, as uint64 above.
-bool written_back(const std::string& token) {
-  char digits[24];
+// The proof's rule for an integer: the text the writer writes back for what a parser reads from
+// it, read as int64 below zero and as uint64 above (where parsers agree on the type).
+template <typename Int>
+bool written_back_as(const std::string& token) {
+  Int v = 0;
   const char* end = token.data() + token.size();
-  if (!token.empty() && token[0] == '-') {
-    std::int64_t v = 0;
-    const auto read = std::from_chars(token.data(), end, v);
-    if (read.ec != std::errc() || read.ptr != end) return false;
-    return std::string(digits, std::to_chars(digits, digits + sizeof digits, v).ptr) == token;
-  }
-  std::uint64_t v = 0;
   const auto read = std::from_chars(token.data(), end, v);
   if (read.ec != std::errc() || read.ptr != end) return false;
+  char digits[24];
   return std::string(digits, std::to_chars(digits, digits + sizeof digits, v).ptr) == token;
+}
+
+bool written_back(const std::string& token) {
+  if (!token.empty() && token[0] == '-') return written_back_as<std::int64_t>(token);
+  return written_back_as<std::uint64_t>(token);
 }
 
 TEST_CASE("a number is proven exactly when it is the text the writer writes for its value") {

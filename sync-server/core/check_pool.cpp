@@ -1,5 +1,7 @@
 #include "sync-server/core/check_pool.hpp"
 
+#include "sync-server/core/thread_priority.hpp"
+
 #include <system_error>
 #include <utility>
 
@@ -63,6 +65,8 @@ std::uint64_t CheckPool::handed_off() const {
 
 // Work taken before the pool began to stop is still run: its caller is waiting for it.
 void CheckPool::serve(Slot& slot) {
+  name_this_thread("ws-check");
+  run_below_writer();  // helpers only ever check
   std::unique_lock lock(mutex_);
   for (;;) {
     slot.wake.wait(lock, [&] { return stopping_ || slot.done; });

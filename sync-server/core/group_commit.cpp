@@ -2,6 +2,8 @@
 
 #include <exception>
 
+#include "sync-server/core/thread_priority.hpp"
+
 namespace ws::server {
 namespace {
 
@@ -15,31 +17,56 @@ Status run_guarded(const GroupCommit::Work& work, sql::Connection& db) {
 
 }  // namespace
 
+GroupCommit::GroupCommit(Database& db, std::size_t max_group)
+    : db_(db), max_group_(max_group), writer_([this] { write_loop(); }) {}
+
+GroupCommit::~GroupCommit() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  queued_work_.notify_one();
+  writer_.join();
+}
+
 Status GroupCommit::run(const Work& work) {
   Job job{&work, ok(), false};
   std::unique_lock lock(mutex_);
   queue_.push_back(&job);
-  while (!job.done) {
-    if (leading_) {
-      finished_.wait(lock);
-      continue;
-    }
-    // Nobody is writing: this thread writes every job queued so far (its own among them)
-    // while the jobs that arrive meanwhile queue for the next group.
-    leading_ = true;
-    std::vector<Job*> group;
+  queued_work_.notify_one();
+  finished_.wait(lock, [&] { return job.done; });
+  return job.result;
+}
+
+// Takes every job queued so far (up to a group's size) while the jobs that arrive meanwhile
+// queue for the next group.
+void GroupCommit::write_loop() {
+  name_this_thread("ws-writer");
+  std::vector<Job*> group;
+  group.reserve(max_group_);
+  std::unique_lock lock(mutex_);
+  for (;;) {
+    queued_work_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+    if (queue_.empty()) return;
+    writing_ = true;
+    group.clear();
     while (!queue_.empty() && group.size() < max_group_) {
       group.push_back(queue_.front());
       queue_.pop_front();
     }
     lock.unlock();
-    write_group(group);
+    try {
+      write_group(group);
+    } catch (const std::exception&) {
+      // Only allocation fails here (a write's own exceptions are caught around it); its scope
+      // has rolled back, and the callers must hear of it rather than wait forever.
+      for (Job* j : group) j->result = fail("internal", "the server failed to write this request");
+    }
     lock.lock();
     for (Job* j : group) j->done = true;
-    leading_ = false;
+    writing_ = false;
     finished_.notify_all();
   }
-  return job.result;
 }
 
 std::size_t GroupCommit::queued() {
@@ -49,7 +76,7 @@ std::size_t GroupCommit::queued() {
 
 bool GroupCommit::writing() {
   std::lock_guard lock(mutex_);
-  return leading_;
+  return writing_;
 }
 
 GroupCommit::Stats GroupCommit::stats() const {

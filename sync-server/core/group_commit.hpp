@@ -8,12 +8,18 @@
 // each of its writes is run again alone, in the same order, in a transaction of its own: a
 // failure never touches another request's write, and a failed write leaves nothing. Every
 // caller returns only after the commit that holds its write is durable (or has failed).
+//
+// The writes run on a thread of their own, not on whichever request thread came first: the
+// writer is the ingest's one serial step, so it keeps the scheduling priority the server started
+// with while the threads that check pushes run below it (thread_priority.hpp). A request thread
+// that led the group could not take its priority back once lowered.
 #include <atomic>
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
 #include <functional>
 #include <mutex>
+#include <thread>
 #include <vector>
 
 #include "sync-server/core/database.hpp"
@@ -37,12 +43,16 @@ class GroupCommit {
     std::size_t rolled_back_groups = 0;  // groups undone and rewritten one write at a time
   };
 
-  explicit GroupCommit(Database& db, std::size_t max_group = 32) : db_(db), max_group_(max_group) {}
+  // Starts the writer thread (std::system_error if the system will not start one).
+  explicit GroupCommit(Database& db, std::size_t max_group = 32);
+  // Stops the writer. Every caller of run() must have returned.
+  ~GroupCommit();
   GroupCommit(const GroupCommit&) = delete;
   GroupCommit& operator=(const GroupCommit&) = delete;
 
   // `work`'s own failure (it was rolled back), the transaction's failure, or ok() once the
-  // commit holding `work`'s writes has returned (synchronous=FULL: fsynced).
+  // commit holding `work`'s writes has returned (synchronous=FULL: fsynced). `work` runs on the
+  // writer thread while the caller waits.
   Status run(const Work& work);
 
   // Jobs waiting for the next group, and whether a group is being written (for tests).
@@ -56,6 +66,7 @@ class GroupCommit {
     Status result = ok();
     bool done = false;
   };
+  void write_loop();
   void write_group(const std::vector<Job*>& group);
   bool write_together(const std::vector<Job*>& group);
   void write_alone(Job& job);
@@ -63,10 +74,13 @@ class GroupCommit {
   Database& db_;
   const std::size_t max_group_;
   std::mutex mutex_;
-  std::condition_variable finished_;
+  std::condition_variable queued_work_;  // wakes the writer
+  std::condition_variable finished_;     // wakes the callers of a written group
   std::deque<Job*> queue_;
-  bool leading_ = false;
+  bool writing_ = false;
+  bool stopping_ = false;
   std::atomic<std::size_t> commits_{0}, shared_commits_{0}, rolled_back_groups_{0};
+  std::thread writer_;  // last: it starts once everything it uses is made
 };
 
 }  // namespace ws::server

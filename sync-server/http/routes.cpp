@@ -6,6 +6,7 @@
 
 #include "sync-server/core/audit.hpp"
 #include "sync-server/core/authority.hpp"
+#include "sync-server/core/thread_priority.hpp"
 #include "sync-server/core/feed.hpp"
 #include "sync-server/core/have.hpp"
 #include "sync-server/core/records.hpp"
@@ -298,6 +299,8 @@ void Api::push(const Request& req, Response& res, const ContentReader& reader) {
     drain_body(reader, res, kRefusedBodyDrainBytes);
     return send_error(res, device.error());
   }
+  // Reading, opening and checking the batch run below the writer, which every batch waits for.
+  run_below_writer();
   auto body = push_body_text(req, res, reader, *device);
   if (!body) return send_error(res, body.error());
   auto request = parse_push_body(*body);

@@ -1,9 +1,12 @@
 #include <doctest/doctest.h>
 
 #include <atomic>
+#include <filesystem>
 #include <fstream>
 #include <set>
+#include <sstream>
 #include <thread>
+#include <vector>
 
 #include "tests/e2e/server/kiosk_sim.hpp"
 
@@ -213,4 +216,70 @@ TEST_CASE("gzip request and response bodies work") {
   CHECK(pulled->status == 200);
   CHECK(protocol::parse_pull_response(json::parse(pulled->body))->records.size() == 50);
   CHECK(db_count(db, "SELECT COUNT(*) FROM records") == 50);
+}
+
+namespace {
+
+struct ServerThread {
+  std::string name;
+  int nice = 0;
+  bool main = false;
+};
+
+// Each thread of process `pid` with its name and nice value (/proc/PID/task/TID/{comm,stat}).
+std::vector<ServerThread> server_threads(pid_t pid) {
+  std::vector<ServerThread> threads;
+  const std::filesystem::path tasks = "/proc/" + std::to_string(pid) + "/task";
+  for (const auto& task : std::filesystem::directory_iterator(tasks)) {
+    ServerThread t;
+    std::ifstream(task.path() / "comm") >> t.name;
+    std::ifstream stat_file(task.path() / "stat");
+    const std::string stat((std::istreambuf_iterator<char>(stat_file)), std::istreambuf_iterator<char>());
+    const auto paren = stat.rfind(')');  // the name may hold spaces
+    if (paren == std::string::npos) continue;
+    std::istringstream fields(stat.substr(paren + 2));
+    std::string field;
+    for (int i = 3; i <= 19 && fields >> field; ++i) {
+      if (i == 19) t.nice = std::stoi(field);
+    }
+    t.main = task.path().filename() == std::to_string(pid);
+    threads.push_back(t);
+  }
+  return threads;
+}
+
+}  // namespace
+
+TEST_CASE("the writer keeps the server's priority while the threads that read and checked a push run below it") {
+  TempDir dir;
+  const auto db = dir.file("s.db");
+  ServerProcess server(db, dir.file("server.log"));
+  Kiosk k = enroll(db, server, "OSLO");
+  json records = json::array();
+  for (int i = 0; i < 10; ++i) {
+    records.push_back(record(new_uuid_v7(), "intake", "OSLO", Version{Hlc{now_ms(), 0}, k.device_id}, {{"n", i}}));
+  }
+  auto c = server.client();
+  auto res = push(c, k, batch(new_uuid_v7(), records));
+  REQUIRE(res);
+  REQUIRE(res->status == 200);
+
+  const auto threads = server_threads(server.pid());
+  int main_nice = 100, writers = 0, writer_nice = 100, lowered = 0;
+  for (const auto& t : threads) {
+    if (t.main) main_nice = t.nice;
+    if (t.name == "ws-writer") {
+      ++writers;
+      writer_nice = t.nice;
+    }
+  }
+  REQUIRE(main_nice != 100);
+  for (const auto& t : threads) {
+    CAPTURE(t.name);
+    if (t.name == "ws-check") CHECK(t.nice > main_nice);  // the check pool's helpers
+    if (t.name != "ws-check" && t.nice > main_nice) ++lowered;
+  }
+  CHECK(writers == 1);
+  CHECK(writer_nice == main_nice);
+  CHECK(lowered >= 1);  // the request thread that read and checked the batch
 }

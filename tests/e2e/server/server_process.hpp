@@ -122,6 +122,7 @@ class ServerProcess {
   ServerProcess& operator=(const ServerProcess&) = delete;
 
   int port() const { return port_; }
+  pid_t pid() const { return pid_; }
 
   httplib::Client client() const {
     httplib::Client c("127.0.0.1", port_);

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "sync-server/core/group_commit.hpp"
+#include "sync-server/core/thread_priority.hpp"
 #include "tests/unit/server/eventually.hpp"
 #include "tests/unit/server/fixtures.hpp"
 
@@ -122,3 +123,31 @@ TEST_CASE("group commit: a write that throws fails alone, and the others of its 
   CHECK(db_count(*table.t.db, "SELECT COUNT(*) FROM t") == 2);
   CHECK(db_count(*table.t.db, "SELECT COUNT(*) FROM t WHERE n = 3") == 0);
 }
+
+TEST_CASE("group commit: writes run on the writer's own thread, at the priority the process started with") {
+  Table table;
+  std::thread::id first_writer, second_writer;
+  int writer_nice = -100;
+  // A caller that checks pushes runs lowered, as a push's request thread does; its write must not.
+  std::thread caller([&] {
+    run_below_writer();
+    auto s = table.group.run([&](sql::Connection& db) -> Status {
+      first_writer = std::this_thread::get_id();
+      writer_nice = thread_nice();
+      return insert(db, 1);
+    });
+    CHECK(s.has_value());
+    CHECK(first_writer != std::this_thread::get_id());
+  });
+  caller.join();
+  auto s = table.group.run([&](sql::Connection& db) -> Status {
+    second_writer = std::this_thread::get_id();
+    return insert(db, 2);
+  });
+  CHECK(s.has_value());
+  CHECK(second_writer != std::this_thread::get_id());
+  CHECK(first_writer == second_writer);
+  CHECK(writer_nice == process_nice());
+  CHECK(db_count(*table.t.db, "SELECT COUNT(*) FROM t") == 2);
+}
+

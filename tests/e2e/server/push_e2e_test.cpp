@@ -274,12 +274,15 @@ TEST_CASE("the writer keeps the server's priority while the threads that read an
     }
   }
   REQUIRE(main_nice != 100);
+  // A server started at the lowest priority (nice 19: a test run under `nice -n 19`) has no
+  // level left below it.
+  const bool can_lower = main_nice < 19;
   for (const auto& t : threads) {
     CAPTURE(t.name);
-    if (t.name == "ws-check") CHECK(t.nice > main_nice);  // the check pool's helpers
+    if (t.name == "ws-check" && can_lower) CHECK(t.nice > main_nice);  // the check pool's helpers
     if (t.name != "ws-check" && t.nice > main_nice) ++lowered;
   }
   CHECK(writers == 1);
   CHECK(writer_nice == main_nice);
-  CHECK(lowered >= 1);  // the request thread that read and checked the batch
+  if (can_lower) CHECK(lowered >= 1);  // the request thread that read and checked the batch
 }

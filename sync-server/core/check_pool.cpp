@@ -1,9 +1,9 @@
 #include "sync-server/core/check_pool.hpp"
 
-#include "sync-server/core/thread_priority.hpp"
-
 #include <system_error>
 #include <utility>
+
+#include "sync-server/core/thread_priority.hpp"
 
 namespace ws::server {
 

@@ -58,8 +58,9 @@ void GroupCommit::write_loop() {
     try {
       write_group(group);
     } catch (const std::exception&) {
-      // Only allocation fails here (a write's own exceptions are caught around it); its scope
-      // has rolled back, and the callers must hear of it rather than wait forever.
+      // Only allocation can throw here (a write's own exceptions are caught around it). The
+      // callers must hear of it rather than wait forever; a write whose commit went through
+      // before the throw is answered from the batch log when its kiosk sends the batch again.
       for (Job* j : group) j->result = fail("internal", "the server failed to write this request");
     }
     lock.lock();

@@ -6,11 +6,11 @@
 
 #include "sync-server/core/audit.hpp"
 #include "sync-server/core/authority.hpp"
-#include "sync-server/core/thread_priority.hpp"
 #include "sync-server/core/feed.hpp"
 #include "sync-server/core/have.hpp"
 #include "sync-server/core/records.hpp"
 #include "sync-server/core/seal_key.hpp"
+#include "sync-server/core/thread_priority.hpp"
 #include "sync-server/http/body.hpp"
 #include "sync-server/http/fleet_metrics.hpp"
 #include "sync-server/http/web_routes.hpp"

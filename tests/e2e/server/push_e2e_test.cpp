@@ -14,15 +14,25 @@ using namespace ws;
 using namespace ws::e2e;
 using nlohmann::json;
 
+namespace {
+
+// `count` new intake records of Oslo by kiosk `k`, numbered in their answer `n`.
+json numbered_intakes(const Kiosk& k, int count) {
+  json records = json::array();
+  for (int i = 0; i < count; ++i) {
+    records.push_back(record(new_uuid_v7(), "intake", "OSLO", Version{Hlc{now_ms(), 0}, k.device_id}, {{"n", i}}));
+  }
+  return records;
+}
+
+}  // namespace
+
 TEST_CASE("50 concurrent replays of one batch store each record once and reuse with other content is 409") {
   TempDir dir;
   const auto db = dir.file("s.db");
   ServerProcess server(db, dir.file("server.log"));
   Kiosk k = enroll(db, server, "OSLO");
-  json records = json::array();
-  for (int i = 0; i < 100; ++i) {
-    records.push_back(record(new_uuid_v7(), "intake", "OSLO", Version{Hlc{now_ms(), 0}, k.device_id}, {{"n", i}}));
-  }
+  const json records = numbered_intakes(k, 100);
   const auto batch_id = new_uuid_v7();
   const auto body = batch(batch_id, records);
 
@@ -255,10 +265,7 @@ TEST_CASE("the writer keeps the server's priority while the threads that read an
   const auto db = dir.file("s.db");
   ServerProcess server(db, dir.file("server.log"));
   Kiosk k = enroll(db, server, "OSLO");
-  json records = json::array();
-  for (int i = 0; i < 10; ++i) {
-    records.push_back(record(new_uuid_v7(), "intake", "OSLO", Version{Hlc{now_ms(), 0}, k.device_id}, {{"n", i}}));
-  }
+  const json records = numbered_intakes(k, 10);
   auto c = server.client();
   auto res = push(c, k, batch(new_uuid_v7(), records));
   REQUIRE(res);

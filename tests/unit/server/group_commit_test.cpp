@@ -150,4 +150,3 @@ TEST_CASE("group commit: writes run on the writer's own thread, at the priority 
   CHECK(writer_nice == process_nice());
   CHECK(db_count(*table.t.db, "SELECT COUNT(*) FROM t") == 2);
 }
-

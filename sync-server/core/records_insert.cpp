@@ -25,6 +25,12 @@ std::string insert_sql(std::size_t rows) {
   return sql;
 }
 
+// A case column read in place, as bind_view reads the texts: SQLite's copy of each was a
+// malloc, a memcpy and a free, ~100 instructions a column (docs/performance.md, session 22).
+sql::Statement& bind_column_view(sql::Statement& st, int index, const std::optional<std::string>& text) {
+  return text ? st.bind_view(index, *text) : st.bind_null(index);
+}
+
 }  // namespace
 
 std::size_t rows_in_chunk(std::size_t remaining) {
@@ -58,7 +64,8 @@ bool NewRecordRows::holds(std::string_view id) const {
 Status NewRecordRows::insert(std::size_t from, std::size_t count, std::int64_t first_seq, std::int64_t now) {
   auto st = db_->prepare(insert_sql(count));
   if (!st) return fail(st.error());
-  // The texts outlive the statement's run (add()'s contract): SQLite reads them in place.
+  // The texts and the case columns outlive the statement's run (add()'s contract): SQLite
+  // reads them in place.
   for (std::size_t i = 0; i < count; ++i) {
     const Row& row = rows_[from + i];
     const Envelope& e = *row.envelope;
@@ -73,15 +80,15 @@ Status NewRecordRows::insert(std::size_t from, std::size_t count, std::int64_t f
         .bind_view(at + 7, row.payload_text)
         .bind_view(at + 8, row.field_versions_text)
         .bind(at + 9, first_seq + static_cast<std::int64_t>(i))
-        .bind(at + 10, now)
-        .bind(at + 11, cases.case_id)
-        .bind(at + 12, cases.number)
-        .bind(at + 13, cases.name)
-        .bind(at + 14, cases.name_native)
-        .bind(at + 15, cases.status)
-        .bind(at + 16, cases.counsellor)
-        .bind(at + 17, cases.opened)
-        .bind(at + 18, cases.nationality);
+        .bind(at + 10, now);
+    bind_column_view(*st, at + 11, cases.case_id);
+    bind_column_view(*st, at + 12, cases.number);
+    bind_column_view(*st, at + 13, cases.name);
+    bind_column_view(*st, at + 14, cases.name_native);
+    bind_column_view(*st, at + 15, cases.status);
+    bind_column_view(*st, at + 16, cases.counsellor);
+    bind_column_view(*st, at + 17, cases.opened);
+    bind_column_view(*st, at + 18, cases.nationality);
   }
   if (auto s = st->run(); !s) return s;
   // In the rows' order, as the triggers of schemas 8-14 did for each inserted row.

@@ -170,9 +170,9 @@ TEST_CASE("carries_erased_marker finds the marker wherever it stands, and nothin
 
 TEST_CASE("carries_erased_marker finds the marker among places that all open like it, at every offset") {
   const std::string marker = std::string("\"") + kErasedKey + "\":";
-  // Every place opens with the marker's first two bytes, so a search that filters on them must
-  // confirm each and refuse all but the marker itself, whose place walks over any block edge of
-  // a search that steps 16 or 32 bytes (one was tried: docs/performance.md, session 22).
+  // Every place opens with the marker's first two bytes, which the search filters on 32 places
+  // a step: it must confirm each and refuse all but the marker itself, whose place walks over
+  // the edges of the 32- and 16-byte steps and into the byte-at-a-time tail.
   std::string near = "\"_";
   while (near.size() < 130) near += "\"_erasedX\":\"_erase\"\"_";
   CHECK_FALSE(carries_erased_marker(near));

@@ -494,7 +494,8 @@ Result<PushReply> Ingest::push(const Device& device, json&& body) {
   return push(device, std::move(*request));
 }
 
-Result<PushReply> Ingest::push(const Device& device, protocol::PushRequest&& request) {
+Result<PushReply> Ingest::push(const Device& device, protocol::PushRequest&& request, CheckTurns::Turn turn) {
+  if (!turn.held()) turn = turns_.take();
   {
     auto lease = db_.acquire();
     if (!lease) return fail(lease.error());
@@ -521,6 +522,8 @@ Result<PushReply> Ingest::push(const Device& device, protocol::PushRequest&& req
     hash.update(line);
   }
   const std::string digest = hash.hex();
+  // Checked: the next batch in line may use this core while this one waits for the writer.
+  turn.release();
 
   // The batch shares a transaction (and its fsync) with the batches other kiosks sent meanwhile;
   // if one of them fails, the group is rolled back and each batch written again alone, so the

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "sync-server/core/check_pool.hpp"
+#include "sync-server/core/check_turns.hpp"
 #include "sync-server/core/database.hpp"
 #include "sync-server/core/devices.hpp"
 #include "sync-server/core/group_commit.hpp"
@@ -45,10 +46,12 @@ inline constexpr std::size_t kPushGroupMax = 8;
 
 class Ingest {
  public:
-  // `check_helpers`: the threads that check a large batch's second half (check_pool.hpp).
+  // `check_helpers`: the threads that check a large batch's second half (check_pool.hpp). As
+  // many batches are checked at once as there are checking threads (check_turns.hpp).
   Ingest(Database& db, PayloadValidator& validator, HlcClock& clock,
          unsigned check_helpers = CheckPool::default_helpers())
-      : db_(db), validator_(validator), clock_(clock), group_(db, kPushGroupMax), checkers_(check_helpers) {}
+      : db_(db), validator_(validator), clock_(clock), group_(db, kPushGroupMax), checkers_(check_helpers),
+        turns_(check_helpers + 1) {}
 
   // Errors (mapped to HTTP by the caller): "invalid_request" and "invalid_json" 400, "too_large" 413,
   // "forbidden" 403 (a record of another centre: nothing stored), "batch_conflict" 409,
@@ -57,13 +60,21 @@ class Ingest {
   // The same, consuming the parsed body instead of copying it.
   Result<PushReply> push(const Device& device, nlohmann::json&& body);
   // The same for a request already split by the HTTP layer; records still in text form are
-  // parsed here, on the checking threads ("invalid_json" 400 if one does not parse).
-  Result<PushReply> push(const Device& device, protocol::PushRequest&& request);
+  // parsed here, on the checking threads ("invalid_json" 400 if one does not parse). `turn`: the
+  // caller's turn to be checked if it took one before opening the body (check_turn()); without
+  // one the batch waits for its turn here. Either way the turn is given back once the batch is
+  // checked, before it waits for the writer.
+  Result<PushReply> push(const Device& device, protocol::PushRequest&& request, CheckTurns::Turn turn = {});
+
+  // Blocks until this caller's batch may be opened and checked (check_turns.hpp).
+  CheckTurns::Turn check_turn() { return turns_.take(); }
 
   // The writer that batches share (for tests and metrics).
   GroupCommit& group_commit() { return group_; }
   // The helpers that check large batches (for tests and metrics).
   const CheckPool& checkers() const { return checkers_; }
+  // The turns batches take to be checked (for tests and metrics).
+  const CheckTurns& check_turns() const { return turns_; }
 
  private:
   void check_all(protocol::PushRequest& request, const std::string& device_centre,
@@ -76,6 +87,7 @@ class Ingest {
   HlcClock& clock_;
   GroupCommit group_;
   CheckPool checkers_;
+  CheckTurns turns_;
 };
 
 }  // namespace ws::server

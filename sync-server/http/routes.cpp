@@ -301,11 +301,12 @@ void Api::push(const Request& req, Response& res, const ContentReader& reader) {
   }
   // Reading, opening and checking the batch run below the writer, which every batch waits for.
   run_below_writer();
-  auto body = push_body_text(req, res, reader, *device);
+  CheckTurns::Turn turn;
+  auto body = push_body_text(req, res, reader, *device, turn);
   if (!body) return send_error(res, body.error());
   auto request = parse_push_body(*body);
   if (!request) return send_error(res, request.error());
-  auto reply = ingest_.push(*device, std::move(*request));
+  auto reply = ingest_.push(*device, std::move(*request), std::move(turn));
   if (!reply) return send_error(res, reply.error());
   metrics_.observe_push(reply->replay, reply->counts);
   res.status = 200;
@@ -313,14 +314,18 @@ void Api::push(const Request& req, Response& res, const ContentReader& reader) {
 }
 
 Result<std::string> Api::push_body_text(const Request& req, Response& res, const ContentReader& reader,
-                                        const Device& device) {
+                                        const Device& device, CheckTurns::Turn& turn) {
   const bool sealed = is_sealed_content_type(req);
   if (auto s = sealed ? Status(ok()) : require_json_content_type(req); !s) {
     drain_body(reader, res, options_.max_body_bytes);
     return fail(s.error());
   }
   auto body = read_body(reader, res, options_.max_body_bytes, expected_body_bytes(req, options_.max_body_bytes));
-  if (!body || !sealed) return body;
+  if (!body) return body;
+  // Taken once the body is here, so a slow link holds no turn; opening and parsing it are part
+  // of the batch's checks.
+  turn = ingest_.check_turn();
+  if (!sealed) return body;
   if (!seal_keys_) return fail("internal", "this server cannot open sealed pushes (its key is unavailable)");
   // Opened before anything parses it: the envelope format inside knows nothing of sealing.
   return push_seal::open(*seal_keys_, device.id, *body, options_.max_body_bytes);

@@ -70,9 +70,11 @@ class Api {
   Result<Device> authorise(const httplib::Request& req, httplib::Response& res);
   void enroll(const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader);
   void push(const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader);
-  // The push body as JSON text: read as is, or opened first when the kiosk sealed it.
+  // The push body as JSON text: read as is, or opened first when the kiosk sealed it. Once the
+  // body is read, waits for the batch's turn to be checked and leaves it in `turn`.
   Result<std::string> push_body_text(const httplib::Request& req, httplib::Response& res,
-                                     const httplib::ContentReader& reader, const Device& device);
+                                     const httplib::ContentReader& reader, const Device& device,
+                                     CheckTurns::Turn& turn);
   void pull(const httplib::Request& req, httplib::Response& res);
   void have(const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader);
   // POST /v1/vault/escrow and /v1/vault/grant (vault_routes.cpp).

@@ -1,10 +1,12 @@
 #include <doctest/doctest.h>
 
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "sync-server/core/ingest.hpp"
 #include "sync-server/core/records.hpp"
+#include "tests/unit/server/eventually.hpp"
 #include "tests/unit/server/fixtures.hpp"
 #include "ws/crypto.hpp"
 #include "ws/protocol.hpp"
@@ -355,4 +357,72 @@ TEST_CASE("cursor_from is the last change the pushing device's feed holds before
   auto c = f.push_ok(f.oslo, one(f.oslo, "OSLO"));
   CHECK(c["cursor_from"] == "1");
   CHECK(c["cursor"] == "3");
+}
+
+TEST_CASE("every push gives its turn to be checked back, refused or written") {
+  TestDb t;
+  FakeValidator validator;
+  HlcClock clock;
+  Ingest ingest(*t.db, validator, clock, 0);  // no helpers: one batch is checked at a time
+  REQUIRE(ingest.check_turns().at_once() == 1);
+  Device oslo = enroll_device(*t.db, "OSLO", "oslo-1");
+  const auto v = version_at(now_ms(), oslo.id);
+  auto one_case = [&](const char* centre) {
+    return json::array({record_json(new_uuid_v7(), "case", centre, v, {{"n", 1}})});
+  };
+
+  const auto batch = new_uuid_v7();
+  REQUIRE(ingest.push(oslo, batch_json(batch, one_case("OSLO"))).has_value());
+  CHECK(ingest.check_turns().held() == 0);
+
+  auto conflicting = ingest.push(oslo, batch_json(batch, one_case("OSLO")));  // refused by the writer
+  REQUIRE_FALSE(conflicting.has_value());
+  CHECK(conflicting.error().code == "batch_conflict");
+  CHECK(ingest.check_turns().held() == 0);
+
+  auto foreign = ingest.push(oslo, batch_json(new_uuid_v7(), one_case("BERGEN")));  // refused by the checks
+  REQUIRE_FALSE(foreign.has_value());
+  CHECK(foreign.error().code == "forbidden");
+  CHECK(ingest.check_turns().held() == 0);
+
+  protocol::PushRequest malformed;
+  malformed.batch_id = new_uuid_v7();
+  malformed.record_texts.push_back("{\"id\": ");
+  auto unreadable = ingest.push(oslo, std::move(malformed));
+  REQUIRE_FALSE(unreadable.has_value());
+  CHECK(unreadable.error().code == "invalid_json");
+  CHECK(ingest.check_turns().held() == 0);
+
+  // A caller that took the turn before opening the body hands it in; the push takes no other
+  // (with one turn, a second would never come).
+  auto turn = ingest.check_turn();
+  CHECK(ingest.check_turns().held() == 1);
+  auto request = protocol::parse_push_request(batch_json(new_uuid_v7(), one_case("OSLO")));
+  REQUIRE(request.has_value());
+  REQUIRE(ingest.push(oslo, std::move(*request), std::move(turn)).has_value());
+  CHECK(ingest.check_turns().held() == 0);
+  CHECK(db_count(*t.db, "SELECT COUNT(*) FROM records") == 2);
+}
+
+TEST_CASE("a push waits for its turn to be checked while another batch holds it") {
+  TestDb t;
+  FakeValidator validator;
+  HlcClock clock;
+  Ingest ingest(*t.db, validator, clock, 0);
+  Device oslo = enroll_device(*t.db, "OSLO", "oslo-1");
+  const auto v = version_at(now_ms(), oslo.id);
+
+  auto other_batch = ingest.check_turn();
+  Result<PushReply> reply = fail("internal", "not pushed");
+  std::thread kiosk([&] {
+    reply = ingest.push(oslo, batch_json(new_uuid_v7(), json::array({record_json(new_uuid_v7(), "case", "OSLO", v,
+                                                                                 {{"n", 1}})})));
+  });
+  REQUIRE(eventually([&] { return ingest.check_turns().waiting() == 1; }));
+  CHECK(db_count(*t.db, "SELECT COUNT(*) FROM records") == 0);
+  other_batch.release();
+  kiosk.join();
+  REQUIRE(reply.has_value());
+  CHECK(db_count(*t.db, "SELECT COUNT(*) FROM records") == 1);
+  CHECK(ingest.check_turns().held() == 0);
 }

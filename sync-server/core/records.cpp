@@ -127,7 +127,7 @@ Result<RecordWriter> RecordWriter::begin(sql::Connection& db) {
 }
 
 Status RecordWriter::probe(const std::vector<std::string_view>& ids) {
-  absent_ = std::unordered_set<std::string_view>(ids.begin(), ids.end());
+  absent_.assign(ids);
   for (std::size_t from = 0; from < ids.size();) {
     const std::size_t count = rows_in_chunk(ids.size() - from);
     std::string sql = "SELECT id FROM records WHERE id IN (?";
@@ -149,7 +149,7 @@ Status RecordWriter::probe(const std::vector<std::string_view>& ids) {
 
 Result<std::optional<Envelope>> RecordWriter::load(const std::string& id) {
   // Neither stored nor queued nor written since the probe.
-  if (absent_.count(id) > 0) return std::optional<Envelope>{};
+  if (absent_.contains(id)) return std::optional<Envelope>{};
   if (queued_.holds(id)) {
     if (auto s = flush(); !s) return fail(s.error());
   }

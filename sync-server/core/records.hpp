@@ -5,10 +5,10 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_set>
 #include <utility>
 #include <vector>
 
+#include "sync-server/core/absent_ids.hpp"
 #include "sync-server/core/case_columns.hpp"
 #include "sync-server/core/records_insert.hpp"
 #include "ws/envelope.hpp"
@@ -76,7 +76,7 @@ class RecordWriter {
                               const std::string& field_versions_text, const DerivedColumns& derived, bool is_new);
   sql::Connection* db_ = nullptr;
   NewRecordRows queued_;
-  std::unordered_set<std::string_view> absent_;  // probed ids that no row had, unwritten since
+  AbsentIds absent_;  // probed ids that no row had, unwritten since
   std::vector<std::size_t> refused_;
   sql::Statement load_;
   sql::Statement upsert_;

@@ -7,6 +7,7 @@
 //
 //   kiosk_sync_bench [--records 20000] [--runs 5] [--batch 1000] [--saves 200] [--seal on|off]
 //                    [--pull-vault none,open,locked] [--pull-limit N] [--push-depth N] [--allow-busy]
+//                    [--server-bin PATH]
 //
 // --seal off pushes plain JSON (as a kiosk that has not learnt the server's key does), to
 // measure what sealing to the server's key (ws/push_seal.hpp) costs; on is what kiosks do: each
@@ -21,6 +22,7 @@
 // --pull-limit sets the page size the kiosk asks for (RoundOptions::pull_limit; its default if
 // not given), to compare page sizes with one binary. --push-depth sets how many push batches go
 // out before the oldest one's verdict is in (RoundOptions::push_depth; its default if not given).
+// --server-bin starts another build's sync-server, to compare two servers with one kiosk.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -322,6 +324,7 @@ int main(int argc, char** argv) {
     else if (name == "--pull-vault") vaults = parse_vault_states(value);
     else if (name == "--pull-limit") pull_limit = std::atoi(value);
     else if (name == "--push-depth") push_depth = std::atoi(value);
+    else if (name == "--server-bin") ws::e2e::use_server_bin(value);
     else return false;
     return true;
   });

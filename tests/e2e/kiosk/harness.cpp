@@ -140,10 +140,15 @@ RunResult run(const std::vector<std::string>& argv, const SpawnOptions& options,
   return r;
 }
 
-const std::string& server_bin() {
-  static const std::string p = WS_SERVER_BIN;
+namespace {
+std::string& chosen_server_bin() {
+  static std::string p = WS_SERVER_BIN;
   return p;
 }
+}  // namespace
+
+const std::string& server_bin() { return chosen_server_bin(); }
+void use_server_bin(std::string path) { chosen_server_bin() = std::move(path); }
 const std::string& kiosk_bin() {
   static const std::string p = WS_KIOSK_BIN;
   return p;

@@ -59,6 +59,8 @@ std::string read_file(const std::string& path);
 void write_file(const std::string& path, const std::string& text);
 
 const std::string& server_bin();
+// Another sync-server binary for Server to start (a benchmark comparing two builds).
+void use_server_bin(std::string path);
 const std::string& kiosk_bin();
 const std::string& assets_dir();
 

@@ -6,7 +6,6 @@
 // writing overlaps the next batches' checks (docs/performance.md, session 26).
 #include <condition_variable>
 #include <cstddef>
-#include <cstdint>
 #include <deque>
 #include <mutex>
 

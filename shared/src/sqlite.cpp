@@ -3,6 +3,7 @@
 #include "ws/sqlite_wal_vfs.hpp"
 
 #include <mutex>
+#include <string>
 #include <unordered_map>
 #include <utility>
 
@@ -88,6 +89,11 @@ Result<Connection> Connection::open(const std::string& path, const OpenOptions& 
   sqlite3_busy_timeout(raw, options.busy_timeout_ms);
   sqlite3_extended_result_codes(raw, 1);
   if (!read_only) {
+    // Before WAL mode: a WAL file's page size can no longer change.
+    if (options.page_size > 0) {
+      const std::string page_size = "PRAGMA page_size=" + std::to_string(options.page_size);
+      if (auto s = conn.exec(page_size.c_str()); !s) return fail(s.error());
+    }
     if (auto s = conn.exec("PRAGMA journal_mode=WAL"); !s) return fail(s.error());
   }
   const char* sync = options.synchronous == Sync::Full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL";

@@ -10,9 +10,18 @@
 namespace ws::sql {
 namespace {
 
-// Pages copied per step (4 KiB each): one step is a short memory copy, and between steps a
+// Pages copied per step (4 or 16 KiB each): one step is a short memory copy, and between steps a
 // writer may commit (WAL writers never wait for this reader anyway).
 constexpr int kPagesPerStep = 256;
+
+Result<int> page_size(Connection& db) {
+  auto st = db.prepare("PRAGMA page_size");
+  if (!st) return fail(st.error());
+  auto row = st->step();
+  if (!row) return fail(row.error());
+  if (!*row) return fail("backup_failed", "cannot read the page size of the database to copy");
+  return static_cast<int>(st->column_int(0));
+}
 
 }  // namespace
 
@@ -33,7 +42,10 @@ Status fsync_path(const std::string& path, int flags) {
 }
 
 Result<std::int64_t> copy_database_into(Connection& src, const std::string& to) {
-  auto dest = Connection::open(to);
+  // SQLite refuses to copy into a WAL file of another page size; the copy takes the source's.
+  auto size = page_size(src);
+  if (!size) return fail(size.error());
+  auto dest = Connection::open(to, OpenOptions{.page_size = *size});
   if (!dest) return fail(dest.error());
   sqlite3_backup* b = sqlite3_backup_init(dest->handle(), "main", src.handle(), "main");
   if (!b) return fail("backup_failed", "cannot start the backup: " + dest->last_error());

@@ -6,7 +6,9 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
+#include <string>
 
 #include "sync-server/core/case_index.hpp"
 #include "sync-server/core/records.hpp"
@@ -23,6 +25,15 @@ constexpr std::size_t kMaxIdleConnections = 64;
 // pushed those leaves out of 2 MB: the probe read them back one pread at a time. One
 // connection has it, not the pool's 64.
 constexpr const char* kWriterCacheSize = "PRAGMA cache_size=-16384";
+
+// The page size of a database the server creates. A stored record is ~1.2 KB, so a 4 KB page
+// holds three: a pushed batch wrote a WAL frame, and split a leaf, every few records
+// (docs/performance.md, session 26). A file made with 4 KB pages keeps them.
+constexpr int kNewDatabasePageSize = 16384;
+
+// How much of a write transaction's dirty pages stay in memory before they spill into the WAL
+// (configure()).
+constexpr std::int64_t kUnspilledBytes = 32LL * 1024 * 1024;
 
 // The file holds personal data: only its owner may read it, whatever the umask. SQLite gives
 // the -wal and -shm files the mode of the database file; files made by older versions are
@@ -68,7 +79,7 @@ Result<std::shared_ptr<Database>> Database::open(const std::string& path, Databa
     db->serving_lock_.emplace(std::move(*lock));
   }
   if (auto s = make_private(path); !s) return fail(s.error());
-  auto conn = sql::Connection::open(path);
+  auto conn = sql::Connection::open(path, sql::OpenOptions{.page_size = kNewDatabasePageSize});
   if (!conn) return fail(conn.error());
   // The upgrade runs under SQLite's own cache limits, before configure(): the serving settings
   // (an in-memory temp store, dirty pages held up to 32 MB) are sized for pushes, and a
@@ -106,10 +117,21 @@ Status Database::configure(sql::Connection& conn) const {
   // A write transaction (a group of pushed batches: group_commit.hpp) keeps its dirty pages in
   // memory up to 32 MB instead of spilling them into the WAL once the 2 MB page cache is full:
   // a spilled page that the transaction changes again is written to the WAL twice. Two
-  // statements: SQLite takes `cache_spill=N` as the threshold and also as an on/off flag from
-  // N's low byte, and 8192's is 0, which turned spilling off and left a transaction's memory
-  // unbounded. `=ON` sets the flag and keeps the threshold.
-  if (auto s = conn.exec("PRAGMA cache_spill=8192"); !s) return s;
+  // statements: SQLite takes `cache_spill=N` (in pages) as the threshold and also as an on/off
+  // flag from N's low byte, and 8192's (or 2048's) is 0, which turned spilling off and left a
+  // transaction's memory unbounded. `=ON` sets the flag and keeps the threshold.
+  std::int64_t bytes_a_page = 4096;
+  {
+    // Finished before the functions below are registered: SQLite refuses that while a
+    // statement is active.
+    auto page_size = conn.prepare("PRAGMA page_size");
+    if (!page_size) return fail(page_size.error());
+    auto row = page_size->step();
+    if (!row) return fail(row.error());
+    if (*row && page_size->column_int(0) > 0) bytes_a_page = page_size->column_int(0);
+  }
+  const std::string spill = "PRAGMA cache_spill=" + std::to_string(kUnspilledBytes / bytes_a_page);
+  if (auto s = conn.exec(spill.c_str()); !s) return s;
   if (auto s = conn.exec("PRAGMA cache_spill=ON"); !s) return s;
   // Deleted and overwritten content is zeroed in the file, so an erased payload leaves no copy
   // in free pages or free cell space (see erasure.hpp).

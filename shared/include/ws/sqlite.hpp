@@ -24,6 +24,9 @@ struct OpenOptions {
   bool immutable = false;
   Sync synchronous = Sync::Full;  // FULL: a committed transaction survives a power cut
   int busy_timeout_ms = 5000;
+  // The page size of a file this open creates (0: SQLite's default, 4096). A file that already
+  // holds a table keeps the size it was made with.
+  int page_size = 0;
 };
 
 class Statement;

@@ -1,6 +1,9 @@
 #include <doctest/doctest.h>
 #include <sqlite3.h>
 
+#include <utility>
+
+#include "sync-server/core/backup.hpp"
 #include "sync-server/core/records.hpp"
 #include "sync-server/core/schema.hpp"
 #include "tests/unit/server/fixtures.hpp"
@@ -43,12 +46,49 @@ TEST_CASE("the schema migrates once and a reopened file keeps its data") {
 }
 
 TEST_CASE("a serving connection holds a write's dirty pages up to 32 MB, then spills them") {
-  // SQLite reads `cache_spill=8192` as the threshold and, from its low byte (0), as "off": it
-  // answers 0 then, and a transaction's memory has no bound.
+  // SQLite reads `cache_spill=2048` (or 8192) as the threshold and, from its low byte (0), as
+  // "off": it answers 0 then, and a transaction's memory has no bound.
   TempDir dir;
   auto db = Database::open(dir.file("s.db"));
   REQUIRE(db.has_value());
-  CHECK(db_count(**db, "PRAGMA cache_spill") == 8192);
+  CHECK(db_count(**db, "PRAGMA page_size") == 16384);
+  CHECK(db_count(**db, "PRAGMA cache_spill") == 2048);
+}
+
+TEST_CASE("a new database has 16 KB pages, a file made with 4 KB keeps them, and a backup takes its source's") {
+  TempDir dir;
+  const auto older = dir.file("older.db");
+  {
+    auto conn = sql::Connection::open(older);  // as a server before session 26 made it
+    REQUIRE(conn.has_value());
+    REQUIRE(conn->exec("CREATE TABLE made_before (x)").has_value());
+  }
+  {
+    auto db = Database::open(older);
+    REQUIRE(db.has_value());
+    CHECK(db_count(**db, "PRAGMA page_size") == 4096);
+    CHECK(db_count(**db, "PRAGMA cache_spill") == 8192);  // the same 32 MB
+  }
+  const auto made_now = dir.file("new.db");
+  {
+    auto db = Database::open(made_now);
+    REQUIRE(db.has_value());
+    auto w = WriteScope::begin(**db);
+    REQUIRE(w.has_value());
+    REQUIRE(write_record(w->conn(), oslo_case()).has_value());
+    REQUIRE(w->commit().has_value());
+  }
+  for (const auto& [from, size] : {std::pair{older, 4096}, std::pair{made_now, 16384}}) {
+    const auto copy = from + ".backup";
+    auto report = backup_database(from, copy);
+    REQUIRE_MESSAGE(report.has_value(), (report ? "" : report.error().message));
+    auto conn = sql::Connection::open(copy, sql::OpenOptions{.read_only = true, .create = false});
+    REQUIRE(conn.has_value());
+    auto st = conn->prepare("PRAGMA page_size");
+    REQUIRE(st.has_value());
+    REQUIRE(st->step().value());
+    CHECK(st->column_int(0) == size);
+  }
 }
 
 TEST_CASE("a file from a newer server is refused") {

@@ -3,7 +3,7 @@
 // synchronous=FULL) give the floor. Prints records/s and p50/p99 batch latency per N.
 //
 //   server_bench [--kiosks 1,10,100,200] [--batches 6] [--records 500] [--interval-ms 0]
-//                [--floor-batches 40] [--dir /tmp] [--server-bin PATH] [--runs 5]
+//                [--floor-batches 40] [--floor-page-size 0] [--dir /tmp] [--server-bin PATH] [--runs 5]
 //                [--form compact|full] [--in-flight 2] [--seal off|on] [--allow-busy]
 //
 // --interval-ms: 0 = closed loop (each kiosk pushes its next batch as soon as one of its
@@ -18,6 +18,8 @@
 // after the server started (its key is read from a reply) and before the clock starts.
 // --runs: the floor and every kiosk count are measured this many times, alternating; the
 // table gives medians, each ratio taken against the floor measured just before it.
+// --floor-page-size: the floor file's page size (SQLite's default, 4096, unless given), to see
+// what the server's 16 KB pages would give the floor itself.
 // Refuses to run when the load average is above 1.0 unless --allow-busy.
 #include <fcntl.h>
 #include <poll.h>
@@ -63,6 +65,7 @@ struct Options {
   int records = 500;
   int interval_ms = 0;
   int floor_batches = 40;
+  int floor_page_size = 0;  // the floor file's page size; 0: SQLite's default (4096)
   std::string dir = std::filesystem::temp_directory_path().string();
   std::string server_bin = WS_SYNC_SERVER_BIN;
   int runs = 5;              // floor and each kiosk count, alternating; medians are printed
@@ -330,7 +333,7 @@ double floor_records_per_second(const Options& o, const std::string& dir) {
   std::filesystem::remove(db);
   double rate = 0;
   {
-    auto conn = ws::sql::Connection::open(db);
+    auto conn = ws::sql::Connection::open(db, ws::sql::OpenOptions{.page_size = o.floor_page_size});
     if (!conn || !conn->exec("CREATE TABLE rows (id TEXT PRIMARY KEY, payload TEXT NOT NULL)")) return 0;
     std::mt19937 rng(7);
     std::vector<std::vector<std::pair<std::string, std::string>>> batches(o.floor_batches);
@@ -391,6 +394,7 @@ int main(int argc, char** argv) {
     else if (k == "--records") o.records = std::stoi(v);
     else if (k == "--interval-ms") o.interval_ms = std::stoi(v);
     else if (k == "--floor-batches") o.floor_batches = std::stoi(v);
+    else if (k == "--floor-page-size") o.floor_page_size = std::stoi(v);
     else if (k == "--dir") o.dir = v;
     else if (k == "--server-bin") o.server_bin = v;
     else if (k == "--runs") o.runs = std::max(1, std::stoi(v));

@@ -279,6 +279,15 @@ Transaction::~Transaction() {
   if (db_ && !done_) sqlite3_exec(db_->handle(), "ROLLBACK", nullptr, nullptr, nullptr);
 }
 
+Result<int> page_size(Connection& db) {
+  auto st = db.prepare("PRAGMA page_size");
+  if (!st) return fail(st.error());
+  auto row = st->step();
+  if (!row) return fail(row.error());
+  if (!*row || st->column_int(0) <= 0) return fail("db_error", "cannot read the database's page size");
+  return static_cast<int>(st->column_int(0));
+}
+
 Status Transaction::commit() {
   if (!db_ || done_) return fail("db_error", "transaction already finished");
   auto s = db_->exec("COMMIT");

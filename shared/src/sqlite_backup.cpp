@@ -14,15 +14,6 @@ namespace {
 // writer may commit (WAL writers never wait for this reader anyway).
 constexpr int kPagesPerStep = 256;
 
-Result<int> page_size(Connection& db) {
-  auto st = db.prepare("PRAGMA page_size");
-  if (!st) return fail(st.error());
-  auto row = st->step();
-  if (!row) return fail(row.error());
-  if (!*row) return fail("backup_failed", "cannot read the page size of the database to copy");
-  return static_cast<int>(st->column_int(0));
-}
-
 }  // namespace
 
 Status create_private_file(const std::string& path) {

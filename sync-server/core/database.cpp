@@ -120,17 +120,9 @@ Status Database::configure(sql::Connection& conn) const {
   // statements: SQLite takes `cache_spill=N` (in pages) as the threshold and also as an on/off
   // flag from N's low byte, and 8192's (or 2048's) is 0, which turned spilling off and left a
   // transaction's memory unbounded. `=ON` sets the flag and keeps the threshold.
-  std::int64_t bytes_a_page = 4096;
-  {
-    // Finished before the functions below are registered: SQLite refuses that while a
-    // statement is active.
-    auto page_size = conn.prepare("PRAGMA page_size");
-    if (!page_size) return fail(page_size.error());
-    auto row = page_size->step();
-    if (!row) return fail(row.error());
-    if (*row && page_size->column_int(0) > 0) bytes_a_page = page_size->column_int(0);
-  }
-  const std::string spill = "PRAGMA cache_spill=" + std::to_string(kUnspilledBytes / bytes_a_page);
+  auto bytes_a_page = sql::page_size(conn);
+  if (!bytes_a_page) return fail(bytes_a_page.error());
+  const std::string spill = "PRAGMA cache_spill=" + std::to_string(kUnspilledBytes / *bytes_a_page);
   if (auto s = conn.exec(spill.c_str()); !s) return s;
   if (auto s = conn.exec("PRAGMA cache_spill=ON"); !s) return s;
   // Deleted and overwritten content is zeroed in the file, so an erased payload leaves no copy

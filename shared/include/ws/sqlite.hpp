@@ -115,6 +115,10 @@ class Statement {
   std::string sql_;  // the cache's key
 };
 
+// The page size `db`'s main file uses. The statement is finished on return, so a caller may go
+// on to calls SQLite refuses while a statement is active (registering functions, a backup).
+Result<int> page_size(Connection& db);
+
 enum class TxMode { Deferred, Immediate };
 
 class Transaction {

@@ -126,3 +126,23 @@ TEST_CASE("sqlite: a read-only connection cannot write") {
   REQUIRE_FALSE(w);
   CHECK(w.error().code == "read_only");
 }
+
+TEST_CASE("sqlite: a new file takes the page size asked for, an existing one keeps its own") {
+  TempDb tmp;
+  {
+    auto db = ws::sql::Connection::open(tmp.path.string(), ws::sql::OpenOptions{.page_size = 16384});
+    REQUIRE(db);
+    REQUIRE(db->exec("CREATE TABLE t(i INTEGER)"));
+    auto size = ws::sql::page_size(*db);
+    REQUIRE(size);
+    CHECK(*size == 16384);
+  }
+  auto again = ws::sql::Connection::open(tmp.path.string(), ws::sql::OpenOptions{.page_size = 4096});
+  REQUIRE(again);
+  auto size = ws::sql::page_size(*again);
+  REQUIRE(size);
+  CHECK(*size == 16384);
+  // The statement that read it is finished: a statement-free call such as a function
+  // registration or a DDL succeeds right after.
+  CHECK(again->exec("CREATE TABLE u(i INTEGER)"));
+}

@@ -9,7 +9,7 @@
 #include "sync-server/core/erasure.hpp"
 #include "sync-server/core/records.hpp"
 #include "sync-server/core/refused.hpp"
-#include "ws/crypto.hpp"
+#include "sync-server/core/replay_digest.hpp"
 #include "ws/envelope.hpp"
 #include "ws/envelope_reader.hpp"
 #include "ws/json_view.hpp"
@@ -241,6 +241,19 @@ void append_canonical(std::string& out, const Candidate& c) {
   out += c.payload_text;
   out += '|';
   out += c.field_versions_text;
+}
+
+// The batch's digest in `Hash`'s form (replay_digest.hpp).
+template <class Hash>
+std::string batch_digest(const std::string& device_id, const std::vector<Candidate>& candidates) {
+  Hash hash(device_id);
+  std::string line;
+  for (const auto& c : candidates) {
+    line.clear();
+    append_canonical(line, c);
+    hash.add(line);
+  }
+  return hash.finish();
 }
 
 bool is_batch_fault(const Error& e) { return e.code != "constraint"; }
@@ -513,15 +526,7 @@ Result<PushReply> Ingest::push(const Device& device, protocol::PushRequest&& req
   }
   // The device id and every record's canonical line, hashed line by line: the batch's whole
   // canonical text (as large as the batch) was a quarter of the server's page faults.
-  crypto::Digest hash;
-  hash.update(device.id);
-  std::string line;
-  for (const auto& c : candidates) {
-    line.clear();
-    append_canonical(line, c);
-    hash.update(line);
-  }
-  const std::string digest = hash.hex();
+  const std::string digest = batch_digest<ReplayDigest>(device.id, candidates);
   // Checked: the next batch in line may use this core while this one waits for the writer.
   turn.release();
 
@@ -551,7 +556,11 @@ Result<PushReply> Ingest::write_batch(sql::Connection& db, const Device& device,
     auto row = seen->step();
     if (!row) return fail(row.error());
     if (*row) {
-      if (seen->column_text(0) != device.id || seen->column_text(1) != digest) {
+      const std::string stored = seen->column_text(1);
+      const bool same_batch = is_current_replay_digest(stored)
+                                  ? stored == digest
+                                  : stored == batch_digest<LegacyReplayDigest>(device.id, candidates);
+      if (seen->column_text(0) != device.id || !same_batch) {
         return fail("batch_conflict", "this batch_id was already used for a different batch");
       }
       return PushReply{seen->column_text(2), true, {}};

@@ -4,7 +4,7 @@
 //
 //   server_bench [--kiosks 1,10,100,200] [--batches 6] [--records 500] [--interval-ms 0]
 //                [--floor-batches 40] [--floor-page-size 0] [--dir /tmp] [--server-bin PATH] [--runs 5]
-//                [--form compact|full] [--in-flight 2] [--seal off|on] [--allow-busy]
+//                [--form compact|full] [--in-flight 2] [--seal off|on] [--warm-batches 0] [--allow-busy]
 //
 // --interval-ms: 0 = closed loop (each kiosk pushes its next batch as soon as one of its
 // --in-flight batches is acknowledged); >0 = each kiosk starts one batch per interval (open
@@ -20,6 +20,9 @@
 // table gives medians, each ratio taken against the floor measured just before it.
 // --floor-page-size: the floor file's page size (SQLite's default, 4096, unless given), to see
 // what the server's 16 KB pages would give the floor itself.
+// --warm-batches: each kiosk first pushes this many batches more, the same way, before the clock
+// starts: the figures are then a running server's, without a fresh process's first requests
+// (its heaps' first pages, its first SQLite connections). 0 (the default) times from the start.
 // Refuses to run when the load average is above 1.0 unless --allow-busy.
 #include <fcntl.h>
 #include <poll.h>
@@ -70,6 +73,7 @@ struct Options {
   std::string server_bin = WS_SYNC_SERVER_BIN;
   int runs = 5;              // floor and each kiosk count, alternating; medians are printed
   int in_flight = 2;         // batches each kiosk keeps on the wire, as the kiosk's push round
+  int warm_batches = 0;      // untimed batches each kiosk pushes first
   bool allow_busy = false;
   bool seal = false;
   // compact: protocol 2 envelopes and header, as kiosks send now; full: protocol 1's (and what
@@ -234,7 +238,7 @@ RunResult run_kiosks(const Options& o, int n, const std::string& dir) {
   {
     std::mt19937 rng(42);
     for (int k = 0; k < n; ++k) {
-      for (int b = 0; b < o.batches; ++b) batches[k].push_back(make_batch(o, devices[k].first, "BENCH", rng));
+      for (int b = 0; b < o.warm_batches + o.batches; ++b) batches[k].push_back(make_batch(o, devices[k].first, "BENCH", rng));
     }
   }
   ServerChild server;
@@ -263,61 +267,74 @@ RunResult run_kiosks(const Options& o, int n, const std::string& dir) {
   const char* content_type = o.seal ? ws::push_seal::kContentType : "application/json";
   std::mutex m;
   std::atomic<int> errors{0};
-  std::vector<std::thread> threads;
   // Each kiosk keeps up to --in-flight batches on the wire, one connection each, as the kiosk's
   // push round does (two since session 11): a sender takes the kiosk's next batch when its reply
   // has come.
   std::vector<std::atomic<int>> next_batch(static_cast<std::size_t>(n));
-  const auto start = Clock::now();
-  for (int k = 0; k < n; ++k) {
-    std::mt19937 phase_rng(static_cast<unsigned>(k));
-    const auto first_slot = start + std::chrono::milliseconds(o.interval_ms ? static_cast<int>(phase_rng() % o.interval_ms) : 0);
-    for (int sender = 0; sender < o.in_flight; ++sender) {
-      threads.emplace_back([&, k, first_slot] {
-        httplib::Client c("127.0.0.1", server.port);
-        c.set_tcp_nodelay(true);
-        c.set_connection_timeout(30);
-        c.set_read_timeout(120);
-        c.set_write_timeout(120);
-        httplib::Headers auth = {{"Authorization", "Bearer " + devices[k].second}};
-        if (o.form == ws::EnvelopeForm::Compact) auth.emplace("X-Waystation-Protocol", "2");
-        std::vector<double> mine;
-        for (int b = next_batch[k].fetch_add(1); b < o.batches; b = next_batch[k].fetch_add(1)) {
-          if (o.interval_ms) {
-            // the workload's pacing, not synchronisation
-            std::this_thread::sleep_until(first_slot + std::chrono::milliseconds(static_cast<long>(b) * o.interval_ms));
+  // Pushes each kiosk's batches [first, end); the latencies of a timed phase are kept.
+  auto push_phase = [&](int first, int end, bool timed, Clock::time_point start) {
+    for (auto& next : next_batch) next = first;
+    std::vector<std::thread> threads;
+    for (int k = 0; k < n; ++k) {
+      std::mt19937 phase_rng(static_cast<unsigned>(k));
+      const auto first_slot = start + std::chrono::milliseconds(o.interval_ms ? static_cast<int>(phase_rng() % o.interval_ms) : 0);
+      for (int sender = 0; sender < o.in_flight; ++sender) {
+        threads.emplace_back([&, k, first_slot] {
+          httplib::Client c("127.0.0.1", server.port);
+          c.set_tcp_nodelay(true);
+          c.set_connection_timeout(30);
+          c.set_read_timeout(120);
+          c.set_write_timeout(120);
+          httplib::Headers auth = {{"Authorization", "Bearer " + devices[k].second}};
+          if (o.form == ws::EnvelopeForm::Compact) auth.emplace("X-Waystation-Protocol", "2");
+          std::vector<double> mine;
+          for (int b = next_batch[k].fetch_add(1); b < end; b = next_batch[k].fetch_add(1)) {
+            if (o.interval_ms) {
+              // the workload's pacing, not synchronisation
+              std::this_thread::sleep_until(first_slot + std::chrono::milliseconds(static_cast<long>(b - first) * o.interval_ms));
+            }
+            const auto t0 = Clock::now();
+            auto res = c.Post(ws::protocol::kRoutePush, auth, bodies[k][b], content_type);
+            const double ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+            if (!res || res->status != 200) {
+              errors.fetch_add(1);
+              continue;
+            }
+            // A refused record is cheap for the server; count it as an error so it never passes
+            // for speed. (The read is after the clock stopped.) The reply is read as a kiosk's
+            // push round reads it, with the reader the kiosk uses: a kiosk is another machine, and
+            // nlohmann's tree of every reply cost these senders ~9,000 instructions a record on
+            // the server's cores, above its lowered checks (docs/performance.md, session 24).
+            const auto reply = ws::protocol::read_push_reply(res->body);
+            const bool all_applied =
+                reply && reply->results.size() == static_cast<std::size_t>(o.records) &&
+                std::all_of(reply->results.begin(), reply->results.end(),
+                            [](const ws::protocol::RecordResult& r) { return r.status == ws::protocol::RecordStatus::Applied; });
+            if (!all_applied) {
+              errors.fetch_add(1);
+              continue;
+            }
+            mine.push_back(ms);
           }
-          const auto t0 = Clock::now();
-          auto res = c.Post(ws::protocol::kRoutePush, auth, bodies[k][b], content_type);
-          const double ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
-          if (!res || res->status != 200) {
-            errors.fetch_add(1);
-            continue;
-          }
-          // A refused record is cheap for the server; count it as an error so it never passes
-          // for speed. (The read is after the clock stopped.) The reply is read as a kiosk's
-          // push round reads it, with the reader the kiosk uses: a kiosk is another machine, and
-          // nlohmann's tree of every reply cost these senders ~9,000 instructions a record on
-          // the server's cores, above its lowered checks (docs/performance.md, session 24).
-          const auto reply = ws::protocol::read_push_reply(res->body);
-          const bool all_applied =
-              reply && reply->results.size() == static_cast<std::size_t>(o.records) &&
-              std::all_of(reply->results.begin(), reply->results.end(),
-                          [](const ws::protocol::RecordResult& r) { return r.status == ws::protocol::RecordStatus::Applied; });
-          if (!all_applied) {
-            errors.fetch_add(1);
-            continue;
-          }
-          mine.push_back(ms);
-        }
-        std::lock_guard lock(m);
-        r.latencies_ms.insert(r.latencies_ms.end(), mine.begin(), mine.end());
-      });
+          if (!timed) return;
+          std::lock_guard lock(m);
+          r.latencies_ms.insert(r.latencies_ms.end(), mine.begin(), mine.end());
+        });
+      }
     }
+    for (auto& t : threads) t.join();
+  };
+  // With warm batches the server's CPU is the timed phase's; without, it includes start-up, as
+  // every earlier figure's did.
+  double cpu_before = 0;
+  if (o.warm_batches > 0) {
+    push_phase(0, o.warm_batches, false, Clock::now());
+    cpu_before = process_cpu_seconds(server.pid);
   }
-  for (auto& t : threads) t.join();
+  const auto start = Clock::now();
+  push_phase(o.warm_batches, o.warm_batches + o.batches, true, start);
   r.seconds = std::chrono::duration<double>(Clock::now() - start).count();
-  r.server_cpu_s = process_cpu_seconds(server.pid);
+  r.server_cpu_s = process_cpu_seconds(server.pid) - cpu_before;
   r.db_bytes_per_record = db_bytes_per_record(db);
   r.errors = errors.load();
   r.records = static_cast<long>(r.latencies_ms.size()) * o.records;
@@ -399,6 +416,7 @@ int main(int argc, char** argv) {
     else if (k == "--server-bin") o.server_bin = v;
     else if (k == "--runs") o.runs = std::max(1, std::stoi(v));
     else if (k == "--in-flight") o.in_flight = std::max(1, std::stoi(v));
+    else if (k == "--warm-batches") o.warm_batches = std::max(0, std::stoi(v));
     else if (k == "--seal" && (v == "on" || v == "off")) o.seal = v == "on";
     else if (k == "--form" && (v == "compact" || v == "full")) o.form = v == "compact" ? ws::EnvelopeForm::Compact : ws::EnvelopeForm::Full;
     else {
@@ -418,6 +436,9 @@ int main(int argc, char** argv) {
   std::printf("envelopes: %s%s; %d batch(es) in flight per kiosk; %d runs, the floor measured before each kiosk count in every run\n",
               o.form == ws::EnvelopeForm::Compact ? "compact (protocol 2)" : "full (protocol 1)",
               o.seal ? ", sealed items" : "", o.in_flight, o.runs);
+  if (o.warm_batches > 0) {
+    std::printf("each kiosk pushes %d untimed batch(es) first: the figures are a running server's\n", o.warm_batches);
+  }
   struct Figures {
     std::vector<double> rate, p50, p99, ratio, cpu, bytes;
     long records = 0;

@@ -1,5 +1,6 @@
 #include "sync-server/core/replay_digest.hpp"
 
+#include <sodium.h>
 #include <xxhash.h>
 
 #include <new>
@@ -25,13 +26,9 @@ void ReplayDigest::add(std::string_view line) { XXH3_128bits_update(state_->xxh,
 std::string ReplayDigest::finish() {
   XXH128_canonical_t canonical;
   XXH128_canonicalFromHash(&canonical, XXH3_128bits_digest(state_->xxh));
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out(kReplayDigestPrefix);
-  for (const unsigned char byte : canonical.digest) {
-    out += kHex[byte >> 4];
-    out += kHex[byte & 0xf];
-  }
-  return out;
+  char hex[2 * sizeof canonical.digest + 1];
+  sodium_bin2hex(hex, sizeof hex, canonical.digest, sizeof canonical.digest);
+  return std::string(kReplayDigestPrefix) + hex;
 }
 
 }  // namespace ws::server

@@ -496,6 +496,14 @@ void Ingest::check_all(protocol::PushRequest& request, const std::string& device
   if (other) other->wait();
 }
 
+// Lists in use at once: one a checking turn, a group being written and the next group waiting
+// for the writer. Beyond that (rare), a push allocates its own.
+Ingest::Ingest(Database& db, PayloadValidator& validator, HlcClock& clock, unsigned check_helpers)
+    : db_(db), validator_(validator), clock_(clock), group_(db, kPushGroupMax), checkers_(check_helpers),
+      turns_(check_helpers + 1), candidate_lists_(check_helpers + 1 + 2 * kPushGroupMax, protocol::kMaxBatchRecords) {}
+
+Ingest::~Ingest() = default;
+
 Result<PushReply> Ingest::push(const Device& device, const json& body) {
   json copy = body;
   return push(device, std::move(copy));
@@ -515,7 +523,8 @@ Result<PushReply> Ingest::push(const Device& device, protocol::PushRequest&& req
     validator_.refresh(**lease);
   }
   // Parsing and validation run outside the write lock, in parallel across requests.
-  std::vector<Candidate> candidates;
+  auto list = candidate_lists_.lease();
+  std::vector<Candidate>& candidates = *list;
   check_all(request, device.centre, candidates);
   for (const auto& c : candidates) {
     if (c.malformed_json) return fail("invalid_json", "the body is not valid JSON (or not valid UTF-8)");

@@ -4,6 +4,7 @@
 // byte and changes nothing.
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -13,6 +14,7 @@
 #include "sync-server/core/devices.hpp"
 #include "sync-server/core/group_commit.hpp"
 #include "sync-server/core/payload_validator.hpp"
+#include "sync-server/core/reuse_pool.hpp"
 #include "ws/hlc.hpp"
 #include "ws/protocol.hpp"
 #include "ws/result.hpp"
@@ -49,9 +51,8 @@ class Ingest {
   // `check_helpers`: the threads that check a large batch's second half (check_pool.hpp). As
   // many batches are checked at once as there are checking threads (check_turns.hpp).
   Ingest(Database& db, PayloadValidator& validator, HlcClock& clock,
-         unsigned check_helpers = CheckPool::default_helpers())
-      : db_(db), validator_(validator), clock_(clock), group_(db, kPushGroupMax), checkers_(check_helpers),
-        turns_(check_helpers + 1) {}
+         unsigned check_helpers = CheckPool::default_helpers());
+  ~Ingest();
 
   // Errors (mapped to HTTP by the caller): "invalid_request" and "invalid_json" 400, "too_large" 413,
   // "forbidden" 403 (a record of another centre: nothing stored), "batch_conflict" 409,
@@ -88,6 +89,8 @@ class Ingest {
   GroupCommit group_;
   CheckPool checkers_;
   CheckTurns turns_;
+  // Each push's list of checked records, kept for the next push (reuse_pool.hpp).
+  ReusePool<std::vector<Candidate>> candidate_lists_;
 };
 
 }  // namespace ws::server

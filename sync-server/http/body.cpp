@@ -38,6 +38,13 @@ std::size_t expected_body_bytes(const httplib::Request& req, std::size_t cap) {
 Result<std::string> read_body(const httplib::ContentReader& reader, httplib::Response& res, std::size_t cap,
                               std::size_t expected) {
   std::string body;
+  if (auto s = read_body_into(reader, res, cap, expected, body); !s) return fail(s.error());
+  return body;
+}
+
+Status read_body_into(const httplib::ContentReader& reader, httplib::Response& res, std::size_t cap,
+                      std::size_t expected, std::string& body) {
+  body.clear();
   // Not for a body httplib has already refused (its length over the limit): nothing is read.
   if (res.status != 413 && res.status != 415) body.reserve(std::min(expected, cap));
   bool over_cap = false;
@@ -57,7 +64,7 @@ Result<std::string> read_body(const httplib::ContentReader& reader, httplib::Res
   }
   if (res.status == 415) return fail("unsupported_media_type", "unsupported Content-Encoding");
   if (!complete) return fail("invalid_request", "the body could not be read (truncated or corrupt compression)");
-  return body;
+  return ok();
 }
 
 void drain_body(const httplib::ContentReader& reader, httplib::Response& res, std::size_t cap) {

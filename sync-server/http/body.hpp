@@ -31,6 +31,10 @@ Status require_json_content_type(const httplib::Request& req);
 // quarter of the server's page faults).
 Result<std::string> read_body(const httplib::ContentReader& reader, httplib::Response& res, std::size_t cap,
                               std::size_t expected = 0);
+// The same into `body` (emptied first), whose memory a caller may keep from one request to the
+// next (reuse_pool.hpp).
+Status read_body_into(const httplib::ContentReader& reader, httplib::Response& res, std::size_t cap,
+                      std::size_t expected, std::string& body);
 
 // The bytes a body sent without compression will hold, as its Content-Length says, never more
 // than `cap`; 0 when compressed (its decoded size is unknown) or without a readable length.

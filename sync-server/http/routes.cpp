@@ -302,8 +302,8 @@ void Api::push(const Request& req, Response& res, const ContentReader& reader) {
   // Reading, opening and checking the batch run below the writer, which every batch waits for.
   run_below_writer();
   CheckTurns::Turn turn;
-  auto body = push_body_text(req, res, reader, *device, turn);
-  if (!body) return send_error(res, body.error());
+  auto body = push_bodies_.lease();
+  if (auto s = push_body_text(req, res, reader, *device, turn, *body); !s) return send_error(res, s.error());
   auto request = parse_push_body(*body);
   if (!request) return send_error(res, request.error());
   auto reply = ingest_.push(*device, std::move(*request), std::move(turn));
@@ -313,22 +313,25 @@ void Api::push(const Request& req, Response& res, const ContentReader& reader) {
   res.set_content(reply->body, "application/json");
 }
 
-Result<std::string> Api::push_body_text(const Request& req, Response& res, const ContentReader& reader,
-                                        const Device& device, CheckTurns::Turn& turn) {
+Status Api::push_body_text(const Request& req, Response& res, const ContentReader& reader, const Device& device,
+                           CheckTurns::Turn& turn, std::string& body) {
   const bool sealed = is_sealed_content_type(req);
   if (auto s = sealed ? Status(ok()) : require_json_content_type(req); !s) {
     drain_body(reader, res, options_.max_body_bytes);
-    return fail(s.error());
+    return s;
   }
-  auto body = read_body(reader, res, options_.max_body_bytes, expected_body_bytes(req, options_.max_body_bytes));
-  if (!body) return body;
+  const std::size_t expected = expected_body_bytes(req, options_.max_body_bytes);
+  if (auto s = read_body_into(reader, res, options_.max_body_bytes, expected, body); !s) return s;
   // Taken once the body is here, so a slow link holds no turn; opening and parsing it are part
   // of the batch's checks.
   turn = ingest_.check_turn();
-  if (!sealed) return body;
+  if (!sealed) return ok();
   if (!seal_keys_) return fail("internal", "this server cannot open sealed pushes (its key is unavailable)");
   // Opened before anything parses it: the envelope format inside knows nothing of sealing.
-  return push_seal::open(*seal_keys_, device.id, *body, options_.max_body_bytes);
+  auto opened = push_seal::open(*seal_keys_, device.id, body, options_.max_body_bytes);
+  if (!opened) return fail(opened.error());
+  body = std::move(*opened);
+  return ok();
 }
 
 void Api::have(const Request& req, Response& res, const ContentReader& reader) {

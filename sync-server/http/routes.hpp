@@ -17,6 +17,7 @@
 #include "sync-server/core/ingest.hpp"
 #include "sync-server/core/kiosk_report.hpp"
 #include "sync-server/core/payload_validator.hpp"
+#include "sync-server/core/reuse_pool.hpp"
 #include "sync-server/http/metrics.hpp"
 #include "sync-server/http/rate_limiter.hpp"
 #include "ws/hlc.hpp"
@@ -41,6 +42,12 @@ struct ApiOptions {
   double grant_failure_rate_per_second = 1.0 / 60;
   double grant_failure_burst = 5;
 };
+
+// Push bodies kept for reuse (reuse_pool.hpp): those of a group being written and of the next
+// group, with a few being read. Kept only up to 4 KB a record of a full batch (a full protocol 1
+// envelope is ~2.3 KB): a larger body, rare, goes back to the heap.
+inline constexpr std::size_t kKeptPushBodies = 2 * kPushGroupMax + 4;
+inline constexpr std::size_t kMaxKeptPushBodyBytes = protocol::kMaxBatchRecords * 4096;
 
 // The HTTP status for an error code from the core or the middleware.
 int http_status_for(const Error& e);
@@ -70,11 +77,10 @@ class Api {
   Result<Device> authorise(const httplib::Request& req, httplib::Response& res);
   void enroll(const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader);
   void push(const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader);
-  // The push body as JSON text: read as is, or opened first when the kiosk sealed it. Once the
-  // body is read, waits for the batch's turn to be checked and leaves it in `turn`.
-  Result<std::string> push_body_text(const httplib::Request& req, httplib::Response& res,
-                                     const httplib::ContentReader& reader, const Device& device,
-                                     CheckTurns::Turn& turn);
+  // The push body as JSON text, into `body`: read as is, or opened first when the kiosk sealed
+  // it. Once the body is read, waits for the batch's turn to be checked and leaves it in `turn`.
+  Status push_body_text(const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader,
+                        const Device& device, CheckTurns::Turn& turn, std::string& body);
   void pull(const httplib::Request& req, httplib::Response& res);
   void have(const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader);
   // POST /v1/vault/escrow and /v1/vault/grant (vault_routes.cpp).
@@ -103,6 +109,8 @@ class Api {
   // Loaded (made on the first start) by install(); null when that failed: sealed pushes are
   // then refused and replies name no key, while plain pushes keep working.
   std::shared_ptr<const seal::KeyPair> seal_keys_;
+  // Push bodies' memory, kept for the next push.
+  ReusePool<std::string> push_bodies_{kKeptPushBodies, kMaxKeptPushBodyBytes};
 };
 
 }  // namespace ws::server

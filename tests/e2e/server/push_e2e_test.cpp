@@ -228,6 +228,65 @@ TEST_CASE("gzip request and response bodies work") {
   CHECK(db_count(db, "SELECT COUNT(*) FROM records") == 50);
 }
 
+// The server keeps push bodies' memory for the next push (reuse_pool.hpp): whatever a body
+// leaves behind must not reach the next one, however their sizes, encodings and fates differ.
+TEST_CASE("pushes of every size and fate in a row, on one connection, are each read alone") {
+  TempDir dir;
+  const auto db = dir.file("s.db");
+  ServerProcess server(db, dir.file("server.log"));
+  Kiosk k = enroll(db, server, "OSLO");
+  auto c = server.client();
+  auto intakes = [&](int count, char letter) {
+    json records = json::array();
+    for (int i = 0; i < count; ++i) {
+      records.push_back(record(new_uuid_v7(), "intake", "OSLO", Version{Hlc{now_ms(), 0}, k.device_id},
+                               {{"notes", std::string(400, letter)}}));
+    }
+    return records;
+  };
+  auto applied = [](const httplib::Result& res, std::size_t count) {
+    REQUIRE(res);
+    REQUIRE(res->status == 200);
+    auto reply = protocol::parse_push_response(json::parse(res->body));
+    REQUIRE(reply.has_value());
+    CHECK(reply->results.size() == count);
+    for (const auto& r : reply->results) CHECK(r.status == protocol::RecordStatus::Applied);
+  };
+
+  const std::string large = batch(new_uuid_v7(), intakes(300, 'a'));
+  auto first = push(c, k, large);
+  applied(first, 300);
+  applied(push(c, k, batch(new_uuid_v7(), intakes(3, 'b'))), 3);
+
+  // Shorter than both bodies before it, and cut off inside the records.
+  const std::string cut = batch(new_uuid_v7(), intakes(2, 'c')).substr(0, 200);
+  auto refused = push(c, k, cut);
+  REQUIRE(refused);
+  CHECK(refused->status == 400);
+  CHECK(json::parse(refused->body)["error"]["code"] == "invalid_json");
+
+  // Compressed: no length to reserve, the kept memory is filled chunk by chunk.
+  httplib::Client zipped = server.client();
+  zipped.set_compress(true);
+  applied(push(zipped, k, batch(new_uuid_v7(), intakes(5, 'd'))), 5);
+  applied(push(c, k, batch(new_uuid_v7(), intakes(1, 'e'))), 1);
+
+  // The large batch again is a replay with the first reply, word for word.
+  auto again = push(c, k, large);
+  REQUIRE(again);
+  CHECK(again->status == 200);
+  CHECK(again->body == first->body);
+
+  CHECK(db_count(db, "SELECT COUNT(*) FROM records") == 309);
+  CHECK(db_count(db, "SELECT COUNT(*) FROM batches") == 4);
+  for (const char letter : std::string("abde")) {
+    CAPTURE(letter);
+    const std::string notes = std::string(400, letter);
+    CHECK(db_count(db, "SELECT COUNT(*) FROM records WHERE payload = '{\"notes\":\"" + notes + "\"}'") ==
+          (letter == 'a' ? 300 : letter == 'b' ? 3 : letter == 'd' ? 5 : 1));
+  }
+}
+
 namespace {
 
 struct ServerThread {

@@ -125,6 +125,11 @@ std::string sealed_body(const Batch& b, const std::string& server_key, const std
   return body ? *body : "";
 }
 
+// Each simulated kiosk connects from an address of its own, as kiosks in the field do (all of
+// 127/8 is the loopback network on Linux): the server caps connections per address (256), and
+// 100 or 200 kiosks sending from one address met that cap instead of measuring ingest.
+std::string kiosk_address(int k) { return "127.1." + std::to_string(k / 250) + "." + std::to_string(k % 250 + 1); }
+
 // The server's sealing key, as kiosks learn it: from the header every reply carries.
 std::string server_seal_key(int port) {
   httplib::Client c("127.0.0.1", port);
@@ -281,6 +286,7 @@ RunResult run_kiosks(const Options& o, int n, const std::string& dir) {
       for (int sender = 0; sender < o.in_flight; ++sender) {
         threads.emplace_back([&, k, first_slot] {
           httplib::Client c("127.0.0.1", server.port);
+          c.set_interface(kiosk_address(k));
           c.set_tcp_nodelay(true);
           c.set_connection_timeout(30);
           c.set_read_timeout(120);

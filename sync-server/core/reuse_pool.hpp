@@ -59,7 +59,9 @@ class ReusePool {
   void give(T&& item) {
     // Emptied outside the lock: clearing a list of records frees each one's strings.
     item.clear();
-    if (item.capacity() == 0 || item.capacity() > max_capacity_) return;
+    // One that holds no memory of its own (a body never read: a string's inline buffer) would
+    // only take a place.
+    if (item.capacity() <= T{}.capacity() || item.capacity() > max_capacity_) return;
     std::lock_guard lock(mutex_);
     if (free_.size() < keep_) free_.push_back(std::move(item));
   }

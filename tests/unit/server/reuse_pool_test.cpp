@@ -44,6 +44,14 @@ TEST_CASE("the pool keeps no more items than asked, and none too large or withou
     auto unused = strict.lease();
   }
   CHECK(strict.kept() == 0);
+
+  ReusePool<std::string> bodies(4, 1 << 20);
+  {
+    auto never_read = bodies.lease();
+    auto short_one = bodies.lease();
+    short_one->assign("{}");
+  }
+  CHECK(bodies.kept() == 0);
 }
 
 TEST_CASE("threads leasing at once each get a buffer of their own") {

@@ -287,7 +287,7 @@ bool keep_payload_as_sent(std::string_view text, std::size_t member_count, const
   out.members.reserve(member_count);
   const std::size_t size = json_canonical::canonical_length(*sent, limits.max_depth, &out.members);
   if (size == 0) return false;
-  out.payload_text.assign(sent->substr(0, size));
+  out.payload_in_text = sent->substr(0, size);
   return true;
 }
 
@@ -312,7 +312,7 @@ std::optional<ReadEnvelope> read_record(dom::element el, std::string_view text, 
   const bool as_sent = visit != nullptr && keep_payload_as_sent(text, payload.size(), limits, out);
   PayloadReader reader(limits.max_depth, out.payload_text, visit != nullptr ? &out.members : nullptr);
   if (!as_sent && !reader.read(*m.payload, 1, visit != nullptr ? nullptr : &e.payload)) return std::nullopt;
-  if (out.payload_text.size() > limits.max_payload_bytes) return std::nullopt;
+  if (out.payload().size() > limits.max_payload_bytes) return std::nullopt;
   if (m.field_versions && !read_field_versions(*m.field_versions, form, e)) return std::nullopt;
   if (form == EnvelopeForm::Full) expand_field_versions(e);
   if (visit != nullptr) {

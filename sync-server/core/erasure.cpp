@@ -279,7 +279,7 @@ bool carries_erased_marker(std::string_view payload_text) {
   return false;
 }
 
-std::string ErasureGuard::refusal(const std::optional<Envelope>& stored, const std::string& payload_text,
+std::string ErasureGuard::refusal(const std::optional<Envelope>& stored, std::string_view payload_text,
                                   bool marked) const {
   if (stored && is_erased(*stored)) return kErasedRefusal;
   // Kiosks replace an erased record whole, without merging: no device may send that marker.
@@ -288,11 +288,11 @@ std::string ErasureGuard::refusal(const std::optional<Envelope>& stored, const s
   // Payload texts are compact JSON (no blanks), so the link is found without parsing.
   constexpr std::string_view key = "\"_case_id\":\"";
   const auto at = payload_text.find(key);
-  if (at == std::string::npos) return "";
+  if (at == std::string_view::npos) return "";
   const auto start = at + key.size();
   const auto end = payload_text.find('"', start);
-  if (end == std::string::npos) return "";
-  const std::string case_id = payload_text.substr(start, end - start);
+  if (end == std::string_view::npos) return "";
+  const std::string_view case_id = payload_text.substr(start, end - start);
   return std::binary_search(erased_cases_.begin(), erased_cases_.end(), case_id) ? kErasedCaseRefusal : "";
 }
 

@@ -59,7 +59,7 @@ class ErasureGuard {
   // The refusal message, or empty when the record may be stored. `payload_text` is the pushed
   // payload's compact JSON; `marked` is carries_erased_marker(payload_text), which needs no
   // database, so ingest reads it on its checking threads rather than under the write lock.
-  std::string refusal(const std::optional<Envelope>& stored, const std::string& payload_text, bool marked) const;
+  std::string refusal(const std::optional<Envelope>& stored, std::string_view payload_text, bool marked) const;
 
  private:
   std::vector<std::string> erased_cases_;

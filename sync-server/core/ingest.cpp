@@ -35,17 +35,21 @@ struct Candidate {
   bool malformed_json = false;  // its text did not parse: the whole body is malformed
   bool foreign_centre = false;  // names another centre than the device's
   std::string id;  // echoed in the result even when the record is unreadable
-  // Accepted records; the payload is kept as payload_text, field_versions in compact form.
+  // Accepted records; the payload is kept as its text (payload()), field_versions in compact form.
   std::optional<Envelope> envelope;
   std::string rejection;
-  // Serialised once here and reused for replay detection and storage.
-  std::string payload_text;          // accepted records
+  // Accepted records: the payload's compact JSON, made once and reused for replay detection and
+  // storage. Where the pushed text held it so already, a view into the push body, which outlives
+  // the batch (Ingest::push's record_texts); else written out into payload_written.
+  std::string payload_written;
+  std::string_view payload_in_body;
+  std::string_view payload() const { return payload_in_body.empty() ? std::string_view(payload_written) : payload_in_body; }
   std::string field_versions_text;   // accepted records, compact form (stored_versions.hpp)
   std::string raw_text;              // refused records, for replay detection only
   // Accepted records: what their row takes from the texts, made here rather than by the one
   // writer. Only a new record's row uses it; a merge's row is made from the merged result.
   DerivedColumns derived;
-  bool erased_marker = false;  // carries_erased_marker(payload_text), for ErasureGuard::refusal
+  bool erased_marker = false;  // carries_erased_marker(payload()), for ErasureGuard::refusal
 };
 
 namespace {
@@ -63,9 +67,9 @@ std::string echo_id(const json& raw) {
 // Read from the payload's compact text (nlohmann writes a NUL, in a key or a value, as \u0000)
 // instead of walking the parsed tree again: an escape counts unless its backslash is itself
 // escaped.
-bool contains_nul(const std::string& payload_text) {
+bool contains_nul(std::string_view payload_text) {
   const std::string_view nul = "\\u0000";
-  for (auto at = payload_text.find(nul); at != std::string::npos; at = payload_text.find(nul, at + 1)) {
+  for (auto at = payload_text.find(nul); at != std::string_view::npos; at = payload_text.find(nul, at + 1)) {
     std::size_t slashes = 0;
     while (slashes < at && payload_text[at - 1 - slashes] == '\\') ++slashes;
     if (slashes % 2 == 0) return true;
@@ -157,23 +161,24 @@ void check_envelope(Candidate& c, Envelope&& e, std::string problem, const std::
   c.field_versions_text = field_versions_json(e.field_versions);
   auto refuse = [&](std::string why) {
     c.rejection = std::move(why);
-    c.raw_text = refused_text(e, c.payload_text, c.field_versions_text);
-    c.payload_text.clear();
+    c.raw_text = refused_text(e, c.payload(), c.field_versions_text);
+    c.payload_written.clear();
+    c.payload_in_body = {};
     c.field_versions_text.clear();
   };
   if (e.kind == "form" || e.kind == "content") {
     return refuse("kind '" + e.kind + "' is published by HQ; kiosks may not push it");
   }
   if (!kiosk_may_push(e.kind)) return refuse("unknown kind '" + e.kind + "'");
-  if (contains_nul(c.payload_text)) return refuse("payload contains a NUL character");
+  if (contains_nul(c.payload())) return refuse("payload contains a NUL character");
   if (!problem.empty()) return refuse(std::move(problem));
-  c.derived = members != nullptr ? derive_columns(e, c.payload_text, *members) : derive_columns(e, c.payload_text);
-  c.erased_marker = carries_erased_marker(c.payload_text);
+  c.derived = members != nullptr ? derive_columns(e, c.payload(), *members) : derive_columns(e, c.payload());
+  c.erased_marker = carries_erased_marker(c.payload());
   c.envelope = std::move(e);
 }
 
 Candidate check_record(json& raw, const std::string& device_centre, const PayloadValidator& validator) {
-  Candidate c{false, false, echo_id(raw), std::nullopt, "", "", "", "", {}, false};
+  Candidate c{false, false, echo_id(raw), std::nullopt, "", "", {}, "", "", {}, false};
   if (raw.is_object()) {
     auto centre = raw.find("centre");
     c.foreign_centre = centre != raw.end() && centre->is_string() &&
@@ -181,7 +186,7 @@ Candidate check_record(json& raw, const std::string& device_centre, const Payloa
   }
   // Compact, as stored: a record written in one go carries no per-field entry at all, so none
   // is made, written as text and freed for it (either form sent parses to the same entries).
-  auto e = envelope_from_json(std::move(raw), EnvelopeLimits{}, &c.payload_text, EnvelopeForm::Compact);
+  auto e = envelope_from_json(std::move(raw), EnvelopeLimits{}, &c.payload_written, EnvelopeForm::Compact);
   if (!e) return refused(std::move(c), e.error().message, raw);
   std::string problem = payload_problem(*e, e->payload, validator);
   // A new record is stored from its texts; only a merge with a stored one needs the parsed
@@ -203,7 +208,8 @@ void check_text(std::string_view text, const std::string& device_centre, const P
   if (auto read = read_envelope(text, EnvelopeLimits{}, EnvelopeForm::Compact, judge)) {
     c.foreign_centre = read->envelope.centre != device_centre;
     c.id = read->envelope.id;
-    c.payload_text = std::move(read->payload_text);
+    c.payload_written = std::move(read->payload_text);
+    c.payload_in_body = read->payload_in_text;
     check_envelope(c, std::move(read->envelope), std::move(problem), &read->members);
     return;
   }
@@ -238,7 +244,7 @@ void append_canonical(std::string& out, const Candidate& c) {
   out += '|';
   if (e.base_version) out += e.base_version->to_string();
   out += '|';
-  out += c.payload_text;
+  out += c.payload();
   out += '|';
   out += c.field_versions_text;
 }
@@ -269,7 +275,7 @@ RefusedRecord refusal_of(const Candidate& c, const Device& device, const std::st
   r.refused_at_ms = unix_ms_now();
   if (c.envelope) {
     r.kind = c.envelope->kind;
-    r.payload = c.payload_text;
+    r.payload = c.payload();
   } else {
     // Refused before it became an envelope: its payload when it has one, else all that came.
     auto raw = json::parse(c.raw_text, nullptr, false);
@@ -399,7 +405,7 @@ class BatchRecords {
       return fail("forbidden", "the batch holds a record id that belongs to another centre; nothing was stored");
     }
     if (stored && stored->kind != incoming.kind) return refusal("id already belongs to a record of another kind");
-    if (auto why = erased_.refusal(stored, c.payload_text, c.erased_marker); !why.empty()) return refusal(std::move(why));
+    if (auto why = erased_.refusal(stored, c.payload(), c.erased_marker); !why.empty()) return refusal(std::move(why));
     if (auto seen = clock_.observe(incoming.version.hlc); !seen) return refusal(seen.error().message);
     if (!stored) return create(c, index);
     return merge_into(c, *stored);
@@ -417,9 +423,9 @@ class BatchRecords {
     }
     incoming.base_version.reset();
     if (incoming.kind == "counsellor") {
-      auto seq = writer_.write_new(incoming, c.payload_text, c.field_versions_text, c.derived);
+      auto seq = writer_.write_new(incoming, c.payload(), c.field_versions_text, c.derived);
       if (!seq) return fail(seq.error());
-    } else if (auto s = writer_.queue_new(incoming, c.payload_text, c.field_versions_text, c.derived, index); !s) {
+    } else if (auto s = writer_.queue_new(incoming, c.payload(), c.field_versions_text, c.derived, index); !s) {
       return fail(s.error());
     }
     return RecordOutcome{RecordStatus::Applied, "", 0};
@@ -433,7 +439,7 @@ class BatchRecords {
     if (auto why = tombstone_refusal(incoming, &stored); !why.empty()) return refusal(why);
     // What the writer had seen is the server's call: the client's claim is replaced.
     incoming.base_version = seen_version(incoming, *held, device_.id, pulled_);
-    incoming.payload = json::parse(c.payload_text);
+    incoming.payload = json::parse(c.payload());
     expand_field_versions(incoming);  // the merge's inputs in full form, as the stored one is
     MergeOutcome m = merge(stored, incoming);
     if (incoming.kind == "counsellor") {

@@ -72,8 +72,8 @@ Result<std::optional<Envelope>> load_with(sql::Statement& st, const std::string&
   return std::optional<Envelope>{std::move(*e)};
 }
 
-Status upsert_with(sql::Statement& st, const Envelope& e, const std::string& payload_text,
-                   const std::string& field_versions_text, std::int64_t seq, std::int64_t now,
+Status upsert_with(sql::Statement& st, const Envelope& e, std::string_view payload_text,
+                   std::string_view field_versions_text, std::int64_t seq, std::int64_t now,
                    const DerivedColumns& derived) {
   const CaseColumns& c = derived.cases;
   st.reset();
@@ -184,8 +184,8 @@ Result<std::int64_t> RecordWriter::write(const Envelope& e) {
   return write(e, e.payload.dump(), compact_field_versions_json(e.field_versions, e.version));
 }
 
-Result<std::int64_t> RecordWriter::write(const Envelope& e, const std::string& payload_text,
-                                         const std::string& field_versions_text) {
+Result<std::int64_t> RecordWriter::write(const Envelope& e, std::string_view payload_text,
+                                         std::string_view field_versions_text) {
   if (auto s = flush(); !s) return fail(s.error());
   history_.reset();
   if (auto s = history_.bind_view(1, e.id).bind(2, unix_ms_now()).run(); !s) return fail(s.error());
@@ -194,14 +194,14 @@ Result<std::int64_t> RecordWriter::write(const Envelope& e, const std::string& p
   return upsert(e, payload_text, field_versions_text, derive_columns(e, payload_text), db_->changes() == 0);
 }
 
-Result<std::int64_t> RecordWriter::write_new(const Envelope& e, const std::string& payload_text,
-                                             const std::string& field_versions_text, const DerivedColumns& derived) {
+Result<std::int64_t> RecordWriter::write_new(const Envelope& e, std::string_view payload_text,
+                                             std::string_view field_versions_text, const DerivedColumns& derived) {
   if (auto s = flush(); !s) return fail(s.error());
   return upsert(e, payload_text, field_versions_text, derived, true);
 }
 
-Result<std::int64_t> RecordWriter::upsert(const Envelope& e, const std::string& payload_text,
-                                          const std::string& field_versions_text, const DerivedColumns& derived,
+Result<std::int64_t> RecordWriter::upsert(const Envelope& e, std::string_view payload_text,
+                                          std::string_view field_versions_text, const DerivedColumns& derived,
                                           bool is_new) {
   absent_.erase(e.id);
   const std::int64_t now = unix_ms_now();

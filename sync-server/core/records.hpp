@@ -51,12 +51,12 @@ class RecordWriter {
   Result<std::int64_t> write(const Envelope& e);
   // The same with the payload and field versions already serialised (as ingest has them);
   // `field_versions_text` in the compact form (stored_versions.hpp), as write(e) makes it.
-  Result<std::int64_t> write(const Envelope& e, const std::string& payload_text, const std::string& field_versions_text);
+  Result<std::int64_t> write(const Envelope& e, std::string_view payload_text, std::string_view field_versions_text);
   // A record whose id the caller's load() found absent in this transaction: it has no version
   // to keep in the history, so that statement is not run. `derived` is derive_columns(e,
   // payload_text) (records_insert.hpp), made before the write lock.
-  Result<std::int64_t> write_new(const Envelope& e, const std::string& payload_text,
-                                 const std::string& field_versions_text, const DerivedColumns& derived);
+  Result<std::int64_t> write_new(const Envelope& e, std::string_view payload_text,
+                                 std::string_view field_versions_text, const DerivedColumns& derived);
   // A record whose id load() found absent and that is not queued yet; its envelope, texts and
   // `derived` (as for write_new) must outlive the next flush. `tag` names it in take_refused().
   Status queue_new(const Envelope& e, std::string_view payload_text, std::string_view field_versions_text,
@@ -72,8 +72,8 @@ class RecordWriter {
  private:
   RecordWriter() = default;
   // Inserts or replaces the row; `is_new`: no stored row had the id (the insert is counted).
-  Result<std::int64_t> upsert(const Envelope& e, const std::string& payload_text,
-                              const std::string& field_versions_text, const DerivedColumns& derived, bool is_new);
+  Result<std::int64_t> upsert(const Envelope& e, std::string_view payload_text,
+                              std::string_view field_versions_text, const DerivedColumns& derived, bool is_new);
   sql::Connection* db_ = nullptr;
   NewRecordRows queued_;
   AbsentIds absent_;  // probed ids that no row had, unwritten since

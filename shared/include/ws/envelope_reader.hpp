@@ -32,8 +32,16 @@ struct PayloadMember {
 
 struct ReadEnvelope {
   Envelope envelope;
-  std::string payload_text;  // the payload's compact JSON, as envelope_from_json's payload_text
-  // The payload's top-level members in payload_text's order; filled by the overload with a
+  // The payload's compact JSON, as envelope_from_json's payload_text: payload().
+  // Written out here, or, on the push path (the overload with a visitor) when the record's text
+  // already holds the payload exactly as it would be written, left where it lies: a view of
+  // that text, valid as long as the text is, and payload_text stays empty. A push's body is
+  // read whole and outlives its records' checks and write, so its records' payloads are
+  // neither copied nor given memory of their own (docs/performance.md, session 29).
+  std::string payload_text;
+  std::string_view payload_in_text;
+  std::string_view payload() const { return payload_in_text.empty() ? std::string_view(payload_text) : payload_in_text; }
+  // The payload's top-level members in payload()'s order; filled by the overload with a
   // visitor (the push path), empty otherwise.
   std::vector<PayloadMember> members;
 };

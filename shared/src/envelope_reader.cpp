@@ -287,7 +287,7 @@ bool keep_payload_as_sent(std::string_view text, std::size_t member_count, const
   out.members.reserve(member_count);
   const std::size_t size = json_canonical::canonical_length(*sent, limits.max_depth, &out.members);
   if (size == 0) return false;
-  out.payload_in_text = sent->substr(0, size);
+  out.payload.in_text = sent->substr(0, size);
   return true;
 }
 
@@ -310,9 +310,9 @@ std::optional<ReadEnvelope> read_record(dom::element el, std::string_view text, 
   }
   // Without a visitor the tree is wanted, and the walk that builds it writes the text too.
   const bool as_sent = visit != nullptr && keep_payload_as_sent(text, payload.size(), limits, out);
-  PayloadReader reader(limits.max_depth, out.payload_text, visit != nullptr ? &out.members : nullptr);
+  PayloadReader reader(limits.max_depth, out.payload.written, visit != nullptr ? &out.members : nullptr);
   if (!as_sent && !reader.read(*m.payload, 1, visit != nullptr ? nullptr : &e.payload)) return std::nullopt;
-  if (out.payload().size() > limits.max_payload_bytes) return std::nullopt;
+  if (out.payload.view().size() > limits.max_payload_bytes) return std::nullopt;
   if (m.field_versions && !read_field_versions(*m.field_versions, form, e)) return std::nullopt;
   if (form == EnvelopeForm::Full) expand_field_versions(e);
   if (visit != nullptr) {
@@ -383,7 +383,7 @@ std::optional<PullResponse> read_pull_page(std::string_view body, EnvelopeForm f
     auto e = read_record(x, {}, EnvelopeLimits{}, form, tree_wanted != nullptr ? &visit : nullptr);
     if (!e) return std::nullopt;
     r.records.push_back(std::move(e->envelope));
-    r.payload_json.push_back(std::move(e->payload_text));
+    r.payload_json.push_back(std::move(e->payload.written));
     if (tree_wanted == nullptr) continue;
     r.records.back().payload = std::move(tree);
     tree = json();

@@ -35,21 +35,19 @@ struct Candidate {
   bool malformed_json = false;  // its text did not parse: the whole body is malformed
   bool foreign_centre = false;  // names another centre than the device's
   std::string id;  // echoed in the result even when the record is unreadable
-  // Accepted records; the payload is kept as its text (payload()), field_versions in compact form.
+  // Accepted records; the payload is kept as its text (payload), field_versions in compact form.
   std::optional<Envelope> envelope;
   std::string rejection;
   // Accepted records: the payload's compact JSON, made once and reused for replay detection and
   // storage. Where the pushed text held it so already, a view into the push body, which outlives
-  // the batch (Ingest::push's record_texts); else written out into payload_written.
-  std::string payload_written;
-  std::string_view payload_in_body;
-  std::string_view payload() const { return payload_in_body.empty() ? std::string_view(payload_written) : payload_in_body; }
+  // the batch (Ingest::push's record_texts).
+  PayloadText payload;
   std::string field_versions_text;   // accepted records, compact form (stored_versions.hpp)
   std::string raw_text;              // refused records, for replay detection only
   // Accepted records: what their row takes from the texts, made here rather than by the one
   // writer. Only a new record's row uses it; a merge's row is made from the merged result.
   DerivedColumns derived;
-  bool erased_marker = false;  // carries_erased_marker(payload()), for ErasureGuard::refusal
+  bool erased_marker = false;  // carries_erased_marker(payload), for ErasureGuard::refusal
 };
 
 namespace {
@@ -161,24 +159,23 @@ void check_envelope(Candidate& c, Envelope&& e, std::string problem, const std::
   c.field_versions_text = field_versions_json(e.field_versions);
   auto refuse = [&](std::string why) {
     c.rejection = std::move(why);
-    c.raw_text = refused_text(e, c.payload(), c.field_versions_text);
-    c.payload_written.clear();
-    c.payload_in_body = {};
+    c.raw_text = refused_text(e, c.payload.view(), c.field_versions_text);
+    c.payload = {};
     c.field_versions_text.clear();
   };
   if (e.kind == "form" || e.kind == "content") {
     return refuse("kind '" + e.kind + "' is published by HQ; kiosks may not push it");
   }
   if (!kiosk_may_push(e.kind)) return refuse("unknown kind '" + e.kind + "'");
-  if (contains_nul(c.payload())) return refuse("payload contains a NUL character");
+  if (contains_nul(c.payload.view())) return refuse("payload contains a NUL character");
   if (!problem.empty()) return refuse(std::move(problem));
-  c.derived = members != nullptr ? derive_columns(e, c.payload(), *members) : derive_columns(e, c.payload());
-  c.erased_marker = carries_erased_marker(c.payload());
+  c.derived = members != nullptr ? derive_columns(e, c.payload.view(), *members) : derive_columns(e, c.payload.view());
+  c.erased_marker = carries_erased_marker(c.payload.view());
   c.envelope = std::move(e);
 }
 
 Candidate check_record(json& raw, const std::string& device_centre, const PayloadValidator& validator) {
-  Candidate c{false, false, echo_id(raw), std::nullopt, "", "", {}, "", "", {}, false};
+  Candidate c{false, false, echo_id(raw), std::nullopt, "", {}, "", "", {}, false};
   if (raw.is_object()) {
     auto centre = raw.find("centre");
     c.foreign_centre = centre != raw.end() && centre->is_string() &&
@@ -186,7 +183,7 @@ Candidate check_record(json& raw, const std::string& device_centre, const Payloa
   }
   // Compact, as stored: a record written in one go carries no per-field entry at all, so none
   // is made, written as text and freed for it (either form sent parses to the same entries).
-  auto e = envelope_from_json(std::move(raw), EnvelopeLimits{}, &c.payload_written, EnvelopeForm::Compact);
+  auto e = envelope_from_json(std::move(raw), EnvelopeLimits{}, &c.payload.written, EnvelopeForm::Compact);
   if (!e) return refused(std::move(c), e.error().message, raw);
   std::string problem = payload_problem(*e, e->payload, validator);
   // A new record is stored from its texts; only a merge with a stored one needs the parsed
@@ -208,8 +205,7 @@ void check_text(std::string_view text, const std::string& device_centre, const P
   if (auto read = read_envelope(text, EnvelopeLimits{}, EnvelopeForm::Compact, judge)) {
     c.foreign_centre = read->envelope.centre != device_centre;
     c.id = read->envelope.id;
-    c.payload_written = std::move(read->payload_text);
-    c.payload_in_body = read->payload_in_text;
+    c.payload = std::move(read->payload);
     check_envelope(c, std::move(read->envelope), std::move(problem), &read->members);
     return;
   }
@@ -244,7 +240,7 @@ void append_canonical(std::string& out, const Candidate& c) {
   out += '|';
   if (e.base_version) out += e.base_version->to_string();
   out += '|';
-  out += c.payload();
+  out += c.payload.view();
   out += '|';
   out += c.field_versions_text;
 }
@@ -275,7 +271,7 @@ RefusedRecord refusal_of(const Candidate& c, const Device& device, const std::st
   r.refused_at_ms = unix_ms_now();
   if (c.envelope) {
     r.kind = c.envelope->kind;
-    r.payload = c.payload();
+    r.payload = c.payload.view();
   } else {
     // Refused before it became an envelope: its payload when it has one, else all that came.
     auto raw = json::parse(c.raw_text, nullptr, false);
@@ -405,7 +401,7 @@ class BatchRecords {
       return fail("forbidden", "the batch holds a record id that belongs to another centre; nothing was stored");
     }
     if (stored && stored->kind != incoming.kind) return refusal("id already belongs to a record of another kind");
-    if (auto why = erased_.refusal(stored, c.payload(), c.erased_marker); !why.empty()) return refusal(std::move(why));
+    if (auto why = erased_.refusal(stored, c.payload.view(), c.erased_marker); !why.empty()) return refusal(std::move(why));
     if (auto seen = clock_.observe(incoming.version.hlc); !seen) return refusal(seen.error().message);
     if (!stored) return create(c, index);
     return merge_into(c, *stored);
@@ -423,9 +419,9 @@ class BatchRecords {
     }
     incoming.base_version.reset();
     if (incoming.kind == "counsellor") {
-      auto seq = writer_.write_new(incoming, c.payload(), c.field_versions_text, c.derived);
+      auto seq = writer_.write_new(incoming, c.payload.view(), c.field_versions_text, c.derived);
       if (!seq) return fail(seq.error());
-    } else if (auto s = writer_.queue_new(incoming, c.payload(), c.field_versions_text, c.derived, index); !s) {
+    } else if (auto s = writer_.queue_new(incoming, c.payload.view(), c.field_versions_text, c.derived, index); !s) {
       return fail(s.error());
     }
     return RecordOutcome{RecordStatus::Applied, "", 0};
@@ -439,7 +435,7 @@ class BatchRecords {
     if (auto why = tombstone_refusal(incoming, &stored); !why.empty()) return refusal(why);
     // What the writer had seen is the server's call: the client's claim is replaced.
     incoming.base_version = seen_version(incoming, *held, device_.id, pulled_);
-    incoming.payload = json::parse(c.payload());
+    incoming.payload = json::parse(c.payload.view());
     expand_field_versions(incoming);  // the merge's inputs in full form, as the stored one is
     MergeOutcome m = merge(stored, incoming);
     if (incoming.kind == "counsellor") {

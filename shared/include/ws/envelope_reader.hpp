@@ -22,7 +22,7 @@ namespace json_view {
 class Dom;  // ws/json_view.hpp
 }
 
-// Where one of the payload's top-level members lies in payload_text: its key between the
+// Where one of the payload's top-level members lies in the payload's text: its key between the
 // quotes (escaped as written) and its value's JSON text. Code that wants a few members' values
 // (the server's case columns) reads them there instead of scanning the text a second time.
 struct PayloadMember {
@@ -30,18 +30,21 @@ struct PayloadMember {
   std::uint32_t value_at = 0, value_size = 0;
 };
 
+// A payload's compact JSON (as envelope_from_json's payload_text): written out, or left where
+// the text it was read from already holds it exactly so, as a view of that text (valid as long
+// as the text is; `written` stays empty). A push's body is read whole and outlives its records'
+// checks and write, so its records' payloads need no copy (docs/performance.md, session 29).
+struct PayloadText {
+  std::string written;
+  std::string_view in_text;
+  std::string_view view() const { return in_text.empty() ? std::string_view(written) : in_text; }
+};
+
 struct ReadEnvelope {
   Envelope envelope;
-  // The payload's compact JSON, as envelope_from_json's payload_text: payload().
-  // Written out here, or, on the push path (the overload with a visitor) when the record's text
-  // already holds the payload exactly as it would be written, left where it lies: a view of
-  // that text, valid as long as the text is, and payload_text stays empty. A push's body is
-  // read whole and outlives its records' checks and write, so its records' payloads are
-  // neither copied nor given memory of their own (docs/performance.md, session 29).
-  std::string payload_text;
-  std::string_view payload_in_text;
-  std::string_view payload() const { return payload_in_text.empty() ? std::string_view(payload_text) : payload_in_text; }
-  // The payload's top-level members in payload()'s order; filled by the overload with a
+  // Left in the record's text only on the push path (the overload with a visitor).
+  PayloadText payload;
+  // The payload's top-level members in payload.view()'s order; filled by the overload with a
   // visitor (the push path), empty otherwise.
   std::vector<PayloadMember> members;
 };

@@ -234,8 +234,8 @@ TEST_CASE("the case columns read where the envelope reader found the members equ
                                 [](const Envelope&, const json_view::Dom&) {});
       REQUIRE(read);
       CHECK(read->members.size() == json::parse(payload).size());
-      const std::string scanned = columns_text(read_case_columns(kind, read->payload()));
-      CHECK(columns_text(read_case_columns(kind, read->payload(), read->members)) == scanned);
+      const std::string scanned = columns_text(read_case_columns(kind, read->payload.view()));
+      CHECK(columns_text(read_case_columns(kind, read->payload.view(), read->members)) == scanned);
       if (kind == "case" && payload == payloads[0]) CHECK(scanned == "[c-1][OSL-7][Amina \"Nur\"\nYusuf]-[open]---");
       if (kind == "intake" && payload == payloads[3]) CHECK(scanned == "[-3]------[[\"a\",\"b\"]]");
       if (kind == "case" && payload == payloads[6]) CHECK(scanned == "[c-2]-[N]-[open]---");

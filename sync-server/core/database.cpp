@@ -20,11 +20,14 @@ namespace {
 // Idle connections kept for reuse; more than the worker pool would only hold file handles.
 constexpr std::size_t kMaxIdleConnections = 64;
 
-// The writer's page cache: 16 MB (SQLite's default is 2 MB a connection). Each pushed record's
+// The writer's page cache: 8 MB (SQLite's default is 2 MB a connection). Each pushed record's
 // existence probe seeks `records_id` where the new id would go, and the commits' new pages
-// pushed those leaves out of 2 MB: the probe read them back one pread at a time. One
-// connection has it, not the pool's 64.
-constexpr const char* kWriterCacheSize = "PRAGMA cache_size=-16384";
+// pushed those leaves out of 2 MB: the probe read them back one pread at a time. 8 MB holds a
+// whole group of kiosk batches (kPushGroupMax x 500 records of ~1.1 KB, ingest.hpp) and the
+// index pages around it. With 16 MB the server read about as many pages back, and a fresh one
+// paged in the other 8 MB on its writer, the thread every batch waits for (docs/performance.md,
+// session 30). One connection has it, not the pool's 64.
+constexpr const char* kWriterCacheSize = "PRAGMA cache_size=-8192";
 
 // The page size of a database the server creates. A stored record is ~1.2 KB, so a 4 KB page
 // holds three: a pushed batch wrote a WAL frame, and split a leaf, every few records

@@ -1,9 +1,12 @@
 #include <doctest/doctest.h>
 #include <sqlite3.h>
 
+#include <string>
 #include <utility>
+#include <vector>
 
 #include "sync-server/core/backup.hpp"
+#include "sync-server/core/ingest.hpp"
 #include "sync-server/core/records.hpp"
 #include "sync-server/core/schema.hpp"
 #include "tests/unit/server/fixtures.hpp"
@@ -140,10 +143,50 @@ TEST_CASE("every write scope writes on one connection, which readers never get")
   auto w = WriteScope::begin(*t.db);
   REQUIRE(w.has_value());
   CHECK(w->conn().handle() == writer);
-  auto cache = w->conn().prepare("PRAGMA cache_size");  // the writer's is 16 MB
+  auto cache = w->conn().prepare("PRAGMA cache_size");  // the writer's is 8 MB
   REQUIRE(cache.has_value());
   REQUIRE(cache->step().value());
-  CHECK(cache->column_int(0) == -16384);
+  CHECK(cache->column_int(0) == -8192);
+}
+
+TEST_CASE("the writer's cache holds a whole group of kiosk batches: reading it back reads no page") {
+  // A group is up to kPushGroupMax batches in one transaction (ingest.hpp), a kiosk's batch 500
+  // records (its BatchLimits) of ~1.1 KB stored. A batch pushed again after a lost reply, or
+  // edits of what was just pushed, read those rows back: with SQLite's 2 MB they had left the
+  // cache by the commit, and each read was a pread of the file.
+  constexpr std::size_t kKioskBatchRecords = 500;
+  TestDb t;
+  std::vector<std::string> ids;
+  {
+    auto w = WriteScope::begin(*t.db);
+    REQUIRE(w.has_value());
+    for (std::size_t i = 0; i < kPushGroupMax * kKioskBatchRecords; ++i) {
+      Envelope e = oslo_case();
+      e.kind = "intake";
+      e.payload = {{"_case_id", "case-" + std::to_string(i / 4)},
+                   {"notes", std::string(1000, static_cast<char>('a' + i % 26))},
+                   {"n", i}};
+      REQUIRE(write_record(w->conn(), e).has_value());
+      ids.push_back(e.id);
+    }
+    int spilled = 0;
+    int highwater = 0;
+    REQUIRE(sqlite3_db_status(w->conn().handle(), SQLITE_DBSTATUS_CACHE_SPILL, &spilled, &highwater, 0) == SQLITE_OK);
+    CHECK(spilled == 0);  // the group's pages stayed in memory until its commit
+    REQUIRE(w->commit().has_value());
+  }
+  auto w = WriteScope::begin(*t.db);
+  REQUIRE(w.has_value());
+  int misses = 0;
+  int highwater = 0;
+  REQUIRE(sqlite3_db_status(w->conn().handle(), SQLITE_DBSTATUS_CACHE_MISS, &misses, &highwater, 1) == SQLITE_OK);
+  for (const auto& id : ids) {
+    auto stored = load_record(w->conn(), id);
+    REQUIRE(stored.has_value());
+    REQUIRE(stored->has_value());
+  }
+  REQUIRE(sqlite3_db_status(w->conn().handle(), SQLITE_DBSTATUS_CACHE_MISS, &misses, &highwater, 0) == SQLITE_OK);
+  CHECK(misses == 0);
 }
 
 TEST_CASE("the writer's page cache stays valid from one commit to the next") {

@@ -73,34 +73,53 @@ stop_app() {
   xvfb_pid=
 }
 
-# One measurement: prints "first_frame_ms pss_kb idle_ms_per_20s".
-measure() {
-  local which=$1 t0 first=
+# Starts the app on a fresh display and waits for its first painted frame: sets $t0 and $first
+# (empty when nothing was painted) and $why (the reason then). Stops waiting as soon as the app
+# has exited: a browser that cannot reach the display quits at once (seen about once in ten
+# Chromium starts on Xvfb here, "Missing X server or $DISPLAY").
+start_app() {
+  local which=$1
+  first=
+  why=
   start_display
   rm -rf "$work/data" "$work/chromium"
   t0=$(now_ms)
   if [ "$which" = kiosk ]; then
-    KIOSK_DEBUG_FRAMES=1 "$kiosk" --data-dir "$work/data" > "$work/kiosk.out" 2>/dev/null &
-    app_pid=$!
-    while [ "$(now_ms)" -lt $((t0 + 60000)) ]; do
-      if grep -q '^frame 1 ' "$work/kiosk.out" 2>/dev/null; then first=$(now_ms); break; fi
-      sleep 0.005
-    done
+    KIOSK_DEBUG_FRAMES=1 "$kiosk" --data-dir "$work/data" > "$work/kiosk.out" 2> "$work/app.err" &
   else
     "$browser" --kiosk --no-first-run --no-default-browser-check --disable-extensions --no-sandbox \
-      --user-data-dir="$work/chromium" "file://$work/page.html" >/dev/null 2>&1 &
-    app_pid=$!
-    while [ "$(now_ms)" -lt $((t0 + 60000)) ]; do
+      --user-data-dir="$work/chromium" "file://$work/page.html" >/dev/null 2> "$work/app.err" &
+  fi
+  app_pid=$!
+  while [ "$(now_ms)" -lt $((t0 + 60000)) ]; do
+    if [ "$which" = kiosk ]; then
+      grep -q '^frame 1 ' "$work/kiosk.out" 2>/dev/null && { first=$(now_ms); return; }
+    else
       # The window is named after the page's title ("painted - Chromium").
-      if xdotool search --name '^painted' >/dev/null 2>&1; then first=$(now_ms); break; fi
-      sleep 0.005
-    done
-  fi
-  if [ -z "$first" ]; then
+      xdotool search --name '^painted' >/dev/null 2>&1 && { first=$(now_ms); return; }
+    fi
+    if ! kill -0 "$app_pid" 2>/dev/null; then
+      why="it exited before painting"
+      return
+    fi
+    sleep 0.005
+  done
+  why="it painted nothing within 60 s"
+}
+
+# One measurement: prints "first_frame_ms pss_kb idle_ms_per_20s". A start that paints nothing
+# is tried again, up to three times, and said on stderr with the app's last words: it is the
+# display or the browser failing to start, not a figure.
+measure() {
+  local which=$1 attempt
+  for attempt in 1 2 3; do
+    start_app "$which"
+    [ -n "$first" ] && break
     stop_app
-    echo "footprint: $which painted nothing within 60 s" >&2
-    return 1
-  fi
+    echo "footprint: $which, attempt $attempt: $why; the end of its stderr:" >&2
+    tail -n 3 "$work/app.err" | sed 's/^/  /' >&2
+  done
+  [ -n "$first" ] || return 1
   sleep 10  # settle: the figure is the idle state after start-up, not start-up itself
   local pss idle
   pss=$(pss_kb "$app_pid")

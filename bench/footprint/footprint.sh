@@ -75,7 +75,7 @@ stop_app() {
 
 # Starts the app on a fresh display and waits for its first painted frame: sets $t0 and $first
 # (empty when nothing was painted) and $why (the reason then). Stops waiting as soon as the app
-# has exited: a browser that cannot reach the display quits at once (seen in 4 of ~165
+# has exited: a browser that cannot reach the display quits at once (seen in 4 of ~170
 # Chromium starts on a fresh Xvfb here, "Missing X server or $DISPLAY").
 start_app() {
   local which=$1

@@ -80,7 +80,7 @@ set(CPACK_DEBIAN_SERVER_PACKAGE_CONTROL_EXTRA
 set(CPACK_DEBIAN_KIOSK_PACKAGE_NAME waystation-kiosk)
 set(CPACK_DEBIAN_KIOSK_PACKAGE_SECTION misc)
 set(CPACK_DEBIAN_KIOSK_PACKAGE_DEPENDS "cage, xwayland, fonts-noto-core, fonts-dejavu-core, systemd")
-set(CPACK_DEBIAN_KIOSK_PACKAGE_RECOMMENDS "espeak-ng, alsa-utils")
+set(CPACK_DEBIAN_KIOSK_PACKAGE_RECOMMENDS "libegl1, espeak-ng, alsa-utils")
 set(CPACK_COMPONENT_KIOSK_DESCRIPTION "Waystation kiosk
  The touch-screen kiosk of a reception centre: information screens for
  migrants in their own language and the counsellors' intake and

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <string>
 #include <thread>
 #include <utility>
 
@@ -88,6 +89,24 @@ void create_imgui_context() {
   io.Fonts->Flags |= ImFontAtlasFlags_NoPowerOfTwoHeight;
 }
 
+// The context is made through EGL when the system has it, else through GLX. Both reach the
+// same driver and draw the same pixels; GLX's way through libglvnd costs a start ~22,000
+// getpid system calls and ~35 ms more CPU before the first frame (docs/performance.md).
+// A missing libEGL, or a driver without EGL on X11, is not an error: the window is made the
+// other way, and one line on stderr says why.
+GLFWwindow* create_gl_window(int width, int height, const std::string& title, GLFWmonitor* monitor) {
+  glfwWindowHint(GLFW_CONTEXT_CREATION_API, GLFW_EGL_CONTEXT_API);
+  glfwSetErrorCallback(nullptr);
+  GLFWwindow* w = glfwCreateWindow(width, height, title.c_str(), monitor, nullptr);
+  glfwSetErrorCallback(report_glfw_error);
+  if (w) return w;
+  const char* why = nullptr;
+  glfwGetError(&why);
+  std::fprintf(stderr, "kiosk: no EGL context (%s); the window uses GLX\n", why ? why : "no reason given");
+  glfwWindowHint(GLFW_CONTEXT_CREATION_API, GLFW_NATIVE_CONTEXT_API);
+  return glfwCreateWindow(width, height, title.c_str(), monitor, nullptr);
+}
+
 void trace_input(FrameTrace* trace, const char* kind, int button = -1) {
   if (trace) trace->input(kind, button);
 }
@@ -127,7 +146,7 @@ Result<std::unique_ptr<Window>> Window::open(const WindowConfig& config, const B
     });
   }
   began = StartupTrace::mark();
-  GLFWwindow* w = glfwCreateWindow(width, height, config.title.c_str(), monitor, nullptr);
+  GLFWwindow* w = create_gl_window(width, height, config.title, monitor);
   if (w) {
     glfwMakeContextCurrent(w);
     glfwSwapInterval(config.vsync ? 1 : 0);

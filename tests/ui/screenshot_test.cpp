@@ -87,6 +87,7 @@ struct Picture {
   int width = 0, height = 0;
   std::size_t colours = 0;
   std::size_t hash = 0;
+  std::string output;  // what the kiosk printed
 };
 
 Picture shoot(const std::string& screen, int width = 1280, int height = 800, const std::string& lang = "") {
@@ -103,6 +104,7 @@ Picture shoot(const std::string& screen, int width = 1280, int height = 800, con
   INFO("kiosk output: " << run.output);
   REQUIRE(run.exit_code == 0);
   Picture p;
+  p.output = run.output;
   int channels = 0;
   unsigned char* pixels = stbi_load(out.c_str(), &p.width, &p.height, &channels, 4);
   REQUIRE(pixels != nullptr);
@@ -289,4 +291,26 @@ TEST_CASE("the on-screen keyboard renders over the appointment form in landscape
     shots.emplace_back(std::string(s) + "-portrait", shoot(s, 1080, 1920));
   }
   all_differ(shots);
+}
+
+// The window's GL context comes through EGL when the system has it. A kiosk image without a
+// working EGL still gets its window, through GLX: it says so once and draws the same pixels.
+TEST_CASE("without EGL the window is made through GLX, says so, and draws the same pixels") {
+  skip_without_xvfb();
+  const Picture through_egl = shoot("login");
+  CHECK(through_egl.output.find("uses GLX") == std::string::npos);
+  struct NoEglVendor {
+    // libglvnd's libEGL loads its vendor libraries from this list: a file that is not there
+    // leaves it with none, as on a system without Mesa's EGL.
+    NoEglVendor() { setenv("__EGL_VENDOR_LIBRARY_FILENAMES", "/nonexistent/egl-vendor.json", 1); }
+    ~NoEglVendor() { unsetenv("__EGL_VENDOR_LIBRARY_FILENAMES"); }
+  };
+  Picture through_glx;
+  {
+    const NoEglVendor no_egl;
+    through_glx = shoot("login");
+  }
+  CHECK(through_glx.output.find("no EGL context") != std::string::npos);
+  CHECK(through_glx.output.find("the window uses GLX") != std::string::npos);
+  CHECK(through_glx.hash == through_egl.hash);
 }

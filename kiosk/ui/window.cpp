@@ -30,7 +30,8 @@ void report_glfw_error(int code, const char* description) {
   std::fprintf(stderr, "kiosk: GLFW error %d: %s\n", code, description);
 }
 
-// LeakSanitizer looks for leaks at exit, after glfwTerminate has unloaded Mesa's driver.
+// LeakSanitizer looks for leaks at exit, after glfwTerminate has unloaded Mesa's driver (and,
+// for an EGL context, Mesa's EGL library).
 // Memory the driver keeps in its globals then has no owner LSan can see and is reported as a
 // leak from "<unknown module>". Sanitizer builds keep the driver mapped, so those references
 // stay visible and real leaks stay reported; release builds unload it as usual.
@@ -39,7 +40,8 @@ void keep_gl_driver_mapped_for_leak_checks() {
   dl_iterate_phdr(
       [](dl_phdr_info* info, std::size_t, void*) -> int {
         const char* name = info->dlpi_name;
-        if (name && (std::strstr(name, "_dri.so") || std::strstr(name, "libgallium"))) {
+        if (name && (std::strstr(name, "_dri.so") || std::strstr(name, "libgallium") ||
+                     std::strstr(name, "libEGL_mesa"))) {
           dlopen(name, RTLD_NOW | RTLD_NOLOAD | RTLD_NODELETE);
         }
         return 0;

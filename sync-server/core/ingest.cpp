@@ -175,7 +175,8 @@ void check_envelope(Candidate& c, Envelope&& e, std::string problem, const std::
 }
 
 Candidate check_record(json& raw, const std::string& device_centre, const PayloadValidator& validator) {
-  Candidate c{false, false, echo_id(raw), std::nullopt, "", {}, "", "", {}, false};
+  Candidate c;
+  c.id = echo_id(raw);
   if (raw.is_object()) {
     auto centre = raw.find("centre");
     c.foreign_centre = centre != raw.end() && centre->is_string() &&

@@ -12,16 +12,6 @@ using namespace ws;
 using namespace ws::e2e;
 using nlohmann::json;
 
-namespace {
-
-std::string read_file(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-}  // namespace
 
 TEST_CASE("HQ console over TLS: a scoped user signs in with a Secure cookie and makes an enrolment code") {
   TempDir dir;

@@ -70,11 +70,6 @@ class ServeAttempt {
   int out_fd_ = -1;
 };
 
-std::string read_file(const std::string& path) {
-  std::ifstream in(path);
-  return {std::istreambuf_iterator<char>(in), {}};
-}
-
 // Waits (bounded) until the file holds `needle`.
 bool file_comes_to_hold(const std::string& path, const std::string& needle) {
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);

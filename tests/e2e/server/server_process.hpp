@@ -9,6 +9,8 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <fstream>
+#include <iterator>
 #include <thread>
 #include <memory>
 #include <string>
@@ -23,6 +25,12 @@
 namespace ws::e2e {
 
 inline const char* server_binary() { return WS_SYNC_SERVER_BIN; }
+
+// A file's whole content ("" when it cannot be read): logs, /proc files.
+inline std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), {}};
+}
 
 using ws::test::TempDir;
 

@@ -9,9 +9,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
-#include <fstream>
 #include <optional>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -60,16 +58,9 @@ TEST_CASE("serve tells the service manager when it is ready and when it stops") 
 
 namespace {
 
-std::string file_text(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 // The process's environment as its NUL-separated /proc file gives it, one entry per string.
 std::vector<std::string> environment_of(pid_t pid) {
-  const std::string text = file_text("/proc/" + std::to_string(pid) + "/environ");
+  const std::string text = read_file("/proc/" + std::to_string(pid) + "/environ");
   std::vector<std::string> entries;
   std::size_t start = 0;
   while (start < text.size()) {
@@ -92,10 +83,10 @@ std::string tunables_of(pid_t pid) {
 // Whether the kernel gives huge pages only to memory that asks for them (THP "madvise"), and
 // whether any of the process's memory has asked: smaps shows the advice as the "hg" flag.
 bool huge_pages_on_advice() {
-  return file_text("/sys/kernel/mm/transparent_hugepage/enabled").find("[madvise]") != std::string::npos;
+  return read_file("/sys/kernel/mm/transparent_hugepage/enabled").find("[madvise]") != std::string::npos;
 }
 bool advised_huge(pid_t pid) {
-  return file_text("/proc/" + std::to_string(pid) + "/smaps").find(" hg") != std::string::npos;
+  return read_file("/proc/" + std::to_string(pid) + "/smaps").find(" hg") != std::string::npos;
 }
 
 // GLIBC_TUNABLES as the test found it, given back when the test ends.

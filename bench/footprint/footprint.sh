@@ -10,8 +10,8 @@
 #   - idle CPU: utime + stime (/proc/PID/stat, process tree) over 20 s with nothing moving.
 #
 #   bench/footprint/footprint.sh KIOSK_BINARY [--runs 5] [--allow-busy]
-# Skipped (exit 0) with a message when chromium, Xvfb or xdotool is missing. Refuses to run
-# above a load average of 1.0 unless --allow-busy.
+# Skipped (exit 0) with a message when chromium, Xvfb or xdotool is missing. Waits for, then
+# refuses to run above, a load average of 1.0 unless --allow-busy (procstat.sh's load_gate).
 set -euo pipefail
 kiosk=${1:?usage: footprint.sh KIOSK_BINARY [--runs N] [--allow-busy]}
 shift

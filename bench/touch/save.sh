@@ -14,8 +14,8 @@
 #
 #   bench/touch/save.sh KIOSK_BINARY [--saves 50] [--server SYNC_SERVER] [--allow-busy]
 # SYNC_SERVER defaults to the build's sync-server beside the kiosk's folder. Skipped (exit 0)
-# with a message when Xvfb or xdotool is missing. Refuses to run above a load average of 1.0
-# unless --allow-busy.
+# with a message when Xvfb or xdotool is missing. Waits for, then refuses to run above, a
+# load average of 1.0 unless --allow-busy (procstat.sh's load_gate).
 set -euo pipefail
 kiosk=${1:?usage: save.sh KIOSK_BINARY [--saves N] [--server SYNC_SERVER] [--allow-busy]}
 shift

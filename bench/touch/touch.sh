@@ -14,8 +14,8 @@
 # Prints median and p99 of both, in ms.
 #
 #   bench/touch/touch.sh KIOSK_BINARY [--taps 100] [--allow-busy]
-# Skipped (exit 0) with a message when Xvfb or xdotool is missing. Refuses to run above a load
-# average of 1.0 unless --allow-busy.
+# Skipped (exit 0) with a message when Xvfb or xdotool is missing. Waits for, then refuses to run
+# above, a load average of 1.0 unless --allow-busy (procstat.sh's load_gate).
 set -euo pipefail
 kiosk=${1:?usage: touch.sh KIOSK_BINARY [--taps N] [--allow-busy]}
 shift

@@ -23,7 +23,7 @@
 // --warm-batches: each kiosk first pushes this many batches more, the same way, before the clock
 // starts: the figures are then a running server's, without a fresh process's first requests
 // (its heaps' first pages, its first SQLite connections). 0 (the default) times from the start.
-// Refuses to run when the load average is above 1.0 unless --allow-busy.
+// Waits for, then refuses to run above, a load average of 1.0 unless --allow-busy (check_load).
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -35,10 +35,8 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <iterator>
 #include <random>
-#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -190,23 +188,9 @@ struct RunResult {
   double seconds = 0;
   std::vector<double> latencies_ms;
   double server_cpu_s = 0;       // the server process's utime + stime: independent of the load
+  double sender_cpu_s = 0;       // this process's over the timed phase: the kiosks' side, on the same cores
   double db_bytes_per_record = 0;  // page_count * page_size / records, every table and index
 };
-
-// utime + stime of a child process from /proc/PID/stat (0 when unreadable).
-double process_cpu_seconds(pid_t pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
-  std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  const auto paren = stat.rfind(')');  // the command name may hold spaces
-  if (paren == std::string::npos) return 0;
-  std::istringstream fields(stat.substr(paren + 2));
-  std::string field;
-  double ticks = 0;
-  for (int i = 3; i <= 15 && fields >> field; ++i) {
-    if (i == 14 || i == 15) ticks += std::stod(field);
-  }
-  return ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
-}
 
 double db_bytes_per_record(const std::string& db) {
   ws::sql::OpenOptions read_only;
@@ -335,12 +319,14 @@ RunResult run_kiosks(const Options& o, int n, const std::string& dir) {
   double cpu_before = 0;
   if (o.warm_batches > 0) {
     push_phase(0, o.warm_batches, false, Clock::now());
-    cpu_before = process_cpu_seconds(server.pid);
+    cpu_before = ws::bench::cpu_seconds(std::to_string(server.pid));
   }
+  const double sender_cpu_before = ws::bench::cpu_seconds();
   const auto start = Clock::now();
   push_phase(o.warm_batches, o.warm_batches + o.batches, true, start);
   r.seconds = std::chrono::duration<double>(Clock::now() - start).count();
-  r.server_cpu_s = process_cpu_seconds(server.pid) - cpu_before;
+  r.server_cpu_s = ws::bench::cpu_seconds(std::to_string(server.pid)) - cpu_before;
+  r.sender_cpu_s = ws::bench::cpu_seconds() - sender_cpu_before;
   r.db_bytes_per_record = db_bytes_per_record(db);
   r.errors = errors.load();
   r.records = static_cast<long>(r.latencies_ms.size()) * o.records;
@@ -472,8 +458,9 @@ int main(int argc, char** argv) {
       f.records = r.records;
       f.errors += r.errors;
       std::printf("run %d: %d kiosks %.0f records/s, floor %.0f records/s, %.2f x floor, errors %d,"
-                  " server CPU %.2f s, %.0f B per record in the database\n",
-                  run + 1, o.kiosks[i], rate, floor, f.ratio.back(), r.errors, r.server_cpu_s, r.db_bytes_per_record);
+                  " server CPU %.2f s, %.0f B per record in the database, senders' CPU %.2f s\n",
+                  run + 1, o.kiosks[i], rate, floor, f.ratio.back(), r.errors, r.server_cpu_s, r.db_bytes_per_record,
+                  r.sender_cpu_s);
       std::fflush(stdout);
     }
   }

@@ -70,7 +70,7 @@ struct Options {
   std::string dir = std::filesystem::temp_directory_path().string();
   std::string server_bin = WS_SYNC_SERVER_BIN;
   int runs = 5;              // floor and each kiosk count, alternating; medians are printed
-  int in_flight = 2;         // batches each kiosk keeps on the wire, as the kiosk's push round
+  int in_flight = 3;         // batches each kiosk keeps on the wire: the kiosk's push_depth (sync_round.hpp)
   int warm_batches = 0;      // untimed batches each kiosk pushes first
   bool allow_busy = false;
   bool seal = false;

@@ -35,7 +35,6 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
-#include <iterator>
 #include <random>
 #include <string>
 #include <thread>

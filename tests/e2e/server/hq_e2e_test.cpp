@@ -3,15 +3,11 @@
 // the audit log, request logs without names, and --hq-session-idle from the configuration file.
 #include <doctest/doctest.h>
 
-#include <fstream>
-#include <sstream>
-
 #include "tests/e2e/server/server_process.hpp"
 
 using namespace ws;
 using namespace ws::e2e;
 using nlohmann::json;
-
 
 TEST_CASE("HQ console over TLS: a scoped user signs in with a Secure cookie and makes an enrolment code") {
   TempDir dir;

@@ -4,8 +4,6 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
-#include <fstream>
-#include <iterator>
 #include <thread>
 
 #include "tests/e2e/server/server_process.hpp"

@@ -6,20 +6,26 @@
 #     after start;
 #   - first painted frame: from exec to the kiosk's first "frame 1" line (KIOSK_DEBUG_FRAMES)
 #     or to the page's title change in the frame after its first paint (double
-#     requestAnimationFrame), seen through the X window name;
+#     requestAnimationFrame), seen through the X window name. Neither is polled: the kiosk's
+#     line is read from a pipe as it comes, the title by x_wait_title (built beside the kiosk,
+#     build/*/bench/footprint/), which waits for the X server's events. Until session 33 a
+#     loop started grep or xdotool every 5 ms, which took about half a core from the app timed;
 #   - idle CPU: utime + stime (/proc/PID/stat, process tree) over 20 s with nothing moving.
 #
-#   bench/footprint/footprint.sh KIOSK_BINARY [--runs 5] [--allow-busy]
-# Skipped (exit 0) with a message when chromium, Xvfb or xdotool is missing. Waits for, then
+#   bench/footprint/footprint.sh KIOSK_BINARY [--runs 5] [--waiter X_WAIT_TITLE] [--allow-busy]
+# X_WAIT_TITLE defaults to the one in the kiosk binary's build tree.
+# Skipped (exit 0) with a message when chromium or Xvfb is missing. Waits for, then
 # refuses to run above, a load average of 1.0 unless --allow-busy (procstat.sh's load_gate).
 set -euo pipefail
-kiosk=${1:?usage: footprint.sh KIOSK_BINARY [--runs N] [--allow-busy]}
+kiosk=${1:?usage: footprint.sh KIOSK_BINARY [--runs N] [--waiter X_WAIT_TITLE] [--allow-busy]}
 shift
 runs=5
 allow_busy=0
+waiter=$(dirname "$kiosk")/../bench/footprint/x_wait_title
 while [ $# -gt 0 ]; do
   case "$1" in
     --runs) runs=$2; shift 2 ;;
+    --waiter) waiter=$2; shift 2 ;;
     --allow-busy) allow_busy=1; shift ;;
     *) echo "footprint: unknown option $1" >&2; exit 2 ;;
   esac
@@ -28,16 +34,17 @@ done
 . "$(dirname "$0")/procstat.sh"
 load_gate footprint "$allow_busy"
 browser=$(command -v chromium || command -v chromium-browser || true)
-for tool in Xvfb xdotool; do
-  command -v "$tool" >/dev/null || { echo "footprint: $tool is not installed: skipped"; exit 0; }
-done
+command -v Xvfb >/dev/null || { echo "footprint: Xvfb is not installed: skipped"; exit 0; }
 [ -n "$browser" ] || { echo "footprint: chromium is not installed: skipped (apt-get install chromium)"; exit 0; }
 [ -x "$kiosk" ] || { echo "footprint: no kiosk binary at $kiosk" >&2; exit 2; }
+[ -x "$waiter" ] || { echo "footprint: no x_wait_title at $waiter (build the tree: make release; or --waiter PATH)" >&2; exit 2; }
 
 work=$(mktemp -d)
 xvfb_pid=
 app_pid=
+watch_pid=
 cleanup() {
+  [ -n "$watch_pid" ] && kill "$watch_pid" 2>/dev/null && wait "$watch_pid" 2>/dev/null
   [ -n "$app_pid" ] && kill "$app_pid" 2>/dev/null && wait "$app_pid" 2>/dev/null
   [ -n "$xvfb_pid" ] && kill "$xvfb_pid" 2>/dev/null && wait "$xvfb_pid" 2>/dev/null
   rm -rf "$work"
@@ -68,43 +75,71 @@ stop_app() {
   kill "$app_pid" 2>/dev/null || true
   wait "$app_pid" 2>/dev/null || true
   app_pid=
+  # The kiosk's output drain or Chromium's title waiter.
+  if [ -n "$watch_pid" ]; then
+    kill "$watch_pid" 2>/dev/null || true
+    wait "$watch_pid" 2>/dev/null || true
+    watch_pid=
+  fi
   kill "$xvfb_pid" 2>/dev/null || true
   wait "$xvfb_pid" 2>/dev/null || true
   xvfb_pid=
 }
 
 # Starts the app on a fresh display and waits for its first painted frame: sets $t0 and $first
-# (empty when nothing was painted) and $why (the reason then). Stops waiting as soon as the app
-# has exited: a browser that cannot reach the display quits at once (seen in 4 of ~170
-# Chromium starts on a fresh Xvfb here, "Missing X server or $DISPLAY").
+# (microseconds; $first empty when nothing was painted) and $why (the reason then). Stops
+# waiting as soon as the app has exited: a browser that cannot reach the display quits at once
+# (seen in 4 of ~170 Chromium starts on a fresh Xvfb here, "Missing X server or $DISPLAY").
+# Times are bash's $EPOCHREALTIME (now_us): reading the clock starts no process.
 start_app() {
-  local which=$1
+  local which=$1 line status=0 ended=
   first=
   why=
   start_display
-  rm -rf "$work/data" "$work/chromium"
-  t0=$(now_ms)
+  rm -rf "$work/data" "$work/chromium" "$work/out.pipe"
+  mkfifo "$work/out.pipe"
   if [ "$which" = kiosk ]; then
-    KIOSK_DEBUG_FRAMES=1 "$kiosk" --data-dir "$work/data" > "$work/kiosk.out" 2> "$work/app.err" &
-  else
-    "$browser" --kiosk --no-first-run --no-default-browser-check --disable-extensions --no-sandbox \
-      --user-data-dir="$work/chromium" "file://$work/page.html" >/dev/null 2> "$work/app.err" &
+    t0=$(now_us)
+    KIOSK_DEBUG_FRAMES=1 "$kiosk" --data-dir "$work/data" > "$work/out.pipe" 2> "$work/app.err" &
+    app_pid=$!
+    exec 8< "$work/out.pipe"
+    # Its first frame's line arrives through the pipe; the pipe's end means the app exited.
+    while true; do
+      IFS= read -r -u 8 -t 60 line || { status=$?; break; }
+      case "$line" in "frame 1 "*) first=$(now_us); break ;; esac
+    done
+    # The rest is drained, so that the kiosk never blocks on (or dies of) a pipe nobody reads.
+    cat <&8 > /dev/null &
+    watch_pid=$!
+    exec 8<&-
+    [ -n "$first" ] && return
+    if [ "$status" -gt 128 ]; then why="it painted nothing within 60 s"; else why="it exited before painting"; fi
+    return
   fi
+  # The window is named after the page's title ("painted - Chromium"). The waiter says
+  # "watching" once it follows the X server's windows, then the time the title changed.
+  "$waiter" painted 60 > "$work/out.pipe" &
+  watch_pid=$!
+  exec 9< "$work/out.pipe"
+  IFS= read -r -u 9 line || true
+  if [ "$line" != watching ]; then
+    exec 9<&-
+    echo "footprint: x_wait_title did not start" >&2
+    exit 1
+  fi
+  t0=$(now_us)
+  "$browser" --kiosk --no-first-run --no-default-browser-check --disable-extensions --no-sandbox \
+    --user-data-dir="$work/chromium" "file://$work/page.html" >/dev/null 2> "$work/app.err" &
   app_pid=$!
-  while [ "$(now_ms)" -lt $((t0 + 60000)) ]; do
-    if [ "$which" = kiosk ]; then
-      grep -q '^frame 1 ' "$work/kiosk.out" 2>/dev/null && { first=$(now_ms); return; }
-    else
-      # The window is named after the page's title ("painted - Chromium").
-      xdotool search --name '^painted' >/dev/null 2>&1 && { first=$(now_ms); return; }
-    fi
-    if ! kill -0 "$app_pid" 2>/dev/null; then
-      why="it exited before painting"
-      return
-    fi
-    sleep 0.005
-  done
-  why="it painted nothing within 60 s"
+  wait -n -p ended "$watch_pid" "$app_pid" || status=$?
+  if [ "$ended" = "$watch_pid" ]; then
+    watch_pid=
+    if [ "$status" = 0 ]; then IFS= read -r -u 9 first || true; fi
+    [ -n "$first" ] || why="it painted nothing within 60 s"
+  else
+    why="it exited before painting"
+  fi
+  exec 9<&-
 }
 
 # One measurement: prints "first_frame_ms pss_kb idle_ms_per_20s". A start that paints nothing
@@ -125,7 +160,7 @@ measure() {
   pss=$(pss_kb "$app_pid")
   idle=$(idle_ms_per_20s "$app_pid")
   stop_app
-  echo "$((first - t0)) $pss $idle"
+  echo "$(((first - t0) / 1000)) $pss $idle"
 }
 
 : > "$work/kiosk.txt"

@@ -20,6 +20,7 @@
 #include <backends/imgui_impl_opengl3.h>
 
 #include "kiosk/ui/frame_trace.hpp"
+#include "kiosk/ui/gl_driver_warmup.hpp"
 #include "kiosk/ui/png_writer.hpp"
 #include "kiosk/ui/startup_trace.hpp"
 
@@ -118,6 +119,7 @@ void trace_input(FrameTrace* trace, const char* kind, int button = -1) {
 Result<std::unique_ptr<Window>> Window::open(const WindowConfig& config, const BesideWindow& beside,
                                              StartupTrace* trace) {
   StartupTrace::Mark began = StartupTrace::mark();
+  GlDriverWarmup warmup(trace);
   glfwSetErrorCallback(report_glfw_error);
   if (!glfwInit()) return fail("no_display", "cannot open a window (is DISPLAY set?)");
   if (trace) trace->phase("glfw-init", began);
@@ -149,6 +151,7 @@ Result<std::unique_ptr<Window>> Window::open(const WindowConfig& config, const B
   }
   began = StartupTrace::mark();
   GLFWwindow* w = create_gl_window(width, height, config.title, monitor);
+  warmup.finish();
   if (w) {
     glfwMakeContextCurrent(w);
     glfwSwapInterval(config.vsync ? 1 : 0);

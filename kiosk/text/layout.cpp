@@ -74,13 +74,13 @@ Result<Bitmap> TextLayouter::render(const TextSpec& spec) {
 
   const int box_w = spec.wrap_width_px > 0 ? spec.wrap_width_px : std::max(logical.width + logical.x, 0);
   const int box_h = std::max(logical.height + logical.y, 0);
-  Box box{0, 0, box_w, box_h};
-  if (ink.width > 0 && ink.height > 0) {
-    box.x0 = std::min(box.x0, ink.x);
-    box.y0 = std::min(box.y0, ink.y);
-    box.x1 = std::max(box.x1, ink.x + ink.width);
-    box.y1 = std::max(box.y1, ink.y + ink.height);
-  }
+  // The bitmap holds the ink (and a pixel round it), not the whole layout box: a short centred
+  // line in a wide box would otherwise be mostly transparent pixels, each one cleared,
+  // converted, uploaded and blended on every frame; on a software renderer (llvmpipe) the
+  // blending is a large part of a frame. Where the text lands is unchanged: origin_x/y place
+  // the box relative to the bitmap.
+  Box box{0, 0, 1, 1};
+  if (ink.width > 0 && ink.height > 0) box = {ink.x - 1, ink.y - 1, ink.x + ink.width + 1, ink.y + ink.height + 1};
   Bitmap out;
   out.width = std::max(box.x1 - box.x0, 1);
   out.height = std::max(box.y1 - box.y0, 1);

@@ -45,8 +45,10 @@ struct Bitmap {
   int width = 0;
   int height = 0;
   std::vector<std::uint8_t> rgba;
-  // Where the layout box's top-left corner lies inside the bitmap: ink may overhang the box
-  // (Arabic descenders and swashes), and the bitmap keeps it rather than clipping it.
+  // The bitmap holds the ink and a transparent pixel round it; the layout box is where the
+  // text takes its place among other things. origin_x/y: where the box's top-left corner lies
+  // in the bitmap's coordinates (negative when the box starts left of or above the ink; ink may
+  // also overhang the box, Arabic descenders and swashes, and is kept rather than clipped).
   int origin_x = 0;
   int origin_y = 0;
   int box_width = 0;   // the layout box: the wrap width, or the text's own width

@@ -40,7 +40,7 @@ class CountingTextureSink : public TextureSink {
 struct Texture {
   TextureId id = 0;
   int width = 0, height = 0;      // bitmap size
-  int origin_x = 0, origin_y = 0; // layout box corner inside the bitmap
+  int origin_x = 0, origin_y = 0; // layout box corner in the bitmap's coordinates
   int box_width = 0, box_height = 0;
 };
 

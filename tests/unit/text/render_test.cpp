@@ -9,16 +9,26 @@ using namespace ws::kiosk::text;
 
 namespace {
 
-// Horizontal centre of the inked pixels, as a fraction of the bitmap width.
+// Horizontal centre of the inked pixels in the layout box, as a fraction of the box's width
+// (the bitmap holds the ink only; origin_x is where the box starts in it).
 double ink_centre_x(const Bitmap& b) {
   double sum = 0, weight = 0;
   for (int y = 0; y < b.height; ++y)
     for (int x = 0; x < b.width; ++x) {
       const double a = b.alpha_at(x, y);
-      sum += a * x;
+      sum += a * (x - b.origin_x);
       weight += a;
     }
-  return weight > 0 ? sum / weight / b.width : -1;
+  return weight > 0 ? sum / weight / b.box_width : -1;
+}
+
+// Inked pixels on the bitmap's outermost rows and columns.
+int inked_on_edges(const Bitmap& b) {
+  int inked = 0;
+  for (int y = 0; y < b.height; ++y)
+    for (int x = 0; x < b.width; ++x)
+      if ((x == 0 || y == 0 || x == b.width - 1 || y == b.height - 1) && b.alpha_at(x, y) > 0) ++inked;
+  return inked;
 }
 
 TextSpec dari(const std::string& text, int wrap) {
@@ -33,20 +43,24 @@ TextSpec dari(const std::string& text, int wrap) {
   return s;
 }
 
+TextSpec english(const std::string& text, int wrap) {
+  TextSpec s = dari(text, wrap);
+  s.language = "en";
+  s.direction = Direction::Ltr;
+  s.font_family = font_family_for("en");
+  return s;
+}
+
 }  // namespace
 
 TEST_CASE("start alignment is the right edge for right-to-left text and the left edge otherwise") {
   TextLayouter layouter;
   auto rtl = layouter.render(dari("معلومات عمومی", 900));
   REQUIRE(rtl);
-  CHECK(rtl->width >= 900);
+  CHECK(rtl->box_width == 900);
   CHECK(ink_centre_x(*rtl) > 0.75);
 
-  TextSpec latin = dari("General information", 900);
-  latin.language = "en";
-  latin.direction = Direction::Ltr;
-  latin.font_family = font_family_for("en");
-  auto ltr = layouter.render(latin);
+  auto ltr = layouter.render(english("General information", 900));
   REQUIRE(ltr);
   CHECK(ink_centre_x(*ltr) < 0.25);
 
@@ -78,7 +92,36 @@ TEST_CASE("paragraphs wrap at the given width") {
   auto bitmap = layouter.render(dari(para, 400));
   REQUIRE(bitmap);
   CHECK(bitmap->box_width == 400);
-  CHECK(bitmap->height >= wrapped->height);
+  CHECK(bitmap->box_height >= wrapped->height);
+  // The ink runs from the first line to the last (the bitmap holds the ink, not the box).
+  CHECK(bitmap->height > wrapped->height * 3 / 4);
+}
+
+TEST_CASE("the bitmap holds the ink, not the empty part of the layout box") {
+  TextLayouter layouter;
+  TextSpec centred = english("Touch the screen to start", 1400);
+  centred.align = Align::Center;
+  auto b = layouter.render(centred);
+  REQUIRE(b);
+  CHECK(b->box_width == 1400);
+  CHECK(b->width < 1400 / 2);
+  // Placed by its origin, the ink sits in the middle of the box: nothing moved.
+  CHECK(ink_centre_x(*b) == doctest::Approx(0.5).epsilon(0.02));
+  CHECK(b->origin_x < 0);
+  // Nothing inked was cut off: a transparent pixel all round.
+  CHECK(inked_on_edges(*b) == 0);
+  auto rtl = layouter.render(dari("UNHCR و سازمان‌های دیگر", 900));
+  REQUIRE(rtl);
+  CHECK(inked_on_edges(*rtl) == 0);
+
+  // Empty text is one transparent pixel whose box still has the line's height.
+  auto empty = layouter.render(dari("", 900));
+  REQUIRE(empty);
+  CHECK(empty->width == 1);
+  CHECK(empty->height == 1);
+  CHECK(empty->alpha_at(0, 0) == 0);
+  CHECK(empty->box_width == 900);
+  CHECK(empty->box_height > 0);
 }
 
 TEST_CASE("rendered pixels carry straight alpha in the text colour") {

@@ -5,6 +5,7 @@
 #include <EGL/egl.h>
 #include <EGL/eglext.h>
 #include <dlfcn.h>
+#include <link.h>
 
 namespace ws::kiosk::ui {
 
@@ -67,9 +68,26 @@ GlDriverWarmup::~GlDriverWarmup() { finish(); }
 void GlDriverWarmup::finish() {
   if (thread_.joinable()) thread_.join();
   if (!loaded_) return;
+  // Without a window (no display) this unloads the driver again.
+  keep_gl_driver_mapped_for_leak_checks();
   loaded_->terminate(loaded_->display);
   dlclose(loaded_->egl_library);
   loaded_.reset();
+}
+
+void keep_gl_driver_mapped_for_leak_checks() {
+#if defined(__SANITIZE_ADDRESS__)
+  dl_iterate_phdr(
+      [](dl_phdr_info* info, std::size_t, void*) -> int {
+        const char* name = info->dlpi_name;
+        if (name && (std::strstr(name, "_dri.so") || std::strstr(name, "libgallium") ||
+                     std::strstr(name, "libEGL_mesa"))) {
+          dlopen(name, RTLD_NOW | RTLD_NOLOAD | RTLD_NODELETE);
+        }
+        return 0;
+      },
+      nullptr);
+#endif
 }
 
 }  // namespace ws::kiosk::ui

@@ -36,4 +36,11 @@ class GlDriverWarmup {
   std::thread thread_;
 };
 
+// LeakSanitizer looks for leaks at exit, after glfwTerminate (or the warm-up's release) has
+// unloaded Mesa's driver (and, for EGL, Mesa's EGL library). Memory the driver keeps in its
+// globals then has no owner LSan can see and is reported as a leak from "<unknown module>".
+// Sanitizer builds keep the driver mapped, so those references stay visible and real leaks
+// stay reported; release builds unload it as usual. Call before anything that may unload it.
+void keep_gl_driver_mapped_for_leak_checks();
+
 }  // namespace ws::kiosk::ui

@@ -4,15 +4,9 @@
 #include <cfloat>
 #include <cmath>
 #include <cstdio>
-#include <cstring>
 #include <string>
 #include <thread>
 #include <utility>
-
-#if defined(__SANITIZE_ADDRESS__)
-#include <dlfcn.h>
-#include <link.h>
-#endif
 
 #include <GLFW/glfw3.h>
 #include <imgui.h>
@@ -29,26 +23,6 @@ namespace {
 
 void report_glfw_error(int code, const char* description) {
   std::fprintf(stderr, "kiosk: GLFW error %d: %s\n", code, description);
-}
-
-// LeakSanitizer looks for leaks at exit, after glfwTerminate has unloaded Mesa's driver (and,
-// for an EGL context, Mesa's EGL library).
-// Memory the driver keeps in its globals then has no owner LSan can see and is reported as a
-// leak from "<unknown module>". Sanitizer builds keep the driver mapped, so those references
-// stay visible and real leaks stay reported; release builds unload it as usual.
-void keep_gl_driver_mapped_for_leak_checks() {
-#if defined(__SANITIZE_ADDRESS__)
-  dl_iterate_phdr(
-      [](dl_phdr_info* info, std::size_t, void*) -> int {
-        const char* name = info->dlpi_name;
-        if (name && (std::strstr(name, "_dri.so") || std::strstr(name, "libgallium") ||
-                     std::strstr(name, "libEGL_mesa"))) {
-          dlopen(name, RTLD_NOW | RTLD_NOLOAD | RTLD_NODELETE);
-        }
-        return 0;
-      },
-      nullptr);
-#endif
 }
 
 void terminate_glfw() {

@@ -34,24 +34,52 @@ centre() {
   awk -v id="$1" '$1 == "frame" {c = ""} $1 == "item" && $2 == id {c = int(($3 + $5) / 2) " " int(($4 + $6) / 2)}
                   END {print c}' "$frames"
 }
-releases() { grep -c '^input [0-9]* release' "$trace" || true; }
+# The trace is followed as it grows with shell builtins only: starting grep, tail and date on
+# every poll (until session 33) kept about a core busy while the window drew the frames being
+# timed. follow_trace reads the lines written since its last call and keeps the number of
+# releases and the first word of the last whole line.
+trace_fd=
+trace_releases=0
+trace_last=
+trace_partial=
+follow_trace() {
+  if [ -z "$trace_fd" ]; then
+    [ -e "$trace" ] || return 0
+    exec {trace_fd}< "$trace"
+  fi
+  local line
+  while IFS= read -r -u "$trace_fd" line; do
+    line=$trace_partial$line
+    trace_partial=
+    case $line in "input "*" release"*) trace_releases=$((trace_releases + 1)) ;; esac
+    trace_last=${line%% *}
+  done
+  trace_partial=$trace_partial$line  # a line the kiosk has not finished writing yet
+}
 # The loop has gone to sleep (nothing left to draw) after at least $1 releases.
-asleep_after() { [ "$(releases)" -ge "$1" ] && [ "$(tail -n 1 "$trace" | cut -d' ' -f1)" = sleep ]; }
+asleep_after() { follow_trace; [ "$trace_releases" -ge "$1" ] && [ -z "$trace_partial" ] && [ "$trace_last" = sleep ]; }
 has_widget() { [ -n "$(centre "$1")" ]; }
-# Polls a condition (bounded generously for a busy machine); never a fixed wait.
+# Polls a condition (bounded generously for a busy machine); never a fixed wait. The pause is
+# a read that times out on a pipe nobody writes to: no process is started for it.
+pause_fd=
 wait_until() {
-  local what=$1 end=$(( $(date +%s) + 120 ))
+  local what=$1 end=$((SECONDS + 120))
   shift
+  if [ -z "$pause_fd" ]; then
+    mkfifo "$work/pause"
+    exec {pause_fd}<> "$work/pause"
+  fi
   until "$@"; do
-    [ "$(date +%s)" -lt "$end" ] || { echo "$bench: the kiosk never reached: $what" >&2; exit 1; }
-    sleep 0.02
+    [ "$SECONDS" -lt "$end" ] || { echo "$bench: the kiosk never reached: $what" >&2; exit 1; }
+    read -r -t 0.02 -u "$pause_fd" || true
   done
 }
 tap() {
   local xy n
   xy=$(centre "$1")
   [ -n "$xy" ] || { echo "$bench: no widget $1 on screen" >&2; exit 1; }
-  n=$(releases)
+  follow_trace
+  n=$trace_releases
   # shellcheck disable=SC2086  # "x y"
   xdotool mousemove --window "$window" $xy click 1
   wait_until "the frames after tapping $1" asleep_after $((n + 1))

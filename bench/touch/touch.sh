@@ -56,7 +56,8 @@ tap appointment_button
 wait_until "the appointment form" has_widget appointment_name
 tap appointment_name
 wait_until "the on-screen keyboard" has_widget kb_u0061
-first_tap=$(( $(releases) + 1 ))
+follow_trace
+first_tap=$((trace_releases + 1))
 for i in $(seq 1 "$taps"); do
   if [ $((i % 2)) = 1 ]; then tap kb_u0061; else tap kb_backspace; fi
 done

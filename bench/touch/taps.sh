@@ -34,8 +34,8 @@ centre() {
   awk -v id="$1" '$1 == "frame" {c = ""} $1 == "item" && $2 == id {c = int(($3 + $5) / 2) " " int(($4 + $6) / 2)}
                   END {print c}' "$frames"
 }
-# The trace is followed as it grows with shell builtins only: starting grep, tail and date on
-# every poll (until session 33) kept about a core busy while the window drew the frames being
+# The trace is followed as it grows with shell builtins only: starting grep, tail, cut and
+# date on every poll (until session 33) took CPU from the window drawing the frames being
 # timed. follow_trace reads the lines written since its last call and keeps the number of
 # releases and the first word of the last whole line.
 trace_fd=

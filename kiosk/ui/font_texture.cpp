@@ -6,17 +6,10 @@
 #include <imgui.h>
 #include <backends/imgui_impl_opengl3.h>
 
+#include "kiosk/ui/extension_list.hpp"
+
 namespace ws::kiosk::ui {
 namespace {
-
-bool has_extension(std::string_view list, std::string_view name) {
-  for (std::size_t at = list.find(name); at != std::string_view::npos; at = list.find(name, at + 1)) {
-    const bool starts = at == 0 || list[at - 1] == ' ';
-    const bool ends = at + name.size() == list.size() || list[at + name.size()] == ' ';
-    if (starts && ends) return true;
-  }
-  return false;
-}
 
 const char* gl_string(GLenum name) {
   const GLubyte* s = glGetString(name);

@@ -7,6 +7,8 @@
 #include <dlfcn.h>
 #include <link.h>
 
+#include "kiosk/ui/extension_list.hpp"
+
 namespace ws::kiosk::ui {
 
 // What the thread opened, kept until finish(): closing it before GLFW has loaded the driver
@@ -19,15 +21,9 @@ struct GlDriverWarmup::Loaded {
 
 namespace {
 
-bool has_word(const char* list, const char* word) {
-  if (!list) return false;
-  const std::size_t n = std::strlen(word);
-  for (const char* at = std::strstr(list, word); at; at = std::strstr(at + 1, word)) {
-    const bool starts = at == list || at[-1] == ' ';
-    const bool ends = at[n] == '\0' || at[n] == ' ';
-    if (starts && ends) return true;
-  }
-  return false;
+bool client_has_surfaceless(PFNEGLQUERYSTRINGPROC query) {
+  const char* extensions = query(EGL_NO_DISPLAY, EGL_EXTENSIONS);
+  return extensions && has_extension(extensions, "EGL_MESA_platform_surfaceless");
 }
 
 // libEGL is opened, not linked: the kiosk runs without it (the window then uses GLX).
@@ -38,8 +34,7 @@ std::unique_ptr<GlDriverWarmup::Loaded> warm() {
   auto get_proc = reinterpret_cast<PFNEGLGETPROCADDRESSPROC>(dlsym(library, "eglGetProcAddress"));
   auto initialize = reinterpret_cast<PFNEGLINITIALIZEPROC>(dlsym(library, "eglInitialize"));
   auto terminate = reinterpret_cast<PFNEGLTERMINATEPROC>(dlsym(library, "eglTerminate"));
-  if (!query || !get_proc || !initialize || !terminate ||
-      !has_word(query(EGL_NO_DISPLAY, EGL_EXTENSIONS), "EGL_MESA_platform_surfaceless")) {
+  if (!query || !get_proc || !initialize || !terminate || !client_has_surfaceless(query)) {
     dlclose(library);
     return nullptr;
   }

@@ -65,9 +65,13 @@ form_pss=$(pss_kb "$app_pid")
 form_idle=$(idle_ms_per_20s "$app_pid")
 
 # Per tap (from its release on): the hash on screen when the release arrived, the first frame
-# that differs from it, and the first frame showing the hash the tap settles on.
+# that differs from it, and the first frame showing the hash the tap settles on: the one on
+# screen when the loop goes to sleep. Frames after that sleep belong to the next tap, whose
+# press can be drawn before its release arrives (until session 34 such a frame was taken for
+# this tap's final state, and its time for this tap's effect).
 awk -v first="$first_tap" -v out="$work" '
-  $1 == "frame" { shown = $4; if (k >= first) { n[k]++; t[k, n[k]] = $3; h[k, n[k]] = $4 } }
+  $1 == "frame" { shown = $4; if (k >= first && !slept[k]) { n[k]++; t[k, n[k]] = $3; h[k, n[k]] = $4 } }
+  $1 == "sleep" { slept[k] = 1 }
   $1 == "input" && $3 == "release" { k++; rel[k] = $2; before[k] = shown }
   END {
     for (i = first; i <= k; i++) {

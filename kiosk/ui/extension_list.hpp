@@ -1,5 +1,6 @@
 #pragma once
 // GL's and EGL's extension strings: names separated by single spaces.
+#include <cstddef>
 #include <string_view>
 
 namespace ws::kiosk::ui {
